@@ -1,0 +1,33 @@
+package dev.jdnn.networks.layers;
+
+import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Tracer;
+import dev.jdnn.networks.Value;
+
+/** torch.nn.Sequential: children named "0", "1", ... (or given names via {@link #add}), applied in order. */
+public final class Sequential extends Module {
+    private int next;
+
+    public Sequential(Module... modules) {
+        for (Module m : modules) add(m);
+    }
+
+    /** Appends a child named by its position. */
+    public Sequential add(Module m) {
+        register(Integer.toString(next++), m);
+        return this;
+    }
+
+    /** Appends a child with an explicit name (torchvision uses names like "conv", "squeeze" in some families). */
+    public Sequential add(String name, Module m) {
+        register(name, m);
+        next++;
+        return this;
+    }
+
+    @Override
+    public Value forward(Tracer t, Value x) {
+        for (Module m : children().values()) x = t.call(m, x);
+        return x;
+    }
+}

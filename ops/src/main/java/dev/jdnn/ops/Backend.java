@@ -1,0 +1,131 @@
+package dev.jdnn.ops;
+
+import dev.jdnn.memory.DType;
+import dev.jdnn.memory.Device;
+import dev.jdnn.memory.MemoryStats;
+import dev.jdnn.memory.Shape;
+import dev.jdnn.memory.Tensor;
+
+/**
+ * The one interface both compute backends implement ({@code dev.jdnn.ops.cpu.CpuBackend},
+ * {@code dev.jdnn.ops.cuda.CudaBackend}).
+ *
+ * <p>Shaped for a static graph: everything that depends on a shape is prepared once as a plan (cuDNN descriptors,
+ * algorithm choice, workspace size; on the CPU, loop bounds and scratch sizes), then executed many times on
+ * caller-provided tensors. Calls follow cuDNN's structure — forward, backward-data, backward-filter, backward-bias
+ * as separate calls with {@code out = alpha * op + beta * out} scaling, so gradients accumulate with beta = 1.
+ *
+ * <p>All operand tensors must live on {@link #device()}. NCHW operands may be batch-strided views
+ * (see {@link Tensor}); everything else must be contiguous. Calls may be asynchronous (CUDA): results are visible
+ * after {@link #synchronize()} or a download.
+ */
+public interface Backend extends AutoCloseable {
+    Device device();
+
+    /** "cpu" or "cuda". */
+    String name();
+
+    // ---- memory ----------------------------------------------------------------------------------------------
+
+    /** A new contiguous tensor on this backend's device; contents undefined. */
+    Tensor allocate(Shape shape, DType dtype);
+
+    default Tensor allocate(Shape shape) {
+        return allocate(shape, DType.FLOAT32);
+    }
+
+    /** A new float32 tensor filled with zeros. */
+    default Tensor zeros(Shape shape) {
+        Tensor t = allocate(shape, DType.FLOAT32);
+        fill(t, 0f);
+        return t;
+    }
+
+    /** Copies host values (row-major order of dst's shape) into dst. */
+    void upload(float[] src, Tensor dst);
+
+    void uploadInts(int[] src, Tensor dst);
+
+    /** Copies src (row-major order of its shape) into a host array; synchronises. */
+    void download(Tensor src, float[] dst);
+
+    default float[] download(Tensor src) {
+        float[] out = new float[Math.toIntExact(src.numel())];
+        download(src, out);
+        return out;
+    }
+
+    /** dst = src for same-shaped tensors of any strides (a strided copy, e.g. into a channel slice). */
+    void copy(Tensor src, Tensor dst);
+
+    /** Waits for all work issued so far; surfaces asynchronous errors. */
+    void synchronize();
+
+    MemoryStats memoryStats();
+
+    // ---- planned ops ------------------------------------------------------------------------------------------
+
+    Conv2dPlan conv2d(Conv2dSpec spec);
+
+    LinearPlan linear(LinearSpec spec);
+
+    BatchNormPlan batchNorm(BatchNormSpec spec);
+
+    PoolPlan pool(PoolSpec spec);
+
+    /** {@code param}: negative slope for LEAKY_RELU, ignored otherwise. */
+    ActivationPlan activation(Activation kind, float param, Shape shape);
+
+    LrnPlan lrn(LrnSpec spec);
+
+    DropoutPlan dropout(Shape shape, float probability, long seed);
+
+    SoftmaxPlan softmax(Shape shape, boolean log);
+
+    CrossEntropyPlan crossEntropy(int batch, int classes, float labelSmoothing);
+
+    // ---- pointwise and layout ops (any same-shaped operands, batch-strided allowed) -----------------------------
+
+    void fill(Tensor t, float value);
+
+    /** y = alpha * x + beta * y (cuDNN addTensor with equal shapes; beta = 1 accumulates a gradient). */
+    void addScaled(float alpha, Tensor x, float beta, Tensor y);
+
+    /** c = a + b (residual connections); c may alias a or b. */
+    void add(Tensor a, Tensor b, Tensor c);
+
+    /** y[n,c,h,w] = x[n,c,h,w] * s[n,c] — the squeeze-and-excitation gate; s has shape [N, C, 1, 1]. */
+    void scaleChannels(Tensor x, Tensor s, Tensor y);
+
+    /**
+     * Backward of {@link #scaleChannels}: dx = dy * s + betaX * dx and ds[n,c] = sum_hw dy*x + betaS * ds.
+     * Either output may be null to skip it.
+     */
+    void scaleChannelsBackward(Tensor x, Tensor s, Tensor dy, float betaX, Tensor dx, float betaS, Tensor ds);
+
+    /**
+     * ShuffleNet's channel shuffle: view C as [groups, C/groups], transpose, flatten. The inverse (for backward) is
+     * the same call with C/groups groups.
+     */
+    void channelShuffle(Tensor x, int groups, Tensor y);
+
+    /** y[n, c] = bias-free sum over H, W is done by pooling; this adds a per-channel bias: y[n,c,...] += b[c]. */
+    void addBias(Tensor y, Tensor bias);
+
+    // ---- optimizer and reductions ----------------------------------------------------------------------------
+
+    /** One in-place SGD step; momentumBuffer may be null when momentum is 0. firstStep initialises the buffer. */
+    void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd config, boolean firstStep);
+
+    /** One in-place Adam/AdamW step; {@code step} counts from 1; maxExpAvgSq is used only with amsgrad. */
+    void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam config, long step);
+
+    /** Sum of squares of all elements, accumulated in double where the backend can (gradient clipping). */
+    double sumOfSquares(Tensor t);
+
+    /** x *= factor, in place. */
+    void scale(Tensor x, float factor);
+
+    @Override
+    void close();
+}

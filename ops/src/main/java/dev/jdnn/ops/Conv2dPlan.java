@@ -1,0 +1,30 @@
+package dev.jdnn.ops;
+
+import dev.jdnn.memory.Tensor;
+
+/**
+ * A convolution prepared for one {@link Conv2dSpec}: algorithms chosen, descriptors built, workspace size known.
+ * Every call computes {@code out = alpha * op(...) + beta * out}; beta = 0 ignores (and may contain NaN) the old
+ * contents, beta = 1 accumulates (gradients of shared parameters, branch gradients).
+ * {@code workspace} is a caller-owned tensor of at least {@link #workspaceBytes()} bytes (may be null when that is 0).
+ */
+public interface Conv2dPlan extends AutoCloseable {
+    Conv2dSpec spec();
+
+    long workspaceBytes();
+
+    /** y = alpha * conv(x, w) (+ bias if given) + beta * y. */
+    void forward(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y, Tensor workspace);
+
+    /** dx = alpha * conv_transpose(dy, w) + beta * dx. */
+    void backwardData(float alpha, Tensor dy, Tensor w, float beta, Tensor dx, Tensor workspace);
+
+    /** dw = alpha * correlate(x, dy) + beta * dw. */
+    void backwardFilter(float alpha, Tensor x, Tensor dy, float beta, Tensor dw, Tensor workspace);
+
+    /** db = alpha * sum_{n,h,w} dy + beta * db. */
+    void backwardBias(float alpha, Tensor dy, float beta, Tensor db);
+
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,14 @@
+package dev.jdnn.ops;
+
+import dev.jdnn.memory.Shape;
+
+/**
+ * Cross-channel local response normalisation as PyTorch's LocalResponseNorm (and cuDNN's LRN_CROSS_CHANNEL_DIM1):
+ * y = x / (k + alpha/size * sum_{window} x²)^beta, window of {@code size} channels centred on c.
+ */
+public record LrnSpec(Shape shape, int size, double alpha, double beta, double k) {
+    public LrnSpec {
+        Specs.nchw("lrn", shape);
+        Specs.positive("lrn size", size);
+    }
+}
