@@ -64,6 +64,10 @@ public final class CudaRuntime {
         }
         if (status != 0) {
             // cudaErrorNoDevice / cudaErrorInsufficientDriver here mean "no usable GPU", not a bug.
+            if (NativeLibraries.find(Library.CUDA_DRIVER).isEmpty()) {
+                return new Availability(0, "no NVIDIA driver is installed (libcuda.so.1 not found; cudaGetDeviceCount returned status "
+                        + status + ", " + Check.describeCudart(status) + ")");
+            }
             return new Availability(0, "cudaGetDeviceCount returned status " + status + " (" + Check.describeCudart(status) + ")");
         }
         return count == 0 ? new Availability(0, "the CUDA runtime reports no devices") : new Availability(count, count + " device(s)");
