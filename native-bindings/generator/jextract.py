@@ -559,11 +559,11 @@ def emit_array_field(struct, field):
     private static final VarHandle {name}$ELEM_HANDLE = {name}$LAYOUT.varHandle(sequenceElement());
 
     public static {java} {name}(MemorySegment struct, long index0) {{
-        return ({java}){name}$ELEM_HANDLE.get(struct, 0L, index0);
+        return ({java}){name}$ELEM_HANDLE.get(struct, {name}$OFFSET, index0);
     }}
 
     public static void {name}(MemorySegment struct, long index0, {java} fieldValue) {{
-        {name}$ELEM_HANDLE.set(struct, 0L, index0, fieldValue);
+        {name}$ELEM_HANDLE.set(struct, {name}$OFFSET, index0, fieldValue);
     }}
 """
 
