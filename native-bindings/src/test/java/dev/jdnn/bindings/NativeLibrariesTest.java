@@ -51,6 +51,34 @@ class NativeLibrariesTest {
         assertTrue(version.matches("1[2-9]\\.\\d+"), version);
     }
 
+    /** Every function the argfiles bind is exported by the installed library (catches macro-renamed symbols). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = Library.class, names = {"CUDART", "CUDNN", "CUBLAS", "NVRTC", "CUDA_DRIVER"})
+    void everyBoundFunctionResolvesInTheInstalledLibrary(Library library) throws Exception {
+        assumeLibrary(library);
+        Class<?> header = Class.forName("dev.jdnn.bindings." + switch (library) {
+            case CUDART -> "cudart.cudart_h";
+            case CUDA_DRIVER -> "cuda.cuda_h";
+            case CUDNN -> "cudnn.cudnn_h";
+            case CUBLAS -> "cublas.cublas_h";
+            case NVRTC -> "nvrtc.nvrtc_h";
+        });
+        int resolved = 0;
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        for (var method : header.getDeclaredMethods()) {
+            if (!method.getName().endsWith("$address")) continue;
+            try {
+                MemorySegment address = (MemorySegment) method.invoke(null);
+                assertNotEquals(MemorySegment.NULL, address, method.getName());
+                resolved++;
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                missing.add(method.getName().replace("$address", "") + ": " + e.getCause());
+            }
+        }
+        assertEquals(java.util.List.of(), missing, "functions the installed " + library.displayName() + " does not export");
+        assertTrue(resolved > 5, "only " + resolved + " functions bound for " + library);
+    }
+
     @Test
     void reportHasOneLinePerLibrary() {
         var report = NativeLibraries.report();
