@@ -66,7 +66,7 @@ class GpuBindingsTest {
     }
 
     private static int attribute(int attr) {
-        return LibraryVersions.intOut(p -> Check.cudart(cudart_h.cudaDeviceGetAttribute(p, attr, 0), "cudaDeviceGetAttribute"));
+        return Out.intValue(p -> Check.cudart(cudart_h.cudaDeviceGetAttribute(p, attr, 0), "cudaDeviceGetAttribute"));
     }
 
     @Test

@@ -32,7 +32,7 @@ class NativeLibrariesTest {
     @Test
     void cublasPropertiesReadWithoutAHandle() {
         assumeLibrary(Library.CUBLAS);
-        int major = LibraryVersions.intOut(p -> Check.cublas(cublas_h.cublasGetProperty(cublas_h.MAJOR_VERSION(), p), "cublasGetProperty"));
+        int major = Out.intValue(p -> Check.cublas(cublas_h.cublasGetProperty(cublas_h.MAJOR_VERSION(), p), "cublasGetProperty"));
         assertEquals(cublas_h.CUBLAS_VER_MAJOR(), major);
         assertEquals("CUBLAS_STATUS_NOT_INITIALIZED", CStrings.read(cublas_h.cublasGetStatusName(cublas_h.CUBLAS_STATUS_NOT_INITIALIZED())));
     }
@@ -40,7 +40,7 @@ class NativeLibrariesTest {
     @Test
     void cudaRuntimeVersionWorksWithoutAGpu() {
         assumeLibrary(Library.CUDART);
-        int version = LibraryVersions.intOut(p -> Check.cudart(cudart_h.cudaRuntimeGetVersion(p), "cudaRuntimeGetVersion"));
+        int version = Out.intValue(p -> Check.cudart(cudart_h.cudaRuntimeGetVersion(p), "cudaRuntimeGetVersion"));
         assertEquals(cudart_h.CUDART_VERSION() / 1000, version / 1000, "runtime major version vs header");
     }
 

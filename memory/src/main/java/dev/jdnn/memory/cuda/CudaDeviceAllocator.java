@@ -3,6 +3,7 @@ package dev.jdnn.memory.cuda;
 import dev.jdnn.bindings.Check;
 import dev.jdnn.bindings.CudaException;
 import dev.jdnn.bindings.Library;
+import dev.jdnn.bindings.Out;
 import dev.jdnn.bindings.cudart.cudart_h;
 import dev.jdnn.memory.Allocator;
 import dev.jdnn.memory.Buffer;
@@ -34,11 +35,7 @@ public final class CudaDeviceAllocator implements Allocator {
     }
 
     private static MemorySegment defaultPool(int ordinal) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-            Check.cudart(cudart_h.cudaDeviceGetDefaultMemPool(out, ordinal), "cudaDeviceGetDefaultMemPool");
-            return out.get(ValueLayout.ADDRESS, 0);
-        }
+        return Out.pointer(p -> Check.cudart(cudart_h.cudaDeviceGetDefaultMemPool(p, ordinal), "cudaDeviceGetDefaultMemPool"));
     }
 
     private static void keepFreedMemoryInPool(MemorySegment pool) {
