@@ -464,12 +464,13 @@ def emit_constant(name, value, comment):
 def emit_typedef_layout(h, td):
     under = td.underlying_typedef_type
     layout, _, layout_class = primitive(under, td.spelling)
+    java_type = layout_class if layout_class == "AddressLayout" else "ValueLayout." + layout_class
     return f"""    /**
      * {{@snippet lang=c :
      * typedef {under.spelling} {td.spelling}
      * }}
      */
-    public static final {layout_class if layout_class == "AddressLayout" else "ValueLayout." + layout_class} {td.spelling} = {h}.{layout};
+    public static final {java_type} {td.spelling} = {h}.{layout};
 """
 
 
@@ -499,8 +500,7 @@ def struct_members(h, struct):
 
 def emit_scalar_field(struct, field):
     name = field.spelling
-    layout, java, layout_class = primitive(field.type, struct.spelling)
-    lc = layout_class if layout_class == "AddressLayout" else layout_class
+    _, java, lc = primitive(field.type, struct.spelling)
     offset = struct.type.get_offset(name) // 8
     return f"""
     private static final {lc} {name}$LAYOUT = ({lc})$LAYOUT.select(groupElement("{name}"));
