@@ -63,7 +63,7 @@ public final class CudaDeviceAllocator implements Allocator {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
             int status = cudart_h.cudaMallocAsync(out, Math.max(bytes, 1), stream.handle());
             if (status == cudart_h.cudaErrorMemoryAllocation()) {
-                cudart_h.cudaGetLastError(); // clear the sticky-free error so later calls do not report it again
+                cudart_h.cudaGetLastError(); // reset the runtime's last-error slot so a later cudaGetLastError does not report this OOM again
                 CudaDevice.MemoryInfo info = CudaDevice.memoryInfo(device.ordinal());
                 throw new CudaOutOfMemoryException(device, bytes, counters.liveBytes(), info.freeBytes(), info.totalBytes(),
                         new CudaException(Library.CUDART, "cudaMallocAsync", status, Check.describeCudart(status)));
