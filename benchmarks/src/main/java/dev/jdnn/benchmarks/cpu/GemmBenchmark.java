@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /** jdnn's CpuGemm, C = A * B on square n x n matrices, all cores (one benchmark thread; CpuGemm fans out). */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {JvmArgs.ADD_VECTOR, JvmArgs.NATIVE})

@@ -27,8 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * (JMH then goes on with the other benchmarks).
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {JvmArgs.ADD_VECTOR, JvmArgs.NATIVE})
