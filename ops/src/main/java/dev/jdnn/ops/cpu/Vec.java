@@ -111,6 +111,19 @@ final class Vec {
         return total;
     }
 
+    /** Sum of a heap array range (same blocking as the segment version). */
+    static double sum(float[] x, int from, int n) {
+        double total = 0;
+        int i = 0, up = S.loopBound(n);
+        while (i < up) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int end = Math.min(up, i + BLOCK); i < end; i += L) acc = acc.add(FloatVector.fromArray(S, x, from + i));
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) total += x[from + i];
+        return total;
+    }
+
     /** Sum of (x - center)². */
     static double sumSquaredDeviations(MemorySegment x, long xo, int n, float center) {
         double total = 0;

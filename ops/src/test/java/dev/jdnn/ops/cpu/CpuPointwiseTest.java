@@ -127,6 +127,24 @@ class CpuPointwiseTest {
         return s;
     }
 
+    /** Big enough that elementwise work is cut into pieces across the pool's threads (rows and parts of rows). */
+    @Test
+    void largeOperandsSplitAcrossThreads() {
+        Shape big = Shape.of(2, 3, 100, 101);
+        int n = (int) big.numel();
+        float[] x = Rand.uniform(81, n), y0 = Rand.uniform(82, n);
+        double[] expected = new double[n];
+        for (int i = 0; i < n; i++) expected[i] = 0.25 * x[i] - 2.0 * y0[i];
+        try (var f = new BackendParityFixtures(new CpuBackend())) {
+            for (boolean strided : new boolean[] {false, true}) {
+                Tensor y = f.tensor(big, y0, strided);
+                f.backend().addScaled(0.25f, f.tensor(big, x, strided), -2f, y);
+                assertClose("large addScaled, strided=" + strided, expected, f.get(y), 1e-7);
+                assertTrue(f.paddingIntact(y), "wrote outside the view");
+            }
+        }
+    }
+
     @Test
     void mismatchedOperandsAreNamed() {
         try (var f = new BackendParityFixtures(new CpuBackend())) {
