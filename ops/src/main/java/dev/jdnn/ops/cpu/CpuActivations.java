@@ -9,7 +9,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 
 import static dev.jdnn.ops.cpu.Vec.L;
 import static dev.jdnn.ops.cpu.Vec.S;
@@ -20,8 +19,6 @@ import static dev.jdnn.ops.cpu.Vec.S;
  * is written, so x == y (in place) works.
  */
 final class CpuActivations implements ActivationPlan {
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-
     private final Activation kind;
     private final float param;
     private final Shape shape;
@@ -60,8 +57,8 @@ final class CpuActivations implements ActivationPlan {
             }
             if (i < to) { // masked tail
                 VectorMask<Float> m = S.indexInRange(i, to);
-                FloatVector old = beta == 0f ? null : load(ys, yo + i, m);
-                store(forward(load(xs, xo + i, m), alpha, beta, old), ys, yo + i, m);
+                FloatVector old = beta == 0f ? null : Vec.load(ys, yo + i, m);
+                Vec.store(forward(Vec.load(xs, xo + i, m), alpha, beta, old), ys, yo + i, m);
             }
         });
     }
@@ -86,8 +83,8 @@ final class CpuActivations implements ActivationPlan {
             }
             if (i < to) { // masked tail
                 VectorMask<Float> m = S.indexInRange(i, to);
-                FloatVector vy = needsY ? load(ys, yo + i, m) : null, old = beta == 0f ? null : load(ds, dO + i, m);
-                store(backward(load(xs, xo + i, m), vy, load(gs, go + i, m), alpha, beta, old), ds, dO + i, m);
+                FloatVector vy = needsY ? Vec.load(ys, yo + i, m) : null, old = beta == 0f ? null : Vec.load(ds, dO + i, m);
+                Vec.store(backward(Vec.load(xs, xo + i, m), vy, Vec.load(gs, go + i, m), alpha, beta, old), ds, dO + i, m);
             }
         });
     }
@@ -102,13 +99,5 @@ final class CpuActivations implements ActivationPlan {
     private FloatVector backward(FloatVector x, FloatVector y, FloatVector dy, float alpha, float beta, FloatVector old) {
         FloatVector v = ActivationKernels.derivative(kind, param, x, y).mul(dy).mul(alpha);
         return beta == 0f ? v : old.fma(FloatVector.broadcast(S, beta), v);
-    }
-
-    private static FloatVector load(MemorySegment s, long i, VectorMask<Float> m) {
-        return FloatVector.fromMemorySegment(S, s, i * 4, ORDER, m);
-    }
-
-    private static void store(FloatVector v, MemorySegment s, long i, VectorMask<Float> m) {
-        v.intoMemorySegment(s, i * 4, ORDER, m);
     }
 }

@@ -10,8 +10,9 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
- * Max, average and adaptive-average pooling, parallel over N*C planes, each plane worked on in per-thread heap scratch. Every output row/column's input window
- * (clipped to the input) and its share of the divisor are computed once at plan time, following PyTorch:
+ * Max, average and adaptive-average pooling, parallel over N*C planes, each plane worked on in per-thread heap
+ * scratch. Every output row/column's input window (clipped to the input) and its share of the divisor are computed
+ * once at plan time, following PyTorch:
  * <ul>
  *   <li>average with count_include_pad divides by the window clipped to the padded input (so a ceil-mode window that
  *       hangs past input + padding counts only the part inside), without it by the clipped window;</li>
@@ -20,9 +21,9 @@ import java.util.Arrays;
  * </ul>
  */
 final class CpuPooling implements PoolPlan {
-    private final PoolSpec spec;
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
+    private final PoolSpec spec;
     private final Windows rows, cols;
     private final ThreadLocal<Scratch> scratch;
 
@@ -162,8 +163,8 @@ final class CpuPooling implements PoolPlan {
 
     /**
      * One thread's copies of an input plane, its gradient and an output plane: the window loops run on heap arrays,
-     * which the JIT bounds-check-eliminates. (Heap segments are kept out of {@link Vec}: mixing heap and native
-     * segments at one vector call site makes its loads fall off the fast intrinsic path everywhere.)
+     * which the JIT bounds-check-eliminates. (They are not wrapped as segments for {@link Vec}, whose kernels only
+     * ever see native segments, keeping their memory-access call sites monomorphic.)
      */
     private static final class Scratch {
         final float[] x, dx, y;

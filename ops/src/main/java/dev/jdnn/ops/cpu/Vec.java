@@ -1,6 +1,7 @@
 package dev.jdnn.ops.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -28,6 +29,15 @@ final class Vec {
 
     static void store(FloatVector v, MemorySegment s, long i) {
         v.intoMemorySegment(s, i * 4, ORDER);
+    }
+
+    /** Masked load: lanes outside the mask read nothing (a run's tail). */
+    static FloatVector load(MemorySegment s, long i, VectorMask<Float> m) {
+        return FloatVector.fromMemorySegment(S, s, i * 4, ORDER, m);
+    }
+
+    static void store(FloatVector v, MemorySegment s, long i, VectorMask<Float> m) {
+        v.intoMemorySegment(s, i * 4, ORDER, m);
     }
 
     static float get(MemorySegment s, long i) {
