@@ -69,21 +69,30 @@ final class Vec {
         }
     }
 
-    /** y = a*u + b*v + k + beta*y, elementwise; beta == 0 never reads y. y may alias u or v. */
-    static void combine(float a, MemorySegment u, long uo, float b, MemorySegment v, long vo, float k, float beta,
+    /** y = (x - center)*a + b: normalisation with the centring done before scaling, exact for |mean| >> std. */
+    static void normalise(MemorySegment x, long xo, float center, float a, float b, MemorySegment y, long yo, int n) {
+        FloatVector vc = FloatVector.broadcast(S, center), va = FloatVector.broadcast(S, a), vb = FloatVector.broadcast(S, b);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) store(load(x, xo + i).sub(vc).fma(va, vb), y, yo + i);
+        for (; i < n; i++) set(y, yo + i, (get(x, xo + i) - center) * a + b);
+    }
+
+    /** y = a*u + b*(v - center) + k + beta*y, elementwise; beta == 0 never reads y. y may alias u or v. */
+    static void combine(float a, MemorySegment u, long uo, float b, MemorySegment v, long vo, float center, float k, float beta,
                         MemorySegment y, long yo, int n) {
         FloatVector va = FloatVector.broadcast(S, a), vb = FloatVector.broadcast(S, b), vk = FloatVector.broadcast(S, k);
+        FloatVector vc = FloatVector.broadcast(S, center);
         int i = 0, up = S.loopBound(n);
         if (beta == 0f) {
-            for (; i < up; i += L) store(load(u, uo + i).fma(va, load(v, vo + i).fma(vb, vk)), y, yo + i);
-            for (; i < n; i++) set(y, yo + i, a * get(u, uo + i) + (b * get(v, vo + i) + k));
+            for (; i < up; i += L) store(load(u, uo + i).fma(va, load(v, vo + i).sub(vc).fma(vb, vk)), y, yo + i);
+            for (; i < n; i++) set(y, yo + i, a * get(u, uo + i) + (b * (get(v, vo + i) - center) + k));
         } else {
             FloatVector vbeta = FloatVector.broadcast(S, beta);
             for (; i < up; i += L) {
-                FloatVector rest = load(y, yo + i).fma(vbeta, load(v, vo + i).fma(vb, vk));
+                FloatVector rest = load(y, yo + i).fma(vbeta, load(v, vo + i).sub(vc).fma(vb, vk));
                 store(load(u, uo + i).fma(va, rest), y, yo + i);
             }
-            for (; i < n; i++) set(y, yo + i, a * get(u, uo + i) + (beta * get(y, yo + i) + b * get(v, vo + i) + k));
+            for (; i < n; i++) set(y, yo + i, a * get(u, uo + i) + (beta * get(y, yo + i) + b * (get(v, vo + i) - center) + k));
         }
     }
 
