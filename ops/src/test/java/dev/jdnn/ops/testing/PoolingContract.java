@@ -35,6 +35,7 @@ public abstract class PoolingContract extends BackendContract {
         }
         b.add(PoolSpec.adaptiveAvg(NCHW, 3, 4));
         b.add(PoolSpec.adaptiveAvg(NCHW, 5, 2));
+        b.add(PoolSpec.adaptiveAvg(NCHW, 9, 11)); // more cells than input: overlapping one-pixel cells
         b.add(PoolSpec.adaptiveAvg(NCHW, 1, 1)); // global average
         return b.build();
     }
