@@ -42,14 +42,42 @@ class GradientCheckTest {
         check(TinyNets.mixedNet(CLASSES, TinyNets.SMOOTH), Shape.of(N, 3, 6, 6));
     }
 
+    @Test
+    void sharedModuleAccumulatesItsParameterGradient() {
+        check(new TinyNets.Classifier(new TinyNets.SharedConv(TinyNets.SMOOTH), 3, CLASSES, 0f), Shape.of(N, 3, 5, 5));
+    }
+
+    @Test
+    void auxiliaryHeadLossIsAddedWithItsWeight() {
+        check(new TinyNets.WithAuxHead(TinyNets.SMOOTH, CLASSES, 0.3f), Shape.of(N, 3, 6, 6));
+    }
+
+    @Test
+    void frozenBatchNormBackpropagatesThroughItsFixedAffineMap() {
+        var body = new dev.jdnn.networks.layers.Sequential(new dev.jdnn.networks.layers.Conv2d(3, 4, 3, 1, 1, false),
+                new dev.jdnn.networks.layers.BatchNorm2d(4), TinyNets.SMOOTH.get());
+        body.module("1").freeze();
+        check(new TinyNets.Classifier(body, 4, CLASSES, 0f), Shape.of(N, 3, 5, 5), m -> {
+            // make the frozen statistics non-trivial, so the map is not the identity
+            m.backend().upload(new float[]{0.1f, -0.2f, 0.3f, 0f}, m.stateDict().get("body.1.running_mean").value());
+            m.backend().upload(new float[]{0.5f, 2f, 1.5f, 0.8f}, m.stateDict().get("body.1.running_var").value());
+            m.backend().upload(new float[]{1.2f, 0.7f, -0.9f, 1.1f}, m.stateDict().get("body.1.weight").value());
+        });
+    }
+
     static float loss(CompiledModel m, Tensor labels) {
         return m.forwardBackward(labels, 0f);
     }
 
     static void check(Module net, Shape inputShape) {
+        check(net, inputShape, m -> {});
+    }
+
+    static void check(Module net, Shape inputShape, java.util.function.Consumer<CompiledModel> setUp) {
         Backend backend = TestBackends.cpu();
         try (CompiledModel m = CompiledModel.compile(net, inputShape, backend, 7);
              Tensor labels = backend.allocate(Shape.of(N), dev.jdnn.memory.DType.INT32)) {
+            setUp.accept(m);
             SplittableRandom r = new SplittableRandom(11);
             float[] x = new float[Math.toIntExact(inputShape.numel())];
             for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextDouble() * 2 - 1);

@@ -142,4 +142,40 @@ final class TinyNets {
                 .add(new ResidualBlock(16, 16, 1, act));
         return new Classifier(body, 16, classes, dropoutP);
     }
+
+    /** Calls the same conv twice (shared parameters: its gradient accumulates over both uses). */
+    static final class SharedConv extends Module {
+        final Conv2d conv = register("conv", new Conv2d(3, 3, 3, 1, 1, true));
+        final Act act;
+
+        SharedConv(Supplier<Act> act) {
+            this.act = register("act", act.get());
+        }
+
+        @Override
+        public Value forward(Tracer t, Value x) {
+            return t.call(conv, t.call(act, t.call(conv, x)));
+        }
+    }
+
+    /** A GoogLeNet-style auxiliary classifier on an intermediate feature map, active only in training. */
+    static final class WithAuxHead extends Module {
+        final Sequential stem, aux;
+        final Classifier main;
+        final float auxWeight;
+
+        WithAuxHead(Supplier<Act> act, int classes, float auxWeight) {
+            stem = register("stem", new Sequential(new Conv2d(3, 4, 3, 1, 1, false), new BatchNorm2d(4), act.get()));
+            aux = register("aux", new Sequential(Pool2d.avg(2, 2), new Flatten(), new Linear(4 * 9, classes)));
+            main = register("main", new Classifier(new Conv2d(4, 5, 3, 1, 1, true), 5, classes, 0f));
+            this.auxWeight = auxWeight;
+        }
+
+        @Override
+        public Value forward(Tracer t, Value x) {
+            Value features = t.call(stem, x);
+            if (t.training()) t.auxiliaryOutput(t.call(aux, features), auxWeight);
+            return t.call(main, features);
+        }
+    }
 }
