@@ -38,8 +38,8 @@ public final class CompiledModel implements AutoCloseable {
         this.module = module;
         this.backend = backend;
         this.inputShape = inputShape;
-        Graph trainGraph = prepareGraph(module, inputShape, true);
-        Graph evalGraph = prepareGraph(module, inputShape, false);
+        Graph trainGraph = prepareGraph(module, inputShape, true, options);
+        Graph evalGraph = prepareGraph(module, inputShape, false, options);
         if (!trainGraph.output.shape().equals(evalGraph.output.shape())) {
             throw new IllegalArgumentException("training and evaluation graphs disagree on the output shape: " + trainGraph.output.shape() + " vs " + evalGraph.output.shape());
         }
@@ -97,10 +97,11 @@ public final class CompiledModel implements AutoCloseable {
         return new CompiledModel(model, inputShape, backend, seed, options);
     }
 
-    private static Graph prepareGraph(Module model, Shape inputShape, boolean training) {
+    private static Graph prepareGraph(Module model, Shape inputShape, boolean training, CompileOptions options) {
         Graph g = GraphTracer.trace(model, inputShape, training);
         g.pruneDeadNodes();
-        InPlaceConcat.apply(g);
+        InPlaceConcat.apply(g); // first: writing a concat part in place saves a copy, not just memory
+        if (options.inPlaceActivations()) InPlaceActivations.apply(g);
         return g;
     }
 

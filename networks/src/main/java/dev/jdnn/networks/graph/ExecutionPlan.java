@@ -61,7 +61,7 @@ final class ExecutionPlan {
 
     private Tensor grad(int id) {
         if (grads[id] == null) {
-            Alias a = graph.aliasOf(id);
+            Alias a = graph.gradientAliasOf(id);
             if (a != null) grads[id] = a.view().apply(grad(a.parent()));
             else if (plan.gradBuffer[id] >= 0) grads[id] = buffers[plan.gradBuffer[id]];
             else throw new IllegalStateException("no gradient buffer planned for " + graph.value(id) + " (bug in the graph planner)");

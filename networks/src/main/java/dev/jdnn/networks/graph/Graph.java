@@ -81,7 +81,36 @@ final class Graph {
         return id;
     }
 
-    /** True when {@code id} spans all of its root's storage (so writing it with beta=0 defines the whole root). */
+    /** True when some other value is stored inside {@code id}'s storage. */
+    boolean hasAliasChildren(int id) {
+        for (Alias a : aliases.values()) if (a.parent() == id) return true;
+        return false;
+    }
+
+    /** The alias of {@code id} on the gradient side (views only), or null. */
+    Alias gradientAliasOf(int id) {
+        Alias a = aliases.get(id);
+        return a != null && a.sharesGradient() ? a : null;
+    }
+
+    /** The value whose gradient storage ultimately holds {@code id}'s gradient. */
+    int gradientRoot(int id) {
+        Alias a;
+        while ((a = gradientAliasOf(id)) != null) id = a.parent();
+        return id;
+    }
+
+    /** True when {@code id}'s gradient spans all of its gradient root (so a beta=0 write defines the whole root). */
+    boolean gradientCoversRoot(int id) {
+        Alias a;
+        while ((a = gradientAliasOf(id)) != null) {
+            if (!a.coversParent()) return false;
+            id = a.parent();
+        }
+        return true;
+    }
+
+    /** True when {@code id} spans all of its storage root. */
     boolean coversRoot(int id) {
         Alias a;
         while ((a = aliases.get(id)) != null) {
