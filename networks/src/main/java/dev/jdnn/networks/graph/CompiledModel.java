@@ -102,6 +102,7 @@ public final class CompiledModel implements AutoCloseable {
         g.pruneDeadNodes();
         InPlaceConcat.apply(g); // first: writing a concat part in place saves a copy, not just memory
         if (options.inPlaceActivations()) InPlaceActivations.apply(g);
+        AddPassThrough.apply(g);
         return g;
     }
 

@@ -21,7 +21,8 @@ final class Graph {
     private final List<Value> values = new ArrayList<>();
     private final List<Node> producers = new ArrayList<>();
     private final List<Node> nodes = new ArrayList<>();
-    private final Map<Integer, Alias> aliases = new HashMap<>();
+    private final Map<Integer, Alias> aliases = new HashMap<>();         // forward storage
+    private final Map<Integer, Alias> gradientAliases = new HashMap<>(); // gradient storage
     private final List<AuxOutput> auxOutputs = new ArrayList<>();
     final Value input;
     Value output;
@@ -66,8 +67,20 @@ final class Graph {
         return producers.get(id);
     }
 
-    void alias(int value, Alias alias) {
+    /** A zero-copy view: the value and its gradient both live inside the parent's. */
+    void view(int value, Alias alias) {
         aliases.put(value, alias);
+        gradientAliases.put(value, alias);
+    }
+
+    /** Only the forward storage is shared (an in-place op); gradients stay separate. */
+    void storageAlias(int value, Alias alias) {
+        aliases.put(value, alias);
+    }
+
+    /** Only the gradient is shared (it is, element for element, the parent's gradient). */
+    void gradientAlias(int value, Alias alias) {
+        gradientAliases.put(value, alias);
     }
 
     Alias aliasOf(int value) {
@@ -89,8 +102,7 @@ final class Graph {
 
     /** The alias of {@code id} on the gradient side (views only), or null. */
     Alias gradientAliasOf(int id) {
-        Alias a = aliases.get(id);
-        return a != null && a.sharesGradient() ? a : null;
+        return gradientAliases.get(id);
     }
 
     /** The value whose gradient storage ultimately holds {@code id}'s gradient. */

@@ -25,7 +25,7 @@ final class InPlaceActivations {
             Node producer = g.producer(x);
             boolean legal = producer != null && !producer.readsOutputInBackward() && consumers.get(x).size() == 1
                     && !isOutput[x] && g.aliasOf(x) == null && !g.hasAliasChildren(x) && g.aliasOf(y) == null;
-            if (legal) g.alias(y, Alias.inPlace(x));
+            if (legal) g.storageAlias(y, Alias.whole(x));
         }
     }
 }
