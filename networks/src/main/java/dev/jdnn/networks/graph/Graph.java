@@ -100,7 +100,7 @@ final class Graph {
         return false;
     }
 
-    /** The alias of {@code id} on the gradient side (views only), or null. */
+    /** The alias of {@code id}'s gradient (views, residual pass-through), or null. */
     Alias gradientAliasOf(int id) {
         return gradientAliases.get(id);
     }
@@ -122,19 +122,14 @@ final class Graph {
         return true;
     }
 
-    /** True when {@code id} spans all of its storage root. */
-    boolean coversRoot(int id) {
+    /** True when {@code id}'s storage is the contiguous layout of its shape (no partial channel slice on the way). */
+    boolean isContiguous(int id) {
         Alias a;
         while ((a = aliases.get(id)) != null) {
             if (!a.coversParent()) return false;
             id = a.parent();
         }
         return true;
-    }
-
-    /** True when {@code id}'s storage is the contiguous layout of its shape (no partial channel slice on the way). */
-    boolean isContiguous(int id) {
-        return coversRoot(id);
     }
 
     void addAuxOutput(Value logits, float weight) {
