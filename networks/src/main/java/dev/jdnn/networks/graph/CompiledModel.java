@@ -30,6 +30,7 @@ public final class CompiledModel implements AutoCloseable {
     private final ExecutionPlan trainingPlan, evaluationPlan;
     private final MemoryReport memoryReport;
     private boolean training = true;
+    private ExecutionPlan lastRun;
     private boolean closed;
 
     private CompiledModel(Module module, Shape inputShape, Backend backend, long seed, CompileOptions options) {
@@ -37,8 +38,8 @@ public final class CompiledModel implements AutoCloseable {
         this.module = module;
         this.backend = backend;
         this.inputShape = inputShape;
-        Graph trainGraph = prepareGraph(module, inputShape, true);
-        Graph evalGraph = prepareGraph(module, inputShape, false);
+        Graph trainGraph = prepareGraph(module, inputShape, true, options);
+        Graph evalGraph = prepareGraph(module, inputShape, false, options);
         if (!trainGraph.output.shape().equals(evalGraph.output.shape())) {
             throw new IllegalArgumentException("training and evaluation graphs disagree on the output shape: " + trainGraph.output.shape() + " vs " + evalGraph.output.shape());
         }
@@ -48,7 +49,7 @@ public final class CompiledModel implements AutoCloseable {
             parameters = track(opened, new ParameterStore(module, backend, seed));
             plans = track(opened, new PlanCache(backend, seed));
             long workspaceBytes = Math.max(prepare(trainGraph, plans), prepare(evalGraph, plans));
-            workspace = workspaceBytes == 0 ? null : track(opened, backend.allocate(Shape.of(Math.toIntExact(workspaceBytes)), DType.UINT8));
+            workspace = workspaceBytes == 0 ? null : track(opened, backend.allocate(rows(workspaceBytes), DType.UINT8));
             input = track(opened, backend.allocate(inputShape));
 
             BufferPlan trainBuffers = new BufferPlan(trainGraph, GradientFlow.training(trainGraph));
@@ -56,12 +57,13 @@ public final class CompiledModel implements AutoCloseable {
             MemoryPlanner.Layout trainLayout = layout(trainBuffers, options);
             MemoryPlanner.Layout evalLayout = layout(evalBuffers, options);
             long arenaBytes = Math.max(trainLayout.size(), evalLayout.size());
-            arena = track(opened, backend.allocate(Shape.of(Math.toIntExact(Math.max(1, arenaBytes / 4)))));
+            arena = track(opened, backend.allocate(rows(Math.max(1, arenaBytes / 4))));
             trainingPlan = new ExecutionPlan(trainBuffers, backend, input, workspace, arena, trainLayout.offsets(), options.poisonBuffers());
             evaluationPlan = new ExecutionPlan(evalBuffers, backend, input, workspace, arena, evalLayout.offsets(), options.poisonBuffers());
             losses = new Tensor[trainGraph.outputs().size()];
             for (int j = 0; j < losses.length; j++) losses[j] = track(opened, backend.allocate(Shape.of(1)));
             long naive = Math.max(MemoryPlanner.naive(trainBuffers.requests()).size(), MemoryPlanner.naive(evalBuffers.requests()).size());
+            lastRun = evaluationPlan;
             memoryReport = new MemoryReport(arenaBytes, naive, parameters.bytes(), workspaceBytes);
         } catch (RuntimeException | Error e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
@@ -73,6 +75,13 @@ public final class CompiledModel implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    private static final int ROW = 1 << 16;
+
+    /** A [rows, 65536] shape holding at least {@code elements}: one-dimensional shapes stop at 2^31 - 1 elements. */
+    private static Shape rows(long elements) {
+        return Shape.of(Math.toIntExact((elements + ROW - 1) / ROW), ROW);
     }
 
     private static <T extends AutoCloseable> T track(List<AutoCloseable> opened, T resource) {
@@ -95,10 +104,12 @@ public final class CompiledModel implements AutoCloseable {
         return new CompiledModel(model, inputShape, backend, seed, options);
     }
 
-    private static Graph prepareGraph(Module model, Shape inputShape, boolean training) {
+    private static Graph prepareGraph(Module model, Shape inputShape, boolean training, CompileOptions options) {
         Graph g = GraphTracer.trace(model, inputShape, training);
         g.pruneDeadNodes();
-        InPlaceConcat.apply(g);
+        InPlaceConcat.apply(g); // first: writing a concat part in place saves a copy, not just memory
+        if (options.inPlaceActivations()) InPlaceActivations.apply(g);
+        AddPassThrough.apply(g);
         return g;
     }
 
@@ -149,7 +160,14 @@ public final class CompiledModel implements AutoCloseable {
     /** Runs the current mode's graph on {@link #input()}; returns the main logits (graph-owned, valid until the next call). */
     public Tensor forward() {
         checkOpen();
-        return (training ? trainingPlan : evaluationPlan).forward();
+        lastRun = training ? trainingPlan : evaluationPlan;
+        return lastRun.forward();
+    }
+
+    /** The main logits of the last {@link #forward()} or {@link #forwardBackward} (graph-owned, valid until the next call). */
+    public Tensor output() {
+        checkOpen();
+        return lastRun.output();
     }
 
     /**
@@ -168,6 +186,7 @@ public final class CompiledModel implements AutoCloseable {
         List<Value> outputs = trainingPlan.graph().outputs();
         List<CrossEntropyPlan> lossPlans = new ArrayList<>();
         for (Value v : outputs) lossPlans.add(plans.crossEntropy(v.dim(0), v.dim(1), labelSmoothing));
+        lastRun = trainingPlan;
         trainingPlan.forward();
         trainingPlan.lossAndBackward(labels, lossPlans, losses);
         float total = backend.download(losses[0])[0];
