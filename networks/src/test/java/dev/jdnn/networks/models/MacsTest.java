@@ -40,6 +40,15 @@ class MacsTest {
         assertEquals(416_520, ModelSummary.of(Models.create("lenet5_28", ModelConfig.of(10, 1, 28, 28)), 1, 28, 28).macs());
     }
 
+    /** Howard et al. Table 6 (width multiplier, 224x224): million Mult-Adds and million parameters. */
+    @ParameterizedTest(name = "mobilenet_v1 alpha {0}: {1}M MACs, {2}M params")
+    @CsvSource({"1.0, 569, 4.2", "0.75, 325, 2.6", "0.5, 149, 1.3", "0.25, 41, 0.5"})
+    void mobilenetV1WidthMultipliersMatchThePaper(double alpha, double mmacs, double mparams) {
+        ModelSummary s = ModelSummary.of(Models.create("mobilenet_v1", ModelConfig.imagenet().withWidthMultiplier(alpha)), 3, 224, 224);
+        assertEquals(mmacs, s.macs() / 1e6, 0.5);
+        assertEquals(mparams, s.parameters() / 1e6, 0.05);
+    }
+
     /** MACs scale linearly with the batch: the tracer counts the whole batch. */
     @Test
     void countsTheWholeBatch() {

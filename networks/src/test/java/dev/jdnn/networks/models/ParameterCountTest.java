@@ -102,4 +102,15 @@ class ParameterCountTest {
         assertEquals(696 + 6_972 + 32_580 + 21_240 + 286_440 + 80_880 + 475_920 + 961_000,
                 Models.create("shufflenet_v1").parameterCount());
     }
+
+    /**
+     * AlexNet with LRN (one tower, 96-256-384-384-256): conv1 96*3*121+96 = 34,944; conv2 256*96*25+256 = 614,656;
+     * conv3 384*256*9+384 = 885,120; conv4 384*384*9+384 = 1,327,488; conv5 256*384*9+256 = 884,992;
+     * fc6 9216*4096+4096 = 37,752,832; fc7 4096*4096+4096 = 16,781,312; fc8 4096*1000+1000 = 4,097,000.
+     */
+    @Test
+    void alexnetLrn() {
+        assertEquals(34_944 + 614_656 + 885_120 + 1_327_488 + 884_992 + 37_752_832 + 16_781_312 + 4_097_000,
+                Models.create("alexnet_lrn").parameterCount());
+    }
 }
