@@ -107,8 +107,13 @@ public final class Trainer implements AutoCloseable {
 
     /** Trains from the current position (epoch 0, or where {@link #resume} left it) to the configured epoch count. */
     public List<EpochMetrics> fit() {
+        return fit(epochs);
+    }
+
+    /** Trains up to (excluding) epoch {@code stopAt} of the configured run — the schedule still spans all epochs. */
+    public List<EpochMetrics> fit(int stopAt) {
         List<EpochMetrics> history = new ArrayList<>();
-        while (epoch < epochs) history.add(runEpoch());
+        while (epoch < Math.min(stopAt, epochs)) history.add(runEpoch());
         return history;
     }
 

@@ -31,7 +31,11 @@ final class TinySetup {
     }
 
     static CompiledModel compile() {
-        return CompiledModel.compile(tinyNet(), Shape.of(BATCH, 1, 8, 8), BACKEND, 1234);
+        return compile(1234);
+    }
+
+    static CompiledModel compile(long initSeed) {
+        return CompiledModel.compile(tinyNet(), Shape.of(BATCH, 1, 8, 8), BACKEND, initSeed);
     }
 
     /** Class c images are bright in row band c plus noise; {@code n} images, labels i mod 3. */
