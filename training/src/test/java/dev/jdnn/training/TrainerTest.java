@@ -65,7 +65,8 @@ class TrainerTest {
         assertTrue(Files.exists(run.resolve(Trainer.BEST_WEIGHTS)));
 
         LossLog resumed = new LossLog();
-        try (CompiledModel m = TinySetup.compile(999); // different initial weights: everything must come from the checkpoint Sgd opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 3, dir.resolve("run2"), resumed)) {
+        // compiled with other initial weights: everything must come from the checkpoint
+        try (CompiledModel m = TinySetup.compile(999); Sgd opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 3, dir.resolve("run2"), resumed)) {
             t.resume(run.resolve(Trainer.LAST_CHECKPOINT));
             assertEquals(1, t.epoch());
             t.fit();
