@@ -5,9 +5,9 @@ import dev.jdnn.ops.Backend;
 import dev.jdnn.training.data.Batch;
 
 /**
- * Moves a prepared batch into the model's input tensor and a labels tensor on the backend. A batch buffer the
- * backend can address (host memory for the CPU backend; pinned host memory the CUDA backend copies from) goes by
- * {@link Backend#copy}; anything else through a host array and {@link Backend#upload}.
+ * Moves a prepared batch into the model's input tensor and a labels tensor on the backend. A batch buffer on the
+ * backend's own device goes by {@link Backend#copy} (no extra copy on the CPU backend); anything else through a
+ * host array and {@link Backend#upload}.
  */
 final class BatchTransfer {
     private final Backend backend;
@@ -15,7 +15,9 @@ final class BatchTransfer {
 
     BatchTransfer(Backend backend, Tensor sampleBuffer) {
         this.backend = backend;
-        this.direct = sampleBuffer.device().equals(backend.device()) || backend.device().isCuda() && !sampleBuffer.device().isCuda();
+        // Backend.copy requires both operands on the backend's device; a host (or pinned) buffer for a GPU backend
+        // therefore goes through upload until the CUDA backend accepts host sources in copy.
+        this.direct = sampleBuffer.device().equals(backend.device());
     }
 
     void toDevice(Batch batch, Tensor input, Tensor labels) {

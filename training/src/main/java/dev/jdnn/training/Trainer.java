@@ -57,6 +57,7 @@ public final class Trainer implements AutoCloseable {
     private final long seed;
     private final Path checkpointDir;
     private final String configJson;
+    private final Map<String, String> weightsMetadata;
     private final List<TrainingListener> listeners;
     private final Tensor labels;
     private final List<Tensor> gradients;
@@ -75,6 +76,7 @@ public final class Trainer implements AutoCloseable {
         this.seed = b.seed;
         this.checkpointDir = b.checkpointDir;
         this.configJson = b.configJson;
+        this.weightsMetadata = Map.copyOf(b.weightsMetadata);
         this.listeners = List.copyOf(b.listeners);
         int n = model.inputShape().dim(0);
         checkGeometry(b.trainData, "training");
@@ -163,8 +165,10 @@ public final class Trainer implements AutoCloseable {
     private void saveCheckpoints(EvalResult test) {
         if (test != null && test.top1() > bestTop1) {
             bestTop1 = test.top1();
-            StateDicts.saveWeights(checkpointDir.resolve(BEST_WEIGHTS), model.stateDict(), model.backend(),
-                    Map.of("epoch", Integer.toString(epoch), "top1", Double.toString(test.top1())));
+            Map<String, String> meta = new java.util.LinkedHashMap<>(weightsMetadata);
+            meta.put("epoch", Integer.toString(epoch));
+            meta.put("top1", Double.toString(test.top1()));
+            StateDicts.saveWeights(checkpointDir.resolve(BEST_WEIGHTS), model.stateDict(), model.backend(), meta);
         }
         TrainingCheckpoint.save(checkpointDir.resolve(LAST_CHECKPOINT), model.stateDict(), optimizer, model.backend(), state(), configJson);
     }
@@ -224,6 +228,7 @@ public final class Trainer implements AutoCloseable {
         private long seed;
         private Path checkpointDir;
         private String configJson;
+        private final Map<String, String> weightsMetadata = new java.util.LinkedHashMap<>();
         private int workers = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
         private Allocator bufferAllocator = HostAllocator.global();
         private final List<TrainingListener> listeners = new ArrayList<>();
@@ -257,6 +262,8 @@ public final class Trainer implements AutoCloseable {
         public Builder checkpointDir(Path dir) { this.checkpointDir = dir; return this; }
         /** Free-form JSON stored in each checkpoint's metadata. */
         public Builder config(String json) { this.configJson = json; return this; }
+        /** Extra metadata for best.safetensors (model name, input geometry, class names: what predict needs). */
+        public Builder weightsMetadata(Map<String, String> meta) { this.weightsMetadata.putAll(meta); return this; }
         public Builder loaderWorkers(int n) { this.workers = n; return this; }
         /** Where the loader's batch buffers come from: pinned host memory for a CUDA backend. */
         public Builder bufferAllocator(Allocator a) { this.bufferAllocator = a; return this; }
