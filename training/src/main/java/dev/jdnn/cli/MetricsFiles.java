@@ -99,6 +99,9 @@ final class MetricsFiles implements TrainingListener {
     private static XYChart chart(String title, String yTitle) {
         XYChart c = new XYChartBuilder().width(560).height(400).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
         c.getStyler().setMarkerSize(6);
+        c.getStyler().setYAxisDecimalPattern("#0.###");
+        c.getStyler().setXAxisDecimalPattern("#0");
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         return c;
     }
 

@@ -20,7 +20,6 @@ import picocli.CommandLine;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -141,9 +140,5 @@ final class TrainingRun {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static boolean exists(Path p) {
-        return p != null && Files.exists(p);
     }
 }

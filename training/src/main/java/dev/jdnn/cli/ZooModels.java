@@ -1,6 +1,5 @@
 package dev.jdnn.cli;
 
-import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Module;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.graph.CompiledModel;
@@ -54,12 +53,8 @@ final class ZooModels {
                 SafeTensorsFile.Entry fe = f.entries().get(e.getKey());
                 return fe != null && java.util.Arrays.equals(fe.intShape(), e.getValue().shape().toArray());
             });
-            if (headFits && !headParams.isEmpty()) StateDicts.load(f, headParams, model.backend(), true, k -> false);
+            if (headFits && !headParams.isEmpty()) StateDicts.load(f, headParams, model.backend(), false, k -> !ModelHeads.under(k, heads));
             return body;
         }
-    }
-
-    static void requireSameDevice(Tensor t, CompiledModel m) {
-        t.requireDevice(m.backend().device(), "tensor");
     }
 }

@@ -37,6 +37,7 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(dir);
             temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+            readableByAll(temp); // temp files are created owner-only; the result is an ordinary data file
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 writer.write(ch);
                 ch.force(true);
@@ -66,6 +67,12 @@ public final class AtomicFiles {
 
     public static void writeString(Path target, String content) {
         writeStream(target, out -> out.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private static void readableByAll(Path p) throws IOException {
+        if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
     }
 
     /** Makes the rename itself durable (Linux needs the directory fsync'ed); not all platforms allow it. */
