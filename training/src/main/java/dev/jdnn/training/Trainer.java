@@ -54,7 +54,7 @@ public final class Trainer implements AutoCloseable {
     private final int epochs;
     private final float labelSmoothing;
     private final double maxGradNorm;
-    private final long seed;
+    private final long seed, compileSeed;
     private final Path checkpointDir;
     private final String configJson;
     private final Map<String, String> weightsMetadata;
@@ -74,6 +74,7 @@ public final class Trainer implements AutoCloseable {
         this.labelSmoothing = b.labelSmoothing;
         this.maxGradNorm = b.maxGradNorm;
         this.seed = b.seed;
+        this.compileSeed = b.compileSeed != null ? b.compileSeed : b.seed;
         this.checkpointDir = b.checkpointDir;
         this.configJson = b.configJson;
         this.weightsMetadata = Map.copyOf(b.weightsMetadata);
@@ -175,7 +176,7 @@ public final class Trainer implements AutoCloseable {
 
     /** The run's position, as a checkpoint records it. */
     public TrainingState state() {
-        return new TrainingState(epoch, batchInEpoch, globalStep, optimizer.stepCount(), seed, seed, optimizer.kind(), bestTop1);
+        return new TrainingState(epoch, batchInEpoch, globalStep, optimizer.stepCount(), seed, compileSeed, optimizer.kind(), bestTop1);
     }
 
     /** Restores model, optimizer and position from a training checkpoint; {@link #fit()} then continues the run. */
@@ -226,6 +227,7 @@ public final class Trainer implements AutoCloseable {
         private float labelSmoothing;
         private double maxGradNorm;
         private long seed;
+        private Long compileSeed;
         private Path checkpointDir;
         private String configJson;
         private final Map<String, String> weightsMetadata = new java.util.LinkedHashMap<>();
@@ -258,6 +260,8 @@ public final class Trainer implements AutoCloseable {
         public Builder maxGradNorm(double norm) { this.maxGradNorm = norm; return this; }
         /** Seeds the data order and augmentation. */
         public Builder seed(long seed) { this.seed = seed; return this; }
+        /** The seed the model was compiled with (it seeds the dropout plans); recorded in checkpoints. Default: {@link #seed}. */
+        public Builder compileSeed(long s) { this.compileSeed = s; return this; }
         /** Where last.ckpt and best.safetensors go (null = no checkpoints). */
         public Builder checkpointDir(Path dir) { this.checkpointDir = dir; return this; }
         /** Free-form JSON stored in each checkpoint's metadata. */
