@@ -105,7 +105,7 @@ final class MetricsFiles implements TrainingListener {
         return c;
     }
 
-    static void checkWritable(Path dir) {
+    static void createDirectory(Path dir) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {

@@ -56,7 +56,6 @@ final class TrainingRun {
         Path dir = h.out != null ? h.out
                 : h.resume != null ? h.resume.toAbsolutePath().getParent()
                 : Path.of("runs", s.modelName() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        MetricsFiles.checkWritable(dir);
 
         try (Backend backend = Backends.open(device)) {
             Shape input = Shape.of(h.batchSize, s.train().channels(), s.train().height(), s.train().width());
@@ -66,7 +65,6 @@ final class TrainingRun {
                 if (s.afterCompile() != null) s.afterCompile().accept(model);
                 Map<String, Object> config = config(h, d, device, backend, s, seed);
                 String configJson = toJson(config);
-                AtomicFiles.writeString(dir.resolve(CONFIG), configJson);
                 int batchesPerEpoch = s.train().size() / h.batchSize;
                 try (Optimizer optimizer = h.createOptimizer(model, List.of(), null);
                      Trainer trainer = Trainer.builder(model, optimizer)
@@ -83,6 +81,9 @@ final class TrainingRun {
                         TrainingState st = trainer.resume(h.resume);
                         out.printf("resumed from %s at epoch %d (step %d)%n", h.resume, st.epoch() + 1, st.globalStep());
                     }
+                    // Only now that everything fits is the run directory created: a failed start leaves nothing behind.
+                    MetricsFiles.createDirectory(dir);
+                    AtomicFiles.writeString(dir.resolve(CONFIG), configJson);
                     List<EpochMetrics> history = trainer.fit();
                     EpochMetrics best = history.stream().filter(e -> e.test() != null).max((a, b) -> Double.compare(a.test().top1(), b.test().top1())).orElse(null);
                     if (best != null) out.printf("best test top-1 %.2f%% (epoch %d)%n", 100 * best.test().top1(), best.epoch() + 1);
@@ -106,7 +107,7 @@ final class TrainingRun {
         m.put(WeightsInfo.MODEL, s.modelName());
         m.put(WeightsInfo.INPUT, s.train().channels() + "x" + s.train().height() + "x" + s.train().width());
         m.put(WeightsInfo.DATA, d.source().cliName());
-        m.put(WeightsInfo.CLASSES, toJson(s.train().classNames()));
+        m.put(WeightsInfo.CLASSES, compactJson(s.train().classNames()));
         return m;
     }
 
@@ -132,6 +133,14 @@ final class TrainingRun {
         c.put("backend", backend.name());
         c.putAll(s.extraConfig());
         return c;
+    }
+
+    static String compactJson(Object o) {
+        try {
+            return new ObjectMapper().writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String toJson(Object o) {

@@ -102,8 +102,43 @@ class TrainingCliTest {
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains(nowhere.toAbsolutePath().toString()) && r.err().contains("apt-get install dataset-fashion-mnist"), r.err());
         assertTrue(r.err().lines().count() <= 2, r.err());
+        assertFalse(Files.exists(dir.resolve("o")));
         CliRunner verbose = CliRunner.run("train", "--data-dir", nowhere.toString(), "--verbose");
         assertTrue(verbose.err().contains("\tat "), "stack trace with --verbose");
+    }
+
+    @Test
+    void cudaDeviceWithoutABackendSaysWhy() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Backends.cudaUnavailableReason() != null, "a usable CUDA backend is present");
+        Path data = SyntheticMnist.write(dir.resolve("mnist"), 20, 20);
+        Path out = dir.resolve("cuda-run");
+        CliRunner r = CliRunner.run("train", "--model", "lenet5", "--data", "mnist", "--data-dir", data.toString(), "--batch-size", "4",
+                "--device", "cuda", "--out", out.toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().contains("--device cuda: the CUDA backend cannot run here") && r.err().contains("--device cpu"), r.err());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void trainsOnAnImageFolder() throws Exception {
+        Path root = dir.resolve("folder");
+        for (String cls : List.of("cats", "dogs")) {
+            Files.createDirectories(root.resolve(cls));
+            for (int i = 0; i < 6; i++) {
+                BufferedImage im = new BufferedImage(20 + i, 18, BufferedImage.TYPE_INT_RGB);
+                for (int y = 0; y < im.getHeight(); y++) for (int x = 0; x < im.getWidth(); x++) im.setRGB(x, y, cls.equals("cats") ? 0xC08040 : 0x2050E0);
+                ImageIO.write(im, "png", root.resolve(cls).resolve(i + ".png").toFile());
+            }
+        }
+        Path out = dir.resolve("folder-run");
+        CliRunner r = CliRunner.run("train", "--model", "lenet5", "--data", "folder", "--data-dir", root.toString(), "--image-size", "16",
+                "--batch-size", "4", "--epochs", "1", "--limit", "0", "--device", "cpu", "--workers", "1", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("12 training / 12 test images"), r.out());
+        try (SafeTensorsFile f = SafeTensorsFile.open(out.resolve("best.safetensors"))) {
+            assertEquals("3x16x16", f.metadata().get("jdnn.input"));
+            assertEquals("[\"cats\",\"dogs\"]", f.metadata().get("jdnn.classes"));
+        }
     }
 
     @Test
@@ -136,7 +171,6 @@ class TrainingCliTest {
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("features.0.weight (file [6, 3, 5, 5], model [6, 1, 5, 5])"), r.err());
         assertTrue(r.err().contains("missing keys"), r.err());
-        assertFalse(Files.exists(out.resolve("last.ckpt")));
-        assertNoTempFiles(out);
+        assertFalse(Files.exists(out), "a failed start creates no run directory");
     }
 }
