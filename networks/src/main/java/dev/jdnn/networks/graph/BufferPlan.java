@@ -118,7 +118,8 @@ final class BufferPlan {
             for (int i = 0; i < n.inputs.length; i++) if (n.readsInputInBackward(i)) touchValue(n.inputs[i], b);
             if (n.readsOutputInBackward()) touchValue(n.output.id(), b);
         }
-        int outputsNeededUntil = timeline.withBackward() ? timeline.loss() : timeline.lastForward();
+        // outputs stay valid to the end of the run, so callers can read the logits after forwardBackward (accuracy)
+        int outputsNeededUntil = timeline.withBackward() ? timeline.steps() - 1 : timeline.lastForward();
         for (Value v : graph.outputs()) {
             touchValue(v.id(), outputsNeededUntil);
             int root = graph.root(v.id());

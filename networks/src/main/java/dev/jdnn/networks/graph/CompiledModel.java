@@ -30,6 +30,7 @@ public final class CompiledModel implements AutoCloseable {
     private final ExecutionPlan trainingPlan, evaluationPlan;
     private final MemoryReport memoryReport;
     private boolean training = true;
+    private ExecutionPlan lastRun;
     private boolean closed;
 
     private CompiledModel(Module module, Shape inputShape, Backend backend, long seed, CompileOptions options) {
@@ -62,6 +63,7 @@ public final class CompiledModel implements AutoCloseable {
             losses = new Tensor[trainGraph.outputs().size()];
             for (int j = 0; j < losses.length; j++) losses[j] = track(opened, backend.allocate(Shape.of(1)));
             long naive = Math.max(MemoryPlanner.naive(trainBuffers.requests()).size(), MemoryPlanner.naive(evalBuffers.requests()).size());
+            lastRun = evaluationPlan;
             memoryReport = new MemoryReport(arenaBytes, naive, parameters.bytes(), workspaceBytes);
         } catch (RuntimeException | Error e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
@@ -149,7 +151,14 @@ public final class CompiledModel implements AutoCloseable {
     /** Runs the current mode's graph on {@link #input()}; returns the main logits (graph-owned, valid until the next call). */
     public Tensor forward() {
         checkOpen();
-        return (training ? trainingPlan : evaluationPlan).forward();
+        lastRun = training ? trainingPlan : evaluationPlan;
+        return lastRun.forward();
+    }
+
+    /** The main logits of the last {@link #forward()} or {@link #forwardBackward} (graph-owned, valid until the next call). */
+    public Tensor output() {
+        checkOpen();
+        return lastRun.output();
     }
 
     /**
@@ -168,6 +177,7 @@ public final class CompiledModel implements AutoCloseable {
         List<Value> outputs = trainingPlan.graph().outputs();
         List<CrossEntropyPlan> lossPlans = new ArrayList<>();
         for (Value v : outputs) lossPlans.add(plans.crossEntropy(v.dim(0), v.dim(1), labelSmoothing));
+        lastRun = trainingPlan;
         trainingPlan.forward();
         trainingPlan.lossAndBackward(labels, lossPlans, losses);
         float total = backend.download(losses[0])[0];

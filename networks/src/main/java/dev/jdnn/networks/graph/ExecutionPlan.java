@@ -95,6 +95,15 @@ final class ExecutionPlan {
         return graph;
     }
 
+    /** The tensor bound to a value (package-private, for tests). */
+    Tensor valueTensor(int id) {
+        return value(id);
+    }
+
+    boolean runsBackward(Node n) {
+        return plan.flow.runsBackward(n);
+    }
+
     boolean hasBackward() {
         return plan.timeline.withBackward();
     }

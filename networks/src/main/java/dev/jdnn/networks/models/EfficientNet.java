@@ -122,6 +122,11 @@ public final class EfficientNet extends Module {
             block = register("block", layers);
         }
 
+        /** The probability that training drops this block's branch for a sample (0: never). */
+        float stochasticDepth() {
+            return residual ? stochasticDepth : 0;
+        }
+
         @Override
         public Value forward(Tracer t, Value x) {
             return residual(t, x, t.call(block, x), residual, stochasticDepth);
@@ -146,6 +151,11 @@ public final class EfficientNet extends Module {
                 layers.add(Blocks.convNormAct(in, out, kernel, stride, 1, norm, Act::silu));
             }
             block = register("block", layers);
+        }
+
+        /** The probability that training drops this block's branch for a sample (0: never). */
+        float stochasticDepth() {
+            return residual ? stochasticDepth : 0;
         }
 
         @Override

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -75,6 +76,7 @@ class ZooTrainingStepTest {
             cm.setTraining(true);
             float loss = step(cm, y);
             assertTrue(Float.isFinite(loss) && loss > 0, name + " loss " + loss);
+            List<String> droppable = stochasticDepthBlocks(cm.module());
             for (Map.Entry<String, Parameter> e : cm.trainableParameters().entrySet()) {
                 float[] g = CPU.download(e.getValue().grad());
                 double norm = 0;
@@ -82,7 +84,9 @@ class ZooTrainingStepTest {
                     assertTrue(Float.isFinite(v), name + ": non-finite gradient in " + e.getKey());
                     norm += v * v;
                 }
-                assertTrue(norm > 0, name + ": no gradient reaches " + e.getKey());
+                // A block whose branch stochastic depth dropped for the whole (2-sample) batch rightly gets none.
+                boolean mayBeDropped = droppable.stream().anyMatch(prefix -> e.getKey().startsWith(prefix + "."));
+                assertTrue(norm > 0 || mayBeDropped, name + ": no gradient reaches " + e.getKey());
             }
             cm.setTraining(false);
             float[] logits = CPU.download(cm.forward());
@@ -91,9 +95,15 @@ class ZooTrainingStepTest {
         }
     }
 
-    /** Models whose training graph is deterministic (BN batch statistics, no dropout / stochastic depth). */
+    /**
+     * Models whose training graph is deterministic (BN batch statistics, no dropout / stochastic depth). Inputs are
+     * large enough that the last BN layers see more than one value per sample (at 1x1 with batch 2 they normalise
+     * two numbers and the loss becomes too curved for a finite difference). BN's scale invariance gives small
+     * depthwise weights large, sharply curved gradients, hence the small step (1e-5 along the unit gradient; the
+     * float32 loss still resolves 2e-5 |g|).
+     */
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"resnet20, 3, 16", "shufflenet_v2_x0_5, 3, 32", "shufflenet_v1, 3, 32", "mobilenet_v1, 1, 28"})
+    @CsvSource({"lenet5, 1, 32", "resnet20, 3, 16", "shufflenet_v2_x0_5, 3, 64", "shufflenet_v1, 3, 64", "mobilenet_v1, 1, 64"})
     void lossAndGradientAgreeWithIndependentReferences(String name, int channels, int size) {
         try (CompiledModel cm = compile(name, channels, size, 10); Tensor y = labels(3, 7)) {
             cm.setTraining(true);
@@ -105,7 +115,7 @@ class ZooTrainingStepTest {
             for (float v : g) gNorm += (double) v * v;
             gNorm = Math.sqrt(gNorm);
             // d = g / |g|: the directional derivative of the loss along d is |g|.
-            double eps = 1e-3;
+            double eps = 1e-5;
             double up = lossAt(cm, y, p, g, eps / gNorm), down = lossAt(cm, y, p, g, -eps / gNorm);
             double fd = (up - down) / (2 * eps);
             assertEquals(gNorm, fd, 0.03 * gNorm, name + ": directional derivative, analytic " + gNorm + " vs central difference " + fd);
@@ -120,6 +130,23 @@ class ZooTrainingStepTest {
             // Each head starts near chance (ln 10 = 2.30 with 0.01-std weights), so 1.6 ln 10 is a loose, failing-if-absent bound.
             assertTrue(total > 1.6 * Math.log(10) * 0.9, "total loss " + total + " should include 0.3 x two aux losses");
         }
+    }
+
+    /** Paths of EfficientNet blocks that training may skip (stochastic depth > 0). */
+    private static List<String> stochasticDepthBlocks(Module model) {
+        return model.namedModules().entrySet().stream()
+                .filter(e -> e.getValue() instanceof EfficientNet.MBConv b && b.stochasticDepth() > 0
+                        || e.getValue() instanceof EfficientNet.FusedMBConv f && f.stochasticDepth() > 0)
+                .map(Map.Entry::getKey).toList();
+    }
+
+    @Test
+    void efficientnetStochasticDepthGrowsLinearlyOverBlocks() {
+        List<String> blocks = stochasticDepthBlocks(Models.create("efficientnet_b0"));
+        // b0 has 16 blocks, block i gets p = 0.2 i / 16; only residual blocks (not features.1.0 or features.7.0) apply it.
+        assertTrue(!blocks.contains("features.1.0") && !blocks.contains("features.7.0") && blocks.contains("features.6.3"), blocks.toString());
+        var last = (EfficientNet.MBConv) Models.create("efficientnet_b0").module("features.6.3");
+        assertEquals(0.2f * 14 / 16, last.stochasticDepth(), 1e-7);
     }
 
     /** Loss at p + step * g (the flat parameters are restored afterwards). */

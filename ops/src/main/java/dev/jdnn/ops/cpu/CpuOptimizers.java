@@ -7,7 +7,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 
 import static dev.jdnn.ops.cpu.Vec.L;
 import static dev.jdnn.ops.cpu.Vec.S;
@@ -17,8 +16,6 @@ import static dev.jdnn.ops.cpu.Vec.S;
  * loop (the last iteration covers the tail), so the update rule is written once.
  */
 final class CpuOptimizers {
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-
     private CpuOptimizers() {}
 
     /**
@@ -37,14 +34,14 @@ final class CpuOptimizers {
         Runs.forEach(1, r[0].len(), (row, from, to) -> {
             for (int i = from; i < to; i += L) {
                 VectorMask<Float> m = S.indexInRange(i, to);
-                FloatVector p = load(ps, po + i, m), d = load(gs, go + i, m);
+                FloatVector p = Vec.load(ps, po + i, m), d = Vec.load(gs, go + i, m);
                 if (wd != 0f) d = p.fma(FloatVector.broadcast(S, wd), d);
                 if (momentum) {
-                    FloatVector buf = firstStep ? d : load(bs, bo + i, m).mul(mu).add(d.mul(keep));
-                    store(buf, bs, bo + i, m);
+                    FloatVector buf = firstStep ? d : Vec.load(bs, bo + i, m).mul(mu).add(d.mul(keep));
+                    Vec.store(buf, bs, bo + i, m);
                     d = nesterov ? buf.fma(FloatVector.broadcast(S, mu), d) : buf;
                 }
-                store(d.fma(FloatVector.broadcast(S, negLr), p), ps, po + i, m);
+                Vec.store(d.fma(FloatVector.broadcast(S, negLr), p), ps, po + i, m);
             }
         });
     }
@@ -70,20 +67,20 @@ final class CpuOptimizers {
         Runs.forEach(1, r[0].len(), (row, from, to) -> {
             for (int i = from; i < to; i += L) {
                 VectorMask<Float> k = S.indexInRange(i, to);
-                FloatVector p = load(ps, po + i, k), g = load(gs, go + i, k);
+                FloatVector p = Vec.load(ps, po + i, k), g = Vec.load(gs, go + i, k);
                 if (decoupled) p = p.mul(decay);
                 if (l2) g = p.fma(FloatVector.broadcast(S, wd), g);
-                FloatVector m = load(ms, mo + i, k);
+                FloatVector m = Vec.load(ms, mo + i, k);
                 m = g.sub(m).fma(FloatVector.broadcast(S, w1), m);
-                FloatVector v = g.mul(g).mul(w2).add(load(vs, vo + i, k).mul(b2));
-                store(m, ms, mo + i, k);
-                store(v, vs, vo + i, k);
+                FloatVector v = g.mul(g).mul(w2).add(Vec.load(vs, vo + i, k).mul(b2));
+                Vec.store(m, ms, mo + i, k);
+                Vec.store(v, vs, vo + i, k);
                 if (ams) {
-                    v = load(xs, xo + i, k).max(v);
-                    store(v, xs, xo + i, k);
+                    v = Vec.load(xs, xo + i, k).max(v);
+                    Vec.store(v, xs, xo + i, k);
                 }
                 FloatVector denom = v.sqrt().div(bc2Sqrt).add(eps);
-                store(m.div(denom).fma(FloatVector.broadcast(S, negStep), p), ps, po + i, k);
+                Vec.store(m.div(denom).fma(FloatVector.broadcast(S, negStep), p), ps, po + i, k);
             }
         });
     }
@@ -97,13 +94,5 @@ final class CpuOptimizers {
         Rows[] r = new Rows[ts.length];
         for (int i = 0; i < ts.length; i++) r[i] = Rows.whole(ts[i]);
         return r;
-    }
-
-    private static FloatVector load(MemorySegment s, long i, VectorMask<Float> m) {
-        return FloatVector.fromMemorySegment(S, s, i * 4, ORDER, m);
-    }
-
-    private static void store(FloatVector v, MemorySegment s, long i, VectorMask<Float> m) {
-        v.intoMemorySegment(s, i * 4, ORDER, m);
     }
 }
