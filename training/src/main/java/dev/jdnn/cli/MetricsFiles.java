@@ -26,7 +26,8 @@ import java.util.Locale;
 final class MetricsFiles implements TrainingListener {
     static final String CSV = "metrics.csv";
     static final String CURVES = "curves.png";
-    static final String HEADER = "epoch,train_loss,test_loss,test_top1,test_top5,train_images_per_s,loader_wait_s,lr,seconds";
+    static final String HEADER = "epoch,train_loss,train_top1,test_loss,test_top1,test_top5,train_images_per_s,loader_wait_s,lr,seconds";
+    private static final int COLUMNS = 10;
 
     private final Path dir;
     private final List<double[]> rows = new ArrayList<>();
@@ -39,7 +40,7 @@ final class MetricsFiles implements TrainingListener {
                 for (String line : Files.readAllLines(csv)) {
                     if (line.startsWith("epoch")) continue;
                     double[] r = java.util.Arrays.stream(line.split(",")).mapToDouble(s -> s.isEmpty() ? Double.NaN : Double.parseDouble(s)).toArray();
-                    if (r.length == 9 && r[0] <= keepEpochs) rows.add(r);
+                    if (r.length == COLUMNS && r[0] <= keepEpochs) rows.add(r);
                 }
             } catch (IOException | NumberFormatException e) {
                 rows.clear(); // an unreadable history is rebuilt from here on
@@ -50,7 +51,7 @@ final class MetricsFiles implements TrainingListener {
     @Override
     public void onEpochEnd(EpochMetrics e) {
         double nan = Double.NaN;
-        rows.add(new double[]{e.epoch() + 1, e.trainLoss(), e.test() == null ? nan : e.test().loss(), e.test() == null ? nan : e.test().top1(),
+        rows.add(new double[]{e.epoch() + 1, e.trainLoss(), e.trainAccuracy(), e.test() == null ? nan : e.test().loss(), e.test() == null ? nan : e.test().top1(),
                 e.test() == null ? nan : e.test().top5(), e.trainImagesPerSecond(), e.loaderWaitSeconds(), e.lr(), e.seconds()});
         writeCsv();
         writeCurves();
@@ -72,14 +73,12 @@ final class MetricsFiles implements TrainingListener {
         double[] x = rows.stream().mapToDouble(r -> r[0]).toArray();
         XYChart loss = chart("loss", "cross-entropy");
         loss.addSeries("train", x, column(1));
-        XYChart acc = chart("test accuracy", "%");
-        boolean haveTest = rows.stream().noneMatch(r -> Double.isNaN(r[3]));
-        if (haveTest) {
-            loss.addSeries("test", x, column(2));
-            acc.addSeries("top-1", x, java.util.Arrays.stream(column(3)).map(v -> 100 * v).toArray());
-            acc.addSeries("top-5", x, java.util.Arrays.stream(column(4)).map(v -> 100 * v).toArray());
-        } else {
-            acc.addSeries("no test data", new double[]{x[0]}, new double[]{0});
+        XYChart acc = chart("accuracy", "%");
+        acc.addSeries("train top-1", x, percent(column(2)));
+        if (rows.stream().noneMatch(r -> Double.isNaN(r[4]))) {
+            loss.addSeries("test", x, column(3));
+            acc.addSeries("test top-1", x, percent(column(4)));
+            acc.addSeries("test top-5", x, percent(column(5)));
         }
         BufferedImage left = BitmapEncoder.getBufferedImage(loss), right = BitmapEncoder.getBufferedImage(acc);
         BufferedImage both = new BufferedImage(left.getWidth() + right.getWidth(), Math.max(left.getHeight(), right.getHeight()), BufferedImage.TYPE_INT_RGB);
@@ -90,6 +89,10 @@ final class MetricsFiles implements TrainingListener {
         AtomicFiles.writeStream(dir.resolve(CURVES), out -> {
             if (!ImageIO.write(both, "png", out)) throw new IOException("no PNG writer available");
         });
+    }
+
+    private static double[] percent(double[] fractions) {
+        return java.util.Arrays.stream(fractions).map(v -> 100 * v).toArray();
     }
 
     private double[] column(int i) {

@@ -20,7 +20,7 @@ final class ProgressListener implements TrainingListener {
     private final PrintStream barStream;
     private final int epochs, batchSize;
     private ProgressBar bar;
-    private double lossSum;
+    private double lossSum, accuracySum;
     private int steps;
 
     /** {@code barStream} null: no bar (not a terminal, or tests). */
@@ -34,6 +34,7 @@ final class ProgressListener implements TrainingListener {
     @Override
     public void onEpochStart(int epoch, int batches, int firstBatch) {
         lossSum = 0;
+        accuracySum = 0;
         steps = 0;
         if (barStream == null) return;
         bar = new ProgressBarBuilder().setTaskName("epoch " + (epoch + 1) + "/" + epochs).setInitialMax((long) batches * batchSize)
@@ -45,10 +46,11 @@ final class ProgressListener implements TrainingListener {
     @Override
     public void onStep(StepMetrics s) {
         lossSum += s.loss();
+        accuracySum += s.accuracy();
         steps++;
         if (bar == null) return;
         bar.stepTo((long) (s.batch() + 1) * batchSize);
-        bar.setExtraMessage(String.format(" loss %.4f wait %.0fms", lossSum / steps, s.loaderWaitMillis()));
+        bar.setExtraMessage(String.format(" loss %.4f acc %.1f%% wait %.0fms", lossSum / steps, 100 * accuracySum / steps, s.loaderWaitMillis()));
     }
 
     @Override
@@ -58,8 +60,8 @@ final class ProgressListener implements TrainingListener {
             bar = null;
         }
         String test = e.test() == null ? "" : String.format(" | test loss %.4f top-1 %.2f%% top-5 %.2f%%", e.test().loss(), 100 * e.test().top1(), 100 * e.test().top5());
-        out.printf("epoch %d/%d: train loss %.4f, %.0f img/s, loader wait %.1fs%s | %.1fs%n",
-                e.epoch() + 1, epochs, e.trainLoss(), e.trainImagesPerSecond(), e.loaderWaitSeconds(), test, e.seconds());
+        out.printf("epoch %d/%d: train loss %.4f acc %.2f%%, %.0f img/s, loader wait %.1fs%s | %.1fs%n",
+                e.epoch() + 1, epochs, e.trainLoss(), 100 * e.trainAccuracy(), e.trainImagesPerSecond(), e.loaderWaitSeconds(), test, e.seconds());
         out.flush();
     }
 }

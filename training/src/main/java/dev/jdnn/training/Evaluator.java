@@ -68,6 +68,13 @@ public final class Evaluator {
         return higher;
     }
 
+    /** How many of the first {@code count} rows of [N, C] logits have their label as the arg-max. */
+    static int correctTop1(float[] logits, int[] labels, int count) {
+        int classes = logits.length / labels.length, hits = 0;
+        for (int i = 0; i < count; i++) if (argmax(logits, i * classes, classes) == labels[i]) hits++;
+        return hits;
+    }
+
     static int argmax(float[] z, int off, int classes) {
         int best = 0;
         for (int j = 1; j < classes; j++) if (z[off + j] > z[off + best]) best = j;

@@ -126,7 +126,9 @@ public final class Trainer implements AutoCloseable {
         model.setTraining(true);
         long epochStart = System.nanoTime(), waitStart = trainLoader.totalWaitNanos();
         double lossSum = 0;
+        long correct = 0;
         int steps = 0;
+        float[] logits = new float[Math.toIntExact(model.outputShape().numel())];
         try (DataLoader.Epoch it = trainLoader.epoch(epoch, batchInEpoch)) {
             BatchTransfer transfer = null;
             while (it.hasNext()) {
@@ -136,6 +138,9 @@ public final class Trainer implements AutoCloseable {
                 transfer.toDevice(batch, model.input(), labels);
                 float loss = model.forwardBackward(labels, labelSmoothing);
                 if (!Float.isFinite(loss)) throw new TrainingDivergedException(epoch, batch.index(), globalStep, loss);
+                model.backend().download(model.output(), logits);
+                int hits = Evaluator.correctTop1(logits, batch.labels(), batch.count());
+                correct += hits;
                 if (maxGradNorm > 0) GradientClipping.clipGlobalNorm(model.backend(), gradients, maxGradNorm);
                 double factor = schedule.factor(globalStep);
                 optimizer.step(factor);
@@ -144,7 +149,7 @@ public final class Trainer implements AutoCloseable {
                 lossSum += loss;
                 steps++;
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                StepMetrics m = new StepMetrics(epoch, batch.index(), batches, globalStep, loss, baseLr() * factor, n / seconds, trainLoader.lastWaitNanos() / 1e6);
+                StepMetrics m = new StepMetrics(epoch, batch.index(), batches, globalStep, loss, (double) hits / batch.count(), baseLr() * factor, n / seconds, trainLoader.lastWaitNanos() / 1e6);
                 listeners.forEach(l -> l.onStep(m));
             }
         }
@@ -153,7 +158,7 @@ public final class Trainer implements AutoCloseable {
         epoch++;
         batchInEpoch = 0;
         if (checkpointDir != null) saveCheckpoints(test);
-        EpochMetrics em = new EpochMetrics(epoch - 1, lossSum / Math.max(1, steps), steps * (double) n / trainSeconds,
+        EpochMetrics em = new EpochMetrics(epoch - 1, lossSum / Math.max(1, steps), correct / Math.max(1.0, (double) steps * n), steps * (double) n / trainSeconds,
                 (trainLoader.totalWaitNanos() - waitStart) / 1e9, test, (System.nanoTime() - epochStart) / 1e9, baseLr() * schedule.factor(globalStep));
         listeners.forEach(l -> l.onEpochEnd(em));
         return em;

@@ -49,6 +49,7 @@ class TrainerTest {
             List<EpochMetrics> history = t.fit();
             assertEquals(3, history.size());
             assertTrue(history.get(2).trainLoss() < history.get(0).trainLoss(), "the tiny task must be learnable: " + full.losses);
+            assertTrue(history.get(2).trainAccuracy() > 0.5, "3 classes, train accuracy " + history.get(2).trainAccuracy());
         }
         Path run = dir.resolve("run");
         LossLog first = new LossLog();
