@@ -70,7 +70,7 @@ public final class DataLoader implements AutoCloseable {
         Shape shape = Shape.of(options.batchSize(), dataset.channels(), dataset.height(), dataset.width());
         for (int i = 0; i <= options.prefetch(); i++) {
             Tensor images = Tensor.allocate(bufferAllocator, shape, DType.FLOAT32);
-            if (images.device().isCuda() && !hasHostSegment(images)) {
+            if (!hasHostSegment(images)) {
                 images.close();
                 allSlots.forEach(Slot::close);
                 throw new IllegalArgumentException("the loader's batch buffers must be host-accessible (host or pinned memory), but the allocator hands out " + images.device() + " memory");
