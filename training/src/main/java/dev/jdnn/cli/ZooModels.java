@@ -28,7 +28,7 @@ final class ZooModels {
         return e == null || e.shape().length == 0 ? -1 : Math.toIntExact(e.shape()[0]);
     }
 
-    /** Loads a weights file strictly into a compiled model, with a readable message for a class-count mismatch. */
+    /** Loads a weights file or training checkpoint strictly into a compiled model (readable message for a class-count mismatch). */
     static void loadStrict(Path weights, CompiledModel model) {
         try (SafeTensorsFile f = SafeTensorsFile.open(weights)) {
             int fileClasses = classesIn(f, model.module()), modelClasses = model.outputShape().dim(1);
@@ -36,7 +36,8 @@ final class ZooModels {
                 throw new CliFailure(weights + " has a " + fileClasses + "-class head but the model here has " + modelClasses
                         + " classes; use 'jdnn finetune' to train a new head");
             }
-            StateDicts.load(f, model.stateDict(), model.backend(), true, k -> false);
+            // A training checkpoint also holds optimizer state (optim.*): not part of the model.
+            StateDicts.load(f, model.stateDict(), model.backend(), true, k -> k.startsWith("optim."));
         }
     }
 

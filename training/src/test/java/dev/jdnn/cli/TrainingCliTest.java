@@ -51,6 +51,9 @@ class TrainingCliTest {
                 "--data-dir", data.toString(), "--batch-size", "8", "--device", "cpu");
         assertEquals(0, eval.exitCode(), eval.err());
         assertTrue(eval.out().contains("(30 images)") && eval.out().contains("top-5") && eval.out().contains("confusion matrix"), eval.out());
+        CliRunner evalCkpt = CliRunner.run("eval", "--weights", run.resolve("last.ckpt").toString(), "--model", "lenet5", "--data", "mnist",
+                "--data-dir", data.toString(), "--batch-size", "8", "--device", "cpu");
+        assertEquals(0, evalCkpt.exitCode(), evalCkpt.err());
 
         BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
         Path png = dir.resolve("digit.png");
