@@ -39,6 +39,9 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "Fail when any non-head key of the weights is missing, unexpected or mis-shaped.")
     boolean strict;
 
+    @Option(names = "--head-lr", paramLabel = "LR", description = "Learning rate of the new head (and auxiliary heads); default: --lr.")
+    Double headLr;
+
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
     String device;
 
@@ -55,6 +58,7 @@ public final class FinetuneCommand implements Callable<Integer> {
     public Integer call() {
         return CliSupport.run(spec.commandLine(), verbose, () -> {
             hyper.validate();
+            if (headLr != null && !(headLr > 0)) throw new IllegalArgumentException("--head-lr must be > 0, got " + headLr);
             if (!MODES.contains(mode)) throw new IllegalArgumentException("unknown --mode '" + mode + "'; valid: " + MODES);
             if (!Backends.DEVICES.contains(device)) throw new IllegalArgumentException("unknown device '" + device + "'; valid: " + Backends.DEVICES);
             if (!java.nio.file.Files.isRegularFile(weights)) throw new CliFailure("weights file not found: " + weights);
@@ -70,7 +74,7 @@ public final class FinetuneCommand implements Callable<Integer> {
                         out.printf("loaded %d tensors from %s; new head %s for %d classes (mode %s)%n", r.loaded(), weights,
                                 ModelHeads.head(m), train.numClasses(), mode);
                         for (String p : r.problems()) out.println("warning: " + p);
-                    }));
+                    }, ModelHeads.classDependent(m), headLr));
         });
     }
 

@@ -87,7 +87,7 @@ final class HyperOptions {
         };
     }
 
-    /** The optimizer over the model's trainable parameters; {@code headLr} (if not null) applies to the given prefixes. */
+    /** The optimizer over the model's trainable parameters; {@code headLr} (if not null) applies under {@code headPrefixes}. */
     Optimizer createOptimizer(CompiledModel m, List<String> headPrefixes, Double headLr) {
         GroupRules rules = new GroupRules(effectiveLr(), effectiveWeightDecay()).noDecayOnRank1(true);
         if (headLr != null) for (String p : headPrefixes) rules.lrForPrefix(p, headLr);

@@ -44,7 +44,7 @@ public final class TrainCommand implements Callable<Integer> {
             Dataset train = data.open(true, hyper.limit), test = data.open(false, data.testLimit);
             Module m = ZooModels.create(model, train.numClasses(), train.channels(), train.height(), train.width());
             return TrainingRun.execute(spec.commandLine(), hyper, data, device,
-                    new TrainingRun.Setup(model, m, train, test, Map.of("command", "train"), null));
+                    new TrainingRun.Setup(model, m, train, test, Map.of("command", "train")));
         });
     }
 }

@@ -40,7 +40,11 @@ final class TrainingRun {
 
     /** Everything a run needs beyond the options. */
     record Setup(String modelName, Module model, Dataset train, Dataset test, Map<String, Object> extraConfig,
-                 Consumer<CompiledModel> afterCompile) {}
+                 Consumer<CompiledModel> afterCompile, List<String> headPaths, Double headLr) {
+        Setup(String modelName, Module model, Dataset train, Dataset test, Map<String, Object> extraConfig) {
+            this(modelName, model, train, test, extraConfig, null, List.of(), null);
+        }
+    }
 
     static int execute(CommandLine cmd, HyperOptions h, DataOptions d, String device, Setup s) {
         PrintWriter out = cmd.getOut();
@@ -66,7 +70,7 @@ final class TrainingRun {
                 Map<String, Object> config = config(h, d, device, backend, s, seed);
                 String configJson = toJson(config);
                 int batchesPerEpoch = s.train().size() / h.batchSize;
-                try (Optimizer optimizer = h.createOptimizer(model, List.of(), null);
+                try (Optimizer optimizer = h.createOptimizer(model, s.headPaths(), s.headLr());
                      Trainer trainer = Trainer.builder(model, optimizer)
                              .trainData(s.train(), d.trainTransform()).testData(s.test(), d.evalTransform())
                              .epochs(h.epochs).schedule(LrSchedule.named(h.schedule, h.epochs, Math.max(1, batchesPerEpoch)))
@@ -131,6 +135,7 @@ final class TrainingRun {
         c.put("limit", h.limit);
         c.put("device", device);
         c.put("backend", backend.name());
+        if (s.headLr() != null) c.put("head_lr", s.headLr());
         c.putAll(s.extraConfig());
         return c;
     }

@@ -64,7 +64,7 @@ class TrainingCliTest {
 
         Path ft = dir.resolve("ft");
         CliRunner finetune = CliRunner.run(small("finetune", "--weights", run.resolve("best.safetensors").toString(), "--model", "lenet5",
-                "--mode", "head", "--strict", "--data", "mnist", "--data-dir", data.toString(), "--epochs", "1", "--out", ft.toString()));
+                "--mode", "head", "--head-lr", "0.05", "--strict", "--data", "mnist", "--data-dir", data.toString(), "--epochs", "1", "--out", ft.toString()));
         assertEquals(0, finetune.exitCode(), finetune.err());
         try (SafeTensorsFile before = SafeTensorsFile.open(run.resolve("best.safetensors")); SafeTensorsFile after = SafeTensorsFile.open(ft.resolve("last.ckpt"))) {
             assertArrayEquals(before.readFloats("features.0.weight"), after.readFloats("features.0.weight"), "frozen backbone unchanged");
