@@ -23,6 +23,15 @@ final class ActivationNode extends Node {
         return "activation(" + layer.kind + ")";
     }
 
+    /** True when f'(x) can be computed from y = f(x) alone, so the activation may overwrite its input. */
+    boolean derivativeFromOutput() {
+        return switch (layer.kind) {
+            case RELU, RELU6 -> true;
+            case LEAKY_RELU -> layer.param >= 0;
+            default -> false;
+        };
+    }
+
     @Override
     void prepare(PlanCache plans) {
         plan = plans.activation(layer.kind, layer.param, output.shape());

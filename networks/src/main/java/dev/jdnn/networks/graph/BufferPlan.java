@@ -131,12 +131,12 @@ final class BufferPlan {
 
     /** Node n's gradient for input i is a view of its output's gradient (or the reverse): nothing to write. */
     boolean aliasedContribution(Node n, int i) {
-        Alias in = graph.aliasOf(n.inputs[i]), out = graph.aliasOf(n.output.id());
+        Alias in = graph.gradientAliasOf(n.inputs[i]), out = graph.gradientAliasOf(n.output.id());
         return (in != null && in.parent() == n.output.id()) || (out != null && out.parent() == n.inputs[i]);
     }
 
     private int gradRoot(int value) {
-        int root = graph.root(value);
+        int root = graph.gradientRoot(value);
         if (gradBuffer[root] < 0) gradBuffer[root] = newBuffer(graph.value(root).shape(), "gradient of " + graph.value(root));
         return root;
     }
@@ -147,7 +147,7 @@ final class BufferPlan {
         buffers.get(gradBuffer[root]).touch(step);
         if (initialised[root]) return 1f;
         initialised[root] = true;
-        if (graph.coversRoot(value)) return 0f;
+        if (graph.gradientCoversRoot(value)) return 0f;
         zeroFillAt.get(step).add(gradBuffer[root]); // a partial first write: the rest must read as zero
         return 1f;
     }

@@ -38,8 +38,8 @@ public final class CompiledModel implements AutoCloseable {
         this.module = module;
         this.backend = backend;
         this.inputShape = inputShape;
-        Graph trainGraph = prepareGraph(module, inputShape, true);
-        Graph evalGraph = prepareGraph(module, inputShape, false);
+        Graph trainGraph = prepareGraph(module, inputShape, true, options);
+        Graph evalGraph = prepareGraph(module, inputShape, false, options);
         if (!trainGraph.output.shape().equals(evalGraph.output.shape())) {
             throw new IllegalArgumentException("training and evaluation graphs disagree on the output shape: " + trainGraph.output.shape() + " vs " + evalGraph.output.shape());
         }
@@ -49,7 +49,7 @@ public final class CompiledModel implements AutoCloseable {
             parameters = track(opened, new ParameterStore(module, backend, seed));
             plans = track(opened, new PlanCache(backend, seed));
             long workspaceBytes = Math.max(prepare(trainGraph, plans), prepare(evalGraph, plans));
-            workspace = workspaceBytes == 0 ? null : track(opened, backend.allocate(Shape.of(Math.toIntExact(workspaceBytes)), DType.UINT8));
+            workspace = workspaceBytes == 0 ? null : track(opened, backend.allocate(rows(workspaceBytes), DType.UINT8));
             input = track(opened, backend.allocate(inputShape));
 
             BufferPlan trainBuffers = new BufferPlan(trainGraph, GradientFlow.training(trainGraph));
@@ -57,7 +57,7 @@ public final class CompiledModel implements AutoCloseable {
             MemoryPlanner.Layout trainLayout = layout(trainBuffers, options);
             MemoryPlanner.Layout evalLayout = layout(evalBuffers, options);
             long arenaBytes = Math.max(trainLayout.size(), evalLayout.size());
-            arena = track(opened, backend.allocate(Shape.of(Math.toIntExact(Math.max(1, arenaBytes / 4)))));
+            arena = track(opened, backend.allocate(rows(Math.max(1, arenaBytes / 4))));
             trainingPlan = new ExecutionPlan(trainBuffers, backend, input, workspace, arena, trainLayout.offsets(), options.poisonBuffers());
             evaluationPlan = new ExecutionPlan(evalBuffers, backend, input, workspace, arena, evalLayout.offsets(), options.poisonBuffers());
             losses = new Tensor[trainGraph.outputs().size()];
@@ -75,6 +75,13 @@ public final class CompiledModel implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    private static final int ROW = 1 << 16;
+
+    /** A [rows, 65536] shape holding at least {@code elements}: one-dimensional shapes stop at 2^31 - 1 elements. */
+    private static Shape rows(long elements) {
+        return Shape.of(Math.toIntExact((elements + ROW - 1) / ROW), ROW);
     }
 
     private static <T extends AutoCloseable> T track(List<AutoCloseable> opened, T resource) {
@@ -97,10 +104,12 @@ public final class CompiledModel implements AutoCloseable {
         return new CompiledModel(model, inputShape, backend, seed, options);
     }
 
-    private static Graph prepareGraph(Module model, Shape inputShape, boolean training) {
+    private static Graph prepareGraph(Module model, Shape inputShape, boolean training, CompileOptions options) {
         Graph g = GraphTracer.trace(model, inputShape, training);
         g.pruneDeadNodes();
-        InPlaceConcat.apply(g);
+        InPlaceConcat.apply(g); // first: writing a concat part in place saves a copy, not just memory
+        if (options.inPlaceActivations()) InPlaceActivations.apply(g);
+        AddPassThrough.apply(g);
         return g;
     }
 

@@ -40,7 +40,7 @@ final class ExecutionPlan {
         }
         for (int i = 0; i < buffers.length; i++) {
             BufferPlan.Planned p = plan.buffers.get(i);
-            buffers[i] = arena.narrow(0, Math.toIntExact(offsets[i] / 4), Math.toIntExact(p.shape.numel())).reshape(p.shape);
+            buffers[i] = arena.asStrided(p.shape, p.shape.contiguousStrides(), offsets[i] / 4);
             startAt.get(p.start).add(buffers[i]);
             if (!p.output) endAt.get(p.end).add(buffers[i]);
         }
@@ -61,7 +61,7 @@ final class ExecutionPlan {
 
     private Tensor grad(int id) {
         if (grads[id] == null) {
-            Alias a = graph.aliasOf(id);
+            Alias a = graph.gradientAliasOf(id);
             if (a != null) grads[id] = a.view().apply(grad(a.parent()));
             else if (plan.gradBuffer[id] >= 0) grads[id] = buffers[plan.gradBuffer[id]];
             else throw new IllegalStateException("no gradient buffer planned for " + graph.value(id) + " (bug in the graph planner)");
@@ -102,10 +102,6 @@ final class ExecutionPlan {
 
     boolean runsBackward(Node n) {
         return plan.flow.runsBackward(n);
-    }
-
-    boolean hasBackward() {
-        return plan.timeline.withBackward();
     }
 
     /** The main output's tensor (valid until the next run). */

@@ -13,7 +13,7 @@ final class FlattenNode extends Node {
         Shape s = x.shape();
         Shape flat = Shape.of(s.dim(0), Math.toIntExact(s.numel() / Math.max(1, s.dim(0))));
         FlattenNode n = t.add(new FlattenNode(t.path(), t.newValue(flat), x.id()));
-        t.graph().alias(n.output.id(), new Alias(x.id(), v -> v.reshape(flat), true));
+        t.graph().view(n.output.id(), new Alias(x.id(), v -> v.reshape(flat), true));
         return n.output;
     }
 

@@ -21,7 +21,8 @@ final class Graph {
     private final List<Value> values = new ArrayList<>();
     private final List<Node> producers = new ArrayList<>();
     private final List<Node> nodes = new ArrayList<>();
-    private final Map<Integer, Alias> aliases = new HashMap<>();
+    private final Map<Integer, Alias> aliases = new HashMap<>();         // forward storage
+    private final Map<Integer, Alias> gradientAliases = new HashMap<>(); // gradient storage
     private final List<AuxOutput> auxOutputs = new ArrayList<>();
     final Value input;
     Value output;
@@ -66,8 +67,20 @@ final class Graph {
         return producers.get(id);
     }
 
-    void alias(int value, Alias alias) {
+    /** A zero-copy view: the value and its gradient both live inside the parent's. */
+    void view(int value, Alias alias) {
         aliases.put(value, alias);
+        gradientAliases.put(value, alias);
+    }
+
+    /** Only the forward storage is shared (an in-place op); gradients stay separate. */
+    void storageAlias(int value, Alias alias) {
+        aliases.put(value, alias);
+    }
+
+    /** Only the gradient is shared (it is, element for element, the parent's gradient). */
+    void gradientAlias(int value, Alias alias) {
+        gradientAliases.put(value, alias);
     }
 
     Alias aliasOf(int value) {
@@ -81,10 +94,28 @@ final class Graph {
         return id;
     }
 
-    /** True when {@code id} spans all of its root's storage (so writing it with beta=0 defines the whole root). */
-    boolean coversRoot(int id) {
+    /** True when some other value is stored inside {@code id}'s storage. */
+    boolean hasAliasChildren(int id) {
+        for (Alias a : aliases.values()) if (a.parent() == id) return true;
+        return false;
+    }
+
+    /** The alias of {@code id}'s gradient (views, residual pass-through), or null. */
+    Alias gradientAliasOf(int id) {
+        return gradientAliases.get(id);
+    }
+
+    /** The value whose gradient storage ultimately holds {@code id}'s gradient. */
+    int gradientRoot(int id) {
         Alias a;
-        while ((a = aliases.get(id)) != null) {
+        while ((a = gradientAliasOf(id)) != null) id = a.parent();
+        return id;
+    }
+
+    /** True when {@code id}'s gradient spans all of its gradient root (so a beta=0 write defines the whole root). */
+    boolean gradientCoversRoot(int id) {
+        Alias a;
+        while ((a = gradientAliasOf(id)) != null) {
             if (!a.coversParent()) return false;
             id = a.parent();
         }
@@ -93,7 +124,12 @@ final class Graph {
 
     /** True when {@code id}'s storage is the contiguous layout of its shape (no partial channel slice on the way). */
     boolean isContiguous(int id) {
-        return coversRoot(id);
+        Alias a;
+        while ((a = aliases.get(id)) != null) {
+            if (!a.coversParent()) return false;
+            id = a.parent();
+        }
+        return true;
     }
 
     void addAuxOutput(Value logits, float weight) {

@@ -25,7 +25,7 @@ final class InPlaceConcat {
                         && !isOutput[part] && consumers.get(part).size() == 1;
                 if (!eligible) continue;
                 int offset = concat.offset(i), length = g.value(part).shape().dim(1);
-                g.alias(part, new Alias(n.output.id(), t -> t.narrow(1, offset, length), false));
+                g.view(part, new Alias(n.output.id(), t -> t.narrow(1, offset, length), false));
                 concat.markInPlace(i);
             }
         }

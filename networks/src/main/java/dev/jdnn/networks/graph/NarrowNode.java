@@ -14,7 +14,7 @@ final class NarrowNode extends Node {
             throw t.error("narrowChannels(start=" + start + ", length=" + length + ") out of range for input " + x.shape());
         }
         NarrowNode n = t.add(new NarrowNode(t.path(), t.newValue(x.shape().with(1, length)), x.id()));
-        t.graph().alias(n.output.id(), new Alias(x.id(), v -> v.narrow(1, start, length), length == c));
+        t.graph().view(n.output.id(), new Alias(x.id(), v -> v.narrow(1, start, length), length == c));
         return n.output;
     }
 

@@ -72,10 +72,6 @@ abstract class Node {
 
     abstract void backward(NodeContext c);
 
-    Shape inputShape(Graph g, int i) {
-        return g.value(inputs[i]).shape();
-    }
-
     @Override
     public String toString() {
         return kind() + "@" + (path.isEmpty() ? "<root>" : path) + " -> " + output;

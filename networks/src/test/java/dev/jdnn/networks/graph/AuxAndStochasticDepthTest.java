@@ -57,6 +57,37 @@ class AuxAndStochasticDepthTest {
         }
     }
 
+    /** A residual block whose branch goes through stochastic depth with probability p. */
+    static final class ResidualWithDrop extends Module {
+        final Conv2d conv = register("conv", new Conv2d(3, 3, 3, 1, 1, true));
+        final float p;
+
+        ResidualWithDrop(float p) {
+            this.p = p;
+        }
+
+        @Override
+        public Value forward(Tracer t, Value x) {
+            return t.add(x, t.stochasticDepth(t.call(conv, x), p));
+        }
+    }
+
+    @Test
+    void stochasticDepthThatKeepsEverySampleBackpropagatesExactlyLikeNoStochasticDepth() {
+        // p = 1e-9: every sample kept and 1/(1-p) rounds to exactly 1f, so the SD node multiplies by ones
+        Shape shape = Shape.of(4, 3, 5, 5);
+        try (CompiledModel sd = CompiledModel.compile(new TinyNets.Classifier(new ResidualWithDrop(1e-9f), 3, 3, 0f), shape, backend, 4);
+             CompiledModel plain = CompiledModel.compile(new TinyNets.Classifier(new ResidualWithDrop(0f), 3, 3, 0f), shape, backend, 4);
+             Tensor labels = GraphFixture.labels(backend, 4, 3)) {
+            assertTrue(sd.describeGraph(true).contains("stochasticDepth") && !plain.describeGraph(true).contains("stochasticDepth"));
+            float[] x = GraphFixture.input(shape, 7);
+            backend.upload(x, sd.input());
+            backend.upload(x, plain.input());
+            assertEquals(plain.forwardBackward(labels, 0f), sd.forwardBackward(labels, 0f));
+            assertArrayEquals(backend.download(plain.flatGradients()), backend.download(sd.flatGradients()));
+        }
+    }
+
     @Test
     void stochasticDepthKeepsOrDropsWholeSamplesInTrainingAndIsTheIdentityInEval() {
         Shape shape = Shape.of(16, 3, 4, 4);

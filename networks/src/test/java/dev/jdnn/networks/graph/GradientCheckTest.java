@@ -30,6 +30,13 @@ class GradientCheckTest {
     @Test
     void residualBlocksWithIdentityAndProjectionShortcuts() {
         check(TinyNets.residualNet(CLASSES, TinyNets.SMOOTH), Shape.of(N, 3, 6, 6));
+        // the check above covers the pass-through gradient of the residual branch: make sure it is in use
+        try (CompiledModel m = CompiledModel.compile(TinyNets.residualNet(CLASSES, TinyNets.SMOOTH), Shape.of(N, 3, 6, 6), TestBackends.cpu(), 7)) {
+            Graph g = m.plan(true).graph();
+            long passThrough = g.nodes().stream().filter(n -> n instanceof AddNode)
+                    .filter(n -> g.gradientAliasOf(n.inputs[0]) != null).count();
+            assertTrue(passThrough == 2, "both blocks' residual branches take the sum's gradient without a copy");
+        }
     }
 
     @Test

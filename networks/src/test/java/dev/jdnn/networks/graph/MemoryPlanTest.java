@@ -85,6 +85,21 @@ class MemoryPlanTest {
     }
 
     @Test
+    void inPlaceActivationsGiveBitIdenticalResultsAndSaveMemory() {
+        Results separate = run(new CompileOptions(true, true, false));
+        Results inPlace = run(new CompileOptions(true, true, true));
+        assertArrayEquals(separate.eval, inPlace.eval, "eval logits");
+        assertEquals(separate.loss, inPlace.loss, "losses");
+        assertArrayEquals(separate.grads, inPlace.grads, "parameter gradients");
+        Shape shape = Shape.of(4, 3, 8, 8);
+        try (CompiledModel a = CompiledModel.compile(TinyNets.deepNet(5, 0f), shape, backend, 1, new CompileOptions(true, false, false));
+             CompiledModel b = CompiledModel.compile(TinyNets.deepNet(5, 0f), shape, backend, 1)) {
+            long without = a.memoryReport().plannedActivationBytes(), with = b.memoryReport().plannedActivationBytes();
+            assertTrue(with < without, "in-place activations save memory: " + with + " vs " + without);
+        }
+    }
+
+    @Test
     void planningSavesMemoryOnADeeperNet() {
         try (CompiledModel m = CompiledModel.compile(TinyNets.deepNet(5, 0f), Shape.of(4, 3, 8, 8), backend, 1)) {
             MemoryReport r = m.memoryReport();

@@ -48,4 +48,29 @@ class ShapeErrorTest {
         assertTrue(e.getMessage().startsWith("body.block "), e.getMessage());
         assertTrue(e.getMessage().contains("[2, 4, 5, 5]") && e.getMessage().contains("[2, 3, 5, 5]"), e.getMessage());
     }
+
+    @Test
+    void unregisteredChildAndNonLogitOutputAndBadLabelsAreNamed() {
+        Module unregistered = new Module() {
+            final Conv2d stray = new Conv2d(3, 3, 1, 1, 0, false);
+
+            @Override
+            public Value forward(Tracer t, Value x) {
+                return t.call(stray, x);
+            }
+        };
+        var e = assertThrows(IllegalArgumentException.class, () -> CompiledModel.compile(unregistered, Shape.of(2, 3, 5, 5), TestBackends.cpu(), 1));
+        assertTrue(e.getMessage().contains("not a registered child"), e.getMessage());
+
+        var noHead = new Sequential(new Conv2d(3, 4, 1, 1, 0, false));
+        e = assertThrows(IllegalArgumentException.class, () -> CompiledModel.compile(noHead, Shape.of(2, 3, 5, 5), TestBackends.cpu(), 1));
+        assertTrue(e.getMessage().contains("[2, 4, 5, 5]") && e.getMessage().contains("[N, classes]"), e.getMessage());
+
+        var backend = TestBackends.cpu();
+        try (CompiledModel m = CompiledModel.compile(TinyNets.inceptionNet(3, TinyNets.RELU), Shape.of(2, 3, 5, 5), backend, 1);
+             var wrong = backend.allocate(Shape.of(3), dev.jdnn.memory.DType.INT32)) {
+            e = assertThrows(IllegalArgumentException.class, () -> m.forwardBackward(wrong, 0f));
+            assertTrue(e.getMessage().contains("[2]") && e.getMessage().contains("int32[3]"), e.getMessage());
+        }
+    }
 }

@@ -122,6 +122,29 @@ class ZooTrainingStepTest {
         }
     }
 
+    /**
+     * A few SGD steps (gradient norm clipped to 1, as BN-scaled depthwise weights get very large gradients at init)
+     * on one fixed batch must lower its loss: parameters, gradients and their flat views line up.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"lenet5_28, 1, 28", "resnet20, 3, 16"})
+    void sgdStepsLowerTheLossOnOneBatch(String name, int channels, int size) {
+        try (CompiledModel cm = compile(name, channels, size, 10); Tensor y = labels(3, 7)) {
+            cm.setTraining(true);
+            float first = step(cm, y), last = first;
+            for (int i = 0; i < 5; i++) {
+                float[] p = CPU.download(cm.flatParameters()), g = CPU.download(cm.flatGradients());
+                double norm = 0;
+                for (float v : g) norm += (double) v * v;
+                float lr = (float) (0.1 / Math.max(1, Math.sqrt(norm)));
+                for (int j = 0; j < p.length; j++) p[j] -= lr * g[j];
+                CPU.upload(p, cm.flatParameters());
+                last = step(cm, y);
+            }
+            assertTrue(last < 0.95 * first, name + ": loss " + first + " -> " + last + " after 5 SGD steps");
+        }
+    }
+
     @Test
     void googlenetAuxLossesAreAddedInTrainingOnly() {
         try (CompiledModel cm = compile("googlenet", 3, 32, 10); Tensor y = labels(1, 2)) {

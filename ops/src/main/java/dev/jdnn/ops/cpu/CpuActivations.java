@@ -15,7 +15,7 @@ import static dev.jdnn.ops.cpu.Vec.S;
 
 /**
  * Pointwise activations, y = alpha*f(x) + beta*y and dx = alpha*f'(x)*dy + beta*dx, with f and f' from
- * {@link ActivationKernels}. One masked vector loop covers each run, tail included. Every element is read before it
+ * {@link ActivationKernels}. One vector loop covers each run, its last (masked) step the tail. Every element is read before it
  * is written, so x == y (in place) works.
  */
 final class CpuActivations implements ActivationPlan {
@@ -50,13 +50,8 @@ final class CpuActivations implements ActivationPlan {
         Runs.forEach(rx.rows(), rx.len(), (row, from, to) -> {
             MemorySegment xs = rx.seg(), ys = ry.seg();
             long xo = rx.at(row), yo = ry.at(row);
-            int i = from;
-            for (int up = from + S.loopBound(to - from); i < up; i += L) {
-                FloatVector old = beta == 0f ? null : Vec.load(ys, yo + i);
-                Vec.store(forward(Vec.load(xs, xo + i), alpha, beta, old), ys, yo + i);
-            }
-            if (i < to) { // masked tail
-                VectorMask<Float> m = S.indexInRange(i, to);
+            for (int i = from; i < to; i += L) {
+                VectorMask<Float> m = Vec.tail(i, to);
                 FloatVector old = beta == 0f ? null : Vec.load(ys, yo + i, m);
                 Vec.store(forward(Vec.load(xs, xo + i, m), alpha, beta, old), ys, yo + i, m);
             }
@@ -76,13 +71,8 @@ final class CpuActivations implements ActivationPlan {
         Runs.forEach(rx.rows(), rx.len(), (row, from, to) -> {
             MemorySegment xs = rx.seg(), ys = ry.seg(), gs = rg.seg(), ds = rd.seg();
             long xo = rx.at(row), yo = ry.at(row), go = rg.at(row), dO = rd.at(row);
-            int i = from;
-            for (int up = from + S.loopBound(to - from); i < up; i += L) {
-                FloatVector vy = needsY ? Vec.load(ys, yo + i) : null, old = beta == 0f ? null : Vec.load(ds, dO + i);
-                Vec.store(backward(Vec.load(xs, xo + i), vy, Vec.load(gs, go + i), alpha, beta, old), ds, dO + i);
-            }
-            if (i < to) { // masked tail
-                VectorMask<Float> m = S.indexInRange(i, to);
+            for (int i = from; i < to; i += L) {
+                VectorMask<Float> m = Vec.tail(i, to);
                 FloatVector vy = needsY ? Vec.load(ys, yo + i, m) : null, old = beta == 0f ? null : Vec.load(ds, dO + i, m);
                 Vec.store(backward(Vec.load(xs, xo + i, m), vy, Vec.load(gs, go + i, m), alpha, beta, old), ds, dO + i, m);
             }

@@ -12,7 +12,7 @@ import static dev.jdnn.ops.cpu.Vec.L;
 import static dev.jdnn.ops.cpu.Vec.S;
 
 /**
- * Fused in-place optimizer updates with torch.optim's exact operation order. Each kernel runs one masked vector
+ * Fused in-place optimizer updates with torch.optim's exact operation order. Each kernel runs one vector
  * loop (the last iteration covers the tail), so the update rule is written once.
  */
 final class CpuOptimizers {
@@ -33,7 +33,7 @@ final class CpuOptimizers {
         long po = r[0].offset(), go = r[1].offset(), bo = momentum ? r[2].offset() : 0;
         Runs.forEach(1, r[0].len(), (row, from, to) -> {
             for (int i = from; i < to; i += L) {
-                VectorMask<Float> m = S.indexInRange(i, to);
+                VectorMask<Float> m = Vec.tail(i, to);
                 FloatVector p = Vec.load(ps, po + i, m), d = Vec.load(gs, go + i, m);
                 if (wd != 0f) d = p.fma(FloatVector.broadcast(S, wd), d);
                 if (momentum) {
@@ -66,7 +66,7 @@ final class CpuOptimizers {
         long po = r[0].offset(), go = r[1].offset(), mo = r[2].offset(), vo = r[3].offset(), xo = ams ? r[4].offset() : 0;
         Runs.forEach(1, r[0].len(), (row, from, to) -> {
             for (int i = from; i < to; i += L) {
-                VectorMask<Float> k = S.indexInRange(i, to);
+                VectorMask<Float> k = Vec.tail(i, to);
                 FloatVector p = Vec.load(ps, po + i, k), g = Vec.load(gs, go + i, k);
                 if (decoupled) p = p.mul(decay);
                 if (l2) g = p.fma(FloatVector.broadcast(S, wd), g);

@@ -31,13 +31,29 @@ final class Vec {
         v.intoMemorySegment(s, i * 4, ORDER);
     }
 
-    /** Masked load: lanes outside the mask read nothing (a run's tail). */
+    /** Masked load: lanes outside the mask read nothing (a run's tail); a null mask loads a full vector. */
     static FloatVector load(MemorySegment s, long i, VectorMask<Float> m) {
-        return FloatVector.fromMemorySegment(S, s, i * 4, ORDER, m);
+        return m == null ? load(s, i) : FloatVector.fromMemorySegment(S, s, i * 4, ORDER, m);
     }
 
     static void store(FloatVector v, MemorySegment s, long i, VectorMask<Float> m) {
-        v.intoMemorySegment(s, i * 4, ORDER, m);
+        if (m == null) store(v, s, i);
+        else v.intoMemorySegment(s, i * 4, ORDER, m);
+    }
+
+    /** Heap-array versions of the masked load/store (scratch arrays). */
+    static FloatVector load(float[] a, int i, VectorMask<Float> m) {
+        return m == null ? FloatVector.fromArray(S, a, i) : FloatVector.fromArray(S, a, i, m);
+    }
+
+    static void store(FloatVector v, float[] a, int i, VectorMask<Float> m) {
+        if (m == null) v.intoArray(a, i);
+        else v.intoArray(a, i, m);
+    }
+
+    /** The mask for the vector starting at i of a run of n: null (full) except for the tail. */
+    static VectorMask<Float> tail(int i, int n) {
+        return i + L <= n ? null : S.indexInRange(i, n);
     }
 
     static float get(MemorySegment s, long i) {
