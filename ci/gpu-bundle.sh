@@ -13,7 +13,7 @@ export JAVA_HOME
 out="$root/build/gpu-bundle"
 bundle="$out/jdnn-gpu"
 junit_platform_version="${JUNIT_PLATFORM_VERSION:-1.14.1}"
-modules=(native-bindings memory ops networks training benchmarks)
+modules=(test-support native-bindings memory ops networks training benchmarks)
 
 rm -rf "$out"
 mkdir -p "$bundle/jars" "$bundle/lib"
