@@ -5,8 +5,6 @@ import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Activation;
 import dev.jdnn.ops.ActivationPlan;
 import dev.jdnn.ops.cpu.HostTensors.Rows;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 import java.lang.foreign.MemorySegment;
 
@@ -14,9 +12,9 @@ import static dev.jdnn.ops.cpu.Vec.L;
 import static dev.jdnn.ops.cpu.Vec.S;
 
 /**
- * Pointwise activations, y = alpha*f(x) + beta*y and dx = alpha*f'(x)*dy + beta*dx, with f and f' from
- * {@link ActivationKernels}. One vector loop covers each run, its last (masked) step the tail. Every element is read before it
- * is written, so x == y (in place) works.
+ * Pointwise activations, y = alpha*f(x) + beta*y and dx = alpha*f'(x)*dy + beta*dx, with the vector loops of
+ * {@link ActivationKernels}; the last few elements of a run go through {@link TailScratch}. Every element is read
+ * before it is written, so x == y (in place) works.
  */
 final class CpuActivations implements ActivationPlan {
     private final Activation kind;
@@ -48,12 +46,15 @@ final class CpuActivations implements ActivationPlan {
         Rows[] r = Rows.common(op, new String[] {"x", "y"}, x, y);
         Rows rx = r[0], ry = r[1];
         Runs.forEach(rx.rows(), rx.len(), (row, from, to) -> {
-            MemorySegment xs = rx.seg(), ys = ry.seg();
-            long xo = rx.at(row), yo = ry.at(row);
-            for (int i = from; i < to; i += L) {
-                VectorMask<Float> m = Vec.tail(i, to);
-                FloatVector old = beta == 0f ? null : Vec.load(ys, yo + i, m);
-                Vec.store(forward(Vec.load(xs, xo + i, m), alpha, beta, old), ys, yo + i, m);
+            long xo = rx.at(row) + from, yo = ry.at(row) + from;
+            int full = S.loopBound(to - from), rest = to - from - full;
+            ActivationKernels.forward(kind, param, rx.seg(), xo, ry.seg(), yo, full, alpha, beta);
+            if (rest > 0) { // the tail, through one vector of scratch
+                MemorySegment[] t = TailScratch.get();
+                TailScratch.in(rx.seg(), xo + full, t[0], rest);
+                if (beta != 0f) TailScratch.in(ry.seg(), yo + full, t[1], rest);
+                ActivationKernels.forward(kind, param, t[0], 0, t[1], 0, L, alpha, beta);
+                TailScratch.out(t[1], ry.seg(), yo + full, rest);
             }
         });
     }
@@ -67,27 +68,19 @@ final class CpuActivations implements ActivationPlan {
         HostTensors.batched(op + " dx", dx, shape);
         Rows[] r = Rows.common(op, new String[] {"x", "y", "dy", "dx"}, x, y, dy, dx);
         Rows rx = r[0], ry = r[1], rg = r[2], rd = r[3];
-        boolean needsY = ActivationKernels.usesOutput(kind);
         Runs.forEach(rx.rows(), rx.len(), (row, from, to) -> {
-            MemorySegment xs = rx.seg(), ys = ry.seg(), gs = rg.seg(), ds = rd.seg();
-            long xo = rx.at(row), yo = ry.at(row), go = rg.at(row), dO = rd.at(row);
-            for (int i = from; i < to; i += L) {
-                VectorMask<Float> m = Vec.tail(i, to);
-                FloatVector vy = needsY ? Vec.load(ys, yo + i, m) : null, old = beta == 0f ? null : Vec.load(ds, dO + i, m);
-                Vec.store(backward(Vec.load(xs, xo + i, m), vy, Vec.load(gs, go + i, m), alpha, beta, old), ds, dO + i, m);
+            long xo = rx.at(row) + from, yo = ry.at(row) + from, go = rg.at(row) + from, dO = rd.at(row) + from;
+            int full = S.loopBound(to - from), rest = to - from - full;
+            ActivationKernels.backward(kind, param, rx.seg(), xo, ry.seg(), yo, rg.seg(), go, rd.seg(), dO, full, alpha, beta);
+            if (rest > 0) { // the tail, through one vector of scratch
+                MemorySegment[] t = TailScratch.get();
+                TailScratch.in(rx.seg(), xo + full, t[0], rest);
+                TailScratch.in(ry.seg(), yo + full, t[1], rest);
+                TailScratch.in(rg.seg(), go + full, t[2], rest);
+                if (beta != 0f) TailScratch.in(rd.seg(), dO + full, t[3], rest);
+                ActivationKernels.backward(kind, param, t[0], 0, t[1], 0, t[2], 0, t[3], 0, L, alpha, beta);
+                TailScratch.out(t[3], rd.seg(), dO + full, rest);
             }
         });
-    }
-
-    /** alpha*f(x) (+ beta*old). */
-    private FloatVector forward(FloatVector x, float alpha, float beta, FloatVector old) {
-        FloatVector v = ActivationKernels.apply(kind, param, x).mul(alpha);
-        return beta == 0f ? v : old.fma(FloatVector.broadcast(S, beta), v);
-    }
-
-    /** alpha*f'(x)*dy (+ beta*old). */
-    private FloatVector backward(FloatVector x, FloatVector y, FloatVector dy, float alpha, float beta, FloatVector old) {
-        FloatVector v = ActivationKernels.derivative(kind, param, x, y).mul(dy).mul(alpha);
-        return beta == 0f ? v : old.fma(FloatVector.broadcast(S, beta), v);
     }
 }

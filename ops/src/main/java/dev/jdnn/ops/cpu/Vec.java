@@ -51,7 +51,11 @@ final class Vec {
         else v.intoArray(a, i, m);
     }
 
-    /** The mask for the vector starting at i of a run of n: null (full) except for the tail. */
+    /**
+     * The mask for the vector starting at i of a run of n: null (full) except for the tail. Only for loops whose body
+     * is self-contained (no vector crosses a call that might not be inlined): where masked and unmasked loads meet,
+     * C2 may box the vectors — the optimizers and activations therefore use unmasked loops plus a separate tail.
+     */
     static VectorMask<Float> tail(int i, int n) {
         return i + L <= n ? null : S.indexInRange(i, n);
     }

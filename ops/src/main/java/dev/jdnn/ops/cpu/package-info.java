@@ -8,7 +8,8 @@
  *       {@code CpuOptimizers} (SGD, Adam/AdamW), {@code CpuMemory} (transfers, strided copies).</li>
  * </ul>
  * Shared plumbing: {@code HostTensors} (argument checks, the {@code Rows} run view), {@code Planes} (NCHW as H*W
- * planes), {@code Vec} (Vector API kernels over memory segments), {@code Runs} and {@code Parallel} (splitting
+ * planes), {@code Vec} (Vector API kernels over memory segments), {@code TailScratch} (running a vector kernel over
+ * a run's last few elements), {@code Runs} and {@code Parallel} (splitting
  * work over the one fixed thread pool). Every NCHW operand may be batch-strided: samples are contiguous but may be
  * any distance apart, so kernels walk contiguous per-sample (or per-plane) runs.
  */
