@@ -1,0 +1,58 @@
+package dev.jdnn.bindings;
+
+import java.util.List;
+
+/**
+ * The NVIDIA libraries jdnn binds, with the sonames accepted for each (newest first) and the companions that must be
+ * loaded first by absolute path when they sit beside the library (they are found by soname otherwise, which fails
+ * when the directory is not on the loader's path, e.g. inside a pip wheel).
+ */
+public enum Library {
+    CUDART("CUDA runtime", "cudart", List.of(13, 12), 12, List.of()),
+    CUDA_DRIVER("CUDA driver", "cuda", List.of(1), 1, List.of()),
+    CUDNN("cuDNN", "cudnn", List.of(9), 9, List.of()),
+    CUBLAS("cuBLAS", "cublas", List.of(13, 12), 12, List.of("libcublasLt.so.")),
+    NVRTC("NVRTC", "nvrtc", List.of(13, 12), 12, List.of("libnvrtc-builtins.so."));
+
+    private final String displayName;
+    private final String baseName;
+    private final List<Integer> majors;
+    private final int minimumMajor;
+    private final List<String> companionPrefixes;
+
+    Library(String displayName, String baseName, List<Integer> majors, int minimumMajor, List<String> companionPrefixes) {
+        this.displayName = displayName;
+        this.baseName = baseName;
+        this.majors = majors;
+        this.minimumMajor = minimumMajor;
+        this.companionPrefixes = companionPrefixes;
+    }
+
+    public String displayName() {
+        return displayName;
+    }
+
+    /** The accepted file names, in order of preference, e.g. libcublas.so.13, libcublas.so.12. */
+    public List<String> sonames() {
+        return majors.stream().map(m -> "lib" + baseName + ".so." + m).toList();
+    }
+
+    /** The file-name prefix every version of this library shares, e.g. "libcudnn.so.". */
+    public String sonamePrefix() {
+        return "lib" + baseName + ".so.";
+    }
+
+    /** What a user must install, for messages, e.g. "libcudnn.so.9 (cuDNN 9)". */
+    public String requirement() {
+        return String.join(" or ", sonames()) + " (" + displayName + " >= major version " + minimumMajor + ")";
+    }
+
+    public int minimumMajor() {
+        return minimumMajor;
+    }
+
+    /** Prefixes of files that are loaded first by absolute path when found beside this library. */
+    public List<String> companionPrefixes() {
+        return companionPrefixes;
+    }
+}
