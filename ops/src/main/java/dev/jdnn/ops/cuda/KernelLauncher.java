@@ -36,25 +36,26 @@ final class KernelLauncher implements AutoCloseable {
     }
 
     /** A grid-stride launch covering {@code work} elements. Nothing is launched when work is 0. */
-    void elementwise(KernelFile file, String kernel, long work, Object... args) {
+    void elementwise(Kernel kernel, long work, Object... args) {
         if (work <= 0) return;
         long blocks = Math.min((work + THREADS - 1) / THREADS, MAX_BLOCKS);
-        launch(file, kernel, (int) blocks, THREADS, args);
+        launch(kernel, (int) blocks, THREADS, args);
     }
 
     /** One block of {@code threads} per item (row, channel...): block reductions. */
-    void perBlock(KernelFile file, String kernel, int blocks, Object... args) {
+    void perBlock(Kernel kernel, int blocks, Object... args) {
         if (blocks <= 0) return;
-        launch(file, kernel, blocks, THREADS, args);
+        launch(kernel, blocks, THREADS, args);
     }
 
-    void launch(KernelFile file, String kernel, int blocks, int threads, Object... args) {
-        if (args.length > MAX_ARGS) throw new IllegalArgumentException(kernel + ": " + args.length + " arguments, at most " + MAX_ARGS);
-        for (int i = 0; i < args.length; i++) pack(kernel, i, args[i]);
-        MemorySegment fn = cache.function(file, kernel);
-        lastOp.set("kernel " + kernel);
+    void launch(Kernel kernel, int blocks, int threads, Object... args) {
+        String name = kernel.name();
+        if (args.length > MAX_ARGS) throw new IllegalArgumentException(name + ": " + args.length + " arguments, at most " + MAX_ARGS);
+        for (int i = 0; i < args.length; i++) pack(name, i, args[i]);
+        MemorySegment fn = cache.function(kernel.file(), name);
+        lastOp.set("kernel " + name);
         Check.driver(cuda_h.cuLaunchKernel(fn, blocks, 1, 1, threads, 1, 1, 0, stream, pointers, MemorySegment.NULL),
-                "cuLaunchKernel(" + kernel + ", " + blocks + " blocks)");
+                "cuLaunchKernel(" + name + ", " + blocks + " blocks)");
     }
 
     private void pack(String kernel, int index, Object arg) {

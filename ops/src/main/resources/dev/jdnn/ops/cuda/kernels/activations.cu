@@ -1,9 +1,10 @@
-// Activations cuDNN's activation descriptor lacks. `kind` values match CudaActivations.KernelKind ordinals.
+// Activations cuDNN's activation descriptor lacks (SiLU too: the bindings lack cudnnSetActivationDescriptorSwishBeta). `kind` values match CudaActivations.kernelCode.
 #define ACT_LEAKY_RELU 0
 #define ACT_HARD_SIGMOID 1
 #define ACT_HARD_SWISH 2
 #define ACT_GELU_TANH 3
 #define ACT_GELU_ERF 4
+#define ACT_SILU 5
 
 #define SQRT_2_OVER_PI 0.7978845608028654f
 #define GELU_C 0.044715f
@@ -16,6 +17,7 @@ __device__ __forceinline__ float act(int kind, float x, float slope) {
         case ACT_HARD_SIGMOID: return fminf(fmaxf(x + 3.f, 0.f), 6.f) / 6.f;
         case ACT_HARD_SWISH: return x * fminf(fmaxf(x + 3.f, 0.f), 6.f) / 6.f;
         case ACT_GELU_TANH: return 0.5f * x * (1.f + tanhf(SQRT_2_OVER_PI * (x + GELU_C * x * x * x)));
+        case ACT_SILU: return x / (1.f + expf(-x));
         default: return 0.5f * x * (1.f + erff(x * INV_SQRT2));
     }
 }
@@ -31,6 +33,7 @@ __device__ __forceinline__ float actGrad(int kind, float x, float slope) {
             float t = tanhf(inner);
             return 0.5f * (1.f + t) + 0.5f * x * (1.f - t * t) * SQRT_2_OVER_PI * (1.f + 3.f * GELU_C * x * x);
         }
+        case ACT_SILU: { float s = 1.f / (1.f + expf(-x)); return s * (1.f + x * (1.f - s)); }
         default: return 0.5f * (1.f + erff(x * INV_SQRT2)) + x * INV_SQRT_2PI * expf(-0.5f * x * x);
     }
 }
