@@ -75,12 +75,12 @@ extern "C" __global__ void channel_shuffle(i64 n, int channels, int groups, i64 
     }
 }
 
-// y[n,c,inner] += bias[c]; sample = C*inner.
+// y[n,c,inner] += alpha * bias[c]; sample = C*inner.
 extern "C" __global__ void add_bias(i64 n, i64 sample, i64 inner, int channels, float* y, i64 yStride,
-                                    const float* bias) {
+                                    const float* bias, float alpha) {
     GRID_STRIDE(i, n) {
         int c = (int)((i % sample) / inner);
-        y[bidx(i, sample, yStride)] += bias[c];
+        y[bidx(i, sample, yStride)] += alpha * bias[c];
     }
 }
 
