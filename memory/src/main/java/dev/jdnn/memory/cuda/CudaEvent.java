@@ -1,0 +1,66 @@
+package dev.jdnn.memory.cuda;
+
+import dev.jdnn.bindings.Check;
+import dev.jdnn.bindings.cudart.cudart_h;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/** A CUDA event (cudaEvent_t): a marker in a stream, for ordering and for GPU-side timing. */
+public final class CudaEvent implements AutoCloseable {
+    private final MemorySegment handle;
+    private boolean closed;
+
+    private CudaEvent(MemorySegment handle) {
+        this.handle = handle;
+    }
+
+    /** An event that records timestamps (for {@link #elapsedMillis}). */
+    public static CudaEvent create() {
+        return create(cudart_h.cudaEventDefault());
+    }
+
+    /** An event without timing, cheaper for pure ordering. */
+    public static CudaEvent createWithoutTiming() {
+        return create(cudart_h.cudaEventDisableTiming());
+    }
+
+    private static CudaEvent create(int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+            Check.cudart(cudart_h.cudaEventCreateWithFlags(out, flags), "cudaEventCreateWithFlags");
+            return new CudaEvent(out.get(ValueLayout.ADDRESS, 0));
+        }
+    }
+
+    public MemorySegment handle() {
+        if (closed) throw new IllegalStateException("CUDA event already destroyed");
+        return handle;
+    }
+
+    public void record(CudaStream stream) {
+        Check.cudart(cudart_h.cudaEventRecord(handle(), stream.handle()), "cudaEventRecord");
+    }
+
+    public void synchronize() {
+        Check.cudart(cudart_h.cudaEventSynchronize(handle()), "cudaEventSynchronize");
+    }
+
+    /** GPU time between two recorded events, in milliseconds (waits for {@code end}). */
+    public static float elapsedMillis(CudaEvent start, CudaEvent end) {
+        end.synchronize();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ms = arena.allocate(ValueLayout.JAVA_FLOAT);
+            Check.cudart(cudart_h.cudaEventElapsedTime(ms, start.handle(), end.handle()), "cudaEventElapsedTime");
+            return ms.get(ValueLayout.JAVA_FLOAT, 0);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        Check.cudart(cudart_h.cudaEventDestroy(handle), "cudaEventDestroy");
+    }
+}
