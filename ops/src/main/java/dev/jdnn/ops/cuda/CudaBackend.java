@@ -8,6 +8,7 @@ import dev.jdnn.memory.Device;
 import dev.jdnn.memory.MemoryStats;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.memory.cuda.CudaReadiness;
 import dev.jdnn.ops.Activation;
 import dev.jdnn.ops.ActivationPlan;
 import dev.jdnn.ops.Backend;
@@ -30,7 +31,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The CUDA backend: cuDNN, cuBLAS and NVRTC kernels called through FFM on one device and one stream.
@@ -61,8 +61,6 @@ public final class CudaBackend implements Backend {
             return new Options(strict, benchmarkConvolutions, convWorkspaceLimitBytes, kernelCacheDir);
         }
     }
-
-    private static final List<Library> REQUIRED = List.of(Library.CUDART, Library.CUDA_DRIVER, Library.CUDNN, Library.CUBLAS, Library.NVRTC);
 
     private final CudaContext ctx;
     private final Transfers transfers;
@@ -96,15 +94,10 @@ public final class CudaBackend implements Backend {
     /** Why the backend cannot run here (missing library, no device, driver too old), or null when it can. */
     public static String unavailableReason() {
         try {
-            for (Library lib : REQUIRED) {
-                if (!NativeLibraries.isAvailable(lib)) return "library not found: " + lib.requirement();
-            }
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment n = arena.allocate(ValueLayout.JAVA_INT);
-                int status = cudart_h.cudaGetDeviceCount(n);
-                if (status != 0) return "cudaGetDeviceCount failed: " + dev.jdnn.bindings.Check.describeCudart(status);
-                if (n.get(ValueLayout.JAVA_INT, 0) == 0) return "no CUDA device present";
-            }
+            CudaReadiness readiness = CudaReadiness.check();
+            if (!readiness.ready()) return readiness.reason();
+            // NVRTC kernels are loaded and launched through the driver API as well.
+            if (!NativeLibraries.isAvailable(Library.CUDA_DRIVER)) return "library not found: " + Library.CUDA_DRIVER.requirement();
             return null;
         } catch (RuntimeException | LinkageError e) {
             return "CUDA probe failed: " + e;

@@ -4,11 +4,12 @@ import dev.jdnn.bindings.Check;
 import dev.jdnn.bindings.cublas.cublas_h;
 import dev.jdnn.bindings.cudart.cudart_h;
 import dev.jdnn.bindings.cudnn.cudnn_h;
-import dev.jdnn.memory.Allocator;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Device;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.memory.cuda.CudaDeviceAllocator;
+import dev.jdnn.memory.cuda.CudaStream;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -22,10 +23,12 @@ import java.lang.foreign.ValueLayout;
 final class CudaContext implements AutoCloseable {
     final Device device;
     final CudaBackend.Options options;
-    final MemorySegment stream;
+    final CudaStream cudaStream;
+    final MemorySegment stream; // cudaStream_t of cudaStream
+
     final MemorySegment cudnn;
     final MemorySegment cublas;
-    final Allocator allocator;
+    final CudaDeviceAllocator allocator;
     final KernelCache kernels;
     final KernelLauncher launch;
     final LastOp lastOp = new LastOp();
@@ -41,9 +44,9 @@ final class CudaContext implements AutoCloseable {
         Check.cudart(cudart_h.cudaFree(MemorySegment.NULL), "cudaFree(NULL) (context creation)");
         this.computeMajor = deviceAttribute(cudart_h.cudaDevAttrComputeCapabilityMajor(), ordinal);
         this.computeMinor = deviceAttribute(cudart_h.cudaDevAttrComputeCapabilityMinor(), ordinal);
+        this.cudaStream = CudaStream.create();
+        this.stream = cudaStream.handle();
         MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-        Check.cudart(cudart_h.cudaStreamCreateWithFlags(out, cudart_h.cudaStreamNonBlocking()), "cudaStreamCreateWithFlags");
-        this.stream = out.get(ValueLayout.ADDRESS, 0);
         Check.cudnn(cudnn_h.cudnnCreate(out), "cudnnCreate");
         this.cudnn = out.get(ValueLayout.ADDRESS, 0);
         Check.cudnn(cudnn_h.cudnnSetStream(cudnn, stream), "cudnnSetStream");
@@ -52,7 +55,7 @@ final class CudaContext implements AutoCloseable {
         Check.cublas(cublas_h.cublasSetStream_v2(cublas, stream), "cublasSetStream_v2");
         // Strict FP32: no TF32 and no reduced-precision shortcuts; otherwise let cuBLAS use TF32 tensor cores.
         Check.cublas(cublas_h.cublasSetMathMode(cublas, options.strictFp32() ? cublas_h.CUBLAS_PEDANTIC_MATH() : cublas_h.CUBLAS_TF32_TENSOR_OP_MATH()), "cublasSetMathMode");
-        this.allocator = DeviceMemory.allocator(ordinal, stream);
+        this.allocator = new CudaDeviceAllocator(ordinal, cudaStream);
         this.kernels = new KernelCache(computeMajor, computeMinor, options.kernelCacheDir());
         this.launch = new KernelLauncher(kernels, stream, lastOp);
     }
@@ -116,8 +119,7 @@ final class CudaContext implements AutoCloseable {
         launch.close();
         cublas_h.cublasDestroy_v2(cublas);
         cudnn_h.cudnnDestroy(cudnn);
-        DeviceMemory.close(allocator);
-        cudart_h.cudaStreamDestroy(stream);
+        cudaStream.close();
         arena.close();
     }
 }

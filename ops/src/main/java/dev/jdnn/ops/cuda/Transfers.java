@@ -2,7 +2,9 @@ package dev.jdnn.ops.cuda;
 
 import dev.jdnn.bindings.Check;
 import dev.jdnn.bindings.cudart.cudart_h;
+import dev.jdnn.memory.Buffer;
 import dev.jdnn.memory.DType;
+import dev.jdnn.memory.cuda.PinnedHostAllocator;
 import dev.jdnn.memory.Tensor;
 
 import java.lang.foreign.Arena;
@@ -21,6 +23,8 @@ final class Transfers implements AutoCloseable {
     private final CudaContext ctx;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment event;
+    private final PinnedHostAllocator pinnedAllocator = new PinnedHostAllocator();
+    private Buffer pinnedBuffer;
     private MemorySegment pinned = MemorySegment.NULL;
     private long pinnedBytes;
     private boolean copyPending;
@@ -39,13 +43,10 @@ final class Transfers implements AutoCloseable {
             copyPending = false;
         }
         if (bytes > pinnedBytes) {
-            if (pinnedBytes > 0) Check.cudart(cudart_h.cudaFreeHost(pinned), "cudaFreeHost");
+            if (pinnedBuffer != null) pinnedBuffer.close();
             long size = Math.max(bytes, Math.max(1 << 20, pinnedBytes * 2));
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment out = a.allocate(ValueLayout.ADDRESS);
-                Check.cudart(cudart_h.cudaMallocHost(out, size), "cudaMallocHost(" + size + " bytes staging)");
-                pinned = out.get(ValueLayout.ADDRESS, 0).reinterpret(size);
-            }
+            pinnedBuffer = pinnedAllocator.allocate(size);
+            pinned = pinnedBuffer.hostSegment();
             pinnedBytes = size;
         }
         return pinned;
@@ -123,7 +124,8 @@ final class Transfers implements AutoCloseable {
     @Override
     public void close() {
         if (copyPending) cudart_h.cudaEventSynchronize(event);
-        if (pinnedBytes > 0) cudart_h.cudaFreeHost(pinned);
+        if (pinnedBuffer != null) pinnedBuffer.close();
+        pinnedBuffer = null;
         pinnedBytes = 0;
         cudart_h.cudaEventDestroy(event);
         arena.close();
