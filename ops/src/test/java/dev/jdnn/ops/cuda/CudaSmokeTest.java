@@ -72,6 +72,20 @@ class CudaSmokeTest {
     }
 
     @Test
+    void aCapturedGraphReplaysItsWork() {
+        try (Tensor t = cuda.allocate(Shape.of(4, 256))) {
+            cuda.fill(t, 1f);
+            try (CudaGraphs.Graph g = CudaGraphs.capture(cuda, () -> cuda.scale(t, 3f))) {
+                cuda.synchronize();
+                for (float v : cuda.download(t)) assertEquals(1f, v, "capture must not run the work");
+                g.replay();
+                g.replay();
+            }
+            for (float v : cuda.download(t)) assertEquals(9f, v);
+        }
+    }
+
+    @Test
     void badArgumentsLeaveTheBackendUsable() {
         try (Tensor a = cuda.allocate(Shape.of(4, 5)); Tensor b = cuda.allocate(Shape.of(5, 4))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cuda.add(a, b, a));

@@ -94,13 +94,13 @@ class CudaTrainingLoopTest {
         return a;
     }
 
-    private static Tensor t(MemoryScope scope, CudaBackend cuda, Shape s, float[] data) {
+    private static Tensor t(MemoryScope scope, dev.jdnn.ops.Backend cuda, Shape s, float[] data) {
         Tensor t = scope.track(cuda.allocate(s));
         cuda.upload(data, t);
         return t;
     }
 
-    private static Tensor zeros(MemoryScope scope, CudaBackend cuda, Shape s) {
+    private static Tensor zeros(MemoryScope scope, dev.jdnn.ops.Backend cuda, Shape s) {
         return scope.track(cuda.zeros(s));
     }
 }
