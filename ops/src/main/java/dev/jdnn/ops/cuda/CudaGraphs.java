@@ -41,8 +41,10 @@ public final class CudaGraphs {
         }
     }
 
-    /** Relaxed capture mode, so a first-use kernel load (cuModuleLoadData) inside the capture is allowed. */
-    /** Captures everything {@code work} issues on the backend's stream into a graph (nothing runs during capture). */
+    /**
+     * Captures everything {@code work} issues on the backend's stream into a graph (nothing runs during capture).
+     * Relaxed capture mode, so a first-use kernel load (cuModuleLoadData) inside the capture is allowed.
+     */
     public static Graph capture(CudaBackend backend, Runnable work) {
         MemorySegment stream = backend.stream();
         try (Arena arena = Arena.ofConfined()) {

@@ -27,11 +27,13 @@ final class KernelLauncher implements AutoCloseable {
     private final KernelCache cache;
     private final MemorySegment stream;
     private final LastOp lastOp;
+    private final Runnable ensureContext;
 
-    KernelLauncher(KernelCache cache, MemorySegment stream, LastOp lastOp) {
+    KernelLauncher(KernelCache cache, MemorySegment stream, LastOp lastOp, Runnable ensureContext) {
         this.cache = cache;
         this.stream = stream;
         this.lastOp = lastOp;
+        this.ensureContext = ensureContext;
         for (int i = 0; i < MAX_ARGS; i++) pointers.setAtIndex(ValueLayout.ADDRESS, i, values.asSlice((long) i * SLOT));
     }
 
@@ -52,6 +54,7 @@ final class KernelLauncher implements AutoCloseable {
         String name = kernel.name();
         if (args.length > MAX_ARGS) throw new IllegalArgumentException(name + ": " + args.length + " arguments, at most " + MAX_ARGS);
         for (int i = 0; i < args.length; i++) pack(name, i, args[i]);
+        ensureContext.run();
         MemorySegment fn = cache.function(kernel.file(), name);
         lastOp.set("kernel " + name);
         Check.driver(cuda_h.cuLaunchKernel(fn, blocks, 1, 1, threads, 1, 1, 0, stream, pointers, MemorySegment.NULL),
