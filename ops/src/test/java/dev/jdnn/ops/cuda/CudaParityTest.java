@@ -18,6 +18,7 @@ import dev.jdnn.ops.testing.BackendParityFixtures;
 import dev.jdnn.ops.testing.Rand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -44,8 +45,13 @@ class CudaParityTest {
 
     @BeforeAll
     static void start() {
-        strict = GpuTests.backendOrSkip(true);
-        tf32 = CudaBackend.create(0, CudaBackend.Options.defaults());
+        strict = GpuTests.backendOrNull(true);
+        tf32 = GpuTests.backendOrNull(false);
+    }
+
+    @BeforeEach
+    void requireGpu() {
+        GpuTests.assumeGpu();
     }
 
     @AfterAll

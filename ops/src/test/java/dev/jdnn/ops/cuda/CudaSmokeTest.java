@@ -9,6 +9,7 @@ import dev.jdnn.ops.testing.Approx;
 import dev.jdnn.ops.testing.Rand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,12 @@ class CudaSmokeTest {
 
     @BeforeAll
     static void start() {
-        cuda = GpuTests.backendOrSkip(true);
+        cuda = GpuTests.backendOrNull(true);
+    }
+
+    @BeforeEach
+    void requireGpu() {
+        GpuTests.assumeGpu();
     }
 
     @AfterAll
