@@ -18,6 +18,6 @@ final class GpuTests {
 
     /** Skips the current test, with the reason, when no CUDA device is usable (reported per test, so it is seen). */
     static void assumeGpu() {
-        assumeTrue(CudaBackend.isAvailable(), () -> "no usable CUDA device: " + CudaBackend.unavailableReason());
+        assumeTrue(CudaBackend.isAvailable(), () -> "CUDA backend unavailable: " + CudaBackend.unavailableReason());
     }
 }
