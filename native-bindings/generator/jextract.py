@@ -464,12 +464,13 @@ def emit_constant(name, value, comment):
 def emit_typedef_layout(h, td):
     under = td.underlying_typedef_type
     layout, _, layout_class = primitive(under, td.spelling)
+    java_type = layout_class if layout_class == "AddressLayout" else "ValueLayout." + layout_class
     return f"""    /**
      * {{@snippet lang=c :
      * typedef {under.spelling} {td.spelling}
      * }}
      */
-    public static final {layout_class if layout_class == "AddressLayout" else "ValueLayout." + layout_class} {td.spelling} = {h}.{layout};
+    public static final {java_type} {td.spelling} = {h}.{layout};
 """
 
 
@@ -499,8 +500,7 @@ def struct_members(h, struct):
 
 def emit_scalar_field(struct, field):
     name = field.spelling
-    layout, java, layout_class = primitive(field.type, struct.spelling)
-    lc = layout_class if layout_class == "AddressLayout" else layout_class
+    _, java, lc = primitive(field.type, struct.spelling)
     offset = struct.type.get_offset(name) // 8
     return f"""
     private static final {lc} {name}$LAYOUT = ({lc})$LAYOUT.select(groupElement("{name}"));
@@ -559,11 +559,11 @@ def emit_array_field(struct, field):
     private static final VarHandle {name}$ELEM_HANDLE = {name}$LAYOUT.varHandle(sequenceElement());
 
     public static {java} {name}(MemorySegment struct, long index0) {{
-        return ({java}){name}$ELEM_HANDLE.get(struct, 0L, index0);
+        return ({java}){name}$ELEM_HANDLE.get(struct, {name}$OFFSET, index0);
     }}
 
     public static void {name}(MemorySegment struct, long index0, {java} fieldValue) {{
-        {name}$ELEM_HANDLE.set(struct, 0L, index0, fieldValue);
+        {name}$ELEM_HANDLE.set(struct, {name}$OFFSET, index0, fieldValue);
     }}
 """
 

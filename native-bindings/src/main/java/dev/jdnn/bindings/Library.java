@@ -47,6 +47,21 @@ public enum Library {
         return String.join(" or ", sonames()) + " (" + displayName + " >= major version " + minimumMajor + ")";
     }
 
+    /** What to do about a missing library, for messages. */
+    public String installHint() {
+        if (this == CUDA_DRIVER) {
+            return "libcuda.so.1 comes with the NVIDIA driver: install the driver (no GPU, no driver: jdnn runs on the CPU).";
+        }
+        return "Set JDNN_CUDA_PATH to the directory holding " + sonames().getFirst()
+                + " (e.g. a pip wheel's site-packages/nvidia/<name>/lib), or install it (pip install nvidia-"
+                + switch (this) {
+                    case CUDNN -> "cudnn-cu13";
+                    case CUBLAS -> "cublas";
+                    case NVRTC -> "cuda-nvrtc";
+                    default -> "cuda-runtime";
+                } + ").";
+    }
+
     public int minimumMajor() {
         return minimumMajor;
     }

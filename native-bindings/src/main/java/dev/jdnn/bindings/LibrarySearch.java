@@ -38,8 +38,7 @@ public final class LibrarySearch {
             sb.append("\nSearched, in order:");
             if (searched.isEmpty()) sb.append("\n  (no directories)");
             for (SearchPath.Entry e : searched) sb.append("\n  ").append(e).append(Files.isDirectory(e.dir()) ? "" : " [does not exist]");
-            sb.append("\nSet JDNN_CUDA_PATH to the directory holding ").append(library.sonames().getFirst())
-                    .append(" (e.g. a pip wheel's site-packages/nvidia/<name>/lib).");
+            sb.append('\n').append(library.installHint());
             return sb.toString();
         }
     }

@@ -17,8 +17,8 @@ public final class LibraryVersions {
 
     public static String of(Library library) {
         return switch (library) {
-            case CUDART -> cudaVersion(intOut(p -> Check.cudart(cudart_h.cudaRuntimeGetVersion(p), "cudaRuntimeGetVersion")));
-            case CUDA_DRIVER -> cudaVersion(intOut(p -> Check.driver(cuda_h.cuDriverGetVersion(p), "cuDriverGetVersion")));
+            case CUDART -> cudaVersion(Out.intValue(p -> Check.cudart(cudart_h.cudaRuntimeGetVersion(p), "cudaRuntimeGetVersion")));
+            case CUDA_DRIVER -> cudaVersion(Out.intValue(p -> Check.driver(cuda_h.cuDriverGetVersion(p), "cuDriverGetVersion")));
             case CUDNN -> cudnnVersion(cudnn_h.cudnnGetVersion());
             case CUBLAS -> cublasProperty(cublas_h.MAJOR_VERSION()) + "." + cublasProperty(cublas_h.MINOR_VERSION()) + "." + cublasProperty(cublas_h.PATCH_LEVEL());
             case NVRTC -> nvrtcVersion();
@@ -36,7 +36,7 @@ public final class LibraryVersions {
     }
 
     private static int cublasProperty(int property) {
-        return intOut(p -> Check.cublas(cublas_h.cublasGetProperty(property, p), "cublasGetProperty"));
+        return Out.intValue(p -> Check.cublas(cublas_h.cublasGetProperty(property, p), "cublasGetProperty"));
     }
 
     private static String nvrtcVersion() {
@@ -45,15 +45,6 @@ public final class LibraryVersions {
             MemorySegment minor = arena.allocate(ValueLayout.JAVA_INT);
             Check.nvrtc(nvrtc_h.nvrtcVersion(major, minor), "nvrtcVersion");
             return major.get(ValueLayout.JAVA_INT, 0) + "." + minor.get(ValueLayout.JAVA_INT, 0);
-        }
-    }
-
-    /** Calls a native function that writes one int through its pointer argument and returns that int. */
-    public static int intOut(java.util.function.Consumer<MemorySegment> call) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ValueLayout.JAVA_INT);
-            call.accept(out);
-            return out.get(ValueLayout.JAVA_INT, 0);
         }
     }
 }

@@ -5,10 +5,9 @@ import java.lang.foreign.SymbolLookup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The one place that finds and loads the NVIDIA libraries. Generated bindings resolve their symbols through
@@ -20,7 +19,8 @@ public final class NativeLibraries {
     private record Loaded(Path path, SymbolLookup lookup) {
     }
 
-    private static final Map<Library, Loaded> LOADED = new EnumMap<>(Library.class);
+    /** Indexed by Library.ordinal(); read without locking because every generated call checks it. */
+    private static final AtomicReferenceArray<Loaded> LOADED = new AtomicReferenceArray<>(Library.values().length);
     private static volatile SearchPath searchPath;
 
     private NativeLibraries() {
@@ -40,10 +40,8 @@ public final class NativeLibraries {
 
     /** Where the library is (the loaded file once loaded, else the first candidate on the search path); loads nothing. */
     public static Optional<Path> find(Library library) {
-        synchronized (LOADED) {
-            Loaded loaded = LOADED.get(library);
-            if (loaded != null) return Optional.of(loaded.path());
-        }
+        Loaded loaded = LOADED.get(library.ordinal());
+        if (loaded != null) return Optional.of(loaded.path());
         return LibrarySearch.search(library, searchPath()).candidates().stream().findFirst();
     }
 
@@ -59,11 +57,13 @@ public final class NativeLibraries {
 
     /** The loaded library's symbols; loads it on first use. */
     public static SymbolLookup require(Library library) {
-        synchronized (LOADED) {
-            Loaded loaded = LOADED.get(library);
+        Loaded loaded = LOADED.get(library.ordinal());
+        if (loaded != null) return loaded.lookup();
+        synchronized (NativeLibraries.class) { // one loader at a time; a failed search is repeated on the next call
+            loaded = LOADED.get(library.ordinal());
             if (loaded == null) {
                 loaded = load(library, LibrarySearch.search(library, searchPath()));
-                LOADED.put(library, loaded);
+                LOADED.set(library.ordinal(), loaded);
             }
             return loaded.lookup();
         }

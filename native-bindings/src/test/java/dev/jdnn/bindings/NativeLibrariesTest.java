@@ -32,7 +32,7 @@ class NativeLibrariesTest {
     @Test
     void cublasPropertiesReadWithoutAHandle() {
         assumeLibrary(Library.CUBLAS);
-        int major = LibraryVersions.intOut(p -> Check.cublas(cublas_h.cublasGetProperty(cublas_h.MAJOR_VERSION(), p), "cublasGetProperty"));
+        int major = Out.intValue(p -> Check.cublas(cublas_h.cublasGetProperty(cublas_h.MAJOR_VERSION(), p), "cublasGetProperty"));
         assertEquals(cublas_h.CUBLAS_VER_MAJOR(), major);
         assertEquals("CUBLAS_STATUS_NOT_INITIALIZED", CStrings.read(cublas_h.cublasGetStatusName(cublas_h.CUBLAS_STATUS_NOT_INITIALIZED())));
     }
@@ -40,7 +40,7 @@ class NativeLibrariesTest {
     @Test
     void cudaRuntimeVersionWorksWithoutAGpu() {
         assumeLibrary(Library.CUDART);
-        int version = LibraryVersions.intOut(p -> Check.cudart(cudart_h.cudaRuntimeGetVersion(p), "cudaRuntimeGetVersion"));
+        int version = Out.intValue(p -> Check.cudart(cudart_h.cudaRuntimeGetVersion(p), "cudaRuntimeGetVersion"));
         assertEquals(cudart_h.CUDART_VERSION() / 1000, version / 1000, "runtime major version vs header");
     }
 
@@ -49,6 +49,34 @@ class NativeLibrariesTest {
         assumeLibrary(Library.NVRTC);
         String version = LibraryVersions.of(Library.NVRTC);
         assertTrue(version.matches("1[2-9]\\.\\d+"), version);
+    }
+
+    /** Every function the argfiles bind is exported by the installed library (catches macro-renamed symbols). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = Library.class, names = {"CUDART", "CUDNN", "CUBLAS", "NVRTC", "CUDA_DRIVER"})
+    void everyBoundFunctionResolvesInTheInstalledLibrary(Library library) throws Exception {
+        assumeLibrary(library);
+        Class<?> header = Class.forName("dev.jdnn.bindings." + switch (library) {
+            case CUDART -> "cudart.cudart_h";
+            case CUDA_DRIVER -> "cuda.cuda_h";
+            case CUDNN -> "cudnn.cudnn_h";
+            case CUBLAS -> "cublas.cublas_h";
+            case NVRTC -> "nvrtc.nvrtc_h";
+        });
+        int resolved = 0;
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        for (var method : header.getDeclaredMethods()) {
+            if (!method.getName().endsWith("$address")) continue;
+            try {
+                MemorySegment address = (MemorySegment) method.invoke(null);
+                assertNotEquals(MemorySegment.NULL, address, method.getName());
+                resolved++;
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                missing.add(method.getName().replace("$address", "") + ": " + e.getCause());
+            }
+        }
+        assertEquals(java.util.List.of(), missing, "functions the installed " + library.displayName() + " does not export");
+        assertTrue(resolved > 5, "only " + resolved + " functions bound for " + library);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.jdnn.memory.cuda;
 
 import dev.jdnn.bindings.Check;
 import dev.jdnn.bindings.LibraryVersions;
+import dev.jdnn.bindings.Out;
 import dev.jdnn.bindings.cuda.cuda_h;
 import dev.jdnn.bindings.cudart.cudart_h;
 import dev.jdnn.memory.Device;
@@ -40,7 +41,7 @@ public record CudaDevice(int ordinal, String name, int computeMajor, int compute
     }
 
     public static int attribute(int attribute, int ordinal) {
-        return LibraryVersions.intOut(p -> Check.cudart(cudart_h.cudaDeviceGetAttribute(p, attribute, ordinal), "cudaDeviceGetAttribute"));
+        return Out.intValue(p -> Check.cudart(cudart_h.cudaDeviceGetAttribute(p, attribute, ordinal), "cudaDeviceGetAttribute"));
     }
 
     public static MemoryInfo memoryInfo(int ordinal) {

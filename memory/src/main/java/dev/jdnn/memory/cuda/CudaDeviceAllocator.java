@@ -3,6 +3,7 @@ package dev.jdnn.memory.cuda;
 import dev.jdnn.bindings.Check;
 import dev.jdnn.bindings.CudaException;
 import dev.jdnn.bindings.Library;
+import dev.jdnn.bindings.Out;
 import dev.jdnn.bindings.cudart.cudart_h;
 import dev.jdnn.memory.Allocator;
 import dev.jdnn.memory.Buffer;
@@ -34,11 +35,7 @@ public final class CudaDeviceAllocator implements Allocator {
     }
 
     private static MemorySegment defaultPool(int ordinal) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-            Check.cudart(cudart_h.cudaDeviceGetDefaultMemPool(out, ordinal), "cudaDeviceGetDefaultMemPool");
-            return out.get(ValueLayout.ADDRESS, 0);
-        }
+        return Out.pointer(p -> Check.cudart(cudart_h.cudaDeviceGetDefaultMemPool(p, ordinal), "cudaDeviceGetDefaultMemPool"));
     }
 
     private static void keepFreedMemoryInPool(MemorySegment pool) {
@@ -66,7 +63,7 @@ public final class CudaDeviceAllocator implements Allocator {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
             int status = cudart_h.cudaMallocAsync(out, Math.max(bytes, 1), stream.handle());
             if (status == cudart_h.cudaErrorMemoryAllocation()) {
-                cudart_h.cudaGetLastError(); // clear the sticky-free error so later calls do not report it again
+                cudart_h.cudaGetLastError(); // reset the runtime's last-error slot so a later cudaGetLastError does not report this OOM again
                 CudaDevice.MemoryInfo info = CudaDevice.memoryInfo(device.ordinal());
                 throw new CudaOutOfMemoryException(device, bytes, counters.liveBytes(), info.freeBytes(), info.totalBytes(),
                         new CudaException(Library.CUDART, "cudaMallocAsync", status, Check.describeCudart(status)));

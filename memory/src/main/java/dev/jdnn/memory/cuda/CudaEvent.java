@@ -1,11 +1,10 @@
 package dev.jdnn.memory.cuda;
 
 import dev.jdnn.bindings.Check;
+import dev.jdnn.bindings.Out;
 import dev.jdnn.bindings.cudart.cudart_h;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /** A CUDA event (cudaEvent_t): a marker in a stream, for ordering and for GPU-side timing. */
 public final class CudaEvent implements AutoCloseable {
@@ -27,11 +26,7 @@ public final class CudaEvent implements AutoCloseable {
     }
 
     private static CudaEvent create(int flags) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-            Check.cudart(cudart_h.cudaEventCreateWithFlags(out, flags), "cudaEventCreateWithFlags");
-            return new CudaEvent(out.get(ValueLayout.ADDRESS, 0));
-        }
+        return new CudaEvent(Out.pointer(p -> Check.cudart(cudart_h.cudaEventCreateWithFlags(p, flags), "cudaEventCreateWithFlags")));
     }
 
     public MemorySegment handle() {
@@ -50,11 +45,7 @@ public final class CudaEvent implements AutoCloseable {
     /** GPU time between two recorded events, in milliseconds (waits for {@code end}). */
     public static float elapsedMillis(CudaEvent start, CudaEvent end) {
         end.synchronize();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment ms = arena.allocate(ValueLayout.JAVA_FLOAT);
-            Check.cudart(cudart_h.cudaEventElapsedTime(ms, start.handle(), end.handle()), "cudaEventElapsedTime");
-            return ms.get(ValueLayout.JAVA_FLOAT, 0);
-        }
+        return Out.floatValue(ms -> Check.cudart(cudart_h.cudaEventElapsedTime(ms, start.handle(), end.handle()), "cudaEventElapsedTime"));
     }
 
     @Override

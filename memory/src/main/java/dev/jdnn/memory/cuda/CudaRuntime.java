@@ -3,6 +3,7 @@ package dev.jdnn.memory.cuda;
 import dev.jdnn.bindings.Check;
 import dev.jdnn.bindings.Library;
 import dev.jdnn.bindings.LibraryVersions;
+import dev.jdnn.bindings.Out;
 import dev.jdnn.bindings.NativeLibraries;
 import dev.jdnn.bindings.NativeLibraryException;
 import dev.jdnn.bindings.cudart.cudart_h;
@@ -64,6 +65,10 @@ public final class CudaRuntime {
         }
         if (status != 0) {
             // cudaErrorNoDevice / cudaErrorInsufficientDriver here mean "no usable GPU", not a bug.
+            if (NativeLibraries.find(Library.CUDA_DRIVER).isEmpty()) {
+                return new Availability(0, "no NVIDIA driver is installed (libcuda.so.1 not found; cudaGetDeviceCount returned status "
+                        + status + ", " + Check.describeCudart(status) + ")");
+            }
             return new Availability(0, "cudaGetDeviceCount returned status " + status + " (" + Check.describeCudart(status) + ")");
         }
         return count == 0 ? new Availability(0, "the CUDA runtime reports no devices") : new Availability(count, count + " device(s)");
@@ -97,12 +102,12 @@ public final class CudaRuntime {
 
     /** The runtime's version, e.g. "13.0" (works without a GPU). */
     public static String runtimeVersion() {
-        return LibraryVersions.cudaVersion(LibraryVersions.intOut(p -> Check.cudart(cudart_h.cudaRuntimeGetVersion(p), "cudaRuntimeGetVersion")));
+        return LibraryVersions.cudaVersion(Out.intValue(p -> Check.cudart(cudart_h.cudaRuntimeGetVersion(p), "cudaRuntimeGetVersion")));
     }
 
     /** The newest CUDA version the installed driver supports, e.g. "13.0"; "none" without a driver. */
     public static String driverVersion() {
-        int v = LibraryVersions.intOut(p -> Check.cudart(cudart_h.cudaDriverGetVersion(p), "cudaDriverGetVersion"));
+        int v = Out.intValue(p -> Check.cudart(cudart_h.cudaDriverGetVersion(p), "cudaDriverGetVersion"));
         return v == 0 ? "none" : LibraryVersions.cudaVersion(v);
     }
 }

@@ -1,11 +1,10 @@
 package dev.jdnn.memory.cuda;
 
 import dev.jdnn.bindings.Check;
+import dev.jdnn.bindings.Out;
 import dev.jdnn.bindings.cudart.cudart_h;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /** A CUDA stream (cudaStream_t). Work queued on one stream runs in order; {@link #synchronize()} waits for it. */
 public final class CudaStream implements AutoCloseable {
@@ -18,11 +17,7 @@ public final class CudaStream implements AutoCloseable {
 
     /** A new stream that does not synchronize with the legacy default stream. */
     public static CudaStream create() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-            Check.cudart(cudart_h.cudaStreamCreateWithFlags(out, cudart_h.cudaStreamNonBlocking()), "cudaStreamCreateWithFlags");
-            return new CudaStream(out.get(ValueLayout.ADDRESS, 0));
-        }
+        return new CudaStream(Out.pointer(p -> Check.cudart(cudart_h.cudaStreamCreateWithFlags(p, cudart_h.cudaStreamNonBlocking()), "cudaStreamCreateWithFlags")));
     }
 
     /** The cudaStream_t to pass to native calls. */

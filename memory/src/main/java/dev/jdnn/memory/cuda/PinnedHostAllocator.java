@@ -1,15 +1,14 @@
 package dev.jdnn.memory.cuda;
 
 import dev.jdnn.bindings.Check;
+import dev.jdnn.bindings.Out;
 import dev.jdnn.bindings.cudart.cudart_h;
 import dev.jdnn.memory.Allocator;
 import dev.jdnn.memory.Buffer;
 import dev.jdnn.memory.Device;
 import dev.jdnn.memory.MemoryStats;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * Page-locked host memory (cudaMallocHost): the GPU can copy to and from it asynchronously, which pageable memory
@@ -26,12 +25,7 @@ public final class PinnedHostAllocator implements Allocator {
     @Override
     public Buffer allocate(long bytes) {
         if (bytes < 0) throw new IllegalArgumentException("negative pinned allocation size " + bytes);
-        MemorySegment pointer;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-            Check.cudart(cudart_h.cudaMallocHost(out, Math.max(bytes, 1)), "cudaMallocHost");
-            pointer = out.get(ValueLayout.ADDRESS, 0);
-        }
+        MemorySegment pointer = Out.pointer(p -> Check.cudart(cudart_h.cudaMallocHost(p, Math.max(bytes, 1)), "cudaMallocHost"));
         counters.allocated(bytes);
         MemorySegment host = pointer.reinterpret(bytes);
         return new Buffer(this, pointer.address(), bytes, host, pointer);

@@ -191,11 +191,11 @@ public class cudnnConvolutionFwdAlgoPerfStruct {
     private static final VarHandle reserved$ELEM_HANDLE = reserved$LAYOUT.varHandle(sequenceElement());
 
     public static int reserved(MemorySegment struct, long index0) {
-        return (int)reserved$ELEM_HANDLE.get(struct, 0L, index0);
+        return (int)reserved$ELEM_HANDLE.get(struct, reserved$OFFSET, index0);
     }
 
     public static void reserved(MemorySegment struct, long index0, int fieldValue) {
-        reserved$ELEM_HANDLE.set(struct, 0L, index0, fieldValue);
+        reserved$ELEM_HANDLE.set(struct, reserved$OFFSET, index0, fieldValue);
     }
 
     /**

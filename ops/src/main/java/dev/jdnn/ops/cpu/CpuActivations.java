@@ -5,8 +5,6 @@ import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Activation;
 import dev.jdnn.ops.ActivationPlan;
 import dev.jdnn.ops.cpu.HostTensors.Rows;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 import java.lang.foreign.MemorySegment;
 
@@ -14,9 +12,9 @@ import static dev.jdnn.ops.cpu.Vec.L;
 import static dev.jdnn.ops.cpu.Vec.S;
 
 /**
- * Pointwise activations, y = alpha*f(x) + beta*y and dx = alpha*f'(x)*dy + beta*dx. The piecewise-linear ones
- * (ReLU family, hard sigmoid/swish) have vector kernels; the transcendental ones use {@link ActivationMath} per element.
- * Every element is read before it is written, so x == y (in place) works.
+ * Pointwise activations, y = alpha*f(x) + beta*y and dx = alpha*f'(x)*dy + beta*dx, with the vector loops of
+ * {@link ActivationKernels}; the last few elements of a run go through {@link TailScratch}. Every element is read
+ * before it is written, so x == y (in place) works.
  */
 final class CpuActivations implements ActivationPlan {
     private final Activation kind;
@@ -49,10 +47,14 @@ final class CpuActivations implements ActivationPlan {
         Rows rx = r[0], ry = r[1];
         Runs.forEach(rx.rows(), rx.len(), (row, from, to) -> {
             long xo = rx.at(row) + from, yo = ry.at(row) + from;
-            int n = to - from, i = vectorForward(rx.seg(), xo, ry.seg(), yo, n, alpha, beta);
-            for (; i < n; i++) {
-                float v = alpha * ActivationMath.apply(kind, param, Vec.get(rx.seg(), xo + i));
-                Vec.set(ry.seg(), yo + i, beta == 0f ? v : v + beta * Vec.get(ry.seg(), yo + i));
+            int full = S.loopBound(to - from), rest = to - from - full;
+            ActivationKernels.forward(kind, param, rx.seg(), xo, ry.seg(), yo, full, alpha, beta);
+            if (rest > 0) { // the tail, through one vector of scratch
+                MemorySegment[] t = TailScratch.get();
+                TailScratch.in(rx.seg(), xo + full, t[0], rest);
+                if (beta != 0f) TailScratch.in(ry.seg(), yo + full, t[1], rest);
+                ActivationKernels.forward(kind, param, t[0], 0, t[1], 0, L, alpha, beta);
+                TailScratch.out(t[1], ry.seg(), yo + full, rest);
             }
         });
     }
@@ -68,78 +70,17 @@ final class CpuActivations implements ActivationPlan {
         Rows rx = r[0], ry = r[1], rg = r[2], rd = r[3];
         Runs.forEach(rx.rows(), rx.len(), (row, from, to) -> {
             long xo = rx.at(row) + from, yo = ry.at(row) + from, go = rg.at(row) + from, dO = rd.at(row) + from;
-            int n = to - from, i = vectorBackward(rx.seg(), xo, rg.seg(), go, rd.seg(), dO, n, alpha, beta);
-            for (; i < n; i++) {
-                float d = ActivationMath.derivative(kind, param, Vec.get(rx.seg(), xo + i), Vec.get(ry.seg(), yo + i));
-                float v = alpha * d * Vec.get(rg.seg(), go + i);
-                Vec.set(rd.seg(), dO + i, beta == 0f ? v : v + beta * Vec.get(rd.seg(), dO + i));
+            int full = S.loopBound(to - from), rest = to - from - full;
+            ActivationKernels.backward(kind, param, rx.seg(), xo, ry.seg(), yo, rg.seg(), go, rd.seg(), dO, full, alpha, beta);
+            if (rest > 0) { // the tail, through one vector of scratch
+                MemorySegment[] t = TailScratch.get();
+                TailScratch.in(rx.seg(), xo + full, t[0], rest);
+                TailScratch.in(ry.seg(), yo + full, t[1], rest);
+                TailScratch.in(rg.seg(), go + full, t[2], rest);
+                if (beta != 0f) TailScratch.in(rd.seg(), dO + full, t[3], rest);
+                ActivationKernels.backward(kind, param, t[0], 0, t[1], 0, t[2], 0, t[3], 0, L, alpha, beta);
+                TailScratch.out(t[3], rd.seg(), dO + full, rest);
             }
         });
-    }
-
-    /** Vector forward for the piecewise-linear kinds; returns how many leading elements it handled. */
-    private int vectorForward(MemorySegment xs, long xo, MemorySegment ys, long yo, int n, float alpha, float beta) {
-        if (!piecewiseLinear()) return 0;
-        FloatVector va = FloatVector.broadcast(S, alpha), vbeta = FloatVector.broadcast(S, beta);
-        int i = 0;
-        for (int up = S.loopBound(n); i < up; i += L) {
-            FloatVector v = apply(Vec.load(xs, xo + i)).mul(va);
-            if (beta != 0f) v = Vec.load(ys, yo + i).fma(vbeta, v);
-            Vec.store(v, ys, yo + i);
-        }
-        return i;
-    }
-
-    private int vectorBackward(MemorySegment xs, long xo, MemorySegment gs, long go, MemorySegment ds, long dO, int n, float alpha, float beta) {
-        if (!piecewiseLinear()) return 0;
-        FloatVector va = FloatVector.broadcast(S, alpha), vbeta = FloatVector.broadcast(S, beta);
-        int i = 0;
-        for (int up = S.loopBound(n); i < up; i += L) {
-            FloatVector v = derivative(Vec.load(xs, xo + i)).mul(Vec.load(gs, go + i)).mul(va);
-            if (beta != 0f) v = Vec.load(ds, dO + i).fma(vbeta, v);
-            Vec.store(v, ds, dO + i);
-        }
-        return i;
-    }
-
-    private boolean piecewiseLinear() {
-        return switch (kind) {
-            case IDENTITY, RELU, RELU6, LEAKY_RELU, HARD_SIGMOID, HARD_SWISH -> true;
-            default -> false;
-        };
-    }
-
-    /** Vector versions of {@link ActivationMath}, same conventions. */
-    private FloatVector apply(FloatVector x) {
-        return switch (kind) {
-            case IDENTITY -> x;
-            case RELU -> x.max(0f);
-            case RELU6 -> x.max(0f).min(6f);
-            case LEAKY_RELU -> x.blend(x.mul(param), x.compare(jdk.incubator.vector.VectorOperators.LE, 0f));
-            case HARD_SIGMOID -> x.add(3f).max(0f).min(6f).div(6f);
-            case HARD_SWISH -> x.mul(x.add(3f).max(0f).min(6f)).div(6f);
-            default -> throw new AssertionError(kind);
-        };
-    }
-
-    private FloatVector derivative(FloatVector x) {
-        FloatVector zero = FloatVector.zero(S), one = FloatVector.broadcast(S, 1f);
-        return switch (kind) {
-            case IDENTITY -> one;
-            case RELU -> zero.blend(one, gt(x, 0f));
-            case RELU6 -> zero.blend(one, gt(x, 0f).and(lt(x, 6f)));
-            case LEAKY_RELU -> FloatVector.broadcast(S, param).blend(one, gt(x, 0f));
-            case HARD_SIGMOID -> zero.blend(FloatVector.broadcast(S, 1f / 6f), gt(x, -3f).and(lt(x, 3f)));
-            case HARD_SWISH -> x.div(3f).add(0.5f).blend(zero, lt(x, -3f)).blend(one, gt(x, 3f));
-            default -> throw new AssertionError(kind);
-        };
-    }
-
-    private static VectorMask<Float> gt(FloatVector x, float v) {
-        return x.compare(jdk.incubator.vector.VectorOperators.GT, v);
-    }
-
-    private static VectorMask<Float> lt(FloatVector x, float v) {
-        return x.compare(jdk.incubator.vector.VectorOperators.LT, v);
     }
 }

@@ -9,7 +9,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Spatial batch normalisation, parallel over channels. Statistics are two-pass (mean, then squared deviations
- * from it) with double accumulation; the normalisation itself is one fused multiply-add per element, y = a*x + b.
+ * from it) with double accumulation; the normalisation is y = (x - mean)·scale + shift, centred first so that inputs
+ * with a large mean keep their precision.
  */
 final class CpuBatchNorm implements BatchNormPlan {
     private final BatchNormSpec spec;
@@ -49,8 +50,7 @@ final class CpuBatchNorm implements BatchNormPlan {
             rv.set(c, (1 - momentum) * rv.get(c) + momentum * (float) (squares / (count - 1)));
             sm.set(c, mean);
             si.set(c, invStd);
-            float a = g.get(c) * invStd;
-            normalise(px, py, c, a, b.get(c) - mean * a);
+            normalise(px, py, c, mean, g.get(c) * invStd, b.get(c));
         });
     }
 
@@ -60,18 +60,18 @@ final class CpuBatchNorm implements BatchNormPlan {
         Param g = param("batchNorm gamma", gamma), b = param("batchNorm beta", beta);
         Param rm = param("batchNorm runningMean", runningMean), rv = param("batchNorm runningVar", runningVar);
         Runs.items(px.channels(), count, c -> {
-            float a = (float) (g.get(c) / Math.sqrt(rv.get(c) + spec.eps()));
-            normalise(px, py, c, a, b.get(c) - rm.get(c) * a);
+            normalise(px, py, c, rm.get(c), (float) (g.get(c) / Math.sqrt(rv.get(c) + spec.eps())), b.get(c));
         });
     }
 
-    private static void normalise(Planes px, Planes py, int c, float a, float b) {
-        for (int n = 0; n < px.batch(); n++) Vec.affine(px.seg(), px.at(n, c), a, b, 0f, py.seg(), py.at(n, c), px.size());
+    /** y = (x - mean)·scale + shift over channel c of every sample. */
+    private static void normalise(Planes px, Planes py, int c, float mean, float scale, float shift) {
+        for (int n = 0; n < px.batch(); n++) Vec.normalise(px.seg(), px.at(n, c), mean, scale, shift, py.seg(), py.at(n, c), px.size());
     }
 
     /**
-     * With x̂ = (x - mean)·invStd: dβ = Σdy, dγ = Σdy·x̂, dx = γ·invStd·(dy - dβ/M - x̂·dγ/M), applied as the affine
-     * map dx = A·dy + B·x + C per element (x̂ folded into B and C).
+     * With x̂ = (x - mean)·invStd: dβ = Σdy, dγ = Σdy·x̂, dx = γ·invStd·(dy - dβ/M - x̂·dγ/M), applied as
+     * dx = A·dy + B·(x - mean) + K per element.
      */
     @Override
     public void backward(float alphaData, float betaData, float alphaParam, float betaParam,
@@ -94,9 +94,9 @@ final class CpuBatchNorm implements BatchNormPlan {
             if (pdx == null) return;
             double a = alphaData * g.get(c) * invStd;
             double b = -a * invStd * sumDyXhat / count;
-            double k = -a * sumDy / count - b * mean;
+            double k = -a * sumDy / count;
             for (int n = 0; n < px.batch(); n++) {
-                Vec.combine((float) a, pdy.seg(), pdy.at(n, c), (float) b, px.seg(), px.at(n, c), (float) k, betaData, pdx.seg(), pdx.at(n, c), px.size());
+                Vec.combine((float) a, pdy.seg(), pdy.at(n, c), (float) b, px.seg(), px.at(n, c), mean, (float) k, betaData, pdx.seg(), pdx.at(n, c), px.size());
             }
         });
     }

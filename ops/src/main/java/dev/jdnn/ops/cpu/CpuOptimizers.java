@@ -4,21 +4,18 @@ import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.OptimizerConfig;
 import dev.jdnn.ops.cpu.HostTensors.Rows;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 
 import static dev.jdnn.ops.cpu.Vec.L;
 import static dev.jdnn.ops.cpu.Vec.S;
 
 /**
- * Fused in-place optimizer updates with torch.optim's exact operation order. Each kernel runs one masked vector
- * loop (the last iteration covers the tail), so the update rule is written once.
+ * Fused in-place optimizer updates with torch.optim's exact operation order: an unmasked vector loop, then the
+ * same rule in scalar form for the last (fewer than one vector of) elements. (A loop mixing masked and unmasked
+ * loads, or passing vectors to a method the JIT declines to inline, makes C2 box the vectors: ~20x slower.)
  */
 final class CpuOptimizers {
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-
     private CpuOptimizers() {}
 
     /**
@@ -35,16 +32,27 @@ final class CpuOptimizers {
         MemorySegment ps = r[0].seg(), gs = r[1].seg(), bs = momentum ? r[2].seg() : null;
         long po = r[0].offset(), go = r[1].offset(), bo = momentum ? r[2].offset() : 0;
         Runs.forEach(1, r[0].len(), (row, from, to) -> {
-            for (int i = from; i < to; i += L) {
-                VectorMask<Float> m = S.indexInRange(i, to);
-                FloatVector p = load(ps, po + i, m), d = load(gs, go + i, m);
-                if (wd != 0f) d = p.fma(FloatVector.broadcast(S, wd), d);
+            int i = from;
+            FloatVector vwd = FloatVector.broadcast(S, wd), vmu = FloatVector.broadcast(S, mu), vlr = FloatVector.broadcast(S, negLr);
+            for (int up = from + S.loopBound(to - from); i < up; i += L) {
+                FloatVector p = Vec.load(ps, po + i), d = Vec.load(gs, go + i);
+                if (wd != 0f) d = p.fma(vwd, d);
                 if (momentum) {
-                    FloatVector buf = firstStep ? d : load(bs, bo + i, m).mul(mu).add(d.mul(keep));
-                    store(buf, bs, bo + i, m);
-                    d = nesterov ? buf.fma(FloatVector.broadcast(S, mu), d) : buf;
+                    FloatVector buf = firstStep ? d : Vec.load(bs, bo + i).mul(mu).add(d.mul(keep));
+                    Vec.store(buf, bs, bo + i);
+                    d = nesterov ? buf.fma(vmu, d) : buf;
                 }
-                store(d.fma(FloatVector.broadcast(S, negLr), p), ps, po + i, m);
+                Vec.store(d.fma(vlr, p), ps, po + i);
+            }
+            for (; i < to; i++) { // the same rule, scalar
+                float p = Vec.get(ps, po + i), d = Vec.get(gs, go + i);
+                if (wd != 0f) d = Math.fma(p, wd, d);
+                if (momentum) {
+                    float buf = firstStep ? d : Vec.get(bs, bo + i) * mu + d * keep;
+                    Vec.set(bs, bo + i, buf);
+                    d = nesterov ? Math.fma(buf, mu, d) : buf;
+                }
+                Vec.set(ps, po + i, Math.fma(d, negLr, p));
             }
         });
     }
@@ -61,29 +69,45 @@ final class CpuOptimizers {
         Tensor[] ts = ams ? new Tensor[] {param, grad, expAvg, expAvgSq, maxExpAvgSq} : new Tensor[] {param, grad, expAvg, expAvgSq};
         Rows[] r = operands("adamStep", new String[] {"param", "grad", "expAvg", "expAvgSq", "maxExpAvgSq"}, ts);
         double bc1 = 1 - Math.pow(cfg.beta1(), step), bc2 = 1 - Math.pow(cfg.beta2(), step);
+        float wd = cfg.weightDecay();
         float negStep = (float) -(cfg.lr() / bc1), bc2Sqrt = (float) Math.sqrt(bc2), eps = cfg.eps();
-        float wd = cfg.weightDecay(), decay = (float) (1 - (double) cfg.lr() * wd);
+        float decay = (float) (1 - (double) cfg.lr() * wd);
         boolean decoupled = cfg.decoupled() && wd != 0f, l2 = !cfg.decoupled() && wd != 0f;
         float w1 = 1f - cfg.beta1(), b2 = cfg.beta2(), w2 = 1f - cfg.beta2();
         MemorySegment ps = r[0].seg(), gs = r[1].seg(), ms = r[2].seg(), vs = r[3].seg(), xs = ams ? r[4].seg() : null;
         long po = r[0].offset(), go = r[1].offset(), mo = r[2].offset(), vo = r[3].offset(), xo = ams ? r[4].offset() : 0;
         Runs.forEach(1, r[0].len(), (row, from, to) -> {
-            for (int i = from; i < to; i += L) {
-                VectorMask<Float> k = S.indexInRange(i, to);
-                FloatVector p = load(ps, po + i, k), g = load(gs, go + i, k);
+            int i = from;
+            FloatVector vwd = FloatVector.broadcast(S, wd), vw1 = FloatVector.broadcast(S, w1), vstep = FloatVector.broadcast(S, negStep);
+            for (int up = from + S.loopBound(to - from); i < up; i += L) {
+                FloatVector p = Vec.load(ps, po + i), g = Vec.load(gs, go + i);
                 if (decoupled) p = p.mul(decay);
-                if (l2) g = p.fma(FloatVector.broadcast(S, wd), g);
-                FloatVector m = load(ms, mo + i, k);
-                m = g.sub(m).fma(FloatVector.broadcast(S, w1), m);
-                FloatVector v = g.mul(g).mul(w2).add(load(vs, vo + i, k).mul(b2));
-                store(m, ms, mo + i, k);
-                store(v, vs, vo + i, k);
+                if (l2) g = p.fma(vwd, g);
+                FloatVector m = Vec.load(ms, mo + i);
+                m = g.sub(m).fma(vw1, m);
+                FloatVector v = g.mul(g).mul(w2).add(Vec.load(vs, vo + i).mul(b2));
+                Vec.store(m, ms, mo + i);
+                Vec.store(v, vs, vo + i);
                 if (ams) {
-                    v = load(xs, xo + i, k).max(v);
-                    store(v, xs, xo + i, k);
+                    v = Vec.load(xs, xo + i).max(v);
+                    Vec.store(v, xs, xo + i);
                 }
-                FloatVector denom = v.sqrt().div(bc2Sqrt).add(eps);
-                store(m.div(denom).fma(FloatVector.broadcast(S, negStep), p), ps, po + i, k);
+                Vec.store(m.div(v.sqrt().div(bc2Sqrt).add(eps)).fma(vstep, p), ps, po + i);
+            }
+            for (; i < to; i++) { // the same rule, scalar
+                float p = Vec.get(ps, po + i), g = Vec.get(gs, go + i);
+                if (decoupled) p *= decay;
+                if (l2) g = Math.fma(p, wd, g);
+                float m = Vec.get(ms, mo + i);
+                m = Math.fma(g - m, w1, m);
+                float v = g * g * w2 + Vec.get(vs, vo + i) * b2;
+                Vec.set(ms, mo + i, m);
+                Vec.set(vs, vo + i, v);
+                if (ams) {
+                    v = Math.max(Vec.get(xs, xo + i), v);
+                    Vec.set(xs, xo + i, v);
+                }
+                Vec.set(ps, po + i, Math.fma(m / ((float) Math.sqrt(v) / bc2Sqrt + eps), negStep, p));
             }
         });
     }
@@ -97,13 +121,5 @@ final class CpuOptimizers {
         Rows[] r = new Rows[ts.length];
         for (int i = 0; i < ts.length; i++) r[i] = Rows.whole(ts[i]);
         return r;
-    }
-
-    private static FloatVector load(MemorySegment s, long i, VectorMask<Float> m) {
-        return FloatVector.fromMemorySegment(S, s, i * 4, ORDER, m);
-    }
-
-    private static void store(FloatVector v, MemorySegment s, long i, VectorMask<Float> m) {
-        v.intoMemorySegment(s, i * 4, ORDER, m);
     }
 }

@@ -6,10 +6,13 @@ import dev.jdnn.ops.PoolSpec;
 import dev.jdnn.ops.PoolSpec.Mode;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
- * Max, average and adaptive-average pooling, parallel over N*C planes. Every output row/column's input window
- * (clipped to the input) and its share of the divisor are computed once at plan time, following PyTorch:
+ * Max, average and adaptive-average pooling, parallel over N*C planes, each plane worked on in per-thread heap
+ * scratch. Every output row/column's input window (clipped to the input) and its share of the divisor are computed
+ * once at plan time, following PyTorch:
  * <ul>
  *   <li>average with count_include_pad divides by the window clipped to the padded input (so a ceil-mode window that
  *       hangs past input + padding counts only the part inside), without it by the clipped window;</li>
@@ -18,8 +21,11 @@ import java.lang.foreign.MemorySegment;
  * </ul>
  */
 final class CpuPooling implements PoolPlan {
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
     private final PoolSpec spec;
     private final Windows rows, cols;
+    private final ThreadLocal<Scratch> scratch;
 
     CpuPooling(PoolSpec spec) {
         this.spec = spec;
@@ -28,6 +34,8 @@ final class CpuPooling implements PoolPlan {
                 : Windows.sliding(spec.input().dim(2), spec.outHeight(), spec.kernelH(), spec.strideH(), spec.padH(), spec.mode() == Mode.AVG_INCLUDE_PAD);
         this.cols = adaptive ? Windows.adaptive(spec.input().dim(3), spec.outWidth())
                 : Windows.sliding(spec.input().dim(3), spec.outWidth(), spec.kernelW(), spec.strideW(), spec.padW(), spec.mode() == Mode.AVG_INCLUDE_PAD);
+        int plane = spec.input().dim(2) * spec.input().dim(3), outPlane = spec.outHeight() * spec.outWidth();
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(plane, outPlane));
     }
 
     /** Per output index along one axis: input range [start, end) and the divisor factor. */
@@ -64,17 +72,14 @@ final class CpuPooling implements PoolPlan {
     public void forward(float alpha, Tensor x, float beta, Tensor y) {
         Planes px = Planes.of("pool x", x, spec.input()), py = Planes.of("pool y", y, spec.outputShape());
         boolean max = spec.mode() == Mode.MAX;
-        int w = px.width(), ow = py.width();
+        int w = px.width(), oh = py.height(), ow = py.width();
         Runs.items(px.count(), px.size(), p -> {
-            MemorySegment xs = px.seg(), ys = py.seg();
-            long xo = px.at(p), yo = py.at(p);
-            for (int oh = 0; oh < py.height(); oh++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    float v = max ? Vec.get(xs, xo + argMax(xs, xo, w, oh, ox)) : average(xs, xo, w, oh, ox);
-                    long at = yo + (long) oh * ow + ox;
-                    Vec.set(ys, at, beta == 0f ? alpha * v : alpha * v + beta * Vec.get(ys, at));
-                }
+            Scratch s = scratch.get();
+            MemorySegment.copy(px.seg(), F32, 4 * px.at(p), s.x, 0, px.size());
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) s.y[i * ow + j] = max ? maximum(s.x, w, i, j) : average(s, w, i, j);
             }
+            store(s.y, alpha, beta, py.seg(), py.at(p));
         });
     }
 
@@ -83,58 +88,91 @@ final class CpuPooling implements PoolPlan {
         Planes px = Planes.of("pool x", x, spec.input()), pdx = Planes.of("pool dx", dx, spec.input());
         Planes pdy = Planes.of("pool dy", dy, spec.outputShape());
         boolean max = spec.mode() == Mode.MAX;
-        int w = px.width(), ow = pdy.width();
+        int w = px.width(), oh = pdy.height(), ow = pdy.width();
         Runs.items(px.count(), px.size(), p -> {
-            MemorySegment xs = px.seg(), gs = pdy.seg(), ds = pdx.seg();
-            long xo = px.at(p), go = pdy.at(p), dO = pdx.at(p);
-            if (beta == 0f) Vec.fill(ds, dO, px.size(), 0f);
-            else if (beta != 1f) Vec.affine(ds, dO, beta, 0f, 0f, ds, dO, px.size());
-            for (int oh = 0; oh < pdy.height(); oh++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    float g = alpha * Vec.get(gs, go + (long) oh * ow + ox);
-                    if (max) {
-                        long at = dO + argMax(xs, xo, w, oh, ox);
-                        Vec.set(ds, at, Vec.get(ds, at) + g);
-                    } else {
-                        spread(ds, dO, w, oh, ox, g / ((float) rows.divisor[oh] * cols.divisor[ox]));
-                    }
+            Scratch s = scratch.get();
+            if (max) MemorySegment.copy(px.seg(), F32, 4 * px.at(p), s.x, 0, px.size());
+            MemorySegment.copy(pdy.seg(), F32, 4 * pdy.at(p), s.y, 0, pdy.size());
+            Arrays.fill(s.dx, 0f);
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    float g = s.y[i * ow + j];
+                    if (max) s.dx[argMax(s.x, w, i, j)] += g;
+                    else spread(s.dx, w, i, j, g / ((float) rows.divisor[i] * cols.divisor[j]));
                 }
             }
+            store(s.dx, alpha, beta, pdx.seg(), pdx.at(p));
         });
     }
 
-    /** Offset within the plane of the window's first maximum (row-major), NaN counting as the maximum. */
-    private long argMax(MemorySegment xs, long xo, int w, int oh, int ox) {
-        long best = -1;
-        float bestValue = Float.NEGATIVE_INFINITY;
+    /** The window's maximum; Math.max propagates NaN as PyTorch does, and is branch-free. */
+    private float maximum(float[] x, int w, int oh, int ow) {
+        float best = Float.NEGATIVE_INFINITY;
         for (int h = rows.start[oh]; h < rows.end[oh]; h++) {
-            for (int c = cols.start[ox]; c < cols.end[ox]; c++) {
-                long at = (long) h * w + c;
-                float v = Vec.get(xs, xo + at);
-                if (best < 0 || v > bestValue || Float.isNaN(v)) {
-                    best = at;
-                    bestValue = v;
-                    if (Float.isNaN(v)) return best;
-                }
+            for (int c = cols.start[ow], at = h * w + c; c < cols.end[ow]; c++, at++) best = Math.max(best, x[at]);
+        }
+        return best;
+    }
+
+    /** Index within the plane of the window's first maximum (row-major), NaN counting as the maximum. */
+    private int argMax(float[] x, int w, int oh, int ow) {
+        int best = rows.start[oh] * w + cols.start[ow];
+        float bestValue = x[best];
+        for (int h = rows.start[oh]; h < rows.end[oh]; h++) {
+            for (int c = cols.start[ow], at = h * w + c; c < cols.end[ow]; c++, at++) {
+                float v = x[at];
+                boolean better = v > bestValue || (v != v && bestValue == bestValue); // first NaN wins and stays
+                best = better ? at : best;
+                bestValue = better ? v : bestValue;
             }
         }
         return best;
     }
 
-    private float average(MemorySegment xs, long xo, int w, int oh, int ox) {
-        double sum = 0;
-        for (int h = rows.start[oh]; h < rows.end[oh]; h++) {
-            for (int c = cols.start[ox]; c < cols.end[ox]; c++) sum += Vec.get(xs, xo + (long) h * w + c);
+    /** Window mean; a window of whole rows is one contiguous run and is summed with vectors (global pooling). */
+    private float average(Scratch s, int w, int oh, int ow) {
+        int h0 = rows.start[oh], h1 = rows.end[oh];
+        float sum = 0;
+        if (cols.start[ow] == 0 && cols.end[ow] == w) {
+            sum = (float) Vec.sum(s.x, h0 * w, (h1 - h0) * w);
+        } else {
+            for (int h = h0; h < h1; h++) {
+                for (int c = cols.start[ow], at = h * w + c; c < cols.end[ow]; c++, at++) sum += s.x[at];
+            }
         }
-        return (float) (sum / ((double) rows.divisor[oh] * cols.divisor[ox]));
+        return sum / ((float) rows.divisor[oh] * cols.divisor[ow]);
     }
 
-    private void spread(MemorySegment ds, long dO, int w, int oh, int ox, float share) {
+    private void spread(float[] dx, int w, int oh, int ow, float share) {
         for (int h = rows.start[oh]; h < rows.end[oh]; h++) {
-            for (int c = cols.start[ox]; c < cols.end[ox]; c++) {
-                long at = dO + (long) h * w + c;
-                Vec.set(ds, at, Vec.get(ds, at) + share);
-            }
+            for (int c = cols.start[ow], at = h * w + c; c < cols.end[ow]; c++, at++) dx[at] += share;
+        }
+    }
+
+    /** dst = alpha*src + beta*dst (beta = 0: dst is not read). */
+    private static void store(float[] src, float alpha, float beta, MemorySegment dst, long offset) {
+        if (alpha == 1f && beta == 0f) {
+            MemorySegment.copy(src, 0, dst, F32, 4 * offset, src.length);
+            return;
+        }
+        for (int i = 0; i < src.length; i++) {
+            float v = alpha * src[i];
+            Vec.set(dst, offset + i, beta == 0f ? v : v + beta * Vec.get(dst, offset + i));
+        }
+    }
+
+    /**
+     * One thread's copies of an input plane, its gradient and an output plane: the window loops run on heap arrays,
+     * which the JIT bounds-check-eliminates. (They are not wrapped as segments for {@link Vec}, whose kernels only
+     * ever see native segments, keeping their memory-access call sites monomorphic.)
+     */
+    private static final class Scratch {
+        final float[] x, dx, y;
+
+        Scratch(int plane, int outPlane) {
+            x = new float[plane];
+            dx = new float[plane];
+            y = new float[outPlane];
         }
     }
 }

@@ -128,12 +128,13 @@ final class DepthwiseConv {
         return a;
     }
 
-    /** out-plane = alpha * acc + beta * out-plane (beta == 0 never reads the old values). */
+    /** out-plane = alpha * acc + beta * out-plane (beta == 0 never reads the old values); acc is clobbered. */
     private static void store(float[] acc, float alpha, float beta, Planes out, int n, int c, int size) {
-        long base = out.at(n, c);
-        for (int i = 0; i < size; i++) {
-            float v = alpha * acc[i];
-            out.seg.setAtIndex(F32, base + i, beta == 0f ? v : v + beta * out.seg.getAtIndex(F32, base + i));
+        for (int i = 0; i < size; i++) acc[i] *= alpha;
+        if (beta != 0f) {
+            float[] old = load(out, n, c, size, ThreadScratch.PLANE_C);
+            for (int i = 0; i < size; i++) acc[i] += beta * old[i];
         }
+        MemorySegment.copy(acc, 0, out.seg, F32, out.at(n, c) * Float.BYTES, size);
     }
 }

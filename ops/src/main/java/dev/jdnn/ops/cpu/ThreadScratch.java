@@ -16,8 +16,8 @@ final class ThreadScratch {
     private static final int SLOTS = 2;
 
     /** Heap planes for the direct (depthwise) kernels, where C2 auto-vectorises plain array loops best. */
-    static final int PLANE_A = 0, PLANE_B = 1;
-    private static final int ARRAY_SLOTS = 2;
+    static final int PLANE_A = 0, PLANE_B = 1, PLANE_C = 2;
+    private static final int ARRAY_SLOTS = 3;
 
     private static final ThreadLocal<float[][]> ARRAYS = ThreadLocal.withInitial(() -> new float[ARRAY_SLOTS][0]);
     private static final ThreadLocal<MemorySegment[]> SEGMENTS = ThreadLocal.withInitial(() -> new MemorySegment[SLOTS]);

@@ -1,6 +1,7 @@
 package dev.jdnn.ops.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -28,6 +29,35 @@ final class Vec {
 
     static void store(FloatVector v, MemorySegment s, long i) {
         v.intoMemorySegment(s, i * 4, ORDER);
+    }
+
+    /** Masked load: lanes outside the mask read nothing (a run's tail); a null mask loads a full vector. */
+    static FloatVector load(MemorySegment s, long i, VectorMask<Float> m) {
+        return m == null ? load(s, i) : FloatVector.fromMemorySegment(S, s, i * 4, ORDER, m);
+    }
+
+    static void store(FloatVector v, MemorySegment s, long i, VectorMask<Float> m) {
+        if (m == null) store(v, s, i);
+        else v.intoMemorySegment(s, i * 4, ORDER, m);
+    }
+
+    /** Heap-array versions of the masked load/store (scratch arrays). */
+    static FloatVector load(float[] a, int i, VectorMask<Float> m) {
+        return m == null ? FloatVector.fromArray(S, a, i) : FloatVector.fromArray(S, a, i, m);
+    }
+
+    static void store(FloatVector v, float[] a, int i, VectorMask<Float> m) {
+        if (m == null) v.intoArray(a, i);
+        else v.intoArray(a, i, m);
+    }
+
+    /**
+     * The mask for the vector starting at i of a run of n: null (full) except for the tail. Only for loops whose body
+     * is self-contained (no vector crosses a call that might not be inlined): where masked and unmasked loads meet,
+     * C2 may box the vectors — the optimizers and activations therefore use unmasked loops plus a separate tail.
+     */
+    static VectorMask<Float> tail(int i, int n) {
+        return i + L <= n ? null : S.indexInRange(i, n);
     }
 
     static float get(MemorySegment s, long i) {
@@ -59,21 +89,30 @@ final class Vec {
         }
     }
 
-    /** y = a*u + b*v + k + beta*y, elementwise; beta == 0 never reads y. y may alias u or v. */
-    static void combine(float a, MemorySegment u, long uo, float b, MemorySegment v, long vo, float k, float beta,
+    /** y = (x - center)*a + b: normalisation with the centring done before scaling, exact for |mean| >> std. */
+    static void normalise(MemorySegment x, long xo, float center, float a, float b, MemorySegment y, long yo, int n) {
+        FloatVector vc = FloatVector.broadcast(S, center), va = FloatVector.broadcast(S, a), vb = FloatVector.broadcast(S, b);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) store(load(x, xo + i).sub(vc).fma(va, vb), y, yo + i);
+        for (; i < n; i++) set(y, yo + i, (get(x, xo + i) - center) * a + b);
+    }
+
+    /** y = a*u + b*(v - center) + k + beta*y, elementwise; beta == 0 never reads y. y may alias u or v. */
+    static void combine(float a, MemorySegment u, long uo, float b, MemorySegment v, long vo, float center, float k, float beta,
                         MemorySegment y, long yo, int n) {
         FloatVector va = FloatVector.broadcast(S, a), vb = FloatVector.broadcast(S, b), vk = FloatVector.broadcast(S, k);
+        FloatVector vc = FloatVector.broadcast(S, center);
         int i = 0, up = S.loopBound(n);
         if (beta == 0f) {
-            for (; i < up; i += L) store(load(u, uo + i).fma(va, load(v, vo + i).fma(vb, vk)), y, yo + i);
-            for (; i < n; i++) set(y, yo + i, a * get(u, uo + i) + (b * get(v, vo + i) + k));
+            for (; i < up; i += L) store(load(u, uo + i).fma(va, load(v, vo + i).sub(vc).fma(vb, vk)), y, yo + i);
+            for (; i < n; i++) set(y, yo + i, a * get(u, uo + i) + (b * (get(v, vo + i) - center) + k));
         } else {
             FloatVector vbeta = FloatVector.broadcast(S, beta);
             for (; i < up; i += L) {
-                FloatVector rest = load(y, yo + i).fma(vbeta, load(v, vo + i).fma(vb, vk));
+                FloatVector rest = load(y, yo + i).fma(vbeta, load(v, vo + i).sub(vc).fma(vb, vk));
                 store(load(u, uo + i).fma(va, rest), y, yo + i);
             }
-            for (; i < n; i++) set(y, yo + i, a * get(u, uo + i) + (beta * get(y, yo + i) + b * get(v, vo + i) + k));
+            for (; i < n; i++) set(y, yo + i, a * get(u, uo + i) + (beta * get(y, yo + i) + b * (get(v, vo + i) - center) + k));
         }
     }
 
@@ -108,6 +147,19 @@ final class Vec {
             total += acc.reduceLanes(VectorOperators.ADD);
         }
         for (; i < n; i++) total += get(x, xo + i);
+        return total;
+    }
+
+    /** Sum of a heap array range (same blocking as the segment version). */
+    static double sum(float[] x, int from, int n) {
+        double total = 0;
+        int i = 0, up = S.loopBound(n);
+        while (i < up) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int end = Math.min(up, i + BLOCK); i < end; i += L) acc = acc.add(FloatVector.fromArray(S, x, from + i));
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) total += x[from + i];
         return total;
     }
 

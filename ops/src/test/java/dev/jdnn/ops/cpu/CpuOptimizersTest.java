@@ -2,114 +2,26 @@ package dev.jdnn.ops.cpu;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.OptimizerConfig;
 import dev.jdnn.ops.testing.BackendParityFixtures;
-import dev.jdnn.ops.testing.Rand;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import dev.jdnn.ops.testing.OptimizerContract;
+
 import org.junit.jupiter.api.Test;
 
-import java.util.stream.Stream;
-
-import static dev.jdnn.ops.testing.Approx.assertClose;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/**
- * Three optimizer steps against torch.optim's update rules spelled out in float64 here. Sizes are odd (vector
- * tails), and one is large enough to be split across threads.
- */
-class CpuOptimizersTest {
-    private static final int STEPS = 3;
-
-    static Stream<OptimizerConfig.Sgd> sgdConfigs() {
-        return Stream.of(
-                new OptimizerConfig.Sgd(0.1f, 0f, 0f, 0f, false),
-                new OptimizerConfig.Sgd(0.05f, 0.9f, 0.1f, 0.01f, false),
-                new OptimizerConfig.Sgd(0.05f, 0.9f, 0f, 5e-4f, true));
-    }
-
-    @ParameterizedTest
-    @MethodSource("sgdConfigs")
-    void sgdMatchesTorchRule(OptimizerConfig.Sgd cfg) {
-        for (int size : new int[] {1037, 70_001}) {
-            float[] p0 = Rand.uniform(81, size);
-            float[][] grads = grads(size);
-            double[] p = Rand.toDouble(p0), buf = new double[size];
-            for (int t = 0; t < STEPS; t++) {
-                for (int i = 0; i < size; i++) {
-                    double d = grads[t][i] + cfg.weightDecay() * p[i];
-                    if (cfg.momentum() != 0) {
-                        buf[i] = t == 0 ? d : cfg.momentum() * buf[i] + (1 - cfg.dampening()) * d;
-                        d = cfg.nesterov() ? d + cfg.momentum() * buf[i] : buf[i];
-                    }
-                    p[i] -= cfg.lr() * d;
-                }
-            }
-            try (var f = new BackendParityFixtures(new CpuBackend())) {
-                Shape s = Shape.of(size);
-                Tensor param = f.tensor(s, p0), momentum = cfg.momentum() == 0 ? null : f.output(s, false);
-                for (int t = 0; t < STEPS; t++) f.backend().sgdStep(param, f.tensor(s, grads[t]), momentum, cfg, t == 0);
-                assertClose(cfg + " param", p, f.get(param), 1e-6);
-                if (momentum != null) assertClose(cfg + " momentum buffer", buf, f.get(momentum), 1e-6);
-            }
-        }
-    }
-
-    static Stream<OptimizerConfig.Adam> adamConfigs() {
-        return Stream.of(
-                new OptimizerConfig.Adam(1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false, false),
-                new OptimizerConfig.Adam(1e-2f, 0.8f, 0.99f, 1e-6f, 0.1f, false, false),   // Adam, L2 decay into the gradient
-                new OptimizerConfig.Adam(1e-2f, 0.9f, 0.999f, 1e-8f, 0.05f, true, false),  // AdamW, decoupled
-                new OptimizerConfig.Adam(1e-2f, 0.9f, 0.99f, 1e-8f, 0.01f, true, true));   // AdamW + amsgrad
-    }
-
-    @ParameterizedTest
-    @MethodSource("adamConfigs")
-    void adamMatchesTorchRule(OptimizerConfig.Adam cfg) {
-        for (int size : new int[] {1037, 70_001}) {
-            float[] p0 = Rand.uniform(82, size);
-            float[][] grads = grads(size);
-            double[] p = Rand.toDouble(p0), m = new double[size], v = new double[size], vmax = new double[size];
-            for (int t = 1; t <= STEPS; t++) {
-                double bc1 = 1 - Math.pow(cfg.beta1(), t), bc2 = 1 - Math.pow(cfg.beta2(), t);
-                for (int i = 0; i < size; i++) {
-                    double g = grads[t - 1][i];
-                    if (cfg.decoupled()) p[i] *= 1 - (double) cfg.lr() * cfg.weightDecay();
-                    else g += cfg.weightDecay() * p[i];
-                    m[i] = cfg.beta1() * m[i] + (1 - cfg.beta1()) * g;
-                    v[i] = cfg.beta2() * v[i] + (1 - cfg.beta2()) * g * g;
-                    vmax[i] = Math.max(vmax[i], v[i]);
-                    double second = cfg.amsgrad() ? vmax[i] : v[i];
-                    p[i] -= cfg.lr() / bc1 * m[i] / (Math.sqrt(second) / Math.sqrt(bc2) + cfg.eps());
-                }
-            }
-            try (var f = new BackendParityFixtures(new CpuBackend())) {
-                Shape s = Shape.of(size);
-                float[] zeros = new float[size];
-                Tensor param = f.tensor(s, p0), tm = f.tensor(s, zeros), tv = f.tensor(s, zeros), tmax = cfg.amsgrad() ? f.tensor(s, zeros) : null;
-                for (int t = 1; t <= STEPS; t++) f.backend().adamStep(param, f.tensor(s, grads[t - 1]), tm, tv, tmax, cfg, t);
-                assertClose(cfg + " param", p, f.get(param), 1e-6);
-                assertClose(cfg + " exp_avg", m, f.get(tm), 1e-6);
-                assertClose(cfg + " exp_avg_sq", v, f.get(tv), 1e-6);
-                if (tmax != null) assertClose(cfg + " max_exp_avg_sq", vmax, f.get(tmax), 1e-6);
-            }
-        }
-    }
-
-    /** Gradients that shrink after the first step, so amsgrad's running maximum differs from v. */
-    private static float[][] grads(int size) {
-        float[][] g = new float[STEPS][];
-        for (int t = 0; t < STEPS; t++) {
-            g[t] = Rand.uniform(90 + t, size);
-            if (t > 0) for (int i = 0; i < size; i++) g[t][i] *= 0.1f;
-        }
-        return g;
+/** OptimizerContract on the CPU backend, plus the CPU backend's own argument checks. */
+class CpuOptimizersTest extends OptimizerContract {
+    @Override
+    protected Backend backend() {
+        return new CpuBackend();
     }
 
     @Test
     void missingBuffersAreNamed() {
-        try (var f = new BackendParityFixtures(new CpuBackend())) {
+        try (var f = new BackendParityFixtures(backend())) {
             Tensor p = f.tensor(Shape.of(3), 1, 2, 3), g = f.tensor(Shape.of(3), 1, 1, 1), wrong = f.tensor(Shape.of(4), 0, 0, 0, 0);
             var e = assertThrows(IllegalArgumentException.class, () -> f.backend().sgdStep(p, g, null, new OptimizerConfig.Sgd(0.1f, 0.9f, 0, 0, false), true));
             assertTrue(e.getMessage().contains("momentum buffer"), e.getMessage());

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Builds a self-contained GPU test bundle in build/gpu-bundle/ (directory + .tar.gz, under 64 MiB):
+#   runtime/   a jlinked Java runtime with only the modules jdnn and its tests need (jdeps decides)
+#   jars/      the project's jars and test-class jars      lib/  third-party dependencies (incl. test scope)
+#   junit-platform-console-standalone.jar, gpu-run.sh
+# JUnit itself comes only from the console launcher jar (it bundles Jupiter), so lib/ holds no second copy.
+# The bundle runs on a machine with an NVIDIA driver but no Java, Maven or network: see ci/gpu-run.sh.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+: "${JAVA_HOME:=/usr/lib/jvm/temurin-25-jdk-amd64}"
+export JAVA_HOME
+out="$root/build/gpu-bundle"
+bundle="$out/jdnn-gpu"
+junit_platform_version="${JUNIT_PLATFORM_VERSION:-1.14.1}"
+modules=(native-bindings memory ops networks training benchmarks)
+
+rm -rf "$out"
+mkdir -p "$bundle/jars" "$bundle/lib"
+
+echo "gpu-bundle: building (tests compiled, not run) and collecting dependencies..."
+./mvnw -B -q -DskipTests package dependency:copy-dependencies \
+  -DincludeScope=test -DoutputDirectory="$bundle/lib" \
+  -DexcludeGroupIds=dev.jdnn,org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian
+./mvnw -B -q -N dependency:copy \
+  -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit_platform_version" -DoutputDirectory="$bundle"
+mv "$bundle"/junit-platform-console-standalone-*.jar "$bundle/junit-platform-console-standalone.jar"
+
+for m in "${modules[@]}"; do
+  cp "$m"/target/jdnn-"$m"-*.jar "$bundle/jars/" 2>/dev/null || cp "$m"/target/*.jar "$bundle/jars/"
+  if [ -d "$m/target/test-classes" ] && [ -n "$(ls -A "$m/target/test-classes")" ]; then
+    "$JAVA_HOME/bin/jar" --create --file "$bundle/jars/$m-tests.jar" -C "$m/target/test-classes" .
+  fi
+done
+rm -f "$bundle"/jars/*-sources.jar "$bundle"/jars/*-javadoc.jar
+# A module's own test-jar artifact duplicates its -tests.jar built above.
+find "$bundle/jars" -name '*-SNAPSHOT-tests.jar' -delete
+
+echo "gpu-bundle: computing the Java modules needed (jdeps)..."
+class_path="$(ls "$bundle"/lib/*.jar "$bundle"/jars/*.jar "$bundle"/junit-platform-console-standalone.jar | paste -sd: -)"
+needed="$("$JAVA_HOME/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps \
+  --add-modules jdk.incubator.vector --class-path "$class_path" \
+  "$bundle"/jars/*.jar "$bundle/junit-platform-console-standalone.jar" 2>/dev/null)"
+# Always: the Vector API; jdk.unsupported (sun.misc.Unsafe users); jdk.zipfs for tests reading zip resources.
+modules_csv="$needed,jdk.incubator.vector,jdk.unsupported,jdk.zipfs"
+echo "gpu-bundle: jlink --add-modules $modules_csv"
+"$JAVA_HOME/bin/jlink" --add-modules "$modules_csv" --strip-debug --no-header-files --no-man-pages \
+  --compress=zip-9 --output "$bundle/runtime"
+
+cp "$root/ci/gpu-run.sh" "$bundle/gpu-run.sh"
+chmod +x "$bundle/gpu-run.sh"
+git -C "$root" rev-parse HEAD > "$bundle/COMMIT" 2>/dev/null || true
+
+tar -C "$out" -czf "$out/jdnn-gpu.tar.gz" jdnn-gpu
+size_bytes="$(du -sb "$bundle" | cut -f1)"
+echo "gpu-bundle: $(du -sh "$bundle" | cut -f1) directory, $(du -sh "$out/jdnn-gpu.tar.gz" | cut -f1) tar.gz at $out"
+if [ "$size_bytes" -gt $((64 * 1024 * 1024)) ]; then
+  echo "gpu-bundle: WARNING: the bundle directory is over 64 MiB" >&2
+  exit 1
+fi
