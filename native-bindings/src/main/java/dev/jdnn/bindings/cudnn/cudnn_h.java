@@ -9671,6 +9671,70 @@ public class cudnn_h {
         }
     }
 
+    private static class cudnnSetActivationDescriptorSwishBeta {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            cudnn_h.C_INT,
+            cudnn_h.C_POINTER,
+            cudnn_h.C_DOUBLE
+        );
+
+        public static final MemorySegment ADDR = cudnn_h.findOrThrow("cudnnSetActivationDescriptorSwishBeta");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * cudnnStatus_t cudnnSetActivationDescriptorSwishBeta(cudnnActivationDescriptor_t activationDesc, double swish_beta)
+     * }
+     */
+    public static FunctionDescriptor cudnnSetActivationDescriptorSwishBeta$descriptor() {
+        return cudnnSetActivationDescriptorSwishBeta.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * cudnnStatus_t cudnnSetActivationDescriptorSwishBeta(cudnnActivationDescriptor_t activationDesc, double swish_beta)
+     * }
+     */
+    public static MethodHandle cudnnSetActivationDescriptorSwishBeta$handle() {
+        requireLibrary();
+        return cudnnSetActivationDescriptorSwishBeta.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * cudnnStatus_t cudnnSetActivationDescriptorSwishBeta(cudnnActivationDescriptor_t activationDesc, double swish_beta)
+     * }
+     */
+    public static MemorySegment cudnnSetActivationDescriptorSwishBeta$address() {
+        requireLibrary();
+        return cudnnSetActivationDescriptorSwishBeta.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * cudnnStatus_t cudnnSetActivationDescriptorSwishBeta(cudnnActivationDescriptor_t activationDesc, double swish_beta)
+     * }
+     */
+    public static int cudnnSetActivationDescriptorSwishBeta(MemorySegment activationDesc, double swish_beta) {
+        requireLibrary();
+        var mh$ = cudnnSetActivationDescriptorSwishBeta.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("cudnnSetActivationDescriptorSwishBeta", activationDesc, swish_beta);
+            }
+            return (int)mh$.invokeExact(activationDesc, swish_beta);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class cudnnCreateLRNDescriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             cudnn_h.C_INT,
