@@ -1,0 +1,215 @@
+package dev.jdnn.ops.cuda;
+
+import dev.jdnn.bindings.Library;
+import dev.jdnn.bindings.NativeLibraries;
+import dev.jdnn.bindings.cudart.cudart_h;
+import dev.jdnn.memory.DType;
+import dev.jdnn.memory.Device;
+import dev.jdnn.memory.MemoryStats;
+import dev.jdnn.memory.Shape;
+import dev.jdnn.memory.Tensor;
+import dev.jdnn.memory.cuda.CudaReadiness;
+import dev.jdnn.ops.Activation;
+import dev.jdnn.ops.ActivationPlan;
+import dev.jdnn.ops.Backend;
+import dev.jdnn.ops.BatchNormPlan;
+import dev.jdnn.ops.BatchNormSpec;
+import dev.jdnn.ops.Conv2dPlan;
+import dev.jdnn.ops.Conv2dSpec;
+import dev.jdnn.ops.CrossEntropyPlan;
+import dev.jdnn.ops.DropoutPlan;
+import dev.jdnn.ops.LinearPlan;
+import dev.jdnn.ops.LinearSpec;
+import dev.jdnn.ops.LrnPlan;
+import dev.jdnn.ops.LrnSpec;
+import dev.jdnn.ops.OptimizerConfig;
+import dev.jdnn.ops.PoolPlan;
+import dev.jdnn.ops.PoolSpec;
+import dev.jdnn.ops.SoftmaxPlan;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+
+/**
+ * The CUDA backend: cuDNN, cuBLAS and NVRTC kernels called through FFM on one device and one stream.
+ * Work is asynchronous; {@link #synchronize()} and downloads wait for it and report asynchronous faults with the
+ * op issued last. One backend is driven from one thread at a time. Each op family lives in its own class
+ * (CudaConvolution, CudaBatchNorm, CudaPooling, ...); this class only wires them up.
+ */
+public final class CudaBackend implements Backend {
+    /**
+     * @param strictFp32 no TF32 anywhere: cuDNN FMA math only, cuBLAS pedantic math (for parity checks); otherwise
+     *                   cuDNN and cuBLAS may use TF32 tensor cores
+     * @param benchmarkConvolutions choose convolution algorithms by timing them (cudnnFind*AlgorithmEx) at plan time;
+     *                   otherwise take cuDNN's heuristic ranking (cudnnGet*_v7)
+     * @param convWorkspaceLimitBytes the most workspace one convolution algorithm may use
+     * @param kernelCacheDir where compiled NVRTC kernels are cached across runs, or null for no disk cache
+     */
+    public record Options(boolean strictFp32, boolean benchmarkConvolutions, long convWorkspaceLimitBytes, Path kernelCacheDir) {
+        public Options {
+            if (convWorkspaceLimitBytes < 0) throw new IllegalArgumentException("negative workspace limit " + convWorkspaceLimitBytes);
+        }
+
+        /** TF32 allowed, benchmarked algorithms, 256 MiB workspace limit, the default kernel cache. */
+        public static Options defaults() {
+            return new Options(false, true, 256L << 20, KernelCache.defaultDiskCache());
+        }
+
+        public Options withStrictFp32(boolean strict) {
+            return new Options(strict, benchmarkConvolutions, convWorkspaceLimitBytes, kernelCacheDir);
+        }
+    }
+
+    private final CudaContext ctx;
+    private final Transfers transfers;
+    private final Tensor partials; // sum-of-squares scratch: Transfers.PARTIALS doubles
+    private boolean closed;
+
+    private CudaBackend(int ordinal, Options options) {
+        this.ctx = new CudaContext(ordinal, options);
+        this.transfers = new Transfers(ctx);
+        this.partials = ctx.allocate(Shape.of(Transfers.PARTIALS * 2), DType.FLOAT32);
+    }
+
+    /** A backend on device {@code ordinal}; throws with the reason when CUDA is unusable. */
+    public static CudaBackend create(int ordinal, Options options) {
+        String problem = unavailableReason();
+        if (problem != null) throw new IllegalStateException("CUDA backend unavailable: " + problem);
+        int count = deviceCount();
+        if (ordinal < 0 || ordinal >= count) throw new IllegalArgumentException("CUDA device " + ordinal + " does not exist; " + count + " device(s) present");
+        return new CudaBackend(ordinal, options);
+    }
+
+    public static CudaBackend create(int ordinal) {
+        return create(ordinal, Options.defaults());
+    }
+
+    /** True when every library loads and at least one device exists; never throws. */
+    public static boolean isAvailable() {
+        return unavailableReason() == null;
+    }
+
+    /** Why the backend cannot run here (missing library, no device, driver too old), or null when it can. */
+    public static String unavailableReason() {
+        try {
+            CudaReadiness readiness = CudaReadiness.check();
+            if (!readiness.ready()) return readiness.reason();
+            // NVRTC kernels are loaded and launched through the driver API as well.
+            if (!NativeLibraries.isAvailable(Library.CUDA_DRIVER)) return "library not found: " + Library.CUDA_DRIVER.requirement();
+            return null;
+        } catch (RuntimeException | LinkageError e) {
+            return "CUDA probe failed: " + e;
+        }
+    }
+
+    private static int deviceCount() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment n = arena.allocate(ValueLayout.JAVA_INT);
+            dev.jdnn.bindings.Check.cudart(cudart_h.cudaGetDeviceCount(n), "cudaGetDeviceCount");
+            return n.get(ValueLayout.JAVA_INT, 0);
+        }
+    }
+
+    /** The compute capability, e.g. 90 for an H100. */
+    public int computeCapability() {
+        return ctx.computeMajor * 10 + ctx.computeMinor;
+    }
+
+    public Options options() {
+        return ctx.options;
+    }
+
+    /** The backend's stream (cudaStream_t), for callers that capture CUDA graphs around a step. */
+    public MemorySegment stream() {
+        return ctx.stream;
+    }
+
+    private void open() {
+        if (closed) throw new IllegalStateException("CUDA backend on " + ctx.device + " is closed");
+    }
+
+    @Override public Device device() { return ctx.device; }
+    @Override public String name() { return "cuda"; }
+
+    @Override
+    public Tensor allocate(Shape shape, DType dtype) {
+        open();
+        return ctx.allocate(shape, dtype);
+    }
+
+    @Override public void upload(float[] src, Tensor dst) { open(); transfers.upload(src, dst); }
+    @Override public void uploadInts(int[] src, Tensor dst) { open(); transfers.uploadInts(src, dst); }
+    @Override public void download(Tensor src, float[] dst) { open(); transfers.download(src, dst); }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        open();
+        src.requireDevice(ctx.device, "copy source");
+        dst.requireDevice(ctx.device, "copy destination");
+        dst.requireShape(src.shape(), "copy destination");
+        if (src.dtype() != dst.dtype()) throw new IllegalArgumentException("copy from " + src.describe() + " to " + dst.describe() + ": dtypes differ");
+        if (src.isContiguous() && dst.isContiguous()) {
+            transfers.deviceCopy(src, dst);
+        } else {
+            src.requireDType(DType.FLOAT32);
+            CudaPointwise.stridedCopy(ctx, src, dst);
+        }
+    }
+
+    @Override public void synchronize() { open(); ctx.synchronize(); }
+    @Override public MemoryStats memoryStats() { return ctx.allocator.stats(); }
+
+    @Override public Conv2dPlan conv2d(Conv2dSpec spec) { open(); return new CudaConvolution(ctx, spec); }
+    @Override public LinearPlan linear(LinearSpec spec) { open(); return new CudaLinear(ctx, spec); }
+    @Override public BatchNormPlan batchNorm(BatchNormSpec spec) { open(); return new CudaBatchNorm(ctx, spec); }
+    @Override public PoolPlan pool(PoolSpec spec) { open(); return new CudaPooling(ctx, spec); }
+    @Override public ActivationPlan activation(Activation kind, float param, Shape shape) { open(); return new CudaActivations(ctx, kind, param, shape); }
+    @Override public LrnPlan lrn(LrnSpec spec) { open(); return new CudaLrn(ctx, spec); }
+    @Override public DropoutPlan dropout(Shape shape, float probability, long seed) { open(); return new CudaDropout(ctx, shape, probability, seed); }
+    @Override public SoftmaxPlan softmax(Shape shape, boolean log) { open(); return new CudaSoftmax(ctx, shape, log); }
+    @Override public CrossEntropyPlan crossEntropy(int batch, int classes, float labelSmoothing) { open(); return new CudaCrossEntropy(ctx, batch, classes, labelSmoothing); }
+
+    @Override public void fill(Tensor t, float value) { open(); CudaPointwise.fill(ctx, t, value); }
+    @Override public void addScaled(float alpha, Tensor x, float beta, Tensor y) { open(); CudaPointwise.addScaled(ctx, alpha, x, beta, y); }
+    @Override public void add(Tensor a, Tensor b, Tensor c) { open(); CudaPointwise.add(ctx, a, b, c); }
+    @Override public void scaleChannels(Tensor x, Tensor s, Tensor y) { open(); CudaPointwise.scaleChannels(ctx, x, s, y); }
+
+    @Override
+    public void scaleChannelsBackward(Tensor x, Tensor s, Tensor dy, float betaX, Tensor dx, float betaS, Tensor ds) {
+        open();
+        CudaPointwise.scaleChannelsBackward(ctx, x, s, dy, betaX, dx, betaS, ds);
+    }
+
+    @Override public void channelShuffle(Tensor x, int groups, Tensor y) { open(); CudaPointwise.channelShuffle(ctx, x, groups, y); }
+    @Override public void addBias(Tensor y, Tensor bias) { open(); CudaPointwise.addBias(ctx, y, bias, 1f); }
+
+    @Override
+    public void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd config, boolean firstStep) {
+        open();
+        CudaOptimizers.sgd(ctx, param, grad, momentumBuffer, config, firstStep);
+    }
+
+    @Override
+    public void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam config, long step) {
+        open();
+        CudaOptimizers.adam(ctx, param, grad, expAvg, expAvgSq, maxExpAvgSq, config, step);
+    }
+
+    @Override public double sumOfSquares(Tensor t) { open(); return CudaPointwise.sumOfSquares(ctx, t, partials, transfers); }
+    @Override public void scale(Tensor x, float factor) { open(); CudaPointwise.scale(ctx, x, factor); }
+
+    /** Waits for outstanding work, then frees the staging buffers, handles, kernels and the stream. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            partials.close();
+            transfers.close();
+        } finally {
+            ctx.close();
+        }
+    }
+}

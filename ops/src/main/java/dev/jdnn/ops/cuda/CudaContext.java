@@ -1,0 +1,125 @@
+package dev.jdnn.ops.cuda;
+
+import dev.jdnn.bindings.Check;
+import dev.jdnn.bindings.cublas.cublas_h;
+import dev.jdnn.bindings.cudart.cudart_h;
+import dev.jdnn.bindings.cudnn.cudnn_h;
+import dev.jdnn.memory.DType;
+import dev.jdnn.memory.Device;
+import dev.jdnn.memory.Shape;
+import dev.jdnn.memory.Tensor;
+import dev.jdnn.memory.cuda.CudaDeviceAllocator;
+import dev.jdnn.memory.cuda.CudaStream;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * What every CUDA op needs: the device, the backend's stream, the cuDNN and cuBLAS handles bound to it, the device
+ * allocator, the kernel launcher and the "last op" label. Created once per backend; plans keep a reference.
+ * Like the stream it wraps, a context is used from one thread at a time.
+ */
+final class CudaContext implements AutoCloseable {
+    final Device device;
+    final CudaBackend.Options options;
+    final CudaStream cudaStream;
+    final MemorySegment stream; // cudaStream_t of cudaStream
+
+    final MemorySegment cudnn;
+    final MemorySegment cublas;
+    final CudaDeviceAllocator allocator;
+    final KernelCache kernels;
+    final KernelLauncher launch;
+    final LastOp lastOp = new LastOp();
+    final int computeMajor, computeMinor;
+    private final Arena arena = Arena.ofShared();
+    /** Host scalars for alpha/beta arguments: cuDNN and cuBLAS (host pointer mode) read them during the call. */
+    private final MemorySegment scalars = arena.allocate(ValueLayout.JAVA_FLOAT, 8);
+
+    CudaContext(int ordinal, CudaBackend.Options options) {
+        this.device = Device.cuda(ordinal);
+        this.options = options;
+        Check.cudart(cudart_h.cudaSetDevice(ordinal), "cudaSetDevice(" + ordinal + ")");
+        Check.cudart(cudart_h.cudaFree(MemorySegment.NULL), "cudaFree(NULL) (context creation)");
+        this.computeMajor = deviceAttribute(cudart_h.cudaDevAttrComputeCapabilityMajor(), ordinal);
+        this.computeMinor = deviceAttribute(cudart_h.cudaDevAttrComputeCapabilityMinor(), ordinal);
+        this.cudaStream = CudaStream.create();
+        this.stream = cudaStream.handle();
+        MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+        Check.cudnn(cudnn_h.cudnnCreate(out), "cudnnCreate");
+        this.cudnn = out.get(ValueLayout.ADDRESS, 0);
+        Check.cudnn(cudnn_h.cudnnSetStream(cudnn, stream), "cudnnSetStream");
+        Check.cublas(cublas_h.cublasCreate_v2(out), "cublasCreate_v2");
+        this.cublas = out.get(ValueLayout.ADDRESS, 0);
+        Check.cublas(cublas_h.cublasSetStream_v2(cublas, stream), "cublasSetStream_v2");
+        // Strict FP32: no TF32 and no reduced-precision shortcuts; otherwise let cuBLAS use TF32 tensor cores.
+        Check.cublas(cublas_h.cublasSetMathMode(cublas, options.strictFp32() ? cublas_h.CUBLAS_PEDANTIC_MATH() : cublas_h.CUBLAS_TF32_TENSOR_OP_MATH()), "cublasSetMathMode");
+        this.allocator = new CudaDeviceAllocator(ordinal, cudaStream);
+        this.kernels = new KernelCache(computeMajor, computeMinor, options.kernelCacheDir());
+        this.launch = new KernelLauncher(kernels, stream, lastOp);
+    }
+
+    private int deviceAttribute(int attribute, int ordinal) {
+        MemorySegment v = arena.allocate(ValueLayout.JAVA_INT);
+        Check.cudart(cudart_h.cudaDeviceGetAttribute(v, attribute, ordinal), "cudaDeviceGetAttribute(" + attribute + ")");
+        return v.get(ValueLayout.JAVA_INT, 0);
+    }
+
+    Tensor allocate(Shape shape, DType dtype) {
+        return Tensor.allocate(allocator, shape, dtype);
+    }
+
+    /** A device scratch buffer of at least {@code bytes} bytes (as a byte tensor), or null for 0. */
+    Tensor scratch(long bytes) {
+        return bytes == 0 ? null : Tensor.allocate(allocator, Shape.of(Math.toIntExact(bytes)), DType.UINT8);
+    }
+
+    /** A host float scalar in slot {@code slot} (0..7), valid until the slot is rewritten. */
+    MemorySegment f32(int slot, float value) {
+        MemorySegment s = scalars.asSlice(slot * 4L, 4);
+        s.set(ValueLayout.JAVA_FLOAT, 0, value);
+        return s;
+    }
+
+    MemorySegment alpha(float v) { return f32(0, v); }
+    MemorySegment beta(float v) { return f32(1, v); }
+    MemorySegment alpha2(float v) { return f32(2, v); }
+    MemorySegment beta2(float v) { return f32(3, v); }
+
+    /** Checks a cuDNN status after labelling the call as the last op issued. */
+    void cudnn(String op, int status) {
+        lastOp.set(op);
+        Check.cudnn(status, op);
+    }
+
+    void cublas(String op, int status) {
+        lastOp.set(op);
+        Check.cublas(status, op);
+    }
+
+    void cudart(String op, int status) {
+        lastOp.set(op);
+        Check.cudart(status, op);
+    }
+
+    /** Waits for the stream; an asynchronous fault names the op that was issued last. */
+    void synchronize() {
+        int status = cudart_h.cudaStreamSynchronize(stream);
+        if (status != 0) {
+            throw new dev.jdnn.bindings.CudaException(dev.jdnn.bindings.Library.CUDART,
+                    "cudaStreamSynchronize (last op issued: " + lastOp.get() + ")", status, Check.describeCudart(status));
+        }
+    }
+
+    @Override
+    public void close() {
+        cudart_h.cudaStreamSynchronize(stream);
+        kernels.close();
+        launch.close();
+        cublas_h.cublasDestroy_v2(cublas);
+        cudnn_h.cudnnDestroy(cudnn);
+        cudaStream.close();
+        arena.close();
+    }
+}

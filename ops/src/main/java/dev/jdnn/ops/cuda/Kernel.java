@@ -1,0 +1,38 @@
+package dev.jdnn.ops.cuda;
+
+import java.util.List;
+
+/** One extern "C" kernel: the source file that defines it and its name. Every kernel the backend launches is here. */
+record Kernel(KernelFile file, String name) {
+    static final Kernel ACTIVATION_FORWARD = new Kernel(KernelFile.ACTIVATIONS, "activation_forward");
+    static final Kernel ACTIVATION_BACKWARD = new Kernel(KernelFile.ACTIVATIONS, "activation_backward");
+    static final Kernel SOFTMAX_XENT_ROWS = new Kernel(KernelFile.LOSS, "softmax_xent_rows");
+    static final Kernel MEAN_OF = new Kernel(KernelFile.LOSS, "mean_of");
+    static final Kernel SGD_STEP = new Kernel(KernelFile.OPTIMIZERS, "sgd_step");
+    static final Kernel SGD_STEP_VEC4 = new Kernel(KernelFile.OPTIMIZERS, "sgd_step_vec4");
+    static final Kernel ADAM_STEP = new Kernel(KernelFile.OPTIMIZERS, "adam_step");
+    static final Kernel ADAM_STEP_VEC4 = new Kernel(KernelFile.OPTIMIZERS, "adam_step_vec4");
+    static final Kernel FILL = new Kernel(KernelFile.POINTWISE, "fill");
+    static final Kernel SCALE = new Kernel(KernelFile.POINTWISE, "scale");
+    static final Kernel ADD_SCALED = new Kernel(KernelFile.POINTWISE, "add_scaled");
+    static final Kernel ADD = new Kernel(KernelFile.POINTWISE, "add");
+    static final Kernel SCALE_CHANNELS = new Kernel(KernelFile.POINTWISE, "scale_channels");
+    static final Kernel SCALE_CHANNELS_BACKWARD_DATA = new Kernel(KernelFile.POINTWISE, "scale_channels_backward_data");
+    static final Kernel SCALE_CHANNELS_BACKWARD_SCALE = new Kernel(KernelFile.POINTWISE, "scale_channels_backward_scale");
+    static final Kernel CHANNEL_SHUFFLE = new Kernel(KernelFile.POINTWISE, "channel_shuffle");
+    static final Kernel ADD_BIAS = new Kernel(KernelFile.POINTWISE, "add_bias");
+    static final Kernel BIAS_GRAD = new Kernel(KernelFile.POINTWISE, "bias_grad");
+    static final Kernel SUM_SQUARES_PARTIAL = new Kernel(KernelFile.POINTWISE, "sum_squares_partial");
+    static final Kernel SUM_PARTIALS = new Kernel(KernelFile.POINTWISE, "sum_partials");
+    static final Kernel STRIDED_COPY4 = new Kernel(KernelFile.POINTWISE, "strided_copy4");
+    static final Kernel POOL_FORWARD = new Kernel(KernelFile.POOLING, "pool_forward");
+    static final Kernel POOL_BACKWARD = new Kernel(KernelFile.POOLING, "pool_backward");
+    static final Kernel ADAPTIVE_AVG_FORWARD = new Kernel(KernelFile.POOLING, "adaptive_avg_forward");
+    static final Kernel ADAPTIVE_AVG_BACKWARD = new Kernel(KernelFile.POOLING, "adaptive_avg_backward");
+
+    static final List<Kernel> ALL = List.of(ACTIVATION_FORWARD, ACTIVATION_BACKWARD, SOFTMAX_XENT_ROWS, MEAN_OF,
+            SGD_STEP, SGD_STEP_VEC4, ADAM_STEP, ADAM_STEP_VEC4, FILL, SCALE, ADD_SCALED, ADD, SCALE_CHANNELS,
+            SCALE_CHANNELS_BACKWARD_DATA, SCALE_CHANNELS_BACKWARD_SCALE, CHANNEL_SHUFFLE, ADD_BIAS, BIAS_GRAD,
+            SUM_SQUARES_PARTIAL, SUM_PARTIALS, STRIDED_COPY4, POOL_FORWARD, POOL_BACKWARD, ADAPTIVE_AVG_FORWARD,
+            ADAPTIVE_AVG_BACKWARD);
+}

@@ -1,0 +1,133 @@
+package dev.jdnn.ops.cuda;
+
+import dev.jdnn.bindings.Check;
+import dev.jdnn.bindings.cudart.cudart_h;
+import dev.jdnn.memory.Buffer;
+import dev.jdnn.memory.DType;
+import dev.jdnn.memory.cuda.PinnedHostAllocator;
+import dev.jdnn.memory.Tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Host↔device copies through one grow-only pinned staging buffer (pinned memory makes cudaMemcpyAsync truly
+ * asynchronous and fast). Uploads return once the copy is queued; the staging buffer is reused only after the
+ * event recorded behind the previous copy has completed. Downloads synchronise.
+ */
+final class Transfers implements AutoCloseable {
+    /** Slots of the sum-of-squares partials buffer: up to PARTIALS - 1 block partials, then the result. */
+    static final int PARTIALS = 1025;
+
+    private final CudaContext ctx;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment event;
+    private final PinnedHostAllocator pinnedAllocator = new PinnedHostAllocator();
+    private Buffer pinnedBuffer;
+    private MemorySegment pinned = MemorySegment.NULL;
+    private long pinnedBytes;
+    private boolean copyPending;
+
+    Transfers(CudaContext ctx) {
+        this.ctx = ctx;
+        MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+        Check.cudart(cudart_h.cudaEventCreateWithFlags(out, cudart_h.cudaEventDisableTiming()), "cudaEventCreateWithFlags");
+        this.event = out.get(ValueLayout.ADDRESS, 0);
+    }
+
+    /** The staging buffer, at least {@code bytes} long, once no queued copy reads it any more. */
+    private MemorySegment staging(long bytes) {
+        if (copyPending) {
+            Check.cudart(cudart_h.cudaEventSynchronize(event), "cudaEventSynchronize (staging buffer reuse; last op issued: " + ctx.lastOp.get() + ")");
+            copyPending = false;
+        }
+        if (bytes > pinnedBytes) {
+            if (pinnedBuffer != null) pinnedBuffer.close();
+            long size = Math.max(bytes, Math.max(1 << 20, pinnedBytes * 2));
+            pinnedBuffer = pinnedAllocator.allocate(size);
+            pinned = pinnedBuffer.hostSegment();
+            pinnedBytes = size;
+        }
+        return pinned;
+    }
+
+    void upload(float[] src, Tensor dst) {
+        dst.requireDType(DType.FLOAT32);
+        checkCount(src.length, dst);
+        MemorySegment s = staging(4L * src.length);
+        MemorySegment.copy(src, 0, s, ValueLayout.JAVA_FLOAT, 0, src.length);
+        toDevice(dst, 4L * src.length);
+    }
+
+    void uploadInts(int[] src, Tensor dst) {
+        dst.requireDType(DType.INT32);
+        checkCount(src.length, dst);
+        MemorySegment s = staging(4L * src.length);
+        MemorySegment.copy(src, 0, s, ValueLayout.JAVA_INT, 0, src.length);
+        toDevice(dst, 4L * src.length);
+    }
+
+    private void checkCount(int length, Tensor dst) {
+        dst.requireDevice(ctx.device, "upload destination");
+        if (length != dst.numel()) throw new IllegalArgumentException("upload of " + length + " values into " + dst.describe() + " (" + dst.numel() + " elements)");
+    }
+
+    private void toDevice(Tensor dst, long bytes) {
+        if (dst.isContiguous()) {
+            copyAsync(Cudnn.ptr(dst), pinned, bytes, cudart_h.cudaMemcpyHostToDevice(), "cudaMemcpyAsync H2D");
+        } else {
+            try (Tensor tmp = ctx.allocate(dst.shape(), dst.dtype())) {
+                copyAsync(Cudnn.ptr(tmp), pinned, bytes, cudart_h.cudaMemcpyHostToDevice(), "cudaMemcpyAsync H2D");
+                CudaPointwise.stridedCopy(ctx, tmp, dst); // freeing tmp is stream-ordered: after this copy
+            }
+        }
+        Check.cudart(cudart_h.cudaEventRecord(event, ctx.stream), "cudaEventRecord");
+        copyPending = true;
+    }
+
+    void download(Tensor src, float[] dst) {
+        src.requireDType(DType.FLOAT32);
+        src.requireDevice(ctx.device, "download source");
+        if (dst.length != src.numel()) throw new IllegalArgumentException("download of " + src.describe() + " into an array of " + dst.length);
+        long bytes = 4L * dst.length;
+        MemorySegment s = staging(bytes);
+        if (src.isContiguous()) {
+            copyAsync(s, Cudnn.ptr(src), bytes, cudart_h.cudaMemcpyDeviceToHost(), "cudaMemcpyAsync D2H");
+        } else {
+            try (Tensor tmp = ctx.allocate(src.shape(), src.dtype())) {
+                CudaPointwise.stridedCopy(ctx, src, tmp);
+                copyAsync(s, Cudnn.ptr(tmp), bytes, cudart_h.cudaMemcpyDeviceToHost(), "cudaMemcpyAsync D2H");
+            }
+        }
+        ctx.synchronize();
+        MemorySegment.copy(s, ValueLayout.JAVA_FLOAT, 0, dst, 0, dst.length);
+    }
+
+    /** One double at a device address (a reduction result); synchronises. */
+    double downloadDouble(long deviceAddress) {
+        MemorySegment s = staging(8);
+        copyAsync(s, MemorySegment.ofAddress(deviceAddress), 8, cudart_h.cudaMemcpyDeviceToHost(), "cudaMemcpyAsync D2H (reduction)");
+        ctx.synchronize();
+        return s.get(ValueLayout.JAVA_DOUBLE, 0);
+    }
+
+    /** Device-to-device copy of a contiguous tensor. */
+    void deviceCopy(Tensor src, Tensor dst) {
+        copyAsync(Cudnn.ptr(dst), Cudnn.ptr(src), src.numel() * src.dtype().byteSize(), cudart_h.cudaMemcpyDeviceToDevice(), "cudaMemcpyAsync D2D");
+    }
+
+    private void copyAsync(MemorySegment dst, MemorySegment src, long bytes, int kind, String op) {
+        ctx.cudart(op, cudart_h.cudaMemcpyAsync(dst, src, bytes, kind, ctx.stream));
+    }
+
+    @Override
+    public void close() {
+        if (copyPending) cudart_h.cudaEventSynchronize(event);
+        if (pinnedBuffer != null) pinnedBuffer.close();
+        pinnedBuffer = null;
+        pinnedBytes = 0;
+        cudart_h.cudaEventDestroy(event);
+        arena.close();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.jdnn.ops.cuda;
+
+import dev.jdnn.bindings.CudaException;
+import dev.jdnn.bindings.Library;
+import dev.jdnn.bindings.NativeLibraries;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Every kernel source compiles with NVRTC for Ampere and Hopper; needs libnvrtc but no GPU. */
+class KernelCompileTest {
+    @BeforeAll
+    static void requireNvrtc() {
+        assumeTrue(NativeLibraries.isAvailable(Library.NVRTC), "libnvrtc not found (" + Library.NVRTC.requirement() + "): NVRTC compile tests skipped");
+    }
+
+    @ParameterizedTest
+    @EnumSource(KernelFile.class)
+    void compilesForCompute80And90(KernelFile file) {
+        for (String arch : List.of("compute_80", "compute_90")) {
+            String ptx = KernelCache.compileToPtx(file, arch);
+            assertTrue(ptx.contains(".target sm_" + arch.substring("compute_".length())), file + " PTX for " + arch + " has no matching .target");
+            for (String kernel : declaredKernels(file)) {
+                assertTrue(ptx.contains(".entry " + kernel + "("), file + " PTX for " + arch + " lacks the entry " + kernel);
+            }
+        }
+    }
+
+    @Test
+    void everyKernelTheBackendLaunchesIsDeclared() {
+        // The names the Java side launches must match extern "C" entries, or the first launch on a GPU would fail.
+        for (KernelFile file : KernelFile.values()) {
+            List<String> declared = declaredKernels(file);
+            assertFalse(declared.isEmpty(), file + " declares no kernels");
+        }
+        for (Kernel k : Kernel.ALL) {
+            assertTrue(declaredKernels(k.file()).contains(k.name()), "kernel " + k.name() + " is launched but not declared in " + k.file().fileName());
+        }
+    }
+
+    @Test
+    void compileErrorCarriesTheNvrtcLog() {
+        String broken = "extern \"C\" __global__ void broken(float* x) { x[0] = undefined_identifier; }";
+        CudaException e = assertThrows(CudaException.class,
+                () -> KernelCache.compile(broken, "broken.cu", KernelCache.options("compute_90"), false));
+        assertTrue(e.getMessage().contains("nvrtcCompileProgram"), e.getMessage());
+        assertTrue(e.getMessage().contains("undefined_identifier"), "the NVRTC log should name the bad identifier: " + e.getMessage());
+        assertTrue(e.getMessage().contains("broken.cu"), "the NVRTC log should name the file: " + e.getMessage());
+    }
+
+    @Test
+    void cacheKeyDependsOnSourceAndOptions() {
+        String a = KernelCache.cacheKey("x", KernelCache.options("sm_90"));
+        assertEquals(a, KernelCache.cacheKey("x", KernelCache.options("sm_90")));
+        assertNotEquals(a, KernelCache.cacheKey("y", KernelCache.options("sm_90")));
+        assertNotEquals(a, KernelCache.cacheKey("x", KernelCache.options("sm_80")));
+    }
+
+    static List<String> declaredKernels(KernelFile file) {
+        Matcher m = Pattern.compile("extern \"C\" __global__ void (\\w+)\\(").matcher(KernelCache.source(file));
+        List<String> names = new java.util.ArrayList<>();
+        while (m.find()) names.add(m.group(1));
+        return names;
+    }
+}
