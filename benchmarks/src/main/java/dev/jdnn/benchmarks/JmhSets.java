@@ -99,8 +99,9 @@ public final class JmhSets {
         Result<?> primary = rr.getPrimaryResult();
         double seconds = toSeconds(primary.getScore(), primary.getScoreUnit());
         double error = toSeconds(primary.getScoreError(), primary.getScoreUnit());
+        double best = toSeconds(primary.getStatistics().getMin(), primary.getScoreUnit());
         Rate r = rate(shortName, params, seconds, rr);
-        return new Measurement(set, shortName, formatParams(params), seconds, error, r.perSecond, r.unit, null, Double.NaN);
+        return new Measurement(set, shortName, formatParams(params), seconds, error, best, r.perSecond, r.unit, null, Double.NaN);
     }
 
     private record Rate(double perSecond, String unit) {}

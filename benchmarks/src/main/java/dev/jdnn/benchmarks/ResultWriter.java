@@ -41,10 +41,10 @@ public final class ResultWriter {
 
     static String measurementTable(Map<String, Object> meta, List<Measurement> ms) {
         StringBuilder sb = header("jdnn benchmarks", meta);
-        sb.append("| set | benchmark | params | time | rate | of ceiling |\n|---|---|---|---|---|---|\n");
+        sb.append("| set | benchmark | params | time | best iteration | rate | of ceiling |\n|---|---|---|---|---|---|---|\n");
         for (Measurement m : ms) {
             sb.append("| ").append(m.set()).append(" | ").append(m.benchmark()).append(" | ").append(m.params())
-              .append(" | ").append(time(m.seconds(), m.error())).append(" | ").append(rate(m.rate(), m.rateUnit()))
+              .append(" | ").append(time(m.seconds(), m.error())).append(" | ").append(time(m.best(), Double.NaN)).append(" | ").append(rate(m.rate(), m.rateUnit()))
               .append(" | ").append(Double.isNaN(m.ofCeiling()) ? "" : String.format(Locale.ROOT, "%.1f %% of %s", 100 * m.ofCeiling(), m.ceiling()))
               .append(" |\n");
         }

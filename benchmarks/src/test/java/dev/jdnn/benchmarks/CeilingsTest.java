@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class CeilingsTest {
     private static Measurement m(String benchmark, String params, double rate, String unit) {
-        return new Measurement("s", benchmark, params, 1e-3, Double.NaN, rate, unit, null, Double.NaN);
+        return new Measurement("s", benchmark, params, 1e-3, Double.NaN, 1e-3, rate, unit, null, Double.NaN);
     }
 
     @Test

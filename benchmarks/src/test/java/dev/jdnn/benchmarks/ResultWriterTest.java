@@ -16,10 +16,10 @@ class ResultWriterTest {
     void writesMarkdownAndJsonIntoANewDirectory(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("results/2026-01-01-cpu");
         Measurement m = new Measurement("ops-cpu", "OpsBenchmark.forward", "backend=cpu op=RN50_FC batch=1",
-                2e-3, 1e-4, 4e9, "FLOP/s", null, Double.NaN).withCeiling(Ceilings.CPU_FP32_PEAK, 16e9);
+                2e-3, 1e-4, 1.5e-3, 4e9, "FLOP/s", null, Double.NaN).withCeiling(Ceilings.CPU_FP32_PEAK, 16e9);
         new ResultWriter(dir).writeMeasurements(Map.of("device", "cpu"), List.of(m));
         String md = Files.readString(dir.resolve("results.md"));
-        assertTrue(md.contains("| ops-cpu | OpsBenchmark.forward | backend=cpu op=RN50_FC batch=1 | 2.00 ms ± 0.10 | 4.0 GFLOP/s | 25.0 % of cpu-fp32-fma-peak |"), md);
+        assertTrue(md.contains("| ops-cpu | OpsBenchmark.forward | backend=cpu op=RN50_FC batch=1 | 2.00 ms ± 0.10 | 1.50 ms | 4.0 GFLOP/s | 25.0 % of cpu-fp32-fma-peak |"), md);
         String json = Files.readString(dir.resolve("results.json"));
         assertTrue(json.contains("\"of_ceiling\": 0.25"), json);
         assertTrue(json.contains("\"device\": \"cpu\""), json);

@@ -27,7 +27,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code plainHandle}: a static-final downcall handle, no wrapper;</li>
  *   <li>{@code criticalHandle}: the same with {@code Linker.Option.critical(false)} (no thread-state transition:
  *       the cheapest downcall FFM offers, legal only for short calls that never block or call back);</li>
- *   <li>{@code javaStaticCall}: a non-inlined plain Java static method returning a constant, the floor.</li>
+ *   <li>{@code javaStaticCall}: a non-inlined plain Java static method returning a constant, the floor;</li>
+ *   <li>{@code libcAbsPlain} / {@code libcAbsCritical}: the same two handle kinds on libc's {@code int abs(int)}, a
+ *       C function that certainly does nothing else, to separate FFM's own cost from what cudnnGetVersion does
+ *       inside cuDNN (cuDNN 9's front library may dispatch to a sub-library).</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -42,6 +45,18 @@ public class DowncallBenchmark {
             Linker.nativeLinker().downcallHandle(cudnn_h.cudnnGetVersion$address(), SIZE_T_VOID);
     private static final MethodHandle CRITICAL =
             Linker.nativeLinker().downcallHandle(cudnn_h.cudnnGetVersion$address(), SIZE_T_VOID, Linker.Option.critical(false));
+
+    private static final FunctionDescriptor INT_INT = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
+    private static final MethodHandle ABS = libcAbs();
+    private static final MethodHandle ABS_CRITICAL = libcAbs(Linker.Option.critical(false));
+
+    /** An argument the JIT cannot constant-fold. */
+    private int argument = -42;
+
+    private static MethodHandle libcAbs(Linker.Option... options) {
+        Linker linker = Linker.nativeLinker();
+        return linker.downcallHandle(linker.defaultLookup().findOrThrow("abs"), INT_INT, options);
+    }
 
     @Benchmark
     public long generatedBinding() {
@@ -61,6 +76,16 @@ public class DowncallBenchmark {
     @Benchmark
     public long javaStaticCall() {
         return version();
+    }
+
+    @Benchmark
+    public int libcAbsPlain() throws Throwable {
+        return (int) ABS.invokeExact(argument);
+    }
+
+    @Benchmark
+    public int libcAbsCritical() throws Throwable {
+        return (int) ABS_CRITICAL.invokeExact(argument);
     }
 
     @CompilerControl(CompilerControl.Mode.DONT_INLINE)
