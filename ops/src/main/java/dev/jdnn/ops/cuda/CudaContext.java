@@ -57,13 +57,28 @@ final class CudaContext implements AutoCloseable {
         Check.cublas(cublas_h.cublasSetMathMode(cublas, options.strictFp32() ? cublas_h.CUBLAS_PEDANTIC_MATH() : cublas_h.CUBLAS_TF32_TENSOR_OP_MATH()), "cublasSetMathMode");
         this.allocator = new CudaDeviceAllocator(ordinal, cudaStream);
         this.kernels = new KernelCache(computeMajor, computeMinor, options.kernelCacheDir());
-        this.launch = new KernelLauncher(kernels, stream, lastOp);
+        this.launch = new KernelLauncher(kernels, stream, lastOp, this::ensureContext);
+        contextCurrent.set(true);
     }
 
     private int deviceAttribute(int attribute, int ordinal) {
         MemorySegment v = arena.allocate(ValueLayout.JAVA_INT);
         Check.cudart(cudart_h.cudaDeviceGetAttribute(v, attribute, ordinal), "cudaDeviceGetAttribute(" + attribute + ")");
         return v.get(ValueLayout.JAVA_INT, 0);
+    }
+
+    /** Threads on which this device's primary context has been made current (driver API calls need it). */
+    private final ThreadLocal<Boolean> contextCurrent = ThreadLocal.withInitial(() -> false);
+
+    /**
+     * Makes the device's primary context current on the calling thread, once per thread: runtime calls do this
+     * implicitly, but the driver API used for NVRTC modules and launches does not.
+     */
+    void ensureContext() {
+        if (contextCurrent.get()) return;
+        Check.cudart(cudart_h.cudaSetDevice(device.ordinal()), "cudaSetDevice(" + device.ordinal() + ")");
+        Check.cudart(cudart_h.cudaFree(MemorySegment.NULL), "cudaFree(NULL) (make the primary context current)");
+        contextCurrent.set(true);
     }
 
     Tensor allocate(Shape shape, DType dtype) {

@@ -132,11 +132,12 @@ final class CudaConvolution implements Conv2dPlan {
             for (int i = 0; i < count.get(ValueLayout.JAVA_INT, 0); i++) {
                 MemorySegment p = perf.asSlice(i * d.perfBytes(), d.perfBytes());
                 if (ConvDirection.status(p) != 0 || ConvDirection.memory(p) > limit) continue;
-                if (ctx.options.strictFp32() && ConvDirection.mathType(p) != fma) continue;
-                setMath(d, ConvDirection.mathType(p));
+                // Strict FP32 searched with FMA math on the descriptor and keeps it, whatever cuDNN reports back.
+                int math = ctx.options.strictFp32() ? fma : ConvDirection.mathType(p);
+                setMath(d, math);
                 long ws = workspaceFor(d, ds, ConvDirection.algo(p));
                 if (ws < 0 || ws > limit) continue;
-                return new ConvAlgorithm(ConvDirection.algo(p), ConvDirection.mathType(p), ws);
+                return new ConvAlgorithm(ConvDirection.algo(p), math, ws);
             }
         }
         throw new IllegalStateException("no cuDNN convolution " + d.label + " algorithm for " + spec + " fits the workspace limit of "

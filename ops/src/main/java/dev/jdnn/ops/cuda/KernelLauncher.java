@@ -27,11 +27,14 @@ final class KernelLauncher implements AutoCloseable {
     private final KernelCache cache;
     private final MemorySegment stream;
     private final LastOp lastOp;
+    private final Runnable ensureContext;
+    private final java.util.Set<Kernel> checked = new java.util.HashSet<>();
 
-    KernelLauncher(KernelCache cache, MemorySegment stream, LastOp lastOp) {
+    KernelLauncher(KernelCache cache, MemorySegment stream, LastOp lastOp, Runnable ensureContext) {
         this.cache = cache;
         this.stream = stream;
         this.lastOp = lastOp;
+        this.ensureContext = ensureContext;
         for (int i = 0; i < MAX_ARGS; i++) pointers.setAtIndex(ValueLayout.ADDRESS, i, values.asSlice((long) i * SLOT));
     }
 
@@ -51,7 +54,12 @@ final class KernelLauncher implements AutoCloseable {
     void launch(Kernel kernel, int blocks, int threads, Object... args) {
         String name = kernel.name();
         if (args.length > MAX_ARGS) throw new IllegalArgumentException(name + ": " + args.length + " arguments, at most " + MAX_ARGS);
+        if (!checked.contains(kernel)) {
+            KernelSignature.parse(KernelCache.source(kernel.file()), name).check(args);
+            checked.add(kernel);
+        }
         for (int i = 0; i < args.length; i++) pack(name, i, args[i]);
+        ensureContext.run();
         MemorySegment fn = cache.function(kernel.file(), name);
         lastOp.set("kernel " + name);
         Check.driver(cuda_h.cuLaunchKernel(fn, blocks, 1, 1, threads, 1, 1, 0, stream, pointers, MemorySegment.NULL),

@@ -34,6 +34,14 @@ class KernelCompileTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(KernelFile.class)
+    void compilesToAnSm90Cubin(KernelFile file) {
+        // What KernelCache loads on an H100: real SASS, an ELF image.
+        byte[] cubin = KernelCache.compile(KernelCache.source(file), file.fileName(), KernelCache.options("sm_90"), true);
+        assertTrue(cubin.length > 4 && cubin[0] == 0x7f && cubin[1] == 'E' && cubin[2] == 'L' && cubin[3] == 'F', file + " cubin is not an ELF image");
+    }
+
     @Test
     void everyKernelTheBackendLaunchesIsDeclared() {
         // The names the Java side launches must match extern "C" entries, or the first launch on a GPU would fail.

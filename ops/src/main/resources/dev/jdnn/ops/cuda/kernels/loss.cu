@@ -1,11 +1,13 @@
 // Fused softmax + cross-entropy with label smoothing (PyTorch CrossEntropyLoss(label_smoothing=eps), mean reduction).
 // One block per row: max, sum of exp and sum of logits are block reductions; the per-row loss goes to rowLoss and a
 // second single-block kernel averages it in double (deterministic, no atomics).
-extern "C" __global__ void softmax_xent_rows(int classes, float smoothing, const float* logits, const int* labels,
-                                             float* rowLoss, float gradScaleOverN, float beta, float* dLogits) {
+// Rows may be strided (logitStride, dStride: elements between row starts).
+extern "C" __global__ void softmax_xent_rows(int classes, float smoothing, const float* logits, i64 logitStride,
+                                             const int* labels, float* rowLoss, float gradScaleOverN, float beta,
+                                             float* dLogits, i64 dStride) {
     __shared__ float shared[32];
     int row = blockIdx.x;
-    const float* x = logits + (i64)row * classes;
+    const float* x = logits + (i64)row * logitStride;
     int label = labels[row];
 
     float m = NEG_INF;
@@ -27,7 +29,7 @@ extern "C" __global__ void softmax_xent_rows(int classes, float smoothing, const
         }
     }
     if (dLogits != 0) {
-        float* d = dLogits + (i64)row * classes;
+        float* d = dLogits + (i64)row * dStride;
         float off = smoothing / classes;
         for (int j = threadIdx.x; j < classes; j += blockDim.x) {
             float target = off + (j == label ? 1.f - smoothing : 0.f);

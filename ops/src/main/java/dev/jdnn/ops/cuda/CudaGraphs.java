@@ -1,0 +1,76 @@
+package dev.jdnn.ops.cuda;
+
+import dev.jdnn.bindings.Check;
+import dev.jdnn.bindings.cudart.cudart_h;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * CUDA graphs over the backend's stream: record a step once, replay it with one launch. While capturing, the work
+ * must be purely asynchronous on the backend's stream — no downloads, no synchronize, no new plans (cuDNN
+ * benchmarking synchronises) and no tensor allocation or release; build plans and tensors first, then capture.
+ */
+public final class CudaGraphs {
+    private CudaGraphs() {}
+
+    /** An instantiated graph; replay() launches it on the backend's stream. */
+    public static final class Graph implements AutoCloseable {
+        private final CudaBackend backend;
+        private final MemorySegment graph, exec;
+        private boolean closed;
+
+        private Graph(CudaBackend backend, MemorySegment graph, MemorySegment exec) {
+            this.backend = backend;
+            this.graph = graph;
+            this.exec = exec;
+        }
+
+        public void replay() {
+            if (closed) throw new IllegalStateException("CUDA graph already destroyed");
+            Check.cudart(cudart_h.cudaGraphLaunch(exec, backend.stream()), "cudaGraphLaunch");
+        }
+
+        @Override
+        public void close() {
+            if (closed) return;
+            closed = true;
+            cudart_h.cudaGraphExecDestroy(exec);
+            cudart_h.cudaGraphDestroy(graph);
+        }
+    }
+
+    /**
+     * Captures everything {@code work} issues on the backend's stream into a graph (nothing runs during capture).
+     * Relaxed capture mode, so a first-use kernel load (cuModuleLoadData) inside the capture is allowed.
+     */
+    public static Graph capture(CudaBackend backend, Runnable work) {
+        MemorySegment stream = backend.stream();
+        try (Arena arena = Arena.ofConfined()) {
+            Check.cudart(cudart_h.cudaStreamBeginCapture(stream, cudart_h.cudaStreamCaptureModeRelaxed()), "cudaStreamBeginCapture");
+            MemorySegment graphOut = arena.allocate(ValueLayout.ADDRESS);
+            RuntimeException failure = null;
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            // Always end the capture, or the stream stays unusable.
+            int endStatus = cudart_h.cudaStreamEndCapture(stream, graphOut);
+            MemorySegment graph = graphOut.get(ValueLayout.ADDRESS, 0);
+            if (failure != null || endStatus != 0) {
+                if (!graph.equals(MemorySegment.NULL)) cudart_h.cudaGraphDestroy(graph);
+                if (failure != null) throw failure;
+                Check.cudart(endStatus, "cudaStreamEndCapture (a captured call was not capturable, e.g. a synchronisation)");
+            }
+            MemorySegment execOut = arena.allocate(ValueLayout.ADDRESS);
+            int status = cudart_h.cudaGraphInstantiate(execOut, graph, 0L);
+            if (status != 0) {
+                cudart_h.cudaGraphDestroy(graph);
+                Check.cudart(status, "cudaGraphInstantiate");
+            }
+            return new Graph(backend, graph, execOut.get(ValueLayout.ADDRESS, 0));
+        }
+    }
+}

@@ -1,0 +1,21 @@
+/**
+ * The CUDA backend: {@link dev.jdnn.ops.cuda.CudaBackend} on cuDNN, cuBLAS and NVRTC kernels through the FFM
+ * bindings of {@code dev.jdnn.bindings}, on one device and one stream.
+ *
+ * <p>Map for a newcomer:
+ * <ul>
+ *   <li>{@code CudaContext}: stream, cuDNN/cuBLAS handles bound to it, device allocator, kernel launcher, host scalars
+ *       for alpha/beta, and the "last op" label that asynchronous errors are reported with.</li>
+ *   <li>One class per op family, mirroring the CPU backend: {@code CudaConvolution} (+ {@code ConvDirection},
+ *       algorithm choice), {@code CudaLinear} (cuBLAS, row-major via swapped operands), {@code CudaBatchNorm},
+ *       {@code CudaPooling}, {@code CudaActivations}, {@code CudaLrn}, {@code CudaDropout}, {@code CudaSoftmax},
+ *       {@code CudaCrossEntropy}, {@code CudaPointwise}, {@code CudaOptimizers}; {@code Transfers} for host↔device.</li>
+ *   <li>Descriptors are built at plan time ({@code Cudnn}, {@code TensorDescriptors}: one per batch stride seen);
+ *       plans free them on close.</li>
+ *   <li>NVRTC kernels: sources in {@code resources/dev/jdnn/ops/cuda/kernels}, every launched kernel listed in
+ *       {@code Kernel}, compiled and cached by {@code KernelCache}, launched by {@code KernelLauncher}, whose first
+ *       launch of each kernel checks the Java arguments against the source signature ({@code KernelSignature}).</li>
+ *   <li>{@code CudaGraphs}: capture a step on the backend's stream and replay it.</li>
+ * </ul>
+ */
+package dev.jdnn.ops.cuda;
