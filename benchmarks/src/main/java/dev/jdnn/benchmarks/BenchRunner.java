@@ -49,6 +49,10 @@ public final class BenchRunner {
                 return 2;
             }
         }
+        if (sets.contains("train-throughput") && options.device().equals("cuda") && !cuda) {
+            System.err.println("jdnn bench: --device cuda needs a usable CUDA device");
+            return 2;
+        }
         Path dir = options.outDir() != null ? options.outDir()
                 : Path.of("benchmarks", "results", LocalDate.now(ZoneOffset.UTC) + "-" + DeviceInfo.label(cuda));
         ResultWriter writer = new ResultWriter(dir);
