@@ -41,9 +41,8 @@ class_path="$(ls "$bundle"/lib/*.jar "$bundle"/jars/*.jar "$bundle"/junit-platfo
 needed="$("$JAVA_HOME/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps \
   --add-modules jdk.incubator.vector --class-path "$class_path" \
   "$bundle"/jars/*.jar "$bundle/junit-platform-console-standalone.jar" 2>/dev/null)"
-# Always: the Vector API; jdk.unsupported (sun.misc.Unsafe users); jdk.zipfs for tests reading zip resources;
-# java.management for JMH (ci/gpu-bench.sh runs the benchmarks from the bundle; its jars are only on the class path).
-modules_csv="$needed,jdk.incubator.vector,jdk.unsupported,jdk.zipfs,java.management"
+# Always: the Vector API; jdk.unsupported (sun.misc.Unsafe users); jdk.zipfs for tests reading zip resources.
+modules_csv="$needed,jdk.incubator.vector,jdk.unsupported,jdk.zipfs"
 echo "gpu-bundle: jlink --add-modules $modules_csv"
 "$JAVA_HOME/bin/jlink" --add-modules "$modules_csv" --strip-debug --no-header-files --no-man-pages \
   --compress=zip-9 --output "$bundle/runtime"
