@@ -15,6 +15,7 @@ class SideBySidePythonTest {
     void pythonUnitTestsPass() throws Exception {
         Path dir = Path.of("pytorch");
         if (!Files.isDirectory(dir)) dir = Path.of("benchmarks/pytorch");
+        assumeTrue(Files.isDirectory(dir), "benchmarks/pytorch is not reachable from " + Path.of("").toAbsolutePath());
         assumeTrue(python3Present(), "python3 is not installed");
         Process p = new ProcessBuilder("python3", "-m", "unittest", "discover", "-s", dir.toString(), "-p", "test_*.py")
                 .redirectErrorStream(true).start();
