@@ -4,7 +4,7 @@
 # ratio jdnn/PyTorch and the targets. Run from the repository root on the GPU machine:
 #   ci/gpu-bench.sh [--quick] [--rows ROW,ROW...]
 #   BENCH_SETS=train-throughput,ops-gpu,gemm,downcall ci/gpu-bench.sh   # also the JMH sets (ops-gpu: ~15 min)
-# Needs: the bundle made by ci/gpu-bundle.sh (build/gpu-bundle/jdnn-gpu, or $JDNN_BUNDLE); a python with torch and
+# Needs: the bundle made by ci/gpu-bundle.sh (build/gpu-bundle/jdnn-gpu or its .tar.gz, or $JDNN_BUNDLE); a python with torch and
 # torchvision ($PYTHON, else the first python3 found that imports torch). Results go to $OUT when it is set, else
 # benchmarks/results/<date>-gpu/: jdnn/ (results.md/json, jdnn-throughput.json), pytorch.json, side_by_side.md.
 set -uo pipefail
@@ -22,6 +22,10 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+# A device session may carry only the .tar.gz (the directory is larger): unpack it next to itself.
+if [ ! -x "$bundle/runtime/bin/java" ] && [ -z "${JDNN_BUNDLE:-}" ] && [ -f "$root/build/gpu-bundle/jdnn-gpu.tar.gz" ]; then
+  tar -C "$root/build/gpu-bundle" -xzf "$root/build/gpu-bundle/jdnn-gpu.tar.gz"
+fi
 [ -x "$bundle/runtime/bin/java" ] || { echo "gpu-bench: no bundle at $bundle: run ci/gpu-bundle.sh first (or set JDNN_BUNDLE)" >&2; exit 2; }
 mkdir -p "$out"
 
