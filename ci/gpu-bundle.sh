@@ -48,6 +48,7 @@ echo "gpu-bundle: jlink --add-modules $modules_csv"
   --compress=zip-9 --output "$bundle/runtime"
 
 cp "$root/ci/gpu-run.sh" "$bundle/gpu-run.sh"
+cp "$root/ci/nvidia-libs.sh" "$bundle/nvidia-libs.sh"
 chmod +x "$bundle/gpu-run.sh"
 git -C "$root" rev-parse HEAD > "$bundle/COMMIT" 2>/dev/null || true
 

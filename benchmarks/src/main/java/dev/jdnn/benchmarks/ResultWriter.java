@@ -1,0 +1,107 @@
+package dev.jdnn.benchmarks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes a run's results into one directory: {@code results.json} + {@code results.md} for the JMH sets, and
+ * {@code jdnn-throughput.json} (the schema of benchmarks/pytorch/compare.py, so side_by_side.py can join them) +
+ * {@code throughput.md} for train-throughput.
+ */
+public final class ResultWriter {
+    private final Path dir;
+
+    public ResultWriter(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path dir() { return dir; }
+
+    public Path writeMeasurements(Map<String, Object> meta, List<Measurement> measurements) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("meta", meta);
+        doc.put("measurements", measurements.stream().map(Measurement::toMap).toList());
+        write("results.json", Json.write(doc));
+        return write("results.md", measurementTable(meta, measurements));
+    }
+
+    public Path writeThroughput(Map<String, Object> meta, List<Map<String, Object>> results) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("meta", meta);
+        doc.put("results", results);
+        write("throughput.md", throughputTable(meta, results));
+        return write("jdnn-throughput.json", Json.write(doc));
+    }
+
+    static String measurementTable(Map<String, Object> meta, List<Measurement> ms) {
+        StringBuilder sb = header("jdnn benchmarks", meta);
+        sb.append("| set | benchmark | params | time | best iteration | rate | of ceiling |\n|---|---|---|---|---|---|---|\n");
+        for (Measurement m : ms) {
+            sb.append("| ").append(m.set()).append(" | ").append(m.benchmark()).append(" | ").append(m.params())
+              .append(" | ").append(time(m.seconds(), m.error())).append(" | ").append(time(m.best(), Double.NaN)).append(" | ").append(rate(m.rate(), m.rateUnit()))
+              .append(" | ").append(Double.isNaN(m.ofCeiling()) ? "" : String.format(Locale.ROOT, "%.1f %% of %s", 100 * m.ofCeiling(), m.ceiling()))
+              .append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    static String throughputTable(Map<String, Object> meta, List<Map<String, Object>> results) {
+        StringBuilder sb = header("jdnn training throughput and inference latency", meta);
+        sb.append("| row | model | batch | images/s | ms per step / batch | peak memory (MiB) |\n|---|---|---|---|---|---|\n");
+        for (Map<String, Object> r : results) {
+            Object ms = r.containsKey("ms_per_step") ? r.get("ms_per_step") : r.get("latency_ms");
+            sb.append("| ").append(r.get("row")).append(" | ").append(r.get("model")).append(" | ").append(r.get("batch"))
+              .append(" | ").append(fmt(r.get("images_per_s"), "%.1f")).append(" | ").append(fmt(ms, "%.3f"))
+              .append(" | ").append(r.get("peak_memory_bytes") instanceof Number n ? String.format(Locale.ROOT, "%.0f", n.doubleValue() / (1 << 20)) : "")
+              .append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    private static StringBuilder header(String title, Map<String, Object> meta) {
+        StringBuilder sb = new StringBuilder("# ").append(title).append("\n\n");
+        meta.forEach((k, v) -> sb.append("- ").append(k).append(": ").append(v).append('\n'));
+        return sb.append('\n');
+    }
+
+    private static String fmt(Object v, String pattern) {
+        return v instanceof Number n ? String.format(Locale.ROOT, pattern, n.doubleValue()) : "";
+    }
+
+    /** Mean time with an SI prefix, and JMH's error when it has one. */
+    static String time(double seconds, double error) {
+        if (Double.isNaN(seconds)) return "";
+        String[] units = {"s", "ms", "us", "ns"};
+        double scale = 1;
+        int u = 0;
+        while (u < units.length - 1 && seconds * scale < 1) {
+            scale *= 1000;
+            u++;
+        }
+        String t = String.format(Locale.ROOT, "%.3g %s", seconds * scale, units[u]);
+        return Double.isNaN(error) ? t : t + String.format(Locale.ROOT, " ± %.2g", error * scale);
+    }
+
+    /** FLOP/s as GFLOP/s, B/s as GB/s (10^9). */
+    static String rate(double rate, String unit) {
+        if (Double.isNaN(rate) || unit.isEmpty()) return "";
+        return String.format(Locale.ROOT, "%.1f G%s", rate / 1e9, unit);
+    }
+
+    private Path write(String name, String text) {
+        try {
+            Files.createDirectories(dir);
+            Path p = dir.resolve(name);
+            Files.writeString(p, text);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve(name) + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.jdnn.benchmarks.ops;
+
+import dev.jdnn.memory.DType;
+import dev.jdnn.memory.Shape;
+import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Backend;
+import dev.jdnn.ops.cpu.CpuBackend;
+import dev.jdnn.ops.cuda.CudaBackend;
+
+/**
+ * The backends a benchmark's {@code backend} parameter names: "cpu", "cuda" (TF32 allowed, cuDNN's default for
+ * jdnn) and "cuda-fp32" (strict FP32: no tensor-core TF32). JMH cannot skip a parameter combination, so asking for a
+ * CUDA backend where none can run fails the trial with the reason; {@code BenchRunner} leaves CUDA out up front.
+ */
+public final class BenchBackends {
+    private BenchBackends() {}
+
+    public static Backend open(String name) {
+        return switch (name) {
+            case "cpu" -> new CpuBackend();
+            case "cuda", "cuda-fp32" -> {
+                String why = CudaBackend.unavailableReason();
+                if (why != null) {
+                    throw new IllegalStateException("backend=" + name + " needs a usable CUDA device, but " + why
+                            + "; run with -p backend=cpu (BenchRunner does this by itself)");
+                }
+                yield CudaBackend.create(0, CudaBackend.Options.defaults().withStrictFp32(name.equals("cuda-fp32")));
+            }
+            default -> throw new IllegalArgumentException("unknown backend '" + name + "'; valid: cpu, cuda, cuda-fp32");
+        };
+    }
+
+    /** A byte buffer for a plan's workspace, or null when it needs none. */
+    public static Tensor workspace(Backend backend, long bytes) {
+        return bytes == 0 ? null : backend.allocate(Shape.of(Math.toIntExact(bytes)), DType.UINT8);
+    }
+
+    public static boolean cudaAvailable() {
+        return CudaBackend.isAvailable();
+    }
+}

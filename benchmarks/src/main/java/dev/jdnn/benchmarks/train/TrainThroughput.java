@@ -1,0 +1,144 @@
+package dev.jdnn.benchmarks.train;
+
+import dev.jdnn.memory.DType;
+import dev.jdnn.memory.Shape;
+import dev.jdnn.memory.Tensor;
+import dev.jdnn.networks.graph.CompiledModel;
+import dev.jdnn.networks.models.ModelConfig;
+import dev.jdnn.networks.models.Models;
+import dev.jdnn.ops.Backend;
+import dev.jdnn.ops.OptimizerConfig;
+import dev.jdnn.ops.cuda.CudaBackend;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * jdnn's side of the PyTorch comparison: for one {@link ThroughputRow}, builds the model with {@link Models#create},
+ * compiles it on the backend, puts a synthetic batch on the device (no loader in the loop, as compare.py), warms up
+ * and measures training images/s (forward + cross-entropy + backward + SGD momentum 0.9, weight decay 1e-4 over
+ * {@link CompiledModel#flatParameters()}) or inference latency per batch (evaluation graph, no sync per batch, as
+ * compare.py). The result map has compare.py's fields (row, kind, model, batch, input, images_per_s / ms_per_step or
+ * latency_ms, peak_memory_bytes, framework, precision) plus, on CUDA, the host-overhead split of a training step.
+ */
+public final class TrainThroughput {
+    /** Steps before and during the measurement; compare.py uses 10 / 30. */
+    public record Settings(int warmup, int iterations) {
+        public static Settings of(boolean quick) {
+            return quick ? new Settings(2, 5) : new Settings(10, 30);
+        }
+    }
+
+    private static final OptimizerConfig.Sgd SGD = new OptimizerConfig.Sgd(0.01f, 0.9f, 0f, 1e-4f, false);
+
+    private TrainThroughput() {}
+
+    public static Map<String, Object> run(ThroughputRow row, Backend backend, Settings settings) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        ModelConfig cfg = ModelConfig.of(row.classes(), row.channels(), row.size(), row.size());
+        try (CompiledModel model = CompiledModel.compile(Models.create(row.model(), cfg), row.inputShape(), backend, 0);
+             Tensor labels = backend.allocate(Shape.of(row.batch()), DType.INT32)) {
+            fillInput(model, backend, row, labels);
+            if (row.kind() == ThroughputRow.Kind.TRAIN) train(model, backend, labels, settings, row.batch(), result);
+            else infer(model, backend, settings, result);
+        }
+        result.put("row", row.name());
+        result.put("kind", row.kindName());
+        result.put("model", row.model());
+        result.put("batch", row.batch());
+        result.put("input", List.of(row.channels(), row.size(), row.size()));
+        result.put("peak_memory_bytes", backend.memoryStats().peakBytes());
+        result.put("framework", "jdnn");
+        result.put("precision", precision(backend));
+        result.put("backend", backend.name());
+        return result;
+    }
+
+    private static void fillInput(CompiledModel model, Backend backend, ThroughputRow row, Tensor labels) {
+        SplittableRandom r = new SplittableRandom(0);
+        float[] x = new float[Math.toIntExact(row.inputShape().numel())];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextDouble() * 2 - 1);
+        backend.upload(x, model.input());
+        int[] y = new int[row.batch()];
+        for (int i = 0; i < y.length; i++) y[i] = r.nextInt(row.classes());
+        backend.uploadInts(y, labels);
+    }
+
+    private static void train(CompiledModel model, Backend backend, Tensor labels, Settings s, int batch, Map<String, Object> result) {
+        model.setTraining(true);
+        Tensor params = model.flatParameters(), grads = model.flatGradients();
+        try (Tensor momentum = backend.zeros(params.shape())) {
+            Runnable step = new Runnable() {
+                boolean first = true;
+
+                @Override
+                public void run() {
+                    model.forwardBackward(labels, 0f);
+                    backend.sgdStep(params, grads, momentum, SGD, first);
+                    first = false;
+                }
+            };
+            double ms = timeMillis(step, backend, s);
+            result.put("images_per_s", batch * 1000.0 / ms);
+            result.put("ms_per_step", ms);
+            if (backend instanceof CudaBackend cuda) result.putAll(hostOverhead(model, cuda, step));
+        }
+    }
+
+    private static void infer(CompiledModel model, Backend backend, Settings s, Map<String, Object> result) {
+        model.setTraining(false);
+        result.put("latency_ms", timeMillis(model::forward, backend, s));
+    }
+
+    /** Mean wall milliseconds per call of {@code work} after the warm-up, the device drained before and after. */
+    private static double timeMillis(Runnable work, Backend backend, Settings s) {
+        for (int i = 0; i < s.warmup(); i++) work.run();
+        backend.synchronize();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < s.iterations(); i++) work.run();
+        backend.synchronize();
+        return (System.nanoTime() - t0) / 1e6 / s.iterations();
+    }
+
+    /**
+     * Where a training step's time goes on CUDA. A step's wall time minus the GPU time between events recorded at
+     * its start and end is host time the GPU could not overlap (the loss download in forwardBackward makes the host
+     * wait once per step). The forward pass alone is asynchronous: its host issue time (the Java layer: planning-free
+     * op calls and FFM downcalls) against its GPU time says whether the host keeps ahead of the GPU.
+     */
+    private static Map<String, Object> hostOverhead(CompiledModel model, CudaBackend backend, Runnable step) {
+        int reps = 5;
+        double wall = 0, gpu = 0, issue = 0, forwardGpu = 0;
+        try (GpuStepClock clock = new GpuStepClock(backend)) {
+            for (int i = 0; i < reps; i++) {
+                backend.synchronize();
+                long t0 = System.nanoTime();
+                clock.start();
+                step.run();
+                gpu += clock.stopMillis();
+                wall += (System.nanoTime() - t0) / 1e6;
+
+                backend.synchronize();
+                long f0 = System.nanoTime();
+                clock.start();
+                model.forward();
+                issue += (System.nanoTime() - f0) / 1e6;
+                forwardGpu += clock.stopMillis();
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("step_wall_ms", wall / reps);
+        m.put("step_gpu_ms", gpu / reps);
+        m.put("step_host_overhead_ms", (wall - gpu) / reps);
+        m.put("forward_host_issue_ms", issue / reps);
+        m.put("forward_gpu_ms", forwardGpu / reps);
+        return m;
+    }
+
+    private static String precision(Backend backend) {
+        if (backend instanceof CudaBackend cuda) return cuda.options().strictFp32() ? "fp32" : "tf32";
+        return "fp32";
+    }
+}

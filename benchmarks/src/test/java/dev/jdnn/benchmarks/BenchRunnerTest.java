@@ -1,0 +1,25 @@
+package dev.jdnn.benchmarks;
+
+import dev.jdnn.benchmarks.ops.BenchBackends;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+class BenchRunnerTest {
+    /** Without a GPU, explicitly asked-for GPU work fails up front (exit 2) and writes nothing. */
+    @Test
+    void gpuRequestsWithoutAGpuExitWithUsageError(@TempDir Path tmp) throws Exception {
+        assumeFalse(BenchBackends.cudaAvailable(), "a GPU is present: nothing to check");
+        Path out = tmp.resolve("r");
+        String[] gpuOps = {"--set", "ops-gpu", "--out", out.toString()};
+        assertEquals(2, BenchRunner.run(BenchOptions.parse(gpuOps), gpuOps));
+        String[] cudaRows = {"--set", "train-throughput", "--device", "cuda", "--out", out.toString()};
+        assertEquals(2, BenchRunner.run(BenchOptions.parse(cudaRows), cudaRows));
+        assertFalse(Files.exists(out));
+    }
+}

@@ -1,0 +1,52 @@
+package dev.jdnn.benchmarks;
+
+import dev.jdnn.benchmarks.ops.BenchBackends;
+import dev.jdnn.benchmarks.ops.OpCase;
+import dev.jdnn.benchmarks.ops.OpInstance;
+import dev.jdnn.benchmarks.train.ThroughputRow;
+import dev.jdnn.benchmarks.train.TrainThroughput;
+import dev.jdnn.ops.Backend;
+import dev.jdnn.ops.cuda.CudaBackend;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The harness's CUDA paths (run by ci/gpu-run.sh on a GPU machine): every op case, and the step-overhead split. */
+@Tag("gpu")
+class GpuHarnessTest {
+    @BeforeEach
+    void needsGpu() {
+        assumeTrue(BenchBackends.cudaAvailable(), () -> "no usable CUDA device: " + CudaBackend.unavailableReason());
+    }
+
+    @Test
+    void everyCaseRunsOnCudaAtBatchOne() {
+        try (Backend backend = BenchBackends.open("cuda")) {
+            for (OpCase c : OpCase.values()) {
+                try (OpInstance op = OpInstance.create(c, 1, backend)) {
+                    op.forward();
+                    op.backward();
+                    assertDoesNotThrow(backend::synchronize, c.name());
+                }
+            }
+        }
+    }
+
+    @Test
+    void cudaTrainingRowSplitsHostAndGpuTime() {
+        try (Backend backend = BenchBackends.open("cuda")) {
+            Map<String, Object> r = TrainThroughput.run(ThroughputRow.of("cifar_resnet20_train_b32"), backend, new TrainThroughput.Settings(1, 2));
+            double wall = (Double) r.get("step_wall_ms"), gpu = (Double) r.get("step_gpu_ms");
+            assertTrue(gpu > 0 && wall >= gpu * 0.99, "GPU time " + gpu + " ms within a step's wall time " + wall + " ms");
+            assertEquals(wall - gpu, (Double) r.get("step_host_overhead_ms"), 1e-9 * wall);
+            assertTrue((Double) r.get("forward_gpu_ms") > 0);
+            assertEquals("tf32", r.get("precision"));
+            assertTrue((Long) r.get("peak_memory_bytes") > 0);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.jdnn.benchmarks.train;
+
+import dev.jdnn.ops.cpu.CpuBackend;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class TrainThroughputTest {
+    /** One real (tiny) measurement on the CPU: the fields compare.py writes, consistent with each other. */
+    @Test
+    void cpuTrainingRowHasComparePyFields() {
+        try (CpuBackend backend = new CpuBackend()) {
+            Map<String, Object> r = TrainThroughput.run(ThroughputRow.of("cifar_resnet20_train_b32"), backend, new TrainThroughput.Settings(0, 1));
+            assertEquals("cifar_resnet20_train_b32", r.get("row"));
+            assertEquals("train", r.get("kind"));
+            assertEquals("resnet20", r.get("model"));
+            assertEquals(32, r.get("batch"));
+            assertEquals(List.of(3, 32, 32), r.get("input"));
+            double ms = (Double) r.get("ms_per_step"), ips = (Double) r.get("images_per_s");
+            assertTrue(ms > 0, "ms_per_step " + ms);
+            assertEquals(32 * 1000.0 / ms, ips, 1e-9 * ips);
+            assertTrue((Long) r.get("peak_memory_bytes") > 0);
+            assertEquals("jdnn", r.get("framework"));
+        }
+    }
+}

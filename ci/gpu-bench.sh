@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# jdnn vs PyTorch on one GPU in one device session: jdnn's train-throughput rows (from the GPU bundle), PyTorch's
+# compare.py on the same rows, then benchmarks/pytorch/side_by_side.py joins them into one Markdown table with the
+# ratio jdnn/PyTorch and the targets. Run from the repository root on the GPU machine:
+#   ci/gpu-bench.sh [--quick] [--rows ROW,ROW...]
+#   BENCH_SETS=train-throughput,ops-gpu,gemm,downcall ci/gpu-bench.sh   # also the JMH sets (ops-gpu: ~15 min)
+# Needs: the bundle made by ci/gpu-bundle.sh (build/gpu-bundle/jdnn-gpu or its .tar.gz, or $JDNN_BUNDLE); a python with torch and
+# torchvision ($PYTHON, else the first python3 found that imports torch). Results go to $OUT when it is set, else
+# benchmarks/results/<date>-gpu/: jdnn/ (results.md/json, jdnn-throughput.json), pytorch.json, side_by_side.md.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bundle="${JDNN_BUNDLE:-$root/build/gpu-bundle/jdnn-gpu}"
+out="${OUT:-$root/benchmarks/results/$(date -u +%F)-gpu}"
+sets="${BENCH_SETS:-train-throughput}"
+quick="" rows=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick="--quick" ;;
+    --rows) rows="$2"; shift ;;
+    *) echo "gpu-bench: unknown argument '$1' (valid: --quick, --rows ROW,ROW...)" >&2; exit 2 ;;
+  esac
+  shift
+done
+# A device session may carry only the .tar.gz (the directory is larger): unpack it next to itself.
+if [ ! -x "$bundle/runtime/bin/java" ] && [ -z "${JDNN_BUNDLE:-}" ] && [ -f "$root/build/gpu-bundle/jdnn-gpu.tar.gz" ]; then
+  tar -C "$root/build/gpu-bundle" -xzf "$root/build/gpu-bundle/jdnn-gpu.tar.gz"
+fi
+[ -x "$bundle/runtime/bin/java" ] || { echo "gpu-bench: no bundle at $bundle: run ci/gpu-bundle.sh first (or set JDNN_BUNDLE)" >&2; exit 2; }
+mkdir -p "$out"
+
+. "$root/ci/nvidia-libs.sh"   # sets JDNN_CUDA_PATH
+echo "gpu-bench: JDNN_CUDA_PATH=$JDNN_CUDA_PATH"
+
+find_python() {
+  local candidates=("${PYTHON:-}" python3 "${VIRTUAL_ENV:-/nonexistent}/bin/python3")
+  for p in /opt/*/bin/python3 /opt/*/*/bin/python3 "$HOME"/*/bin/python3 "$HOME"/*/.venv/bin/python3; do candidates+=("$p"); done
+  for p in "${candidates[@]}"; do
+    [ -n "$p" ] && command -v "$p" >/dev/null 2>&1 && "$p" -c 'import torch, torchvision' 2>/dev/null && { echo "$p"; return; }
+  done
+}
+py="$(find_python)"
+
+status=0
+class_path="$(ls "$bundle"/jars/*.jar "$bundle"/lib/*.jar | grep -v -- '-tests\.jar$' | paste -sd: -)"
+echo "gpu-bench: jdnn ($sets)"
+"$bundle/runtime/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx${JDNN_BENCH_XMX:-16g} \
+  -cp "$class_path" dev.jdnn.benchmarks.BenchRunner --set "$sets" --device cuda --out "$out/jdnn" $quick ${rows:+--rows "$rows"} \
+  2>&1 | tee "$out/jdnn.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
+if [[ ",$sets," == *",train-throughput,"* ]]; then
+  if [ -z "$py" ]; then
+    echo "gpu-bench: no python with torch and torchvision found (set PYTHON): PyTorch side skipped" >&2
+    status=1
+  else
+    # compare.py runs its own rows only (jdnn's CPU smoke rows have no PyTorch counterpart)
+    torch_rows="${rows:-}"
+    iters=(); [ -n "$quick" ] && iters=(--warmup 2 --iters 5)
+    echo "gpu-bench: PyTorch ($py)"
+    "$py" benchmarks/pytorch/compare.py --json "$out/pytorch.json" ${torch_rows:+--rows "$torch_rows"} "${iters[@]}" 2>&1 | tee "$out/pytorch.log"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+    if [ -f "$out/jdnn/jdnn-throughput.json" ] && [ -f "$out/pytorch.json" ]; then
+      "$py" benchmarks/pytorch/side_by_side.py --jdnn "$out/jdnn/jdnn-throughput.json" --pytorch "$out/pytorch.json" --out "$out/side_by_side.md" || status=1
+    fi
+  fi
+fi
+echo "gpu-bench: done, results in $out (exit $status)"
+exit "$status"
