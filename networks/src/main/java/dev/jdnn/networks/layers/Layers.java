@@ -3,12 +3,14 @@ package dev.jdnn.networks.layers;
 import dev.jdnn.networks.Module;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
+import dev.jdnn.networks.graph.GraphTracer;
 
-/** Where leaf layers hand themselves to the graph layer. PLACEHOLDER until the graph layer lands. */
+/** Where leaf layers hand themselves to the graph layer, which records one node per leaf. */
 final class Layers {
     private Layers() {}
 
     static Value trace(Tracer t, Module leaf, Value x) {
-        throw new UnsupportedOperationException("graph layer not implemented yet for " + leaf);
+        if (t instanceof GraphTracer g) return g.leaf(leaf, x);
+        throw new IllegalArgumentException(leaf + " can only be traced by the graph layer's tracer, not by " + t.getClass().getName());
     }
 }

@@ -3,18 +3,85 @@ package dev.jdnn.ops.cpu;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.LinearPlan;
 import dev.jdnn.ops.LinearSpec;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
-/** Fully connected layer on the CPU. PLACEHOLDER: replaced by the real implementation (blocked GEMM). */
-final class CpuLinearPlan implements LinearPlan {
+/**
+ * Fully connected layer on the CPU, every product one {@link CpuGemm} call. x, y, dx and dy may be batch-strided
+ * (rows any distance apart): the row stride is simply the GEMM's leading dimension.
+ */
+public final class CpuLinearPlan implements LinearPlan {
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
     private final LinearSpec spec;
+    private final int batch, in, out;
 
     CpuLinearPlan(LinearSpec spec) {
         this.spec = spec;
+        this.batch = spec.batch();
+        this.in = spec.inFeatures();
+        this.out = spec.outFeatures();
+    }
+
+    /** A plan usable without a backend (benchmarks, tools); same as {@code CpuBackend.linear(spec)}. */
+    public static CpuLinearPlan of(LinearSpec spec) {
+        return new CpuLinearPlan(spec);
     }
 
     @Override public LinearSpec spec() { return spec; }
-    @Override public void forward(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y) { throw new UnsupportedOperationException("not yet"); }
-    @Override public void backwardData(float alpha, Tensor dy, Tensor w, float beta, Tensor dx) { throw new UnsupportedOperationException("not yet"); }
-    @Override public void backwardWeight(float alpha, Tensor x, Tensor dy, float beta, Tensor dw) { throw new UnsupportedOperationException("not yet"); }
-    @Override public void backwardBias(float alpha, Tensor dy, float beta, Tensor db) { throw new UnsupportedOperationException("not yet"); }
+
+    @Override
+    public void forward(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y) {
+        PlanOperands.batchStrided(x, spec.inputShape(), "linear input");
+        PlanOperands.contiguous(w, spec.weightShape(), "linear weight");
+        if (bias != null) PlanOperands.contiguous(bias, spec.biasShape(), "linear bias");
+        PlanOperands.batchStrided(y, spec.outputShape(), "linear output");
+        MemorySegment ys = y.hostSegment();
+        long ldy = PlanOperands.sampleStride(y);
+        // y = alpha * x (batch x in) * W^T (in x out) + beta * y
+        CpuGemm.sgemm(false, true, batch, out, in, alpha, x.hostSegment(), 0, PlanOperands.sampleStride(x),
+                w.hostSegment(), 0, in, beta, ys, 0, ldy);
+        if (bias == null) return;
+        MemorySegment bs = bias.hostSegment();
+        for (int n = 0; n < batch; n++) {
+            for (int o = 0; o < out; o++) {
+                long e = n * ldy + o;
+                ys.setAtIndex(F32, e, ys.getAtIndex(F32, e) + alpha * bs.getAtIndex(F32, o));
+            }
+        }
+    }
+
+    @Override
+    public void backwardData(float alpha, Tensor dy, Tensor w, float beta, Tensor dx) {
+        PlanOperands.batchStrided(dy, spec.outputShape(), "linear output gradient");
+        PlanOperands.contiguous(w, spec.weightShape(), "linear weight");
+        PlanOperands.batchStrided(dx, spec.inputShape(), "linear input gradient");
+        // dx = alpha * dy (batch x out) * W (out x in) + beta * dx
+        CpuGemm.sgemm(false, false, batch, in, out, alpha, dy.hostSegment(), 0, PlanOperands.sampleStride(dy),
+                w.hostSegment(), 0, in, beta, dx.hostSegment(), 0, PlanOperands.sampleStride(dx));
+    }
+
+    @Override
+    public void backwardWeight(float alpha, Tensor x, Tensor dy, float beta, Tensor dw) {
+        PlanOperands.batchStrided(x, spec.inputShape(), "linear input");
+        PlanOperands.batchStrided(dy, spec.outputShape(), "linear output gradient");
+        PlanOperands.contiguous(dw, spec.weightShape(), "linear weight gradient");
+        // dW = alpha * dy^T (out x batch) * x (batch x in) + beta * dW
+        CpuGemm.sgemm(true, false, out, in, batch, alpha, dy.hostSegment(), 0, PlanOperands.sampleStride(dy),
+                x.hostSegment(), 0, PlanOperands.sampleStride(x), beta, dw.hostSegment(), 0, in);
+    }
+
+    @Override
+    public void backwardBias(float alpha, Tensor dy, float beta, Tensor db) {
+        PlanOperands.batchStrided(dy, spec.outputShape(), "linear output gradient");
+        PlanOperands.contiguous(db, spec.biasShape(), "linear bias gradient");
+        MemorySegment gs = dy.hostSegment(), dbs = db.hostSegment();
+        long ld = PlanOperands.sampleStride(dy);
+        for (int o = 0; o < out; o++) {
+            double sum = 0;
+            for (int n = 0; n < batch; n++) sum += gs.getAtIndex(F32, n * ld + o);
+            float v = alpha * (float) sum;
+            dbs.setAtIndex(F32, o, beta == 0f ? v : v + beta * dbs.getAtIndex(F32, o));
+        }
+    }
 }

@@ -30,12 +30,23 @@ public final class Parallel {
     public static void forRange(int n, RangeBody body) {
         if (n <= 0) return;
         int chunks = Math.min(n, THREADS);
-        if (chunks == 1 || java.util.concurrent.ForkJoinTask.getPool() == POOL) { // already inside the pool: run inline, no nested fan-out
+        // Already inside a parallel region (a pool worker, or the caller thread helping while it waits): run inline.
+        // No nested fan-out, and thread-local scratch buffers (CpuGemm's packing) are never used by two tasks at once.
+        if (chunks == 1 || java.util.concurrent.ForkJoinTask.getPool() == POOL || IN_REGION.get()[0] > 0) {
             body.run(0, n);
             return;
         }
-        POOL.invoke(new Chunks(body, n, 0, chunks));
+        int[] depth = IN_REGION.get();
+        depth[0]++;
+        try {
+            POOL.invoke(new Chunks(body, n, 0, chunks));
+        } finally {
+            depth[0]--;
+        }
     }
+
+    /** Nesting depth of forRange on the calling (non-pool) thread. */
+    private static final ThreadLocal<int[]> IN_REGION = ThreadLocal.withInitial(() -> new int[1]);
 
     @FunctionalInterface
     public interface RangeBody {

@@ -1,0 +1,125 @@
+package dev.jdnn.networks.graph;
+
+import dev.jdnn.memory.Shape;
+import dev.jdnn.memory.Tensor;
+import dev.jdnn.networks.Parameter;
+import dev.jdnn.networks.Value;
+import dev.jdnn.networks.layers.BatchNorm2d;
+import dev.jdnn.ops.BatchNormPlan;
+import dev.jdnn.ops.BatchNormSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * BatchNorm2d. In the training graph (unless the layer is frozen) it normalises with batch statistics, updates the
+ * running statistics and saves mean/inv-std for the backward. Otherwise it uses the running statistics; a frozen BN
+ * inside the training graph then back-propagates through that fixed affine map, dx = dy * gamma / sqrt(var + eps),
+ * which is itself an inference-mode BN applied to dy with zero mean and zero shift.
+ */
+final class BatchNormNode extends Node {
+    private final BatchNorm2d layer;
+    private final BatchNormSpec spec;
+    private final boolean batchStats;
+    private BatchNormPlan plan;
+
+    private BatchNormNode(String path, Value output, int input, BatchNorm2d layer, BatchNormSpec spec, boolean batchStats) {
+        super(path, output, input);
+        this.layer = layer;
+        this.spec = spec;
+        this.batchStats = batchStats;
+    }
+
+    static Value trace(GraphTracer t, BatchNorm2d m, Value x) {
+        Shape s = x.shape();
+        if (s.rank() != 4 || s.dim(1) != m.channels) {
+            throw t.error("BatchNorm2d(%d) expects an input of shape [N, %d, H, W], got %s".formatted(m.channels, m.channels, s));
+        }
+        BatchNormSpec spec = new BatchNormSpec(s, m.eps, m.momentum);
+        boolean batchStats = t.training() && !m.isFrozen();
+        return t.add(new BatchNormNode(t.path(), t.newValue(s), x.id(), m, spec, batchStats)).output;
+    }
+
+    @Override
+    String kind() {
+        return batchStats ? "batchnorm(train)" : "batchnorm(eval)";
+    }
+
+    @Override
+    List<Parameter> parameters() {
+        return List.of(layer.weight, layer.bias);
+    }
+
+    @Override
+    void prepare(PlanCache plans) {
+        plan = plans.batchNorm(spec);
+    }
+
+    /** Training: saved mean and inv-std (forward to backward), then dgamma/dbeta scratch if those are not trained.
+     *  Frozen in the training graph: one zero vector used as mean and shift of the backward map. */
+    @Override
+    List<AuxBuffer> auxBuffers(GradientFlow flow) {
+        Shape c = spec.paramShape();
+        List<AuxBuffer> aux = new ArrayList<>();
+        if (batchStats) {
+            aux.add(new AuxBuffer(c, true));
+            aux.add(new AuxBuffer(c, true));
+            if (!layer.weight.trainable()) aux.add(new AuxBuffer(c, false));
+            if (!layer.bias.trainable()) aux.add(new AuxBuffer(c, false));
+        } else if (flow.runsBackward(this)) {
+            aux.add(new AuxBuffer(c, false));
+        }
+        return aux;
+    }
+
+    @Override
+    boolean readsInputInBackward(int i) {
+        return batchStats;
+    }
+
+    @Override
+    boolean accumulatesInputGrad(int i) {
+        return batchStats;
+    }
+
+    @Override
+    boolean mustWriteInputGrad(int i) {
+        return batchStats;
+    }
+
+    @Override
+    void forward(NodeContext c) {
+        Tensor gamma = layer.weight.value(), beta = layer.bias.value();
+        Tensor mean = layer.runningMean.value(), var = layer.runningVar.value();
+        if (batchStats) plan.forwardTraining(c.in[0], gamma, beta, c.out, mean, var, c.aux[0], c.aux[1]);
+        else plan.forwardInference(c.in[0], gamma, beta, c.out, mean, var);
+    }
+
+    @Override
+    void backward(NodeContext c) {
+        if (batchStats) backwardTraining(c);
+        else backwardFrozen(c);
+    }
+
+    private void backwardTraining(NodeContext c) {
+        int scratch = 2;
+        Tensor dGamma = c.paramGrad[0] != null ? c.paramGrad[0] : c.aux[scratch++];
+        Tensor dBeta = c.paramGrad[1] != null ? c.paramGrad[1] : c.aux[scratch];
+        float betaParam = c.paramGrad[0] != null ? c.paramBeta[0] : 0f;
+        if (c.paramGrad[0] != null && c.paramGrad[1] != null && c.paramBeta[0] != c.paramBeta[1]) {
+            throw new IllegalStateException(path + ": gamma and beta gradients need different accumulation modes"); // they are always written together
+        }
+        if (c.paramGrad[0] == null && c.paramGrad[1] != null) betaParam = c.paramBeta[1];
+        Tensor dx = c.wantsGrad(0) ? c.dIn[0] : c.dInTemp[0];
+        float betaData = c.wantsGrad(0) ? c.dInBeta[0] : 0f;
+        plan.backward(1f, betaData, 1f, betaParam, c.in[0], c.dOut, layer.weight.value(), dx, dGamma, dBeta, c.aux[0], c.aux[1]);
+    }
+
+    private void backwardFrozen(NodeContext c) {
+        if (!c.wantsGrad(0)) return;
+        Tensor zeros = c.aux[0];
+        c.backend.fill(zeros, 0f);
+        plan.forwardInference(c.dOut, layer.weight.value(), zeros, c.gradTarget(0), zeros, layer.runningVar.value());
+        c.finishGrad(0);
+    }
+}

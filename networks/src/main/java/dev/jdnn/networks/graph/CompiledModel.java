@@ -1,0 +1,227 @@
+package dev.jdnn.networks.graph;
+
+import dev.jdnn.memory.DType;
+import dev.jdnn.memory.Shape;
+import dev.jdnn.memory.Tensor;
+import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Parameter;
+import dev.jdnn.networks.Value;
+import dev.jdnn.ops.Backend;
+import dev.jdnn.ops.CrossEntropyPlan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A module compiled for one input shape on one backend: a training graph and an evaluation graph traced from it
+ * (sharing parameters), every op's plan prepared, activations and gradients laid out in one planned arena, and the
+ * parameters in flat value/gradient tensors. See {@link #compile}.
+ */
+public final class CompiledModel implements AutoCloseable {
+    private final Module module;
+    private final Backend backend;
+    private final Shape inputShape;
+    private final Shape outputShape;
+    private final PlanCache plans;
+    private final ParameterStore parameters;
+    private final Tensor input, workspace, arena;
+    private final Tensor[] losses;
+    private final ExecutionPlan trainingPlan, evaluationPlan;
+    private final MemoryReport memoryReport;
+    private boolean training = true;
+    private ExecutionPlan lastRun;
+    private boolean closed;
+
+    private CompiledModel(Module module, Shape inputShape, Backend backend, long seed, CompileOptions options) {
+        if (inputShape.rank() != 4) throw new IllegalArgumentException("compile expects an NCHW input shape, got " + inputShape);
+        this.module = module;
+        this.backend = backend;
+        this.inputShape = inputShape;
+        Graph trainGraph = prepareGraph(module, inputShape, true, options);
+        Graph evalGraph = prepareGraph(module, inputShape, false, options);
+        if (!trainGraph.output.shape().equals(evalGraph.output.shape())) {
+            throw new IllegalArgumentException("training and evaluation graphs disagree on the output shape: " + trainGraph.output.shape() + " vs " + evalGraph.output.shape());
+        }
+        this.outputShape = trainGraph.output.shape();
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            parameters = track(opened, new ParameterStore(module, backend, seed));
+            plans = track(opened, new PlanCache(backend, seed));
+            long workspaceBytes = Math.max(prepare(trainGraph, plans), prepare(evalGraph, plans));
+            workspace = workspaceBytes == 0 ? null : track(opened, backend.allocate(rows(workspaceBytes), DType.UINT8));
+            input = track(opened, backend.allocate(inputShape));
+
+            BufferPlan trainBuffers = new BufferPlan(trainGraph, GradientFlow.training(trainGraph));
+            BufferPlan evalBuffers = new BufferPlan(evalGraph, GradientFlow.inferenceOnly(evalGraph));
+            MemoryPlanner.Layout trainLayout = layout(trainBuffers, options);
+            MemoryPlanner.Layout evalLayout = layout(evalBuffers, options);
+            long arenaBytes = Math.max(trainLayout.size(), evalLayout.size());
+            arena = track(opened, backend.allocate(rows(Math.max(1, arenaBytes / 4))));
+            trainingPlan = new ExecutionPlan(trainBuffers, backend, input, workspace, arena, trainLayout.offsets(), options.poisonBuffers());
+            evaluationPlan = new ExecutionPlan(evalBuffers, backend, input, workspace, arena, evalLayout.offsets(), options.poisonBuffers());
+            losses = new Tensor[trainGraph.outputs().size()];
+            for (int j = 0; j < losses.length; j++) losses[j] = track(opened, backend.allocate(Shape.of(1)));
+            long naive = Math.max(MemoryPlanner.naive(trainBuffers.requests()).size(), MemoryPlanner.naive(evalBuffers.requests()).size());
+            lastRun = evaluationPlan;
+            memoryReport = new MemoryReport(arenaBytes, naive, parameters.bytes(), workspaceBytes);
+        } catch (RuntimeException | Error e) {
+            for (int i = opened.size() - 1; i >= 0; i--) {
+                try {
+                    opened.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static final int ROW = 1 << 16;
+
+    /** A [rows, 65536] shape holding at least {@code elements}: one-dimensional shapes stop at 2^31 - 1 elements. */
+    private static Shape rows(long elements) {
+        return Shape.of(Math.toIntExact((elements + ROW - 1) / ROW), ROW);
+    }
+
+    private static <T extends AutoCloseable> T track(List<AutoCloseable> opened, T resource) {
+        opened.add(resource);
+        return resource;
+    }
+
+    /**
+     * Traces {@code model} twice (training graph and evaluation graph, sharing parameters) for a fixed input shape
+     * [N, C, H, W], infers and validates shapes, prepares every op's plan on {@code backend}, plans activation and
+     * gradient memory, allocates parameters (trainable values in one flat buffer, gradients in another, same order)
+     * and buffers, and initialises them from their Init with new SplittableRandom(seed) in state_dict order.
+     */
+    public static CompiledModel compile(Module model, Shape inputShape, Backend backend, long seed) {
+        return compile(model, inputShape, backend, seed, CompileOptions.DEFAULT);
+    }
+
+    /** As {@link #compile(Module, Shape, Backend, long)} with debug options (no memory sharing, NaN poisoning). */
+    public static CompiledModel compile(Module model, Shape inputShape, Backend backend, long seed, CompileOptions options) {
+        return new CompiledModel(model, inputShape, backend, seed, options);
+    }
+
+    private static Graph prepareGraph(Module model, Shape inputShape, boolean training, CompileOptions options) {
+        Graph g = GraphTracer.trace(model, inputShape, training);
+        g.pruneDeadNodes();
+        InPlaceConcat.apply(g); // first: writing a concat part in place saves a copy, not just memory
+        if (options.inPlaceActivations()) InPlaceActivations.apply(g);
+        AddPassThrough.apply(g);
+        return g;
+    }
+
+    /** Creates every node's plans; returns the largest workspace any of them needs. */
+    private static long prepare(Graph g, PlanCache plans) {
+        long workspace = 0;
+        for (Node n : g.nodes()) {
+            try {
+                n.prepare(plans);
+                workspace = Math.max(workspace, n.workspaceBytes());
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(n + ": preparing the " + plans.backend().name() + " plan failed: " + e.getMessage(), e);
+            }
+        }
+        return workspace;
+    }
+
+    private static MemoryPlanner.Layout layout(BufferPlan buffers, CompileOptions options) {
+        return options.shareMemory() ? MemoryPlanner.shared(buffers.requests()) : MemoryPlanner.naive(buffers.requests());
+    }
+
+    // ---- accessors ----------------------------------------------------------------------------------------------
+
+    public Backend backend() { return backend; }
+    public Module module() { return module; }
+    public Shape inputShape() { return inputShape; }
+    /** [N, numClasses] of the main output. */
+    public Shape outputShape() { return outputShape; }
+    /** The graph-owned input tensor on the backend; callers upload or copy into it. */
+    public Tensor input() { return input; }
+
+    /** Switches graph: BN batch statistics and running-stat updates, dropout, stochastic depth, auxiliary heads. */
+    public void setTraining(boolean training) { this.training = training; }
+    /** Frozen modules keep BN in eval mode even in training. */
+    public boolean isTraining() { return training; }
+
+    public Map<String, Parameter> stateDict() { return parameters.stateDict(); }
+    /** Only trainable parameters (frozen excluded), value and gradient bound. */
+    public Map<String, Parameter> trainableParameters() { return parameters.trainable(); }
+    /** All trainable values, one contiguous tensor (the Parameter values are views of it). */
+    public Tensor flatParameters() { return parameters.flatValues(); }
+    /** The matching gradients. */
+    public Tensor flatGradients() { return parameters.flatGradients(); }
+    public MemoryReport memoryReport() { return memoryReport; }
+
+    // ---- running ------------------------------------------------------------------------------------------------
+
+    /** Runs the current mode's graph on {@link #input()}; returns the main logits (graph-owned, valid until the next call). */
+    public Tensor forward() {
+        checkOpen();
+        lastRun = training ? trainingPlan : evaluationPlan;
+        return lastRun.forward();
+    }
+
+    /** The main logits of the last {@link #forward()} or {@link #forwardBackward} (graph-owned, valid until the next call). */
+    public Tensor output() {
+        checkOpen();
+        return lastRun.output();
+    }
+
+    /**
+     * Training step core: forward (training graph), softmax cross-entropy on the main output plus each auxiliary
+     * output times its weight, backward in reverse order, gradients written into the parameters' grad tensors
+     * (overwritten, not accumulated, each call). labels: int32 [N] on the backend. Returns the total loss
+     * (synchronises).
+     */
+    public float forwardBackward(Tensor labels, float labelSmoothing) {
+        checkOpen();
+        int n = inputShape.dim(0);
+        if (labels.dtype() != DType.INT32 || !labels.shape().equals(Shape.of(n))) {
+            throw new IllegalArgumentException("labels must be an int32 tensor of shape [" + n + "], got " + labels.describe());
+        }
+        labels.requireDevice(backend.device(), "labels");
+        List<Value> outputs = trainingPlan.graph().outputs();
+        List<CrossEntropyPlan> lossPlans = new ArrayList<>();
+        for (Value v : outputs) lossPlans.add(plans.crossEntropy(v.dim(0), v.dim(1), labelSmoothing));
+        lastRun = trainingPlan;
+        trainingPlan.forward();
+        trainingPlan.lossAndBackward(labels, lossPlans, losses);
+        float total = backend.download(losses[0])[0];
+        List<Graph.AuxOutput> aux = trainingPlan.graph().auxOutputs();
+        for (int j = 0; j < aux.size(); j++) total += aux.get(j).weight() * backend.download(losses[j + 1])[0];
+        return total;
+    }
+
+    /** One line per node of the chosen graph (index, op, module path, output shape), for debugging and tests. */
+    public String describeGraph(boolean trainingGraph) {
+        Graph g = (trainingGraph ? trainingPlan : evaluationPlan).graph();
+        StringBuilder sb = new StringBuilder();
+        for (Node n : g.nodes()) sb.append(n.index).append(' ').append(n).append('\n');
+        return sb.toString();
+    }
+
+    /** Package-private access for tests: the plan of one graph. */
+    ExecutionPlan plan(boolean trainingGraph) {
+        return trainingGraph ? trainingPlan : evaluationPlan;
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("compiled model " + module + " was closed");
+    }
+
+    /** Frees everything the compile allocated (plans, parameters, arena, workspace, input). */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        try (plans; parameters) {
+            input.close();
+            arena.close();
+            if (workspace != null) workspace.close();
+            for (Tensor t : losses) t.close();
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.jdnn.networks.graph;
+
+import dev.jdnn.memory.Shape;
+import dev.jdnn.networks.Value;
+import dev.jdnn.networks.layers.Dropout;
+import dev.jdnn.ops.DropoutPlan;
+
+import java.util.List;
+
+/** Inverted dropout; only traced into the training graph. The mask lives in a reserve buffer until the backward. */
+final class DropoutNode extends Node {
+    private final float p;
+    private DropoutPlan plan;
+
+    private DropoutNode(String path, Value output, int input, float p) {
+        super(path, output, input);
+        this.p = p;
+    }
+
+    static Value trace(GraphTracer t, Dropout d, Value x) {
+        return t.add(new DropoutNode(t.path(), t.newValue(x.shape()), x.id(), d.p)).output;
+    }
+
+    @Override
+    String kind() {
+        return "dropout";
+    }
+
+    @Override
+    void prepare(PlanCache plans) {
+        plan = plans.dropout(output.shape(), p, index);
+    }
+
+    @Override
+    List<AuxBuffer> auxBuffers(GradientFlow flow) {
+        long floats = Math.max(1, (plan.reserveBytes() + 3) / 4); // the reserve is raw bytes; planned as float32 words
+        return List.of(new AuxBuffer(Shape.of(Math.toIntExact(floats)), true));
+    }
+
+    @Override
+    boolean accumulatesInputGrad(int i) {
+        return false;
+    }
+
+    @Override
+    boolean canWriteStridedOutput() {
+        return false; // the reserve mask is laid out for a contiguous tensor
+    }
+
+    @Override
+    void forward(NodeContext c) {
+        plan.forward(c.in[0], c.out, c.aux[0]);
+    }
+
+    @Override
+    void backward(NodeContext c) {
+        if (!c.wantsGrad(0)) return;
+        plan.backward(c.dOut, c.gradTarget(0), c.aux[0]);
+        c.finishGrad(0);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.jdnn.networks.graph;
+
+import dev.jdnn.memory.Shape;
+import dev.jdnn.networks.Value;
+
+/** [N, ...] → [N, prod(...)] as a reshape view of a contiguous input (the tracer copies non-contiguous ones first). */
+final class FlattenNode extends Node {
+    private FlattenNode(String path, Value output, int input) {
+        super(path, output, input);
+    }
+
+    static Value trace(GraphTracer t, Value x) {
+        Shape s = x.shape();
+        Shape flat = Shape.of(s.dim(0), Math.toIntExact(s.numel() / Math.max(1, s.dim(0))));
+        FlattenNode n = t.add(new FlattenNode(t.path(), t.newValue(flat), x.id()));
+        t.graph().view(n.output.id(), new Alias(x.id(), v -> v.reshape(flat), true));
+        return n.output;
+    }
+
+    @Override
+    String kind() {
+        return "flatten";
+    }
+
+    @Override
+    boolean canWriteStridedOutput() {
+        return false;
+    }
+
+    @Override
+    void forward(NodeContext c) {}
+
+    @Override
+    void backward(NodeContext c) {}
+}

@@ -1,0 +1,55 @@
+package dev.jdnn.networks.graph;
+
+import dev.jdnn.memory.Shape;
+import dev.jdnn.networks.Value;
+import dev.jdnn.networks.layers.LocalResponseNorm;
+import dev.jdnn.ops.LrnPlan;
+import dev.jdnn.ops.LrnSpec;
+
+/** Cross-channel local response normalisation. */
+final class LrnNode extends Node {
+    private final LrnSpec spec;
+    private LrnPlan plan;
+
+    private LrnNode(String path, Value output, int input, LrnSpec spec) {
+        super(path, output, input);
+        this.spec = spec;
+    }
+
+    static Value trace(GraphTracer t, LocalResponseNorm n, Value x) {
+        Shape s = x.shape();
+        if (s.rank() != 4) throw t.error("LocalResponseNorm expects an NCHW input, got " + s);
+        LrnSpec spec = new LrnSpec(s, n.size, n.alpha, n.beta, n.k);
+        return t.add(new LrnNode(t.path(), t.newValue(s), x.id(), spec)).output;
+    }
+
+    @Override
+    String kind() {
+        return "lrn";
+    }
+
+    @Override
+    void prepare(PlanCache plans) {
+        plan = plans.lrn(spec);
+    }
+
+    @Override
+    boolean readsInputInBackward(int i) {
+        return true;
+    }
+
+    @Override
+    boolean readsOutputInBackward() {
+        return true;
+    }
+
+    @Override
+    void forward(NodeContext c) {
+        plan.forward(1f, c.in[0], 0f, c.out);
+    }
+
+    @Override
+    void backward(NodeContext c) {
+        if (c.wantsGrad(0)) plan.backward(1f, c.in[0], c.out, c.dOut, c.dInBeta[0], c.dIn[0]);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.jdnn.networks.graph;
+
+import dev.jdnn.networks.Value;
+
+/** Channels [start, start+length) of x as a zero-copy view; its gradient is the same view of x's gradient. */
+final class NarrowNode extends Node {
+    private NarrowNode(String path, Value output, int input) {
+        super(path, output, input);
+    }
+
+    static Value trace(GraphTracer t, Value x, int start, int length) {
+        int c = x.shape().rank() >= 2 ? x.shape().dim(1) : -1;
+        if (c < 0 || start < 0 || length <= 0 || start + length > c) {
+            throw t.error("narrowChannels(start=" + start + ", length=" + length + ") out of range for input " + x.shape());
+        }
+        NarrowNode n = t.add(new NarrowNode(t.path(), t.newValue(x.shape().with(1, length)), x.id()));
+        t.graph().view(n.output.id(), new Alias(x.id(), v -> v.narrow(1, start, length), length == c));
+        return n.output;
+    }
+
+    @Override
+    String kind() {
+        return "narrow";
+    }
+
+    @Override
+    boolean canWriteStridedOutput() {
+        return false;
+    }
+
+    @Override
+    void forward(NodeContext c) {}
+
+    @Override
+    void backward(NodeContext c) {}
+}

@@ -1,0 +1,98 @@
+package dev.jdnn.ops.cpu;
+
+import dev.jdnn.memory.DType;
+import dev.jdnn.memory.Device;
+import dev.jdnn.memory.HostAllocator;
+import dev.jdnn.memory.MemoryStats;
+import dev.jdnn.memory.Shape;
+import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Activation;
+import dev.jdnn.ops.ActivationPlan;
+import dev.jdnn.ops.Backend;
+import dev.jdnn.ops.BatchNormPlan;
+import dev.jdnn.ops.BatchNormSpec;
+import dev.jdnn.ops.Conv2dPlan;
+import dev.jdnn.ops.Conv2dSpec;
+import dev.jdnn.ops.CrossEntropyPlan;
+import dev.jdnn.ops.DropoutPlan;
+import dev.jdnn.ops.LinearPlan;
+import dev.jdnn.ops.LinearSpec;
+import dev.jdnn.ops.LrnPlan;
+import dev.jdnn.ops.LrnSpec;
+import dev.jdnn.ops.OptimizerConfig;
+import dev.jdnn.ops.PoolPlan;
+import dev.jdnn.ops.PoolSpec;
+import dev.jdnn.ops.SoftmaxPlan;
+
+/**
+ * The pure-Java backend: host memory from {@link HostAllocator#global()}, Vector API kernels, work split over
+ * {@link Parallel}'s fixed pool. Calls are synchronous. Each op lives in its own class (CpuBatchNorm, CpuPooling,
+ * CpuActivations, CpuLrn, CpuDropout, CpuSoftmax, CpuCrossEntropy, CpuPointwise, CpuOptimizers, CpuMemory; convolution
+ * and linear layers in CpuConv2dPlan / CpuLinearPlan); this class only wires them to {@link Backend}.
+ */
+public final class CpuBackend implements Backend {
+    private final HostAllocator allocator = HostAllocator.global();
+
+    @Override public Device device() { return Device.CPU; }
+    @Override public String name() { return "cpu"; }
+
+    // ---- memory ----
+
+    @Override
+    public Tensor allocate(Shape shape, DType dtype) {
+        return Tensor.allocate(allocator, shape, dtype);
+    }
+
+    @Override public void upload(float[] src, Tensor dst) { CpuMemory.upload(src, dst); }
+    @Override public void uploadInts(int[] src, Tensor dst) { CpuMemory.uploadInts(src, dst); }
+    @Override public void download(Tensor src, float[] dst) { CpuMemory.download(src, dst); }
+    @Override public void copy(Tensor src, Tensor dst) { CpuMemory.copy(src, dst); }
+    @Override public void synchronize() { /* every CPU call completes before returning */ }
+    @Override public MemoryStats memoryStats() { return allocator.stats(); }
+
+    // ---- planned ops ----
+
+    @Override public Conv2dPlan conv2d(Conv2dSpec spec) { return new CpuConv2dPlan(spec); }
+    @Override public LinearPlan linear(LinearSpec spec) { return new CpuLinearPlan(spec); }
+    @Override public BatchNormPlan batchNorm(BatchNormSpec spec) { return new CpuBatchNorm(spec); }
+    @Override public PoolPlan pool(PoolSpec spec) { return new CpuPooling(spec); }
+    @Override public ActivationPlan activation(Activation kind, float param, Shape shape) { return new CpuActivations(kind, param, shape); }
+    @Override public LrnPlan lrn(LrnSpec spec) { return new CpuLrn(spec); }
+    @Override public DropoutPlan dropout(Shape shape, float probability, long seed) { return new CpuDropout(shape, probability, seed); }
+    @Override public SoftmaxPlan softmax(Shape shape, boolean log) { return new CpuSoftmax(shape, log); }
+    @Override public CrossEntropyPlan crossEntropy(int batch, int classes, float labelSmoothing) { return new CpuCrossEntropy(batch, classes, labelSmoothing); }
+
+    // ---- pointwise and layout ----
+
+    @Override public void fill(Tensor t, float value) { CpuPointwise.fill(t, value); }
+    @Override public void addScaled(float alpha, Tensor x, float beta, Tensor y) { CpuPointwise.addScaled(alpha, x, beta, y); }
+    @Override public void add(Tensor a, Tensor b, Tensor c) { CpuPointwise.add(a, b, c); }
+    @Override public void scaleChannels(Tensor x, Tensor s, Tensor y) { CpuPointwise.scaleChannels(x, s, y); }
+
+    @Override
+    public void scaleChannelsBackward(Tensor x, Tensor s, Tensor dy, float betaX, Tensor dx, float betaS, Tensor ds) {
+        CpuPointwise.scaleChannelsBackward(x, s, dy, betaX, dx, betaS, ds);
+    }
+
+    @Override public void channelShuffle(Tensor x, int groups, Tensor y) { CpuPointwise.channelShuffle(x, groups, y); }
+    @Override public void addBias(Tensor y, Tensor bias) { CpuPointwise.addBias(y, bias); }
+
+    // ---- optimizer and reductions ----
+
+    @Override
+    public void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd config, boolean firstStep) {
+        CpuOptimizers.sgdStep(param, grad, momentumBuffer, config, firstStep);
+    }
+
+    @Override
+    public void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam config, long step) {
+        CpuOptimizers.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, config, step);
+    }
+
+    @Override public double sumOfSquares(Tensor t) { return CpuPointwise.sumOfSquares(t); }
+    @Override public void scale(Tensor x, float factor) { CpuPointwise.scale(x, factor); }
+
+    @Override public void close() { /* tensors own their memory; the thread pool is shared and lives with the process */ }
+
+    @Override public String toString() { return "CpuBackend(" + Parallel.threads() + " threads, " + Vec.S + ")"; }
+}

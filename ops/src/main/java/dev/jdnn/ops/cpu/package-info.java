@@ -1,0 +1,16 @@
+/**
+ * The pure-Java CPU backend. {@link dev.jdnn.ops.cpu.CpuBackend} wires one class per op family:
+ * <ul>
+ *   <li>{@code CpuConv2dPlan}, {@code CpuLinearPlan}, {@code CpuGemm} — convolution and fully connected layers;</li>
+ *   <li>{@code CpuBatchNorm}, {@code CpuPooling}, {@code CpuActivations} (kernels in {@code ActivationKernels}),
+ *       {@code CpuLrn}, {@code CpuDropout}, {@code CpuSoftmax}, {@code CpuCrossEntropy} — the planned ops;</li>
+ *   <li>{@code CpuPointwise} (fill, add, scale, bias, SE gate, channel shuffle, sum of squares),
+ *       {@code CpuOptimizers} (SGD, Adam/AdamW), {@code CpuMemory} (transfers, strided copies).</li>
+ * </ul>
+ * Shared plumbing: {@code HostTensors} (argument checks, the {@code Rows} run view), {@code Planes} (NCHW as H*W
+ * planes), {@code Vec} (Vector API kernels over memory segments), {@code TailScratch} (running a vector kernel over
+ * a run's last few elements), {@code Runs} and {@code Parallel} (splitting
+ * work over the one fixed thread pool). Every NCHW operand may be batch-strided: samples are contiguous but may be
+ * any distance apart, so kernels walk contiguous per-sample (or per-plane) runs.
+ */
+package dev.jdnn.ops.cpu;
