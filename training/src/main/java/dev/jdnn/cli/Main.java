@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code jdnn} command line. Sub-commands live in this package, one class each. */
 @Command(name = "jdnn", mixinStandardHelpOptions = true, version = "jdnn 0.1.0",
         description = "Train and run convolutional image classifiers on one NVIDIA GPU (cuDNN/cuBLAS via FFM) or on the CPU.",
-        subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, FinetuneCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

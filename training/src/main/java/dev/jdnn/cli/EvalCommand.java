@@ -1,0 +1,70 @@
+package dev.jdnn.cli;
+
+import dev.jdnn.memory.Shape;
+import dev.jdnn.networks.Module;
+import dev.jdnn.networks.graph.CompiledModel;
+import dev.jdnn.ops.Backend;
+import dev.jdnn.training.EvalResult;
+import dev.jdnn.training.Evaluator;
+import dev.jdnn.training.data.DataLoader;
+import dev.jdnn.training.data.Dataset;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code jdnn eval}: top-1 / top-5 and the confusion matrix of a weights file on a data set's test split. */
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate weights on a data set's test split.")
+public final class EvalCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--weights", required = true, paramLabel = "FILE", description = "Weights (.safetensors) or a training checkpoint (.ckpt).")
+    Path weights;
+
+    @Option(names = "--model", required = true, description = "Zoo model the weights belong to.")
+    String model;
+
+    @Option(names = "--batch-size", defaultValue = "100", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--verbose", description = "Stack traces on errors.")
+    boolean verbose;
+
+    @Mixin
+    DataOptions data;
+
+    @Override
+    public Integer call() {
+        return CliSupport.run(spec.commandLine(), verbose, () -> {
+            if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+            if (!Files.isRegularFile(weights)) throw new CliFailure("weights file not found: " + weights);
+            Dataset test = data.open(false, data.testLimit);
+            Module m = ZooModels.create(model, test.numClasses(), test.channels(), test.height(), test.width());
+            PrintWriter out = spec.commandLine().getOut();
+            try (Backend backend = Backends.open(device);
+                 CompiledModel cm = CompiledModel.compile(m, Shape.of(batchSize, test.channels(), test.height(), test.width()), backend, 0)) {
+                ZooModels.loadStrict(weights, cm);
+                EvalResult r;
+                try (DataLoader loader = new DataLoader(test, data.evalTransform(), new DataLoader.Options(batchSize, false, false, 0, 2, 2),
+                        Backends.batchBufferAllocator(backend))) {
+                    r = Evaluator.evaluate(cm, loader);
+                }
+                out.printf("%s on %s test (%,d images): loss %.4f, top-1 %.2f%%, top-5 %.2f%%%n", model, data.source().cliName(), r.samples(), r.loss(), 100 * r.top1(), 100 * r.top5());
+                out.println("confusion matrix (rows: true class, columns: predicted):");
+                out.print(r.confusionTable());
+                out.flush();
+            }
+            return 0;
+        });
+    }
+}

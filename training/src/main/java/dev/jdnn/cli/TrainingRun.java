@@ -1,0 +1,158 @@
+package dev.jdnn.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jdnn.memory.Shape;
+import dev.jdnn.networks.Module;
+import dev.jdnn.networks.graph.CompiledModel;
+import dev.jdnn.ops.Backend;
+import dev.jdnn.training.EpochMetrics;
+import dev.jdnn.training.Trainer;
+import dev.jdnn.training.checkpoint.AtomicFiles;
+import dev.jdnn.training.checkpoint.SafeTensorsFile;
+import dev.jdnn.training.checkpoint.TrainingCheckpoint;
+import dev.jdnn.training.checkpoint.TrainingState;
+import dev.jdnn.training.data.Dataset;
+import dev.jdnn.training.optim.LrSchedule;
+import dev.jdnn.training.optim.Optimizer;
+import picocli.CommandLine;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * What train and finetune share once the model is built: compile, optimizer, schedule, the Trainer with progress
+ * output, and the run directory (config.json, metrics.csv, curves.png, last.ckpt, best.safetensors).
+ */
+final class TrainingRun {
+    static final String CONFIG = "config.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private TrainingRun() {}
+
+    /** Everything a run needs beyond the options. */
+    record Setup(String modelName, Module model, Dataset train, Dataset test, Map<String, Object> extraConfig,
+                 Consumer<CompiledModel> afterCompile, List<String> headPaths, Double headLr) {
+        Setup(String modelName, Module model, Dataset train, Dataset test, Map<String, Object> extraConfig) {
+            this(modelName, model, train, test, extraConfig, null, List.of(), null);
+        }
+    }
+
+    static int execute(CommandLine cmd, HyperOptions h, DataOptions d, String device, Setup s) {
+        PrintWriter out = cmd.getOut();
+        long seed = h.seed;
+        TrainingState resumeState = null;
+        if (h.resume != null) {
+            try (SafeTensorsFile f = SafeTensorsFile.open(h.resume)) {
+                resumeState = TrainingCheckpoint.readState(f);
+            }
+            if (resumeState.seed() != seed) out.println("resuming with the checkpoint's seed " + resumeState.seed());
+            seed = resumeState.seed();
+        }
+        Path dir = h.out != null ? h.out
+                : h.resume != null ? h.resume.toAbsolutePath().getParent()
+                : Path.of("runs", s.modelName() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+
+        try (Backend backend = Backends.open(device)) {
+            Shape input = Shape.of(h.batchSize, s.train().channels(), s.train().height(), s.train().width());
+            out.printf("model %s (%,d parameters) on %s, %s: %,d training / %,d test images, batch %d, %d epochs%n",
+                    s.modelName(), s.model().parameterCount(), backend.name(), d.source().cliName(), s.train().size(), s.test().size(), h.batchSize, h.epochs);
+            try (CompiledModel model = CompiledModel.compile(s.model(), input, backend, seed)) {
+                if (s.afterCompile() != null) s.afterCompile().accept(model);
+                Map<String, Object> config = config(h, d, device, backend, s, seed);
+                String configJson = toJson(config);
+                int batchesPerEpoch = s.train().size() / h.batchSize;
+                try (Optimizer optimizer = h.createOptimizer(model, s.headPaths(), s.headLr());
+                     Trainer trainer = Trainer.builder(model, optimizer)
+                             .trainData(s.train(), d.trainTransform()).testData(s.test(), d.evalTransform())
+                             .epochs(h.epochs).schedule(LrSchedule.named(h.schedule, h.epochs, Math.max(1, batchesPerEpoch)))
+                             .labelSmoothing(h.labelSmoothing).maxGradNorm(h.maxGradNorm).seed(seed)
+                             .checkpointDir(dir).config(configJson).loaderWorkers(h.workers)
+                             .bufferAllocator(Backends.batchBufferAllocator(backend))
+                             .weightsMetadata(weightsMetadata(s, d))
+                             .listener(new ProgressListener(out, barStream(), h.epochs, h.batchSize))
+                             .listener(new MetricsFiles(dir, resumeState == null ? 0 : resumeState.epoch()))
+                             .build()) {
+                    if (h.resume != null) {
+                        TrainingState st = trainer.resume(h.resume);
+                        out.printf("resumed from %s at epoch %d (step %d)%n", h.resume, st.epoch() + 1, st.globalStep());
+                    }
+                    // Only now that everything fits is the run directory created: a failed start leaves nothing behind.
+                    MetricsFiles.createDirectory(dir);
+                    AtomicFiles.writeString(dir.resolve(CONFIG), configJson);
+                    List<EpochMetrics> history = trainer.fit();
+                    EpochMetrics best = history.stream().filter(e -> e.test() != null).max((a, b) -> Double.compare(a.test().top1(), b.test().top1())).orElse(null);
+                    if (best != null) out.printf("best test top-1 %.2f%% (epoch %d)%n", 100 * best.test().top1(), best.epoch() + 1);
+                    out.println("wrote " + dir.toAbsolutePath() + "/{" + String.join(", ", CONFIG, MetricsFiles.CSV, MetricsFiles.CURVES, Trainer.LAST_CHECKPOINT, Trainer.BEST_WEIGHTS) + "}");
+                    out.flush();
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** The progress bar only on an interactive terminal; redirected output gets the summary lines alone. */
+    private static PrintStream barStream() {
+        java.io.Console c = System.console();
+        return c != null && c.isTerminal() ? System.err : null;
+    }
+
+    /** What predict and eval need to use best.safetensors without repeating the options. */
+    static Map<String, String> weightsMetadata(Setup s, DataOptions d) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(WeightsInfo.MODEL, s.modelName());
+        m.put(WeightsInfo.INPUT, s.train().channels() + "x" + s.train().height() + "x" + s.train().width());
+        m.put(WeightsInfo.DATA, d.source().cliName());
+        m.put(WeightsInfo.CLASSES, compactJson(s.train().classNames()));
+        return m;
+    }
+
+    private static Map<String, Object> config(HyperOptions h, DataOptions d, String device, Backend backend, Setup s, long seed) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("model", s.modelName());
+        c.put("data", d.source().cliName());
+        c.put("data_dir", d.dataDir == null ? String.valueOf(d.source().defaultDirectory()) : d.dataDir.toString());
+        c.put("train_images", s.train().size());
+        c.put("test_images", s.test().size());
+        c.put("epochs", h.epochs);
+        c.put("batch_size", h.batchSize);
+        c.put("optimizer", h.optimizerName());
+        c.put("lr", h.effectiveLr());
+        c.put("momentum", h.momentum);
+        c.put("weight_decay", h.effectiveWeightDecay());
+        c.put("schedule", h.schedule);
+        c.put("label_smoothing", h.labelSmoothing);
+        c.put("max_grad_norm", h.maxGradNorm);
+        c.put("seed", seed);
+        c.put("limit", h.limit);
+        c.put("device", device);
+        c.put("backend", backend.name());
+        if (s.headLr() != null) c.put("head_lr", s.headLr());
+        c.putAll(s.extraConfig());
+        return c;
+    }
+
+    static String compactJson(Object o) {
+        try {
+            return new ObjectMapper().writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String toJson(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

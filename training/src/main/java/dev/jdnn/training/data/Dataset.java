@@ -1,0 +1,47 @@
+package dev.jdnn.training.data;
+
+import java.util.List;
+
+/**
+ * A labelled image data set of fixed-size images. Samples are float32 CHW with values in [0, 1], before any
+ * augmentation or normalisation. Implementations must allow concurrent {@link #read} calls from loader threads.
+ */
+public interface Dataset {
+    int size();
+
+    List<String> classNames();
+
+    default int numClasses() {
+        return classNames().size();
+    }
+
+    int channels();
+
+    int height();
+
+    int width();
+
+    default int sampleSize() {
+        return channels() * height() * width();
+    }
+
+    int label(int index);
+
+    /** Writes sample {@code index} into {@code chw} (length {@link #sampleSize()}) and returns its label. */
+    int read(int index, float[] chw);
+
+    /** One sample in a fresh array (convenience; the loader uses {@link #read} into reused buffers). */
+    default Sample sample(int index) {
+        float[] chw = new float[sampleSize()];
+        int label = read(index, chw);
+        return new Sample(chw, label);
+    }
+
+    record Sample(float[] chw, int label) {}
+
+    /** The first {@code n} samples (the CLI's --limit); the same data set when n covers it. */
+    default Dataset limit(int n) {
+        if (n <= 0 || n >= size()) return this;
+        return new LimitedDataset(this, n);
+    }
+}

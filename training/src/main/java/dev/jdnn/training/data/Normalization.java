@@ -1,0 +1,24 @@
+package dev.jdnn.training.data;
+
+/** Per-channel mean and standard deviation a data set is normalised with: x' = (x - mean[c]) / std[c]. */
+public record Normalization(float[] mean, float[] std) {
+    /** Fashion-MNIST training set statistics (pixels in [0, 1]). */
+    public static final Normalization FASHION_MNIST = new Normalization(new float[]{0.2860f}, new float[]{0.3530f});
+    /** MNIST training set statistics, as in PyTorch's examples. */
+    public static final Normalization MNIST = new Normalization(new float[]{0.1307f}, new float[]{0.3081f});
+    public static final Normalization CIFAR10 = new Normalization(new float[]{0.4914f, 0.4822f, 0.4465f}, new float[]{0.2470f, 0.2435f, 0.2616f});
+    public static final Normalization CIFAR100 = new Normalization(new float[]{0.5071f, 0.4865f, 0.4409f}, new float[]{0.2673f, 0.2564f, 0.2762f});
+    /** ImageNet statistics, torchvision's default for pretrained weights (used for image folders). */
+    public static final Normalization IMAGENET = new Normalization(new float[]{0.485f, 0.456f, 0.406f}, new float[]{0.229f, 0.224f, 0.225f});
+
+    public Normalization {
+        if (mean.length != std.length || mean.length == 0) throw new IllegalArgumentException("mean and std need one value per channel, got " + mean.length + " and " + std.length);
+        for (float s : std) if (!(s > 0)) throw new IllegalArgumentException("std must be positive, got " + s);
+        mean = mean.clone();
+        std = std.clone();
+    }
+
+    public int channels() {
+        return mean.length;
+    }
+}

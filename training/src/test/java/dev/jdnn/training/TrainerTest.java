@@ -1,0 +1,140 @@
+package dev.jdnn.training;
+
+import dev.jdnn.networks.graph.CompiledModel;
+import dev.jdnn.training.checkpoint.SafeTensorsFile;
+import dev.jdnn.training.checkpoint.TrainingCheckpoint;
+import dev.jdnn.training.data.Augmentations;
+import dev.jdnn.training.data.Normalization;
+import dev.jdnn.training.data.Transform;
+import dev.jdnn.training.optim.LrSchedule;
+import dev.jdnn.training.optim.Sgd;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class TrainerTest {
+    @TempDir
+    Path dir;
+
+    private static final Normalization NORM = new Normalization(new float[]{0.5f}, new float[]{0.25f});
+    private static final Transform AUGMENT = Augmentations.padAndRandomCrop(1).andThen(Augmentations.horizontalFlip(0.5)).andThen(Augmentations.normalize(NORM));
+
+    /** Records every step's loss. */
+    private static final class LossLog implements TrainingListener {
+        final List<Float> losses = new ArrayList<>();
+
+        @Override
+        public void onStep(StepMetrics s) {
+            losses.add((float) s.loss());
+        }
+    }
+
+    private Trainer trainer(CompiledModel m, Sgd opt, int epochs, Path ckptDir, TrainingListener l) {
+        return Trainer.builder(m, opt).trainData(TinySetup.data(30, 1), AUGMENT).testData(TinySetup.data(10, 2), Augmentations.normalize(NORM))
+                .epochs(epochs).schedule(LrSchedule.named("cosine", epochs, 7)).seed(77).checkpointDir(ckptDir).loaderWorkers(2).listener(l).build();
+    }
+
+    @Test
+    void resumedRunContinuesBitForBit() throws Exception {
+        LossLog full = new LossLog();
+        try (CompiledModel m = TinySetup.compile(); Sgd opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 3, null, full)) {
+            assertEquals(7, t.batchesPerEpoch()); // 30 images, batch 4, last partial batch dropped
+            List<EpochMetrics> history = t.fit();
+            assertEquals(3, history.size());
+            assertTrue(history.get(2).trainLoss() < history.get(0).trainLoss(), "the tiny task must be learnable: " + full.losses);
+            assertTrue(history.get(2).trainAccuracy() > 0.5, "3 classes, train accuracy " + history.get(2).trainAccuracy());
+        }
+        Path run = dir.resolve("run");
+        LossLog first = new LossLog();
+        try (CompiledModel m = TinySetup.compile(); Sgd opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 3, run, first)) {
+            t.fit(1); // interrupted after the first of three epochs
+        }
+        assertEquals(full.losses.subList(0, 7), first.losses);
+        try (SafeTensorsFile f = SafeTensorsFile.open(run.resolve(Trainer.LAST_CHECKPOINT))) {
+            assertTrue(f.entries().containsKey("optim.0.weight.momentum_buffer"), f.entries().keySet().toString());
+            assertTrue(f.entries().containsKey("1.running_mean"));
+            assertEquals(1, TrainingCheckpoint.readState(f).epoch());
+            assertEquals(7, TrainingCheckpoint.readState(f).globalStep());
+        }
+        assertTrue(Files.exists(run.resolve(Trainer.BEST_WEIGHTS)));
+
+        LossLog resumed = new LossLog();
+        // compiled with other initial weights: everything must come from the checkpoint
+        try (CompiledModel m = TinySetup.compile(999); Sgd opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 3, dir.resolve("run2"), resumed)) {
+            t.resume(run.resolve(Trainer.LAST_CHECKPOINT));
+            assertEquals(1, t.epoch());
+            t.fit();
+        }
+        assertEquals(14, resumed.losses.size());
+        for (int i = 0; i < 14; i++) {
+            assertEquals(Float.floatToRawIntBits(full.losses.get(7 + i)), Float.floatToRawIntBits(resumed.losses.get(i)),
+                    "step " + (7 + i) + ": " + full.losses.get(7 + i) + " vs resumed " + resumed.losses.get(i));
+        }
+    }
+
+    @Test
+    void nanLossStopsAtItsStepAndKeepsTheLastCheckpoint() throws Exception {
+        AtomicBoolean armed = new AtomicBoolean();
+        // Poisons image 5 (its marker pixel is 5/255) once armed: its batch's loss becomes NaN.
+        Transform poison = (img, rng) -> {
+            if (armed.get() && Math.abs(img.data()[0] - 5 / 255f) < 1e-7) java.util.Arrays.fill(img.data(), Float.NaN);
+        };
+        TrainingListener arm = new TrainingListener() {
+            @Override
+            public void onEpochEnd(EpochMetrics e) {
+                armed.set(true);
+            }
+        };
+        Path run = dir.resolve("nan");
+        try (CompiledModel m = TinySetup.compile(); Sgd opt = TinySetup.sgd(m, 0.05);
+             Trainer t = Trainer.builder(m, opt).trainData(TinySetup.data(30, 1), poison).epochs(3).seed(3).checkpointDir(run).listener(arm).build()) {
+            TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t::fit);
+            Path ckpt = run.resolve(Trainer.LAST_CHECKPOINT);
+            byte[] before = Files.readAllBytes(ckpt);
+            assertTrue(e.globalStep() >= 7 && e.globalStep() < 14, "diverged in epoch 2, at step " + e.globalStep());
+            assertTrue(e.getMessage().contains("at step " + e.globalStep()), e.getMessage());
+            try (SafeTensorsFile f = SafeTensorsFile.open(ckpt)) {
+                assertEquals(1, TrainingCheckpoint.readState(f).epoch(), "the checkpoint is the one from the end of epoch 1");
+            }
+            assertArrayEquals(before, Files.readAllBytes(ckpt));
+            try (var s = Files.list(run)) {
+                assertTrue(s.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")));
+            }
+        }
+    }
+
+    @Test
+    void evaluationCountsEverySampleOnceDespitePadding() {
+        try (CompiledModel m = TinySetup.compile(); Sgd opt = TinySetup.sgd(m, 0.05);
+             Trainer t = Trainer.builder(m, opt).trainData(TinySetup.data(8, 1), null).testData(TinySetup.data(10, 2), null).build()) {
+            EvalResult r = t.evaluate();
+            assertEquals(10, r.samples());
+            long total = 0;
+            long[] perClass = new long[3];
+            for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) {
+                total += r.confusion()[i][j];
+                perClass[i] += r.confusion()[i][j];
+            }
+            assertEquals(10, total);
+            assertArrayEquals(new long[]{4, 3, 3}, perClass, "labels i mod 3 over 10 images");
+            assertTrue(r.top5() == 1.0, "3 classes: every label is in the top 5");
+            assertTrue(r.top1() >= 0 && r.top1() <= 1 && r.loss() > 0);
+        }
+    }
+
+    @Test
+    void mismatchedDataIsRefusedClearly() {
+        try (CompiledModel m = TinySetup.compile(); Sgd opt = TinySetup.sgd(m, 0.05)) {
+            var small = TinySetup.data(3, 1);
+            var e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder(m, opt).trainData(small, null).build());
+            assertTrue(e.getMessage().contains("fewer than one batch of 4"), e.getMessage());
+        }
+    }
+}

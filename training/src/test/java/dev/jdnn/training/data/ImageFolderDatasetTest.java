@@ -1,0 +1,89 @@
+package dev.jdnn.training.data;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ImageFolderDatasetTest {
+    @TempDir
+    Path dir;
+
+    private static BufferedImage solid(int w, int h, int rgb) {
+        BufferedImage im = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) im.setRGB(x, y, rgb);
+        return im;
+    }
+
+    private Path png(String cls, String name, BufferedImage im) throws Exception {
+        Path f = dir.resolve(cls).resolve(name);
+        Files.createDirectories(f.getParent());
+        ImageIO.write(im, "png", f.toFile());
+        return f;
+    }
+
+    @Test
+    void classesSortedByNameAndImagesResizedAndCentreCropped() throws Exception {
+        png("zebra", "1.png", solid(10, 6, 0x336699));
+        png("apple", "b.png", solid(6, 6, 0xFF0000));
+        png("apple", "a.png", solid(8, 8, 0x00FF00));
+        Files.writeString(dir.resolve("apple").resolve("notes.txt"), "ignored");
+        ImageFolderDataset ds = new ImageFolderDataset(dir, 8, 4);
+        assertEquals(List.of("apple", "zebra"), ds.classNames());
+        assertEquals(3, ds.size());
+        assertEquals("a.png", ds.file(0).getFileName().toString());
+        assertEquals(1, ds.label(2));
+        float[] chw = ds.sample(2).chw();
+        assertEquals(3 * 16, chw.length);
+        for (int k = 0; k < 16; k++) {
+            assertEquals(0x33 / 255f, chw[k], 1e-6);
+            assertEquals(0x66 / 255f, chw[16 + k], 1e-6);
+            assertEquals(0x99 / 255f, chw[32 + k], 1e-6);
+        }
+    }
+
+    @Test
+    void centreCropOfATwoToneImageKeepsTheMiddle() throws Exception {
+        // 12 wide, 4 high: left third black, middle white, right third black; shorter side 4 → crop the middle 4×4
+        BufferedImage im = solid(12, 4, 0);
+        for (int y = 0; y < 4; y++) for (int x = 4; x < 8; x++) im.setRGB(x, y, 0xFFFFFF);
+        float[] chw = new float[3 * 16];
+        ImageFolderDataset.resizeAndCrop(im, 4, 4, chw);
+        for (float v : chw) assertEquals(1f, v, 1e-6);
+    }
+
+    @Test
+    void truncatedPngNamesTheFile() throws Exception {
+        Path good = png("a", "x.png", solid(16, 16, 0x123456));
+        byte[] bytes = Files.readAllBytes(good);
+        Files.write(good, Arrays.copyOf(bytes, bytes.length / 2));
+        ImageFolderDataset ds = new ImageFolderDataset(dir, 16, 16);
+        DataFormatException e = assertThrows(DataFormatException.class, () -> ds.sample(0));
+        assertTrue(e.getMessage().contains(good.toString()), e.getMessage());
+        assertTrue(e.offset() >= 0 && e.offset() <= bytes.length / 2, "offset " + e.offset());
+    }
+
+    @Test
+    void notAnImageAtAll() throws Exception {
+        Path f = dir.resolve("a").resolve("fake.jpg");
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, "this is text");
+        DataFormatException e = assertThrows(DataFormatException.class, () -> new ImageFolderDataset(dir, 8, 8).sample(0));
+        assertEquals(0, e.offset());
+        assertTrue(e.getMessage().contains("fake.jpg"));
+    }
+
+    @Test
+    void emptyFolderIsAClearError() throws Exception {
+        Files.createDirectories(dir.resolve("empty_class"));
+        var e = assertThrows(DatasetNotFoundException.class, () -> new ImageFolderDataset(dir, 8, 8));
+        assertTrue(e.getMessage().contains("empty_class"), e.getMessage());
+    }
+}

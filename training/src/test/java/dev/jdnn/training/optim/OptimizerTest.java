@@ -1,0 +1,208 @@
+package dev.jdnn.training.optim;
+
+import dev.jdnn.memory.Shape;
+import dev.jdnn.memory.Tensor;
+import dev.jdnn.networks.Init;
+import dev.jdnn.networks.Parameter;
+import dev.jdnn.ops.cpu.CpuBackend;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Group partitioning and the fused updates over flat ranges, against a float64 re-implementation of torch.optim. */
+class OptimizerTest {
+    private static final String[] NAMES = {"conv.weight", "conv.bias", "bn.weight", "bn.bias", "fc.weight", "fc.bias"};
+    private static final Shape[] SHAPES = {Shape.of(2, 1, 2, 2), Shape.of(2), Shape.of(2), Shape.of(2), Shape.of(3, 2), Shape.of(3)};
+    private final CpuBackend backend = new CpuBackend();
+
+    /** Parameters laid out like a compiled model's: views of one flat value buffer and one flat gradient buffer. */
+    private final class Model {
+        final Tensor flatValues = backend.allocate(Shape.of(23)), flatGrads = backend.allocate(Shape.of(23));
+        final Map<String, Parameter> params = new LinkedHashMap<>();
+
+        Model(boolean flat) {
+            int off = 0;
+            SplittableRandom r = new SplittableRandom(5);
+            float[] init = new float[23];
+            for (int i = 0; i < 23; i++) init[i] = (float) (r.nextDouble() * 2 - 1);
+            backend.upload(init, flatValues);
+            for (int i = 0; i < NAMES.length; i++) {
+                Parameter p = new Parameter(NAMES[i], SHAPES[i], Parameter.Kind.PARAMETER, Init.zeros());
+                int n = (int) SHAPES[i].numel();
+                if (flat) {
+                    p.bindValue(flatValues.narrow(0, off, n).reshape(SHAPES[i]));
+                    p.bindGrad(flatGrads.narrow(0, off, n).reshape(SHAPES[i]));
+                } else {
+                    Tensor v = backend.allocate(SHAPES[i]);
+                    backend.upload(java.util.Arrays.copyOfRange(init, off, off + n), v);
+                    p.bindValue(v);
+                    p.bindGrad(backend.allocate(SHAPES[i]));
+                }
+                params.put(NAMES[i], p);
+                off += n;
+            }
+        }
+
+        void setGrads(double[] g) {
+            int off = 0;
+            for (String n : NAMES) {
+                Parameter p = params.get(n);
+                float[] v = new float[(int) p.numel()];
+                for (int i = 0; i < v.length; i++) v[i] = (float) g[off + i];
+                backend.upload(v, p.grad());
+                off += v.length;
+            }
+        }
+
+        double[] values() {
+            double[] out = new double[23];
+            int off = 0;
+            for (String n : NAMES) {
+                float[] v = backend.download(params.get(n).value());
+                for (float x : v) out[off++] = x;
+            }
+            return out;
+        }
+    }
+
+    private static final GroupRules RULES = new GroupRules(0.1, 0.01).noDecayOnRank1(true).lrForPrefix("fc", 0.5);
+
+    @Test
+    void groupsFollowRankAndPrefixAndContiguousGroupsTakeOneCall() {
+        Model m = new Model(true);
+        List<ParameterGroup> groups = RULES.partition(m.params);
+        assertEquals(List.of("default", "default/no_decay", "fc", "fc/no_decay"), groups.stream().map(ParameterGroup::name).toList());
+        assertEquals(List.of("conv.bias", "bn.weight", "bn.bias"), groups.get(1).parameterNames());
+        assertEquals(0.0, groups.get(1).weightDecay());
+        assertEquals(0.5, groups.get(2).lr());
+        assertEquals(0.01, groups.get(2).weightDecay());
+        try (Sgd sgd = new Sgd(backend, m.params, m.flatValues, m.flatGrads, groups, 0.9, 0, false)) {
+            assertEquals(List.of(1, 1, 1, 1), sgd.segmentCounts());
+        }
+        List<ParameterGroup> byRank = new GroupRules(0.1, 0.01).noDecayOnRank1(true).partition(m.params);
+        assertEquals(List.of("conv.weight", "fc.weight"), byRank.get(0).parameterNames());
+        try (Sgd sgd = new Sgd(backend, m.params, m.flatValues, m.flatGrads, byRank, 0.9, 0, false)) {
+            assertEquals(List.of(2, 2), sgd.segmentCounts(), "conv.weight and fc.weight are not adjacent; biases split around fc.weight");
+        }
+        Model separate = new Model(false);
+        try (Sgd sgd = new Sgd(backend, separate.params, null, null, byRank, 0.9, 0, false)) {
+            assertEquals(List.of(2, 4), sgd.segmentCounts(), "without a flat buffer: one call per parameter");
+        }
+        var overlap = List.of(new ParameterGroup("a", List.of(NAMES), 0.1, 0), new ParameterGroup("b", List.of("fc.bias"), 0.1, 0));
+        var e = assertThrows(IllegalArgumentException.class, () -> new Sgd(backend, m.params, m.flatValues, m.flatGrads, overlap, 0, 0, false));
+        assertTrue(e.getMessage().contains("fc.bias"));
+    }
+
+    /** torch.optim.SGD in float64, per element, with each parameter's group lr / weight decay. */
+    private static void referenceSgd(double[] p, double[] v, double[] g, double[] lr, double[] wd, double m, double damp, boolean nesterov, boolean first) {
+        for (int i = 0; i < p.length; i++) {
+            double d = g[i] + wd[i] * p[i];
+            v[i] = first ? d : m * v[i] + (1 - damp) * d;
+            p[i] -= lr[i] * (nesterov ? d + m * v[i] : v[i]);
+        }
+    }
+
+    private static void referenceAdam(double[] p, double[] m1, double[] m2, double[] vmax, double[] g, double[] lr, double[] wd, boolean decoupled, boolean amsgrad, long t) {
+        double b1 = 0.9, b2 = 0.999, eps = 1e-8;
+        for (int i = 0; i < p.length; i++) {
+            double grad = g[i];
+            if (decoupled) p[i] *= 1 - lr[i] * wd[i];
+            else grad += wd[i] * p[i];
+            m1[i] = b1 * m1[i] + (1 - b1) * grad;
+            m2[i] = b2 * m2[i] + (1 - b2) * grad * grad;
+            vmax[i] = Math.max(vmax[i], m2[i]);
+            double second = amsgrad ? vmax[i] : m2[i];
+            double denom = Math.sqrt(second) / Math.sqrt(1 - Math.pow(b2, t)) + eps;
+            p[i] -= lr[i] / (1 - Math.pow(b1, t)) * m1[i] / denom;
+        }
+    }
+
+    /** Per-element lr and weight decay implied by RULES, in flat order. */
+    private static double[][] perElementHyper(List<ParameterGroup> groups) {
+        double[] lr = new double[23], wd = new double[23];
+        int off = 0;
+        for (int k = 0; k < NAMES.length; k++) {
+            for (ParameterGroup g : groups) {
+                if (!g.parameterNames().contains(NAMES[k])) continue;
+                for (int i = 0; i < SHAPES[k].numel(); i++) {
+                    lr[off + i] = g.lr();
+                    wd[off + i] = g.weightDecay();
+                }
+            }
+            off += (int) SHAPES[k].numel();
+        }
+        return new double[][]{lr, wd};
+    }
+
+    private static double[] grads(int step) {
+        SplittableRandom r = new SplittableRandom(100 + step);
+        double[] g = new double[23];
+        for (int i = 0; i < 23; i++) g[i] = (float) (r.nextDouble() * 2 - 1);
+        return g;
+    }
+
+    @Test
+    void sgdWithNesterovAndGroupsMatchesTheReferenceInBothLayouts() {
+        for (boolean flat : new boolean[]{true, false}) {
+            Model m = new Model(flat);
+            List<ParameterGroup> groups = RULES.partition(m.params);
+            double[][] hyper = perElementHyper(groups);
+            double[] p = m.values(), v = new double[23];
+            double[] factors = {1.0, 0.5, 0.25};
+            try (Sgd sgd = new Sgd(backend, m.params, flat ? m.flatValues : null, flat ? m.flatGrads : null, groups, 0.9, 0, true)) {
+                for (int s = 0; s < 3; s++) {
+                    double[] g = grads(s);
+                    m.setGrads(g);
+                    sgd.step(factors[s]);
+                    double[] lr = hyper[0].clone();
+                    for (int i = 0; i < 23; i++) lr[i] = (float) (lr[i] * factors[s]);
+                    referenceSgd(p, v, g, lr, hyper[1], 0.9, 0, true, s == 0);
+                }
+                double[] got = m.values();
+                for (int i = 0; i < 23; i++) assertEquals(p[i], got[i], 1e-5 * (1 + Math.abs(p[i])), "flat=" + flat + " element " + i);
+                float[] buf = backend.download(sgd.state().get("optim.fc.weight.momentum_buffer"));
+                assertEquals(Shape.of(3, 2), sgd.state().get("optim.fc.weight.momentum_buffer").shape());
+                for (int i = 0; i < 6; i++) assertEquals(v[14 + i], buf[i], 1e-5 * (1 + Math.abs(v[14 + i])));
+                assertEquals(3, sgd.stepCount());
+            }
+        }
+    }
+
+    @Test
+    void adamAndAdamWWithAmsgradMatchTheReference() {
+        for (boolean decoupled : new boolean[]{false, true}) {
+            Model m = new Model(true);
+            List<ParameterGroup> groups = RULES.partition(m.params);
+            double[][] hyper = perElementHyper(groups);
+            double[] p = m.values(), m1 = new double[23], m2 = new double[23], vmax = new double[23];
+            try (Adam adam = new Adam(backend, m.params, m.flatValues, m.flatGrads, groups, 0.9, 0.999, 1e-8, decoupled, true)) {
+                assertEquals(decoupled ? "adamw" : "adam", adam.kind());
+                assertEquals(6 * 3, adam.state().size());
+                for (int s = 0; s < 3; s++) {
+                    double[] g = grads(s);
+                    m.setGrads(g);
+                    adam.step(1.0);
+                    referenceAdam(p, m1, m2, vmax, g, hyper[0], hyper[1], decoupled, true, s + 1);
+                }
+                double[] got = m.values();
+                for (int i = 0; i < 23; i++) assertEquals(p[i], got[i], 1e-5 * (1 + Math.abs(p[i])), "decoupled=" + decoupled + " element " + i);
+            }
+        }
+    }
+
+    @Test
+    void clippingScalesToTheMaxNormOnlyWhenAbove() {
+        Tensor a = Tensor.ofHost(Shape.of(2), 3f, 0f), b = Tensor.ofHost(Shape.of(1, 1), 4f); // global norm 5
+        double norm = GradientClipping.clipGlobalNorm(backend, List.of(a, b), 1.0);
+        assertEquals(5.0, norm, 1e-9);
+        assertEquals(3 / (5 + 1e-6), a.toFloatArray()[0], 1e-6);
+        assertEquals(4 / (5 + 1e-6), b.toFloatArray()[0], 1e-6);
+        GradientClipping.clipGlobalNorm(backend, List.of(a, b), 10.0);
+        assertEquals(4 / (5 + 1e-6), b.toFloatArray()[0], 1e-6, "below the limit: unchanged");
+    }
+}
