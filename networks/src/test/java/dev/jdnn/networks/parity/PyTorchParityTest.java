@@ -85,12 +85,14 @@ class PyTorchParityTest {
             CPU.upload(values(DeterministicFill.INPUT_INDEX, in, DeterministicFill.Role.INPUT), cm.input());
             CPU.uploadInts(fx.labels(), labels);
 
+            long prepared = System.nanoTime();
             cm.setTraining(false);
             cmp.logits("eval logits", CPU.download(cm.forward()), fx.evalLogits(), LOGIT_TOLERANCE);
 
             cm.setTraining(true);
             cmp.scalar("train loss", cm.forwardBackward(labels, 0f), fx.trainLoss(), LOSS_TOLERANCE);
             Map<String, Parameter> params = cm.trainableParameters();
+            long trained = System.nanoTime();
             Map<String, float[]> grads = new LinkedHashMap<>();
             params.forEach((k, p) -> grads.put(k, CPU.download(p.grad())));
             double noise = ROUNDING_LEVEL * maxRms(fx);
@@ -106,8 +108,9 @@ class PyTorchParityTest {
             var adamw = new OptimizerConfig.Adam((float) a.lr(), (float) a.beta1(), (float) a.beta2(), (float) a.eps(), (float) a.weightDecay(), true, false);
             cmp.checksums("adamw", updates(params, (p, state) -> CPU.adamStep(p.value(), p.grad(), state[0], state[1], state[2], adamw, 1)),
                     a.updates(), tolerance, zero, signFlipAllowance(grads, tolerance, a.lr()));
+            System.out.printf("parity %s (%.1f s: build+compile+fill %.1f, forward+backward %.1f, checks+optimizers %.1f)%n", cmp.summary(),
+                    (System.nanoTime() - start) / 1e9, (prepared - start) / 1e9, (trained - prepared) / 1e9, (System.nanoTime() - trained) / 1e9);
         }
-        System.out.printf("parity %s (%.1f s)%n", cmp.summary(), (System.nanoTime() - start) / 1e9);
         if (!cmp.failures().isEmpty()) fail(fx.model() + " disagrees with PyTorch:\n  " + String.join("\n  ", cmp.failures()));
     }
 
@@ -202,9 +205,10 @@ class PyTorchParityTest {
             float[] before = CPU.download(p.value());
             Tensor[] state = new Tensor[3];
             try {
+                float[] zeros = new float[before.length];
                 for (int i = 0; i < state.length; i++) {
                     state[i] = CPU.allocate(p.shape(), DType.FLOAT32);
-                    CPU.upload(new float[before.length], state[i]);
+                    CPU.upload(zeros, state[i]);
                 }
                 step.accept(p, state);
                 float[] after = CPU.download(p.value());
