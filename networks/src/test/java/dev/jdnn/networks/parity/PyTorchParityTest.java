@@ -59,7 +59,7 @@ class PyTorchParityTest {
      * input (64x64, batch 2: the last stages run training-mode BN over 2x2x2 = 8 values per channel, dividing by small
      * batch deviations). Measured: PyTorch's own FP32 gradients (the fixture) differ from the same PyTorch computation
      * in FP64 by up to (sum, sumsq) resnet50 1.2e-3, 3.7e-3; resnext50_32x4d 3.8e-3, 2.5e-2; googlenet 2.2e-3, 7.7e-3
-     * (resnet18 for comparison: 1.6e-6, 5.6e-6), so ours differ from PyTorch's by the same order. AdamW's first step
+     * (resnet18 for comparison: 1.6e-6, 5.6e-6; ci/pytorch/fp32_vs_fp64.py), so ours differ from PyTorch's by the same order. AdamW's first step
      * is lr x sign(g) where |g| >> eps, so a gradient element near zero that flips sign moves the sum by 2 lr.
      */
     static final Map<String, Double> CONDITIONING = Map.of("resnet50", 1e-2, "resnext50_32x4d", 5e-2, "googlenet", 3e-2);
