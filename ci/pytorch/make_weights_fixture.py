@@ -3,7 +3,7 @@
 briefly on Fashion-MNIST with PyTorch, saved with safetensors.torch.save_file (torchvision-style keys, including
 num_batches_tracked), plus the eval-mode logits PyTorch computes for the first test images.
 
-  python3 ci/pytorch/make_weights_fixture.py --data /usr/share/datasets/fashion-mnist --out networks/src/test/resources/parity
+  python3 ci/pytorch/make_weights_fixture.py --data /usr/share/datasets/fashion-mnist --out training/src/test/resources/parity
 """
 import argparse
 import gzip
