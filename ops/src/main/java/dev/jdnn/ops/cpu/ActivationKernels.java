@@ -5,18 +5,16 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
 import static dev.jdnn.ops.cpu.Vec.S;
-import static jdk.incubator.vector.VectorOperators.EXP;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.LE;
 import static jdk.incubator.vector.VectorOperators.LT;
-import static jdk.incubator.vector.VectorOperators.TANH;
 
 /**
  * Every activation f and its derivative f' on float vectors, with PyTorch's conventions at the kinks:
  * ReLU'(0) = 0, ReLU6' = 0 at 0 and 6, LeakyReLU'(0) = slope, hardsigmoid' = 1/6 only strictly inside (-3, 3),
- * hardswish' = 0 below -3, x/3 + 1/2 on [-3, 3], 1 above. Transcendentals use the Vector API's EXP/TANH
- * (SVML-backed on x86); erf, which it lacks, is a Chebyshev fit of erfc (fractional error ~1.2e-7).
+ * hardswish' = 0 below -3, x/3 + 1/2 on [-3, 3], 1 above. exp and tanh come from {@link VecMath} (bit-reproducible,
+ * unlike the Vector API's EXP/TANH); erf is a Chebyshev fit of erfc (fractional error ~1.2e-7).
  */
 final class ActivationKernels {
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
@@ -36,7 +34,7 @@ final class ActivationKernels {
             case RELU6 -> x.max(0f).min(6f);
             case LEAKY_RELU -> leakyRelu(x, slope);
             case SIGMOID -> sigmoid(x);
-            case TANH -> x.lanewise(TANH);
+            case TANH -> VecMath.tanh(x);
             case SILU -> x.mul(sigmoid(x));
             case HARD_SIGMOID -> x.add(3f).max(0f).min(6f).div(6f);
             case HARD_SWISH -> x.mul(x.add(3f).max(0f).min(6f)).div(6f);
@@ -85,17 +83,17 @@ final class ActivationKernels {
     }
 
     private static FloatVector geluTanh(FloatVector x) {
-        return x.mul(0.5f).mul(geluTanhInner(x).lanewise(TANH).add(1f));
+        return x.mul(0.5f).mul(VecMath.tanh(geluTanhInner(x)).add(1f));
     }
 
     private static FloatVector geluTanhDerivative(FloatVector x) {
-        FloatVector t = geluTanhInner(x).lanewise(TANH);
+        FloatVector t = VecMath.tanh(geluTanhInner(x));
         FloatVector dInner = x.mul(x).mul(3 * GELU_C).add(1f).mul(SQRT_2_OVER_PI);
         return t.add(1f).mul(0.5f).add(x.mul(0.5f).mul(t.mul(t).neg().add(1f)).mul(dInner));
     }
 
     private static FloatVector geluErfDerivative(FloatVector x) {
-        return normalCdf(x).add(x.mul(x.mul(x).mul(-0.5f).lanewise(EXP)).mul(INV_SQRT_2PI));
+        return normalCdf(x).add(x.mul(VecMath.exp(x.mul(x).mul(-0.5f))).mul(INV_SQRT_2PI));
     }
 
     /** Whether f' needs y = f(x) (the backward may then be handed the forward output instead of recomputing). */
@@ -105,7 +103,7 @@ final class ActivationKernels {
 
     /** 1 / (1 + e^-x): e^-x overflows to +inf for very negative x, giving exactly 0, never NaN. */
     private static FloatVector sigmoid(FloatVector x) {
-        return FloatVector.broadcast(S, 1f).div(x.neg().lanewise(EXP).add(1f));
+        return FloatVector.broadcast(S, 1f).div(VecMath.exp(x.neg()).add(1f));
     }
 
     private static FloatVector geluTanhInner(FloatVector x) {
@@ -131,7 +129,7 @@ final class ActivationKernels {
         p = t.mul(p).add(0.37409196f);
         p = t.mul(p).add(1.00002368f);
         p = t.mul(p).add(-1.26551223f);
-        FloatVector r = t.mul(z.mul(z).neg().add(p).lanewise(EXP));
+        FloatVector r = t.mul(VecMath.exp(z.mul(z).neg().add(p)));
         VectorMask<Float> nonNegative = a.compare(GE, 0f);
         return FloatVector.broadcast(S, 2f).sub(r).blend(r, nonNegative);
     }
