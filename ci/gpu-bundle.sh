@@ -36,16 +36,30 @@ rm -f "$bundle"/jars/*-sources.jar "$bundle"/jars/*-javadoc.jar
 # A module's own test-jar artifact duplicates its -tests.jar built above.
 find "$bundle/jars" -name '*-SNAPSHOT-tests.jar' -delete
 
+# The bundle carries what the GPU tests and benchmarks need. The training CLI's plotting stack (xchart -> pdfbox)
+# and java.desktop (plots, javax.imageio for image folders) stay behind: together they would push the bundle over
+# the 64 MiB a device session can carry, and CI already runs the tests that use them.
+rm -f "$bundle"/lib/xchart-*.jar "$bundle"/lib/pdfbox-*.jar "$bundle"/lib/fontbox-*.jar \
+      "$bundle"/lib/VectorGraphics2D-*.jar "$bundle"/lib/graphics2d-*.jar "$bundle"/lib/pdfbox-io-*.jar \
+      "$bundle"/lib/commons-logging-*.jar "$bundle"/lib/xchart*.jar
+rm -f "$bundle/jars/training-tests.jar"
+
 echo "gpu-bundle: computing the Java modules needed (jdeps)..."
 class_path="$(ls "$bundle"/lib/*.jar "$bundle"/jars/*.jar "$bundle"/junit-platform-console-standalone.jar | paste -sd: -)"
 needed="$("$JAVA_HOME/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps \
   --add-modules jdk.incubator.vector --class-path "$class_path" \
   "$bundle"/jars/*.jar "$bundle/junit-platform-console-standalone.jar" 2>/dev/null)"
 # Always: the Vector API; jdk.unsupported (sun.misc.Unsafe users); jdk.zipfs for tests reading zip resources.
+needed="$(echo "$needed" | tr ',' '\n' | grep -v -x -E 'java.desktop|java.datatransfer|java.prefs' | paste -sd, -)"
 modules_csv="$needed,jdk.incubator.vector,jdk.unsupported,jdk.zipfs"
 echo "gpu-bundle: jlink --add-modules $modules_csv"
 "$JAVA_HOME/bin/jlink" --add-modules "$modules_csv" --strip-debug --no-header-files --no-man-pages \
   --compress=zip-9 --output "$bundle/runtime"
+
+# Temurin ships libjvm.so with its symbol table; the bundle needs none of it (saves about 5 MB).
+if command -v strip >/dev/null 2>&1; then
+  find "$bundle/runtime/lib" -name '*.so' -exec strip --strip-unneeded {} + 2>/dev/null || true
+fi
 
 cp "$root/ci/gpu-run.sh" "$bundle/gpu-run.sh"
 cp "$root/ci/nvidia-libs.sh" "$bundle/nvidia-libs.sh"

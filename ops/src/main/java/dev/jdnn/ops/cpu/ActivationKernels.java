@@ -8,18 +8,17 @@ import java.lang.foreign.MemorySegment;
 
 import static dev.jdnn.ops.cpu.Vec.L;
 import static dev.jdnn.ops.cpu.Vec.S;
-import static jdk.incubator.vector.VectorOperators.EXP;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.LE;
 import static jdk.incubator.vector.VectorOperators.LT;
-import static jdk.incubator.vector.VectorOperators.TANH;
 
 /**
  * Vector loops applying every activation f, or its derivative f', with PyTorch's conventions at the kinks:
  * ReLU'(0) = 0, ReLU6' = 0 at 0 and 6, LeakyReLU'(0) = slope, hardsigmoid' = 1/6 only strictly inside (-3, 3),
- * hardswish' = 0 below -3, x/3 + 1/2 on [-3, 3], 1 above. Transcendentals use the Vector API's EXP/TANH
- * (SVML-backed on x86); erf, which it lacks, is a Chebyshev fit of erfc (fractional error ~1.2e-7).
+ * hardswish' = 0 below -3, x/3 + 1/2 on [-3, 3], 1 above. Transcendentals use {@link VecMath} (exp, tanh built
+ * from exact lane operations, so results are the same bits interpreted or C2-compiled — the Vector API's
+ * lanewise EXP/TANH are not); erf is a Chebyshev fit of erfc (fractional error ~1.2e-7).
  */
 final class ActivationKernels {
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
@@ -92,7 +91,7 @@ final class ActivationKernels {
     }
 
     private static void tanhForward(float slope, MemorySegment xs, long xo, MemorySegment ys, long yo, int n, float alpha, float beta) {
-        for (int i = 0; i < n; i += L) out(ys, yo + i, Vec.load(xs, xo + i).lanewise(TANH), alpha, beta);
+        for (int i = 0; i < n; i += L) out(ys, yo + i, VecMath.tanh(Vec.load(xs, xo + i)), alpha, beta);
     }
 
     private static void siluForward(float slope, MemorySegment xs, long xo, MemorySegment ys, long yo, int n, float alpha, float beta) {
@@ -212,22 +211,22 @@ final class ActivationKernels {
     }
 
     private static FloatVector geluTanh(FloatVector x) {
-        return x.mul(0.5f).mul(geluTanhInner(x).lanewise(TANH).add(1f));
+        return x.mul(0.5f).mul(VecMath.tanh(geluTanhInner(x)).add(1f));
     }
 
     private static FloatVector geluTanhDerivative(FloatVector x) {
-        FloatVector t = geluTanhInner(x).lanewise(TANH);
+        FloatVector t = VecMath.tanh(geluTanhInner(x));
         FloatVector dInner = x.mul(x).mul(3 * GELU_C).add(1f).mul(SQRT_2_OVER_PI);
         return t.add(1f).mul(0.5f).add(x.mul(0.5f).mul(t.mul(t).neg().add(1f)).mul(dInner));
     }
 
     private static FloatVector geluErfDerivative(FloatVector x) {
-        return normalCdf(x).add(x.mul(x.mul(x).mul(-0.5f).lanewise(EXP)).mul(INV_SQRT_2PI));
+        return normalCdf(x).add(x.mul(VecMath.exp(x.mul(x).mul(-0.5f))).mul(INV_SQRT_2PI));
     }
 
     /** 1 / (1 + e^-x): e^-x overflows to +inf for very negative x, giving exactly 0, never NaN. */
     private static FloatVector sigmoid(FloatVector x) {
-        return FloatVector.broadcast(S, 1f).div(x.neg().lanewise(EXP).add(1f));
+        return FloatVector.broadcast(S, 1f).div(VecMath.exp(x.neg()).add(1f));
     }
 
     private static FloatVector geluTanhInner(FloatVector x) {
@@ -253,7 +252,7 @@ final class ActivationKernels {
         p = t.mul(p).add(0.37409196f);
         p = t.mul(p).add(1.00002368f);
         p = t.mul(p).add(-1.26551223f);
-        FloatVector r = t.mul(z.mul(z).neg().add(p).lanewise(EXP));
+        FloatVector r = t.mul(VecMath.exp(z.mul(z).neg().add(p)));
         VectorMask<Float> nonNegative = a.compare(GE, 0f);
         return FloatVector.broadcast(S, 2f).sub(r).blend(r, nonNegative);
     }

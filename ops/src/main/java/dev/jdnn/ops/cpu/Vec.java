@@ -2,7 +2,6 @@ package dev.jdnn.ops.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -137,14 +136,28 @@ final class Vec {
         }
     }
 
+    /**
+     * The lanes' total, added in lane order in double. Not {@code reduceLanes(ADD)}: its summation order is
+     * unspecified, and in practice C2's intrinsic reassociates where the interpreter and C1 add in lane order, so a
+     * reduction's last bits would depend on how far the JIT had got, and seeded training would not be reproducible
+     * within one JVM. {@code lanes} is the caller's scratch of {@link #L} floats.
+     */
+    static double laneTotal(FloatVector acc, float[] lanes) {
+        acc.intoArray(lanes, 0);
+        double total = 0;
+        for (int k = 0; k < L; k++) total += lanes[k];
+        return total;
+    }
+
     /** Sum of x. */
     static double sum(MemorySegment x, long xo, int n) {
         double total = 0;
+        float[] lanes = new float[L];
         int i = 0, up = S.loopBound(n);
         while (i < up) {
             FloatVector acc = FloatVector.zero(S);
             for (int end = Math.min(up, i + BLOCK); i < end; i += L) acc = acc.add(load(x, xo + i));
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += laneTotal(acc, lanes);
         }
         for (; i < n; i++) total += get(x, xo + i);
         return total;
@@ -153,11 +166,12 @@ final class Vec {
     /** Sum of a heap array range (same blocking as the segment version). */
     static double sum(float[] x, int from, int n) {
         double total = 0;
+        float[] lanes = new float[L];
         int i = 0, up = S.loopBound(n);
         while (i < up) {
             FloatVector acc = FloatVector.zero(S);
             for (int end = Math.min(up, i + BLOCK); i < end; i += L) acc = acc.add(FloatVector.fromArray(S, x, from + i));
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += laneTotal(acc, lanes);
         }
         for (; i < n; i++) total += x[from + i];
         return total;
@@ -166,6 +180,7 @@ final class Vec {
     /** Sum of (x - center)². */
     static double sumSquaredDeviations(MemorySegment x, long xo, int n, float center) {
         double total = 0;
+        float[] lanes = new float[L];
         FloatVector c = FloatVector.broadcast(S, center);
         int i = 0, up = S.loopBound(n);
         while (i < up) {
@@ -174,7 +189,7 @@ final class Vec {
                 FloatVector d = load(x, xo + i).sub(c);
                 acc = d.fma(d, acc);
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += laneTotal(acc, lanes);
         }
         for (; i < n; i++) {
             double d = get(x, xo + i) - center;
@@ -186,12 +201,13 @@ final class Vec {
     /** Sum of a * (b - center). */
     static double dotCentered(MemorySegment a, long ao, MemorySegment b, long bo, int n, float center) {
         double total = 0;
+        float[] lanes = new float[L];
         FloatVector c = FloatVector.broadcast(S, center);
         int i = 0, up = S.loopBound(n);
         while (i < up) {
             FloatVector acc = FloatVector.zero(S);
             for (int end = Math.min(up, i + BLOCK); i < end; i += L) acc = load(a, ao + i).fma(load(b, bo + i).sub(c), acc);
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += laneTotal(acc, lanes);
         }
         for (; i < n; i++) total += (double) get(a, ao + i) * (get(b, bo + i) - center);
         return total;
