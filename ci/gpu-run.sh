@@ -18,7 +18,7 @@ class_path="$(ls "$here"/jars/*.jar "$here"/lib/*.jar | paste -sd: -)"
 test_jars="$(ls "$here"/jars/*-tests.jar | paste -sd: -)"
 
 echo "gpu-run: jdnn info"
-"${java[@]}" -cp "$class_path" dev.jdnn.cli.Main info 2>&1 | tee "$reports/info.txt"
+"${java[@]}" -cp "$class_path" dev.jdnn.cli.InfoCommand 2>&1 | tee "$reports/info.txt"
 
 status=0
 run_tests() { # $1: report sub-directory, rest: tag filters
