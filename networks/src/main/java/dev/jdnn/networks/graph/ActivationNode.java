@@ -1,11 +1,12 @@
 package dev.jdnn.networks.graph;
 
+import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Act;
 import dev.jdnn.ops.ActivationPlan;
 
 /** A pointwise activation; the backward reads both x and y (backends use whichever their formula needs). */
-final class ActivationNode extends Node {
+final class ActivationNode extends UnaryPlanNode {
     private final Act layer;
     private ActivationPlan plan;
 
@@ -38,22 +39,12 @@ final class ActivationNode extends Node {
     }
 
     @Override
-    boolean readsInputInBackward(int i) {
-        return true;
+    void planForward(float alpha, Tensor x, float beta, Tensor y) {
+        plan.forward(alpha, x, beta, y);
     }
 
     @Override
-    boolean readsOutputInBackward() {
-        return true;
-    }
-
-    @Override
-    void forward(NodeContext c) {
-        plan.forward(1f, c.in[0], 0f, c.out);
-    }
-
-    @Override
-    void backward(NodeContext c) {
-        if (c.wantsGrad(0)) plan.backward(1f, c.in[0], c.out, c.dOut, c.dInBeta[0], c.dIn[0]);
+    void planBackward(float alpha, Tensor x, Tensor y, Tensor dy, float beta, Tensor dx) {
+        plan.backward(alpha, x, y, dy, beta, dx);
     }
 }

@@ -1,23 +1,18 @@
 package dev.jdnn.networks.graph;
 
 import dev.jdnn.memory.Shape;
-import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Conv2d;
 import dev.jdnn.ops.Conv2dPlan;
 import dev.jdnn.ops.Conv2dSpec;
 
-import java.util.List;
-
 /** A Conv2d layer: forward, backward-data (only when needed upstream), backward-filter/bias (only when trainable). */
-final class ConvNode extends Node {
-    private final Conv2d layer;
+final class ConvNode extends WeightedNode {
     private final Conv2dSpec spec;
     private Conv2dPlan plan;
 
     private ConvNode(String path, Value output, int input, Conv2d layer, Conv2dSpec spec) {
-        super(path, output, input);
-        this.layer = layer;
+        super(path, output, input, layer.weight, layer.bias);
         this.spec = spec;
     }
 
@@ -42,11 +37,6 @@ final class ConvNode extends Node {
     }
 
     @Override
-    List<Parameter> parameters() {
-        return layer.bias == null ? List.of(layer.weight) : List.of(layer.weight, layer.bias);
-    }
-
-    @Override
     void prepare(PlanCache plans) {
         plan = plans.conv(spec);
     }
@@ -57,19 +47,22 @@ final class ConvNode extends Node {
     }
 
     @Override
-    boolean readsInputInBackward(int i) {
-        return layer.weight.trainable(); // backward-filter correlates x with dy
-    }
-
-    @Override
     void forward(NodeContext c) {
-        plan.forward(1f, c.in[0], layer.weight.value(), layer.bias == null ? null : layer.bias.value(), 0f, c.out, c.workspace);
+        plan.forward(1f, c.in[0], weight.value(), biasValue(), 0f, c.out, c.workspace);
     }
 
     @Override
-    void backward(NodeContext c) {
-        if (c.wantsGrad(0)) plan.backwardData(1f, c.dOut, layer.weight.value(), c.dInBeta[0], c.dIn[0], c.workspace);
-        if (c.paramGrad[0] != null) plan.backwardFilter(1f, c.in[0], c.dOut, c.paramBeta[0], c.paramGrad[0], c.workspace);
-        if (layer.bias != null && c.paramGrad[1] != null) plan.backwardBias(1f, c.dOut, c.paramBeta[1], c.paramGrad[1]);
+    void backwardData(NodeContext c) {
+        plan.backwardData(1f, c.dOut, weight.value(), c.dInBeta[0], c.dIn[0], c.workspace);
+    }
+
+    @Override
+    void backwardWeight(NodeContext c) {
+        plan.backwardFilter(1f, c.in[0], c.dOut, c.paramBeta[0], c.paramGrad[0], c.workspace);
+    }
+
+    @Override
+    void backwardBias(NodeContext c) {
+        plan.backwardBias(1f, c.dOut, c.paramBeta[1], c.paramGrad[1]);
     }
 }

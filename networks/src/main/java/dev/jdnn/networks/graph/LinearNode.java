@@ -1,22 +1,17 @@
 package dev.jdnn.networks.graph;
 
-import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Linear;
 import dev.jdnn.ops.LinearPlan;
 import dev.jdnn.ops.LinearSpec;
 
-import java.util.List;
-
 /** A Linear layer on a contiguous [N, in] input. */
-final class LinearNode extends Node {
-    private final Linear layer;
+final class LinearNode extends WeightedNode {
     private final LinearSpec spec;
     private LinearPlan plan;
 
     private LinearNode(String path, Value output, int input, Linear layer, LinearSpec spec) {
-        super(path, output, input);
-        this.layer = layer;
+        super(path, output, input, layer.weight, layer.bias);
         this.spec = spec;
     }
 
@@ -35,18 +30,8 @@ final class LinearNode extends Node {
     }
 
     @Override
-    List<Parameter> parameters() {
-        return layer.bias == null ? List.of(layer.weight) : List.of(layer.weight, layer.bias);
-    }
-
-    @Override
     void prepare(PlanCache plans) {
         plan = plans.linear(spec);
-    }
-
-    @Override
-    boolean readsInputInBackward(int i) {
-        return layer.weight.trainable();
     }
 
     @Override
@@ -56,13 +41,21 @@ final class LinearNode extends Node {
 
     @Override
     void forward(NodeContext c) {
-        plan.forward(1f, c.in[0], layer.weight.value(), layer.bias == null ? null : layer.bias.value(), 0f, c.out);
+        plan.forward(1f, c.in[0], weight.value(), biasValue(), 0f, c.out);
     }
 
     @Override
-    void backward(NodeContext c) {
-        if (c.wantsGrad(0)) plan.backwardData(1f, c.dOut, layer.weight.value(), c.dInBeta[0], c.dIn[0]);
-        if (c.paramGrad[0] != null) plan.backwardWeight(1f, c.in[0], c.dOut, c.paramBeta[0], c.paramGrad[0]);
-        if (layer.bias != null && c.paramGrad[1] != null) plan.backwardBias(1f, c.dOut, c.paramBeta[1], c.paramGrad[1]);
+    void backwardData(NodeContext c) {
+        plan.backwardData(1f, c.dOut, weight.value(), c.dInBeta[0], c.dIn[0]);
+    }
+
+    @Override
+    void backwardWeight(NodeContext c) {
+        plan.backwardWeight(1f, c.in[0], c.dOut, c.paramBeta[0], c.paramGrad[0]);
+    }
+
+    @Override
+    void backwardBias(NodeContext c) {
+        plan.backwardBias(1f, c.dOut, c.paramBeta[1], c.paramGrad[1]);
     }
 }

@@ -1,13 +1,14 @@
 package dev.jdnn.networks.graph;
 
 import dev.jdnn.memory.Shape;
+import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.LocalResponseNorm;
 import dev.jdnn.ops.LrnPlan;
 import dev.jdnn.ops.LrnSpec;
 
 /** Cross-channel local response normalisation. */
-final class LrnNode extends Node {
+final class LrnNode extends UnaryPlanNode {
     private final LrnSpec spec;
     private LrnPlan plan;
 
@@ -34,22 +35,12 @@ final class LrnNode extends Node {
     }
 
     @Override
-    boolean readsInputInBackward(int i) {
-        return true;
+    void planForward(float alpha, Tensor x, float beta, Tensor y) {
+        plan.forward(alpha, x, beta, y);
     }
 
     @Override
-    boolean readsOutputInBackward() {
-        return true;
-    }
-
-    @Override
-    void forward(NodeContext c) {
-        plan.forward(1f, c.in[0], 0f, c.out);
-    }
-
-    @Override
-    void backward(NodeContext c) {
-        if (c.wantsGrad(0)) plan.backward(1f, c.in[0], c.out, c.dOut, c.dInBeta[0], c.dIn[0]);
+    void planBackward(float alpha, Tensor x, Tensor y, Tensor dy, float beta, Tensor dx) {
+        plan.backward(alpha, x, y, dy, beta, dx);
     }
 }
