@@ -49,13 +49,13 @@ public final class CpuConv2dPlan implements Conv2dPlan {
 
     @Override
     public void forward(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y, Tensor workspace) {
-        PlanOperands.batchStrided(x, spec.inputShape(), "conv2d input");
-        PlanOperands.contiguous(w, spec.weightShape(), "conv2d weight");
-        if (bias != null) PlanOperands.contiguous(bias, spec.biasShape(), "conv2d bias");
-        PlanOperands.batchStrided(y, spec.outputShape(), "conv2d output");
+        HostTensors.batched("conv2d input", x, spec.inputShape());
+        HostTensors.contiguous("conv2d weight", w, spec.weightShape());
+        if (bias != null) HostTensors.contiguous("conv2d bias", bias, spec.biasShape());
+        HostTensors.batched("conv2d output", y, spec.outputShape());
         MemorySegment xs = x.hostSegment(), ws = w.hostSegment(), ys = y.hostSegment();
         MemorySegment bs = bias == null ? null : bias.hostSegment();
-        long xStride = PlanOperands.sampleStride(x), yStride = PlanOperands.sampleStride(y);
+        long xStride = HostTensors.sampleStride(x), yStride = HostTensors.sampleStride(y);
         if (depthwise != null) {
             depthwise.forward(alpha, planes(xs, xStride, inPlane), ws, bs, beta, planes(ys, yStride, pixels));
             return;
@@ -63,13 +63,8 @@ public final class CpuConv2dPlan implements Conv2dPlan {
         forSamples(n -> {
             for (int g = 0; g < groups; g++) {
                 long xOff = n * xStride + g * cg * inPlane, yOff = n * yStride + g * kg * pixels;
-                MemorySegment b = xs;
-                long bOff = xOff;
-                if (!pointwise) {
-                    b = ThreadScratch.floats(ThreadScratch.COLUMNS, colRows * pixels);
-                    bOff = 0;
-                    Im2col.gather(spec, xs, xOff, b);
-                }
+                MemorySegment b = columns(xs, xOff);
+                long bOff = pointwise ? xOff : 0;
                 CpuGemm.sgemm(false, false, kg, (int) pixels, (int) colRows, alpha, ws, g * weightsPerGroup, colRows,
                         b, bOff, pixels, beta, ys, yOff, pixels);
                 if (bs != null) {
@@ -81,11 +76,11 @@ public final class CpuConv2dPlan implements Conv2dPlan {
 
     @Override
     public void backwardData(float alpha, Tensor dy, Tensor w, float beta, Tensor dx, Tensor workspace) {
-        PlanOperands.batchStrided(dy, spec.outputShape(), "conv2d output gradient");
-        PlanOperands.contiguous(w, spec.weightShape(), "conv2d weight");
-        PlanOperands.batchStrided(dx, spec.inputShape(), "conv2d input gradient");
+        HostTensors.batched("conv2d output gradient", dy, spec.outputShape());
+        HostTensors.contiguous("conv2d weight", w, spec.weightShape());
+        HostTensors.batched("conv2d input gradient", dx, spec.inputShape());
         MemorySegment gs = dy.hostSegment(), ws = w.hostSegment(), dxs = dx.hostSegment();
-        long gStride = PlanOperands.sampleStride(dy), dxStride = PlanOperands.sampleStride(dx);
+        long gStride = HostTensors.sampleStride(dy), dxStride = HostTensors.sampleStride(dx);
         if (depthwise != null) {
             depthwise.backwardData(alpha, planes(gs, gStride, pixels), ws, beta, planes(dxs, dxStride, inPlane));
             return;
@@ -109,11 +104,11 @@ public final class CpuConv2dPlan implements Conv2dPlan {
 
     @Override
     public void backwardFilter(float alpha, Tensor x, Tensor dy, float beta, Tensor dw, Tensor workspace) {
-        PlanOperands.batchStrided(x, spec.inputShape(), "conv2d input");
-        PlanOperands.batchStrided(dy, spec.outputShape(), "conv2d output gradient");
-        PlanOperands.contiguous(dw, spec.weightShape(), "conv2d weight gradient");
+        HostTensors.batched("conv2d input", x, spec.inputShape());
+        HostTensors.batched("conv2d output gradient", dy, spec.outputShape());
+        HostTensors.contiguous("conv2d weight gradient", dw, spec.weightShape());
         MemorySegment xs = x.hostSegment(), gs = dy.hostSegment(), dws = dw.hostSegment();
-        long xStride = PlanOperands.sampleStride(x), gStride = PlanOperands.sampleStride(dy);
+        long xStride = HostTensors.sampleStride(x), gStride = HostTensors.sampleStride(dy);
         if (depthwise != null) {
             depthwise.backwardFilter(alpha, planes(xs, xStride, inPlane), planes(gs, gStride, pixels), beta, dws);
             return;
@@ -128,13 +123,8 @@ public final class CpuConv2dPlan implements Conv2dPlan {
             for (int n = n0; n < n1; n++) {
                 for (int g = 0; g < groups; g++) {
                     long xOff = n * xStride + g * cg * inPlane, gOff = n * gStride + g * kg * pixels;
-                    MemorySegment b = xs;
-                    long bOff = xOff;
-                    if (!pointwise) {
-                        b = ThreadScratch.floats(ThreadScratch.COLUMNS, colRows * pixels);
-                        bOff = 0;
-                        Im2col.gather(spec, xs, xOff, b);
-                    }
+                    MemorySegment b = columns(xs, xOff);
+                    long bOff = pointwise ? xOff : 0;
                     // partial_g (kg x colRows) (+)= dy_g (kg x pixels) * col^T (pixels x colRows)
                     CpuGemm.sgemm(false, true, kg, (int) colRows, (int) pixels, 1f, gs, gOff, pixels, b, bOff, pixels,
                             n == n0 ? 0f : 1f, partials, slab * size + g * weightsPerGroup, colRows);
@@ -151,10 +141,10 @@ public final class CpuConv2dPlan implements Conv2dPlan {
 
     @Override
     public void backwardBias(float alpha, Tensor dy, float beta, Tensor db) {
-        PlanOperands.batchStrided(dy, spec.outputShape(), "conv2d output gradient");
-        PlanOperands.contiguous(db, spec.biasShape(), "conv2d bias gradient");
+        HostTensors.batched("conv2d output gradient", dy, spec.outputShape());
+        HostTensors.contiguous("conv2d bias gradient", db, spec.biasShape());
         MemorySegment gs = dy.hostSegment(), dbs = db.hostSegment();
-        long gStride = PlanOperands.sampleStride(dy);
+        long gStride = HostTensors.sampleStride(dy);
         Parallel.forEach(spec.outChannels(), k -> {
             double sum = 0;
             for (int n = 0; n < spec.batch(); n++) {
@@ -166,6 +156,17 @@ public final class CpuConv2dPlan implements Conv2dPlan {
             float v = alpha * (float) sum;
             dbs.setAtIndex(F32, k, beta == 0f ? v : v + beta * dbs.getAtIndex(F32, k));
         });
+    }
+
+    /**
+     * The GEMM's column operand for the sample/group at element {@code xOff} of x: x itself for a 1x1 stride-1 conv
+     * (read at {@code xOff}), else its im2col columns gathered into this thread's scratch (read at 0).
+     */
+    private MemorySegment columns(MemorySegment xs, long xOff) {
+        if (pointwise) return xs;
+        MemorySegment col = ThreadScratch.floats(ThreadScratch.COLUMNS, colRows * pixels);
+        Im2col.gather(spec, xs, xOff, col);
+        return col;
     }
 
     /**

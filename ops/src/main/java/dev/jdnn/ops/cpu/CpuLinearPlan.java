@@ -32,14 +32,14 @@ public final class CpuLinearPlan implements LinearPlan {
 
     @Override
     public void forward(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y) {
-        PlanOperands.batchStrided(x, spec.inputShape(), "linear input");
-        PlanOperands.contiguous(w, spec.weightShape(), "linear weight");
-        if (bias != null) PlanOperands.contiguous(bias, spec.biasShape(), "linear bias");
-        PlanOperands.batchStrided(y, spec.outputShape(), "linear output");
+        HostTensors.batched("linear input", x, spec.inputShape());
+        HostTensors.contiguous("linear weight", w, spec.weightShape());
+        if (bias != null) HostTensors.contiguous("linear bias", bias, spec.biasShape());
+        HostTensors.batched("linear output", y, spec.outputShape());
         MemorySegment ys = y.hostSegment();
-        long ldy = PlanOperands.sampleStride(y);
+        long ldy = HostTensors.sampleStride(y);
         // y = alpha * x (batch x in) * W^T (in x out) + beta * y
-        CpuGemm.sgemm(false, true, batch, out, in, alpha, x.hostSegment(), 0, PlanOperands.sampleStride(x),
+        CpuGemm.sgemm(false, true, batch, out, in, alpha, x.hostSegment(), 0, HostTensors.sampleStride(x),
                 w.hostSegment(), 0, in, beta, ys, 0, ldy);
         if (bias == null) return;
         MemorySegment bs = bias.hostSegment();
@@ -53,30 +53,30 @@ public final class CpuLinearPlan implements LinearPlan {
 
     @Override
     public void backwardData(float alpha, Tensor dy, Tensor w, float beta, Tensor dx) {
-        PlanOperands.batchStrided(dy, spec.outputShape(), "linear output gradient");
-        PlanOperands.contiguous(w, spec.weightShape(), "linear weight");
-        PlanOperands.batchStrided(dx, spec.inputShape(), "linear input gradient");
+        HostTensors.batched("linear output gradient", dy, spec.outputShape());
+        HostTensors.contiguous("linear weight", w, spec.weightShape());
+        HostTensors.batched("linear input gradient", dx, spec.inputShape());
         // dx = alpha * dy (batch x out) * W (out x in) + beta * dx
-        CpuGemm.sgemm(false, false, batch, in, out, alpha, dy.hostSegment(), 0, PlanOperands.sampleStride(dy),
-                w.hostSegment(), 0, in, beta, dx.hostSegment(), 0, PlanOperands.sampleStride(dx));
+        CpuGemm.sgemm(false, false, batch, in, out, alpha, dy.hostSegment(), 0, HostTensors.sampleStride(dy),
+                w.hostSegment(), 0, in, beta, dx.hostSegment(), 0, HostTensors.sampleStride(dx));
     }
 
     @Override
     public void backwardWeight(float alpha, Tensor x, Tensor dy, float beta, Tensor dw) {
-        PlanOperands.batchStrided(x, spec.inputShape(), "linear input");
-        PlanOperands.batchStrided(dy, spec.outputShape(), "linear output gradient");
-        PlanOperands.contiguous(dw, spec.weightShape(), "linear weight gradient");
+        HostTensors.batched("linear input", x, spec.inputShape());
+        HostTensors.batched("linear output gradient", dy, spec.outputShape());
+        HostTensors.contiguous("linear weight gradient", dw, spec.weightShape());
         // dW = alpha * dy^T (out x batch) * x (batch x in) + beta * dW
-        CpuGemm.sgemm(true, false, out, in, batch, alpha, dy.hostSegment(), 0, PlanOperands.sampleStride(dy),
-                x.hostSegment(), 0, PlanOperands.sampleStride(x), beta, dw.hostSegment(), 0, in);
+        CpuGemm.sgemm(true, false, out, in, batch, alpha, dy.hostSegment(), 0, HostTensors.sampleStride(dy),
+                x.hostSegment(), 0, HostTensors.sampleStride(x), beta, dw.hostSegment(), 0, in);
     }
 
     @Override
     public void backwardBias(float alpha, Tensor dy, float beta, Tensor db) {
-        PlanOperands.batchStrided(dy, spec.outputShape(), "linear output gradient");
-        PlanOperands.contiguous(db, spec.biasShape(), "linear bias gradient");
+        HostTensors.batched("linear output gradient", dy, spec.outputShape());
+        HostTensors.contiguous("linear bias gradient", db, spec.biasShape());
         MemorySegment gs = dy.hostSegment(), dbs = db.hostSegment();
-        long ld = PlanOperands.sampleStride(dy);
+        long ld = HostTensors.sampleStride(dy);
         for (int o = 0; o < out; o++) {
             double sum = 0;
             for (int n = 0; n < batch; n++) sum += gs.getAtIndex(F32, n * ld + o);

@@ -45,21 +45,7 @@ final class DepthwiseConv {
             float[] in = load(x, n, oc / multiplier, h * w, ThreadScratch.PLANE_A);
             float[] acc = ThreadScratch.array(ThreadScratch.PLANE_B, p * q);
             java.util.Arrays.fill(acc, 0, p * q, bias == null ? 0f : bias.getAtIndex(F32, oc));
-            for (int r = 0; r < s.kernelH(); r++) {
-                for (int c = 0; c < s.kernelW(); c++) {
-                    float wv = wt.getAtIndex(F32, (long) oc * taps + r * s.kernelW() + c);
-                    int hOff = r * s.dilationH() - s.padH(), wOff = c * s.dilationW() - s.padW();
-                    int owLo = Im2col.firstValid(wOff, s.strideW()), owHi = Im2col.endValid(wOff, s.strideW(), w, q);
-                    for (int oh = Im2col.firstValid(hOff, s.strideH()), ohEnd = Im2col.endValid(hOff, s.strideH(), h, p); oh < ohEnd; oh++) {
-                        int src = (oh * s.strideH() + hOff) * w + wOff, dst = oh * q;
-                        if (s.strideW() == 1) {
-                            for (int ow = owLo; ow < owHi; ow++) acc[dst + ow] += wv * in[src + ow];
-                        } else {
-                            for (int ow = owLo; ow < owHi; ow++) acc[dst + ow] += wv * in[src + ow * s.strideW()];
-                        }
-                    }
-                }
-            }
+            accumulateTaps(wt, oc, in, acc, false);
             store(acc, alpha, beta, y, n, oc, p * q);
         });
     }
@@ -74,21 +60,7 @@ final class DepthwiseConv {
             for (int m = 0; m < multiplier; m++) {
                 int oc = ic * multiplier + m;
                 float[] g = load(dy, n, oc, p * q, ThreadScratch.PLANE_A);
-                for (int r = 0; r < s.kernelH(); r++) {
-                    for (int c = 0; c < s.kernelW(); c++) {
-                        float wv = wt.getAtIndex(F32, (long) oc * taps + r * s.kernelW() + c);
-                        int hOff = r * s.dilationH() - s.padH(), wOff = c * s.dilationW() - s.padW();
-                        int owLo = Im2col.firstValid(wOff, s.strideW()), owHi = Im2col.endValid(wOff, s.strideW(), w, q);
-                        for (int oh = Im2col.firstValid(hOff, s.strideH()), ohEnd = Im2col.endValid(hOff, s.strideH(), h, p); oh < ohEnd; oh++) {
-                            int dst = (oh * s.strideH() + hOff) * w + wOff, src = oh * q;
-                            if (s.strideW() == 1) {
-                                for (int ow = owLo; ow < owHi; ow++) acc[dst + ow] += wv * g[src + ow];
-                            } else {
-                                for (int ow = owLo; ow < owHi; ow++) acc[dst + ow * s.strideW()] += wv * g[src + ow];
-                            }
-                        }
-                    }
-                }
+                accumulateTaps(wt, oc, g, acc, true);
             }
             store(acc, alpha, beta, dx, n, ic, h * w);
         });
@@ -120,6 +92,36 @@ final class DepthwiseConv {
                 dw.setAtIndex(F32, e, beta == 0f ? v : v + beta * dw.getAtIndex(F32, e));
             }
         });
+    }
+
+    /**
+     * Adds every kernel tap of output channel oc, over the output pixels it reaches inside the input: forward reads
+     * the input plane {@code from} and accumulates the output plane {@code acc}; {@code transposed} (backward data)
+     * reads the output-gradient plane and scatters into the input-gradient plane at the same pixel pairs.
+     */
+    private void accumulateTaps(MemorySegment wt, int oc, float[] from, float[] acc, boolean transposed) {
+        int sw = s.strideW();
+        for (int r = 0; r < s.kernelH(); r++) {
+            for (int c = 0; c < s.kernelW(); c++) {
+                float wv = wt.getAtIndex(F32, (long) oc * taps + r * s.kernelW() + c);
+                int hOff = r * s.dilationH() - s.padH(), wOff = c * s.dilationW() - s.padW();
+                int owLo = Im2col.firstValid(wOff, sw), owHi = Im2col.endValid(wOff, sw, w, q);
+                for (int oh = Im2col.firstValid(hOff, s.strideH()), ohEnd = Im2col.endValid(hOff, s.strideH(), h, p); oh < ohEnd; oh++) {
+                    int inRow = (oh * s.strideH() + hOff) * w + wOff, outRow = oh * q;
+                    if (!transposed) {
+                        if (sw == 1) {
+                            for (int ow = owLo; ow < owHi; ow++) acc[outRow + ow] += wv * from[inRow + ow];
+                        } else {
+                            for (int ow = owLo; ow < owHi; ow++) acc[outRow + ow] += wv * from[inRow + ow * sw];
+                        }
+                    } else if (sw == 1) {
+                        for (int ow = owLo; ow < owHi; ow++) acc[inRow + ow] += wv * from[outRow + ow];
+                    } else {
+                        for (int ow = owLo; ow < owHi; ow++) acc[inRow + ow * sw] += wv * from[outRow + ow];
+                    }
+                }
+            }
+        }
     }
 
     private static float[] load(Planes t, int n, int c, int size, int slot) {

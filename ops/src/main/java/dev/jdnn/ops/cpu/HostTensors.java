@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
- * Argument checks shared by every CPU op, with messages naming the op and operand ("batchNorm x: expected shape
+ * Argument checks shared by every CPU op and plan, with messages naming the op and operand ("batchNorm x: expected shape
  * [3, 5, 7, 9], got [3, 5, 7, 8]"), and the {@link Rows} view the kernels iterate over.
  */
 final class HostTensors {
@@ -29,7 +29,7 @@ final class HostTensors {
 
     /** A float32 host tensor of exactly {@code shape}, contiguous or batch-strided. */
     static Tensor batched(String what, Tensor t, Shape shape) {
-        floats(what, t).requireShape(shape, what);
+        shaped(what, t, shape);
         if (!t.isBatchStrided()) {
             throw new IllegalArgumentException(what + ": expected a contiguous or batch-strided tensor (all dimensions but the first contiguous), got " + t.describe());
         }
@@ -38,9 +38,20 @@ final class HostTensors {
 
     /** A contiguous float32 host tensor of exactly {@code shape}. */
     static Tensor contiguous(String what, Tensor t, Shape shape) {
-        floats(what, t).requireShape(shape, what);
+        shaped(what, t, shape);
         requireContiguous(what, t);
         return t;
+    }
+
+    /** A float32 host tensor of exactly {@code shape}, any layout; a missing tensor's message names the shape expected. */
+    private static void shaped(String what, Tensor t, Shape shape) {
+        if (t == null) throw new IllegalArgumentException(what + ": tensor is null, expected shape " + shape);
+        floats(what, t).requireShape(shape, what);
+    }
+
+    /** Elements between consecutive samples: the batch stride, or the sample size when there is one sample. */
+    static long sampleStride(Tensor t) {
+        return t.dim(0) == 1 ? t.sampleSize() : t.batchStride();
     }
 
     static Tensor requireContiguous(String what, Tensor t) {
