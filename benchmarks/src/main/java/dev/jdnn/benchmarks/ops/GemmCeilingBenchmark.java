@@ -1,44 +1,27 @@
 package dev.jdnn.benchmarks.ops;
 
 import dev.jdnn.memory.Tensor;
-import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.LinearPlan;
 import dev.jdnn.ops.LinearSpec;
 
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The GPU's GEMM ceiling: one large square SGEMM (n x n x n, bias-free linear layer = cublasSgemm / GemmEx) on the
  * CUDA backend, "cuda" with TF32 tensor cores allowed, "cuda-fp32" in strict FP32 (cuBLAS pedantic math). GFLOP/s =
  * 2 n^3 / time. The CPU's ceiling is the FMA-only {@code dev.jdnn.benchmarks.cpu.PeakFlopsBenchmark} instead.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
-public class GemmCeilingBenchmark {
+public class GemmCeilingBenchmark extends BackendBenchmark {
     @Param({"cuda", "cuda-fp32"})
     public String backend;
 
     @Param("8192")
     public int n;
 
-    private Backend be;
     private LinearPlan plan;
     private Tensor a, b, c;
 

@@ -1,21 +1,10 @@
 package dev.jdnn.benchmarks.ops;
 
-import dev.jdnn.ops.Backend;
-
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One op of a real network ({@link OpCase}) on the CPU or CUDA backend, forward and backward, average time per call.
@@ -26,13 +15,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>The defaults below are the GPU sweep; on the CPU BenchRunner limits the batch to 1 and 32 (batch 256 of
  * ResNet-50's conv1 alone is ~60 GFLOP per pass: minutes per data point on two cores).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
-public class OpsBenchmark {
+public class OpsBenchmark extends BackendBenchmark {
     @Param({"cpu", "cuda"})
     public String backend;
 
@@ -43,7 +26,6 @@ public class OpsBenchmark {
     @Param({"1", "32", "256"})
     public int batch;
 
-    private Backend be;
     private OpInstance instance;
 
     @Setup(Level.Trial)
