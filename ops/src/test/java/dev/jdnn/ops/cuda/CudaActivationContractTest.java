@@ -2,24 +2,12 @@ package dev.jdnn.ops.cuda;
 
 import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.testing.ActivationContract;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 
 /** The backend-independent activation suite (float64 references, finite differences) on the CUDA backend. */
 @Tag("gpu")
-class CudaActivationContractTest extends ActivationContract {
-    @BeforeEach
-    void requireGpu() {
-        GpuTests.assumeGpu(); // before the suite computes its float64 references
-    }
+class CudaActivationContractTest extends ActivationContract implements CudaContractSuite {
+    @Override protected Backend backend() { return GpuTests.sharedStrict(); }
 
-    @Override
-    protected Backend backend() {
-        return GpuTests.sharedStrict();
-    }
-
-    @Override
-    protected double toleranceScale() {
-        return GpuTests.CONTRACT_TOLERANCE_SCALE;
-    }
+    @Override protected double toleranceScale() { return GpuTests.CONTRACT_TOLERANCE_SCALE; }
 }

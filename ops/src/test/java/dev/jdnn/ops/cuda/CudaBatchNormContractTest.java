@@ -2,24 +2,12 @@ package dev.jdnn.ops.cuda;
 
 import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.testing.BatchNormContract;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 
 /** The backend-independent batchnorm suite (float64 references, finite differences) on the CUDA backend. */
 @Tag("gpu")
-class CudaBatchNormContractTest extends BatchNormContract {
-    @BeforeEach
-    void requireGpu() {
-        GpuTests.assumeGpu(); // before the suite computes its float64 references
-    }
+class CudaBatchNormContractTest extends BatchNormContract implements CudaContractSuite {
+    @Override protected Backend backend() { return GpuTests.sharedStrict(); }
 
-    @Override
-    protected Backend backend() {
-        return GpuTests.sharedStrict();
-    }
-
-    @Override
-    protected double toleranceScale() {
-        return GpuTests.CONTRACT_TOLERANCE_SCALE;
-    }
+    @Override protected double toleranceScale() { return GpuTests.CONTRACT_TOLERANCE_SCALE; }
 }
