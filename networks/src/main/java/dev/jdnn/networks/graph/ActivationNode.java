@@ -1,6 +1,5 @@
 package dev.jdnn.networks.graph;
 
-import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Act;
 import dev.jdnn.ops.ActivationPlan;
@@ -8,7 +7,6 @@ import dev.jdnn.ops.ActivationPlan;
 /** A pointwise activation; the backward reads both x and y (backends use whichever their formula needs). */
 final class ActivationNode extends UnaryPlanNode {
     private final Act layer;
-    private ActivationPlan plan;
 
     private ActivationNode(String path, Value output, int input, Act layer) {
         super(path, output, input);
@@ -35,16 +33,7 @@ final class ActivationNode extends UnaryPlanNode {
 
     @Override
     void prepare(PlanCache plans) {
-        plan = plans.activation(layer.kind, layer.param, output.shape());
-    }
-
-    @Override
-    void planForward(float alpha, Tensor x, float beta, Tensor y) {
-        plan.forward(alpha, x, beta, y);
-    }
-
-    @Override
-    void planBackward(float alpha, Tensor x, Tensor y, Tensor dy, float beta, Tensor dx) {
-        plan.backward(alpha, x, y, dy, beta, dx);
+        ActivationPlan plan = plans.activation(layer.kind, layer.param, output.shape());
+        bindPlan(plan::forward, plan::backward);
     }
 }

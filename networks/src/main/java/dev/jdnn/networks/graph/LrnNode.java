@@ -1,7 +1,6 @@
 package dev.jdnn.networks.graph;
 
 import dev.jdnn.memory.Shape;
-import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.LocalResponseNorm;
 import dev.jdnn.ops.LrnPlan;
@@ -10,7 +9,6 @@ import dev.jdnn.ops.LrnSpec;
 /** Cross-channel local response normalisation. */
 final class LrnNode extends UnaryPlanNode {
     private final LrnSpec spec;
-    private LrnPlan plan;
 
     private LrnNode(String path, Value output, int input, LrnSpec spec) {
         super(path, output, input);
@@ -31,16 +29,7 @@ final class LrnNode extends UnaryPlanNode {
 
     @Override
     void prepare(PlanCache plans) {
-        plan = plans.lrn(spec);
-    }
-
-    @Override
-    void planForward(float alpha, Tensor x, float beta, Tensor y) {
-        plan.forward(alpha, x, beta, y);
-    }
-
-    @Override
-    void planBackward(float alpha, Tensor x, Tensor y, Tensor dy, float beta, Tensor dx) {
-        plan.backward(alpha, x, y, dy, beta, dx);
+        LrnPlan plan = plans.lrn(spec);
+        bindPlan(plan::forward, plan::backward);
     }
 }

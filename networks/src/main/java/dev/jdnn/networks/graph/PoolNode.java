@@ -1,7 +1,6 @@
 package dev.jdnn.networks.graph;
 
 import dev.jdnn.memory.Shape;
-import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Pool2d;
 import dev.jdnn.ops.PoolPlan;
@@ -10,7 +9,6 @@ import dev.jdnn.ops.PoolSpec;
 /** Max, average or adaptive-average pooling. */
 final class PoolNode extends UnaryPlanNode {
     private final PoolSpec spec;
-    private PoolPlan plan;
 
     private PoolNode(String path, Value output, int input, PoolSpec spec) {
         super(path, output, input);
@@ -41,16 +39,7 @@ final class PoolNode extends UnaryPlanNode {
 
     @Override
     void prepare(PlanCache plans) {
-        plan = plans.pool(spec);
-    }
-
-    @Override
-    void planForward(float alpha, Tensor x, float beta, Tensor y) {
-        plan.forward(alpha, x, beta, y);
-    }
-
-    @Override
-    void planBackward(float alpha, Tensor x, Tensor y, Tensor dy, float beta, Tensor dx) {
-        plan.backward(alpha, x, y, dy, beta, dx);
+        PoolPlan plan = plans.pool(spec);
+        bindPlan(plan::forward, plan::backward);
     }
 }

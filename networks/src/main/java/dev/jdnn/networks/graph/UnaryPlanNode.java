@@ -5,18 +5,32 @@ import dev.jdnn.networks.Value;
 
 /**
  * A single-input node whose plan maps x to y (alpha 1, beta 0) and whose backward needs x, y and dy: activations,
- * LRN and pooling. The subclass only says how to call its own plan type (the ops plans share no interface).
+ * LRN and pooling. The ops plan types share no interface, so each subclass's {@link #prepare} binds its plan's two
+ * calls here with method references ({@code bindPlan(plan::forward, plan::backward)}).
  */
 abstract class UnaryPlanNode extends Node {
+    /** y = alpha * op(x) + beta * y. */
+    interface Forward {
+        void run(float alpha, Tensor x, float beta, Tensor y);
+    }
+
+    /** dx = alpha * op'(x, y, dy) + beta * dx. */
+    interface Backward {
+        void run(float alpha, Tensor x, Tensor y, Tensor dy, float beta, Tensor dx);
+    }
+
+    private Forward planForward;
+    private Backward planBackward;
+
     UnaryPlanNode(String path, Value output, int input) {
         super(path, output, input);
     }
 
-    /** y = alpha * op(x) + beta * y on this node's plan. */
-    abstract void planForward(float alpha, Tensor x, float beta, Tensor y);
-
-    /** dx = alpha * op'(x, y, dy) + beta * dx on this node's plan. */
-    abstract void planBackward(float alpha, Tensor x, Tensor y, Tensor dy, float beta, Tensor dx);
+    /** Called from the subclass's prepare() with the plan it just created. */
+    final void bindPlan(Forward forward, Backward backward) {
+        this.planForward = forward;
+        this.planBackward = backward;
+    }
 
     @Override
     boolean readsInputInBackward(int i) {
@@ -30,11 +44,11 @@ abstract class UnaryPlanNode extends Node {
 
     @Override
     final void forward(NodeContext c) {
-        planForward(1f, c.in[0], 0f, c.out);
+        planForward.run(1f, c.in[0], 0f, c.out);
     }
 
     @Override
     final void backward(NodeContext c) {
-        if (c.wantsGrad(0)) planBackward(1f, c.in[0], c.out, c.dOut, c.dInBeta[0], c.dIn[0]);
+        if (c.wantsGrad(0)) planBackward.run(1f, c.in[0], c.out, c.dOut, c.dInBeta[0], c.dIn[0]);
     }
 }
