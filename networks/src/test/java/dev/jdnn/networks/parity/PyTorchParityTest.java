@@ -118,13 +118,15 @@ class PyTorchParityTest {
      * AdamW's first step moves each element by about -lr x g / (|g| + eps): ±lr where |g| >> eps. An element whose
      * gradient is within the gradient error of zero may therefore move by anything in [-lr, lr] in PyTorch: up to 2 lr
      * on the sum and lr^2 (times 1.03 for the weight-decay term, |p| < 1.25 in the fill) on the sum of squares per such
-     * element. Elements count as such when |g| <= tolerance x the tensor's gradient RMS (the per-element error the
-     * gradient check allows).
+     * element. Elements count as such when |g| <= 3 x tolerance x the tensor's gradient RMS: the gradient check allows a
+     * per-element error of about tolerance x RMS (one standard deviation), and a sign flip is a tail event of that
+     * error, so three standard deviations are counted (with one, resnet50's layer1.0.bn1.weight failed on a single
+     * flipped element out of 64 after an unrelated change in summation order).
      */
     private static Map<String, ParityFixture.Checksum> signFlipAllowance(Map<String, float[]> grads, double tolerance, double lr) {
         Map<String, ParityFixture.Checksum> out = new LinkedHashMap<>();
         grads.forEach((k, g) -> {
-            double bound = tolerance * Math.sqrt(ParityFixture.Checksum.of(g).sumOfSquares() / g.length);
+            double bound = 3 * tolerance * Math.sqrt(ParityFixture.Checksum.of(g).sumOfSquares() / g.length);
             long near = 0;
             for (float v : g) if (Math.abs(v) <= bound) near++;
             out.put(k, new ParityFixture.Checksum(2 * lr * near, 1.03 * lr * lr * near));
