@@ -60,7 +60,7 @@ final class DataOptions {
 
     /** The --augment choice, or the model's default when none was given. */
     boolean augments(String model) {
-        String kind = augment != null ? augment.toLowerCase(Locale.ROOT) : ModelDefaults.augmentation(model);
+        String kind = augment != null ? augment.toLowerCase(Locale.ROOT) : ModelDefaults.of(model).augmentation();
         return switch (kind) {
             case "standard" -> true;
             case "none" -> false;

@@ -57,6 +57,7 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return CliSupport.run(spec.commandLine(), verbose, () -> {
+            hyper.applyModelDefaults(model);
             hyper.validate();
             data.validateForTraining(model);
             if (headLr != null && !(headLr > 0)) throw new IllegalArgumentException("--head-lr must be > 0, got " + headLr);

@@ -39,6 +39,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return CliSupport.run(spec.commandLine(), verbose, () -> {
+            hyper.applyModelDefaults(model);
             hyper.validate();
             data.validateForTraining(model);
             if (!Backends.DEVICES.contains(device)) throw new IllegalArgumentException("unknown device '" + device + "'; valid: " + Backends.DEVICES);
