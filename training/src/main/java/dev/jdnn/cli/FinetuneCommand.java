@@ -57,7 +57,9 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return CliSupport.run(spec.commandLine(), verbose, () -> {
+            hyper.applyModelDefaults(model);
             hyper.validate();
+            data.validateForTraining(model);
             if (headLr != null && !(headLr > 0)) throw new IllegalArgumentException("--head-lr must be > 0, got " + headLr);
             if (!MODES.contains(mode)) throw new IllegalArgumentException("unknown --mode '" + mode + "'; valid: " + MODES);
             if (!Backends.DEVICES.contains(device)) throw new IllegalArgumentException("unknown device '" + device + "'; valid: " + Backends.DEVICES);

@@ -19,14 +19,17 @@ final class HyperOptions {
     @Option(names = "--epochs", defaultValue = "2", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "Images per step (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Option(names = "--batch-size", description = "Images per step (default: 128; 32 for lenet5 and lenet5_28).")
+    Integer batchSize;
 
     @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd, adam or adamw (default: ${DEFAULT-VALUE}).")
     String optimizer;
 
-    @Option(names = "--lr", description = "Base learning rate (default: 0.1 for sgd, 0.001 for adam/adamw).")
+    @Option(names = "--lr", description = "Base learning rate (default: 0.1 for sgd (0.05 for lenet5 and lenet5_28), 0.001 for adam/adamw).")
     Double lr;
+
+    /** The SGD learning rate used when --lr is not given; set from the model by {@link #applyModelDefaults}. */
+    private double defaultSgdLr = ModelDefaults.GENERAL.sgdLr();
 
     @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum, Nesterov (default: ${DEFAULT-VALUE}).")
     double momentum;
@@ -59,7 +62,15 @@ final class HyperOptions {
     @Option(names = "--resume", paramLabel = "CKPT", description = "Continue the run saved in this last.ckpt (same options; its seed is used).")
     Path resume;
 
+    /** Fills what the user left open with the model's defaults ({@link ModelDefaults}); call before {@link #validate}. */
+    void applyModelDefaults(String model) {
+        ModelDefaults d = ModelDefaults.of(model);
+        if (batchSize == null) batchSize = d.batchSize();
+        defaultSgdLr = d.sgdLr();
+    }
+
     void validate() {
+        if (batchSize == null) throw new IllegalStateException("applyModelDefaults must run before validate");
         if (epochs < 1) throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
         if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
         if (!OPTIMIZERS.contains(optimizer.toLowerCase(Locale.ROOT))) throw new IllegalArgumentException("unknown optimizer '" + optimizer + "'; valid: " + OPTIMIZERS);
@@ -75,7 +86,7 @@ final class HyperOptions {
     }
 
     double effectiveLr() {
-        return lr != null ? lr : optimizerName().equals("sgd") ? 0.1 : 1e-3;
+        return lr != null ? lr : optimizerName().equals("sgd") ? defaultSgdLr : 1e-3;
     }
 
     double effectiveWeightDecay() {

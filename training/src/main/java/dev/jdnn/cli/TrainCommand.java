@@ -39,7 +39,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return CliSupport.run(spec.commandLine(), verbose, () -> {
+            hyper.applyModelDefaults(model);
             hyper.validate();
+            data.validateForTraining(model);
             if (!Backends.DEVICES.contains(device)) throw new IllegalArgumentException("unknown device '" + device + "'; valid: " + Backends.DEVICES);
             Dataset train = data.open(true, hyper.limit), test = data.open(false, data.testLimit);
             Module m = ZooModels.create(model, train.numClasses(), train.channels(), train.height(), train.width());

@@ -72,7 +72,7 @@ final class TrainingRun {
                 int batchesPerEpoch = s.train().size() / h.batchSize;
                 try (Optimizer optimizer = h.createOptimizer(model, s.headPaths(), s.headLr());
                      Trainer trainer = Trainer.builder(model, optimizer)
-                             .trainData(s.train(), d.trainTransform()).testData(s.test(), d.evalTransform())
+                             .trainData(s.train(), d.trainTransform(d.augments(s.modelName()))).testData(s.test(), d.evalTransform())
                              .epochs(h.epochs).schedule(LrSchedule.named(h.schedule, h.epochs, Math.max(1, batchesPerEpoch)))
                              .labelSmoothing(h.labelSmoothing).maxGradNorm(h.maxGradNorm).seed(seed)
                              .checkpointDir(dir).config(configJson).loaderWorkers(h.workers)
@@ -133,6 +133,9 @@ final class TrainingRun {
         c.put("max_grad_norm", h.maxGradNorm);
         c.put("seed", seed);
         c.put("limit", h.limit);
+        if (d.classes != null) c.put("classes", d.classes);
+        if (d.perClass > 0) c.put("per_class", d.perClass);
+        c.put("augment", d.augments(s.modelName()) ? "standard" : "none");
         c.put("device", device);
         c.put("backend", backend.name());
         if (s.headLr() != null) c.put("head_lr", s.headLr());

@@ -176,4 +176,33 @@ class TrainingCliTest {
         assertTrue(r.err().contains("missing keys"), r.err());
         assertFalse(Files.exists(out), "a failed start creates no run directory");
     }
+
+    @Test
+    void classesAndPerClassSelectRelabelAndAreRecorded() throws Exception {
+        Path data = SyntheticMnist.write(dir.resolve("mnist"), 64, 30); // labels i % 10
+        Path out = dir.resolve("subset");
+        CliRunner r = CliRunner.run("train", "--model", "lenet5", "--data", "mnist", "--data-dir", data.toString(), "--classes", "5-9",
+                "--per-class", "4", "--limit", "0", "--batch-size", "8", "--epochs", "1", "--device", "cpu", "--workers", "1", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("20 training / 15 test images"), r.out()); // 5 classes x 4; all 3 test images of each of 5 classes
+        try (SafeTensorsFile f = SafeTensorsFile.open(out.resolve("best.safetensors"))) {
+            assertArrayEquals(new long[]{5, 84}, f.entries().get("classifier.4.weight").shape());
+            assertEquals("[\"5\",\"6\",\"7\",\"8\",\"9\"]", f.metadata().get("jdnn.classes"));
+        }
+        String config = Files.readString(out.resolve("config.json"));
+        assertTrue(config.contains("\"classes\" : \"5-9\"") && config.contains("\"per_class\" : 4") && config.contains("\"augment\" : \"none\""), config);
+
+        CliRunner eval = CliRunner.run("eval", "--weights", out.resolve("best.safetensors").toString(), "--model", "lenet5", "--data", "mnist",
+                "--data-dir", data.toString(), "--classes", "5-9", "--device", "cpu");
+        assertEquals(0, eval.exitCode(), eval.err());
+        assertTrue(eval.out().contains("(15 images)"), eval.out());
+
+        CliRunner bad = CliRunner.run("train", "--model", "lenet5", "--data", "mnist", "--data-dir", data.toString(), "--classes", "8-12", "--device", "cpu");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("class 10 is outside [0, 10)"), bad.err());
+        CliRunner badAug = CliRunner.run("train", "--model", "lenet5", "--data", "mnist", "--data-dir", data.toString(), "--augment", "heavy",
+                "--device", "cpu", "--out", dir.resolve("never").toString());
+        assertEquals(2, badAug.exitCode());
+        assertTrue(badAug.err().contains("unknown --augment 'heavy'; valid: [standard, none]"), badAug.err());
+    }
 }
