@@ -46,19 +46,27 @@ public final class CudaBackend implements Backend {
      *                   otherwise take cuDNN's heuristic ranking (cudnnGet*_v7)
      * @param convWorkspaceLimitBytes the most workspace one convolution algorithm may use
      * @param kernelCacheDir where compiled NVRTC kernels are cached across runs, or null for no disk cache
+     * @param convAlgorithmCacheDir where benchmarked convolution algorithms are kept across runs (a file per GPU model
+     *                   and cuDNN version), or null to benchmark each shape once per backend only
      */
-    public record Options(boolean strictFp32, boolean benchmarkConvolutions, long convWorkspaceLimitBytes, Path kernelCacheDir) {
+    public record Options(boolean strictFp32, boolean benchmarkConvolutions, long convWorkspaceLimitBytes, Path kernelCacheDir,
+                          Path convAlgorithmCacheDir) {
         public Options {
             if (convWorkspaceLimitBytes < 0) throw new IllegalArgumentException("negative workspace limit " + convWorkspaceLimitBytes);
         }
 
-        /** TF32 allowed, benchmarked algorithms, 256 MiB workspace limit, the default kernel cache. */
+        /** TF32 allowed, benchmarked algorithms, 256 MiB workspace limit, the default kernel and algorithm caches. */
         public static Options defaults() {
-            return new Options(false, true, 256L << 20, KernelCache.defaultDiskCache());
+            return new Options(false, true, 256L << 20, KernelCache.defaultDiskCache(), ConvAlgorithmStore.defaultDir());
         }
 
         public Options withStrictFp32(boolean strict) {
-            return new Options(strict, benchmarkConvolutions, convWorkspaceLimitBytes, kernelCacheDir);
+            return new Options(strict, benchmarkConvolutions, convWorkspaceLimitBytes, kernelCacheDir, convAlgorithmCacheDir);
+        }
+
+        /** These options with another algorithm cache directory (null: none on disk). */
+        public Options withConvAlgorithmCacheDir(Path dir) {
+            return new Options(strictFp32, benchmarkConvolutions, convWorkspaceLimitBytes, kernelCacheDir, dir);
         }
     }
 
@@ -119,6 +127,11 @@ public final class CudaBackend implements Backend {
 
     public Options options() {
         return ctx.options;
+    }
+
+    /** The benchmarked convolution algorithms of this backend (hit and miss counts for tests). */
+    ConvAlgorithmStore convAlgorithms() {
+        return ctx.convAlgorithms;
     }
 
     /** The backend's stream (cudaStream_t), for callers that capture CUDA graphs around a step. */

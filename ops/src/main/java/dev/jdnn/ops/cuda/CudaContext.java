@@ -8,6 +8,7 @@ import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Device;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.memory.cuda.CudaDevice;
 import dev.jdnn.memory.cuda.CudaDeviceAllocator;
 import dev.jdnn.memory.cuda.CudaStream;
 
@@ -17,7 +18,8 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * What every CUDA op needs: the device, the backend's stream, the cuDNN and cuBLAS handles bound to it, the device
- * allocator, the kernel launcher and the "last op" label. Created once per backend; plans keep a reference.
+ * allocator, the kernel launcher, the store of benchmarked convolution algorithms and the "last op" label. Created
+ * once per backend; plans keep a reference.
  * Like the stream it wraps, a context is used from one thread at a time.
  */
 final class CudaContext implements AutoCloseable {
@@ -31,6 +33,7 @@ final class CudaContext implements AutoCloseable {
     final CudaDeviceAllocator allocator;
     final KernelCache kernels;
     final KernelLauncher launch;
+    final ConvAlgorithmStore convAlgorithms;
     final LastOp lastOp = new LastOp();
     final int computeMajor, computeMinor;
     private final Arena arena = Arena.ofShared();
@@ -44,6 +47,11 @@ final class CudaContext implements AutoCloseable {
         Check.cudart(cudart_h.cudaFree(MemorySegment.NULL), "cudaFree(NULL) (context creation)");
         this.computeMajor = deviceAttribute(cudart_h.cudaDevAttrComputeCapabilityMajor(), ordinal);
         this.computeMinor = deviceAttribute(cudart_h.cudaDevAttrComputeCapabilityMinor(), ordinal);
+        // Only benchmarked choices are worth keeping across runs: the heuristics (cudnnGet*_v7) are cheap to ask again.
+        ConvAlgorithmStore.DeviceKey deviceKey =
+                ConvAlgorithmStore.DeviceKey.of(CudaDevice.describe(ordinal), cudnn_h.cudnnGetVersion());
+        this.convAlgorithms =
+                ConvAlgorithmStore.open(options.benchmarkConvolutions() ? options.convAlgorithmCacheDir() : null, deviceKey);
         this.cudaStream = CudaStream.create();
         this.stream = cudaStream.handle();
         MemorySegment out = arena.allocate(ValueLayout.ADDRESS);

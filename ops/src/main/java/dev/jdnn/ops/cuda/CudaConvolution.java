@@ -1,6 +1,7 @@
 package dev.jdnn.ops.cuda;
 
 import dev.jdnn.bindings.Check;
+import dev.jdnn.bindings.CudaException;
 import dev.jdnn.bindings.cudnn.cudnn_h;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Conv2dPlan;
@@ -9,8 +10,10 @@ import dev.jdnn.ops.Conv2dSpec;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static dev.jdnn.ops.cuda.Cudnn.ptr;
@@ -19,8 +22,9 @@ import static dev.jdnn.ops.cuda.Cudnn.ptr;
  * A cuDNN convolution (groups, dilation) prepared for one {@link Conv2dSpec}. At plan time: descriptors, one
  * convolution descriptor per direction (each carries the math type of the algorithm chosen for it), and the three
  * algorithms — benchmarked with cudnnFind*AlgorithmEx on scratch buffers within the workspace limit, or taken from
- * the cudnnGet*_v7 heuristics when {@link CudaBackend.Options#benchmarkConvolutions()} is off. Strict FP32 admits
- * only FMA-math algorithms (no TF32).
+ * the cudnnGet*_v7 heuristics when {@link CudaBackend.Options#benchmarkConvolutions()} is off. Benchmarked choices go
+ * to the backend's {@link ConvAlgorithmStore}, so a shape seen before (in this backend, or in an earlier run with the
+ * same GPU model and cuDNN) is not benchmarked again. Strict FP32 admits only FMA-math algorithms (no TF32).
  *
  * <p>Batch-strided operands get their own descriptors on first sight; the algorithm is re-validated for them
  * (cuDNN may not support it for that layout), falling back to the heuristics' best that fits the workspace.
@@ -89,26 +93,60 @@ final class CudaConvolution implements Conv2dPlan {
         return new ConvDirection.Descs(x, wDesc, y, convDescs.get(d));
     }
 
+    /**
+     * Takes each direction's choice from the backend's {@link ConvAlgorithmStore} when cuDNN still accepts it, and
+     * benchmarks only the others (allocating the scratch operands only then), recording and saving what it found.
+     */
     private void benchmark(long limit) {
+        ConvAlgorithmStore store = ctx.convAlgorithms;
+        List<ConvDirection> unknown = new ArrayList<>();
+        for (ConvDirection d : ConvDirection.values()) {
+            ConvAlgorithm known = store.lookup(storeKey(d, limit), a -> revalidated(d, a, limit));
+            if (known != null) chosen.put(d, known); else unknown.add(d);
+        }
+        if (unknown.isEmpty()) return;
         try (Tensor x = ctx.allocate(spec.inputShape(), dev.jdnn.memory.DType.FLOAT32);
              Tensor w = ctx.allocate(spec.weightShape(), dev.jdnn.memory.DType.FLOAT32);
              Tensor y = ctx.allocate(spec.outputShape(), dev.jdnn.memory.DType.FLOAT32);
              Tensor ws = ctx.scratch(limit)) {
             // Find*Ex reads its inputs: give them defined values so no NaN path skews the timings.
             for (Tensor t : new Tensor[]{x, w, y}) CudaPointwise.fill(ctx, t, 0.01f);
-            for (ConvDirection d : ConvDirection.values()) {
+            for (ConvDirection d : unknown) {
                 MemorySegment[] io = switch (d) {
                     case FORWARD -> new MemorySegment[]{ptr(x), ptr(w), ptr(y)};
                     case BACKWARD_DATA -> new MemorySegment[]{ptr(w), ptr(y), ptr(x)};
                     case BACKWARD_FILTER -> new MemorySegment[]{ptr(x), ptr(y), ptr(w)};
                 };
-                chosen.put(d, search(d, descs(d, xDescs.contiguous(), yDescs.contiguous()), limit,
-                        (h, ds, n, ret, perf) -> d.find(h, ds, io[0], io[1], io[2], n, ret, perf, ptr(ws), ws == null ? 0 : limit), "Find"));
+                ConvAlgorithm found = search(d, descs(d, xDescs.contiguous(), yDescs.contiguous()), limit,
+                        (h, ds, n, ret, perf) -> d.find(h, ds, io[0], io[1], io[2], n, ret, perf, ptr(ws), ws == null ? 0 : limit), "Find");
+                chosen.put(d, found);
+                store.record(storeKey(d, limit), found);
             }
             ctx.synchronize();
         }
+        store.save();
     }
 
+    private ConvAlgorithmStore.ConvKey storeKey(ConvDirection d, long limit) {
+        return new ConvAlgorithmStore.ConvKey(d, ctx.options.strictFp32(), limit, spec);
+    }
+
+    /**
+     * A stored choice as usable now, with the workspace cuDNN asks for today; null when cuDNN rejects its math type or
+     * algorithm for these descriptors or it no longer fits the limit (a stale or hand-edited file must not fail a plan).
+     */
+    private ConvAlgorithm revalidated(ConvDirection d, ConvAlgorithm stored, long limit) {
+        if (ctx.options.strictFp32() && stored.mathType() != cudnn_h.CUDNN_FMA_MATH()) return null;
+        try {
+            setMath(d, stored.mathType());
+            long ws = workspaceFor(d, descs(d, xDescs.contiguous(), yDescs.contiguous()), stored.algo());
+            return ws >= 0 && ws <= limit ? new ConvAlgorithm(stored.algo(), stored.mathType(), ws) : null;
+        } catch (CudaException e) {
+            return null;
+        }
+    }
+
+    /** Heuristic choices skip the store (in memory and on disk): cudnnGet*_v7 runs no kernels, so asking again is cheap. */
     private void fromHeuristics(long limit) {
         for (ConvDirection d : ConvDirection.values()) {
             chosen.put(d, search(d, descs(d, xDescs.contiguous(), yDescs.contiguous()), limit, d::heuristic, "Get_v7"));
@@ -142,6 +180,11 @@ final class CudaConvolution implements Conv2dPlan {
         }
         throw new IllegalStateException("no cuDNN convolution " + d.label + " algorithm for " + spec + " fits the workspace limit of "
                 + ctx.options.convWorkspaceLimitBytes() + " bytes" + (ctx.options.strictFp32() ? " with FMA (strict FP32) math" : ""));
+    }
+
+    /** The algorithm chosen for a direction on contiguous operands. */
+    ConvAlgorithm chosen(ConvDirection d) {
+        return chosen.get(d);
     }
 
     /** The workspace an algorithm needs for these descriptors, or -1 when cuDNN does not support it for them. */

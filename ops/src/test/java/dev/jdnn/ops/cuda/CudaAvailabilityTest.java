@@ -19,7 +19,7 @@ class CudaAvailabilityTest {
 
     @Test
     void optionsRejectANegativeWorkspaceLimit() {
-        assertThrows(IllegalArgumentException.class, () -> new CudaBackend.Options(false, true, -1, null));
+        assertThrows(IllegalArgumentException.class, () -> new CudaBackend.Options(false, true, -1, null, null));
         assertTrue(CudaBackend.Options.defaults().withStrictFp32(true).strictFp32());
     }
 }

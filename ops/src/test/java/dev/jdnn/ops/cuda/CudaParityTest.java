@@ -96,7 +96,7 @@ class CudaParityTest {
             Conv2dSpec.of(Shape.of(2, 5, 9, 8), 7, 1, 1, 0, 1, 1, false),        // pointwise
             new Conv2dSpec(2, 4, 10, 17, 6, 3, 1, 2, 1, 0, 0, 1, 3, 2, true));  // rectangular kernel, mixed stride/dilation
 
-    private static float[][] conv(BackendParityFixtures f, Conv2dSpec s, boolean strided) {
+    static float[][] conv(BackendParityFixtures f, Conv2dSpec s, boolean strided) {
         Backend b = f.backend();
         try (Conv2dPlan p = b.conv2d(s)) {
             Tensor ws = p.workspaceBytes() == 0 ? null : f.bytes(p.workspaceBytes());
