@@ -34,24 +34,23 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "100", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
-    String device;
-
-    @Option(names = "--verbose", description = "Stack traces on errors.")
-    boolean verbose;
+    @Mixin
+    RunOptions run;
 
     @Mixin
     DataOptions data;
 
     @Override
     public Integer call() {
-        return CliSupport.run(spec.commandLine(), verbose, () -> {
+        return CliSupport.run(spec.commandLine(), run.verbose, () -> {
+            run.validate();
+            ZooModels.requireKnown(model);
             if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
             if (!Files.isRegularFile(weights)) throw new CliFailure("weights file not found: " + weights);
             Dataset test = data.open(false, data.testLimit);
             Module m = ZooModels.create(model, test.numClasses(), test.channels(), test.height(), test.width());
             PrintWriter out = spec.commandLine().getOut();
-            try (Backend backend = Backends.open(device);
+            try (Backend backend = Backends.open(run.device);
                  CompiledModel cm = CompiledModel.compile(m, Shape.of(batchSize, test.channels(), test.height(), test.width()), backend, 0)) {
                 ZooModels.loadStrict(weights, cm);
                 EvalResult r;

@@ -42,11 +42,8 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--head-lr", paramLabel = "LR", description = "Learning rate of the new head (and auxiliary heads); default: --lr.")
     Double headLr;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
-    String device;
-
-    @Option(names = "--verbose", description = "Stack traces on errors.")
-    boolean verbose;
+    @Mixin
+    RunOptions run;
 
     @Mixin
     DataOptions data;
@@ -56,19 +53,20 @@ public final class FinetuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return CliSupport.run(spec.commandLine(), verbose, () -> {
+        return CliSupport.run(spec.commandLine(), run.verbose, () -> {
+            run.validate();
+            ZooModels.requireKnown(model);
             hyper.applyModelDefaults(model);
             hyper.validate();
             data.validateForTraining(model);
             if (headLr != null && !(headLr > 0)) throw new IllegalArgumentException("--head-lr must be > 0, got " + headLr);
             if (!MODES.contains(mode)) throw new IllegalArgumentException("unknown --mode '" + mode + "'; valid: " + MODES);
-            if (!Backends.DEVICES.contains(device)) throw new IllegalArgumentException("unknown device '" + device + "'; valid: " + Backends.DEVICES);
             if (!java.nio.file.Files.isRegularFile(weights)) throw new CliFailure("weights file not found: " + weights);
             Dataset train = data.open(true, hyper.limit), test = data.open(false, data.testLimit);
             Module m = ZooModels.create(model, train.numClasses(), train.channels(), train.height(), train.width());
             freeze(m);
             var out = spec.commandLine().getOut();
-            return TrainingRun.execute(spec.commandLine(), hyper, data, device, new TrainingRun.Setup(model, m, train, test,
+            return TrainingRun.execute(spec.commandLine(), hyper, data, run.device, new TrainingRun.Setup(model, m, train, test,
                     Map.of("command", "finetune", "weights", weights.toString(), "mode", mode, "strict", strict),
                     compiled -> {
                         if (hyper.resume != null) return; // the checkpoint holds everything

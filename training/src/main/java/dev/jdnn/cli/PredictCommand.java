@@ -11,6 +11,7 @@ import dev.jdnn.training.data.Normalization;
 import dev.jdnn.training.data.Transform;
 import dev.jdnn.training.checkpoint.SafeTensorsFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,18 +50,17 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--top", defaultValue = "5", description = "How many classes to print (default: ${DEFAULT-VALUE}).")
     int top;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
-    String device;
-
-    @Option(names = "--verbose", description = "Stack traces on errors.")
-    boolean verbose;
+    @Mixin
+    RunOptions run;
 
     @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Image files (PNG, JPEG, BMP, GIF).")
     List<Path> images;
 
     @Override
     public Integer call() {
-        return CliSupport.run(spec.commandLine(), verbose, () -> {
+        return CliSupport.run(spec.commandLine(), run.verbose, () -> {
+            run.validate();
+            ZooModels.requireKnown(model);
             if (!Files.isRegularFile(weights)) throw new CliFailure("weights file not found: " + weights);
             for (Path p : images) if (!Files.isRegularFile(p)) throw new CliFailure("image not found: " + p);
             int[] chw;
@@ -79,7 +79,7 @@ public final class PredictCommand implements Callable<Integer> {
             if (norm.channels() != chw[0]) throw new IllegalArgumentException("normalisation has " + norm.channels() + " channels but the input has " + chw[0]);
             Module m = ZooModels.create(model, classes, chw[0], chw[1], chw[2]);
             PrintWriter out = spec.commandLine().getOut();
-            try (Backend backend = Backends.open(device);
+            try (Backend backend = Backends.open(run.device);
                  CompiledModel cm = CompiledModel.compile(m, Shape.of(1, chw[0], chw[1], chw[2]), backend, 0)) {
                 ZooModels.loadStrict(weights, cm);
                 cm.setTraining(false);

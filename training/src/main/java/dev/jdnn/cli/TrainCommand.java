@@ -24,11 +24,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "resnet20", description = "Zoo model name (see 'jdnn models'; default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
-    String device;
-
-    @Option(names = "--verbose", description = "Stack traces on errors.")
-    boolean verbose;
+    @Mixin
+    RunOptions run;
 
     @Mixin
     DataOptions data;
@@ -38,14 +35,15 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return CliSupport.run(spec.commandLine(), verbose, () -> {
+        return CliSupport.run(spec.commandLine(), run.verbose, () -> {
+            run.validate();
+            ZooModels.requireKnown(model);
             hyper.applyModelDefaults(model);
             hyper.validate();
             data.validateForTraining(model);
-            if (!Backends.DEVICES.contains(device)) throw new IllegalArgumentException("unknown device '" + device + "'; valid: " + Backends.DEVICES);
             Dataset train = data.open(true, hyper.limit), test = data.open(false, data.testLimit);
             Module m = ZooModels.create(model, train.numClasses(), train.channels(), train.height(), train.width());
-            return TrainingRun.execute(spec.commandLine(), hyper, data, device,
+            return TrainingRun.execute(spec.commandLine(), hyper, data, run.device,
                     new TrainingRun.Setup(model, m, train, test, Map.of("command", "train")));
         });
     }

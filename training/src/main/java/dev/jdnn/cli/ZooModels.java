@@ -17,8 +17,13 @@ import java.util.Map;
 final class ZooModels {
     private ZooModels() {}
 
-    static Module create(String name, int classes, int channels, int height, int width) {
+    /** Fails with the list of valid names; commands call it before touching any data, so a typo fails fast. */
+    static void requireKnown(String name) {
         if (!Models.names().contains(name)) throw new IllegalArgumentException("unknown model '" + name + "'; valid: " + String.join(", ", Models.names()));
+    }
+
+    static Module create(String name, int classes, int channels, int height, int width) {
+        requireKnown(name);
         return Models.create(name, ModelConfig.of(classes, channels, height, width));
     }
 

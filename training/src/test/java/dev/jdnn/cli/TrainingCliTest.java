@@ -111,6 +111,21 @@ class TrainingCliTest {
     }
 
     @Test
+    void everyModelCommandRejectsAnUnknownDeviceBeforeReadingData() {
+        Path missing = dir.resolve("no-such-data");
+        for (String[] args : List.of(
+                new String[]{"train", "--data-dir", missing.toString()},
+                new String[]{"finetune", "--weights", "w.safetensors", "--model", "lenet5", "--data-dir", missing.toString()},
+                new String[]{"eval", "--weights", "w.safetensors", "--model", "lenet5", "--data-dir", missing.toString()},
+                new String[]{"predict", "--weights", "w.safetensors", "--model", "lenet5", "x.png"})) {
+            String[] withDevice = Stream.concat(Stream.of(args), Stream.of("--device", "tpu")).toArray(String[]::new);
+            CliRunner r = CliRunner.run(withDevice);
+            assertEquals(2, r.exitCode(), args[0] + ": " + r.err());
+            assertTrue(r.err().contains("unknown device 'tpu'; valid: [auto, cpu, cuda]"), args[0] + ": " + r.err());
+        }
+    }
+
+    @Test
     void cudaDeviceWithoutABackendSaysWhy() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Backends.cudaUnavailableReason() != null, "a usable CUDA backend is present");
         Path data = SyntheticMnist.write(dir.resolve("mnist"), 20, 20);
