@@ -46,5 +46,7 @@ class CudnnMacrosTest {
     void lrnLimitsMatchTheHeader() {
         assertEquals(macro("CUDNN_LRN_MIN_N"), Cudnn.LRN_MIN_N);
         assertEquals(macro("CUDNN_LRN_MAX_N"), Cudnn.LRN_MAX_N);
+        assertEquals(macro("CUDNN_LRN_MIN_K"), Cudnn.LRN_MIN_K);
+        assertEquals(macro("CUDNN_LRN_MIN_BETA"), Cudnn.LRN_MIN_BETA);
     }
 }
