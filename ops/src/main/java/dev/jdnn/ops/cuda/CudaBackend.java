@@ -153,8 +153,7 @@ public final class CudaBackend implements Backend {
         if (src.isContiguous() && dst.isContiguous()) {
             transfers.deviceCopy(src, dst);
         } else {
-            src.requireDType(DType.FLOAT32);
-            CudaPointwise.stridedCopy(ctx, src, dst);
+            CudaPointwise.stridedCopy(ctx, src, dst); // float32 or int32
         }
     }
 
