@@ -156,18 +156,30 @@ public final class CudaBackend implements Backend {
     @Override public void uploadInts(int[] src, Tensor dst) { open(); transfers.uploadInts(src, dst); }
     @Override public void download(Tensor src, float[] dst) { open(); transfers.download(src, dst); }
 
+    /**
+     * As {@link Backend#copy}; beyond the interface, one operand may be a contiguous host tensor (heap or pinned
+     * memory): host→device returns once the copy is queued (the source is staged, so it may be reused at once),
+     * device→host synchronises.
+     */
     @Override
     public void copy(Tensor src, Tensor dst) {
         open();
-        src.requireDevice(ctx.device, "copy source");
-        dst.requireDevice(ctx.device, "copy destination");
         dst.requireShape(src.shape(), "copy destination");
         if (src.dtype() != dst.dtype()) throw new IllegalArgumentException("copy from " + src.describe() + " to " + dst.describe() + ": dtypes differ");
+        if (src.device().equals(Device.CPU) && dst.device().equals(ctx.device)) {
+            transfers.upload(src, dst);
+            return;
+        }
+        if (src.device().equals(ctx.device) && dst.device().equals(Device.CPU)) {
+            transfers.download(src, dst);
+            return;
+        }
+        src.requireDevice(ctx.device, "copy source");
+        dst.requireDevice(ctx.device, "copy destination");
         if (src.isContiguous() && dst.isContiguous()) {
             transfers.deviceCopy(src, dst);
         } else {
-            src.requireDType(DType.FLOAT32);
-            CudaPointwise.stridedCopy(ctx, src, dst);
+            CudaPointwise.stridedCopy(ctx, src, dst); // float32 or int32
         }
     }
 

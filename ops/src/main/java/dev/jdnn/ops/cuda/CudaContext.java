@@ -95,7 +95,19 @@ final class CudaContext implements AutoCloseable {
 
     /** A device scratch buffer of at least {@code bytes} bytes (as a byte tensor), or null for 0. */
     Tensor scratch(long bytes) {
-        return bytes == 0 ? null : Tensor.allocate(allocator, Shape.of(Math.toIntExact(bytes)), DType.UINT8);
+        return bytes == 0 ? null : Tensor.allocate(allocator, scratchShape(bytes), DType.UINT8);
+    }
+
+    private static final int SCRATCH_ROW = 1 << 20;
+
+    /**
+     * The byte-tensor shape of a scratch buffer: [bytes] while that fits an int dimension, else rows of 1 MiB (so a
+     * convolution workspace limit of 2 GiB or more, e.g. for cudnnFind*Ex, does not overflow a dimension).
+     */
+    static Shape scratchShape(long bytes) {
+        if (bytes < 0) throw new IllegalArgumentException("negative scratch size " + bytes);
+        if (bytes <= Integer.MAX_VALUE) return Shape.of((int) bytes);
+        return Shape.of(Math.toIntExact((bytes + SCRATCH_ROW - 1) / SCRATCH_ROW), SCRATCH_ROW);
     }
 
     /** A host float scalar in slot {@code slot} (0..7), valid until the slot is rewritten. */

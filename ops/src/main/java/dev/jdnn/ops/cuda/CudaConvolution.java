@@ -49,12 +49,17 @@ final class CudaConvolution implements Conv2dPlan {
         this.yDescs = new TensorDescriptors("conv2d output", spec.outputShape(), ctx.device);
         this.wDesc = Cudnn.filter(spec.outChannels(), spec.inChannels() / spec.groups(), spec.kernelH(), spec.kernelW());
         this.biasDesc = Cudnn.tensor(1, spec.outChannels(), 1, 1, spec.outChannels());
-        int mathType = ctx.options.strictFp32() ? cudnn_h.CUDNN_FMA_MATH() : cudnn_h.CUDNN_DEFAULT_MATH();
-        for (ConvDirection d : ConvDirection.values()) convDescs.put(d, convolutionDescriptor(spec, mathType));
-        checkOutputDims(spec, convDescs.get(ConvDirection.FORWARD), xDescs.contiguous(), wDesc);
-        long limit = ctx.options.convWorkspaceLimitBytes();
-        if (ctx.options.benchmarkConvolutions()) benchmark(limit); else fromHeuristics(limit);
         long ws = 0;
+        try {
+            int mathType = ctx.options.strictFp32() ? cudnn_h.CUDNN_FMA_MATH() : cudnn_h.CUDNN_DEFAULT_MATH();
+            for (ConvDirection d : ConvDirection.values()) convDescs.put(d, convolutionDescriptor(spec, mathType));
+            checkOutputDims(spec, convDescs.get(ConvDirection.FORWARD), xDescs.contiguous(), wDesc);
+            long limit = ctx.options.convWorkspaceLimitBytes();
+            if (ctx.options.benchmarkConvolutions()) benchmark(limit); else fromHeuristics(limit);
+        } catch (RuntimeException e) {
+            close(); // e.g. no algorithm fits the workspace limit: the descriptors built so far are not leaked
+            throw e;
+        }
         for (ConvAlgorithm a : chosen.values()) ws = Math.max(ws, a.workspaceBytes());
         this.workspaceBytes = ws;
     }

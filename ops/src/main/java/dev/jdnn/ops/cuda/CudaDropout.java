@@ -31,17 +31,27 @@ final class CudaDropout implements DropoutPlan {
         this.shape = shape;
         this.probability = probability;
         this.descs = new TensorDescriptors("dropout", shape, ctx.device);
+        Tensor stateTensor = null;
+        MemorySegment desc = MemorySegment.NULL;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
             Check.cudnn(cudnn_h.cudnnDropoutGetStatesSize(ctx.cudnn, size), "cudnnDropoutGetStatesSize");
             long stateBytes = size.get(ValueLayout.JAVA_LONG, 0);
-            this.states = ctx.scratch(stateBytes);
+            stateTensor = ctx.scratch(stateBytes);
             Check.cudnn(cudnn_h.cudnnDropoutGetReserveSpaceSize(descs.contiguous(), size), "cudnnDropoutGetReserveSpaceSize");
             this.reserveBytes = size.get(ValueLayout.JAVA_LONG, 0);
-            this.dropout = Cudnn.create(cudnn_h::cudnnCreateDropoutDescriptor, "cudnnCreateDropoutDescriptor");
+            desc = Cudnn.create(cudnn_h::cudnnCreateDropoutDescriptor, "cudnnCreateDropoutDescriptor");
             ctx.cudnn("cudnnSetDropoutDescriptor (seeding " + stateBytes + " bytes of RNG state)",
-                    cudnn_h.cudnnSetDropoutDescriptor(dropout, ctx.cudnn, probability, ptr(states), stateBytes, seed));
+                    cudnn_h.cudnnSetDropoutDescriptor(desc, ctx.cudnn, probability, ptr(stateTensor), stateBytes, seed));
+        } catch (RuntimeException e) {
+            // Free what was built (the RNG states are device memory) before reporting the failure.
+            if (!desc.equals(MemorySegment.NULL)) cudnn_h.cudnnDestroyDropoutDescriptor(desc);
+            if (stateTensor != null) stateTensor.close();
+            descs.close();
+            throw e;
         }
+        this.states = stateTensor;
+        this.dropout = desc;
     }
 
     @Override

@@ -34,11 +34,28 @@ final class CudaLinear implements LinearPlan {
         return (int) ld;
     }
 
-    private void gemm(String op, boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, int lda,
-                      Tensor b, int ldb, float beta, Tensor c, int ldc) {
+    /** One column-major SGEMM, C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C, as cuBLAS takes it. */
+    record Gemm(boolean transA, boolean transB, int m, int n, int k, int lda, int ldb, int ldc) {}
+
+    // yᵀ[O×B] = W[O×I] · xᵀ[I×B]; cuBLAS sees row-major W as Wᵀ (I×O, ld I), hence op T. A = W, B = x, C = y.
+    static Gemm forwardGemm(LinearSpec s, int ldx, int ldy) {
+        return new Gemm(true, false, s.outFeatures(), s.batch(), s.inFeatures(), s.inFeatures(), ldx, ldy);
+    }
+
+    // dxᵀ[I×B] = Wᵀ[I×O] · dyᵀ[O×B]; cuBLAS sees W as Wᵀ already. A = W, B = dy, C = dx.
+    static Gemm backwardDataGemm(LinearSpec s, int lddy, int lddx) {
+        return new Gemm(false, false, s.inFeatures(), s.batch(), s.outFeatures(), s.inFeatures(), lddy, lddx);
+    }
+
+    // dWᵀ[I×O] = xᵀ[I×B] · dy[B×O]; cuBLAS sees dy as dyᵀ (O×B), hence op T on it. A = x, B = dy, C = dW.
+    static Gemm backwardWeightGemm(LinearSpec s, int ldx, int lddy) {
+        return new Gemm(false, true, s.inFeatures(), s.outFeatures(), s.batch(), ldx, lddy, s.inFeatures());
+    }
+
+    private void gemm(String op, Gemm g, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
         ctx.cublas("cublasSgemm (" + op + ") " + spec, cublas_h.cublasSgemm_v2(ctx.cublas,
-                transA ? cublas_h.CUBLAS_OP_T() : cublas_h.CUBLAS_OP_N(), transB ? cublas_h.CUBLAS_OP_T() : cublas_h.CUBLAS_OP_N(),
-                m, n, k, ctx.alpha(alpha), ptr(a), lda, ptr(b), ldb, ctx.beta(beta), ptr(c), ldc));
+                g.transA() ? cublas_h.CUBLAS_OP_T() : cublas_h.CUBLAS_OP_N(), g.transB() ? cublas_h.CUBLAS_OP_T() : cublas_h.CUBLAS_OP_N(),
+                g.m(), g.n(), g.k(), ctx.alpha(alpha), ptr(a), g.lda(), ptr(b), g.ldb(), ctx.beta(beta), ptr(c), g.ldc()));
     }
 
     @Override
@@ -46,9 +63,7 @@ final class CudaLinear implements LinearPlan {
         Operands.check(x, "linear input", spec.inputShape(), ctx.device);
         Operands.check(y, "linear output", spec.outputShape(), ctx.device);
         Operands.contiguous(w, "linear weight", spec.weightShape(), ctx.device);
-        // yᵀ[O×B] = W[O×I] · xᵀ[I×B]; cuBLAS sees W as Wᵀ (I×O, ld I), hence op T.
-        gemm("linear forward", true, false, spec.outFeatures(), spec.batch(), spec.inFeatures(), alpha, w, spec.inFeatures(),
-                x, ld(x, "linear input"), beta, y, ld(y, "linear output"));
+        gemm("linear forward", forwardGemm(spec, ld(x, "linear input"), ld(y, "linear output")), alpha, w, x, beta, y);
         if (bias != null) CudaPointwise.addBias(ctx, y, bias, alpha);
     }
 
@@ -57,9 +72,7 @@ final class CudaLinear implements LinearPlan {
         Operands.check(dy, "linear output gradient", spec.outputShape(), ctx.device);
         Operands.check(dx, "linear input gradient", spec.inputShape(), ctx.device);
         Operands.contiguous(w, "linear weight", spec.weightShape(), ctx.device);
-        // dxᵀ[I×B] = Wᵀ[I×O] · dyᵀ[O×B]; cuBLAS sees W as Wᵀ already.
-        gemm("linear backward data", false, false, spec.inFeatures(), spec.batch(), spec.outFeatures(), alpha, w, spec.inFeatures(),
-                dy, ld(dy, "linear output gradient"), beta, dx, ld(dx, "linear input gradient"));
+        gemm("linear backward data", backwardDataGemm(spec, ld(dy, "linear output gradient"), ld(dx, "linear input gradient")), alpha, w, dy, beta, dx);
     }
 
     @Override
@@ -67,9 +80,7 @@ final class CudaLinear implements LinearPlan {
         Operands.check(x, "linear input", spec.inputShape(), ctx.device);
         Operands.check(dy, "linear output gradient", spec.outputShape(), ctx.device);
         Operands.contiguous(dw, "linear weight gradient", spec.weightShape(), ctx.device);
-        // dWᵀ[I×O] = xᵀ[I×B] · dy[B×O]; cuBLAS sees dy as dyᵀ (O×B), hence op T on it.
-        gemm("linear backward weight", false, true, spec.inFeatures(), spec.outFeatures(), spec.batch(), alpha, x, ld(x, "linear input"),
-                dy, ld(dy, "linear output gradient"), beta, dw, spec.inFeatures());
+        gemm("linear backward weight", backwardWeightGemm(spec, ld(x, "linear input"), ld(dy, "linear output gradient")), alpha, x, dy, beta, dw);
     }
 
     @Override

@@ -10,21 +10,34 @@ import java.lang.foreign.MemorySegment;
 
 import static dev.jdnn.ops.cuda.Cudnn.ptr;
 
-/** Cross-channel LRN on cuDNN (LRN_CROSS_CHANNEL_DIM1), whose formula is PyTorch's LocalResponseNorm. */
+/**
+ * Cross-channel LRN as PyTorch's LocalResponseNorm. cuDNN (LRN_CROSS_CHANNEL_DIM1) runs it when its window is
+ * PyTorch's: cudnn_ops.h documents the window of cudnnSetLRNDescriptor as [c - floor((n-1)/2), c + n - 1 - floor((n-1)/2)],
+ * while PyTorch's is [c - n/2, c + (n-1)/2]; the two agree only for odd n. Even sizes, and specs outside cuDNN's limits
+ * (n > 16, k < CUDNN_LRN_MIN_K, beta < CUDNN_LRN_MIN_BETA), run the NVRTC kernels in lrn.cu.
+ */
 final class CudaLrn implements LrnPlan {
     private final CudaContext ctx;
     private final LrnSpec spec;
-    private final TensorDescriptors descs;
-    private final MemorySegment lrn;
+    private final TensorDescriptors descs; // cuDNN path only
+    private final MemorySegment lrn;       // NULL on the kernel path
 
     CudaLrn(CudaContext ctx, LrnSpec spec) {
-        if (spec.size() < Cudnn.LRN_MIN_N || spec.size() > Cudnn.LRN_MAX_N) {
-            throw new IllegalArgumentException("cuDNN LRN window must be " + Cudnn.LRN_MIN_N + ".." + Cudnn.LRN_MAX_N + " channels, got " + spec.size());
-        }
         this.ctx = ctx;
         this.spec = spec;
-        this.lrn = lrnDescriptor(spec);
-        this.descs = new TensorDescriptors("lrn", spec.shape(), ctx.device);
+        if (usesCudnn(spec)) {
+            this.lrn = lrnDescriptor(spec);
+            this.descs = new TensorDescriptors("lrn", spec.shape(), ctx.device);
+        } else {
+            this.lrn = MemorySegment.NULL;
+            this.descs = null;
+        }
+    }
+
+    /** Whether cuDNN computes exactly this spec: an odd window (centred as in PyTorch) within cuDNN's limits. */
+    static boolean usesCudnn(LrnSpec spec) {
+        return spec.size() % 2 == 1 && spec.size() >= Cudnn.LRN_MIN_N && spec.size() <= Cudnn.LRN_MAX_N
+                && spec.k() >= Cudnn.LRN_MIN_K && spec.beta() >= Cudnn.LRN_MIN_BETA;
     }
 
     static MemorySegment lrnDescriptor(LrnSpec spec) {
@@ -43,21 +56,56 @@ final class CudaLrn implements LrnPlan {
         return spec;
     }
 
+    /** lrn.cu's leading arguments: n, channels, hw, size, alpha/size (as CpuLrn rounds it), beta, k. */
+    private static Object[] geometry(LrnSpec spec) {
+        return new Object[]{spec.shape().numel(), spec.shape().dim(1), (long) spec.shape().dim(2) * spec.shape().dim(3), spec.size(),
+                (float) (spec.alpha() / spec.size()), (float) spec.beta(), (float) spec.k()};
+    }
+
+    /** The lrn_forward arguments (static, so their kinds are checked against the source without a GPU). */
+    static Object[] forwardArgs(LrnSpec spec, float alpha, Tensor x, float beta, Tensor y) {
+        return concat(geometry(spec), alpha, x, CudaPointwise.batchStride(x), beta, y, CudaPointwise.batchStride(y));
+    }
+
+    static Object[] backwardArgs(LrnSpec spec, float alpha, Tensor x, Tensor dy, float beta, Tensor dx) {
+        return concat(geometry(spec), alpha, x, CudaPointwise.batchStride(x), dy, CudaPointwise.batchStride(dy),
+                beta, dx, CudaPointwise.batchStride(dx));
+    }
+
+    private static Object[] concat(Object[] head, Object... tail) {
+        Object[] r = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, r, head.length, tail.length);
+        return r;
+    }
+
     @Override
     public void forward(float alpha, Tensor x, float beta, Tensor y) {
-        ctx.cudnn("cudnnLRNCrossChannelForward " + spec, cudnn_h.cudnnLRNCrossChannelForward(ctx.cudnn, lrn, cudnn_h.CUDNN_LRN_CROSS_CHANNEL_DIM1(),
-                ctx.alpha(alpha), descs.of(x), ptr(x), ctx.beta(beta), descs.of(y), ptr(y)));
+        if (descs != null) {
+            ctx.cudnn("cudnnLRNCrossChannelForward " + spec, cudnn_h.cudnnLRNCrossChannelForward(ctx.cudnn, lrn, cudnn_h.CUDNN_LRN_CROSS_CHANNEL_DIM1(),
+                    ctx.alpha(alpha), descs.of(x), ptr(x), ctx.beta(beta), descs.of(y), ptr(y)));
+            return;
+        }
+        Operands.check(x, "lrn input", spec.shape(), ctx.device);
+        Operands.check(y, "lrn output", spec.shape(), ctx.device);
+        ctx.launch.elementwise(Kernel.LRN_FORWARD, x.numel(), forwardArgs(spec, alpha, x, beta, y));
     }
 
     @Override
     public void backward(float alpha, Tensor x, Tensor y, Tensor dy, float beta, Tensor dx) {
-        ctx.cudnn("cudnnLRNCrossChannelBackward " + spec, cudnn_h.cudnnLRNCrossChannelBackward(ctx.cudnn, lrn, cudnn_h.CUDNN_LRN_CROSS_CHANNEL_DIM1(),
-                ctx.alpha(alpha), descs.of(y), ptr(y), descs.of(dy), ptr(dy), descs.of(x), ptr(x), ctx.beta(beta), descs.of(dx), ptr(dx)));
+        if (descs != null) {
+            ctx.cudnn("cudnnLRNCrossChannelBackward " + spec, cudnn_h.cudnnLRNCrossChannelBackward(ctx.cudnn, lrn, cudnn_h.CUDNN_LRN_CROSS_CHANNEL_DIM1(),
+                    ctx.alpha(alpha), descs.of(y), ptr(y), descs.of(dy), ptr(dy), descs.of(x), ptr(x), ctx.beta(beta), descs.of(dx), ptr(dx)));
+            return;
+        }
+        Operands.check(x, "lrn input", spec.shape(), ctx.device);
+        Operands.check(dy, "lrn output gradient", spec.shape(), ctx.device);
+        Operands.check(dx, "lrn input gradient", spec.shape(), ctx.device);
+        ctx.launch.elementwise(Kernel.LRN_BACKWARD, x.numel(), backwardArgs(spec, alpha, x, dy, beta, dx));
     }
 
     @Override
     public void close() {
-        descs.close();
-        cudnn_h.cudnnDestroyLRNDescriptor(lrn);
+        if (descs != null) descs.close();
+        if (!lrn.equals(MemorySegment.NULL)) cudnn_h.cudnnDestroyLRNDescriptor(lrn);
     }
 }

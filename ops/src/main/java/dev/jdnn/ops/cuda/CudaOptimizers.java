@@ -10,7 +10,8 @@ import dev.jdnn.ops.OptimizerConfig;
 final class CudaOptimizers {
     private CudaOptimizers() {}
 
-    private static boolean vectorisable(long n, Tensor... ts) {
+    /** The float4 kernels need n % 4 == 0 and every buffer 16-byte aligned (a parameter group at any offset of a flat buffer may not be). */
+    static boolean vectorisable(long n, Tensor... ts) {
         if (n % 4 != 0) return false;
         for (Tensor t : ts) if (t != null && t.address() % 16 != 0) return false;
         return true;

@@ -114,9 +114,17 @@ final class CudaPointwise {
         return transfers.downloadDouble(partials.address() + resultOffset);
     }
 
-    /** dst = src for any strides of rank <= 4. */
+    /** dst = src for any strides of rank <= 4, for 4-byte elements (float32, int32). */
     static void stridedCopy(CudaContext ctx, Tensor src, Tensor dst) {
+        ctx.launch.elementwise(Kernel.STRIDED_COPY4, src.numel(), stridedCopyArgs(src, dst));
+    }
+
+    /** strided_copy4's arguments: the shape and both stride sets, padded to rank 4 with leading 1s. */
+    static Object[] stridedCopyArgs(Tensor src, Tensor dst) {
         if (src.rank() > 4) throw new IllegalArgumentException("strided copy supports rank <= 4, got " + src.describe());
+        if (src.dtype().byteSize() != 4 || dst.dtype() != src.dtype() || !dst.shape().equals(src.shape())) {
+            throw new IllegalArgumentException("strided copy moves same-shaped 4-byte elements (float32, int32), got " + src.describe() + " to " + dst.describe());
+        }
         long[] d = new long[]{1, 1, 1, 1}, s = new long[4], t = new long[4];
         int pad = 4 - src.rank();
         for (int i = 0; i < src.rank(); i++) {
@@ -124,6 +132,6 @@ final class CudaPointwise {
             s[pad + i] = src.stride(i);
             t[pad + i] = dst.stride(i);
         }
-        ctx.launch.elementwise(Kernel.STRIDED_COPY4, src.numel(), d[0], d[1], d[2], d[3], src, s[0], s[1], s[2], s[3], dst, t[0], t[1], t[2], t[3]);
+        return new Object[]{d[0], d[1], d[2], d[3], src, s[0], s[1], s[2], s[3], dst, t[0], t[1], t[2], t[3]};
     }
 }

@@ -17,10 +17,15 @@ import java.util.function.ToIntFunction;
 final class Cudnn {
     private Cudnn() {}
 
-    /** cuDNN's CUDNN_BN_MIN_EPSILON (a macro, so not in the bindings). */
-    static final double BN_MIN_EPSILON = 1e-5;
+    /**
+     * cuDNN's CUDNN_BN_MIN_EPSILON (a macro, so not in the bindings): 0.0 in cuDNN 9's cudnn_ops.h
+     * ({@code #define CUDNN_BN_MIN_EPSILON 0.0}); it was 1e-5 only before cuDNN 7.5.
+     */
+    static final double BN_MIN_EPSILON = 0.0;
     /** cuDNN's CUDNN_LRN_MIN_N / CUDNN_LRN_MAX_N (macros). */
     static final int LRN_MIN_N = 1, LRN_MAX_N = 16;
+    /** cuDNN's CUDNN_LRN_MIN_K / CUDNN_LRN_MIN_BETA (macros). */
+    static final double LRN_MIN_K = 1e-5, LRN_MIN_BETA = 0.01;
 
     /** Calls a cudnnCreate*Descriptor function and returns the new handle. */
     static MemorySegment create(ToIntFunction<MemorySegment> creator, String function) {

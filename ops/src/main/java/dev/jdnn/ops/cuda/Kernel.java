@@ -8,6 +8,8 @@ record Kernel(KernelFile file, String name) {
     static final Kernel ACTIVATION_BACKWARD = new Kernel(KernelFile.ACTIVATIONS, "activation_backward");
     static final Kernel SOFTMAX_XENT_ROWS = new Kernel(KernelFile.LOSS, "softmax_xent_rows");
     static final Kernel MEAN_OF = new Kernel(KernelFile.LOSS, "mean_of");
+    static final Kernel LRN_FORWARD = new Kernel(KernelFile.LRN, "lrn_forward");
+    static final Kernel LRN_BACKWARD = new Kernel(KernelFile.LRN, "lrn_backward");
     static final Kernel SGD_STEP = new Kernel(KernelFile.OPTIMIZERS, "sgd_step");
     static final Kernel SGD_STEP_VEC4 = new Kernel(KernelFile.OPTIMIZERS, "sgd_step_vec4");
     static final Kernel ADAM_STEP = new Kernel(KernelFile.OPTIMIZERS, "adam_step");
@@ -31,6 +33,7 @@ record Kernel(KernelFile file, String name) {
     static final Kernel ADAPTIVE_AVG_BACKWARD = new Kernel(KernelFile.POOLING, "adaptive_avg_backward");
 
     static final List<Kernel> ALL = List.of(ACTIVATION_FORWARD, ACTIVATION_BACKWARD, SOFTMAX_XENT_ROWS, MEAN_OF,
+            LRN_FORWARD, LRN_BACKWARD,
             SGD_STEP, SGD_STEP_VEC4, ADAM_STEP, ADAM_STEP_VEC4, FILL, SCALE, ADD_SCALED, ADD, SCALE_CHANNELS,
             SCALE_CHANNELS_BACKWARD_DATA, SCALE_CHANNELS_BACKWARD_SCALE, CHANNEL_SHUFFLE, ADD_BIAS, BIAS_GRAD,
             SUM_SQUARES_PARTIAL, SUM_PARTIALS, STRIDED_COPY4, POOL_FORWARD, POOL_BACKWARD, ADAPTIVE_AVG_FORWARD,

@@ -4,6 +4,7 @@ package dev.jdnn.ops.cuda;
 public enum KernelFile {
     ACTIVATIONS("activations.cu"),
     LOSS("loss.cu"),
+    LRN("lrn.cu"),
     OPTIMIZERS("optimizers.cu"),
     POINTWISE("pointwise.cu"),
     POOLING("pooling.cu");

@@ -74,23 +74,68 @@ final class Transfers implements AutoCloseable {
     }
 
     private void toDevice(Tensor dst, long bytes) {
-        if (dst.isContiguous()) {
-            copyAsync(Cudnn.ptr(dst), pinned, bytes, cudart_h.cudaMemcpyHostToDevice(), "cudaMemcpyAsync H2D");
-        } else {
-            try (Tensor tmp = ctx.allocate(dst.shape(), dst.dtype())) {
-                copyAsync(Cudnn.ptr(tmp), pinned, bytes, cudart_h.cudaMemcpyHostToDevice(), "cudaMemcpyAsync H2D");
-                CudaPointwise.stridedCopy(ctx, tmp, dst); // freeing tmp is stream-ordered: after this copy
+        try {
+            if (dst.isContiguous()) {
+                copyAsync(Cudnn.ptr(dst), pinned, bytes, cudart_h.cudaMemcpyHostToDevice(), "cudaMemcpyAsync H2D");
+            } else {
+                try (Tensor tmp = ctx.allocate(dst.shape(), dst.dtype())) {
+                    copyAsync(Cudnn.ptr(tmp), pinned, bytes, cudart_h.cudaMemcpyHostToDevice(), "cudaMemcpyAsync H2D");
+                    CudaPointwise.stridedCopy(ctx, tmp, dst); // freeing tmp is stream-ordered: after this copy
+                }
             }
+        } finally {
+            // Also when a later step threw: a queued H2D may still be reading the staging buffer.
+            markStagingBusy();
         }
-        Check.cudart(cudart_h.cudaEventRecord(event, ctx.stream), "cudaEventRecord");
-        copyPending = true;
+    }
+
+    /** The next reuse of the staging buffer waits for everything queued so far (or, without an event, we wait now). */
+    private void markStagingBusy() {
+        int status = cudart_h.cudaEventRecord(event, ctx.stream);
+        if (status == 0) {
+            copyPending = true;
+            return;
+        }
+        cudart_h.cudaStreamSynchronize(ctx.stream);
+        Check.cudart(status, "cudaEventRecord");
+    }
+
+    /**
+     * A contiguous host tensor (heap or pinned memory) into a same-shaped, same-dtype device tensor. Returns once the
+     * copy is queued: the source was staged, so the caller may overwrite it at once.
+     */
+    void upload(Tensor hostSrc, Tensor dst) {
+        long bytes = hostSide(hostSrc, dst, "copy source");
+        dst.requireDevice(ctx.device, "copy destination");
+        MemorySegment.copy(hostSrc.hostSegment(), 0, staging(bytes), 0, bytes);
+        toDevice(dst, bytes);
     }
 
     void download(Tensor src, float[] dst) {
         src.requireDType(DType.FLOAT32);
-        src.requireDevice(ctx.device, "download source");
         if (dst.length != src.numel()) throw new IllegalArgumentException("download of " + src.describe() + " into an array of " + dst.length);
-        long bytes = 4L * dst.length;
+        MemorySegment s = fromDevice(src, 4L * dst.length);
+        MemorySegment.copy(s, ValueLayout.JAVA_FLOAT, 0, dst, 0, dst.length);
+    }
+
+    /** A device tensor into a same-shaped, same-dtype contiguous host tensor (heap or pinned memory); synchronises. */
+    void download(Tensor src, Tensor hostDst) {
+        long bytes = hostSide(hostDst, src, "copy destination");
+        MemorySegment.copy(fromDevice(src, bytes), 0, hostDst.hostSegment(), 0, bytes);
+    }
+
+    /** Checks the host operand of a tensor-to-tensor transfer; returns the bytes to move. */
+    static long hostSide(Tensor host, Tensor device, String what) {
+        if (host.dtype() != device.dtype() || !host.shape().equals(device.shape())) {
+            throw new IllegalArgumentException("copy between " + host.describe() + " and " + device.describe() + ": shapes or dtypes differ");
+        }
+        if (!host.isContiguous()) throw new IllegalArgumentException(what + ": a host tensor in a copy must be contiguous, got " + host.describe());
+        return host.numel() * host.dtype().byteSize();
+    }
+
+    /** Device tensor (any strides) → the staging buffer, completed (synchronises). */
+    private MemorySegment fromDevice(Tensor src, long bytes) {
+        src.requireDevice(ctx.device, "download source");
         MemorySegment s = staging(bytes);
         if (src.isContiguous()) {
             copyAsync(s, Cudnn.ptr(src), bytes, cudart_h.cudaMemcpyDeviceToHost(), "cudaMemcpyAsync D2H");
@@ -101,7 +146,7 @@ final class Transfers implements AutoCloseable {
             }
         }
         ctx.synchronize();
-        MemorySegment.copy(s, ValueLayout.JAVA_FLOAT, 0, dst, 0, dst.length);
+        return s;
     }
 
     /** One double at a device address (a reduction result); synchronises. */

@@ -106,6 +106,32 @@ class CudaSmokeTest {
     }
 
     @Test
+    void copyMovesHostTensorsToAndFromTheDeviceIncludingStridedInt32() {
+        float[] values = Rand.uniform(4, 2 * 5 * 3 * 3);
+        try (Tensor host = Tensor.ofHost(Shape.of(2, 5, 3, 3), values);
+             Tensor wide = cuda.allocate(Shape.of(2, 8, 3, 3));
+             Tensor back = Tensor.zerosHost(Shape.of(2, 5, 3, 3))) {
+            cuda.fill(wide, -1f);
+            Tensor slice = wide.narrow(1, 2, 5);
+            cuda.copy(host, slice);                    // host → strided device view
+            host.copyFrom(new float[values.length]);   // the source was staged: overwriting it now must not matter
+            cuda.copy(slice, back);                    // strided device view → host
+            assertArrayEquals(values, back.toFloatArray());
+            float[] all = cuda.download(wide);
+            assertEquals(-1f, all[0], "channels outside the slice are untouched");
+        }
+        try (Tensor labels = Tensor.ofHostInts(Shape.of(6), 5, 1, 4, 1, 3, 9);
+             Tensor dev = cuda.allocate(Shape.of(6), DType.INT32);
+             Tensor everyOther = cuda.allocate(Shape.of(3), DType.INT32);
+             Tensor host = Tensor.ofHostInts(Shape.of(3), 0, 0, 0)) {
+            cuda.copy(labels, dev);
+            cuda.copy(dev.step(0, 2), everyOther); // strided int32 on the device
+            cuda.copy(everyOther, host);
+            assertArrayEquals(new int[]{5, 4, 3}, host.toIntArray());
+        }
+    }
+
+    @Test
     void aHostTensorIsRejectedWithBothDevicesNamed() {
         try (Tensor host = Tensor.ofHost(Shape.of(2), 1f, 2f)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cuda.scale(host, 2f));

@@ -117,10 +117,11 @@ extern "C" __global__ void sum_partials(const double* partials, int count, doubl
     if (threadIdx.x == 0) out[0] = acc;
 }
 
-// General strided copy of up to 4 dimensions (shape padded with leading 1s): dst = src.
+// General strided copy of up to 4 dimensions (shape padded with leading 1s): dst = src. Moves 32-bit words, so it
+// serves float32 and int32 tensors alike, bit for bit.
 extern "C" __global__ void strided_copy4(i64 d0, i64 d1, i64 d2, i64 d3,
-                                         const float* src, i64 s0, i64 s1, i64 s2, i64 s3,
-                                         float* dst, i64 t0, i64 t1, i64 t2, i64 t3) {
+                                         const unsigned int* src, i64 s0, i64 s1, i64 s2, i64 s3,
+                                         unsigned int* dst, i64 t0, i64 t1, i64 t2, i64 t3) {
     i64 n = d0 * d1 * d2 * d3;
     GRID_STRIDE(i, n) {
         i64 i3 = i % d3, r = i / d3;
