@@ -141,7 +141,7 @@ final class CudaConvolution implements Conv2dPlan {
      * algorithm for these descriptors or it no longer fits the limit (a stale or hand-edited file must not fail a plan).
      */
     private ConvAlgorithm revalidated(ConvDirection d, ConvAlgorithm stored, long limit) {
-        if (ctx.options.strictFp32() && stored.mathType() != cudnn_h.CUDNN_FMA_MATH()) return null;
+        if (usableMath(stored.mathType(), ctx.options.strictFp32()) != stored.mathType()) return null;
         try {
             setMath(d, stored.mathType());
             long ws = workspaceFor(d, descs(d, xDescs.contiguous(), yDescs.contiguous()), stored.algo());
@@ -171,12 +171,11 @@ final class CudaConvolution implements Conv2dPlan {
             int max = Math.max(1, count.get(ValueLayout.JAVA_INT, 0));
             MemorySegment perf = arena.allocate(d.perfBytes() * max, 8);
             ctx.cudnn("cudnn" + kind + " convolution " + d.label + " algorithms for " + spec, how.run(ctx.cudnn, ds, max, count, perf));
-            int fma = cudnn_h.CUDNN_FMA_MATH();
             for (int i = 0; i < count.get(ValueLayout.JAVA_INT, 0); i++) {
                 MemorySegment p = perf.asSlice(i * d.perfBytes(), d.perfBytes());
                 if (ConvDirection.status(p) != 0 || ConvDirection.memory(p) > limit) continue;
-                // Strict FP32 searched with FMA math on the descriptor and keeps it, whatever cuDNN reports back.
-                int math = ctx.options.strictFp32() ? fma : ConvDirection.mathType(p);
+                int math = usableMath(ConvDirection.mathType(p), ctx.options.strictFp32());
+                if (math < 0) continue;
                 setMath(d, math);
                 long ws = workspaceFor(d, ds, ConvDirection.algo(p));
                 if (ws < 0 || ws > limit) continue;
@@ -185,6 +184,17 @@ final class CudaConvolution implements Conv2dPlan {
         }
         throw new IllegalStateException("no cuDNN convolution " + d.label + " algorithm for " + spec + " fits the workspace limit of "
                 + ctx.options.convWorkspaceLimitBytes() + " bytes" + (ctx.options.strictFp32() ? " with FMA (strict FP32) math" : ""));
+    }
+
+    /**
+     * The math type to run a search result with, or -1 to skip it. Strict FP32 searched with FMA math on the
+     * descriptor and keeps it, whatever cuDNN reports back. Otherwise TF32 tensor cores are fine (as in PyTorch with
+     * allow_tf32), but not CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION: that converts FP32 operands to FP16, which loses far
+     * more than TF32's 10-bit mantissa and which PyTorch never allows for FP32 tensors.
+     */
+    static int usableMath(int reported, boolean strictFp32) {
+        if (strictFp32) return cudnn_h.CUDNN_FMA_MATH();
+        return reported == cudnn_h.CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION() ? -1 : reported;
     }
 
     /** The algorithm chosen for a direction on contiguous operands. */
