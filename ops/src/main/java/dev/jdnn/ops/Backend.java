@@ -55,7 +55,11 @@ public interface Backend extends AutoCloseable {
         return out;
     }
 
-    /** dst = src for same-shaped tensors of any strides (a strided copy, e.g. into a channel slice). */
+    /**
+     * dst = src for same-shaped, same-dtype tensors of any strides (a strided copy, e.g. into a channel slice). Both
+     * live on this backend's device, or one side is a contiguous host tensor (an upload or a download; the host side
+     * may be reused as soon as the call returns).
+     */
     void copy(Tensor src, Tensor dst);
 
     /** Waits for all work issued so far; surfaces asynchronous errors. */

@@ -31,10 +31,9 @@ public final class Evaluator {
         float[] logits = new float[n * classes];
         try (Tensor labels = model.backend().allocate(Shape.of(n), DType.INT32);
              DataLoader.Epoch epoch = loader.epoch(0)) {
-            BatchTransfer transfer = null;
+            BatchTransfer transfer = new BatchTransfer(model.backend());
             while (epoch.hasNext()) {
                 Batch b = epoch.next();
-                if (transfer == null) transfer = new BatchTransfer(model.backend(), b.images());
                 transfer.toDevice(b, model.input(), labels);
                 model.backend().download(model.forward(), logits);
                 for (int i = 0; i < b.count(); i++) {

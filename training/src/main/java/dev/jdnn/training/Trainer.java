@@ -130,11 +130,10 @@ public final class Trainer implements AutoCloseable {
         int steps = 0;
         float[] logits = new float[Math.toIntExact(model.outputShape().numel())];
         try (DataLoader.Epoch it = trainLoader.epoch(epoch, batchInEpoch)) {
-            BatchTransfer transfer = null;
+            BatchTransfer transfer = new BatchTransfer(model.backend());
             while (it.hasNext()) {
                 long t0 = System.nanoTime();
                 Batch batch = it.next();
-                if (transfer == null) transfer = new BatchTransfer(model.backend(), batch.images());
                 transfer.toDevice(batch, model.input(), labels);
                 float loss = model.forwardBackward(labels, labelSmoothing);
                 if (!Float.isFinite(loss)) throw new TrainingDivergedException(epoch, batch.index(), globalStep, loss);
