@@ -44,13 +44,20 @@ public record CudaDevice(int ordinal, String name, int computeMajor, int compute
         return Out.intValue(p -> Check.cudart(cudart_h.cudaDeviceGetAttribute(p, attribute, ordinal), "cudaDeviceGetAttribute"));
     }
 
+    /** cudaMemGetInfo answers for the current device: switch to {@code ordinal}, then back, so callers keep theirs. */
     public static MemoryInfo memoryInfo(int ordinal) {
-        CudaRuntime.setDevice(ordinal);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment free = arena.allocate(ValueLayout.JAVA_LONG);
-            MemorySegment total = arena.allocate(ValueLayout.JAVA_LONG);
-            Check.cudart(cudart_h.cudaMemGetInfo(free, total), "cudaMemGetInfo");
-            return new MemoryInfo(free.get(ValueLayout.JAVA_LONG, 0), total.get(ValueLayout.JAVA_LONG, 0));
+            MemorySegment previous = arena.allocate(ValueLayout.JAVA_INT);
+            Check.cudart(cudart_h.cudaGetDevice(previous), "cudaGetDevice");
+            CudaRuntime.setDevice(ordinal);
+            try {
+                MemorySegment free = arena.allocate(ValueLayout.JAVA_LONG);
+                MemorySegment total = arena.allocate(ValueLayout.JAVA_LONG);
+                Check.cudart(cudart_h.cudaMemGetInfo(free, total), "cudaMemGetInfo");
+                return new MemoryInfo(free.get(ValueLayout.JAVA_LONG, 0), total.get(ValueLayout.JAVA_LONG, 0));
+            } finally {
+                CudaRuntime.setDevice(previous.get(ValueLayout.JAVA_INT, 0));
+            }
         }
     }
 

@@ -141,6 +141,7 @@ public final class CudaBackend implements Backend {
 
     private void open() {
         if (closed) throw new IllegalStateException("CUDA backend on " + ctx.device + " is closed");
+        ctx.ensureContext(); // the calling thread may be new, or may have driven another GPU since
     }
 
     @Override public Device device() { return ctx.device; }

@@ -66,7 +66,7 @@ final class CudaContext implements AutoCloseable {
         this.allocator = new CudaDeviceAllocator(ordinal, cudaStream);
         this.kernels = new KernelCache(computeMajor, computeMinor, options.kernelCacheDir());
         this.launch = new KernelLauncher(kernels, stream, lastOp, this::ensureContext);
-        contextCurrent.set(true);
+        CURRENT_ON_THREAD.get()[0] = ordinal;
     }
 
     private int deviceAttribute(int attribute, int ordinal) {
@@ -75,18 +75,23 @@ final class CudaContext implements AutoCloseable {
         return v.get(ValueLayout.JAVA_INT, 0);
     }
 
-    /** Threads on which this device's primary context has been made current (driver API calls need it). */
-    private final ThreadLocal<Boolean> contextCurrent = ThreadLocal.withInitial(() -> false);
+    /**
+     * The device whose primary context jdnn last made current on each thread (-1: none yet). Shared by all contexts,
+     * so two backends on different GPUs driven from one thread switch correctly.
+     */
+    private static final ThreadLocal<int[]> CURRENT_ON_THREAD = ThreadLocal.withInitial(() -> new int[]{-1});
 
     /**
-     * Makes the device's primary context current on the calling thread, once per thread: runtime calls do this
-     * implicitly, but the driver API used for NVRTC modules and launches does not.
+     * Makes this device's primary context current on the calling thread when it is not already: runtime calls
+     * (cuDNN, cuBLAS, allocations) go to the thread's current device, and the driver API used for NVRTC modules and
+     * launches needs the context current. Called before every backend op; a thread-local compare when nothing changes.
      */
     void ensureContext() {
-        if (contextCurrent.get()) return;
+        int[] current = CURRENT_ON_THREAD.get();
+        if (current[0] == device.ordinal()) return;
         Check.cudart(cudart_h.cudaSetDevice(device.ordinal()), "cudaSetDevice(" + device.ordinal() + ")");
         Check.cudart(cudart_h.cudaFree(MemorySegment.NULL), "cudaFree(NULL) (make the primary context current)");
-        contextCurrent.set(true);
+        current[0] = device.ordinal();
     }
 
     Tensor allocate(Shape shape, DType dtype) {

@@ -138,4 +138,25 @@ class CudaSmokeTest {
             assertTrue(e.getMessage().contains("cpu") && e.getMessage().contains("cuda:0"), e.getMessage());
         }
     }
+
+    /** The backend was made on the test's thread; a fresh thread must get the device made current before its first op. */
+    @Test
+    void anotherThreadCanDriveTheBackend() throws Exception {
+        float[] src = Rand.uniform(7, 1000);
+        float[][] back = new float[1][];
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try (Tensor a = cuda.allocate(Shape.of(1000))) {
+                cuda.upload(src, a);
+                cuda.scale(a, 2f); // an NVRTC kernel launch: needs the primary context current on this thread
+                back[0] = cuda.download(a);
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        t.start();
+        t.join();
+        if (failure[0] != null) fail("backend op on a second thread", failure[0]);
+        for (int i = 0; i < src.length; i++) assertEquals(2f * src[i], back[0][i], 0f, "element " + i);
+    }
 }
