@@ -87,9 +87,9 @@ public final class CompiledModel implements AutoCloseable {
             long naive = Math.max(MemoryPlanner.naive(trainBuffers.requests()).size(), MemoryPlanner.naive(evalBuffers.requests()).size());
             lastRun = evaluationPlan;
             memoryReport = new MemoryReport(arenaBytes, naive, parameters.bytes(), workspaceBytes);
-            String trainingReason = trainingPlan.notCapturable();
+            String trainingReason = trainingPlan.notCapturable(), evalReason = evaluationPlan.notCapturable();
             Map<GraphRecordings.Kind, String> notCapturable = new EnumMap<>(GraphRecordings.Kind.class);
-            if (evaluationPlan.notCapturable() != null) notCapturable.put(GraphRecordings.Kind.EVAL_FORWARD, evaluationPlan.notCapturable());
+            if (evalReason != null) notCapturable.put(GraphRecordings.Kind.EVAL_FORWARD, evalReason);
             if (trainingReason != null) {
                 notCapturable.put(GraphRecordings.Kind.TRAINING_FORWARD, trainingReason);
                 notCapturable.put(GraphRecordings.Kind.TRAINING_STEP, trainingReason);
