@@ -2,7 +2,7 @@
 # jdnn vs PyTorch on one GPU in one device session: jdnn's train-throughput rows (from the GPU bundle), PyTorch's
 # compare.py on the same rows, then benchmarks/pytorch/side_by_side.py joins them into one Markdown table with the
 # ratio jdnn/PyTorch and the targets. Run from the repository root on the GPU machine:
-#   ci/gpu-bench.sh [--quick] [--rows ROW,ROW...]
+#   ci/gpu-bench.sh [--quick] [--rows ROW,ROW...] [--graphs on|off|both]   (--graphs both: jdnn rows with and without CUDA graphs)
 #   BENCH_SETS=train-throughput,ops-gpu,gemm,downcall ci/gpu-bench.sh   # also the JMH sets (ops-gpu: ~15 min)
 # Needs: the bundle made by ci/gpu-bundle.sh (build/gpu-bundle/jdnn-gpu or its .tar.gz, or $JDNN_BUNDLE); a python with torch and
 # torchvision ($PYTHON, else the first python3 found that imports torch). Results go to $OUT when it is set, else
@@ -13,12 +13,13 @@ cd "$root"
 bundle="${JDNN_BUNDLE:-$root/build/gpu-bundle/jdnn-gpu}"
 out="${OUT:-$root/benchmarks/results/$(date -u +%F)-gpu}"
 sets="${BENCH_SETS:-train-throughput}"
-quick="" rows=""
+quick="" rows="" graphs=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick="--quick" ;;
     --rows) rows="$2"; shift ;;
-    *) echo "gpu-bench: unknown argument '$1' (valid: --quick, --rows ROW,ROW...)" >&2; exit 2 ;;
+    --graphs) graphs="$2"; shift ;;
+    *) echo "gpu-bench: unknown argument '$1' (valid: --quick, --rows ROW,ROW..., --graphs on|off|both)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -45,7 +46,7 @@ status=0
 class_path="$(ls "$bundle"/jars/*.jar "$bundle"/lib/*.jar | grep -v -- '-tests\.jar$' | paste -sd: -)"
 echo "gpu-bench: jdnn ($sets)"
 "$bundle/runtime/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx${JDNN_BENCH_XMX:-16g} \
-  -cp "$class_path" dev.jdnn.benchmarks.BenchRunner --set "$sets" --device cuda --out "$out/jdnn" $quick ${rows:+--rows "$rows"} \
+  -cp "$class_path" dev.jdnn.benchmarks.BenchRunner --set "$sets" --device cuda --out "$out/jdnn" $quick ${rows:+--rows "$rows"} ${graphs:+--graphs "$graphs"} \
   2>&1 | tee "$out/jdnn.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 

@@ -6,6 +6,9 @@ Ratio: images/s jdnn / PyTorch for training rows (higher is better), latency jdn
 (lower is better). Targets: resnet50 b256 training >= 1.0x, CIFAR resnet20 b128 training >= 1.5x, resnet50 b1
 latency <= 0.5x.
 
+jdnn rows measured with CUDA graphs off ("cuda_graphs": false, from jdnn bench --graphs off|both) get their own
+line, "<row> (CUDA graphs off)", compared with the same PyTorch row; rows without the field count as graphs on.
+
   python3 benchmarks/pytorch/side_by_side.py --jdnn jdnn-throughput.json --pytorch pytorch.json [--out table.md]
 """
 import argparse
@@ -20,11 +23,24 @@ TARGETS = {
 }
 
 
+GRAPHS_OFF = " (CUDA graphs off)"
+
+
+def key(r):
+    """A result's line in the table: its row name, marked when jdnn ran it with CUDA graphs off."""
+    return r["row"] + (GRAPHS_OFF if r.get("cuda_graphs") is False else "")
+
+
+def base(line):
+    """The compare.py row a table line measures."""
+    return line[:-len(GRAPHS_OFF)] if line.endswith(GRAPHS_OFF) else line
+
+
 def load(path):
-    """The "results" list of a compare.py-schema file, keyed by row name (later duplicates win)."""
+    """The "results" list of a compare.py-schema file, keyed by table line (later duplicates win)."""
     with open(path) as f:
         doc = json.load(f)
-    return {r["row"]: r for r in doc.get("results", [])}, doc.get("meta", {})
+    return {key(r): r for r in doc.get("results", [])}, doc.get("meta", {})
 
 
 def metric(r):
@@ -60,10 +76,13 @@ def fmt(v, unit):
 
 
 def table(jdnn, torch, jmeta=None, tmeta=None):
-    rows = list(torch.keys()) + [r for r in jdnn if r not in torch]
+    rows = []
+    for row in torch:  # PyTorch's order, each row followed by jdnn's graphs-off line for it
+        rows += [row] + [r for r in jdnn if r != row and base(r) == row]
+    rows += [r for r in jdnn if r not in rows]
     out = ["| row | jdnn | PyTorch | jdnn / PyTorch | target |", "|---|---|---|---|---|"]
     for row in rows:
-        j, t = jdnn.get(row), torch.get(row)
+        j, t = jdnn.get(row), torch.get(base(row))
         jm, tm = metric(j), metric(t)
         kind = (j or t or {}).get("kind", "train")
         unit = (jm or tm or (None, "ms" if kind == "infer" else "img/s"))[1]
@@ -71,7 +90,7 @@ def table(jdnn, torch, jmeta=None, tmeta=None):
         tv = tm[0] if tm else None
         r = ratio(jv, tv)
         jcell = fmt(jv, unit) if j is None or "error" not in j else "error: " + str(j["error"])[:60]
-        out.append(f"| {row} | {jcell} | {fmt(tv, unit)} | {'—' if r is None else f'{r:.2f}x'} | {verdict(row, r)} |")
+        out.append(f"| {row} | {jcell} | {fmt(tv, unit)} | {'—' if r is None else f'{r:.2f}x'} | {verdict(base(row), r)} |")
     notes = ["", "Training: images/s (ratio > 1: jdnn faster). Inference: ms per batch (ratio < 1: jdnn faster)."]
     for name, meta in (("jdnn", jmeta), ("PyTorch", tmeta)):
         if meta:

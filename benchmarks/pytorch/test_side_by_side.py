@@ -69,6 +69,21 @@ class SideBySideTest(unittest.TestCase):
         self.assertEqual(rows["cifar_resnet20_train_b32"][2], "—")  # jdnn only (CPU smoke row)
         self.assertEqual(list(rows)[:2], ["resnet50_train_b256", "resnet18_train_b256"])  # PyTorch's order first
 
+    def test_graphs_off_rows_get_their_own_line_against_the_same_pytorch_row(self):
+        rows = self.run_table(doc({"row": "cifar_resnet20_train_b128", "kind": "train", "images_per_s": 20000.0, "cuda_graphs": True},
+                                  {"row": "cifar_resnet20_train_b128", "kind": "train", "images_per_s": 12000.0, "cuda_graphs": False},
+                                  {"row": "resnet50_infer_b1", "kind": "infer", "latency_ms": 2.0}),
+                              doc({"row": "cifar_resnet20_train_b128", "kind": "train", "images_per_s": 10000.0},
+                                  {"row": "resnet50_infer_b1", "kind": "infer", "latency_ms": 5.0}))
+        self.assertEqual(list(rows), ["cifar_resnet20_train_b128", "cifar_resnet20_train_b128 (CUDA graphs off)", "resnet50_infer_b1"])
+        self.assertEqual(rows["cifar_resnet20_train_b128"][3], "2.00x")
+        self.assertIn("met", rows["cifar_resnet20_train_b128"][4])
+        off = rows["cifar_resnet20_train_b128 (CUDA graphs off)"]
+        self.assertEqual(off[2], "10000.0 img/s")  # the same PyTorch row
+        self.assertEqual(off[3], "1.20x")
+        self.assertIn("NOT met", off[4])
+        self.assertEqual(rows["resnet50_infer_b1"][3], "0.40x")  # no cuda_graphs field: graphs on
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -16,13 +16,16 @@ import java.util.Set;
  * @param device train-throughput backend: "auto" (CUDA when usable), "cpu" or "cuda"
  * @param gpuOptional the sets came from "all": GPU-only sets are left out (with a note) where no GPU is usable,
  *                    instead of failing as an explicit {@code --set ops-gpu} does
+ * @param graphs train-throughput with CUDA graphs "on" (the compile default), "off", or "both" (each row twice)
  */
-public record BenchOptions(List<String> sets, boolean quick, Path outDir, List<String> rows, String device, boolean gpuOptional) {
+public record BenchOptions(List<String> sets, boolean quick, Path outDir, List<String> rows, String device, boolean gpuOptional, String graphs) {
     public static final List<String> SETS = List.of("downcall", "gemm", "ops-cpu", "ops-gpu", "train-throughput");
     public static final List<String> DEVICES = List.of("auto", "cpu", "cuda");
+    public static final List<String> GRAPHS = List.of("on", "off", "both");
 
     public static final String USAGE = """
             usage: jdnn bench [--set SET[,SET...]] [--quick] [--out DIR] [--rows ROW[,ROW...]] [--device auto|cpu|cuda]
+                              [--graphs on|off|both]
               --set     downcall | gemm | ops-cpu | ops-gpu | train-throughput | all   (default: downcall)
                         gemm: the ceilings (CPU FMA peak and copy bandwidth; on a GPU large SGEMM FP32/TF32 and
                         device-to-device copy); ops-*: per-layer forward/backward at ResNet-50/MobileNetV2 shapes;
@@ -31,6 +34,8 @@ public record BenchOptions(List<String> sets, boolean quick, Path outDir, List<S
               --out     result directory (default benchmarks/results/<date>-<device>/)
               --rows    train-throughput rows (default: all rows on CUDA, %s on the CPU)
               --device  backend for train-throughput (default auto: CUDA when usable)
+              --graphs  train-throughput with CUDA graphs (recorded, replayed steps) on, off, or both (each row twice,
+                        the graphs-off result marked "cuda_graphs": false); default on. No effect on the CPU.
             """;
 
     /** Parses the arguments; bad input gets an IllegalArgumentException naming the argument and the valid values. */
@@ -40,6 +45,7 @@ public record BenchOptions(List<String> sets, boolean quick, Path outDir, List<S
         Path out = null;
         List<String> rows = new ArrayList<>();
         String device = "auto";
+        String graphs = "on";
         boolean all = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -60,11 +66,24 @@ public record BenchOptions(List<String> sets, boolean quick, Path outDir, List<S
                     device = value(args, ++i, a);
                     if (!DEVICES.contains(device)) throw new IllegalArgumentException("--device: unknown device '" + device + "'; valid: " + DEVICES);
                 }
+                case "--graphs" -> {
+                    graphs = value(args, ++i, a);
+                    if (!GRAPHS.contains(graphs)) throw new IllegalArgumentException("--graphs: unknown mode '" + graphs + "'; valid: " + GRAPHS);
+                }
                 default -> throw new IllegalArgumentException("unknown argument '" + a + "'\n" + usage());
             }
         }
         if (sets.isEmpty()) sets.add("downcall");
-        return new BenchOptions(List.copyOf(sets), quick, out, List.copyOf(rows), device, all);
+        return new BenchOptions(List.copyOf(sets), quick, out, List.copyOf(rows), device, all, graphs);
+    }
+
+    /** The CUDA-graph settings each train-throughput row runs with, in order. */
+    public List<Boolean> graphSettings() {
+        return switch (graphs) {
+            case "off" -> List.of(false);
+            case "both" -> List.of(true, false);
+            default -> List.of(true);
+        };
     }
 
     public static String usage() {

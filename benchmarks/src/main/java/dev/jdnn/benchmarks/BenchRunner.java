@@ -84,21 +84,24 @@ public final class BenchRunner {
         List<Map<String, Object>> results = new ArrayList<>();
         for (String name : rows) {
             ThroughputRow row = ThroughputRow.of(name);
-            System.err.println("jdnn bench: " + name + " on " + device + "...");
-            try (Backend backend = BenchBackends.open(device)) {
-                results.add(TrainThroughput.run(row, backend, settings));
-            } catch (RuntimeException | OutOfMemoryError e) {
-                Map<String, Object> failed = new LinkedHashMap<>();
-                failed.put("row", name);
-                failed.put("kind", row.kindName());
-                failed.put("model", row.model());
-                failed.put("batch", row.batch());
-                failed.put("framework", "jdnn");
-                failed.put("error", String.valueOf(e));
-                results.add(failed);
-                System.err.println("jdnn bench: " + name + " failed: " + e);
+            for (boolean graphs : options.graphSettings()) {
+                System.err.println("jdnn bench: " + name + " on " + device + (graphs ? "" : ", CUDA graphs off") + "...");
+                try (Backend backend = BenchBackends.open(device)) {
+                    results.add(TrainThroughput.run(row, backend, settings, graphs));
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    Map<String, Object> failed = new LinkedHashMap<>();
+                    failed.put("row", name);
+                    failed.put("kind", row.kindName());
+                    failed.put("model", row.model());
+                    failed.put("batch", row.batch());
+                    failed.put("framework", "jdnn");
+                    failed.put("cuda_graphs", graphs);
+                    failed.put("error", String.valueOf(e));
+                    results.add(failed);
+                    System.err.println("jdnn bench: " + name + " failed: " + e);
+                }
+                System.err.println("jdnn bench: " + results.getLast());
             }
-            System.err.println("jdnn bench: " + results.getLast());
         }
         return results;
     }

@@ -56,7 +56,7 @@ public final class ResultWriter {
         sb.append("| row | model | batch | images/s | ms per step / batch | peak memory (MiB) |\n|---|---|---|---|---|---|\n");
         for (Map<String, Object> r : results) {
             Object ms = r.containsKey("ms_per_step") ? r.get("ms_per_step") : r.get("latency_ms");
-            sb.append("| ").append(r.get("row")).append(" | ").append(r.get("model")).append(" | ").append(r.get("batch"))
+            sb.append("| ").append(r.get("row")).append(Boolean.FALSE.equals(r.get("cuda_graphs")) ? " (CUDA graphs off)" : "").append(" | ").append(r.get("model")).append(" | ").append(r.get("batch"))
               .append(" | ").append(fmt(r.get("images_per_s"), "%.1f")).append(" | ").append(fmt(ms, "%.3f"))
               .append(" | ").append(r.get("peak_memory_bytes") instanceof Number n ? String.format(Locale.ROOT, "%.0f", n.doubleValue() / (1 << 20)) : "")
               .append(" |\n");

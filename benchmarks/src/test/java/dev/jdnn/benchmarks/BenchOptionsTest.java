@@ -16,6 +16,15 @@ class BenchOptionsTest {
         assertNull(o.outDir());
         assertEquals("auto", o.device());
         assertFalse(o.gpuOptional());
+        assertEquals(List.of(true), o.graphSettings(), "CUDA graphs on, as compiled models default to");
+    }
+
+    @Test
+    void graphsOffOrBoth() {
+        assertEquals(List.of(false), BenchOptions.parse("--graphs", "off").graphSettings());
+        assertEquals(List.of(true, false), BenchOptions.parse("--graphs", "both").graphSettings());
+        var e = assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--graphs", "maybe"));
+        assertTrue(e.getMessage().contains("'maybe'") && e.getMessage().contains("both"), e.getMessage());
     }
 
     @Test

@@ -42,6 +42,23 @@ class ResultWriterTest {
     }
 
     @Test
+    void graphsOffRowsAreMarkedInTheTable() {
+        Map<String, Object> on = new LinkedHashMap<>(), off = new LinkedHashMap<>();
+        for (Map<String, Object> r : List.of(on, off)) {
+            r.put("row", "cifar_resnet20_train_b128");
+            r.put("model", "resnet20");
+            r.put("batch", 128);
+            r.put("images_per_s", 100.0);
+            r.put("ms_per_step", 1280.0);
+        }
+        on.put("cuda_graphs", true);
+        off.put("cuda_graphs", false);
+        String md = ResultWriter.throughputTable(Map.of(), List.of(on, off));
+        assertTrue(md.contains("| cifar_resnet20_train_b128 | resnet20 |"), md);
+        assertTrue(md.contains("| cifar_resnet20_train_b128 (CUDA graphs off) | resnet20 |"), md);
+    }
+
+    @Test
     void timesAndRatesAreHumanSized() {
         assertEquals("1.50 us", ResultWriter.time(1.5e-6, Double.NaN));
         assertEquals("75.9 ns ± 2.0", ResultWriter.time(75.9e-9, 2e-9));

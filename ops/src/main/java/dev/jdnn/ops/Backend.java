@@ -130,6 +130,36 @@ public interface Backend extends AutoCloseable {
     /** x *= factor, in place. */
     void scale(Tensor x, float factor);
 
+    // ---- recording for replay (CUDA graphs) ------------------------------------------------------------------
+
+    /** True when {@link #capture} can record work for replay; false where ops only run eagerly (the CPU backend). */
+    default boolean supportsCapture() {
+        return false;
+    }
+
+    /**
+     * Records the work {@code work} issues, without running it, for replay with {@link Recording#replay()}: on CUDA,
+     * a CUDA graph captured from the backend's stream. Returns null, without running {@code work}, where
+     * {@link #supportsCapture()} is false.
+     *
+     * <p>Rules for {@code work}, because nothing runs while it is recorded and a replay repeats it verbatim:
+     * <ul>
+     *   <li>only asynchronous ops on tensors and plans that already exist: no {@link #upload}, {@link #download},
+     *       {@link #synchronize}, {@link #sumOfSquares} (all wait for the device or read host memory at call time),
+     *       no {@link #allocate}/{@link #zeros} and no closing of tensors or plans, no plan creation (cuDNN
+     *       benchmarking synchronises);</li>
+     *   <li>every argument is frozen at capture: tensor addresses, host scalars (alpha/beta, learning rates, step
+     *       counts), which ops run. Anything that must change between replays has to live in device memory;</li>
+     *   <li>run the same work eagerly once before capturing it, so lazy initialisation (kernel loading, library
+     *       set-up) happens outside the capture.</li>
+     * </ul>
+     * If {@code work} throws, or issued something that cannot be captured, this throws, nothing was recorded, and
+     * the backend stays usable (the work did not run).
+     */
+    default Recording capture(Runnable work) {
+        return null;
+    }
+
     @Override
     void close();
 }

@@ -91,6 +91,7 @@ final class TrainingRun {
                     List<EpochMetrics> history = trainer.fit();
                     EpochMetrics best = history.stream().filter(e -> e.test() != null).max((a, b) -> Double.compare(a.test().top1(), b.test().top1())).orElse(null);
                     if (best != null) out.printf("best test top-1 %.2f%% (epoch %d)%n", 100 * best.test().top1(), best.epoch() + 1);
+                    out.println("graph capture: " + model.graphCaptureStatus());
                     out.println("wrote " + dir.toAbsolutePath() + "/{" + String.join(", ", CONFIG, MetricsFiles.CSV, MetricsFiles.CURVES, Trainer.LAST_CHECKPOINT, Trainer.BEST_WEIGHTS) + "}");
                     out.flush();
                 }

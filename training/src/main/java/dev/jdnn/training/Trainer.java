@@ -1,7 +1,6 @@
 package dev.jdnn.training;
 
 import dev.jdnn.memory.Allocator;
-import dev.jdnn.memory.DType;
 import dev.jdnn.memory.HostAllocator;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
@@ -42,6 +41,12 @@ import java.util.Objects;
  * {@code last.ckpt} continues exactly (data order, augmentation, schedule, optimizer state); on the CPU backend its
  * losses equal the uninterrupted run's bit for bit. Dropout's random stream is the backend plan's and restarts on
  * resume (the graph exposes no way to save it), so models with dropout resume statistically, not bit-exactly.
+ *
+ * <p>Each step is {@link CompiledModel#forwardBackward} — on CUDA a replayed CUDA graph from the model's second step
+ * on (see {@link CompiledModel}, {@link CompiledModel#graphCaptureStatus()}) — then gradient clipping and the
+ * optimizer update, eagerly: the update's host scalars (the scheduled learning rate, Adam's step count) change
+ * every step, which a recording would freeze, and it is one fused launch per parameter group. Batches are copied
+ * straight into the model's own input and labels tensors, which the recording reads.
  */
 public final class Trainer implements AutoCloseable {
     public static final String LAST_CHECKPOINT = "last.ckpt";
@@ -88,7 +93,7 @@ public final class Trainer implements AutoCloseable {
         if (b.testData != null) checkGeometry(b.testData, "test");
         this.testLoader = b.testData == null ? null
                 : new DataLoader(b.testData, b.testTransform, new DataLoader.Options(n, false, false, seed, b.workers, 2), b.bufferAllocator);
-        this.labels = model.backend().allocate(Shape.of(n), DType.INT32);
+        this.labels = model.labels(); // the model's own: forwardBackward then copies nothing
         Tensor flat = model.flatGradients();
         this.gradients = flat != null ? List.of(flat) : model.trainableParameters().values().stream().map(p -> p.grad()).toList();
     }
@@ -217,7 +222,6 @@ public final class Trainer implements AutoCloseable {
     public void close() {
         trainLoader.close();
         if (testLoader != null) testLoader.close();
-        labels.close();
     }
 
     /** Options of a {@link Trainer}; the model's compiled batch size is the batch size. */

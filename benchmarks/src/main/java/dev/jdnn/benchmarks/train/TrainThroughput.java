@@ -1,8 +1,7 @@
 package dev.jdnn.benchmarks.train;
 
-import dev.jdnn.memory.DType;
-import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.networks.graph.CompileOptions;
 import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.networks.models.ModelConfig;
 import dev.jdnn.networks.models.Models;
@@ -21,7 +20,10 @@ import java.util.SplittableRandom;
  * and measures training images/s (forward + cross-entropy + backward + SGD momentum 0.9, weight decay 1e-4 over
  * {@link CompiledModel#flatParameters()}) or inference latency per batch (evaluation graph, no sync per batch, as
  * compare.py). The result map has compare.py's fields (row, kind, model, batch, input, images_per_s / ms_per_step or
- * latency_ms, peak_memory_bytes, framework, precision) plus, on CUDA, the host-overhead split of a training step.
+ * latency_ms, peak_memory_bytes, framework, precision) plus, on CUDA, the host-overhead split of a training step, and
+ * whether CUDA graphs were asked for ({@code cuda_graphs}) with what the model made of it ({@code graph_capture},
+ * {@link CompiledModel#graphCaptureStatus()}). With graphs on, the first warm-up step runs eagerly and the second
+ * is captured (see {@link CompiledModel}), so the measured steps are replays; the SGD update stays outside them.
  */
 public final class TrainThroughput {
     /** Steps before and during the measurement; compare.py uses 10 / 30. */
@@ -35,14 +37,21 @@ public final class TrainThroughput {
 
     private TrainThroughput() {}
 
+    /** With CUDA graphs on (the compile default). */
     public static Map<String, Object> run(ThroughputRow row, Backend backend, Settings settings) {
+        return run(row, backend, settings, true);
+    }
+
+    public static Map<String, Object> run(ThroughputRow row, Backend backend, Settings settings, boolean cudaGraphs) {
         Map<String, Object> result = new LinkedHashMap<>();
         ModelConfig cfg = ModelConfig.of(row.classes(), row.channels(), row.size(), row.size());
-        try (CompiledModel model = CompiledModel.compile(Models.create(row.model(), cfg), row.inputShape(), backend, 0);
-             Tensor labels = backend.allocate(Shape.of(row.batch()), DType.INT32)) {
-            fillInput(model, backend, row, labels);
-            if (row.kind() == ThroughputRow.Kind.TRAIN) train(model, backend, labels, settings, row.batch(), result);
+        String graphCapture;
+        try (CompiledModel model = CompiledModel.compile(Models.create(row.model(), cfg), row.inputShape(), backend, 0,
+                CompileOptions.DEFAULT.withCudaGraphs(cudaGraphs))) {
+            fillInput(model, backend, row);
+            if (row.kind() == ThroughputRow.Kind.TRAIN) train(model, backend, settings, row.batch(), result);
             else infer(model, backend, settings, result);
+            graphCapture = model.graphCaptureStatus();
         }
         result.put("row", row.name());
         result.put("kind", row.kindName());
@@ -53,21 +62,25 @@ public final class TrainThroughput {
         result.put("framework", "jdnn");
         result.put("precision", precision(backend));
         result.put("backend", backend.name());
+        result.put("cuda_graphs", cudaGraphs);
+        result.put("graph_capture", graphCapture);
         return result;
     }
 
-    private static void fillInput(CompiledModel model, Backend backend, ThroughputRow row, Tensor labels) {
+    /** A random batch in the model's own input and labels tensors (so a step copies nothing). */
+    private static void fillInput(CompiledModel model, Backend backend, ThroughputRow row) {
         SplittableRandom r = new SplittableRandom(0);
         float[] x = new float[Math.toIntExact(row.inputShape().numel())];
         for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextDouble() * 2 - 1);
         backend.upload(x, model.input());
         int[] y = new int[row.batch()];
         for (int i = 0; i < y.length; i++) y[i] = r.nextInt(row.classes());
-        backend.uploadInts(y, labels);
+        backend.uploadInts(y, model.labels());
     }
 
-    private static void train(CompiledModel model, Backend backend, Tensor labels, Settings s, int batch, Map<String, Object> result) {
+    private static void train(CompiledModel model, Backend backend, Settings s, int batch, Map<String, Object> result) {
         model.setTraining(true);
+        Tensor labels = model.labels();
         Tensor params = model.flatParameters(), grads = model.flatGradients();
         try (Tensor momentum = backend.zeros(params.shape())) {
             Runnable step = new Runnable() {
@@ -111,6 +124,8 @@ public final class TrainThroughput {
     private static Map<String, Object> hostOverhead(CompiledModel model, CudaBackend backend, Runnable step) {
         int reps = 5;
         double wall = 0, gpu = 0, issue = 0, forwardGpu = 0;
+        model.forward(); // the training-graph forward's warm-up and (graphs on) capture, outside the measurement
+        model.forward();
         try (GpuStepClock clock = new GpuStepClock(backend)) {
             for (int i = 0; i < reps; i++) {
                 backend.synchronize();

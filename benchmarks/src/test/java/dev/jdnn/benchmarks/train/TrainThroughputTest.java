@@ -24,6 +24,17 @@ class TrainThroughputTest {
             assertEquals(32 * 1000.0 / ms, ips, 1e-9 * ips);
             assertTrue((Long) r.get("peak_memory_bytes") > 0);
             assertEquals("jdnn", r.get("framework"));
+            assertEquals(true, r.get("cuda_graphs"));
+            assertTrue(((String) r.get("graph_capture")).contains("unsupported: the cpu backend"), (String) r.get("graph_capture"));
+        }
+    }
+
+    @Test
+    void graphsOffIsRecordedInTheResult() {
+        try (CpuBackend backend = new CpuBackend()) {
+            Map<String, Object> r = TrainThroughput.run(ThroughputRow.of("cifar_resnet20_train_b32"), backend, new TrainThroughput.Settings(0, 1), false);
+            assertEquals(false, r.get("cuda_graphs"));
+            assertTrue(((String) r.get("graph_capture")).contains("off (CompileOptions.cudaGraphs is false)"), (String) r.get("graph_capture"));
         }
     }
 }

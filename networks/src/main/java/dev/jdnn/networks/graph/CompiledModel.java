@@ -10,6 +10,7 @@ import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.CrossEntropyPlan;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +18,25 @@ import java.util.Map;
  * A module compiled for one input shape on one backend: a training graph and an evaluation graph traced from it
  * (sharing parameters), every op's plan prepared, activations and gradients laid out in one planned arena, and the
  * parameters in flat value/gradient tensors. See {@link #compile}.
+ *
+ * <h2>CUDA graphs</h2>
+ * Everything a call touches is fixed at compile time (plans, arena offsets, parameter buffers, the model-owned
+ * {@link #input()} and {@link #labels()}), so where the backend can record work for replay
+ * ({@link Backend#supportsCapture()}, CUDA) and {@link CompileOptions#cudaGraphs()} is on (the default), each kind of
+ * call is recorded once and replayed: the evaluation forward, the training-graph forward, and the training step
+ * (forward, loss, backward) per label-smoothing value. The first call of a kind runs eagerly (warm-up), the second
+ * captures and replays, later calls replay — one graph launch instead of one launch and one Java-to-native call
+ * per op. Callers copy new data into {@link #input()} (and pass labels, which are copied into {@link #labels()}
+ * unless they are that tensor) before each call, as before. The loss download stays outside the recording.
+ *
+ * <p>The optimizer update is not recorded: its kernels take host scalars that change every step (the scheduled
+ * learning rate, Adam's bias-correction step, SGD's first-step flag), which a replay would freeze. It is one fused
+ * launch per parameter group over the flat buffers, so leaving it outside costs a handful of launches per step.
+ * Likewise gradient clipping (its norm is read back on the host).
+ *
+ * <p>A graph with a node whose per-step work cannot be recorded ({@link Node#notCapturable()}: stochastic depth
+ * draws its mask on the host) runs that kind eagerly; a capture that fails falls back to eager for its kind. Either
+ * way the reason is in {@link #graphCaptureStatus()}; results are the same as eager execution, never a stale replay.
  */
 public final class CompiledModel implements AutoCloseable {
     private final Module module;
@@ -25,10 +45,11 @@ public final class CompiledModel implements AutoCloseable {
     private final Shape outputShape;
     private final PlanCache plans;
     private final ParameterStore parameters;
-    private final Tensor input, workspace, arena;
+    private final Tensor input, labels, workspace, arena;
     private final Tensor[] losses;
     private final ExecutionPlan trainingPlan, evaluationPlan;
     private final MemoryReport memoryReport;
+    private final GraphRecordings recordings;
     private boolean training = true;
     private ExecutionPlan lastRun;
     private boolean closed;
@@ -51,6 +72,7 @@ public final class CompiledModel implements AutoCloseable {
             long workspaceBytes = Math.max(prepare(trainGraph, plans), prepare(evalGraph, plans));
             workspace = workspaceBytes == 0 ? null : track(opened, backend.allocate(rows(workspaceBytes), DType.UINT8));
             input = track(opened, backend.allocate(inputShape));
+            labels = track(opened, backend.allocate(Shape.of(inputShape.dim(0)), DType.INT32));
 
             BufferPlan trainBuffers = new BufferPlan(trainGraph, GradientFlow.training(trainGraph));
             BufferPlan evalBuffers = new BufferPlan(evalGraph, GradientFlow.inferenceOnly(evalGraph));
@@ -65,6 +87,14 @@ public final class CompiledModel implements AutoCloseable {
             long naive = Math.max(MemoryPlanner.naive(trainBuffers.requests()).size(), MemoryPlanner.naive(evalBuffers.requests()).size());
             lastRun = evaluationPlan;
             memoryReport = new MemoryReport(arenaBytes, naive, parameters.bytes(), workspaceBytes);
+            String trainingReason = trainingPlan.notCapturable(), evalReason = evaluationPlan.notCapturable();
+            Map<GraphRecordings.Kind, String> notCapturable = new EnumMap<>(GraphRecordings.Kind.class);
+            if (evalReason != null) notCapturable.put(GraphRecordings.Kind.EVAL_FORWARD, evalReason);
+            if (trainingReason != null) {
+                notCapturable.put(GraphRecordings.Kind.TRAINING_FORWARD, trainingReason);
+                notCapturable.put(GraphRecordings.Kind.TRAINING_STEP, trainingReason);
+            }
+            recordings = new GraphRecordings(backend, GraphRecordings.offReason(options, backend), notCapturable);
         } catch (RuntimeException | Error e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
                 try {
@@ -140,6 +170,11 @@ public final class CompiledModel implements AutoCloseable {
     public Shape outputShape() { return outputShape; }
     /** The graph-owned input tensor on the backend; callers upload or copy into it. */
     public Tensor input() { return input; }
+    /**
+     * The graph-owned int32 [N] labels tensor the training step reads. Uploading labels straight into it saves the
+     * copy {@link #forwardBackward} makes of any other labels tensor.
+     */
+    public Tensor labels() { return labels; }
 
     /** Switches graph: BN batch statistics and running-stat updates, dropout, stochastic depth, auxiliary heads. */
     public void setTraining(boolean training) { this.training = training; }
@@ -155,13 +190,22 @@ public final class CompiledModel implements AutoCloseable {
     public Tensor flatGradients() { return parameters.flatGradients(); }
     public MemoryReport memoryReport() { return memoryReport; }
 
+    /**
+     * Whether and how calls are recorded for replay (CUDA graphs): off or unsupported, or per kind of call
+     * (evaluation forward, training forward, training step) replaying, waiting for its warm-up or capture, or eager
+     * and why (a node that cannot be recorded, named; a capture that failed, with its exception).
+     */
+    public String graphCaptureStatus() { return recordings.status(); }
+
     // ---- running ------------------------------------------------------------------------------------------------
 
     /** Runs the current mode's graph on {@link #input()}; returns the main logits (graph-owned, valid until the next call). */
     public Tensor forward() {
         checkOpen();
-        lastRun = training ? trainingPlan : evaluationPlan;
-        return lastRun.forward();
+        ExecutionPlan plan = training ? trainingPlan : evaluationPlan;
+        lastRun = plan;
+        recordings.run(training ? GraphRecordings.Kind.TRAINING_FORWARD : GraphRecordings.Kind.EVAL_FORWARD, null, plan::forward);
+        return plan.output();
     }
 
     /** The main logits of the last {@link #forward()} or {@link #forwardBackward} (graph-owned, valid until the next call). */
@@ -173,8 +217,8 @@ public final class CompiledModel implements AutoCloseable {
     /**
      * Training step core: forward (training graph), softmax cross-entropy on the main output plus each auxiliary
      * output times its weight, backward in reverse order, gradients written into the parameters' grad tensors
-     * (overwritten, not accumulated, each call). labels: int32 [N] on the backend. Returns the total loss
-     * (synchronises).
+     * (overwritten, not accumulated, each call). labels: int32 [N] on the backend, copied into {@link #labels()}
+     * unless they are that tensor. Returns the total loss (synchronises).
      */
     public float forwardBackward(Tensor labels, float labelSmoothing) {
         checkOpen();
@@ -183,12 +227,16 @@ public final class CompiledModel implements AutoCloseable {
             throw new IllegalArgumentException("labels must be an int32 tensor of shape [" + n + "], got " + labels.describe());
         }
         labels.requireDevice(backend.device(), "labels");
+        // The (recorded) step reads only model-owned buffers, so other labels are copied in, outside the recording.
+        if (!(labels.isContiguous() && labels.address() == this.labels.address())) backend.copy(labels, this.labels);
         List<Value> outputs = trainingPlan.graph().outputs();
         List<CrossEntropyPlan> lossPlans = new ArrayList<>();
-        for (Value v : outputs) lossPlans.add(plans.crossEntropy(v.dim(0), v.dim(1), labelSmoothing));
+        for (Value v : outputs) lossPlans.add(plans.crossEntropy(v.dim(0), v.dim(1), labelSmoothing)); // created outside the recording
         lastRun = trainingPlan;
-        trainingPlan.forward();
-        trainingPlan.lossAndBackward(labels, lossPlans, losses);
+        recordings.run(GraphRecordings.Kind.TRAINING_STEP, labelSmoothing, () -> {
+            trainingPlan.forward();
+            trainingPlan.lossAndBackward(this.labels, lossPlans, losses);
+        });
         float total = backend.download(losses[0])[0];
         List<Graph.AuxOutput> aux = trainingPlan.graph().auxOutputs();
         for (int j = 0; j < aux.size(); j++) total += aux.get(j).weight() * backend.download(losses[j + 1])[0];
@@ -203,6 +251,11 @@ public final class CompiledModel implements AutoCloseable {
         return sb.toString();
     }
 
+    /** Package-private access for tests: the replay bookkeeping. */
+    GraphRecordings recordings() {
+        return recordings;
+    }
+
     /** Package-private access for tests: the plan of one graph. */
     ExecutionPlan plan(boolean trainingGraph) {
         return trainingGraph ? trainingPlan : evaluationPlan;
@@ -212,16 +265,21 @@ public final class CompiledModel implements AutoCloseable {
         if (closed) throw new IllegalStateException("compiled model " + module + " was closed");
     }
 
-    /** Frees everything the compile allocated (plans, parameters, arena, workspace, input). */
+    /** Frees everything the compile allocated (recordings, plans, parameters, arena, workspace, input, labels). */
     @Override
     public void close() {
         if (closed) return;
         closed = true;
         try (plans; parameters) {
-            input.close();
-            arena.close();
-            if (workspace != null) workspace.close();
-            for (Tensor t : losses) t.close();
+            try {
+                recordings.close(); // first: the recordings refer to everything below
+            } finally {
+                input.close();
+                labels.close();
+                arena.close();
+                if (workspace != null) workspace.close();
+                for (Tensor t : losses) t.close();
+            }
         }
     }
 }

@@ -109,6 +109,18 @@ final class ExecutionPlan {
         return value(graph.output.id());
     }
 
+    /**
+     * Why this plan's work cannot be recorded for replay — the first node that says so, named — or null when it can.
+     * The plan itself only issues fills (zeroing, poisoning) besides the nodes' work, and those are replayable.
+     */
+    String notCapturable() {
+        for (Node n : graph.nodes()) {
+            String reason = n.notCapturable();
+            if (reason != null) return n + " " + reason;
+        }
+        return null;
+    }
+
     /** Runs every node's forward in order. */
     Tensor forward() {
         for (Node n : graph.nodes()) {

@@ -68,6 +68,17 @@ abstract class Node {
         return output.shape().rank() == 4;
     }
 
+    /**
+     * Why this node's forward or backward cannot be recorded for replay (see {@link dev.jdnn.ops.Backend#capture}),
+     * or null when it can: a node qualifies when each call issues the same backend ops with the same arguments and
+     * keeps any state that changes from step to step in device memory. Host work per step (drawing random numbers
+     * on the host and uploading them, reading results back, scalars that change per call) would be frozen by a
+     * replay, so a node doing it must say so here.
+     */
+    String notCapturable() {
+        return null;
+    }
+
     abstract void forward(NodeContext c);
 
     abstract void backward(NodeContext c);

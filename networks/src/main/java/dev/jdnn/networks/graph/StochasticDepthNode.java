@@ -43,6 +43,11 @@ final class StochasticDepthNode extends Node {
     }
 
     @Override
+    String notCapturable() {
+        return "draws its keep/drop mask on the host and uploads it every step (a replay would repeat one mask)";
+    }
+
+    @Override
     List<AuxBuffer> auxBuffers(GradientFlow flow) {
         return List.of(new AuxBuffer(maskShape(), true));
     }

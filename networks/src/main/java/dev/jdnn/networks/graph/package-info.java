@@ -18,6 +18,10 @@
  *       initialises them; {@code PlanCache} creates backend plans once per distinct spec.</li>
  *   <li>{@code ExecutionPlan} binds a {@code NodeContext} of tensors to every node and runs forward, loss and
  *       backward.</li>
+ *   <li>{@code GraphRecordings} records each kind of call (evaluation forward, training forward, training step)
+ *       once and replays it where the backend can (CUDA graphs, {@link dev.jdnn.ops.Backend#capture}); nodes whose
+ *       per-step work cannot be recorded say so ({@code Node.notCapturable}: only {@code StochasticDepthNode}, which
+ *       draws its mask on the host).</li>
  * </ol>
  */
 package dev.jdnn.networks.graph;

@@ -25,6 +25,7 @@ import dev.jdnn.ops.LrnSpec;
 import dev.jdnn.ops.OptimizerConfig;
 import dev.jdnn.ops.PoolPlan;
 import dev.jdnn.ops.PoolSpec;
+import dev.jdnn.ops.Recording;
 import dev.jdnn.ops.SoftmaxPlan;
 
 import java.lang.foreign.Arena;
@@ -139,6 +140,10 @@ public final class CudaBackend implements Backend {
         return ctx.stream;
     }
 
+    CudaContext context() {
+        return ctx;
+    }
+
     private void open() {
         if (closed) throw new IllegalStateException("CUDA backend on " + ctx.device + " is closed");
         ctx.ensureContext(); // the calling thread may be new, or may have driven another GPU since
@@ -225,6 +230,15 @@ public final class CudaBackend implements Backend {
 
     @Override public double sumOfSquares(Tensor t) { open(); return CudaPointwise.sumOfSquares(ctx, t, partials, transfers); }
     @Override public void scale(Tensor x, float factor) { open(); CudaPointwise.scale(ctx, x, factor); }
+
+    @Override public boolean supportsCapture() { return true; }
+
+    /** A CUDA graph of everything {@code work} issues on this backend's stream (see {@link CudaGraphs}). */
+    @Override
+    public Recording capture(Runnable work) {
+        open();
+        return CudaGraphs.capture(this, work);
+    }
 
     /** Waits for outstanding work, then frees the staging buffers, handles, kernels and the stream. Idempotent. */
     @Override

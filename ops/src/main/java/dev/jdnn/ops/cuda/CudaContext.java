@@ -31,6 +31,12 @@ final class CudaContext implements AutoCloseable {
     final MemorySegment cudnn;
     final MemorySegment cublas;
     final CudaDeviceAllocator allocator;
+    /**
+     * cuBLAS's workspace, owned here and set once the stream is (cublasSetStream resets it). Left to itself, cuBLAS
+     * allocates its workspace on demand, and inside a CUDA graph capture that records allocation nodes into the
+     * graph or fails the capture. Sizes as the cuBLAS documentation recommends: 32 MiB from Hopper on, 4 MiB before.
+     */
+    private final Tensor cublasWorkspace;
     final KernelCache kernels;
     final KernelLauncher launch;
     final ConvAlgorithmStore convAlgorithms;
@@ -64,6 +70,8 @@ final class CudaContext implements AutoCloseable {
         // Strict FP32: no TF32 and no reduced-precision shortcuts; otherwise let cuBLAS use TF32 tensor cores.
         Check.cublas(cublas_h.cublasSetMathMode(cublas, options.strictFp32() ? cublas_h.CUBLAS_PEDANTIC_MATH() : cublas_h.CUBLAS_TF32_TENSOR_OP_MATH()), "cublasSetMathMode");
         this.allocator = new CudaDeviceAllocator(ordinal, cudaStream);
+        this.cublasWorkspace = scratch(computeMajor >= 9 ? 32L << 20 : 4L << 20);
+        Check.cublas(cublas_h.cublasSetWorkspace_v2(cublas, MemorySegment.ofAddress(cublasWorkspace.address()), cublasWorkspace.numel()), "cublasSetWorkspace_v2");
         this.kernels = new KernelCache(computeMajor, computeMinor, options.kernelCacheDir());
         this.launch = new KernelLauncher(kernels, stream, lastOp, this::ensureContext);
         CURRENT_ON_THREAD.get()[0] = ordinal;
@@ -159,6 +167,7 @@ final class CudaContext implements AutoCloseable {
         launch.close();
         cublas_h.cublasDestroy_v2(cublas);
         cudnn_h.cudnnDestroy(cudnn);
+        cublasWorkspace.close(); // a stream-ordered free: before the stream goes
         cudaStream.close();
         arena.close();
     }

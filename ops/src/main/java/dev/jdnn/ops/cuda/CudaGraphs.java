@@ -2,6 +2,7 @@ package dev.jdnn.ops.cuda;
 
 import dev.jdnn.bindings.Check;
 import dev.jdnn.bindings.cudart.cudart_h;
+import dev.jdnn.ops.Recording;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -11,12 +12,13 @@ import java.lang.foreign.ValueLayout;
  * CUDA graphs over the backend's stream: record a step once, replay it with one launch. While capturing, the work
  * must be purely asynchronous on the backend's stream — no downloads, no synchronize, no new plans (cuDNN
  * benchmarking synchronises) and no tensor allocation or release; build plans and tensors first, then capture.
+ * The rules are {@link dev.jdnn.ops.Backend#capture}'s; {@link CudaBackend#capture} is the way in.
  */
 public final class CudaGraphs {
     private CudaGraphs() {}
 
     /** An instantiated graph; replay() launches it on the backend's stream. */
-    public static final class Graph implements AutoCloseable {
+    public static final class Graph implements Recording {
         private final CudaBackend backend;
         private final MemorySegment graph, exec;
         private boolean closed;
@@ -27,9 +29,11 @@ public final class CudaGraphs {
             this.exec = exec;
         }
 
+        @Override
         public void replay() {
             if (closed) throw new IllegalStateException("CUDA graph already destroyed");
-            Check.cudart(cudart_h.cudaGraphLaunch(exec, backend.stream()), "cudaGraphLaunch");
+            // Labelled as the last op, so a fault inside the graph is reported as coming from its replay.
+            backend.context().cudart("cudaGraphLaunch (replay of a captured CUDA graph)", cudart_h.cudaGraphLaunch(exec, backend.stream()));
         }
 
         @Override

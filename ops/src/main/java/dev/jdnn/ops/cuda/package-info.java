@@ -15,7 +15,8 @@
  *   <li>NVRTC kernels: sources in {@code resources/dev/jdnn/ops/cuda/kernels}, every launched kernel listed in
  *       {@code Kernel}, compiled and cached by {@code KernelCache}, launched by {@code KernelLauncher}, whose first
  *       launch of each kernel checks the Java arguments against the source signature ({@code KernelSignature}).</li>
- *   <li>{@code CudaGraphs}: capture a step on the backend's stream and replay it.</li>
+ *   <li>{@code CudaGraphs}: capture a step on the backend's stream and replay it ({@code CudaBackend.capture},
+ *       the {@link dev.jdnn.ops.Recording} of {@link dev.jdnn.ops.Backend#capture}).</li>
  *   <li>{@code ConvAlgorithmStore}: convolution algorithms benchmarked with cudnnFind* are searched once per shape and
  *       kept in {@code CudaBackend.Options#convAlgorithmCacheDir} (default {@code ~/.cache/jdnn/conv-algorithms}, a
  *       text file per GPU model and cuDNN version), so later runs skip the search; null keeps them per backend only.</li>

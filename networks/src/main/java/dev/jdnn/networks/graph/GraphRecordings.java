@@ -1,0 +1,151 @@
+package dev.jdnn.networks.graph;
+
+import dev.jdnn.ops.Backend;
+import dev.jdnn.ops.Recording;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.StringJoiner;
+
+/**
+ * The CUDA-graph bookkeeping of a {@link CompiledModel}: one {@link Recording} per kind of call, made with
+ * {@link Backend#capture} and replayed. Per kind, the first call runs eagerly — the warm-up: kernels load and
+ * libraries initialise lazily, which must not happen inside a capture — the second is captured and replayed, later
+ * calls replay. A recording is made for one variant (a training step's label smoothing: another value means another
+ * loss plan); a call with another variant closes it and captures anew, with no second warm-up (the kernels are
+ * loaded; a new plan only changes host arguments).
+ *
+ * <p>Everything runs eagerly when the option is off or the backend cannot record, and a kind whose graph holds a
+ * node that cannot be recorded ({@link Node#notCapturable()}) runs eagerly for good. A capture that throws is not
+ * retried: that kind runs eagerly from then on — this call included, so the step still happens — and the failure
+ * is in {@link #status()}. Nothing is ever replayed that was not recorded for exactly this kind and variant.
+ */
+final class GraphRecordings implements AutoCloseable {
+    enum Kind {
+        EVAL_FORWARD("evaluation forward"), TRAINING_FORWARD("training forward"), TRAINING_STEP("training step");
+
+        final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+    }
+
+    private static final class Slot {
+        String eagerReason; // why this kind runs eagerly for good, or null
+        boolean warmedUp;
+        Object variant;     // what the recording was made for
+        Recording recording;
+        int captures;
+    }
+
+    private final Backend backend;
+    private final String off;
+    private final Map<Kind, Slot> slots = new EnumMap<>(Kind.class);
+    private RuntimeException captureFailure;
+
+    /**
+     * @param off           why nothing is recorded (see {@link #offReason}), or null
+     * @param notCapturable per kind, why its work cannot be recorded (null or absent: it can)
+     */
+    GraphRecordings(Backend backend, String off, Map<Kind, String> notCapturable) {
+        this.backend = backend;
+        this.off = off;
+        for (Kind k : Kind.values()) {
+            Slot s = new Slot();
+            s.eagerReason = notCapturable.get(k);
+            slots.put(k, s);
+        }
+    }
+
+    /** Why a model compiled with these options on this backend records nothing, or null when it may. */
+    static String offReason(CompileOptions options, Backend backend) {
+        if (!options.cudaGraphs()) return "off (CompileOptions.cudaGraphs is false)";
+        if (!backend.supportsCapture()) return "unsupported: the " + backend.name() + " backend runs ops eagerly and cannot record them for replay";
+        return null;
+    }
+
+    /** Runs {@code work}: eagerly, or captured and replayed, or replayed (see the class comment). */
+    void run(Kind kind, Object variant, Runnable work) {
+        Slot s = slots.get(kind);
+        if (off != null || s.eagerReason != null) {
+            work.run();
+            return;
+        }
+        if (s.recording != null && !Objects.equals(s.variant, variant)) {
+            s.recording.close();
+            s.recording = null;
+        }
+        if (!s.warmedUp) {
+            work.run();
+            s.warmedUp = true;
+            return;
+        }
+        if (s.recording == null) {
+            Recording r;
+            try {
+                r = backend.capture(work);
+                if (r == null) throw new IllegalStateException("the " + backend.name() + " backend supports capture but returned no recording");
+            } catch (RuntimeException e) {
+                s.eagerReason = "capture failed (" + e + "), running eagerly";
+                captureFailure = e;
+                work.run();
+                return;
+            }
+            s.recording = r;
+            s.variant = variant;
+            s.captures++;
+        }
+        s.recording.replay();
+    }
+
+    /** Captures made so far for this kind (tests and diagnostics). */
+    int captures(Kind kind) {
+        return slots.get(kind).captures;
+    }
+
+    /** True when the next call of this kind replays a recording made for this variant. */
+    boolean replays(Kind kind, Object variant) {
+        Slot s = slots.get(kind);
+        return s.recording != null && Objects.equals(s.variant, variant);
+    }
+
+    /** The exception of the last capture that failed, or null. */
+    RuntimeException captureFailure() {
+        return captureFailure;
+    }
+
+    /** One clause per kind: replaying, waiting for its warm-up or capture, or eager and why; or why all is off. */
+    String status() {
+        if (off != null) return "CUDA graphs " + off;
+        StringJoiner j = new StringJoiner("; ");
+        for (Kind k : Kind.values()) {
+            Slot s = slots.get(k);
+            String state = s.eagerReason != null ? "eager: " + s.eagerReason
+                    : s.recording != null ? "replaying (" + s.captures + (s.captures == 1 ? " capture)" : " captures)")
+                    : s.warmedUp ? "warmed up, captured on the next call"
+                    : "not run yet (first call warms up, second captures)";
+            j.add(k.label + ": " + state);
+        }
+        return j.toString();
+    }
+
+    /** Releases every recording; later calls run eagerly. */
+    @Override
+    public void close() {
+        RuntimeException first = null;
+        for (Slot s : slots.values()) {
+            s.eagerReason = "model closed";
+            if (s.recording == null) continue;
+            try {
+                s.recording.close();
+            } catch (RuntimeException e) {
+                if (first == null) first = e;
+                else first.addSuppressed(e);
+            }
+            s.recording = null;
+        }
+        if (first != null) throw first;
+    }
+}

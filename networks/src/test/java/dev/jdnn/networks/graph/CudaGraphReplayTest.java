@@ -1,0 +1,103 @@
+package dev.jdnn.networks.graph;
+
+import dev.jdnn.memory.DType;
+import dev.jdnn.memory.Shape;
+import dev.jdnn.memory.Tensor;
+import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Parameter;
+import dev.jdnn.networks.models.ModelConfig;
+import dev.jdnn.networks.models.Models;
+import dev.jdnn.ops.OptimizerConfig;
+import dev.jdnn.ops.cuda.CudaBackend;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Real CUDA graphs: the same model compiled twice on one CUDA backend, once eager and once recording, driven in
+ * lockstep with new inputs and labels per step. Replayed training steps and forwards must match eager execution.
+ * The comparison allows a small difference: cuDNN's backward-filter algorithms may accumulate with atomics, so even
+ * two eager runs can differ in the last bits. deepNet has dropout: eager calls draw a new mask each time (the
+ * dropout contract), so a replay that repeated its captured mask would differ from eager by whole dropped units.
+ */
+@Tag("gpu")
+class CudaGraphReplayTest {
+    private static Supplier<Module> model(String name) {
+        return switch (name) {
+            case "deepNet" -> () -> TinyNets.deepNet(5, 0.3f);
+            case "resnet20" -> () -> Models.create("resnet20", ModelConfig.of(10, 3, 32, 32));
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    private static Shape shape(String name) {
+        return name.equals("deepNet") ? Shape.of(8, 3, 8, 8) : Shape.of(16, 3, 32, 32);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"deepNet", "resnet20"})
+    void replayedStepsAndForwardsMatchEagerExecution(String name) {
+        assumeTrue(CudaBackend.isAvailable(), () -> "CUDA backend unavailable: " + CudaBackend.unavailableReason());
+        CudaBackend.Options d = CudaBackend.Options.defaults();
+        // Strict FP32 and heuristic algorithm choice: both models get the same algorithms.
+        Shape shape = shape(name);
+        int n = shape.dim(0);
+        try (CudaBackend cuda = CudaBackend.create(0, new CudaBackend.Options(true, false, d.convWorkspaceLimitBytes(), d.kernelCacheDir(), null));
+             CompiledModel eager = CompiledModel.compile(model(name).get(), shape, cuda, 3, CompileOptions.DEFAULT.withCudaGraphs(false));
+             CompiledModel graphs = CompiledModel.compile(model(name).get(), shape, cuda, 3);
+             Tensor eagerMomentum = cuda.zeros(eager.flatParameters().shape());
+             Tensor graphsMomentum = cuda.zeros(graphs.flatParameters().shape())) {
+            int classes = eager.outputShape().dim(1);
+            for (int step = 0; step < 6; step++) {
+                float[] x = GraphFixture.input(shape, 40 + step);
+                int[] y = new int[n];
+                for (int i = 0; i < n; i++) y[i] = (i * 3 + step) % classes;
+                cuda.upload(x, eager.input());
+                cuda.upload(x, graphs.input());
+                float a, b;
+                try (Tensor labels = cuda.allocate(Shape.of(n), DType.INT32)) {
+                    cuda.uploadInts(y, labels);
+                    a = eager.forwardBackward(labels, 0.1f);
+                    b = graphs.forwardBackward(labels, 0.1f);
+                }
+                assertEquals(a, b, 1e-5 * Math.abs(a), "step " + step + ": loss");
+                assertClose("step " + step + ": logits", cuda.download(eager.output()), cuda.download(graphs.output()));
+                assertClose("step " + step + ": gradients", cuda.download(eager.flatGradients()), cuda.download(graphs.flatGradients()));
+                OptimizerConfig.Sgd sgd = new OptimizerConfig.Sgd(0.05f / (step + 1), 0.9f, 0f, 1e-4f, false);
+                cuda.sgdStep(eager.flatParameters(), eager.flatGradients(), eagerMomentum, sgd, step == 0);
+                cuda.sgdStep(graphs.flatParameters(), graphs.flatGradients(), graphsMomentum, sgd, step == 0);
+
+                x = GraphFixture.input(shape, 90 + step);
+                cuda.upload(x, eager.input());
+                cuda.upload(x, graphs.input());
+                eager.setTraining(false);
+                graphs.setTraining(false);
+                assertClose("step " + step + ": evaluation logits", cuda.download(eager.forward()), cuda.download(graphs.forward()));
+                eager.setTraining(true);
+                graphs.setTraining(true);
+            }
+            for (Map.Entry<String, Parameter> e : eager.stateDict().entrySet()) {
+                assertClose(e.getKey(), cuda.download(e.getValue().value()), cuda.download(graphs.stateDict().get(e.getKey()).value()));
+            }
+            String status = graphs.graphCaptureStatus();
+            assertTrue(status.contains("evaluation forward: replaying (1 capture)") && status.contains("training step: replaying (1 capture)"), status);
+            assertTrue(eager.graphCaptureStatus().contains("off"), eager.graphCaptureStatus());
+        }
+    }
+
+    /** Equal within 1e-4 of the larger magnitude involved (atomics in cuDNN's backward may reorder sums). */
+    private static void assertClose(String what, float[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        double scale = 1e-30;
+        for (float v : expected) scale = Math.max(scale, Math.abs(v));
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-4 * scale + 1e-6, what + " [" + i + "]");
+        }
+    }
+}

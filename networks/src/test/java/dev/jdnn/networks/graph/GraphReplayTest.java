@@ -1,0 +1,297 @@
+package dev.jdnn.networks.graph;
+
+import dev.jdnn.memory.DType;
+import dev.jdnn.memory.Shape;
+import dev.jdnn.memory.Tensor;
+import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Parameter;
+import dev.jdnn.networks.Tracer;
+import dev.jdnn.networks.Value;
+import dev.jdnn.networks.layers.Conv2d;
+import dev.jdnn.networks.layers.Flatten;
+import dev.jdnn.networks.layers.Linear;
+import dev.jdnn.networks.layers.Pool2d;
+import dev.jdnn.networks.models.ModelConfig;
+import dev.jdnn.networks.models.Models;
+import dev.jdnn.ops.Backend;
+import dev.jdnn.ops.OptimizerConfig;
+import dev.jdnn.ops.Recording;
+import dev.jdnn.ops.cpu.CpuBackend;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Recording and replaying a compiled model's calls (CUDA graphs, here on {@link CaptureCheckingBackend}): replayed
+ * training steps and forwards equal eager execution bit for bit, each kind is captured exactly once, a new label
+ * smoothing re-captures, nodes that cannot be recorded and failed captures fall back to eager with the reason, and
+ * closing the model closes its recordings.
+ */
+class GraphReplayTest {
+    /**
+     * The same model (same seed) compiled twice: eagerly on a plain CPU backend, and recording on the checking
+     * backend. Every call goes to both with the same data; every result must be equal.
+     */
+    private static final class Twins implements AutoCloseable {
+        final Backend cpu = new CpuBackend();
+        final CaptureCheckingBackend checking = new CaptureCheckingBackend();
+        final CompiledModel eager, graphs;
+        final Tensor eagerMomentum, graphsMomentum;
+        final Shape shape;
+        final int classes;
+
+        Twins(Supplier<Module> model, Shape shape, long seed) {
+            this.shape = shape;
+            eager = CompiledModel.compile(model.get(), shape, cpu, seed);
+            graphs = CompiledModel.compile(model.get(), shape, checking.backend(), seed);
+            classes = eager.outputShape().dim(1);
+            eagerMomentum = cpu.zeros(eager.flatParameters().shape());
+            graphsMomentum = checking.backend().zeros(graphs.flatParameters().shape());
+        }
+
+        /** A training step with new inputs and labels (from a fresh tensor), then SGD with a per-step learning rate. */
+        float trainStep(int step, float smoothing) {
+            float[] x = GraphFixture.input(shape, 100 + step);
+            int[] y = new int[shape.dim(0)];
+            for (int i = 0; i < y.length; i++) y[i] = (i * 5 + step * 3 + 1) % classes;
+            cpu.upload(x, eager.input());
+            checking.backend().upload(x, graphs.input());
+            float a, b;
+            try (Tensor la = cpu.allocate(Shape.of(y.length), DType.INT32); Tensor lb = checking.backend().allocate(Shape.of(y.length), DType.INT32)) {
+                cpu.uploadInts(y, la);
+                checking.backend().uploadInts(y, lb);
+                a = eager.forwardBackward(la, smoothing);
+                b = graphs.forwardBackward(lb, smoothing);
+            }
+            assertEquals(a, b, "step " + step + ": loss");
+            assertArrayEquals(cpu.download(eager.output()), checking.backend().download(graphs.output()), "step " + step + ": logits");
+            assertArrayEquals(cpu.download(eager.flatGradients()), checking.backend().download(graphs.flatGradients()), "step " + step + ": gradients");
+            // The optimizer runs outside the recording: its learning rate changes every step.
+            OptimizerConfig.Sgd sgd = new OptimizerConfig.Sgd(0.05f / (step + 1), 0.9f, 0f, 1e-4f, false);
+            cpu.sgdStep(eager.flatParameters(), eager.flatGradients(), eagerMomentum, sgd, step == 0);
+            checking.backend().sgdStep(graphs.flatParameters(), graphs.flatGradients(), graphsMomentum, sgd, step == 0);
+            return a;
+        }
+
+        /** A forward in the given mode on new inputs; the mode is restored to training afterwards. */
+        void forward(int call, boolean training) {
+            float[] x = GraphFixture.input(shape, 500 + call);
+            cpu.upload(x, eager.input());
+            checking.backend().upload(x, graphs.input());
+            eager.setTraining(training);
+            graphs.setTraining(training);
+            float[] a = cpu.download(eager.forward()), b = checking.backend().download(graphs.forward());
+            assertArrayEquals(a, b, (training ? "training" : "evaluation") + " forward " + call + ": logits");
+            eager.setTraining(true);
+            graphs.setTraining(true);
+        }
+
+        /** Every parameter and buffer (BN running statistics included) of the two models. */
+        void assertSameState() {
+            for (Map.Entry<String, Parameter> e : eager.stateDict().entrySet()) {
+                assertArrayEquals(cpu.download(e.getValue().value()), checking.backend().download(graphs.stateDict().get(e.getKey()).value()), e.getKey());
+            }
+        }
+
+        @Override
+        public void close() {
+            eagerMomentum.close();
+            graphsMomentum.close();
+            eager.close();
+            graphs.close();
+        }
+    }
+
+    private static Supplier<Module> model(String name) {
+        return switch (name) {
+            // dropout, BN, concat (in place and copied), narrow, channel shuffle, SE gate, option-A shortcut, linear
+            case "deepNet" -> () -> TinyNets.deepNet(5, 0.3f);
+            case "auxHead" -> () -> new TinyNets.WithAuxHead(TinyNets.RELU, 3, 0.3f);
+            case "resnet20" -> () -> Models.create("resnet20", ModelConfig.of(10, 1, 16, 16));
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    private static Shape shape(String name) {
+        return switch (name) {
+            case "deepNet" -> Shape.of(4, 3, 8, 8);
+            case "auxHead" -> Shape.of(4, 3, 6, 6);
+            default -> Shape.of(2, 1, 16, 16);
+        };
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"deepNet", "auxHead", "resnet20"})
+    void replayedCallsEqualEagerExecutionBitForBit(String name) {
+        try (Twins t = new Twins(model(name), shape(name), 7)) {
+            float previous = Float.NaN;
+            int trainingForwards = 0, evalForwards = 0;
+            for (int step = 0; step < 8; step++) {
+                float loss = t.trainStep(step, 0.1f);
+                assertNotEquals(previous, loss, "new inputs and labels each step give a new loss (the replay read them)");
+                previous = loss;
+                if (step % 2 == 1) t.forward(evalForwards++, false);
+                if (step % 3 == 2) t.forward(10 + trainingForwards++, true);
+            }
+            t.assertSameState();
+            // 8 steps, 4 evaluation and 2 training forwards: each kind warms up once, is captured once, then replays.
+            assertEquals(3, t.checking.captures(), "one capture per kind");
+            assertEquals(3, t.checking.captureAttempts());
+            assertEquals(7 + 3 + 1, t.checking.replays(), "replays: 7 training steps, 3 evaluation forwards, 1 training forward");
+            String status = t.graphs.graphCaptureStatus();
+            for (String kind : new String[]{"evaluation forward", "training forward", "training step"}) {
+                assertTrue(status.contains(kind + ": replaying (1 capture)"), status);
+            }
+        }
+    }
+
+    @Test
+    void aNewLabelSmoothingRecapturesTheTrainingStep() {
+        try (Twins t = new Twins(model("deepNet"), shape("deepNet"), 3)) {
+            float[] smoothing = {0f, 0f, 0f, 0.2f, 0.2f, 0f, 0f};
+            int[] capturesAfter = {0, 1, 1, 2, 2, 3, 3};
+            for (int step = 0; step < smoothing.length; step++) {
+                t.trainStep(step, smoothing[step]);
+                assertEquals(capturesAfter[step], t.checking.captures(), "captures after step " + step + " (smoothing " + smoothing[step] + ")");
+            }
+            assertEquals(1, t.checking.openRecordings(), "the recordings for other smoothing values were closed");
+            assertTrue(t.graphs.recordings().replays(GraphRecordings.Kind.TRAINING_STEP, 0f));
+            assertEquals(3, t.graphs.recordings().captures(GraphRecordings.Kind.TRAINING_STEP));
+            t.assertSameState();
+        }
+    }
+
+    /** conv, stochastic depth, then a classifier head: the training graph draws a host mask per step. */
+    static final class WithStochasticDepth extends Module {
+        final Conv2d conv = register("conv", new Conv2d(3, 4, 3, 1, 1, true));
+        final Module pool = register("pool", Pool2d.adaptiveAvg(1, 1));
+        final Module flatten = register("flatten", new Flatten());
+        final Linear fc = register("fc", new Linear(4, 3));
+
+        @Override
+        public Value forward(Tracer t, Value x) {
+            return t.call(fc, t.call(flatten, t.call(pool, t.stochasticDepth(t.call(conv, x), 0.5f))));
+        }
+    }
+
+    @Test
+    void aNodeThatCannotBeRecordedKeepsItsKindEagerAndSaysWhy() {
+        try (Twins t = new Twins(WithStochasticDepth::new, Shape.of(4, 3, 5, 5), 11)) {
+            for (int step = 0; step < 5; step++) {
+                t.trainStep(step, 0f);
+                t.forward(step, false);
+            }
+            String status = t.graphs.graphCaptureStatus();
+            assertTrue(status.contains("training step: eager: stochasticDepth@") && status.contains("draws its keep/drop mask on the host"), status);
+            assertTrue(status.contains("evaluation forward: replaying"), "the evaluation graph has no stochastic depth: " + status);
+            assertEquals(0, t.graphs.recordings().captures(GraphRecordings.Kind.TRAINING_STEP));
+            assertEquals(1, t.checking.captures(), "only the evaluation forward was captured");
+            t.assertSameState();
+        }
+    }
+
+    @Test
+    void aFailedCaptureFallsBackToEagerForGoodWithTheReason() {
+        try (Twins t = new Twins(model("deepNet"), shape("deepNet"), 5)) {
+            t.checking.failCaptures("simulated capture failure");
+            for (int step = 0; step < 5; step++) t.trainStep(step, 0f);
+            assertEquals(1, t.checking.captureAttempts(), "a failed capture is not retried");
+            assertEquals(0, t.checking.captures());
+            String status = t.graphs.graphCaptureStatus();
+            assertTrue(status.contains("training step: eager: capture failed") && status.contains("simulated capture failure"), status);
+            assertEquals("simulated capture failure", t.graphs.recordings().captureFailure().getMessage());
+            t.assertSameState();
+        }
+    }
+
+    @Test
+    void backendsThatCannotRecordAndTheOptionOffRecordNothing() {
+        Shape shape = shape("deepNet");
+        try (CompiledModel plain = CompiledModel.compile(TinyNets.deepNet(5, 0f), shape, new CpuBackend(), 1)) {
+            assertTrue(plain.graphCaptureStatus().contains("unsupported: the cpu backend"), plain.graphCaptureStatus());
+        }
+        CaptureCheckingBackend checking = new CaptureCheckingBackend();
+        try (CompiledModel off = CompiledModel.compile(TinyNets.deepNet(5, 0f), shape, checking.backend(), 1, CompileOptions.DEFAULT.withCudaGraphs(false));
+             Tensor labels = GraphFixture.labels(checking.backend(), 4, 5)) {
+            for (int i = 0; i < 3; i++) {
+                off.forwardBackward(labels, 0f);
+                off.forward();
+            }
+            assertEquals(0, checking.captureAttempts());
+            assertTrue(off.graphCaptureStatus().contains("off (CompileOptions.cudaGraphs is false)"), off.graphCaptureStatus());
+        }
+    }
+
+    @Test
+    void beforeAnyCallTheStatusSaysWhatWillHappen() {
+        CaptureCheckingBackend checking = new CaptureCheckingBackend();
+        try (CompiledModel m = CompiledModel.compile(TinyNets.deepNet(5, 0f), shape("deepNet"), checking.backend(), 1);
+             Tensor labels = GraphFixture.labels(checking.backend(), 4, 5)) {
+            assertTrue(m.graphCaptureStatus().contains("training step: not run yet (first call warms up, second captures)"), m.graphCaptureStatus());
+            m.forwardBackward(labels, 0f);
+            assertTrue(m.graphCaptureStatus().contains("training step: warmed up, captured on the next call"), m.graphCaptureStatus());
+            assertEquals(0, checking.captureAttempts(), "the first call runs eagerly");
+        }
+    }
+
+    @Test
+    void labelsPassedAsTheModelsOwnTensorAreNotCopied() {
+        CaptureCheckingBackend checking = new CaptureCheckingBackend();
+        try (CompiledModel m = CompiledModel.compile(TinyNets.deepNet(5, 0f), shape("deepNet"), checking.backend(), 1);
+             Tensor other = GraphFixture.labels(checking.backend(), 4, 5)) {
+            checking.backend().upload(GraphFixture.input(m.inputShape(), 1), m.input());
+            checking.backend().uploadInts(new int[]{4, 3, 2, 1}, m.labels());
+            float own = m.forwardBackward(m.labels(), 0f);
+            assertArrayEquals(new int[]{4, 3, 2, 1}, m.labels().toIntArray());
+            m.forwardBackward(other, 0f);
+            assertArrayEquals(other.toIntArray(), m.labels().toIntArray(), "other labels are copied into the model's");
+            checking.backend().uploadInts(new int[]{4, 3, 2, 1}, m.labels());
+            assertEquals(own, m.forwardBackward(m.labels(), 0f), "the replay (third call) reads the model's labels");
+        }
+    }
+
+    @Test
+    void closingTheModelClosesItsRecordings() {
+        try (Twins t = new Twins(model("deepNet"), shape("deepNet"), 9)) {
+            for (int step = 0; step < 3; step++) {
+                t.trainStep(step, 0f);
+                t.forward(step, false);
+            }
+            assertEquals(2, t.checking.openRecordings());
+            t.graphs.close();
+            assertEquals(0, t.checking.openRecordings(), "close releases every recording");
+            assertThrows(IllegalStateException.class, t.graphs::forward);
+        }
+    }
+
+    /** The test double itself: host work inside a capture, and a replay that would differ from its capture, fail. */
+    @Test
+    void theCheckingBackendRejectsHostWorkAndDivergentReplays() {
+        CaptureCheckingBackend checking = new CaptureCheckingBackend();
+        Backend b = checking.backend();
+        try (Tensor t = b.zeros(Shape.of(4))) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> b.capture(() -> b.upload(new float[4], t)));
+            assertTrue(e.getMessage().contains("upload called while capturing"), e.getMessage());
+            assertThrows(IllegalStateException.class, () -> b.capture(() -> b.allocate(Shape.of(1)).close()));
+            assertThrows(IllegalStateException.class, () -> b.capture(() -> b.crossEntropy(4, 3, 0f)));
+            assertThrows(IllegalStateException.class, () -> b.capture(b::synchronize));
+
+            float[] factor = {2f};
+            b.fill(t, 1f);
+            try (Recording r = b.capture(() -> b.scale(t, factor[0]))) {
+                assertArrayEquals(new float[]{1, 1, 1, 1}, b.download(t), "nothing runs during a capture");
+                r.replay();
+                r.replay();
+                assertArrayEquals(new float[]{4, 4, 4, 4}, b.download(t));
+                factor[0] = 3f; // a host scalar that changed: a CUDA graph would still scale by 2
+                e = assertThrows(IllegalStateException.class, r::replay);
+                assertTrue(e.getMessage().contains("replay diverged from its capture"), e.getMessage());
+            }
+        }
+    }
+}
