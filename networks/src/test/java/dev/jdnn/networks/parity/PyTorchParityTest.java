@@ -61,8 +61,16 @@ class PyTorchParityTest {
      * in FP64 by up to (sum, sumsq) resnet50 1.2e-3, 3.7e-3; resnext50_32x4d 3.8e-3, 2.5e-2; googlenet 2.2e-3, 7.7e-3
      * (resnet18 for comparison: 1.6e-6, 5.6e-6; ci/pytorch/fp32_vs_fp64.py), so ours differ from PyTorch's by the same order. AdamW's first step
      * is lr x sign(g) where |g| >> eps, so a gradient element near zero that flips sign moves the sum by 2 lr.
+     *
+     * <p>mobilenet_v2 sits on a kink: one of the 10,240 ReLU6 inputs of features.18 (channel 1251) is so close to a
+     * clamp edge that the summation order decides which side it lands on. With 8-lane (AVX2) vectors we land where
+     * PyTorch does (worst gradient checksum 1.3e-4); with 16-lane (AVX-512) vectors that one element's gradient is
+     * masked the other way: features.18.1.bias differs from the AVX2 run in that one channel only (0.0109 vs 0.0085;
+     * all other 1,279 channels agree to 8e-8), and the difference, passed back through the small-batch BNs, reaches
+     * 1.5e-2 (sum) and 3.0e-2 (sumsq) at features.0.1.weight. Both are correct FP32 results of a function that is not
+     * differentiable there, so its tolerance covers either side of the kink.
      */
-    static final Map<String, Double> CONDITIONING = Map.of("resnet50", 1e-2, "resnext50_32x4d", 5e-2, "googlenet", 3e-2);
+    static final Map<String, Double> CONDITIONING = Map.of("resnet50", 1e-2, "resnext50_32x4d", 5e-2, "googlenet", 3e-2, "mobilenet_v2", 5e-2);
 
     static List<String> fixtures() {
         return ParityFixture.all().stream().map(p -> p.getFileName().toString().replace(".json", "")).toList();
