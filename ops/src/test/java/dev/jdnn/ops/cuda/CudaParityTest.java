@@ -259,8 +259,10 @@ class CudaParityTest {
                 k.copy(ta, copied);
                 Tensor stepped = f.output(Shape.of(3, 5, 4, 5), false); // CIFAR option A: x[:, :, ::2, ::2]
                 k.copy(ta.step(2, 2).step(3, 2), stepped);
+                Tensor perSample = f.tensor(Shape.of(3, 1, 1, 1), 2f, 0f, -1f), broadcast = f.output(Shape.of(3, 5, 1, 1), false);
+                k.copy(perSample.asStrided(Shape.of(3, 5, 1, 1), new long[]{1, 0, 1, 1}, 0), broadcast); // stochastic depth's mask
                 return new float[][]{f.get(sum), f.get(acc), f.get(scaled), f.get(dx), f.get(ds), f.get(shuffled), f.get(biased),
-                        f.get(sc), f.get(filled), f.get(copied), f.get(stepped), new float[]{(float) k.sumOfSquares(ta)}};
+                        f.get(sc), f.get(filled), f.get(copied), f.get(stepped), new float[]{(float) k.sumOfSquares(ta)}, f.get(broadcast)};
             });
         }
     }
