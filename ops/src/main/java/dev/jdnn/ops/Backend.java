@@ -82,6 +82,7 @@ public interface Backend extends AutoCloseable {
 
     LrnPlan lrn(LrnSpec spec);
 
+    /** Dropout whose counter-based stream is seeded with {@code seed}: the same masks on every backend (see {@link DropoutPlan}). */
     DropoutPlan dropout(Shape shape, float probability, long seed);
 
     SoftmaxPlan softmax(Shape shape, boolean log);

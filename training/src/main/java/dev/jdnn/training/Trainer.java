@@ -38,9 +38,9 @@ import java.util.Objects;
  * and its padding ignored. A NaN or infinite loss stops training with {@link TrainingDivergedException} before the
  * optimizer applies that step, leaving the last checkpoint as it was. With a checkpoint directory, {@code last.ckpt}
  * is written after every epoch and {@code best.safetensors} whenever test top-1 improves. A run resumed from
- * {@code last.ckpt} continues exactly (data order, augmentation, schedule, optimizer state); on the CPU backend its
- * losses equal the uninterrupted run's bit for bit. Dropout's random stream is the backend plan's and restarts on
- * resume (the graph exposes no way to save it), so models with dropout resume statistically, not bit-exactly.
+ * {@code last.ckpt} continues exactly (data order, augmentation, schedule, optimizer state, and the position of every
+ * dropout and stochastic-depth stream, {@link CompiledModel#randomPositions()}); on the CPU backend its losses and
+ * weights equal the uninterrupted run's bit for bit, dropout included, when the model is compiled with the same seed.
  *
  * <p>Each step is {@link CompiledModel#forwardBackward} — on CUDA a replayed CUDA graph from the model's second step
  * on (see {@link CompiledModel}, {@link CompiledModel#graphCaptureStatus()}) — then gradient clipping and the
@@ -185,14 +185,27 @@ public final class Trainer implements AutoCloseable {
 
     /** The run's position, as a checkpoint records it. */
     public TrainingState state() {
-        return new TrainingState(epoch, batchInEpoch, globalStep, optimizer.stepCount(), seed, compileSeed, optimizer.kind(), bestTop1);
+        return new TrainingState(epoch, batchInEpoch, globalStep, optimizer.stepCount(), seed, compileSeed, optimizer.kind(), bestTop1,
+                model.randomPositions());
     }
 
-    /** Restores model, optimizer and position from a training checkpoint; {@link #fit()} then continues the run. */
+    /**
+     * Restores model, optimizer, position and the random streams' positions from a training checkpoint;
+     * {@link #fit()} then continues the run. A checkpoint without stream positions (written before they were
+     * recorded) leaves the streams where they are.
+     */
     public TrainingState resume(Path checkpoint) {
         TrainingState s = TrainingCheckpoint.load(checkpoint, model.stateDict(), optimizer, model.backend());
         if (s.seed() != seed) {
             throw new CheckpointMismatchException(checkpoint, "was written by a run with seed " + s.seed() + ", this run uses seed " + seed + " (data order would differ)");
+        }
+        if (s.randomPositions() != null) {
+            int streams = model.randomPositions().length;
+            if (s.randomPositions().length != streams) {
+                throw new CheckpointMismatchException(checkpoint, "records " + s.randomPositions().length + " random stream positions, this model has "
+                        + streams + " dropout and stochastic-depth nodes");
+            }
+            model.seekRandom(s.randomPositions());
         }
         epoch = s.epoch();
         batchInEpoch = s.batchInEpoch();

@@ -2,10 +2,13 @@ package dev.jdnn.training;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Tracer;
+import dev.jdnn.networks.Value;
 import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.networks.layers.Act;
 import dev.jdnn.networks.layers.BatchNorm2d;
 import dev.jdnn.networks.layers.Conv2d;
+import dev.jdnn.networks.layers.Dropout;
 import dev.jdnn.networks.layers.Flatten;
 import dev.jdnn.networks.layers.Linear;
 import dev.jdnn.networks.layers.Pool2d;
@@ -28,6 +31,32 @@ final class TinySetup {
     static Module tinyNet() {
         return new Sequential(new Conv2d(1, 4, 3, 1, 1, true), new BatchNorm2d(4), Act.relu(), Pool2d.max(2, 2),
                 new Flatten(), new Linear(4 * 4 * 4, 3));
+    }
+
+    /** The tiny net with both kinds of randomness: a residual branch under stochastic depth, dropout before the classifier. */
+    static Module tinyNetWithRandomness() {
+        return new Sequential(new Conv2d(1, 4, 3, 1, 1, true), new BatchNorm2d(4), Act.relu(), new DroppedResidual(4, 0.3f),
+                Pool2d.max(2, 2), new Flatten(), new Dropout(0.3f), new Linear(4 * 4 * 4, 3));
+    }
+
+    /** x + stochasticDepth(conv(x), p), as EfficientNet's blocks use it. */
+    static final class DroppedResidual extends Module {
+        final Conv2d conv;
+        final float p;
+
+        DroppedResidual(int channels, float p) {
+            this.conv = register("conv", new Conv2d(channels, channels, 3, 1, 1, true));
+            this.p = p;
+        }
+
+        @Override
+        public Value forward(Tracer t, Value x) {
+            return t.add(x, t.stochasticDepth(t.call(conv, x), p));
+        }
+    }
+
+    static CompiledModel compileWithRandomness() {
+        return CompiledModel.compile(tinyNetWithRandomness(), Shape.of(BATCH, 1, 8, 8), BACKEND, 1234);
     }
 
     static CompiledModel compile() {

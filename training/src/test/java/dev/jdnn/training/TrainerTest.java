@@ -1,8 +1,10 @@
 package dev.jdnn.training;
 
 import dev.jdnn.networks.graph.CompiledModel;
+import dev.jdnn.training.checkpoint.CheckpointMismatchException;
 import dev.jdnn.training.checkpoint.SafeTensorsFile;
 import dev.jdnn.training.checkpoint.TrainingCheckpoint;
+import dev.jdnn.training.checkpoint.TrainingState;
 import dev.jdnn.training.data.Augmentations;
 import dev.jdnn.training.data.Normalization;
 import dev.jdnn.training.data.Transform;
@@ -14,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -76,6 +80,92 @@ class TrainerTest {
         for (int i = 0; i < 14; i++) {
             assertEquals(Float.floatToRawIntBits(full.losses.get(7 + i)), Float.floatToRawIntBits(resumed.losses.get(i)),
                     "step " + (7 + i) + ": " + full.losses.get(7 + i) + " vs resumed " + resumed.losses.get(i));
+        }
+    }
+
+    /** Every state-dict entry (weights and BN running statistics), downloaded. */
+    private static Map<String, float[]> weights(CompiledModel m) {
+        Map<String, float[]> w = new LinkedHashMap<>();
+        m.stateDict().forEach((k, p) -> w.put(k, m.backend().download(p.value())));
+        return w;
+    }
+
+    @Test
+    void resumedRunWithDropoutAndStochasticDepthContinuesBitForBit() throws Exception {
+        LossLog full = new LossLog();
+        Map<String, float[]> fullWeights;
+        try (CompiledModel m = TinySetup.compileWithRandomness(); Sgd opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 2, null, full)) {
+            t.fit();
+            assertArrayEquals(new long[]{14, 14}, m.randomPositions(), "stochastic depth, then dropout: one draw per step each");
+            fullWeights = weights(m);
+        }
+        Path run = dir.resolve("random");
+        try (CompiledModel m = TinySetup.compileWithRandomness(); Sgd opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 2, run, new LossLog())) {
+            t.fit(1);
+        }
+        Path ckpt = run.resolve(Trainer.LAST_CHECKPOINT);
+        try (SafeTensorsFile f = SafeTensorsFile.open(ckpt)) {
+            assertArrayEquals(new long[]{7, 7}, TrainingCheckpoint.readState(f).randomPositions());
+        }
+
+        LossLog resumed = new LossLog();
+        try (CompiledModel m = TinySetup.compileWithRandomness(); Sgd opt = TinySetup.sgd(m, 0.05);
+             Trainer t = trainer(m, opt, 2, dir.resolve("random2"), resumed)) {
+            t.resume(ckpt);
+            assertArrayEquals(new long[]{7, 7}, m.randomPositions());
+            t.fit();
+            assertEquals(7, resumed.losses.size());
+            for (int i = 0; i < 7; i++) {
+                assertEquals(Float.floatToRawIntBits(full.losses.get(7 + i)), Float.floatToRawIntBits(resumed.losses.get(i)),
+                        "step " + (7 + i) + ": " + full.losses.get(7 + i) + " vs resumed " + resumed.losses.get(i));
+            }
+            Map<String, float[]> w = weights(m);
+            assertEquals(fullWeights.keySet(), w.keySet());
+            fullWeights.forEach((k, v) -> assertArrayEquals(v, w.get(k), k + " after 14 steps, resumed at 7"));
+        }
+
+        // Control: the same resume with the streams restarted (as before positions were saved) is not exact.
+        LossLog restarted = new LossLog();
+        try (CompiledModel m = TinySetup.compileWithRandomness(); Sgd opt = TinySetup.sgd(m, 0.05);
+             Trainer t = trainer(m, opt, 2, dir.resolve("random3"), restarted)) {
+            t.resume(ckpt);
+            m.seekRandom(new long[]{0, 0});
+            t.fit();
+        }
+        assertNotEquals(full.losses.subList(7, 14), restarted.losses, "restarted streams draw other masks");
+    }
+
+    @Test
+    void aCheckpointForAnotherNumberOfRandomStreamsIsRefused() {
+        try (CompiledModel m = TinySetup.compileWithRandomness(); Sgd opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 1, null, new LossLog())) {
+            // The model's own checkpoint, but recording one stream position where the model has two.
+            Path own = dir.resolve("own.ckpt");
+            TrainingState s = t.state();
+            TrainingCheckpoint.save(own, m.stateDict(), opt, m.backend(), new TrainingState(s.epoch(), s.batchInEpoch(), s.globalStep(),
+                    s.optimizerSteps(), s.seed(), s.dropoutSeed(), s.optimizer(), s.bestTop1(), new long[]{3}), null);
+            var e = assertThrows(CheckpointMismatchException.class, () -> t.resume(own));
+            assertTrue(e.getMessage().contains("records 1 random stream positions, this model has 2"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aCheckpointWithoutStreamPositionsLeavesTheStreamsWhereTheyAre() throws Exception {
+        try (CompiledModel m = TinySetup.compileWithRandomness(); Sgd opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 1, null, new LossLog())) {
+            // As written before positions were recorded: no randomPositions key in the state JSON at all.
+            Path old = dir.resolve("old.ckpt");
+            TrainingState s = t.state();
+            TrainingCheckpoint.save(old, m.stateDict(), opt, m.backend(), new TrainingState(s.epoch(), s.batchInEpoch(), s.globalStep(),
+                    s.optimizerSteps(), s.seed(), s.dropoutSeed(), s.optimizer(), s.bestTop1(), null), null);
+            String json;
+            try (SafeTensorsFile f = SafeTensorsFile.open(old)) {
+                json = f.metadata().get(TrainingCheckpoint.STATE_KEY).replace(",\"randomPositions\":null", "");
+            }
+            assertFalse(json.contains("randomPositions"), json);
+            TrainingState parsed = new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, TrainingState.class);
+            assertNull(parsed.randomPositions());
+            m.seekRandom(new long[]{5, 9});
+            t.resume(old);
+            assertArrayEquals(new long[]{5, 9}, m.randomPositions());
         }
     }
 

@@ -8,6 +8,7 @@ import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.Value;
 import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.CrossEntropyPlan;
+import dev.jdnn.ops.DropoutPlan;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -34,9 +35,17 @@ import java.util.Map;
  * launch per parameter group over the flat buffers, so leaving it outside costs a handful of launches per step.
  * Likewise gradient clipping (its norm is read back on the host).
  *
- * <p>A graph with a node whose per-step work cannot be recorded ({@link Node#notCapturable()}: stochastic depth
- * draws its mask on the host) runs that kind eagerly; a capture that fails falls back to eager for its kind. Either
- * way the reason is in {@link #graphCaptureStatus()}; results are the same as eager execution, never a stale replay.
+ * <p>A graph with a node whose per-step work cannot be recorded ({@link Node#notCapturable()}; none of the built-in
+ * nodes today) runs that kind eagerly; a capture that fails falls back to eager for its kind. Either way the reason
+ * is in {@link #graphCaptureStatus()}; results are the same as eager execution, never a stale replay. Dropout and
+ * stochastic depth record like any op: their random streams count calls in device memory, so each replay draws the
+ * next mask.
+ *
+ * <h2>Random streams</h2>
+ * Each dropout and stochastic-depth node of the training graph draws from its own counter-based stream (a
+ * {@link dev.jdnn.ops.DropoutPlan} seeded from the compile seed and the node's position), whose whole state is the
+ * number of masks drawn. {@link #randomPositions()} and {@link #seekRandom} read and set those counts, so a training
+ * run restored from a checkpoint continues with exactly the masks the uninterrupted run would have drawn.
  */
 public final class CompiledModel implements AutoCloseable {
     private final Module module;
@@ -50,6 +59,7 @@ public final class CompiledModel implements AutoCloseable {
     private final ExecutionPlan trainingPlan, evaluationPlan;
     private final MemoryReport memoryReport;
     private final GraphRecordings recordings;
+    private final List<DropoutPlan> randomStreams;
     private boolean training = true;
     private ExecutionPlan lastRun;
     private boolean closed;
@@ -95,6 +105,7 @@ public final class CompiledModel implements AutoCloseable {
                 notCapturable.put(GraphRecordings.Kind.TRAINING_STEP, trainingReason);
             }
             recordings = new GraphRecordings(backend, GraphRecordings.offReason(options, backend), notCapturable);
+            randomStreams = randomStreams(trainGraph);
         } catch (RuntimeException | Error e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
                 try {
@@ -157,6 +168,13 @@ public final class CompiledModel implements AutoCloseable {
         return workspace;
     }
 
+    /** The random streams of the graph's nodes in graph order (the evaluation graph has none: no dropout, no stochastic depth). */
+    private static List<DropoutPlan> randomStreams(Graph g) {
+        List<DropoutPlan> streams = new ArrayList<>();
+        for (Node n : g.nodes()) if (n.randomStream() != null) streams.add(n.randomStream());
+        return List.copyOf(streams);
+    }
+
     private static MemoryPlanner.Layout layout(BufferPlan buffers, CompileOptions options) {
         return options.shareMemory() ? MemoryPlanner.shared(buffers.requests()) : MemoryPlanner.naive(buffers.requests());
     }
@@ -196,6 +214,38 @@ public final class CompiledModel implements AutoCloseable {
      * and why (a node that cannot be recorded, named; a capture that failed, with its exception).
      */
     public String graphCaptureStatus() { return recordings.status(); }
+
+    // ---- random streams -----------------------------------------------------------------------------------------
+
+    /**
+     * The position of every random stream of the training graph (its dropout and stochastic-depth nodes, in graph
+     * order): the masks each has drawn so far. Empty for a model without randomness. On CUDA this downloads the
+     * device counters (synchronises).
+     */
+    public long[] randomPositions() {
+        checkOpen();
+        long[] positions = new long[randomStreams.size()];
+        for (int i = 0; i < positions.length; i++) positions[i] = randomStreams.get(i).position();
+        return positions;
+    }
+
+    /**
+     * Moves every random stream to the given position, one per stream in the order of {@link #randomPositions()}
+     * (a model compiled from the same module, input shape and seed has the same streams in the same order): the next
+     * training step draws the masks that step {@code positions[i]} of an uninterrupted run drew. Recorded steps
+     * (CUDA graphs) read the counters from device memory, so they follow too.
+     */
+    public void seekRandom(long[] positions) {
+        checkOpen();
+        if (positions.length != randomStreams.size()) {
+            throw new IllegalArgumentException("seekRandom: the model has " + randomStreams.size() + " random streams (dropout and stochastic-depth nodes), "
+                    + positions.length + " positions were given");
+        }
+        for (int i = 0; i < positions.length; i++) {
+            if (positions[i] < 0) throw new IllegalArgumentException("seekRandom: position " + i + " is negative (" + positions[i] + ")");
+        }
+        for (int i = 0; i < positions.length; i++) randomStreams.get(i).seek(positions[i]);
+    }
 
     // ---- running ------------------------------------------------------------------------------------------------
 

@@ -32,6 +32,11 @@ final class DropoutNode extends Node {
     }
 
     @Override
+    DropoutPlan randomStream() {
+        return plan;
+    }
+
+    @Override
     List<AuxBuffer> auxBuffers(GradientFlow flow) {
         long floats = Math.max(1, (plan.reserveBytes() + 3) / 4); // the reserve is raw bytes; planned as float32 words
         return List.of(new AuxBuffer(Shape.of(Math.toIntExact(floats)), true));

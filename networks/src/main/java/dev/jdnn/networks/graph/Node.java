@@ -3,6 +3,7 @@ package dev.jdnn.networks.graph;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.Value;
+import dev.jdnn.ops.DropoutPlan;
 
 import java.util.List;
 
@@ -76,6 +77,15 @@ abstract class Node {
      * replay, so a node doing it must say so here.
      */
     String notCapturable() {
+        return null;
+    }
+
+    /**
+     * The random stream this node draws from (dropout, stochastic depth), or null. Its position is part of a
+     * training run's state: {@link CompiledModel#randomPositions()} saves it and {@link CompiledModel#seekRandom}
+     * restores it, so a resumed run draws the masks the uninterrupted run would have.
+     */
+    DropoutPlan randomStream() {
         return null;
     }
 

@@ -1,20 +1,22 @@
 package dev.jdnn.networks.graph;
 
 import dev.jdnn.memory.Shape;
+import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Value;
+import dev.jdnn.ops.DropoutPlan;
 
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * torchvision's StochasticDepth(p, "row") in training: every sample is kept with probability 1-p and scaled by
- * 1/(1-p), or zeroed. Composed from existing ops: a per-(sample, channel) scale [N, C, 1, 1] drawn on the host
- * each step and applied with scaleChannels; the backward multiplies dy by the same mask.
+ * 1/(1-p), or zeroed. Composed from device ops only, so a recorded step replays it with a new draw each time: a
+ * dropout plan over [N, 1, 1, 1] turns a tensor of ones into the per-sample scale (0 or 1/(1-p)), a copy from a view
+ * of it with channel stride 0 broadcasts that to the [N, C, 1, 1] mask, and scaleChannels applies it; the backward
+ * multiplies dy by the same mask. The random stream is the dropout plan's (see {@link DropoutPlan}).
  */
 final class StochasticDepthNode extends Node {
     private final float p;
-    private SplittableRandom random;
-    private float[] maskHost;
+    private DropoutPlan perSample;
 
     private StochasticDepthNode(String path, Value output, int input, float p) {
         super(path, output, input);
@@ -31,6 +33,10 @@ final class StochasticDepthNode extends Node {
         return Shape.of(s.dim(0), s.dim(1), 1, 1);
     }
 
+    private Shape sampleShape() {
+        return Shape.of(output.shape().dim(0), 1, 1, 1);
+    }
+
     @Override
     String kind() {
         return "stochasticDepth";
@@ -38,18 +44,19 @@ final class StochasticDepthNode extends Node {
 
     @Override
     void prepare(PlanCache plans) {
-        random = new SplittableRandom(plans.streamSeed(index));
-        maskHost = new float[Math.toIntExact(maskShape().numel())];
+        perSample = plans.dropout(sampleShape(), p, index);
     }
 
     @Override
-    String notCapturable() {
-        return "draws its keep/drop mask on the host and uploads it every step (a replay would repeat one mask)";
+    DropoutPlan randomStream() {
+        return perSample;
     }
 
     @Override
     List<AuxBuffer> auxBuffers(GradientFlow flow) {
-        return List.of(new AuxBuffer(maskShape(), true));
+        long reserveWords = Math.max(1, (perSample.reserveBytes() + 3) / 4); // raw bytes, planned as float32 words
+        return List.of(new AuxBuffer(maskShape(), true), new AuxBuffer(sampleShape(), true),
+                new AuxBuffer(Shape.of(Math.toIntExact(reserveWords)), true));
     }
 
     @Override
@@ -59,14 +66,11 @@ final class StochasticDepthNode extends Node {
 
     @Override
     void forward(NodeContext c) {
-        int n = output.shape().dim(0), channels = output.shape().dim(1);
-        float keepScale = 1f / (1f - p);
-        for (int i = 0; i < n; i++) {
-            float v = random.nextDouble() < p ? 0f : keepScale;
-            java.util.Arrays.fill(maskHost, i * channels, (i + 1) * channels, v);
-        }
-        c.backend.upload(maskHost, c.aux[0]);
-        c.backend.scaleChannels(c.in[0], c.aux[0], c.out);
+        Tensor mask = c.aux[0], scale = c.aux[1];
+        c.backend.fill(scale, 1f);
+        perSample.forward(scale, scale, c.aux[2]); // in place: 0 or 1/(1-p) per sample
+        c.backend.copy(scale.asStrided(maskShape(), new long[]{scale.stride(0), 0, 1, 1}, 0), mask); // channel stride 0: broadcast
+        c.backend.scaleChannels(c.in[0], mask, c.out);
     }
 
     @Override

@@ -27,8 +27,8 @@ import java.util.Set;
  * and dtype; scalars and specs by value). A CUDA graph replays what it captured, so any divergence — a host scalar
  * that changes per step, another buffer, another op — would be silently stale there; here it fails.
  *
- * <p>Random streams: the CPU dropout plan draws a key per forward call inside the (suppressed or live) plan call, so
- * a capture draws nothing and each replay draws once, like cuDNN's dropout state advancing on the device.
+ * <p>Random streams: the CPU dropout plan advances its call counter inside the (suppressed or live) plan call, so a
+ * capture draws nothing and each replay draws once, like the CUDA plan's counter advancing in device memory.
  */
 final class CaptureCheckingBackend {
     private static final Set<String> PLAN_FACTORIES = Set.of("conv2d", "linear", "batchNorm", "pool", "activation", "lrn", "dropout", "softmax", "crossEntropy");

@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Real CUDA graphs: the same model compiled twice on one CUDA backend, once eager and once recording, driven in
  * lockstep with new inputs and labels per step. Replayed training steps and forwards must match eager execution.
  * The comparison allows a small difference: cuDNN's backward-filter algorithms may accumulate with atomics, so even
- * two eager runs can differ in the last bits. deepNet has dropout: eager calls draw a new mask each time (the
- * dropout contract), so a replay that repeated its captured mask would differ from eager by whole dropped units.
+ * two eager runs can differ in the last bits. deepNet has dropout and stochasticDepth drops whole samples: eager
+ * calls draw a new mask each time (the dropout contract), so a replay that repeated its captured mask would differ
+ * from eager by whole dropped units; and the device counters of both models must end at the same positions.
  */
 @Tag("gpu")
 class CudaGraphReplayTest {
@@ -32,16 +33,21 @@ class CudaGraphReplayTest {
         return switch (name) {
             case "deepNet" -> () -> TinyNets.deepNet(5, 0.3f);
             case "resnet20" -> () -> Models.create("resnet20", ModelConfig.of(10, 3, 32, 32));
+            case "stochasticDepth" -> GraphReplayTest.WithStochasticDepth::new;
             default -> throw new IllegalArgumentException(name);
         };
     }
 
     private static Shape shape(String name) {
-        return name.equals("deepNet") ? Shape.of(8, 3, 8, 8) : Shape.of(16, 3, 32, 32);
+        return switch (name) {
+            case "deepNet" -> Shape.of(8, 3, 8, 8);
+            case "stochasticDepth" -> Shape.of(8, 3, 5, 5);
+            default -> Shape.of(16, 3, 32, 32);
+        };
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"deepNet", "resnet20"})
+    @ValueSource(strings = {"deepNet", "resnet20", "stochasticDepth"})
     void replayedStepsAndForwardsMatchEagerExecution(String name) {
         assumeTrue(CudaBackend.isAvailable(), () -> "CUDA backend unavailable: " + CudaBackend.unavailableReason());
         CudaBackend.Options d = CudaBackend.Options.defaults();
@@ -88,6 +94,7 @@ class CudaGraphReplayTest {
             String status = graphs.graphCaptureStatus();
             assertTrue(status.contains("evaluation forward: replaying (1 capture)") && status.contains("training step: replaying (1 capture)"), status);
             assertTrue(eager.graphCaptureStatus().contains("off"), eager.graphCaptureStatus());
+            assertArrayEquals(eager.randomPositions(), graphs.randomPositions(), "random stream positions");
         }
     }
 

@@ -28,9 +28,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Recording and replaying a compiled model's calls (CUDA graphs, here on {@link CaptureCheckingBackend}): replayed
- * training steps and forwards equal eager execution bit for bit, each kind is captured exactly once, a new label
- * smoothing re-captures, nodes that cannot be recorded and failed captures fall back to eager with the reason, and
- * closing the model closes its recordings.
+ * training steps and forwards equal eager execution bit for bit (stochastic depth included), each kind is captured
+ * exactly once, a new label smoothing re-captures, nodes that cannot be recorded (a test-only one) and failed
+ * captures fall back to eager with the reason, and closing the model closes its recordings.
  */
 class GraphReplayTest {
     /**
@@ -166,7 +166,7 @@ class GraphReplayTest {
         }
     }
 
-    /** conv, stochastic depth, then a classifier head: the training graph draws a host mask per step. */
+    /** conv, stochastic depth, then a classifier head: the training graph draws a per-sample mask every step. */
     static final class WithStochasticDepth extends Module {
         final Conv2d conv = register("conv", new Conv2d(3, 4, 3, 1, 1, true));
         final Module pool = register("pool", Pool2d.adaptiveAvg(1, 1));
@@ -179,16 +179,84 @@ class GraphReplayTest {
         }
     }
 
+    /**
+     * Stochastic depth draws on the device, so the training step records; every replayed step equals the eager step
+     * (which draws a new mask each step, see AuxAndStochasticDepthTest) in loss, logits and gradients.
+     */
+    @Test
+    void stochasticDepthRecordsAndReplaysBitForBit() {
+        try (Twins t = new Twins(WithStochasticDepth::new, Shape.of(8, 3, 5, 5), 11)) {
+            for (int step = 0; step < 6; step++) {
+                t.trainStep(step, 0f);
+                t.forward(step, false);
+            }
+            String status = t.graphs.graphCaptureStatus();
+            assertTrue(status.contains("training step: replaying (1 capture)") && status.contains("evaluation forward: replaying (1 capture)"), status);
+            assertEquals(1, t.graphs.recordings().captures(GraphRecordings.Kind.TRAINING_STEP));
+            assertEquals(5 + 5, t.checking.replays(), "replays: 5 training steps, 5 evaluation forwards");
+            assertArrayEquals(new long[]{6}, t.eager.randomPositions(), "one draw per step");
+            assertArrayEquals(t.eager.randomPositions(), t.graphs.randomPositions(), "the replays advanced the stream like eager steps");
+            t.assertSameState();
+        }
+    }
+
+    /** A test-only node whose forward scales by a host scalar that changes every call: a replay would freeze it. */
+    private static final class HostScaleNode extends Node {
+        private int calls;
+        private float factor;
+
+        HostScaleNode(String path, Value output, int input) {
+            super(path, output, input);
+        }
+
+        @Override String kind() { return "hostScale"; }
+        @Override String notCapturable() { return "scales by a host scalar that changes every call"; }
+        @Override boolean accumulatesInputGrad(int i) { return false; }
+        @Override boolean canWriteStridedOutput() { return false; }
+
+        @Override
+        void forward(NodeContext c) {
+            factor = 1 + calls++ % 3;
+            c.backend.copy(c.in[0], c.out);
+            c.backend.scale(c.out, factor);
+        }
+
+        @Override
+        void backward(NodeContext c) {
+            if (!c.wantsGrad(0)) return;
+            Tensor g = c.gradTarget(0);
+            c.backend.copy(c.dOut, g);
+            c.backend.scale(g, factor);
+            c.finishGrad(0);
+        }
+    }
+
+    /** conv, the host-scale node (training graph only), then a classifier head. */
+    static final class WithHostScale extends Module {
+        final Conv2d conv = register("conv", new Conv2d(3, 4, 3, 1, 1, true));
+        final Module pool = register("pool", Pool2d.adaptiveAvg(1, 1));
+        final Module flatten = register("flatten", new Flatten());
+        final Linear fc = register("fc", new Linear(4, 3));
+
+        @Override
+        public Value forward(Tracer t, Value x) {
+            Value y = t.call(conv, x);
+            GraphTracer g = (GraphTracer) t;
+            if (t.training()) y = g.add(new HostScaleNode(g.path(), g.newValue(y.shape()), y.id())).output;
+            return t.call(fc, t.call(flatten, t.call(pool, y)));
+        }
+    }
+
     @Test
     void aNodeThatCannotBeRecordedKeepsItsKindEagerAndSaysWhy() {
-        try (Twins t = new Twins(WithStochasticDepth::new, Shape.of(4, 3, 5, 5), 11)) {
+        try (Twins t = new Twins(WithHostScale::new, Shape.of(4, 3, 5, 5), 11)) {
             for (int step = 0; step < 5; step++) {
                 t.trainStep(step, 0f);
                 t.forward(step, false);
             }
             String status = t.graphs.graphCaptureStatus();
-            assertTrue(status.contains("training step: eager: stochasticDepth@") && status.contains("draws its keep/drop mask on the host"), status);
-            assertTrue(status.contains("evaluation forward: replaying"), "the evaluation graph has no stochastic depth: " + status);
+            assertTrue(status.contains("training step: eager: hostScale@") && status.contains("scales by a host scalar"), status);
+            assertTrue(status.contains("evaluation forward: replaying"), "the evaluation graph has no such node: " + status);
             assertEquals(0, t.graphs.recordings().captures(GraphRecordings.Kind.TRAINING_STEP));
             assertEquals(1, t.checking.captures(), "only the evaluation forward was captured");
             t.assertSameState();

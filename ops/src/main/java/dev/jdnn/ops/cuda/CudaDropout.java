@@ -1,57 +1,45 @@
 package dev.jdnn.ops.cuda;
 
-import dev.jdnn.bindings.Check;
-import dev.jdnn.bindings.cudnn.cudnn_h;
+import dev.jdnn.bindings.cudart.cudart_h;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.DropoutPlan;
+import dev.jdnn.ops.DropoutStream;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-import static dev.jdnn.ops.cuda.Cudnn.ptr;
-
 /**
- * cuDNN dropout. The RNG states are allocated and seeded once per plan (cudnnSetDropoutDescriptor launches the
- * seeding kernel); every forward advances them. The mask lives in the caller's reserve tensor.
+ * Counter-based dropout as NVRTC kernels (dropout.cu), computing {@link DropoutStream}'s hash so the masks equal
+ * CpuDropout's bit for bit. cuDNN's dropout is not used: its RNG state cannot be saved and restored, so a resumed
+ * run could not continue its stream. The call counter is an 8-byte device buffer that the forward kernel reads and a
+ * one-thread kernel then increments, which a recorded (CUDA graph) forward replays too. The mask is a byte per
+ * element in the caller's reserve tensor.
  */
 final class CudaDropout implements DropoutPlan {
     private final CudaContext ctx;
     private final Shape shape;
-    private final float probability;
-    private final TensorDescriptors descs;
-    private final MemorySegment dropout;
-    private final Tensor states;
-    private final long reserveBytes;
+    private final float probability, scale;
+    private final int threshold;
+    private final long seed;
+    private final Tensor counter; // one i64: forward calls made
 
     CudaDropout(CudaContext ctx, Shape shape, float probability, long seed) {
         if (!(probability >= 0f && probability < 1f)) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + probability);
         this.ctx = ctx;
         this.shape = shape;
         this.probability = probability;
-        this.descs = new TensorDescriptors("dropout", shape, ctx.device);
-        Tensor stateTensor = null;
-        MemorySegment desc = MemorySegment.NULL;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
-            Check.cudnn(cudnn_h.cudnnDropoutGetStatesSize(ctx.cudnn, size), "cudnnDropoutGetStatesSize");
-            long stateBytes = size.get(ValueLayout.JAVA_LONG, 0);
-            stateTensor = ctx.scratch(stateBytes);
-            Check.cudnn(cudnn_h.cudnnDropoutGetReserveSpaceSize(descs.contiguous(), size), "cudnnDropoutGetReserveSpaceSize");
-            this.reserveBytes = size.get(ValueLayout.JAVA_LONG, 0);
-            desc = Cudnn.create(cudnn_h::cudnnCreateDropoutDescriptor, "cudnnCreateDropoutDescriptor");
-            ctx.cudnn("cudnnSetDropoutDescriptor (seeding " + stateBytes + " bytes of RNG state)",
-                    cudnn_h.cudnnSetDropoutDescriptor(desc, ctx.cudnn, probability, ptr(stateTensor), stateBytes, seed));
+        this.scale = 1f / (1f - probability);
+        this.threshold = DropoutStream.threshold(probability);
+        this.seed = seed;
+        this.counter = ctx.scratch(8);
+        try {
+            seek(0);
         } catch (RuntimeException e) {
-            // Free what was built (the RNG states are device memory) before reporting the failure.
-            if (!desc.equals(MemorySegment.NULL)) cudnn_h.cudnnDestroyDropoutDescriptor(desc);
-            if (stateTensor != null) stateTensor.close();
-            descs.close();
+            counter.close();
             throw e;
         }
-        this.states = stateTensor;
-        this.dropout = desc;
     }
 
     @Override
@@ -66,33 +54,73 @@ final class CudaDropout implements DropoutPlan {
 
     @Override
     public long reserveBytes() {
-        return reserveBytes;
+        return shape.numel();
     }
 
-    private MemorySegment reserve(Tensor r) {
-        if (r == null) throw new IllegalArgumentException("dropout needs a reserve tensor of " + reserveBytes + " bytes, got null");
-        r.requireDevice(ctx.device, "dropout reserve");
+    private Tensor reserve(Tensor r, String op) {
+        if (r == null) throw new IllegalArgumentException(op + " needs a reserve tensor of " + reserveBytes() + " bytes, got null");
+        r.requireDevice(ctx.device, op + " reserve");
         long available = r.buffer().byteSize() - r.offset() * r.dtype().byteSize();
-        if (available < reserveBytes) throw new IllegalArgumentException("dropout reserve holds " + available + " bytes, needs " + reserveBytes);
-        return ptr(r);
+        if (!r.isContiguous() || available < reserveBytes()) {
+            throw new IllegalArgumentException(op + ": reserve must be a contiguous tensor of at least " + reserveBytes() + " bytes, got " + r.describe());
+        }
+        return r;
+    }
+
+    /** dropout_forward's arguments (static, so their kinds are checked against the source without a GPU). */
+    static Object[] forwardArgs(Tensor x, Tensor y, Tensor mask, Tensor counter, long seed, int threshold, float scale) {
+        return new Object[]{x.numel(), CudaPointwise.sample(x), x, CudaPointwise.batchStride(x), y, CudaPointwise.batchStride(y),
+                mask, counter, seed, threshold, scale};
+    }
+
+    static Object[] backwardArgs(Tensor dy, Tensor dx, Tensor mask, float scale) {
+        return new Object[]{dy.numel(), CudaPointwise.sample(dy), dy, CudaPointwise.batchStride(dy), dx, CudaPointwise.batchStride(dx), mask, scale};
     }
 
     @Override
     public void forward(Tensor x, Tensor y, Tensor reserve) {
-        ctx.cudnn("cudnnDropoutForward " + shape, cudnn_h.cudnnDropoutForward(ctx.cudnn, dropout, descs.of(x), ptr(x), descs.of(y), ptr(y),
-                reserve(reserve), reserveBytes));
+        Operands.check(x, "dropout input", shape, ctx.device);
+        Operands.check(y, "dropout output", shape, ctx.device);
+        Tensor mask = reserve(reserve, "dropout");
+        ctx.launch.elementwise(Kernel.DROPOUT_FORWARD, x.numel(), forwardArgs(x, y, mask, counter, seed, threshold, scale));
+        ctx.launch.launch(Kernel.DROPOUT_ADVANCE, 1, 1, counter);
     }
 
     @Override
     public void backward(Tensor dy, Tensor dx, Tensor reserve) {
-        ctx.cudnn("cudnnDropoutBackward " + shape, cudnn_h.cudnnDropoutBackward(ctx.cudnn, dropout, descs.of(dy), ptr(dy), descs.of(dx), ptr(dx),
-                reserve(reserve), reserveBytes));
+        Operands.check(dy, "dropout output gradient", shape, ctx.device);
+        Operands.check(dx, "dropout input gradient", shape, ctx.device);
+        Tensor mask = reserve(reserve, "dropout backward");
+        ctx.launch.elementwise(Kernel.DROPOUT_BACKWARD, dy.numel(), backwardArgs(dy, dx, mask, scale));
+    }
+
+    /** Downloads the counter; synchronises. */
+    @Override
+    public long position() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment host = arena.allocate(ValueLayout.JAVA_LONG);
+            ctx.cudart("cudaMemcpyAsync D2H (dropout stream position)",
+                    cudart_h.cudaMemcpyAsync(host, Cudnn.ptr(counter), 8, cudart_h.cudaMemcpyDeviceToHost(), ctx.stream));
+            ctx.synchronize();
+            return host.get(ValueLayout.JAVA_LONG, 0);
+        }
+    }
+
+    /** Uploads the counter; synchronises, so the pageable source may go once this returns. */
+    @Override
+    public void seek(long position) {
+        if (position < 0) throw new IllegalArgumentException("dropout stream position must be >= 0, got " + position);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment host = arena.allocate(ValueLayout.JAVA_LONG);
+            host.set(ValueLayout.JAVA_LONG, 0, position);
+            ctx.cudart("cudaMemcpyAsync H2D (dropout stream seek)",
+                    cudart_h.cudaMemcpyAsync(Cudnn.ptr(counter), host, 8, cudart_h.cudaMemcpyHostToDevice(), ctx.stream));
+            ctx.synchronize();
+        }
     }
 
     @Override
     public void close() {
-        descs.close();
-        cudnn_h.cudnnDestroyDropoutDescriptor(dropout);
-        if (states != null) states.close();
+        counter.close();
     }
 }

@@ -6,6 +6,9 @@ import java.util.List;
 record Kernel(KernelFile file, String name) {
     static final Kernel ACTIVATION_FORWARD = new Kernel(KernelFile.ACTIVATIONS, "activation_forward");
     static final Kernel ACTIVATION_BACKWARD = new Kernel(KernelFile.ACTIVATIONS, "activation_backward");
+    static final Kernel DROPOUT_FORWARD = new Kernel(KernelFile.DROPOUT, "dropout_forward");
+    static final Kernel DROPOUT_ADVANCE = new Kernel(KernelFile.DROPOUT, "dropout_advance");
+    static final Kernel DROPOUT_BACKWARD = new Kernel(KernelFile.DROPOUT, "dropout_backward");
     static final Kernel SOFTMAX_XENT_ROWS = new Kernel(KernelFile.LOSS, "softmax_xent_rows");
     static final Kernel MEAN_OF = new Kernel(KernelFile.LOSS, "mean_of");
     static final Kernel LRN_FORWARD = new Kernel(KernelFile.LRN, "lrn_forward");
@@ -32,7 +35,8 @@ record Kernel(KernelFile file, String name) {
     static final Kernel ADAPTIVE_AVG_FORWARD = new Kernel(KernelFile.POOLING, "adaptive_avg_forward");
     static final Kernel ADAPTIVE_AVG_BACKWARD = new Kernel(KernelFile.POOLING, "adaptive_avg_backward");
 
-    static final List<Kernel> ALL = List.of(ACTIVATION_FORWARD, ACTIVATION_BACKWARD, SOFTMAX_XENT_ROWS, MEAN_OF,
+    static final List<Kernel> ALL = List.of(ACTIVATION_FORWARD, ACTIVATION_BACKWARD, DROPOUT_FORWARD, DROPOUT_ADVANCE,
+            DROPOUT_BACKWARD, SOFTMAX_XENT_ROWS, MEAN_OF,
             LRN_FORWARD, LRN_BACKWARD,
             SGD_STEP, SGD_STEP_VEC4, ADAM_STEP, ADAM_STEP_VEC4, FILL, SCALE, ADD_SCALED, ADD, SCALE_CHANNELS,
             SCALE_CHANNELS_BACKWARD_DATA, SCALE_CHANNELS_BACKWARD_SCALE, CHANNEL_SHUFFLE, ADD_BIAS, BIAS_GRAD,

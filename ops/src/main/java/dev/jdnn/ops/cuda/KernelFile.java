@@ -3,6 +3,7 @@ package dev.jdnn.ops.cuda;
 /** The NVRTC kernel sources shipped as resources under {@code dev/jdnn/ops/cuda/kernels/}. */
 public enum KernelFile {
     ACTIVATIONS("activations.cu"),
+    DROPOUT("dropout.cu"),
     LOSS("loss.cu"),
     LRN("lrn.cu"),
     OPTIMIZERS("optimizers.cu"),

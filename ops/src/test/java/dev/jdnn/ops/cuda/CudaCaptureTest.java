@@ -85,8 +85,9 @@ class CudaCaptureTest {
     }
 
     /**
-     * cuDNN keeps dropout's random state in device memory and advances it with every forward, so each replay of a
-     * recorded dropout draws a new mask — the same sequence of masks as eager calls on an equally seeded plan.
+     * Dropout's call counter lives in device memory and a kernel in the recorded forward advances it, so each replay
+     * of a recorded dropout draws a new mask — the same sequence of masks as eager calls on an equally seeded plan —
+     * and a seek between replays moves the recorded stream too.
      */
     @Test
     void replayedDropoutDrawsNewMasksLikeEagerCalls() {
@@ -106,6 +107,10 @@ class CudaCaptureTest {
                     r.replay();
                     assertArrayEquals(eagerMasks[i], cuda.download(y), "replay " + i + " draws eager call " + i + "'s mask");
                 }
+                assertEquals(2, recorded.position(), "the replays advanced the device counter");
+                recorded.seek(0);
+                r.replay();
+                assertArrayEquals(eagerMasks[0], cuda.download(y), "after seek(0) the replay draws call 0's mask again");
             }
         }
     }

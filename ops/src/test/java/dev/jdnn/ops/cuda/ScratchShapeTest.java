@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Scratch buffers (convolution benchmarking workspace, dropout states) of any size the options allow. */
+/** Scratch buffers (convolution benchmarking workspace, dropout counters) of any size the options allow. */
 class ScratchShapeTest {
     @Test
     void smallBuffersAreOneDimensional() {

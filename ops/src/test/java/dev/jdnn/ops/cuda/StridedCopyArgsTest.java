@@ -37,6 +37,19 @@ class StridedCopyArgsTest {
     }
 
     @Test
+    void aChannelStrideOfZeroBroadcastsOneValuePerSample() {
+        // Stochastic depth broadcasts its [N, 1, 1, 1] per-sample scale to an [N, C, 1, 1] mask this way.
+        try (Tensor perSample = Tensor.zerosHost(Shape.of(3, 1, 1, 1)); Tensor mask = Tensor.zerosHost(Shape.of(3, 5, 1, 1))) {
+            Tensor broadcast = perSample.asStrided(Shape.of(3, 5, 1, 1), new long[]{1, 0, 1, 1}, 0);
+            Object[] a = CudaPointwise.stridedCopyArgs(broadcast, mask);
+            SIGNATURE.check(a);
+            assertArrayEquals(new Object[]{3L, 5L, 1L, 1L}, java.util.Arrays.copyOfRange(a, 0, 4));
+            assertArrayEquals(new Object[]{1L, 0L, 1L, 1L}, java.util.Arrays.copyOfRange(a, 5, 9), "source strides, channel stride 0");
+            assertArrayEquals(new Object[]{5L, 1L, 1L, 1L}, java.util.Arrays.copyOfRange(a, 10, 14));
+        }
+    }
+
+    @Test
     void otherElementSizesAndMismatchesAreRejectedByName() {
         try (Tensor bytes = Tensor.allocate(HostAllocator.global(), Shape.of(4), DType.UINT8);
              Tensor floats = Tensor.zerosHost(Shape.of(4));

@@ -1,0 +1,61 @@
+package dev.jdnn.ops.cuda;
+
+import dev.jdnn.memory.DType;
+import dev.jdnn.memory.HostAllocator;
+import dev.jdnn.memory.Shape;
+import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.DropoutStream;
+import org.junit.jupiter.api.Test;
+
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The arguments of the dropout kernels checked against dropout.cu without a GPU, and the constants the kernel shares
+ * with {@link DropoutStream} (a typo in either would make the CUDA masks differ from the CPU's).
+ */
+class DropoutArgsTest {
+    private static final String SOURCE = KernelCache.source(KernelFile.DROPOUT);
+
+    @Test
+    void argumentsMatchTheKernelSignatures() {
+        try (Tensor wide = Tensor.zerosHost(Shape.of(2, 5, 3, 4)); Tensor y = Tensor.zerosHost(Shape.of(2, 3, 3, 4));
+             Tensor mask = Tensor.allocate(HostAllocator.global(), Shape.of(72), DType.UINT8);
+             Tensor counter = Tensor.allocate(HostAllocator.global(), Shape.of(8), DType.UINT8)) {
+            Tensor x = wide.narrow(1, 1, 3); // batch-strided
+            Object[] f = CudaDropout.forwardArgs(x, y, mask, counter, 42L, 123, 2f);
+            KernelSignature.parse(SOURCE, Kernel.DROPOUT_FORWARD.name()).check(f);
+            assertArrayEquals(new Object[]{72L, 36L}, java.util.Arrays.copyOfRange(f, 0, 2), "elements, elements per sample");
+            assertEquals(60L, f[3], "x's batch stride");
+            assertEquals(36L, f[5], "y's batch stride");
+            Object[] b = CudaDropout.backwardArgs(y, x, mask, 2f);
+            KernelSignature.parse(SOURCE, Kernel.DROPOUT_BACKWARD.name()).check(b);
+            assertEquals(60L, b[5], "dx's batch stride");
+            KernelSignature.parse(SOURCE, Kernel.DROPOUT_ADVANCE.name()).check(new Object[]{counter});
+        }
+    }
+
+    @Test
+    void theKernelUsesTheStreamsConstants() {
+        String golden = String.format("0x%016X", DropoutStream.GOLDEN);
+        assertTrue(SOURCE.contains("#define GOLDEN " + golden + "ull"), "GOLDEN is " + golden);
+        // The two multipliers of the mix, as DropoutStream.mix uses them.
+        assertEquals(DropoutStream.mix(1L), mixAsInTheSource(1L));
+        assertEquals(DropoutStream.mix(-7L), mixAsInTheSource(-7L));
+        assertEquals(1 << 23, DropoutStream.threshold(0.5f));
+        assertEquals(0, DropoutStream.threshold(0f));
+    }
+
+    /** The mix with the shifts and multipliers read out of dropout.cu's splitmix. */
+    private static long mixAsInTheSource(long z) {
+        var m = Pattern.compile("z = \\(z \\^ \\(z >> (\\d+)\\)\\) \\* (0x[0-9A-F]+)ull;").matcher(SOURCE);
+        for (int i = 0; i < 2; i++) {
+            assertTrue(m.find(), "splitmix step " + i + " not found in dropout.cu");
+            z = (z ^ (z >>> Integer.parseInt(m.group(1)))) * Long.parseUnsignedLong(m.group(2).substring(2), 16);
+        }
+        var last = Pattern.compile("return z \\^ \\(z >> (\\d+)\\);").matcher(SOURCE);
+        assertTrue(last.find(), "splitmix's last step not found in dropout.cu");
+        return z ^ (z >>> Integer.parseInt(last.group(1)));
+    }
+}
