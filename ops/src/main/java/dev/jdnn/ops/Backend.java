@@ -125,6 +125,24 @@ public interface Backend extends AutoCloseable {
     /** One in-place Adam/AdamW step; {@code step} counts from 1; maxExpAvgSq is used only with amsgrad. */
     void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam config, long step);
 
+    /**
+     * {@link #sgdStep(Tensor, Tensor, Tensor, OptimizerConfig.Sgd, boolean)} with the per-step scalars (learning
+     * rate, first-step flag) read from {@code stepScalars}, a float32 tensor on this device laid out as
+     * {@link OptimizerScalars} describes, when the update runs — not when it is issued. So it can be recorded
+     * ({@link #capture}) once and replayed each step after the host {@link #upload}s that step's scalars.
+     * {@code config} holds the fixed hyper-parameters; its {@code lr()} must be 0 (the learning rate comes from
+     * {@code stepScalars}). With the same scalar values the update equals the host-scalar call bit for bit on the CPU.
+     */
+    void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd config, Tensor stepScalars);
+
+    /**
+     * {@link #adamStep(Tensor, Tensor, Tensor, Tensor, Tensor, OptimizerConfig.Adam, long)} with the per-step scalars
+     * (learning rate, bias-corrected step size, sqrt of the second bias correction) read from {@code stepScalars}
+     * (see {@link OptimizerScalars}) when the update runs, so it can be recorded and replayed. {@code config.lr()}
+     * must be 0.
+     */
+    void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam config, Tensor stepScalars);
+
     /** Sum of squares of all elements, accumulated in double where the backend can (gradient clipping). */
     double sumOfSquares(Tensor t);
 
@@ -150,7 +168,8 @@ public interface Backend extends AutoCloseable {
      *       no {@link #allocate}/{@link #zeros} and no closing of tensors or plans, no plan creation (cuDNN
      *       benchmarking synchronises);</li>
      *   <li>every argument is frozen at capture: tensor addresses, host scalars (alpha/beta, learning rates, step
-     *       counts), which ops run. Anything that must change between replays has to live in device memory;</li>
+     *       counts), which ops run. Anything that must change between replays has to live in device memory (the
+     *       optimizer updates taking an {@link OptimizerScalars} tensor read their learning rate and step there);</li>
      *   <li>run the same work eagerly once before capturing it, so lazy initialisation (kernel loading, library
      *       set-up) happens outside the capture.</li>
      * </ul>

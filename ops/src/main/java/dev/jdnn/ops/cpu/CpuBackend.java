@@ -89,6 +89,16 @@ public final class CpuBackend implements Backend {
         CpuOptimizers.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, config, step);
     }
 
+    @Override
+    public void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd config, Tensor stepScalars) {
+        CpuOptimizers.sgdStep(param, grad, momentumBuffer, config, stepScalars);
+    }
+
+    @Override
+    public void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam config, Tensor stepScalars) {
+        CpuOptimizers.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, config, stepScalars);
+    }
+
     @Override public double sumOfSquares(Tensor t) { return CpuPointwise.sumOfSquares(t); }
     @Override public void scale(Tensor x, float factor) { CpuPointwise.scale(x, factor); }
 

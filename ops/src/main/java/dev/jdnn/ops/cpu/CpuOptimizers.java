@@ -2,6 +2,7 @@ package dev.jdnn.ops.cpu;
 
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.OptimizerConfig;
+import dev.jdnn.ops.OptimizerScalars;
 import dev.jdnn.ops.cpu.HostTensors.Rows;
 import jdk.incubator.vector.FloatVector;
 
@@ -58,19 +59,45 @@ final class CpuOptimizers {
     }
 
     /**
+     * As {@link #sgdStep(Tensor, Tensor, Tensor, OptimizerConfig.Sgd, boolean)}, the learning rate and first-step
+     * flag read from {@code scalars} (see {@link OptimizerScalars}) now: the same arithmetic on the same values.
+     */
+    static void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd cfg, Tensor scalars) {
+        float[] s = scalars("sgdStep", scalars, OptimizerScalars.SGD_LENGTH, cfg.lr());
+        float first = s[OptimizerScalars.SGD_FIRST_STEP];
+        if (first != 0f && first != 1f) throw new IllegalArgumentException("sgdStep: the first-step flag in stepScalars must be 0 or 1, got " + first);
+        var withLr = new OptimizerConfig.Sgd(s[OptimizerScalars.SGD_LR], cfg.momentum(), cfg.dampening(), cfg.weightDecay(), cfg.nesterov());
+        sgdStep(param, grad, momentumBuffer, withLr, first == 1f);
+    }
+
+    /**
      * torch.optim.Adam / AdamW (foreach=False): AdamW first decays p *= 1 - lr·wd, Adam adds wd·p to g;
      * m = lerp(m, g, 1-β1); v = β2·v + (1-β2)·g²; amsgrad keeps vmax = max(vmax, v) and uses it;
      * p -= (lr/bc1) · m / (sqrt(v)/sqrt(bc2) + eps) with bc_i = 1 - β_i^step.
      */
     static void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam cfg, long step) {
         if (step < 1) throw new IllegalArgumentException("adamStep: step counts from 1, got " + step);
+        adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, cfg, OptimizerScalars.stepSize(cfg.lr(), cfg.beta1(), step), OptimizerScalars.bc2Sqrt(cfg.beta2(), step));
+    }
+
+    /** As the host-scalar {@code adamStep}, learning rate, step size and bc2Sqrt read from {@code scalars} now. */
+    static void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam cfg, Tensor scalars) {
+        float[] s = scalars("adamStep", scalars, OptimizerScalars.ADAM_LENGTH, cfg.lr());
+        float bc2Sqrt = s[OptimizerScalars.ADAM_BC2_SQRT];
+        if (!(bc2Sqrt > 0f)) throw new IllegalArgumentException("adamStep: bc2Sqrt in stepScalars must be > 0, got " + bc2Sqrt + " (were the step's scalars written?)");
+        var withLr = new OptimizerConfig.Adam(s[OptimizerScalars.ADAM_LR], cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay(), cfg.decoupled(), cfg.amsgrad());
+        adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, withLr, s[OptimizerScalars.ADAM_STEP_SIZE], bc2Sqrt);
+    }
+
+    /** stepSize = lr / (1 - β1^step) and bc2Sqrt = sqrt(1 - β2^step), already rounded to float (see {@link OptimizerScalars}). */
+    private static void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam cfg,
+                                 float stepSize, float bc2Sqrt) {
         boolean ams = cfg.amsgrad();
         if (ams && maxExpAvgSq == null) throw new IllegalArgumentException("adamStep: amsgrad needs maxExpAvgSq, got null");
         Tensor[] ts = ams ? new Tensor[] {param, grad, expAvg, expAvgSq, maxExpAvgSq} : new Tensor[] {param, grad, expAvg, expAvgSq};
         Rows[] r = operands("adamStep", new String[] {"param", "grad", "expAvg", "expAvgSq", "maxExpAvgSq"}, ts);
-        double bc1 = 1 - Math.pow(cfg.beta1(), step), bc2 = 1 - Math.pow(cfg.beta2(), step);
         float wd = cfg.weightDecay();
-        float negStep = (float) -(cfg.lr() / bc1), bc2Sqrt = (float) Math.sqrt(bc2), eps = cfg.eps();
+        float negStep = -stepSize, eps = cfg.eps();
         float decay = (float) (1 - (double) cfg.lr() * wd);
         boolean decoupled = cfg.decoupled() && wd != 0f, l2 = !cfg.decoupled() && wd != 0f;
         float w1 = 1f - cfg.beta1(), b2 = cfg.beta2(), w2 = 1f - cfg.beta2();
@@ -110,6 +137,18 @@ final class CpuOptimizers {
                 Vec.set(ps, po + i, Math.fma(m / ((float) Math.sqrt(v) / bc2Sqrt + eps), negStep, p));
             }
         });
+    }
+
+    /** The step scalars, read from a contiguous float32 host tensor of exactly {@code length} elements. */
+    private static float[] scalars(String op, Tensor t, int length, float configLr) {
+        if (configLr != 0f) throw new IllegalArgumentException(op + " with stepScalars reads the learning rate from them: config.lr() must be 0, got " + configLr);
+        HostTensors.floats(op + " stepScalars", t);
+        HostTensors.requireContiguous(op + " stepScalars", t);
+        if (t.numel() != length) throw new IllegalArgumentException(op + ": stepScalars must hold " + length + " floats (see OptimizerScalars), got " + t.describe());
+        float[] out = new float[length];
+        MemorySegment seg = HostTensors.seg(t);
+        for (int i = 0; i < length; i++) out[i] = Vec.get(seg, t.offset() + i);
+        return out;
     }
 
     private static Rows[] operands(String op, String[] names, Tensor... ts) {

@@ -228,6 +228,18 @@ public final class CudaBackend implements Backend {
         CudaOptimizers.adam(ctx, param, grad, expAvg, expAvgSq, maxExpAvgSq, config, step);
     }
 
+    @Override
+    public void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd config, Tensor stepScalars) {
+        open();
+        CudaOptimizers.sgd(ctx, param, grad, momentumBuffer, config, stepScalars);
+    }
+
+    @Override
+    public void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam config, Tensor stepScalars) {
+        open();
+        CudaOptimizers.adam(ctx, param, grad, expAvg, expAvgSq, maxExpAvgSq, config, stepScalars);
+    }
+
     @Override public double sumOfSquares(Tensor t) { open(); return CudaPointwise.sumOfSquares(ctx, t, partials, transfers); }
     @Override public void scale(Tensor x, float factor) { open(); CudaPointwise.scale(ctx, x, factor); }
 

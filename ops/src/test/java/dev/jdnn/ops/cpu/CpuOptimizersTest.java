@@ -4,6 +4,7 @@ import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.OptimizerConfig;
+import dev.jdnn.ops.OptimizerScalars;
 import dev.jdnn.ops.testing.BackendParityFixtures;
 import dev.jdnn.ops.testing.OptimizerContract;
 
@@ -30,6 +31,24 @@ class CpuOptimizersTest extends OptimizerContract {
             var adam = new OptimizerConfig.Adam(1e-3f, 0.9f, 0.999f, 1e-8f, 0, false, true);
             e = assertThrows(IllegalArgumentException.class, () -> f.backend().adamStep(p, g, g, g, null, adam, 1));
             assertTrue(e.getMessage().contains("maxExpAvgSq"), e.getMessage());
+        }
+    }
+
+    @Test
+    void stepScalarsAreChecked() {
+        try (var f = new BackendParityFixtures(backend())) {
+            Tensor p = f.tensor(Shape.of(3), 1, 2, 3), g = f.tensor(Shape.of(3), 1, 1, 1);
+            Tensor sgdScalars = f.tensor(Shape.of(OptimizerScalars.SGD_LENGTH), 0.1f, 1f), adamScalars = f.tensor(Shape.of(OptimizerScalars.ADAM_LENGTH), 0, 0, 0);
+            var e = assertThrows(IllegalArgumentException.class, () -> f.backend().sgdStep(p, g, null, new OptimizerConfig.Sgd(0.1f, 0, 0, 0, false), sgdScalars));
+            assertTrue(e.getMessage().contains("config.lr() must be 0"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> f.backend().sgdStep(p, g, null, new OptimizerConfig.Sgd(0, 0, 0, 0, false), adamScalars));
+            assertTrue(e.getMessage().contains("must hold 2 floats"), e.getMessage());
+            Tensor badFlag = f.tensor(Shape.of(OptimizerScalars.SGD_LENGTH), 0.1f, 0.5f);
+            e = assertThrows(IllegalArgumentException.class, () -> f.backend().sgdStep(p, g, null, new OptimizerConfig.Sgd(0, 0, 0, 0, false), badFlag));
+            assertTrue(e.getMessage().contains("first-step flag"), e.getMessage());
+            var adam = new OptimizerConfig.Adam(0, 0.9f, 0.999f, 1e-8f, 0, false, false);
+            e = assertThrows(IllegalArgumentException.class, () -> f.backend().adamStep(p, g, g, g, null, adam, adamScalars));
+            assertTrue(e.getMessage().contains("were the step's scalars written"), e.getMessage());
         }
     }
 }

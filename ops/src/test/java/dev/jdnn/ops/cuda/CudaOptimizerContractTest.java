@@ -10,4 +10,7 @@ class CudaOptimizerContractTest extends OptimizerContract implements CudaContrac
     @Override protected Backend backend() { return GpuTests.sharedStrict(); }
 
     @Override protected double toleranceScale() { return GpuTests.CONTRACT_TOLERANCE_SCALE; }
+
+    /** The *_scalars kernels share the update code, but NVRTC may contract their arithmetic differently: compared within 1e-6. */
+    @Override protected boolean stepScalarsBitExact() { return false; }
 }

@@ -3,6 +3,7 @@ package dev.jdnn.ops.testing;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.OptimizerConfig;
+import dev.jdnn.ops.OptimizerScalars;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -10,6 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.stream.Stream;
 
 import static dev.jdnn.ops.testing.Approx.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
  * Three optimizer steps against torch.optim's update rules spelled out in float64 here. Sizes are odd (vector
@@ -91,6 +93,86 @@ public abstract class OptimizerContract extends BackendContract {
                 assertClose(cfg + " exp_avg_sq", v, f.get(tv), tol(1e-6));
                 if (tmax != null) assertClose(cfg + " max_exp_avg_sq", vmax, f.get(tmax), tol(1e-6));
             }
+        }
+    }
+
+    /**
+     * Whether the updates reading their per-step scalars from a tensor ({@link OptimizerScalars}) must equal the
+     * host-scalar ones bit for bit: true where both run the same code on the same values (the CPU); a backend whose
+     * kernels the compiler may contract differently compares within a tight tolerance instead.
+     */
+    protected boolean stepScalarsBitExact() {
+        return true;
+    }
+
+    /** The learning rate of step t (0-based) of the step-scalar comparisons: it changes every step, as a schedule's does. */
+    private static float lrAt(float lr, int t) {
+        return lr / (1 + 0.7f * t);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sgdConfigs")
+    public void sgdWithStepScalarsEqualsHostScalars(OptimizerConfig.Sgd cfg) {
+        var fixed = new OptimizerConfig.Sgd(0f, cfg.momentum(), cfg.dampening(), cfg.weightDecay(), cfg.nesterov());
+        for (int size : new int[] {1037, 70_001}) {
+            float[] p0 = Rand.uniform(83, size);
+            float[][] grads = grads(size);
+            try (var f = new BackendParityFixtures(backend())) {
+                Shape s = Shape.of(size);
+                Tensor pa = f.tensor(s, p0), pb = f.tensor(s, p0);
+                Tensor ba = cfg.momentum() == 0 ? null : f.output(s, false), bb = cfg.momentum() == 0 ? null : f.output(s, false);
+                Tensor scalars = f.output(Shape.of(OptimizerScalars.SGD_LENGTH), false);
+                float[] host = new float[OptimizerScalars.SGD_LENGTH];
+                for (int t = 0; t < STEPS; t++) {
+                    Tensor g = f.tensor(s, grads[t]);
+                    float lr = lrAt(cfg.lr(), t);
+                    f.backend().sgdStep(pa, g, ba, new OptimizerConfig.Sgd(lr, cfg.momentum(), cfg.dampening(), cfg.weightDecay(), cfg.nesterov()), t == 0);
+                    OptimizerScalars.sgd(host, 0, lr, t == 0);
+                    f.backend().upload(host, scalars);
+                    f.backend().sgdStep(pb, g, bb, fixed, scalars);
+                }
+                same(cfg + " param", f.get(pa), f.get(pb));
+                if (ba != null) same(cfg + " momentum buffer", f.get(ba), f.get(bb));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("adamConfigs")
+    public void adamWithStepScalarsEqualsHostScalars(OptimizerConfig.Adam cfg) {
+        var fixed = new OptimizerConfig.Adam(0f, cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay(), cfg.decoupled(), cfg.amsgrad());
+        for (int size : new int[] {1037, 70_001}) {
+            float[] p0 = Rand.uniform(84, size);
+            float[][] grads = grads(size);
+            try (var f = new BackendParityFixtures(backend())) {
+                Shape s = Shape.of(size);
+                float[] zeros = new float[size];
+                Tensor pa = f.tensor(s, p0), ma = f.tensor(s, zeros), va = f.tensor(s, zeros), xa = cfg.amsgrad() ? f.tensor(s, zeros) : null;
+                Tensor pb = f.tensor(s, p0), mb = f.tensor(s, zeros), vb = f.tensor(s, zeros), xb = cfg.amsgrad() ? f.tensor(s, zeros) : null;
+                Tensor scalars = f.output(Shape.of(OptimizerScalars.ADAM_LENGTH), false);
+                float[] host = new float[OptimizerScalars.ADAM_LENGTH];
+                for (int t = 1; t <= STEPS; t++) {
+                    Tensor g = f.tensor(s, grads[t - 1]);
+                    float lr = lrAt(cfg.lr(), t - 1);
+                    var withLr = new OptimizerConfig.Adam(lr, cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay(), cfg.decoupled(), cfg.amsgrad());
+                    f.backend().adamStep(pa, g, ma, va, xa, withLr, t);
+                    OptimizerScalars.adam(host, 0, lr, cfg.beta1(), cfg.beta2(), t);
+                    f.backend().upload(host, scalars);
+                    f.backend().adamStep(pb, g, mb, vb, xb, fixed, scalars);
+                }
+                same(cfg + " param", f.get(pa), f.get(pb));
+                same(cfg + " exp_avg", f.get(ma), f.get(mb));
+                same(cfg + " exp_avg_sq", f.get(va), f.get(vb));
+                if (xa != null) same(cfg + " max_exp_avg_sq", f.get(xa), f.get(xb));
+            }
+        }
+    }
+
+    private void same(String what, float[] hostScalars, float[] stepScalars) {
+        if (stepScalarsBitExact()) {
+            assertArrayEquals(hostScalars, stepScalars, what + ": step-scalar update differs from the host-scalar one");
+        } else {
+            assertClose(what, Rand.toDouble(hostScalars), stepScalars, 1e-6);
         }
     }
 

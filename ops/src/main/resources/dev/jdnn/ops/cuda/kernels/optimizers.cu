@@ -1,5 +1,13 @@
 // Fused optimizer updates with torch.optim semantics over flat contiguous buffers. The *_vec4 variants process
 // float4s and are launched only when n % 4 == 0 and every pointer is 16-byte aligned (checked on the host).
+// The *_scalars variants read the per-step scalars (learning rate, first-step flag, Adam's bias corrections) from a
+// small device array the host writes before each step (dev.jdnn.ops.OptimizerScalars' layout, indices below), so a
+// CUDA graph that recorded the update replays it with the current values; the arithmetic is the same.
+#define SGD_LR 0
+#define SGD_FIRST_STEP 1
+#define ADAM_LR 0
+#define ADAM_STEP_SIZE 1
+#define ADAM_BC2_SQRT 2
 
 // torch.optim.SGD: g += wd*p; buf = first ? g : momentum*buf + (1-dampening)*g; g = nesterov ? g + momentum*buf : buf
 __device__ __forceinline__ void sgdUpdate(float& p, float g, float& buf, float lr, float momentum, float dampening,
@@ -12,8 +20,8 @@ __device__ __forceinline__ void sgdUpdate(float& p, float g, float& buf, float l
     p -= lr * g;
 }
 
-extern "C" __global__ void sgd_step(i64 n, float* p, const float* g, float* buf, float lr, float momentum,
-                                    float dampening, float wd, int nesterov, int firstStep) {
+__device__ __forceinline__ void sgdRun(i64 n, float* p, const float* g, float* buf, float lr, float momentum,
+                                       float dampening, float wd, int nesterov, int firstStep) {
     GRID_STRIDE(i, n) {
         float b = momentum != 0.f ? buf[i] : 0.f;
         float pi = p[i];
@@ -23,8 +31,8 @@ extern "C" __global__ void sgd_step(i64 n, float* p, const float* g, float* buf,
     }
 }
 
-extern "C" __global__ void sgd_step_vec4(i64 n4, float4* p, const float4* g, float4* buf, float lr, float momentum,
-                                         float dampening, float wd, int nesterov, int firstStep) {
+__device__ __forceinline__ void sgdRun4(i64 n4, float4* p, const float4* g, float4* buf, float lr, float momentum,
+                                        float dampening, float wd, int nesterov, int firstStep) {
     GRID_STRIDE(i, n4) {
         float4 pv = p[i], gv = g[i];
         float4 bv = momentum != 0.f ? buf[i] : make_float4(0.f, 0.f, 0.f, 0.f);
@@ -35,6 +43,26 @@ extern "C" __global__ void sgd_step_vec4(i64 n4, float4* p, const float4* g, flo
         p[i] = pv;
         if (momentum != 0.f) buf[i] = bv;
     }
+}
+
+extern "C" __global__ void sgd_step(i64 n, float* p, const float* g, float* buf, float lr, float momentum,
+                                    float dampening, float wd, int nesterov, int firstStep) {
+    sgdRun(n, p, g, buf, lr, momentum, dampening, wd, nesterov, firstStep);
+}
+
+extern "C" __global__ void sgd_step_vec4(i64 n4, float4* p, const float4* g, float4* buf, float lr, float momentum,
+                                         float dampening, float wd, int nesterov, int firstStep) {
+    sgdRun4(n4, p, g, buf, lr, momentum, dampening, wd, nesterov, firstStep);
+}
+
+extern "C" __global__ void sgd_step_scalars(i64 n, float* p, const float* g, float* buf, const float* s,
+                                            float momentum, float dampening, float wd, int nesterov) {
+    sgdRun(n, p, g, buf, s[SGD_LR], momentum, dampening, wd, nesterov, s[SGD_FIRST_STEP] != 0.f);
+}
+
+extern "C" __global__ void sgd_step_scalars_vec4(i64 n4, float4* p, const float4* g, float4* buf, const float* s,
+                                                 float momentum, float dampening, float wd, int nesterov) {
+    sgdRun4(n4, p, g, buf, s[SGD_LR], momentum, dampening, wd, nesterov, s[SGD_FIRST_STEP] != 0.f);
 }
 
 // torch.optim.Adam / AdamW. stepSize = lr / (1 - beta1^t) and bc2Sqrt = sqrt(1 - beta2^t) are computed on the host
@@ -52,9 +80,9 @@ __device__ __forceinline__ void adamUpdate(float& p, float g, float& m, float& v
     p -= stepSize * m / (sqrtf(denomSq) / bc2Sqrt + eps);
 }
 
-extern "C" __global__ void adam_step(i64 n, float* p, const float* g, float* m, float* v, float* vmax, float lr,
-                                     float beta1, float beta2, float eps, float wd, int decoupled, int amsgrad,
-                                     float stepSize, float bc2Sqrt) {
+__device__ __forceinline__ void adamRun(i64 n, float* p, const float* g, float* m, float* v, float* vmax, float lr,
+                                        float beta1, float beta2, float eps, float wd, int decoupled, int amsgrad,
+                                        float stepSize, float bc2Sqrt) {
     GRID_STRIDE(i, n) {
         float pi = p[i], mi = m[i], vi = v[i], mx = amsgrad ? vmax[i] : 0.f;
         adamUpdate(pi, g[i], mi, vi, mx, lr, beta1, beta2, eps, wd, decoupled, amsgrad, stepSize, bc2Sqrt);
@@ -63,9 +91,9 @@ extern "C" __global__ void adam_step(i64 n, float* p, const float* g, float* m, 
     }
 }
 
-extern "C" __global__ void adam_step_vec4(i64 n4, float4* p, const float4* g, float4* m, float4* v, float4* vmax,
-                                          float lr, float beta1, float beta2, float eps, float wd, int decoupled,
-                                          int amsgrad, float stepSize, float bc2Sqrt) {
+__device__ __forceinline__ void adamRun4(i64 n4, float4* p, const float4* g, float4* m, float4* v, float4* vmax,
+                                         float lr, float beta1, float beta2, float eps, float wd, int decoupled,
+                                         int amsgrad, float stepSize, float bc2Sqrt) {
     GRID_STRIDE(i, n4) {
         float4 pv = p[i], gv = g[i], mv = m[i], vv = v[i];
         float4 xv = amsgrad ? vmax[i] : make_float4(0.f, 0.f, 0.f, 0.f);
@@ -76,4 +104,28 @@ extern "C" __global__ void adam_step_vec4(i64 n4, float4* p, const float4* g, fl
         p[i] = pv; m[i] = mv; v[i] = vv;
         if (amsgrad) vmax[i] = xv;
     }
+}
+
+extern "C" __global__ void adam_step(i64 n, float* p, const float* g, float* m, float* v, float* vmax, float lr,
+                                     float beta1, float beta2, float eps, float wd, int decoupled, int amsgrad,
+                                     float stepSize, float bc2Sqrt) {
+    adamRun(n, p, g, m, v, vmax, lr, beta1, beta2, eps, wd, decoupled, amsgrad, stepSize, bc2Sqrt);
+}
+
+extern "C" __global__ void adam_step_vec4(i64 n4, float4* p, const float4* g, float4* m, float4* v, float4* vmax,
+                                          float lr, float beta1, float beta2, float eps, float wd, int decoupled,
+                                          int amsgrad, float stepSize, float bc2Sqrt) {
+    adamRun4(n4, p, g, m, v, vmax, lr, beta1, beta2, eps, wd, decoupled, amsgrad, stepSize, bc2Sqrt);
+}
+
+extern "C" __global__ void adam_step_scalars(i64 n, float* p, const float* g, float* m, float* v, float* vmax,
+                                             const float* s, float beta1, float beta2, float eps, float wd,
+                                             int decoupled, int amsgrad) {
+    adamRun(n, p, g, m, v, vmax, s[ADAM_LR], beta1, beta2, eps, wd, decoupled, amsgrad, s[ADAM_STEP_SIZE], s[ADAM_BC2_SQRT]);
+}
+
+extern "C" __global__ void adam_step_scalars_vec4(i64 n4, float4* p, const float4* g, float4* m, float4* v,
+                                                  float4* vmax, const float* s, float beta1, float beta2, float eps,
+                                                  float wd, int decoupled, int amsgrad) {
+    adamRun4(n4, p, g, m, v, vmax, s[ADAM_LR], beta1, beta2, eps, wd, decoupled, amsgrad, s[ADAM_STEP_SIZE], s[ADAM_BC2_SQRT]);
 }
