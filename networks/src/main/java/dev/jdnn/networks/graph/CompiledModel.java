@@ -24,16 +24,20 @@ import java.util.Map;
  * Everything a call touches is fixed at compile time (plans, arena offsets, parameter buffers, the model-owned
  * {@link #input()} and {@link #labels()}), so where the backend can record work for replay
  * ({@link Backend#supportsCapture()}, CUDA) and {@link CompileOptions#cudaGraphs()} is on (the default), each kind of
- * call is recorded once and replayed: the evaluation forward, the training-graph forward, and the training step
- * (forward, loss, backward) per label-smoothing value. The first call of a kind runs eagerly (warm-up), the second
+ * call is recorded once and replayed: the evaluation forward, the training-graph forward, the training step
+ * (forward, loss, backward) per label-smoothing value, and the training step with an action after the backward
+ * (the optimizer update, {@link #forwardBackward(Tensor, float, Runnable)}) per label smoothing and action. The
+ * first call of a kind runs eagerly (warm-up), the second
  * captures and replays, later calls replay — one graph launch instead of one launch and one Java-to-native call
  * per op. Callers copy new data into {@link #input()} (and pass labels, which are copied into {@link #labels()}
  * unless they are that tensor) before each call, as before. The loss download stays outside the recording.
  *
- * <p>The optimizer update is not recorded: its kernels take host scalars that change every step (the scheduled
- * learning rate, Adam's bias-correction step, SGD's first-step flag), which a replay would freeze. It is one fused
- * launch per parameter group over the flat buffers, so leaving it outside costs a handful of launches per step.
- * Likewise gradient clipping (its norm is read back on the host).
+ * <p>The optimizer update can be recorded with the step: its per-step scalars (the scheduled learning rate, Adam's
+ * bias corrections, SGD's first-step flag) change every step, so the recordable update reads them from a small
+ * device tensor the optimizer writes before each step ({@link dev.jdnn.ops.OptimizerScalars}), and
+ * {@link #forwardBackward(Tensor, float, Runnable)} issues it inside the recording. An update with host scalars
+ * stays outside ({@link #forwardBackward(Tensor, float)}, then the update), and so must gradient clipping: its
+ * norm is read back on the host.
  *
  * <p>A graph with a node whose per-step work cannot be recorded ({@link Node#notCapturable()}; none of the built-in
  * nodes today) runs that kind eagerly; a capture that fails falls back to eager for its kind. Either way the reason
@@ -103,6 +107,7 @@ public final class CompiledModel implements AutoCloseable {
             if (trainingReason != null) {
                 notCapturable.put(GraphRecordings.Kind.TRAINING_FORWARD, trainingReason);
                 notCapturable.put(GraphRecordings.Kind.TRAINING_STEP, trainingReason);
+                notCapturable.put(GraphRecordings.Kind.TRAINING_STEP_WITH_UPDATE, trainingReason);
             }
             recordings = new GraphRecordings(backend, GraphRecordings.offReason(options, backend), notCapturable);
             randomStreams = randomStreams(trainGraph);
@@ -210,7 +215,7 @@ public final class CompiledModel implements AutoCloseable {
 
     /**
      * Whether and how calls are recorded for replay (CUDA graphs): off or unsupported, or per kind of call
-     * (evaluation forward, training forward, training step) replaying, waiting for its warm-up or capture, or eager
+     * (evaluation forward, training forward, training step, training step with optimizer update) replaying, waiting for its warm-up or capture, or eager
      * and why (a node that cannot be recorded, named; a capture that failed, with its exception).
      */
     public String graphCaptureStatus() { return recordings.status(); }
@@ -271,6 +276,51 @@ public final class CompiledModel implements AutoCloseable {
      * unless they are that tensor. Returns the total loss (synchronises).
      */
     public float forwardBackward(Tensor labels, float labelSmoothing) {
+        return step(labels, labelSmoothing, null);
+    }
+
+    /**
+     * {@link #forwardBackward(Tensor, float)} with {@code afterBackward} run right after the backward, inside the
+     * same recording: the whole training step, optimizer update included, replays as one CUDA graph. Typically the
+     * optimizer's update from device-resident scalars ({@code Optimizer.enqueueUpdateFromDeviceScalars}), whose
+     * per-step values the caller writes into device memory before this call, outside the recording.
+     *
+     * <p>{@code afterBackward} follows the rules of {@link Backend#capture}: it may only issue asynchronous device
+     * work with the same arguments on every call (no uploads, downloads, synchronisation, allocation; nothing read
+     * from the host that changes per step) — a replay repeats what was recorded, whatever the action would do now.
+     * The recording is made for this action instance and this label smoothing: pass the same instance every step
+     * (a method reference evaluated anew each time is a new instance); another one is warmed up (run eagerly once)
+     * and captured again. The action runs before the losses are read, so the returned loss is the step's loss
+     * whatever the update does. Without recording (off, unsupported, a node that cannot be recorded) it simply runs
+     * eagerly after the backward.
+     */
+    public float forwardBackward(Tensor labels, float labelSmoothing, Runnable afterBackward) {
+        return step(labels, labelSmoothing, java.util.Objects.requireNonNull(afterBackward, "afterBackward"));
+    }
+
+    /** The recording key of a training step with an update: the label smoothing and the action, by identity. */
+    private record UpdateVariant(float labelSmoothing, Runnable action) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof UpdateVariant v && Float.compare(v.labelSmoothing, labelSmoothing) == 0 && v.action == action;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Float.hashCode(labelSmoothing) + System.identityHashCode(action);
+        }
+    }
+
+    /**
+     * True when {@link #forwardBackward(Tensor, float, Runnable)} is recorded and replayed (CUDA graphs on, the
+     * backend can record, no node that cannot be recorded, no failed capture of that kind); false when it runs
+     * eagerly. See {@link #graphCaptureStatus()}.
+     */
+    public boolean recordsStepsWithUpdate() {
+        return recordings.records(GraphRecordings.Kind.TRAINING_STEP_WITH_UPDATE);
+    }
+
+    private float step(Tensor labels, float labelSmoothing, Runnable afterBackward) {
         checkOpen();
         int n = inputShape.dim(0);
         if (labels.dtype() != DType.INT32 || !labels.shape().equals(Shape.of(n))) {
@@ -283,10 +333,13 @@ public final class CompiledModel implements AutoCloseable {
         List<CrossEntropyPlan> lossPlans = new ArrayList<>();
         for (Value v : outputs) lossPlans.add(plans.crossEntropy(v.dim(0), v.dim(1), labelSmoothing)); // created outside the recording
         lastRun = trainingPlan;
-        recordings.run(GraphRecordings.Kind.TRAINING_STEP, labelSmoothing, () -> {
+        Runnable work = () -> {
             trainingPlan.forward();
             trainingPlan.lossAndBackward(this.labels, lossPlans, losses);
-        });
+            if (afterBackward != null) afterBackward.run();
+        };
+        if (afterBackward == null) recordings.run(GraphRecordings.Kind.TRAINING_STEP, labelSmoothing, work);
+        else recordings.run(GraphRecordings.Kind.TRAINING_STEP_WITH_UPDATE, new UpdateVariant(labelSmoothing, afterBackward), work);
         float total = backend.download(losses[0])[0];
         List<Graph.AuxOutput> aux = trainingPlan.graph().auxOutputs();
         for (int j = 0; j < aux.size(); j++) total += aux.get(j).weight() * backend.download(losses[j + 1])[0];

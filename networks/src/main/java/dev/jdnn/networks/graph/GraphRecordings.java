@@ -14,7 +14,8 @@ import java.util.StringJoiner;
  * libraries initialise lazily, which must not happen inside a capture — the second is captured and replayed, later
  * calls replay. A recording is made for one variant (a training step's label smoothing: another value means another
  * loss plan); a call with another variant closes it and captures anew, with no second warm-up (the kernels are
- * loaded; a new plan only changes host arguments).
+ * loaded; a new plan only changes host arguments) — except for the training step with an optimizer update, whose
+ * variant includes the update action: another action may launch kernels not loaded yet, so it warms up again.
  *
  * <p>Everything runs eagerly when the option is off or the backend cannot record, and a kind whose graph holds a
  * node that cannot be recorded ({@link Node#notCapturable()}) runs eagerly for good. A capture that throws is not
@@ -23,18 +24,26 @@ import java.util.StringJoiner;
  */
 final class GraphRecordings implements AutoCloseable {
     enum Kind {
-        EVAL_FORWARD("evaluation forward"), TRAINING_FORWARD("training forward"), TRAINING_STEP("training step");
+        EVAL_FORWARD("evaluation forward", false), TRAINING_FORWARD("training forward", false), TRAINING_STEP("training step", false),
+        /**
+         * The training step with a caller's action (the optimizer update) after the backward. Another action may
+         * issue kernels not loaded yet, so each new variant is warmed up again before it is captured.
+         */
+        TRAINING_STEP_WITH_UPDATE("training step with optimizer update", true);
 
         final String label;
+        final boolean warmUpEachVariant;
 
-        Kind(String label) {
+        Kind(String label, boolean warmUpEachVariant) {
             this.label = label;
+            this.warmUpEachVariant = warmUpEachVariant;
         }
     }
 
     private static final class Slot {
         String eagerReason; // why this kind runs eagerly for good, or null
         boolean warmedUp;
+        Object warmedVariant; // the variant of the warm-up (kinds that warm up each variant)
         Object variant;     // what the recording was made for
         Recording recording;
         int captures;
@@ -77,9 +86,11 @@ final class GraphRecordings implements AutoCloseable {
             s.recording.close();
             s.recording = null;
         }
+        if (kind.warmUpEachVariant && s.warmedUp && s.recording == null && !Objects.equals(s.warmedVariant, variant)) s.warmedUp = false;
         if (!s.warmedUp) {
             work.run();
             s.warmedUp = true;
+            s.warmedVariant = variant;
             return;
         }
         if (s.recording == null) {
@@ -98,6 +109,11 @@ final class GraphRecordings implements AutoCloseable {
             s.captures++;
         }
         s.recording.replay();
+    }
+
+    /** True when calls of this kind are (or will be, after the warm-up) recorded and replayed, not run eagerly for good. */
+    boolean records(Kind kind) {
+        return off == null && slots.get(kind).eagerReason == null;
     }
 
     /** Captures made so far for this kind (tests and diagnostics). */

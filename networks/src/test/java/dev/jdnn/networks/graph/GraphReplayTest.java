@@ -15,8 +15,10 @@ import dev.jdnn.networks.models.ModelConfig;
 import dev.jdnn.networks.models.Models;
 import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.OptimizerConfig;
+import dev.jdnn.ops.OptimizerScalars;
 import dev.jdnn.ops.Recording;
 import dev.jdnn.ops.cpu.CpuBackend;
+import dev.jdnn.ops.testing.CaptureCheckingBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -56,6 +58,20 @@ class GraphReplayTest {
 
         /** A training step with new inputs and labels (from a fresh tensor), then SGD with a per-step learning rate. */
         float trainStep(int step, float smoothing) {
+            return trainStep(step, smoothing, null, null);
+        }
+
+        /** The learning rate of step {@code step}: it changes every step, as a schedule's does. */
+        static float lr(int step) {
+            return 0.05f / (step + 1);
+        }
+
+        /**
+         * As {@link #trainStep(int, float)}, but where {@code update} is given, the recording model runs it inside the
+         * training step, after writing this step's learning rate and first-step flag into {@code scalars} (outside the
+         * recording); the eager model runs the host-scalar SGD as before.
+         */
+        float trainStep(int step, float smoothing, Runnable update, Tensor scalars) {
             float[] x = GraphFixture.input(shape, 100 + step);
             int[] y = new int[shape.dim(0)];
             for (int i = 0; i < y.length; i++) y[i] = (i * 5 + step * 3 + 1) % classes;
@@ -66,15 +82,24 @@ class GraphReplayTest {
                 cpu.uploadInts(y, la);
                 checking.backend().uploadInts(y, lb);
                 a = eager.forwardBackward(la, smoothing);
-                b = graphs.forwardBackward(lb, smoothing);
+                if (update == null) {
+                    b = graphs.forwardBackward(lb, smoothing);
+                } else {
+                    float[] host = new float[OptimizerScalars.SGD_LENGTH];
+                    OptimizerScalars.sgd(host, 0, lr(step), step == 0);
+                    checking.backend().upload(host, scalars);
+                    b = graphs.forwardBackward(lb, smoothing, update);
+                }
             }
             assertEquals(a, b, "step " + step + ": loss");
             assertArrayEquals(cpu.download(eager.output()), checking.backend().download(graphs.output()), "step " + step + ": logits");
             assertArrayEquals(cpu.download(eager.flatGradients()), checking.backend().download(graphs.flatGradients()), "step " + step + ": gradients");
-            // The optimizer runs outside the recording: its learning rate changes every step.
-            OptimizerConfig.Sgd sgd = new OptimizerConfig.Sgd(0.05f / (step + 1), 0.9f, 0f, 1e-4f, false);
+            // With host scalars the optimizer runs outside the recording: its learning rate changes every step.
+            OptimizerConfig.Sgd sgd = new OptimizerConfig.Sgd(lr(step), 0.9f, 0f, 1e-4f, false);
             cpu.sgdStep(eager.flatParameters(), eager.flatGradients(), eagerMomentum, sgd, step == 0);
-            checking.backend().sgdStep(graphs.flatParameters(), graphs.flatGradients(), graphsMomentum, sgd, step == 0);
+            if (update == null) checking.backend().sgdStep(graphs.flatParameters(), graphs.flatGradients(), graphsMomentum, sgd, step == 0);
+            assertArrayEquals(cpu.download(eager.flatParameters()), checking.backend().download(graphs.flatParameters()), "step " + step + ": parameters after the update");
+            assertArrayEquals(cpu.download(eagerMomentum), checking.backend().download(graphsMomentum), "step " + step + ": momentum after the update");
             return a;
         }
 
@@ -162,6 +187,37 @@ class GraphReplayTest {
             assertEquals(1, t.checking.openRecordings(), "the recordings for other smoothing values were closed");
             assertTrue(t.graphs.recordings().replays(GraphRecordings.Kind.TRAINING_STEP, 0f));
             assertEquals(3, t.graphs.recordings().captures(GraphRecordings.Kind.TRAINING_STEP));
+            t.assertSameState();
+        }
+    }
+
+    /**
+     * The optimizer update recorded inside the training step: SGD reading its learning rate and first-step flag from
+     * a device tensor written before each step equals the eager host-scalar update bit for bit, step after step, with
+     * one capture per action; another action instance is warmed up again and captured anew.
+     */
+    @Test
+    void anUpdateInsideTheRecordedStepEqualsTheEagerUpdate() {
+        try (Twins t = new Twins(model("auxHead"), shape("auxHead"), 9);
+             Tensor scalars = t.checking.backend().zeros(Shape.of(OptimizerScalars.SGD_LENGTH))) {
+            OptimizerConfig.Sgd fixed = new OptimizerConfig.Sgd(0f, 0.9f, 0f, 1e-4f, false);
+            Runnable update = () -> t.checking.backend().sgdStep(t.graphs.flatParameters(), t.graphs.flatGradients(), t.graphsMomentum, fixed, scalars);
+            Runnable another = () -> t.checking.backend().sgdStep(t.graphs.flatParameters(), t.graphs.flatGradients(), t.graphsMomentum, fixed, scalars);
+            int[] capturesAfter = {0, 1, 1, 1, 1, 2, 2};
+            float previous = Float.NaN;
+            for (int step = 0; step < capturesAfter.length; step++) {
+                float loss = t.trainStep(step, 0.1f, step < 4 ? update : another, scalars);
+                assertNotEquals(previous, loss);
+                previous = loss;
+                assertEquals(capturesAfter[step], t.checking.captures(), "captures after step " + step);
+            }
+            assertEquals(1, t.checking.openRecordings(), "the recording for the first action was closed");
+            assertEquals(2, t.graphs.recordings().captures(GraphRecordings.Kind.TRAINING_STEP_WITH_UPDATE));
+            assertEquals(0, t.graphs.recordings().captures(GraphRecordings.Kind.TRAINING_STEP), "the step without an update never ran");
+            assertTrue(t.graphs.recordsStepsWithUpdate());
+            String status = t.graphs.graphCaptureStatus();
+            assertTrue(status.contains("training step with optimizer update: replaying (2 captures)"), status);
+            assertTrue(status.contains("training step: not run yet"), status);
             t.assertSameState();
         }
     }
@@ -282,6 +338,7 @@ class GraphReplayTest {
         Shape shape = shape("deepNet");
         try (CompiledModel plain = CompiledModel.compile(TinyNets.deepNet(5, 0f), shape, new CpuBackend(), 1)) {
             assertTrue(plain.graphCaptureStatus().contains("unsupported: the cpu backend"), plain.graphCaptureStatus());
+            assertFalse(plain.recordsStepsWithUpdate());
         }
         CaptureCheckingBackend checking = new CaptureCheckingBackend();
         try (CompiledModel off = CompiledModel.compile(TinyNets.deepNet(5, 0f), shape, checking.backend(), 1, CompileOptions.DEFAULT.withCudaGraphs(false));
@@ -292,6 +349,7 @@ class GraphReplayTest {
             }
             assertEquals(0, checking.captureAttempts());
             assertTrue(off.graphCaptureStatus().contains("off (CompileOptions.cudaGraphs is false)"), off.graphCaptureStatus());
+            assertFalse(off.recordsStepsWithUpdate());
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.ops.testing;
 
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Shape;
@@ -30,15 +30,15 @@ import java.util.Set;
  * <p>Random streams: the CPU dropout plan advances its call counter inside the (suppressed or live) plan call, so a
  * capture draws nothing and each replay draws once, like the CUDA plan's counter advancing in device memory.
  */
-final class CaptureCheckingBackend {
+public final class CaptureCheckingBackend {
     private static final Set<String> PLAN_FACTORIES = Set.of("conv2d", "linear", "batchNorm", "pool", "activation", "lrn", "dropout", "softmax", "crossEntropy");
     private static final Set<String> HOST_OR_SYNC = Set.of("upload", "uploadInts", "download", "synchronize", "sumOfSquares", "allocate", "zeros", "close", "capture");
 
     /** One logged op: its name (plan calls as "Conv2dPlan.forward") and its arguments as values. */
-    record Op(String name, List<Object> args) {}
+    public record Op(String name, List<Object> args) {}
 
     /** A tensor argument as a replay must see it again. */
-    record TensorArg(long address, Shape shape, List<Long> strides, DType dtype) {}
+    public record TensorArg(long address, Shape shape, List<Long> strides, DType dtype) {}
 
     private final Backend target = new CpuBackend();
     private final Backend backend;
@@ -48,24 +48,24 @@ final class CaptureCheckingBackend {
     private String failCaptures;
     private int captureAttempts, captures, replays, closedRecordings;
 
-    CaptureCheckingBackend() {
+    public CaptureCheckingBackend() {
         backend = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[]{Backend.class}, this::backendCall);
     }
 
     /** The backend to compile models on. */
-    Backend backend() {
+    public Backend backend() {
         return backend;
     }
 
     /** Makes every later capture throw with this message (a capture failure as CUDA might report one). */
-    void failCaptures(String message) {
+    public void failCaptures(String message) {
         this.failCaptures = message;
     }
 
-    int captureAttempts() { return captureAttempts; }
-    int captures() { return captures; }
-    int replays() { return replays; }
-    int openRecordings() { return captures - closedRecordings; }
+    public int captureAttempts() { return captureAttempts; }
+    public int captures() { return captures; }
+    public int replays() { return replays; }
+    public int openRecordings() { return captures - closedRecordings; }
 
     private Object backendCall(Object proxy, Method m, Object[] args) throws Throwable {
         String name = m.getName();
