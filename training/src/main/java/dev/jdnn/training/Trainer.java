@@ -36,7 +36,8 @@ import java.util.Objects;
  *
  * <p>Semantics: the last partial training batch is dropped (torch's drop_last), the last evaluation batch is padded
  * and its padding ignored. A NaN or infinite loss stops training with {@link TrainingDivergedException} before the
- * optimizer applies that step, leaving the last checkpoint as it was. With a checkpoint directory, {@code last.ckpt}
+ * optimizer applies that step (unless {@link Builder#recordOptimizerUpdate} put the update inside the recorded step,
+ * see below), leaving the last checkpoint as it was. With a checkpoint directory, {@code last.ckpt}
  * is written after every epoch and {@code best.safetensors} whenever test top-1 improves. A run resumed from
  * {@code last.ckpt} continues exactly (data order, augmentation, schedule, optimizer state, and the position of every
  * dropout and stochastic-depth stream, {@link CompiledModel#randomPositions()}); on the CPU backend its losses and
@@ -44,9 +45,17 @@ import java.util.Objects;
  *
  * <p>Each step is {@link CompiledModel#forwardBackward} — on CUDA a replayed CUDA graph from the model's second step
  * on (see {@link CompiledModel}, {@link CompiledModel#graphCaptureStatus()}) — then gradient clipping and the
- * optimizer update, eagerly: the update's host scalars (the scheduled learning rate, Adam's step count) change
- * every step, which a recording would freeze, and it is one fused launch per parameter group. Batches are copied
+ * optimizer update, eagerly, with host scalars (the scheduled learning rate, Adam's step count). Batches are copied
  * straight into the model's own input and labels tensors, which the recording reads.
+ *
+ * <p>With {@link Builder#recordOptimizerUpdate(boolean)} on, no gradient clipping, and a model that records its
+ * steps ({@link CompiledModel#recordsStepsWithUpdate()}), the update is recorded with the step instead: the optimizer
+ * writes the step's learning rates and step count into device memory ({@link Optimizer#writeStepScalars}), and
+ * {@link CompiledModel#forwardBackward(Tensor, float, Runnable)} replays forward, loss, backward and update as one
+ * graph. Results are the same (bit for bit on the CPU backend). The price: the loss is read after the update ran,
+ * so a divergent step's update has been applied when {@link TrainingDivergedException} is thrown — the model and
+ * optimizer state in memory hold it (the checkpoints on disk do not). Hence off by default.
+ * {@link #optimizerUpdateStatus()} says which path runs and why.
  */
 public final class Trainer implements AutoCloseable {
     public static final String LAST_CHECKPOINT = "last.ckpt";
@@ -59,6 +68,8 @@ public final class Trainer implements AutoCloseable {
     private final int epochs;
     private final float labelSmoothing;
     private final double maxGradNorm;
+    private final boolean recordOptimizerUpdate;
+    private final Runnable recordedUpdate; // one instance: the model's recording is keyed by it
     private final long seed, compileSeed;
     private final Path checkpointDir;
     private final String configJson;
@@ -78,6 +89,8 @@ public final class Trainer implements AutoCloseable {
         this.epochs = b.epochs;
         this.labelSmoothing = b.labelSmoothing;
         this.maxGradNorm = b.maxGradNorm;
+        this.recordOptimizerUpdate = b.recordOptimizerUpdate;
+        this.recordedUpdate = optimizer::enqueueUpdateFromDeviceScalars;
         this.seed = b.seed;
         this.compileSeed = b.compileSeed != null ? b.compileSeed : b.seed;
         this.checkpointDir = b.checkpointDir;
@@ -140,14 +153,23 @@ public final class Trainer implements AutoCloseable {
                 long t0 = System.nanoTime();
                 Batch batch = it.next();
                 transfer.toDevice(batch, model.input(), labels);
-                float loss = model.forwardBackward(labels, labelSmoothing);
+                double factor = schedule.factor(globalStep);
+                boolean recorded = updateInRecordedStep() == null;
+                float loss;
+                if (recorded) {
+                    optimizer.writeStepScalars(factor); // outside the recording: this step's learning rates and count
+                    loss = model.forwardBackward(labels, labelSmoothing, recordedUpdate);
+                } else {
+                    loss = model.forwardBackward(labels, labelSmoothing);
+                }
                 if (!Float.isFinite(loss)) throw new TrainingDivergedException(epoch, batch.index(), globalStep, loss);
                 model.backend().download(model.output(), logits);
                 int hits = Evaluator.correctTop1(logits, batch.labels(), batch.count());
                 correct += hits;
-                if (maxGradNorm > 0) GradientClipping.clipGlobalNorm(model.backend(), gradients, maxGradNorm);
-                double factor = schedule.factor(globalStep);
-                optimizer.step(factor);
+                if (!recorded) {
+                    if (maxGradNorm > 0) GradientClipping.clipGlobalNorm(model.backend(), gradients, maxGradNorm);
+                    optimizer.step(factor);
+                }
                 globalStep++;
                 batchInEpoch = batch.index() + 1;
                 lossSum += loss;
@@ -166,6 +188,23 @@ public final class Trainer implements AutoCloseable {
                 (trainLoader.totalWaitNanos() - waitStart) / 1e9, test, (System.nanoTime() - epochStart) / 1e9, baseLr() * schedule.factor(globalStep));
         listeners.forEach(l -> l.onEpochEnd(em));
         return em;
+    }
+
+    /** Null when the next step records the optimizer update with the training step; else why it runs eagerly after it. */
+    private String updateInRecordedStep() {
+        if (!recordOptimizerUpdate) return "Builder.recordOptimizerUpdate is off (a divergent step is stopped before its update)";
+        if (maxGradNorm > 0) return "gradient clipping is configured (its norm is read back on the host)";
+        if (!model.recordsStepsWithUpdate()) return "the model does not record training steps (" + model.graphCaptureStatus() + ")";
+        return null;
+    }
+
+    /**
+     * How the next step's optimizer update runs: "recorded with the training step", or "eager after the training
+     * step: " and why (the option is off, gradient clipping is configured, or the model does not record its steps).
+     */
+    public String optimizerUpdateStatus() {
+        String why = updateInRecordedStep();
+        return why == null ? "recorded with the training step" : "eager after the training step: " + why;
     }
 
     private double baseLr() {
@@ -247,6 +286,7 @@ public final class Trainer implements AutoCloseable {
         private int epochs = 1;
         private float labelSmoothing;
         private double maxGradNorm;
+        private boolean recordOptimizerUpdate;
         private long seed;
         private Long compileSeed;
         private Path checkpointDir;
@@ -279,6 +319,13 @@ public final class Trainer implements AutoCloseable {
         public Builder labelSmoothing(double ls) { if (ls < 0 || ls >= 1) throw new IllegalArgumentException("label smoothing must be in [0, 1), got " + ls); this.labelSmoothing = (float) ls; return this; }
         /** Clip gradients to this global L2 norm before each update (0 = off). */
         public Builder maxGradNorm(double norm) { this.maxGradNorm = norm; return this; }
+        /**
+         * Record the optimizer update inside the training step's CUDA graph (default off). Takes effect without
+         * gradient clipping and when the model records its steps; results are unchanged. A NaN or infinite loss is
+         * then seen after its update was applied: the exception still stops training, but the model and optimizer
+         * in memory hold the divergent step (see the class comment).
+         */
+        public Builder recordOptimizerUpdate(boolean on) { this.recordOptimizerUpdate = on; return this; }
         /** Seeds the data order and augmentation. */
         public Builder seed(long seed) { this.seed = seed; return this; }
         /** The seed the model was compiled with (it seeds the dropout plans); recorded in checkpoints. Default: {@link #seed}. */

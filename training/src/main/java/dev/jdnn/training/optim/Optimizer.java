@@ -18,6 +18,11 @@ import java.util.Map;
  * buffer at the same offsets) — as a compiled model lays them out — a group whose members are adjacent there is
  * updated by one call over the whole range; otherwise parameter by parameter. State tensors are allocated once,
  * zero-filled, laid out like the parameters (one flat tensor per state kind, or one tensor per parameter).
+ *
+ * <p>A step runs either with host scalars ({@link #step(double)}), or in two halves whose second can be recorded
+ * into a CUDA graph with the training step: {@link #writeStepScalars(double)} puts the step's learning rates and
+ * step count into a small device tensor, and {@link #enqueueUpdateFromDeviceScalars()} issues the update reading
+ * them there. Both give the same result (bit for bit on the CPU backend).
  */
 public abstract class Optimizer implements AutoCloseable {
     protected final Backend backend;
@@ -25,6 +30,9 @@ public abstract class Optimizer implements AutoCloseable {
     private final List<List<Segment>> segmentsByGroup = new ArrayList<>();
     private final Map<String, Tensor> stateByName = new LinkedHashMap<>();
     private final List<Tensor> ownedState = new ArrayList<>();
+    private final int scalarsPerGroup;
+    private final Tensor stepScalars;        // [groups × scalarsPerGroup] on the device, written before each recordable step
+    private final List<Tensor> groupScalars; // one view per group
     private long stepCount;
 
     /**
@@ -34,9 +42,10 @@ public abstract class Optimizer implements AutoCloseable {
      * @param stateNames  per-parameter state kinds, e.g. "momentum_buffer" (checkpoint keys are optim.&lt;param&gt;.&lt;kind&gt;)
      */
     protected Optimizer(Backend backend, Map<String, Parameter> trainable, Tensor flatValues, Tensor flatGrads,
-                        List<ParameterGroup> groups, List<String> stateNames) {
+                        List<ParameterGroup> groups, List<String> stateNames, int scalarsPerGroup) {
         this.backend = backend;
         this.groups = List.copyOf(groups);
+        this.scalarsPerGroup = scalarsPerGroup;
         checkGroups(trainable, groups);
         Layout layout = Layout.of(trainable, flatValues, flatGrads);
         Tensor[] flatState = new Tensor[stateNames.size()];
@@ -55,6 +64,10 @@ public abstract class Optimizer implements AutoCloseable {
         for (ParameterGroup g : groups) {
             segmentsByGroup.add(layout.flat ? flatSegments(g, trainable, layout, flatState) : perParameter(g, trainable, stateNames));
         }
+        stepScalars = own(backend.zeros(Shape.of(Math.max(1, groups.size() * scalarsPerGroup))));
+        List<Tensor> views = new ArrayList<>();
+        for (int gi = 0; gi < groups.size(); gi++) views.add(stepScalars.narrow(0, gi * scalarsPerGroup, scalarsPerGroup));
+        groupScalars = List.copyOf(views);
     }
 
     private Tensor own(Tensor t) {
@@ -143,8 +156,45 @@ public abstract class Optimizer implements AutoCloseable {
         }
     }
 
+    /**
+     * The recordable half of a step, part one (outside any recording): counts the step and writes its per-step
+     * scalars — every group's learning rate {@code group.lr() * lrFactor}, the step count as the update needs it —
+     * into the optimizer's device tensor with one {@link Backend#upload}. Then
+     * {@link #enqueueUpdateFromDeviceScalars()} issues the update that reads them. Together they equal
+     * {@link #step(double)} bit for bit on the CPU backend.
+     */
+    public final void writeStepScalars(double lrFactor) {
+        stepCount++;
+        float[] host = new float[Math.toIntExact(stepScalars.numel())];
+        for (int gi = 0; gi < groups.size(); gi++) {
+            writeScalars(host, gi * scalarsPerGroup, (float) (groups.get(gi).lr() * lrFactor), stepCount);
+        }
+        backend.upload(host, stepScalars);
+    }
+
+    /**
+     * The recordable half of a step, part two: the fused update of every group, reading the learning rate and step
+     * from the device tensor {@link #writeStepScalars} last wrote. It issues only device work with the same arguments
+     * every time, so it may be recorded once (inside {@code CompiledModel.forwardBackward(labels, smoothing, action)})
+     * and replayed each step after {@link #writeStepScalars}. Pass one instance of the action every step (e.g. a
+     * field holding {@code optimizer::enqueueUpdateFromDeviceScalars}): a new instance is recorded anew.
+     */
+    public final void enqueueUpdateFromDeviceScalars() {
+        for (int gi = 0; gi < groups.size(); gi++) {
+            float wd = (float) groups.get(gi).weightDecay();
+            Tensor scalars = groupScalars.get(gi);
+            for (Segment s : segmentsByGroup.get(gi)) update(s, wd, scalars);
+        }
+    }
+
     /** Runs the fused update on one segment; {@code step} counts from 1. */
     protected abstract void update(Segment segment, float lr, float weightDecay, long step);
+
+    /** Writes one group's per-step scalars ({@link dev.jdnn.ops.OptimizerScalars}' layout) at {@code dst[offset]}. */
+    protected abstract void writeScalars(float[] dst, int offset, float lr, long step);
+
+    /** Runs the fused update on one segment with the per-step scalars read from the device tensor {@code scalars}. */
+    protected abstract void update(Segment segment, float weightDecay, Tensor scalars);
 
     public List<ParameterGroup> groups() {
         return groups;
