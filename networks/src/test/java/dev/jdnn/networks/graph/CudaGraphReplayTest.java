@@ -8,6 +8,7 @@ import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.models.ModelConfig;
 import dev.jdnn.networks.models.Models;
 import dev.jdnn.ops.OptimizerConfig;
+import dev.jdnn.ops.OptimizerScalars;
 import dev.jdnn.ops.cuda.CudaBackend;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -95,6 +96,63 @@ class CudaGraphReplayTest {
             assertTrue(status.contains("evaluation forward: replaying (1 capture)") && status.contains("training step: replaying (1 capture)"), status);
             assertTrue(eager.graphCaptureStatus().contains("off"), eager.graphCaptureStatus());
             assertArrayEquals(eager.randomPositions(), graphs.randomPositions(), "random stream positions");
+        }
+    }
+
+    /**
+     * The optimizer update recorded inside the training step: the *_scalars kernels read the learning rate, the
+     * first-step flag and Adam's bias corrections from a device tensor uploaded before each step (outside the graph),
+     * and must follow them on every replay. Against an eager model (graphs off) updated with host scalars.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sgd", "adamw"})
+    void anUpdateRecordedWithTheStepFollowsTheDeviceScalars(String optimizer) {
+        assumeTrue(CudaBackend.isAvailable(), () -> "CUDA backend unavailable: " + CudaBackend.unavailableReason());
+        CudaBackend.Options d = CudaBackend.Options.defaults();
+        Shape shape = shape("deepNet");
+        int n = shape.dim(0);
+        boolean sgd = optimizer.equals("sgd");
+        try (CudaBackend cuda = CudaBackend.create(0, new CudaBackend.Options(true, false, d.convWorkspaceLimitBytes(), d.kernelCacheDir(), null));
+             CompiledModel eager = CompiledModel.compile(model("deepNet").get(), shape, cuda, 3, CompileOptions.DEFAULT.withCudaGraphs(false));
+             CompiledModel graphs = CompiledModel.compile(model("deepNet").get(), shape, cuda, 3);
+             Tensor eagerM = cuda.zeros(eager.flatParameters().shape()); Tensor eagerV = cuda.zeros(eager.flatParameters().shape());
+             Tensor graphsM = cuda.zeros(graphs.flatParameters().shape()); Tensor graphsV = cuda.zeros(graphs.flatParameters().shape());
+             Tensor scalars = cuda.zeros(Shape.of(sgd ? OptimizerScalars.SGD_LENGTH : OptimizerScalars.ADAM_LENGTH))) {
+            OptimizerConfig.Sgd sgdFixed = new OptimizerConfig.Sgd(0f, 0.9f, 0f, 1e-4f, true);
+            OptimizerConfig.Adam adamFixed = new OptimizerConfig.Adam(0f, 0.9f, 0.99f, 1e-8f, 0.01f, true, false);
+            Runnable update = sgd
+                    ? () -> cuda.sgdStep(graphs.flatParameters(), graphs.flatGradients(), graphsM, sgdFixed, scalars)
+                    : () -> cuda.adamStep(graphs.flatParameters(), graphs.flatGradients(), graphsM, graphsV, null, adamFixed, scalars);
+            int classes = eager.outputShape().dim(1);
+            for (int step = 0; step < 6; step++) {
+                float lr = (sgd ? 0.05f : 0.01f) / (step + 1);
+                float[] x = GraphFixture.input(shape, 40 + step);
+                int[] y = new int[n];
+                for (int i = 0; i < n; i++) y[i] = (i * 3 + step) % classes;
+                cuda.upload(x, eager.input());
+                cuda.upload(x, graphs.input());
+                float[] host = new float[(int) scalars.numel()];
+                if (sgd) OptimizerScalars.sgd(host, 0, lr, step == 0);
+                else OptimizerScalars.adam(host, 0, lr, adamFixed.beta1(), adamFixed.beta2(), step + 1);
+                cuda.upload(host, scalars);
+                float a, b;
+                try (Tensor labels = cuda.allocate(Shape.of(n), DType.INT32)) {
+                    cuda.uploadInts(y, labels);
+                    a = eager.forwardBackward(labels, 0.1f);
+                    b = graphs.forwardBackward(labels, 0.1f, update);
+                }
+                if (sgd) {
+                    cuda.sgdStep(eager.flatParameters(), eager.flatGradients(), eagerM, new OptimizerConfig.Sgd(lr, 0.9f, 0f, 1e-4f, true), step == 0);
+                } else {
+                    var withLr = new OptimizerConfig.Adam(lr, adamFixed.beta1(), adamFixed.beta2(), adamFixed.eps(), adamFixed.weightDecay(), true, false);
+                    cuda.adamStep(eager.flatParameters(), eager.flatGradients(), eagerM, eagerV, null, withLr, step + 1);
+                }
+                assertEquals(a, b, 1e-5 * Math.abs(a), "step " + step + ": loss");
+                assertClose("step " + step + ": parameters after the update", cuda.download(eager.flatParameters()), cuda.download(graphs.flatParameters()));
+                assertClose("step " + step + ": first optimizer state", cuda.download(eagerM), cuda.download(graphsM));
+            }
+            String status = graphs.graphCaptureStatus();
+            assertTrue(status.contains("training step with optimizer update: replaying (1 capture)"), status);
         }
     }
 

@@ -1,0 +1,56 @@
+package dev.jdnn.training;
+
+import dev.jdnn.memory.Shape;
+import dev.jdnn.networks.graph.CompileOptions;
+import dev.jdnn.networks.graph.CompiledModel;
+import dev.jdnn.ops.cuda.CudaBackend;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@link RecordedUpdateTest} on real CUDA graphs: a run whose optimizer update is recorded with the training step
+ * (the *_scalars kernels reading the learning rate and step from device memory) against an eager run on the same
+ * backend with CUDA graphs off and host-scalar updates. Compared within a small tolerance: cuDNN's backward may
+ * accumulate with atomics, so even two eager runs can differ in the last bits. (ci/gpu-bundle.sh leaves the training
+ * tests out of the GPU bundle; networks' CudaGraphReplayTest covers the recorded update there. This one runs from
+ * Maven on a machine with a GPU.)
+ */
+@Tag("gpu")
+class CudaRecordedUpdateTest {
+    @ParameterizedTest
+    @CsvSource({"sgd-nesterov, cosine", "sgd-dampening, step", "adamw-amsgrad, onecycle", "adam, cosine"})
+    void theRecordedUpdateMatchesTheEagerOne(String optimizer, String schedule) {
+        assumeTrue(CudaBackend.isAvailable(), () -> "CUDA backend unavailable: " + CudaBackend.unavailableReason());
+        CudaBackend.Options d = CudaBackend.Options.defaults();
+        Shape shape = Shape.of(TinySetup.BATCH, 1, 8, 8);
+        // Strict FP32 and heuristic algorithm choice: both models get the same algorithms.
+        try (CudaBackend cuda = CudaBackend.create(0, new CudaBackend.Options(true, false, d.convWorkspaceLimitBytes(), d.kernelCacheDir(), null))) {
+            RecordedUpdateTest.Outcome eager = RecordedUpdateTest.train(cuda,
+                    b -> CompiledModel.compile(TinySetup.tinyNet(), shape, b, 1234, CompileOptions.DEFAULT.withCudaGraphs(false)), optimizer, schedule, false, 0);
+            RecordedUpdateTest.Outcome recorded = RecordedUpdateTest.train(cuda,
+                    b -> CompiledModel.compile(TinySetup.tinyNet(), shape, b, 1234), optimizer, schedule, true, 0);
+            assertEquals("recorded with the training step", recorded.updateStatus());
+            assertTrue(recorded.graphStatus().contains("training step with optimizer update: replaying (1 capture)"), recorded.graphStatus());
+            assertEquals(eager.losses().size(), recorded.losses().size());
+            for (int i = 0; i < eager.losses().size(); i++) {
+                float a = eager.losses().get(i), b = recorded.losses().get(i);
+                assertEquals(a, b, 1e-4 * Math.abs(a) + 1e-6, "step " + i + ": loss");
+            }
+            assertEquals(eager.optimizerSteps(), recorded.optimizerSteps());
+            for (String k : eager.state().keySet()) assertClose(k, eager.state().get(k), recorded.state().get(k));
+        }
+    }
+
+    /** Equal within 1e-4 of the larger magnitude involved. */
+    private static void assertClose(String what, float[] expected, float[] actual) {
+        assertNotNull(actual, what + ": missing");
+        assertEquals(expected.length, actual.length, what + ": length");
+        double scale = 1e-30;
+        for (float v : expected) scale = Math.max(scale, Math.abs(v));
+        for (int i = 0; i < expected.length; i++) assertEquals(expected[i], actual[i], 1e-4 * scale + 1e-6, what + " [" + i + "]");
+    }
+}
