@@ -27,9 +27,8 @@ import java.util.Map;
  * call is recorded once and replayed: the evaluation forward, the training-graph forward, the training step
  * (forward, loss, backward) per label-smoothing value, and the training step with an action after the backward
  * (the optimizer update, {@link #forwardBackward(Tensor, float, Runnable)}) per label smoothing and action. The
- * first call of a kind runs eagerly (warm-up), the second
- * captures and replays, later calls replay — one graph launch instead of one launch and one Java-to-native call
- * per op. Callers copy new data into {@link #input()} (and pass labels, which are copied into {@link #labels()}
+ * first call of a kind runs eagerly (warm-up), the second captures and replays, later calls replay — one graph
+ * launch instead of one launch and one Java-to-native call per op. Callers copy new data into {@link #input()} (and pass labels, which are copied into {@link #labels()}
  * unless they are that tensor) before each call, as before. The loss download stays outside the recording.
  *
  * <p>The optimizer update can be recorded with the step: its per-step scalars (the scheduled learning rate, Adam's
