@@ -201,7 +201,7 @@ public abstract class Optimizer implements AutoCloseable {
     /**
      * The recordable half of a step, part two: the fused update of every group, reading the learning rate and step
      * from the device tensor {@link #writeStepScalars} last wrote. It issues only device work with the same arguments
-     * every time, so it may be recorded once (inside {@code CompiledModel.forwardBackward(labels, smoothing, action)})
+     * every time, so it may be recorded once (inside {@code CompiledModel.forwardBackward(labels, smoothing, update)})
      * and replayed each step after {@link #writeStepScalars}. A group whose apply flag is 0 is left untouched. To
      * record it with a training step, pass {@link #guardedUpdate()}, which wraps it.
      */
