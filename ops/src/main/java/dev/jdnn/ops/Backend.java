@@ -132,6 +132,7 @@ public interface Backend extends AutoCloseable {
      * ({@link #capture}) once and replayed each step after the host {@link #upload}s that step's scalars.
      * {@code config} holds the fixed hyper-parameters; its {@code lr()} must be 0 (the learning rate comes from
      * {@code stepScalars}). With the same scalar values the update equals the host-scalar call bit for bit on the CPU.
+     * When the scalars' {@code apply} slot is 0 ({@link #finiteFlag}) it changes nothing.
      */
     void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd config, Tensor stepScalars);
 
@@ -139,9 +140,19 @@ public interface Backend extends AutoCloseable {
      * {@link #adamStep(Tensor, Tensor, Tensor, Tensor, Tensor, OptimizerConfig.Adam, long)} with the per-step scalars
      * (learning rate, bias-corrected step size, sqrt of the second bias correction) read from {@code stepScalars}
      * (see {@link OptimizerScalars}) when the update runs, so it can be recorded and replayed. {@code config.lr()}
-     * must be 0.
+     * must be 0. When the scalars' {@code apply} slot is 0 ({@link #finiteFlag}) it changes nothing.
      */
     void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam config, Tensor stepScalars);
+
+    /**
+     * The guard of a recorded optimizer update: {@code flagDst[0] = 1} when every element of {@code values} is
+     * finite (and, when {@code and}, {@code flagDst[0]} was already non-zero), else 0. {@code values}: a contiguous
+     * float32 tensor on this device (the step's losses); {@code flagDst}: one float32 element on this device, e.g.
+     * the {@code apply} slot of an {@link OptimizerScalars} tensor. Asynchronous and recordable: issued between the
+     * loss and an update reading {@code stepScalars}, it makes the update skip a step whose loss is NaN or infinite
+     * on the device. {@code and} combines several loss tensors into one flag.
+     */
+    void finiteFlag(Tensor values, Tensor flagDst, boolean and);
 
     /** Sum of squares of all elements, accumulated in double where the backend can (gradient clipping). */
     double sumOfSquares(Tensor t);

@@ -5,6 +5,7 @@ import dev.jdnn.memory.HostAllocator;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.graph.CompiledModel;
+import dev.jdnn.networks.graph.GuardedUpdate;
 import dev.jdnn.training.checkpoint.CheckpointMismatchException;
 import dev.jdnn.training.checkpoint.StateDicts;
 import dev.jdnn.training.checkpoint.TrainingCheckpoint;
@@ -35,27 +36,35 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Semantics: the last partial training batch is dropped (torch's drop_last), the last evaluation batch is padded
- * and its padding ignored. A NaN or infinite loss stops training with {@link TrainingDivergedException} before the
- * optimizer applies that step (unless {@link Builder#recordOptimizerUpdate} put the update inside the recorded step,
- * see below), leaving the last checkpoint as it was. With a checkpoint directory, {@code last.ckpt}
+ * and its padding ignored. A NaN or infinite loss stops training with {@link TrainingDivergedException} without the
+ * optimizer applying that step — parameters, optimizer state and {@link Optimizer#stepCount()} in memory are as
+ * after the last good step, whichever path ran the update (see below) — and the last checkpoint is left as it was.
+ * (The step's forward did run: batch-norm running statistics and the random streams moved on, as in any step.)
+ * With a checkpoint directory, {@code last.ckpt}
  * is written after every epoch and {@code best.safetensors} whenever test top-1 improves. A run resumed from
  * {@code last.ckpt} continues exactly (data order, augmentation, schedule, optimizer state, and the position of every
  * dropout and stochastic-depth stream, {@link CompiledModel#randomPositions()}); on the CPU backend its losses and
  * weights equal the uninterrupted run's bit for bit, dropout included, when the model is compiled with the same seed.
  *
  * <p>Each step is {@link CompiledModel#forwardBackward} — on CUDA a replayed CUDA graph from the model's second step
- * on (see {@link CompiledModel}, {@link CompiledModel#graphCaptureStatus()}) — then gradient clipping and the
- * optimizer update, eagerly, with host scalars (the scheduled learning rate, Adam's step count). Batches are copied
- * straight into the model's own input and labels tensors, which the recording reads.
- *
- * <p>With {@link Builder#recordOptimizerUpdate(boolean)} on, no gradient clipping, and a model that records its
- * steps ({@link CompiledModel#recordsStepsWithUpdate()}), the update is recorded with the step instead: the optimizer
- * writes the step's learning rates and step count into device memory ({@link Optimizer#writeStepScalars}), and
- * {@link CompiledModel#forwardBackward(Tensor, float, Runnable)} replays forward, loss, backward and update as one
- * graph. Results are the same (bit for bit on the CPU backend). The price: the loss is read after the update ran,
- * so a divergent step's update has been applied when {@link TrainingDivergedException} is thrown — the model and
- * optimizer state in memory hold it (the checkpoints on disk do not). Hence off by default.
- * {@link #optimizerUpdateStatus()} says which path runs and why.
+ * on (see {@link CompiledModel}, {@link CompiledModel#graphCaptureStatus()}). Batches are copied straight into the
+ * model's own input and labels tensors, which the recording reads. The optimizer update runs one of two ways:
+ * <ul>
+ *   <li>Recorded with the step (the default, {@link Builder#recordOptimizerUpdate(boolean)}) when there is no
+ *       gradient clipping and the model records its steps ({@link CompiledModel#recordsStepsWithUpdate()}): the
+ *       optimizer writes the step's learning rates and step count into device memory
+ *       ({@link Optimizer#writeStepScalars}), and {@link CompiledModel#forwardBackward(Tensor, float, GuardedUpdate)}
+ *       replays forward, loss, backward, a guard and the update as one graph. The loss reaches the host only after
+ *       the update ran, so the guard decides on the device: it clears the update's apply flags when a loss value is
+ *       NaN or infinite, and the update then changes nothing. On divergence the Trainer takes back the optimizer's
+ *       step count ({@link Optimizer#undoSkippedStep()}) before throwing. (Not caught on the device: finite losses
+ *       whose weighted sum overflows float; that update stays applied and counted.)</li>
+ *   <li>Eager after the step, with host scalars (the scheduled learning rate, Adam's step count), when the option
+ *       is off, gradient clipping is configured (its norm is read on the host), or the model does not record
+ *       (the CPU backend, CUDA graphs off): the loss is checked on the host before the update is issued.</li>
+ * </ul>
+ * Both give the same results (bit for bit on the CPU backend), divergence included. {@link #optimizerUpdateStatus()}
+ * says which path runs and why.
  */
 public final class Trainer implements AutoCloseable {
     public static final String LAST_CHECKPOINT = "last.ckpt";
@@ -69,7 +78,6 @@ public final class Trainer implements AutoCloseable {
     private final float labelSmoothing;
     private final double maxGradNorm;
     private final boolean recordOptimizerUpdate;
-    private final Runnable recordedUpdate; // one instance: the model's recording is keyed by it
     private final long seed, compileSeed;
     private final Path checkpointDir;
     private final String configJson;
@@ -90,7 +98,6 @@ public final class Trainer implements AutoCloseable {
         this.labelSmoothing = b.labelSmoothing;
         this.maxGradNorm = b.maxGradNorm;
         this.recordOptimizerUpdate = b.recordOptimizerUpdate;
-        this.recordedUpdate = optimizer::enqueueUpdateFromDeviceScalars;
         this.seed = b.seed;
         this.compileSeed = b.compileSeed != null ? b.compileSeed : b.seed;
         this.checkpointDir = b.checkpointDir;
@@ -158,11 +165,15 @@ public final class Trainer implements AutoCloseable {
                 float loss;
                 if (recorded) {
                     optimizer.writeStepScalars(factor); // outside the recording: this step's learning rates and count
-                    loss = model.forwardBackward(labels, labelSmoothing, recordedUpdate);
+                    loss = model.forwardBackward(labels, labelSmoothing, optimizer.guardedUpdate());
                 } else {
                     loss = model.forwardBackward(labels, labelSmoothing);
                 }
-                if (!Float.isFinite(loss)) throw new TrainingDivergedException(epoch, batch.index(), globalStep, loss);
+                if (!Float.isFinite(loss)) {
+                    // The device guard skipped the recorded update: uncount it, as the eager path never counted it.
+                    if (recorded) optimizer.undoSkippedStep();
+                    throw new TrainingDivergedException(epoch, batch.index(), globalStep, loss);
+                }
                 model.backend().download(model.output(), logits);
                 int hits = Evaluator.correctTop1(logits, batch.labels(), batch.count());
                 correct += hits;
@@ -192,7 +203,7 @@ public final class Trainer implements AutoCloseable {
 
     /** Null when the next step records the optimizer update with the training step; else why it runs eagerly after it. */
     private String updateInRecordedStep() {
-        if (!recordOptimizerUpdate) return "Builder.recordOptimizerUpdate is off (a divergent step is stopped before its update)";
+        if (!recordOptimizerUpdate) return "Builder.recordOptimizerUpdate is off";
         if (maxGradNorm > 0) return "gradient clipping is configured (its norm is read back on the host)";
         if (!model.recordsStepsWithUpdate()) return "the model does not record training steps (" + model.graphCaptureStatus() + ")";
         return null;
@@ -286,7 +297,7 @@ public final class Trainer implements AutoCloseable {
         private int epochs = 1;
         private float labelSmoothing;
         private double maxGradNorm;
-        private boolean recordOptimizerUpdate;
+        private boolean recordOptimizerUpdate = true;
         private long seed;
         private Long compileSeed;
         private Path checkpointDir;
@@ -320,10 +331,10 @@ public final class Trainer implements AutoCloseable {
         /** Clip gradients to this global L2 norm before each update (0 = off). */
         public Builder maxGradNorm(double norm) { this.maxGradNorm = norm; return this; }
         /**
-         * Record the optimizer update inside the training step's CUDA graph (default off). Takes effect without
-         * gradient clipping and when the model records its steps; results are unchanged. A NaN or infinite loss is
-         * then seen after its update was applied: the exception still stops training, but the model and optimizer
-         * in memory hold the divergent step (see the class comment).
+         * Record the optimizer update inside the training step's CUDA graph (default on). Takes effect without
+         * gradient clipping and when the model records its steps; results are unchanged, and a NaN or infinite loss
+         * still leaves model and optimizer as they were (a guard on the device skips the update; see the class
+         * comment). Off issues the update eagerly after each step, one launch per parameter segment.
          */
         public Builder recordOptimizerUpdate(boolean on) { this.recordOptimizerUpdate = on; return this; }
         /** Seeds the data order and augmentation. */

@@ -1,6 +1,10 @@
 package dev.jdnn.training;
 
-/** The loss became NaN or infinite: training stops; the last checkpoint written before this step is kept. */
+/**
+ * The loss became NaN or infinite: training stops before the optimizer applied that step (the model's parameters,
+ * the optimizer's state and step count are as after the last good step); the last checkpoint written before this
+ * step is kept.
+ */
 public final class TrainingDivergedException extends RuntimeException {
     private final long globalStep;
 

@@ -45,6 +45,31 @@ class CudaRecordedUpdateTest {
         }
     }
 
+    /**
+     * The device guard on real CUDA graphs: a NaN loss at the first step (warm-up) or at a replayed step stops the
+     * run with parameters and optimizer state bit for bit as after the last good step and the step uncounted; the
+     * eager run (graphs off, host-scalar updates) stops at the same step with the same count and close state.
+     */
+    @ParameterizedTest
+    @CsvSource({"sgd-nesterov, false", "adamw-amsgrad, false", "sgd-dampening, true"})
+    void aDivergentRecordedStepLeavesModelAndOptimizerAsBeforeIt(String optimizer, boolean firstStep) {
+        assumeTrue(CudaBackend.isAvailable(), () -> "CUDA backend unavailable: " + CudaBackend.unavailableReason());
+        CudaBackend.Options d = CudaBackend.Options.defaults();
+        Shape shape = Shape.of(TinySetup.BATCH, 1, 8, 8);
+        try (CudaBackend cuda = CudaBackend.create(0, new CudaBackend.Options(true, false, d.convWorkspaceLimitBytes(), d.kernelCacheDir(), null))) {
+            RecordedUpdateTest.Diverged recorded = RecordedUpdateTest.diverge(cuda, b -> CompiledModel.compile(TinySetup.tinyNet(), shape, b, 1234), optimizer, firstStep);
+            assertEquals("recorded with the training step", recorded.updateStatus());
+            long step = recorded.error().globalStep();
+            assertEquals(step, recorded.optimizerSteps(), "the skipped step is not counted");
+            RecordedUpdateTest.assertSameState(recorded.updatedBeforeThatStep(), recorded.updated(), "parameters and optimizer state after the divergent step");
+            RecordedUpdateTest.Diverged eager = RecordedUpdateTest.diverge(cuda,
+                    b -> CompiledModel.compile(TinySetup.tinyNet(), shape, b, 1234, CompileOptions.DEFAULT.withCudaGraphs(false)), optimizer, firstStep);
+            assertEquals(eager.error().globalStep(), step);
+            assertEquals(eager.optimizerSteps(), recorded.optimizerSteps());
+            for (String k : eager.updated().keySet()) assertClose(k, eager.updated().get(k), recorded.updated().get(k));
+        }
+    }
+
     /** Equal within 1e-4 of the larger magnitude involved. */
     private static void assertClose(String what, float[] expected, float[] actual) {
         assertNotNull(actual, what + ": missing");

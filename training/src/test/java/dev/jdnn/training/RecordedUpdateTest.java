@@ -2,6 +2,7 @@ package dev.jdnn.training;
 
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.graph.CompiledModel;
+import dev.jdnn.training.checkpoint.TrainingState;
 import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.testing.CaptureCheckingBackend;
 import dev.jdnn.training.data.Augmentations;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +27,12 @@ import java.util.function.Function;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The optimizer update recorded inside the training step ({@link Trainer.Builder#recordOptimizerUpdate}), on
- * {@link CaptureCheckingBackend} (records like CUDA graphs and checks every replay against its capture): losses,
- * parameters, BN statistics and optimizer state equal an eager run on the plain CPU backend bit for bit, under
- * schedules whose learning rate changes every step, with SGD (momentum, Nesterov, dampening) and Adam/AdamW (amsgrad);
- * the step is captured once. With gradient clipping the update stays eager.
+ * The optimizer update recorded inside the training step ({@link Trainer.Builder#recordOptimizerUpdate}, on by
+ * default), on {@link CaptureCheckingBackend} (records like CUDA graphs and checks every replay against its capture):
+ * losses, parameters, BN statistics and optimizer state equal an eager run on the plain CPU backend bit for bit,
+ * under schedules whose learning rate changes every step, with SGD (momentum, Nesterov, dampening) and Adam/AdamW
+ * (amsgrad); the step is captured once. A divergent step stops training with the model, optimizer state and step
+ * count exactly as before it, as the eager path leaves them. With gradient clipping the update stays eager.
  */
 class RecordedUpdateTest {
     private static final Normalization NORM = new Normalization(new float[]{0.5f}, new float[]{0.25f});
@@ -50,7 +53,8 @@ class RecordedUpdateTest {
         };
     }
 
-    static Outcome train(Backend backend, Function<Backend, CompiledModel> compile, String optimizer, String schedule, boolean record, double maxGradNorm) {
+    /** {@code record}: the builder option, or null to leave it at its default. */
+    static Outcome train(Backend backend, Function<Backend, CompiledModel> compile, String optimizer, String schedule, Boolean record, double maxGradNorm) {
         List<Float> losses = new ArrayList<>();
         TrainingListener log = new TrainingListener() {
             @Override
@@ -59,23 +63,44 @@ class RecordedUpdateTest {
             }
         };
         try (CompiledModel m = compile.apply(backend); Optimizer opt = optimizer(optimizer, m);
-             Trainer t = Trainer.builder(m, opt).trainData(TinySetup.data(30, 1), AUGMENT).epochs(EPOCHS)
-                     .schedule(LrSchedule.named(schedule, EPOCHS, STEPS_PER_EPOCH)).seed(77).loaderWorkers(2).listener(log)
-                     .maxGradNorm(maxGradNorm).recordOptimizerUpdate(record).build()) {
+             Trainer t = builder(m, opt, schedule, record).listener(log).maxGradNorm(maxGradNorm).build()) {
             t.fit();
-            Map<String, float[]> state = new LinkedHashMap<>();
-            m.stateDict().forEach((k, p) -> state.put(k, backend.download(p.value())));
-            for (Map.Entry<String, Tensor> e : opt.state().entrySet()) state.put(e.getKey(), backend.download(e.getValue()));
-            return new Outcome(losses, state, opt.stepCount(), t.optimizerUpdateStatus(), m.graphCaptureStatus());
+            return new Outcome(losses, state(m, opt), opt.stepCount(), t.optimizerUpdateStatus(), m.graphCaptureStatus());
         }
+    }
+
+    private static Trainer.Builder builder(CompiledModel m, Optimizer opt, String schedule, Boolean record) {
+        Trainer.Builder b = Trainer.builder(m, opt).trainData(TinySetup.data(30, 1), AUGMENT).epochs(EPOCHS)
+                .schedule(LrSchedule.named(schedule, EPOCHS, STEPS_PER_EPOCH)).seed(77).loaderWorkers(2);
+        return record == null ? b : b.recordOptimizerUpdate(record);
+    }
+
+    /** Every value of the model's state dict (BN statistics included) and of the optimizer's state, downloaded. */
+    static Map<String, float[]> state(CompiledModel m, Optimizer opt) {
+        Map<String, float[]> state = new LinkedHashMap<>();
+        m.stateDict().forEach((k, p) -> state.put(k, m.backend().download(p.value())));
+        for (Map.Entry<String, Tensor> e : opt.state().entrySet()) state.put(e.getKey(), m.backend().download(e.getValue()));
+        return state;
+    }
+
+    /** The trainable parameters and the optimizer state only: what an update writes. */
+    static Map<String, float[]> updated(CompiledModel m, Optimizer opt) {
+        Map<String, float[]> state = new LinkedHashMap<>();
+        m.trainableParameters().forEach((k, p) -> state.put(k, m.backend().download(p.value())));
+        for (Map.Entry<String, Tensor> e : opt.state().entrySet()) state.put(e.getKey(), m.backend().download(e.getValue()));
+        return state;
+    }
+
+    static void assertSameState(Map<String, float[]> expected, Map<String, float[]> actual, String what) {
+        assertEquals(expected.keySet(), actual.keySet(), what);
+        for (String k : expected.keySet()) assertArrayEquals(expected.get(k), actual.get(k), what + ": " + k);
     }
 
     static void assertSameRun(Outcome eager, Outcome recorded) {
         assertEquals(EPOCHS * STEPS_PER_EPOCH, eager.losses().size());
         assertEquals(eager.losses(), recorded.losses(), "losses per step");
         assertEquals(eager.optimizerSteps(), recorded.optimizerSteps());
-        assertEquals(eager.state().keySet(), recorded.state().keySet());
-        for (String k : eager.state().keySet()) assertArrayEquals(eager.state().get(k), recorded.state().get(k), k);
+        assertSameState(eager.state(), recorded.state(), "state");
     }
 
     @ParameterizedTest
@@ -84,9 +109,9 @@ class RecordedUpdateTest {
         Outcome eager = train(TinySetup.BACKEND, b -> TinySetup.compile(), optimizer, schedule, false, 0);
         assertTrue(eager.updateStatus().contains("Builder.recordOptimizerUpdate is off"), eager.updateStatus());
         CaptureCheckingBackend checking = new CaptureCheckingBackend();
-        Outcome recorded = train(checking.backend(), RecordedUpdateTest::compileTiny, optimizer, schedule, true, 0);
+        Outcome recorded = train(checking.backend(), RecordedUpdateTest::compileTiny, optimizer, schedule, null, 0); // the default
         assertSameRun(eager, recorded);
-        assertEquals("recorded with the training step", recorded.updateStatus());
+        assertEquals("recorded with the training step", recorded.updateStatus(), "recording is the default");
         assertTrue(recorded.graphStatus().contains("training step with optimizer update: replaying (1 capture)"), recorded.graphStatus());
         assertTrue(recorded.graphStatus().contains("training step: not run yet"), "the step without the update never ran: " + recorded.graphStatus());
         assertEquals(1, checking.captures(), "captured once (no test data: no evaluation forward)");
@@ -118,6 +143,69 @@ class RecordedUpdateTest {
     void aModelThatDoesNotRecordKeepsTheUpdateEager() {
         Outcome plain = train(TinySetup.BACKEND, b -> TinySetup.compile(), "sgd-nesterov", "cosine", true, 0);
         assertTrue(plain.updateStatus().contains("the model does not record training steps") && plain.updateStatus().contains("unsupported"), plain.updateStatus());
+    }
+
+    /** What a diverged run leaves: the exception, the state (all and updated), the count, and the state before that step. */
+    record Diverged(TrainingDivergedException error, Map<String, float[]> state, Map<String, float[]> updated, long optimizerSteps,
+                    TrainingState position, Map<String, float[]> updatedBeforeThatStep, String updateStatus) {}
+
+    /**
+     * Trains until a NaN input makes a loss NaN: with {@code firstStep}, every image is poisoned from the start (the
+     * very first step diverges: the warm-up, SGD's buffer initialisation); else image 5 once epoch 1 ended (its batch
+     * in epoch 2 diverges, a replayed step). Transforms of an epoch run after the previous epoch ended, so which step
+     * diverges is deterministic.
+     */
+    static Diverged diverge(Backend backend, Function<Backend, CompiledModel> compile, String optimizer, boolean firstStep) {
+        AtomicBoolean armed = new AtomicBoolean(firstStep);
+        Transform poison = (img, rng) -> {
+            if (armed.get() && (firstStep || Math.abs(img.data()[0] - 5 / 255f) < 1e-7)) java.util.Arrays.fill(img.data(), Float.NaN);
+        };
+        try (CompiledModel m = compile.apply(backend); Optimizer opt = optimizer(optimizer, m)) {
+            List<Map<String, float[]>> snapshots = new ArrayList<>(List.of(updated(m, opt))); // after each good step
+            TrainingListener watch = new TrainingListener() {
+                @Override
+                public void onStep(StepMetrics s) {
+                    snapshots.add(updated(m, opt));
+                }
+
+                @Override
+                public void onEpochEnd(EpochMetrics e) {
+                    armed.set(true);
+                }
+            };
+            try (Trainer t = Trainer.builder(m, opt).trainData(TinySetup.data(30, 1), poison).epochs(EPOCHS)
+                    .schedule(LrSchedule.named("cosine", EPOCHS, STEPS_PER_EPOCH)).seed(77).loaderWorkers(2).listener(watch).build()) {
+                TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t::fit);
+                return new Diverged(e, state(m, opt), updated(m, opt), opt.stepCount(), t.state(), snapshots.getLast(), t.optimizerUpdateStatus());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"sgd-nesterov, true", "sgd-nesterov, false", "adamw-amsgrad, true", "adam, false"})
+    void aDivergentRecordedStepLeavesModelAndOptimizerAsBeforeIt(String optimizer, boolean firstStep) {
+        CaptureCheckingBackend checking = new CaptureCheckingBackend();
+        Diverged recorded = diverge(checking.backend(), RecordedUpdateTest::compileTiny, optimizer, firstStep);
+        assertEquals("recorded with the training step", recorded.updateStatus());
+        Diverged eager = diverge(TinySetup.BACKEND, b -> TinySetup.compile(), optimizer, firstStep);
+        assertTrue(eager.updateStatus().contains("the model does not record training steps"), eager.updateStatus());
+
+        long step = recorded.error().globalStep();
+        if (firstStep) assertEquals(0, step, "every image is poisoned: the first step diverges");
+        else assertTrue(step >= STEPS_PER_EPOCH && step < 2 * STEPS_PER_EPOCH, "diverged in epoch 2, at step " + step);
+        assertEquals(firstStep ? 0 : 1, checking.captures(), firstStep ? "diverged at the warm-up" : "captured at step 1");
+        assertEquals(step, checking.replays(), "steps 1 to " + step + " replayed, the divergent one included");
+        assertEquals(step, recorded.optimizerSteps(), "the skipped step is not counted");
+        assertEquals(step, recorded.position().optimizerSteps(), "nor in the state a checkpoint would record");
+        assertSameState(recorded.updatedBeforeThatStep(), recorded.updated(), "parameters and optimizer state after the divergent step");
+
+        assertEquals(eager.error().globalStep(), step);
+        assertEquals(eager.error().getMessage(), recorded.error().getMessage());
+        assertEquals(eager.optimizerSteps(), recorded.optimizerSteps());
+        TrainingState e = eager.position(), r = recorded.position();
+        assertEquals(List.of(e.epoch(), e.batchInEpoch(), e.globalStep(), e.optimizerSteps()), List.of(r.epoch(), r.batchInEpoch(), r.globalStep(), r.optimizerSteps()));
+        assertArrayEquals(e.randomPositions(), r.randomPositions());
+        assertSameState(eager.state(), recorded.state(), "the eager path's state (BN statistics included)");
     }
 
     private static CompiledModel compileTiny(Backend backend) {

@@ -25,8 +25,8 @@ import java.util.Map;
  * {@link #input()} and {@link #labels()}), so where the backend can record work for replay
  * ({@link Backend#supportsCapture()}, CUDA) and {@link CompileOptions#cudaGraphs()} is on (the default), each kind of
  * call is recorded once and replayed: the evaluation forward, the training-graph forward, the training step
- * (forward, loss, backward) per label-smoothing value, and the training step with an action after the backward
- * (the optimizer update, {@link #forwardBackward(Tensor, float, Runnable)}) per label smoothing and action. The
+ * (forward, loss, backward) per label-smoothing value, and the training step with the optimizer update
+ * ({@link #forwardBackward(Tensor, float, GuardedUpdate)}) per label smoothing and update. The
  * first call of a kind runs eagerly (warm-up), the second captures and replays, later calls replay — one graph
  * launch instead of one launch and one Java-to-native call per op. Callers copy new data into {@link #input()} (and pass labels, which are copied into {@link #labels()}
  * unless they are that tensor) before each call, as before. The loss download stays outside the recording.
@@ -34,9 +34,11 @@ import java.util.Map;
  * <p>The optimizer update can be recorded with the step: its per-step scalars (the scheduled learning rate, Adam's
  * bias corrections, SGD's first-step flag) change every step, so the recordable update reads them from a small
  * device tensor the optimizer writes before each step ({@link dev.jdnn.ops.OptimizerScalars}), and
- * {@link #forwardBackward(Tensor, float, Runnable)} issues it inside the recording. An update with host scalars
- * stays outside ({@link #forwardBackward(Tensor, float)}, then the update), and so must gradient clipping: its
- * norm is read back on the host.
+ * {@link #forwardBackward(Tensor, float, GuardedUpdate)} issues it inside the recording — after a guard that clears
+ * the update's apply flags when a loss is NaN or infinite, so a divergent step changes nothing on the device
+ * although the host reads its loss only after the replay. An update with host scalars stays outside
+ * ({@link #forwardBackward(Tensor, float)}, then the update), and so must gradient clipping: its norm is read back
+ * on the host.
  *
  * <p>A graph with a node whose per-step work cannot be recorded ({@link Node#notCapturable()}; none of the built-in
  * nodes today) runs that kind eagerly; a capture that fails falls back to eager for its kind. Either way the reason
@@ -58,7 +60,8 @@ public final class CompiledModel implements AutoCloseable {
     private final PlanCache plans;
     private final ParameterStore parameters;
     private final Tensor input, labels, workspace, arena;
-    private final Tensor[] losses;
+    private final Tensor lossValues; // [outputs]: the main loss, then each auxiliary head's (unweighted)
+    private final Tensor[] losses;   // one-element views of lossValues, one per output
     private final ExecutionPlan trainingPlan, evaluationPlan;
     private final MemoryReport memoryReport;
     private final GraphRecordings recordings;
@@ -96,7 +99,8 @@ public final class CompiledModel implements AutoCloseable {
             trainingPlan = new ExecutionPlan(trainBuffers, backend, input, workspace, arena, trainLayout.offsets(), options.poisonBuffers());
             evaluationPlan = new ExecutionPlan(evalBuffers, backend, input, workspace, arena, evalLayout.offsets(), options.poisonBuffers());
             losses = new Tensor[trainGraph.outputs().size()];
-            for (int j = 0; j < losses.length; j++) losses[j] = track(opened, backend.allocate(Shape.of(1)));
+            lossValues = track(opened, backend.allocate(Shape.of(losses.length))); // one tensor: one guard launch, one download
+            for (int j = 0; j < losses.length; j++) losses[j] = lossValues.narrow(0, j, 1);
             long naive = Math.max(MemoryPlanner.naive(trainBuffers.requests()).size(), MemoryPlanner.naive(evalBuffers.requests()).size());
             lastRun = evaluationPlan;
             memoryReport = new MemoryReport(arenaBytes, naive, parameters.bytes(), workspaceBytes);
@@ -275,43 +279,55 @@ public final class CompiledModel implements AutoCloseable {
      * unless they are that tensor. Returns the total loss (synchronises).
      */
     public float forwardBackward(Tensor labels, float labelSmoothing) {
-        return step(labels, labelSmoothing, null);
+        return step(labels, labelSmoothing, null, null);
     }
 
     /**
-     * {@link #forwardBackward(Tensor, float)} with {@code afterBackward} run right after the backward, inside the
-     * same recording: the whole training step, optimizer update included, replays as one CUDA graph. Typically the
-     * optimizer's update from device-resident scalars ({@code Optimizer.enqueueUpdateFromDeviceScalars}), whose
-     * per-step values the caller writes into device memory before this call, outside the recording.
+     * {@link #forwardBackward(Tensor, float)} with the optimizer update run right after the backward, inside the
+     * same recording: the whole training step, update included, replays as one CUDA graph. Typically the optimizer's
+     * update from device-resident scalars ({@code Optimizer.guardedUpdate()}), whose per-step values the caller
+     * writes into device memory before this call, outside the recording.
      *
-     * <p>{@code afterBackward} follows the rules of {@link Backend#capture}: it may only issue asynchronous device
+     * <p>The guard: after the loss and before {@link GuardedUpdate#enqueue()}, each of the update's
+     * {@link GuardedUpdate#applyFlags()} is set to 1 when every loss value (main and auxiliary heads) is finite, else
+     * 0 ({@link Backend#finiteFlag}); the update does nothing where its flag is 0. So when this returns a NaN or
+     * infinite loss, parameters and optimizer state are as before the call. (Not caught: finite losses whose
+     * weighted sum overflows float, beyond 10^38; the update was then applied.) The forward's own side effects
+     * happen either way, as they do eagerly: batch-norm running statistics and the random streams' positions.
+     *
+     * <p>{@code update.enqueue()} follows the rules of {@link Backend#capture}: it may only issue asynchronous device
      * work with the same arguments on every call (no uploads, downloads, synchronisation, allocation; nothing read
-     * from the host that changes per step) — a replay repeats what was recorded, whatever the action would do now.
-     * The recording is made for this action instance and this label smoothing: pass the same instance every step
-     * (a method reference evaluated anew each time is a new instance); another one is warmed up (run eagerly once)
-     * and captured again. The action runs before the losses are read, so the returned loss is the step's loss
-     * whatever the update does. Without recording (off, unsupported, a node that cannot be recorded) it simply runs
-     * eagerly after the backward.
+     * from the host that changes per step) — a replay repeats what was recorded, whatever the update would do now.
+     * The recording is made for this update instance and this label smoothing: pass the same instance every step;
+     * another one is warmed up (run eagerly once) and captured again. The update runs before the losses are read, so
+     * the returned loss is the step's loss whatever the update does. Without recording (off, unsupported, a node that
+     * cannot be recorded) guard and update simply run eagerly after the backward.
      */
-    public float forwardBackward(Tensor labels, float labelSmoothing, Runnable afterBackward) {
-        return step(labels, labelSmoothing, java.util.Objects.requireNonNull(afterBackward, "afterBackward"));
+    public float forwardBackward(Tensor labels, float labelSmoothing, GuardedUpdate update) {
+        java.util.Objects.requireNonNull(update, "update");
+        List<Tensor> flags = List.copyOf(update.applyFlags()); // read once, outside the recording
+        Runnable guardedUpdate = () -> {
+            for (Tensor flag : flags) backend.finiteFlag(lossValues, flag, false);
+            update.enqueue();
+        };
+        return step(labels, labelSmoothing, new UpdateVariant(labelSmoothing, update), guardedUpdate);
     }
 
-    /** The recording key of a training step with an update: the label smoothing and the action, by identity. */
-    private record UpdateVariant(float labelSmoothing, Runnable action) {
+    /** The recording key of a training step with an update: the label smoothing and the update, by identity. */
+    private record UpdateVariant(float labelSmoothing, GuardedUpdate update) {
         @Override
         public boolean equals(Object o) {
-            return o instanceof UpdateVariant v && Float.compare(v.labelSmoothing, labelSmoothing) == 0 && v.action == action;
+            return o instanceof UpdateVariant v && Float.compare(v.labelSmoothing, labelSmoothing) == 0 && v.update == update;
         }
 
         @Override
         public int hashCode() {
-            return 31 * Float.hashCode(labelSmoothing) + System.identityHashCode(action);
+            return 31 * Float.hashCode(labelSmoothing) + System.identityHashCode(update);
         }
     }
 
     /**
-     * True when {@link #forwardBackward(Tensor, float, Runnable)} is recorded and replayed (CUDA graphs on, the
+     * True when {@link #forwardBackward(Tensor, float, GuardedUpdate)} is recorded and replayed (CUDA graphs on, the
      * backend can record, no node that cannot be recorded, no failed capture of that kind); false when it runs
      * eagerly. See {@link #graphCaptureStatus()}.
      */
@@ -319,7 +335,7 @@ public final class CompiledModel implements AutoCloseable {
         return recordings.records(GraphRecordings.Kind.TRAINING_STEP_WITH_UPDATE);
     }
 
-    private float step(Tensor labels, float labelSmoothing, Runnable afterBackward) {
+    private float step(Tensor labels, float labelSmoothing, UpdateVariant variant, Runnable afterBackward) {
         checkOpen();
         int n = inputShape.dim(0);
         if (labels.dtype() != DType.INT32 || !labels.shape().equals(Shape.of(n))) {
@@ -338,10 +354,11 @@ public final class CompiledModel implements AutoCloseable {
             if (afterBackward != null) afterBackward.run();
         };
         if (afterBackward == null) recordings.run(GraphRecordings.Kind.TRAINING_STEP, labelSmoothing, work);
-        else recordings.run(GraphRecordings.Kind.TRAINING_STEP_WITH_UPDATE, new UpdateVariant(labelSmoothing, afterBackward), work);
-        float total = backend.download(losses[0])[0];
+        else recordings.run(GraphRecordings.Kind.TRAINING_STEP_WITH_UPDATE, variant, work);
+        float[] values = backend.download(lossValues);
+        float total = values[0];
         List<Graph.AuxOutput> aux = trainingPlan.graph().auxOutputs();
-        for (int j = 0; j < aux.size(); j++) total += aux.get(j).weight() * backend.download(losses[j + 1])[0];
+        for (int j = 0; j < aux.size(); j++) total += aux.get(j).weight() * values[j + 1];
         return total;
     }
 
@@ -380,7 +397,7 @@ public final class CompiledModel implements AutoCloseable {
                 labels.close();
                 arena.close();
                 if (workspace != null) workspace.close();
-                for (Tensor t : losses) t.close();
+                lossValues.close();
             }
         }
     }

@@ -15,7 +15,7 @@ import java.util.StringJoiner;
  * calls replay. A recording is made for one variant (a training step's label smoothing: another value means another
  * loss plan); a call with another variant closes it and captures anew, with no second warm-up (the kernels are
  * loaded; a new plan only changes host arguments) — except for the training step with an optimizer update, whose
- * variant includes the update action: another action may launch kernels not loaded yet, so it warms up again.
+ * variant includes the update: another update may launch kernels not loaded yet, so it warms up again.
  *
  * <p>Everything runs eagerly when the option is off or the backend cannot record, and a kind whose graph holds a
  * node that cannot be recorded ({@link Node#notCapturable()}) runs eagerly for good. A capture that throws is not
@@ -26,7 +26,7 @@ final class GraphRecordings implements AutoCloseable {
     enum Kind {
         EVAL_FORWARD("evaluation forward", false), TRAINING_FORWARD("training forward", false), TRAINING_STEP("training step", false),
         /**
-         * The training step with a caller's action (the optimizer update) after the backward. Another action may
+         * The training step with the optimizer update (and its guard) after the backward. Another update may
          * issue kernels not loaded yet, so each new variant is warmed up again before it is captured.
          */
         TRAINING_STEP_WITH_UPDATE("training step with optimizer update", true);

@@ -19,7 +19,9 @@
  *   <li>{@code ExecutionPlan} binds a {@code NodeContext} of tensors to every node and runs forward, loss and
  *       backward.</li>
  *   <li>{@code GraphRecordings} records each kind of call (evaluation forward, training forward, training step,
- *       training step with the optimizer update reading its per-step scalars from device memory) once and replays it where the backend can (CUDA graphs, {@link dev.jdnn.ops.Backend#capture}); a node whose
+ *       training step with the optimizer update reading its per-step scalars from device memory, behind a guard
+ *       that skips it when the step's loss is not finite, {@code GuardedUpdate}) once and replays it where the
+ *       backend can (CUDA graphs, {@link dev.jdnn.ops.Backend#capture}); a node whose
  *       per-step work could not be recorded would say so ({@code Node.notCapturable}; none of the built-in nodes
  *       does: dropout and stochastic depth draw their masks on the device from counter-based streams).</li>
  * </ol>

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -102,7 +103,9 @@ class CudaGraphReplayTest {
     /**
      * The optimizer update recorded inside the training step: the *_scalars kernels read the learning rate, the
      * first-step flag and Adam's bias corrections from a device tensor uploaded before each step (outside the graph),
-     * and must follow them on every replay. Against an eager model (graphs off) updated with host scalars.
+     * and must follow them on every replay. Against an eager model (graphs off) updated with host scalars. Step 3's
+     * input holds a NaN: the recorded guard must skip its update (the eager model skips it on the host), so both
+     * stay equal, parameters and optimizer state, through the steps after it.
      */
     @ParameterizedTest
     @ValueSource(strings = {"sgd", "adamw"})
@@ -120,20 +123,29 @@ class CudaGraphReplayTest {
              Tensor scalars = cuda.zeros(Shape.of(sgd ? OptimizerScalars.SGD_LENGTH : OptimizerScalars.ADAM_LENGTH))) {
             OptimizerConfig.Sgd sgdFixed = new OptimizerConfig.Sgd(0f, 0.9f, 0f, 1e-4f, true);
             OptimizerConfig.Adam adamFixed = new OptimizerConfig.Adam(0f, 0.9f, 0.99f, 1e-8f, 0.01f, true, false);
-            Runnable update = sgd
-                    ? () -> cuda.sgdStep(graphs.flatParameters(), graphs.flatGradients(), graphsM, sgdFixed, scalars)
-                    : () -> cuda.adamStep(graphs.flatParameters(), graphs.flatGradients(), graphsM, graphsV, null, adamFixed, scalars);
-            int classes = eager.outputShape().dim(1);
+            List<Tensor> flags = List.of(scalars.narrow(0, sgd ? OptimizerScalars.SGD_APPLY : OptimizerScalars.ADAM_APPLY, 1));
+            GuardedUpdate update = new GuardedUpdate() {
+                @Override public List<Tensor> applyFlags() { return flags; }
+
+                @Override
+                public void enqueue() {
+                    if (sgd) cuda.sgdStep(graphs.flatParameters(), graphs.flatGradients(), graphsM, sgdFixed, scalars);
+                    else cuda.adamStep(graphs.flatParameters(), graphs.flatGradients(), graphsM, graphsV, null, adamFixed, scalars);
+                }
+            };
+            int classes = eager.outputShape().dim(1), applied = 0;
             for (int step = 0; step < 6; step++) {
                 float lr = (sgd ? 0.05f : 0.01f) / (step + 1);
                 float[] x = GraphFixture.input(shape, 40 + step);
+                boolean poisoned = step == 3; // a replay whose loss is NaN: the guard must skip its update
+                if (poisoned) x[5] = Float.NaN;
                 int[] y = new int[n];
                 for (int i = 0; i < n; i++) y[i] = (i * 3 + step) % classes;
                 cuda.upload(x, eager.input());
                 cuda.upload(x, graphs.input());
                 float[] host = new float[(int) scalars.numel()];
-                if (sgd) OptimizerScalars.sgd(host, 0, lr, step == 0);
-                else OptimizerScalars.adam(host, 0, lr, adamFixed.beta1(), adamFixed.beta2(), step + 1);
+                if (sgd) OptimizerScalars.sgd(host, 0, lr, applied == 0);
+                else OptimizerScalars.adam(host, 0, lr, adamFixed.beta1(), adamFixed.beta2(), applied + 1);
                 cuda.upload(host, scalars);
                 float a, b;
                 try (Tensor labels = cuda.allocate(Shape.of(n), DType.INT32)) {
@@ -141,13 +153,20 @@ class CudaGraphReplayTest {
                     a = eager.forwardBackward(labels, 0.1f);
                     b = graphs.forwardBackward(labels, 0.1f, update);
                 }
-                if (sgd) {
-                    cuda.sgdStep(eager.flatParameters(), eager.flatGradients(), eagerM, new OptimizerConfig.Sgd(lr, 0.9f, 0f, 1e-4f, true), step == 0);
+                assertEquals(poisoned, !Float.isFinite(a), "step " + step + ": eager loss " + a);
+                if (poisoned) {
+                    assertTrue(Float.isNaN(b), "step " + step + ": recorded loss " + b);
+                } else if (sgd) { // the eager model skips a divergent step on the host, as the Trainer does
+                    cuda.sgdStep(eager.flatParameters(), eager.flatGradients(), eagerM, new OptimizerConfig.Sgd(lr, 0.9f, 0f, 1e-4f, true), applied == 0);
                 } else {
                     var withLr = new OptimizerConfig.Adam(lr, adamFixed.beta1(), adamFixed.beta2(), adamFixed.eps(), adamFixed.weightDecay(), true, false);
-                    cuda.adamStep(eager.flatParameters(), eager.flatGradients(), eagerM, eagerV, null, withLr, step + 1);
+                    cuda.adamStep(eager.flatParameters(), eager.flatGradients(), eagerM, eagerV, null, withLr, applied + 1);
                 }
-                assertEquals(a, b, 1e-5 * Math.abs(a), "step " + step + ": loss");
+                if (!poisoned) {
+                    applied++;
+                    assertEquals(a, b, 1e-5 * Math.abs(a), "step " + step + ": loss");
+                }
+                assertEquals(poisoned ? 0f : 1f, cuda.download(scalars)[sgd ? OptimizerScalars.SGD_APPLY : OptimizerScalars.ADAM_APPLY], "step " + step + ": apply flag");
                 assertClose("step " + step + ": parameters after the update", cuda.download(eager.flatParameters()), cuda.download(graphs.flatParameters()));
                 assertClose("step " + step + ": first optimizer state", cuda.download(eagerM), cuda.download(graphsM));
             }

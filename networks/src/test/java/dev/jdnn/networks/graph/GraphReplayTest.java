@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -71,7 +72,7 @@ class GraphReplayTest {
          * training step, after writing this step's learning rate and first-step flag into {@code scalars} (outside the
          * recording); the eager model runs the host-scalar SGD as before.
          */
-        float trainStep(int step, float smoothing, Runnable update, Tensor scalars) {
+        float trainStep(int step, float smoothing, GuardedUpdate update, Tensor scalars) {
             float[] x = GraphFixture.input(shape, 100 + step);
             int[] y = new int[shape.dim(0)];
             for (int i = 0; i < y.length; i++) y[i] = (i * 5 + step * 3 + 1) % classes;
@@ -201,8 +202,8 @@ class GraphReplayTest {
         try (Twins t = new Twins(model("auxHead"), shape("auxHead"), 9);
              Tensor scalars = t.checking.backend().zeros(Shape.of(OptimizerScalars.SGD_LENGTH))) {
             OptimizerConfig.Sgd fixed = new OptimizerConfig.Sgd(0f, 0.9f, 0f, 1e-4f, false);
-            Runnable update = () -> t.checking.backend().sgdStep(t.graphs.flatParameters(), t.graphs.flatGradients(), t.graphsMomentum, fixed, scalars);
-            Runnable another = () -> t.checking.backend().sgdStep(t.graphs.flatParameters(), t.graphs.flatGradients(), t.graphsMomentum, fixed, scalars);
+            GuardedUpdate update = sgdUpdate(t.checking.backend(), t.graphs, t.graphsMomentum, fixed, scalars);
+            GuardedUpdate another = sgdUpdate(t.checking.backend(), t.graphs, t.graphsMomentum, fixed, scalars);
             int[] capturesAfter = {0, 1, 1, 1, 1, 2, 2};
             float previous = Float.NaN;
             for (int step = 0; step < capturesAfter.length; step++) {
@@ -219,6 +220,75 @@ class GraphReplayTest {
             assertTrue(status.contains("training step with optimizer update: replaying (2 captures)"), status);
             assertTrue(status.contains("training step: not run yet"), status);
             t.assertSameState();
+        }
+    }
+
+    /** SGD over the model's flat parameters reading {@code scalars}, guarded by their apply slot. */
+    private static GuardedUpdate sgdUpdate(Backend backend, CompiledModel m, Tensor momentum, OptimizerConfig.Sgd fixed, Tensor scalars) {
+        List<Tensor> flags = List.of(scalars.narrow(0, OptimizerScalars.SGD_APPLY, 1));
+        return new GuardedUpdate() {
+            @Override
+            public List<Tensor> applyFlags() {
+                return flags;
+            }
+
+            @Override
+            public void enqueue() {
+                backend.sgdStep(m.flatParameters(), m.flatGradients(), momentum, fixed, scalars);
+            }
+        };
+    }
+
+    /**
+     * The guard: a step whose loss is NaN (a poisoned input, at the warm-up and at a replay) leaves parameters and
+     * momentum bit for bit as they were, though its update is inside the recorded step; finite steps before and after
+     * update as usual. Recorded (checking backend) and eager (plain CPU: guard and update run after the backward).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aNonFiniteLossSkipsTheUpdateInsideTheStep(boolean recording) {
+        CaptureCheckingBackend checking = new CaptureCheckingBackend();
+        Backend backend = recording ? checking.backend() : new CpuBackend();
+        Shape shape = shape("auxHead");
+        try (CompiledModel m = CompiledModel.compile(model("auxHead").get(), shape, backend, 9);
+             Tensor momentum = backend.zeros(m.flatParameters().shape());
+             Tensor scalars = backend.zeros(Shape.of(OptimizerScalars.SGD_LENGTH));
+             Tensor labels = backend.allocate(Shape.of(shape.dim(0)), DType.INT32)) {
+            GuardedUpdate update = sgdUpdate(backend, m, momentum, new OptimizerConfig.Sgd(0f, 0.9f, 0f, 1e-4f, false), scalars);
+            int applied = 0;
+            for (int step = 0; step < 6; step++) {
+                boolean poisoned = step == 0 || step == 4;
+                float[] x = GraphFixture.input(shape, 300 + step);
+                if (poisoned) x[7] = Float.NaN;
+                backend.upload(x, m.input());
+                int[] y = new int[shape.dim(0)];
+                for (int i = 0; i < y.length; i++) y[i] = (i + step) % m.outputShape().dim(1);
+                backend.uploadInts(y, labels);
+                float[] host = new float[OptimizerScalars.SGD_LENGTH];
+                OptimizerScalars.sgd(host, 0, 0.05f, applied == 0);
+                backend.upload(host, scalars);
+                float[] p0 = backend.download(m.flatParameters()), b0 = backend.download(momentum);
+                float loss = m.forwardBackward(labels, 0.1f, update);
+                float apply = backend.download(scalars)[OptimizerScalars.SGD_APPLY];
+                if (poisoned) {
+                    assertTrue(Float.isNaN(loss), "step " + step + ": a NaN input gives a NaN loss, got " + loss);
+                    assertEquals(0f, apply, "step " + step + ": the guard cleared the apply flag");
+                    assertArrayEquals(p0, backend.download(m.flatParameters()), "step " + step + ": the skipped step changed the parameters");
+                    assertArrayEquals(b0, backend.download(momentum), "step " + step + ": the skipped step changed the momentum");
+                } else {
+                    assertTrue(Float.isFinite(loss), "step " + step + ": " + loss);
+                    assertEquals(1f, apply, "step " + step);
+                    assertFalse(java.util.Arrays.equals(p0, backend.download(m.flatParameters())), "step " + step + ": a finite step updates");
+                    applied++;
+                }
+            }
+            assertEquals(4, applied);
+            if (recording) {
+                assertEquals(1, checking.captures(), m.graphCaptureStatus());
+                assertEquals(5, checking.replays(), "steps 1 to 5 replay (step 1 captures, then replays): " + m.graphCaptureStatus());
+            } else {
+                assertFalse(m.recordsStepsWithUpdate(), m.graphCaptureStatus());
+            }
         }
     }
 

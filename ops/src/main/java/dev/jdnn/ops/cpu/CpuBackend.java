@@ -99,6 +99,7 @@ public final class CpuBackend implements Backend {
         CpuOptimizers.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, config, stepScalars);
     }
 
+    @Override public void finiteFlag(Tensor values, Tensor flagDst, boolean and) { CpuOptimizers.finiteFlag(values, flagDst, and); }
     @Override public double sumOfSquares(Tensor t) { return CpuPointwise.sumOfSquares(t); }
     @Override public void scale(Tensor x, float factor) { CpuPointwise.scale(x, factor); }
 

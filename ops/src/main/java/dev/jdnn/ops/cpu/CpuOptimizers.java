@@ -25,9 +25,7 @@ final class CpuOptimizers {
      */
     static void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd cfg, boolean firstStep) {
         boolean momentum = cfg.momentum() != 0f;
-        if (momentum && momentumBuffer == null) throw new IllegalArgumentException("sgdStep: momentum " + cfg.momentum() + " needs a momentum buffer, got null");
-        Tensor[] ts = momentum ? new Tensor[] {param, grad, momentumBuffer} : new Tensor[] {param, grad};
-        Rows[] r = operands("sgdStep", new String[] {"param", "grad", "momentumBuffer"}, ts);
+        Rows[] r = sgdOperands(param, grad, momentumBuffer, cfg);
         float wd = cfg.weightDecay(), mu = cfg.momentum(), keep = 1f - cfg.dampening(), negLr = -cfg.lr();
         boolean nesterov = cfg.nesterov();
         MemorySegment ps = r[0].seg(), gs = r[1].seg(), bs = momentum ? r[2].seg() : null;
@@ -58,14 +56,26 @@ final class CpuOptimizers {
         });
     }
 
+    private static Rows[] sgdOperands(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd cfg) {
+        boolean momentum = cfg.momentum() != 0f;
+        if (momentum && momentumBuffer == null) throw new IllegalArgumentException("sgdStep: momentum " + cfg.momentum() + " needs a momentum buffer, got null");
+        Tensor[] ts = momentum ? new Tensor[] {param, grad, momentumBuffer} : new Tensor[] {param, grad};
+        return operands("sgdStep", new String[] {"param", "grad", "momentumBuffer"}, ts);
+    }
+
     /**
      * As {@link #sgdStep(Tensor, Tensor, Tensor, OptimizerConfig.Sgd, boolean)}, the learning rate and first-step
      * flag read from {@code scalars} (see {@link OptimizerScalars}) now: the same arithmetic on the same values.
+     * With apply = 0 the operands are checked and nothing changes.
      */
     static void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd cfg, Tensor scalars) {
         float[] s = scalars("sgdStep", scalars, OptimizerScalars.SGD_LENGTH, cfg.lr());
         float first = s[OptimizerScalars.SGD_FIRST_STEP];
         if (first != 0f && first != 1f) throw new IllegalArgumentException("sgdStep: the first-step flag in stepScalars must be 0 or 1, got " + first);
+        if (!apply("sgdStep", s[OptimizerScalars.SGD_APPLY])) {
+            sgdOperands(param, grad, momentumBuffer, cfg);
+            return;
+        }
         var withLr = new OptimizerConfig.Sgd(s[OptimizerScalars.SGD_LR], cfg.momentum(), cfg.dampening(), cfg.weightDecay(), cfg.nesterov());
         sgdStep(param, grad, momentumBuffer, withLr, first == 1f);
     }
@@ -80,11 +90,18 @@ final class CpuOptimizers {
         adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, cfg, OptimizerScalars.stepSize(cfg.lr(), cfg.beta1(), step), OptimizerScalars.bc2Sqrt(cfg.beta2(), step));
     }
 
-    /** As the host-scalar {@code adamStep}, learning rate, step size and bc2Sqrt read from {@code scalars} now. */
+    /**
+     * As the host-scalar {@code adamStep}, learning rate, step size and bc2Sqrt read from {@code scalars} now. With
+     * apply = 0 the operands are checked and nothing changes.
+     */
     static void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam cfg, Tensor scalars) {
         float[] s = scalars("adamStep", scalars, OptimizerScalars.ADAM_LENGTH, cfg.lr());
         float bc2Sqrt = s[OptimizerScalars.ADAM_BC2_SQRT];
         if (!(bc2Sqrt > 0f)) throw new IllegalArgumentException("adamStep: bc2Sqrt in stepScalars must be > 0, got " + bc2Sqrt + " (were the step's scalars written?)");
+        if (!apply("adamStep", s[OptimizerScalars.ADAM_APPLY])) {
+            adamOperands(param, grad, expAvg, expAvgSq, maxExpAvgSq, cfg);
+            return;
+        }
         var withLr = new OptimizerConfig.Adam(s[OptimizerScalars.ADAM_LR], cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay(), cfg.decoupled(), cfg.amsgrad());
         adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, withLr, s[OptimizerScalars.ADAM_STEP_SIZE], bc2Sqrt);
     }
@@ -93,9 +110,7 @@ final class CpuOptimizers {
     private static void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam cfg,
                                  float stepSize, float bc2Sqrt) {
         boolean ams = cfg.amsgrad();
-        if (ams && maxExpAvgSq == null) throw new IllegalArgumentException("adamStep: amsgrad needs maxExpAvgSq, got null");
-        Tensor[] ts = ams ? new Tensor[] {param, grad, expAvg, expAvgSq, maxExpAvgSq} : new Tensor[] {param, grad, expAvg, expAvgSq};
-        Rows[] r = operands("adamStep", new String[] {"param", "grad", "expAvg", "expAvgSq", "maxExpAvgSq"}, ts);
+        Rows[] r = adamOperands(param, grad, expAvg, expAvgSq, maxExpAvgSq, cfg);
         float wd = cfg.weightDecay();
         float negStep = -stepSize, eps = cfg.eps();
         float decay = (float) (1 - (double) cfg.lr() * wd);
@@ -137,6 +152,31 @@ final class CpuOptimizers {
                 Vec.set(ps, po + i, Math.fma(m / ((float) Math.sqrt(v) / bc2Sqrt + eps), negStep, p));
             }
         });
+    }
+
+    private static Rows[] adamOperands(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam cfg) {
+        boolean ams = cfg.amsgrad();
+        if (ams && maxExpAvgSq == null) throw new IllegalArgumentException("adamStep: amsgrad needs maxExpAvgSq, got null");
+        Tensor[] ts = ams ? new Tensor[] {param, grad, expAvg, expAvgSq, maxExpAvgSq} : new Tensor[] {param, grad, expAvg, expAvgSq};
+        return operands("adamStep", new String[] {"param", "grad", "expAvg", "expAvgSq", "maxExpAvgSq"}, ts);
+    }
+
+    /** The apply slot of the step scalars: 1 updates, 0 skips the step (its loss was not finite, see {@link #finiteFlag}). */
+    private static boolean apply(String op, float flag) {
+        if (flag != 0f && flag != 1f) throw new IllegalArgumentException(op + ": the apply flag in stepScalars must be 0 or 1, got " + flag);
+        return flag == 1f;
+    }
+
+    /** flagDst[0] = 1 when every value is finite (and, with {@code and}, flagDst[0] was non-zero), else 0. */
+    static void finiteFlag(Tensor values, Tensor flagDst, boolean and) {
+        HostTensors.floats("finiteFlag values", values);
+        HostTensors.requireContiguous("finiteFlag values", values);
+        HostTensors.floats("finiteFlag flag", flagDst);
+        if (flagDst.numel() != 1) throw new IllegalArgumentException("finiteFlag: the flag must be one float, got " + flagDst.describe());
+        MemorySegment vs = HostTensors.seg(values), fs = HostTensors.seg(flagDst);
+        boolean finite = !and || Vec.get(fs, flagDst.offset()) != 0f;
+        for (long i = 0; finite && i < values.numel(); i++) finite = Float.isFinite(Vec.get(vs, values.offset() + i));
+        Vec.set(fs, flagDst.offset(), finite ? 1f : 0f);
     }
 
     /** The step scalars, read from a contiguous float32 host tensor of exactly {@code length} elements. */

@@ -240,6 +240,7 @@ public final class CudaBackend implements Backend {
         CudaOptimizers.adam(ctx, param, grad, expAvg, expAvgSq, maxExpAvgSq, config, stepScalars);
     }
 
+    @Override public void finiteFlag(Tensor values, Tensor flagDst, boolean and) { open(); CudaOptimizers.finiteFlag(ctx, values, flagDst, and); }
     @Override public double sumOfSquares(Tensor t) { open(); return CudaPointwise.sumOfSquares(ctx, t, partials, transfers); }
     @Override public void scale(Tensor x, float factor) { open(); CudaPointwise.scale(ctx, x, factor); }
 

@@ -9,7 +9,8 @@ import dev.jdnn.ops.OptimizerScalars;
  * Fused SGD and Adam/AdamW (optimizers.cu) over flat contiguous buffers; the float4 variants run when every buffer
  * is 16-byte aligned and the length is a multiple of 4 (parameters allocated whole always are). Each update comes
  * with host scalars, or with its per-step scalars in a device array ({@link OptimizerScalars}) that the
- * {@code *_scalars} kernels read when they run, so a recorded update follows the learning rate and step.
+ * {@code *_scalars} kernels read when they run, so a recorded update follows the learning rate and step, and skips
+ * a step whose apply slot the guard ({@link #finiteFlag}) cleared.
  */
 final class CudaOptimizers {
     private CudaOptimizers() {}
@@ -91,6 +92,22 @@ final class CudaOptimizers {
     static Launch adamLaunch(Tensor p, Tensor g, Tensor m, Tensor v, Tensor vmax, OptimizerConfig.Adam c, Tensor scalars) {
         Object[] tail = {scalars, c.beta1(), c.beta2(), c.eps(), c.weightDecay(), c.decoupled() ? 1 : 0, c.amsgrad() ? 1 : 0};
         return elementwise(Kernel.ADAM_STEP_SCALARS, Kernel.ADAM_STEP_SCALARS_VEC4, new Tensor[]{p, g, m, v, c.amsgrad() ? vmax : null}, tail);
+    }
+
+    /** The guard: one block writes flag[0] = all of {@code values} finite (and flag[0] != 0 with {@code and}). */
+    static void finiteFlag(CudaContext ctx, Tensor values, Tensor flag, boolean and) {
+        if (values == null || flag == null) throw new IllegalArgumentException("finiteFlag: " + (values == null ? "values" : "flag") + " tensor is null");
+        values.requireDType(DType.FLOAT32);
+        values.requireDevice(ctx.device, "finiteFlag values");
+        if (!values.isContiguous()) throw new IllegalArgumentException("finiteFlag values must be contiguous, got " + values.describe());
+        flag.requireDType(DType.FLOAT32);
+        flag.requireDevice(ctx.device, "finiteFlag flag");
+        if (flag.numel() != 1) throw new IllegalArgumentException("finiteFlag: the flag must be one float, got " + flag.describe());
+        ctx.launch.launch(Kernel.FINITE_FLAG, 1, KernelLauncher.THREADS, finiteFlagArgs(values, flag, and));
+    }
+
+    static Object[] finiteFlagArgs(Tensor values, Tensor flag, boolean and) {
+        return new Object[]{values.numel(), values, flag, and ? 1 : 0};
     }
 
     /** The step scalars: a contiguous float32 device array of exactly {@code length} (the scalar array itself needs no alignment). */

@@ -21,6 +21,7 @@ record Kernel(KernelFile file, String name) {
     static final Kernel SGD_STEP_SCALARS_VEC4 = new Kernel(KernelFile.OPTIMIZERS, "sgd_step_scalars_vec4");
     static final Kernel ADAM_STEP_SCALARS = new Kernel(KernelFile.OPTIMIZERS, "adam_step_scalars");
     static final Kernel ADAM_STEP_SCALARS_VEC4 = new Kernel(KernelFile.OPTIMIZERS, "adam_step_scalars_vec4");
+    static final Kernel FINITE_FLAG = new Kernel(KernelFile.OPTIMIZERS, "finite_flag");
     static final Kernel FILL = new Kernel(KernelFile.POINTWISE, "fill");
     static final Kernel SCALE = new Kernel(KernelFile.POINTWISE, "scale");
     static final Kernel ADD_SCALED = new Kernel(KernelFile.POINTWISE, "add_scaled");
@@ -43,7 +44,7 @@ record Kernel(KernelFile file, String name) {
             DROPOUT_BACKWARD, SOFTMAX_XENT_ROWS, MEAN_OF,
             LRN_FORWARD, LRN_BACKWARD,
             SGD_STEP, SGD_STEP_VEC4, ADAM_STEP, ADAM_STEP_VEC4,
-            SGD_STEP_SCALARS, SGD_STEP_SCALARS_VEC4, ADAM_STEP_SCALARS, ADAM_STEP_SCALARS_VEC4, FILL, SCALE, ADD_SCALED, ADD, SCALE_CHANNELS,
+            SGD_STEP_SCALARS, SGD_STEP_SCALARS_VEC4, ADAM_STEP_SCALARS, ADAM_STEP_SCALARS_VEC4, FINITE_FLAG, FILL, SCALE, ADD_SCALED, ADD, SCALE_CHANNELS,
             SCALE_CHANNELS_BACKWARD_DATA, SCALE_CHANNELS_BACKWARD_SCALE, CHANNEL_SHUFFLE, ADD_BIAS, BIAS_GRAD,
             SUM_SQUARES_PARTIAL, SUM_PARTIALS, STRIDED_COPY4, POOL_FORWARD, POOL_BACKWARD, ADAPTIVE_AVG_FORWARD,
             ADAPTIVE_AVG_BACKWARD);

@@ -77,6 +77,32 @@ class OptimizerArgsTest {
         assertEquals(OptimizerScalars.ADAM_LR, define("ADAM_LR"));
         assertEquals(OptimizerScalars.ADAM_STEP_SIZE, define("ADAM_STEP_SIZE"));
         assertEquals(OptimizerScalars.ADAM_BC2_SQRT, define("ADAM_BC2_SQRT"));
+        assertEquals(OptimizerScalars.SGD_APPLY, define("SGD_APPLY"));
+        assertEquals(OptimizerScalars.ADAM_APPLY, define("ADAM_APPLY"));
+    }
+
+    @Test
+    void theGuardLaunchMatchesItsKernel() {
+        try (Tensor losses = Tensor.zerosHost(Shape.of(3)); Tensor scalars = Tensor.zerosHost(Shape.of(OptimizerScalars.ADAM_LENGTH))) {
+            Tensor apply = scalars.narrow(0, OptimizerScalars.ADAM_APPLY, 1);
+            for (boolean and : new boolean[]{false, true}) {
+                Object[] args = CudaOptimizers.finiteFlagArgs(losses, apply, and);
+                KernelSignature.parse(SOURCE, Kernel.FINITE_FLAG.name()).check(args);
+                assertEquals(3L, args[0], "the value count");
+                assertSame(apply, args[2], "the flag is the one-element view, at its own address");
+                assertEquals(and ? 1 : 0, args[3]);
+            }
+        }
+    }
+
+    @Test
+    void everyStepScalarKernelReturnsBeforeTouchingAnythingWhenApplyIsZero() {
+        for (String kernel : new String[]{"sgd_step_scalars", "sgd_step_scalars_vec4", "adam_step_scalars", "adam_step_scalars_vec4"}) {
+            var m = Pattern.compile("extern \"C\" __global__ void " + kernel + "\\([^)]*\\)\\s*\\{\\s*([^\n]*)").matcher(SOURCE);
+            assertTrue(m.find(), kernel + " not found");
+            String apply = kernel.startsWith("sgd") ? "SGD_APPLY" : "ADAM_APPLY";
+            assertTrue(m.group(1).startsWith("if (s[" + apply + "] == 0.f) return;"), kernel + " must first return on apply == 0, begins with: " + m.group(1));
+        }
     }
 
     private static int define(String name) {

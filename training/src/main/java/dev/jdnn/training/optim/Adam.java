@@ -17,7 +17,8 @@ public final class Adam extends Optimizer {
     public Adam(Backend backend, Map<String, Parameter> trainable, Tensor flatValues, Tensor flatGrads, List<ParameterGroup> groups,
                 double beta1, double beta2, double eps, boolean decoupled, boolean amsgrad) {
         super(backend, trainable, flatValues, flatGrads, groups,
-                amsgrad ? List.of("exp_avg", "exp_avg_sq", "max_exp_avg_sq") : List.of("exp_avg", "exp_avg_sq"), OptimizerScalars.ADAM_LENGTH);
+                amsgrad ? List.of("exp_avg", "exp_avg_sq", "max_exp_avg_sq") : List.of("exp_avg", "exp_avg_sq"), OptimizerScalars.ADAM_LENGTH,
+                OptimizerScalars.ADAM_APPLY);
         if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("Adam betas must be in [0, 1), got " + beta1 + ", " + beta2);
         if (!(eps > 0)) throw new IllegalArgumentException("Adam eps must be > 0, got " + eps);
         this.beta1 = (float) beta1;

@@ -3,6 +3,7 @@ package dev.jdnn.training.optim;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Parameter;
+import dev.jdnn.networks.graph.GuardedUpdate;
 import dev.jdnn.ops.Backend;
 
 import java.util.ArrayList;
@@ -22,7 +23,10 @@ import java.util.Map;
  * <p>A step runs either with host scalars ({@link #step(double)}), or in two halves whose second can be recorded
  * into a CUDA graph with the training step: {@link #writeStepScalars(double)} puts the step's learning rates and
  * step count into a small device tensor, and {@link #enqueueUpdateFromDeviceScalars()} issues the update reading
- * them there. Both give the same result (bit for bit on the CPU backend).
+ * them there. Both give the same result (bit for bit on the CPU backend). The tensor also holds each group's
+ * {@code apply} flag ({@link dev.jdnn.ops.OptimizerScalars}): {@link #guardedUpdate()} hands the update and those
+ * flags to {@code CompiledModel.forwardBackward}, whose guard clears them when the step's loss is not finite, and
+ * {@link #undoSkippedStep()} then takes back the step count of a step the device skipped.
  */
 public abstract class Optimizer implements AutoCloseable {
     protected final Backend backend;
@@ -33,19 +37,26 @@ public abstract class Optimizer implements AutoCloseable {
     private final int scalarsPerGroup;
     private final Tensor stepScalars;        // [groups × scalarsPerGroup] on the device, written before each recordable step
     private final List<Tensor> groupScalars; // one view per group
+    private final int applySlot;             // index of the apply flag within a group's scalars
+    private final GuardedUpdate guardedUpdate;
     private long stepCount;
+    private boolean stepPending; // writeStepScalars counted a step whose update a guard may have skipped
 
     /**
      * @param trainable   name → parameter with value and grad bound (e.g. {@code CompiledModel.trainableParameters()})
      * @param flatValues  the flat buffer the values are views of, or null
      * @param flatGrads   the matching flat gradient buffer, or null
      * @param stateNames  per-parameter state kinds, e.g. "momentum_buffer" (checkpoint keys are optim.&lt;param&gt;.&lt;kind&gt;)
+     * @param scalarsPerGroup the length of one group's {@link dev.jdnn.ops.OptimizerScalars}
+     * @param applySlot   where the apply flag sits among them
      */
     protected Optimizer(Backend backend, Map<String, Parameter> trainable, Tensor flatValues, Tensor flatGrads,
-                        List<ParameterGroup> groups, List<String> stateNames, int scalarsPerGroup) {
+                        List<ParameterGroup> groups, List<String> stateNames, int scalarsPerGroup, int applySlot) {
         this.backend = backend;
         this.groups = List.copyOf(groups);
         this.scalarsPerGroup = scalarsPerGroup;
+        if (applySlot < 0 || applySlot >= scalarsPerGroup) throw new IllegalArgumentException("apply slot " + applySlot + " outside " + scalarsPerGroup + " scalars");
+        this.applySlot = applySlot;
         checkGroups(trainable, groups);
         Layout layout = Layout.of(trainable, flatValues, flatGrads);
         Tensor[] flatState = new Tensor[stateNames.size()];
@@ -68,6 +79,18 @@ public abstract class Optimizer implements AutoCloseable {
         List<Tensor> views = new ArrayList<>();
         for (int gi = 0; gi < groups.size(); gi++) views.add(stepScalars.narrow(0, gi * scalarsPerGroup, scalarsPerGroup));
         groupScalars = List.copyOf(views);
+        List<Tensor> flags = groupScalars.stream().map(t -> t.narrow(0, applySlot, 1)).toList();
+        guardedUpdate = new GuardedUpdate() {
+            @Override
+            public List<Tensor> applyFlags() {
+                return flags;
+            }
+
+            @Override
+            public void enqueue() {
+                enqueueUpdateFromDeviceScalars();
+            }
+        };
     }
 
     private Tensor own(Tensor t) {
@@ -149,6 +172,7 @@ public abstract class Optimizer implements AutoCloseable {
     /** One update of every group, at learning rate {@code group.lr() * lrFactor} (the schedule's factor). */
     public final void step(double lrFactor) {
         stepCount++;
+        stepPending = false;
         for (int gi = 0; gi < groups.size(); gi++) {
             ParameterGroup g = groups.get(gi);
             float lr = (float) (g.lr() * lrFactor);
@@ -161,10 +185,12 @@ public abstract class Optimizer implements AutoCloseable {
      * scalars — every group's learning rate {@code group.lr() * lrFactor}, the step count as the update needs it —
      * into the optimizer's device tensor with one {@link Backend#upload}. Then
      * {@link #enqueueUpdateFromDeviceScalars()} issues the update that reads them. Together they equal
-     * {@link #step(double)} bit for bit on the CPU backend.
+     * {@link #step(double)} bit for bit on the CPU backend. Each group's apply flag is written 1; a guard may clear
+     * it before the update runs (see {@link #guardedUpdate()}, {@link #undoSkippedStep()}).
      */
     public final void writeStepScalars(double lrFactor) {
         stepCount++;
+        stepPending = true;
         float[] host = new float[Math.toIntExact(stepScalars.numel())];
         for (int gi = 0; gi < groups.size(); gi++) {
             writeScalars(host, gi * scalarsPerGroup, (float) (groups.get(gi).lr() * lrFactor), stepCount);
@@ -175,9 +201,9 @@ public abstract class Optimizer implements AutoCloseable {
     /**
      * The recordable half of a step, part two: the fused update of every group, reading the learning rate and step
      * from the device tensor {@link #writeStepScalars} last wrote. It issues only device work with the same arguments
-     * every time, so it may be recorded once (inside {@code CompiledModel.forwardBackward(labels, smoothing, action)})
-     * and replayed each step after {@link #writeStepScalars}. Pass one instance of the action every step (e.g. a
-     * field holding {@code optimizer::enqueueUpdateFromDeviceScalars}): a new instance is recorded anew.
+     * every time, so it may be recorded once (inside {@code CompiledModel.forwardBackward(labels, smoothing, update)})
+     * and replayed each step after {@link #writeStepScalars}. A group whose apply flag is 0 is left untouched. To
+     * record it with a training step, pass {@link #guardedUpdate()}, which wraps it.
      */
     public final void enqueueUpdateFromDeviceScalars() {
         for (int gi = 0; gi < groups.size(); gi++) {
@@ -185,6 +211,35 @@ public abstract class Optimizer implements AutoCloseable {
             Tensor scalars = groupScalars.get(gi);
             for (Segment s : segmentsByGroup.get(gi)) update(s, wd, scalars);
         }
+    }
+
+    /**
+     * This optimizer's recordable update for {@code CompiledModel.forwardBackward(labels, smoothing, update)}:
+     * {@link GuardedUpdate#enqueue()} is {@link #enqueueUpdateFromDeviceScalars()}, and its
+     * {@link GuardedUpdate#applyFlags()} are each group's apply slot in the step-scalar tensor, which the model's
+     * guard clears when the step's loss is not finite — the update then changes no parameter and no state. Always
+     * the same instance (the model keys its recording by it). Call {@link #writeStepScalars} before each step.
+     */
+    public final GuardedUpdate guardedUpdate() {
+        return guardedUpdate;
+    }
+
+    /**
+     * After a step recorded with {@link #guardedUpdate()} whose loss came back NaN or infinite: reads the apply flag
+     * back from the device (synchronises) and, when the guard skipped the update, takes back the step that
+     * {@link #writeStepScalars} counted. The eager path never counts a step it does not apply, so
+     * {@link #stepCount()}, SGD's first step, Adam's bias corrections and checkpoints stay as they would be there.
+     * Returns whether the update was skipped (false only if every loss was finite and just their weighted sum
+     * overflowed: the update then ran and stays counted).
+     *
+     * @throws IllegalStateException when no {@link #writeStepScalars} preceded it (since the last step or undo)
+     */
+    public final boolean undoSkippedStep() {
+        if (!stepPending) throw new IllegalStateException("undoSkippedStep: no step was written by writeStepScalars since the last step, undo or setStepCount");
+        stepPending = false;
+        boolean skipped = groups.isEmpty() || backend.download(groupScalars.get(0))[applySlot] == 0f; // the guard writes every group's flag alike
+        if (skipped) stepCount--;
+        return skipped;
     }
 
     /** Runs the fused update on one segment; {@code step} counts from 1. */
@@ -213,6 +268,7 @@ public abstract class Optimizer implements AutoCloseable {
     public void setStepCount(long steps) {
         if (steps < 0) throw new IllegalArgumentException("step count must be >= 0, got " + steps);
         this.stepCount = steps;
+        this.stepPending = false;
     }
 
     /** The state tensors by checkpoint key {@code optim.<param>.<kind>}, each shaped like its parameter. */

@@ -16,7 +16,8 @@ public final class Sgd extends Optimizer {
 
     public Sgd(Backend backend, Map<String, Parameter> trainable, Tensor flatValues, Tensor flatGrads, List<ParameterGroup> groups,
                double momentum, double dampening, boolean nesterov) {
-        super(backend, trainable, flatValues, flatGrads, groups, momentum > 0 ? List.of("momentum_buffer") : List.of(), OptimizerScalars.SGD_LENGTH);
+        super(backend, trainable, flatValues, flatGrads, groups, momentum > 0 ? List.of("momentum_buffer") : List.of(),
+                OptimizerScalars.SGD_LENGTH, OptimizerScalars.SGD_APPLY);
         if (momentum < 0) throw new IllegalArgumentException("momentum must be >= 0, got " + momentum);
         this.momentum = (float) momentum;
         this.dampening = (float) dampening;

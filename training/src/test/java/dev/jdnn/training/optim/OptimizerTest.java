@@ -224,6 +224,58 @@ class OptimizerTest {
         }
     }
 
+    /**
+     * The guarded update: its flags are every group's apply slot; a guard that sees a NaN clears them, the update
+     * then leaves parameters and state untouched, and {@link Optimizer#undoSkippedStep()} takes back the count;
+     * a finite guard keeps the update and the count. Then the next step equals the host-scalar path that never ran
+     * the skipped one.
+     */
+    @Test
+    void aGuardedStepWhoseLossIsNotFiniteIsSkippedAndUncounted() {
+        for (String kind : new String[]{"sgd", "adamw-amsgrad"}) {
+            Model a = new Model(true), b = new Model(true);
+            try (Optimizer host = optimizer(kind, a, true); Optimizer guarded = optimizer(kind, b, true);
+                 Tensor nan = Tensor.ofHost(Shape.of(2), 1f, Float.NaN); Tensor finite = Tensor.ofHost(Shape.of(2), 1f, 2f)) {
+                var e = assertThrows(IllegalStateException.class, guarded::undoSkippedStep);
+                assertTrue(e.getMessage().contains("writeStepScalars"), e.getMessage());
+                assertEquals(RULES.partition(b.params).size(), guarded.guardedUpdate().applyFlags().size(), "one flag per group");
+                assertSame(guarded.guardedUpdate(), guarded.guardedUpdate(), "one instance: the model keys its recording by it");
+                for (int s = 0; s < 4; s++) {
+                    boolean diverged = s == 0 || s == 2; // the very first step (SGD's buffer initialisation) and a later one
+                    a.setGrads(grads(s));
+                    b.setGrads(grads(s));
+                    if (!diverged) host.step(0.5);
+                    double[] before = b.values();
+                    Map<String, float[]> stateBefore = new LinkedHashMap<>();
+                    guarded.state().forEach((k, t) -> stateBefore.put(k, backend.download(t)));
+                    long count = guarded.stepCount();
+                    guarded.writeStepScalars(0.5);
+                    for (Tensor flag : guarded.guardedUpdate().applyFlags()) backend.finiteFlag(diverged ? nan : finite, flag, false);
+                    guarded.guardedUpdate().enqueue();
+                    if (diverged) {
+                        assertArrayEquals(before, b.values(), kind + " step " + s + ": a skipped step changed the parameters");
+                        for (var st : guarded.state().entrySet()) assertArrayEquals(stateBefore.get(st.getKey()), backend.download(st.getValue()), kind + " step " + s + ": " + st.getKey());
+                        assertTrue(guarded.undoSkippedStep(), kind + " step " + s);
+                        assertEquals(count, guarded.stepCount(), kind + " step " + s + ": the skipped step is not counted");
+                        assertThrows(IllegalStateException.class, guarded::undoSkippedStep, "only once per written step");
+                    } else {
+                        assertEquals(count + 1, guarded.stepCount());
+                    }
+                    assertEquals(host.stepCount(), guarded.stepCount(), kind + " step " + s);
+                    assertArrayEquals(a.values(), b.values(), kind + " step " + s + ": parameters equal the host path that skipped the same steps");
+                }
+                guarded.writeStepScalars(1.0);
+                for (Tensor flag : guarded.guardedUpdate().applyFlags()) backend.finiteFlag(finite, flag, false);
+                assertFalse(guarded.undoSkippedStep(), "a step whose flag stayed set was applied: it stays counted");
+                assertEquals(host.stepCount() + 1, guarded.stepCount());
+                for (String k : host.state().keySet()) {
+                    // compare before the extra step's update: it was never enqueued
+                    assertArrayEquals(backend.download(host.state().get(k)), backend.download(guarded.state().get(k)), kind + ": " + k);
+                }
+            }
+        }
+    }
+
     private Optimizer optimizer(String kind, Model m, boolean flat) {
         List<ParameterGroup> groups = RULES.partition(m.params);
         Tensor values = flat ? m.flatValues : null, grads = flat ? m.flatGrads : null;

@@ -2,12 +2,15 @@
 // float4s and are launched only when n % 4 == 0 and every pointer is 16-byte aligned (checked on the host).
 // The *_scalars variants read the per-step scalars (learning rate, first-step flag, Adam's bias corrections) from a
 // small device array the host writes before each step (dev.jdnn.ops.OptimizerScalars' layout, indices below), so a
-// CUDA graph that recorded the update replays it with the current values; the arithmetic is the same.
+// CUDA graph that recorded the update replays it with the current values; the arithmetic is the same. When the
+// apply slot is 0 (written by finite_flag below: the step's loss was NaN or infinite) they change nothing.
 #define SGD_LR 0
 #define SGD_FIRST_STEP 1
+#define SGD_APPLY 2
 #define ADAM_LR 0
 #define ADAM_STEP_SIZE 1
 #define ADAM_BC2_SQRT 2
+#define ADAM_APPLY 3
 
 // torch.optim.SGD: g += wd*p; buf = first ? g : momentum*buf + (1-dampening)*g; g = nesterov ? g + momentum*buf : buf
 __device__ __forceinline__ void sgdUpdate(float& p, float g, float& buf, float lr, float momentum, float dampening,
@@ -57,11 +60,13 @@ extern "C" __global__ void sgd_step_vec4(i64 n4, float4* p, const float4* g, flo
 
 extern "C" __global__ void sgd_step_scalars(i64 n, float* p, const float* g, float* buf, const float* s,
                                             float momentum, float dampening, float wd, int nesterov) {
+    if (s[SGD_APPLY] == 0.f) return; // the guard skipped this step
     sgdRun(n, p, g, buf, s[SGD_LR], momentum, dampening, wd, nesterov, s[SGD_FIRST_STEP] != 0.f);
 }
 
 extern "C" __global__ void sgd_step_scalars_vec4(i64 n4, float4* p, const float4* g, float4* buf, const float* s,
                                                  float momentum, float dampening, float wd, int nesterov) {
+    if (s[SGD_APPLY] == 0.f) return; // the guard skipped this step
     sgdRun4(n4, p, g, buf, s[SGD_LR], momentum, dampening, wd, nesterov, s[SGD_FIRST_STEP] != 0.f);
 }
 
@@ -121,11 +126,25 @@ extern "C" __global__ void adam_step_vec4(i64 n4, float4* p, const float4* g, fl
 extern "C" __global__ void adam_step_scalars(i64 n, float* p, const float* g, float* m, float* v, float* vmax,
                                              const float* s, float beta1, float beta2, float eps, float wd,
                                              int decoupled, int amsgrad) {
+    if (s[ADAM_APPLY] == 0.f) return; // the guard skipped this step
     adamRun(n, p, g, m, v, vmax, s[ADAM_LR], beta1, beta2, eps, wd, decoupled, amsgrad, s[ADAM_STEP_SIZE], s[ADAM_BC2_SQRT]);
 }
 
 extern "C" __global__ void adam_step_scalars_vec4(i64 n4, float4* p, const float4* g, float4* m, float4* v,
                                                   float4* vmax, const float* s, float beta1, float beta2, float eps,
                                                   float wd, int decoupled, int amsgrad) {
+    if (s[ADAM_APPLY] == 0.f) return; // the guard skipped this step
     adamRun4(n4, p, g, m, v, vmax, s[ADAM_LR], beta1, beta2, eps, wd, decoupled, amsgrad, s[ADAM_STEP_SIZE], s[ADAM_BC2_SQRT]);
+}
+
+// The guard between the loss and a *_scalars update: flag[0] = 1 when every values[i] is finite (and, with andFlag,
+// flag[0] was non-zero), else 0. One block: the values are a step's few losses. Finiteness is read from the exponent
+// bits, which no fast-math contraction can fold away.
+extern "C" __global__ void finite_flag(i64 n, const float* values, float* flag, int andFlag) {
+    int finite = 1;
+    for (i64 i = threadIdx.x; i < n; i += blockDim.x) {
+        if ((__float_as_uint(values[i]) & 0x7f800000u) == 0x7f800000u) finite = 0;
+    }
+    finite = __syncthreads_and(finite);
+    if (threadIdx.x == 0) flag[0] = finite && (!andFlag || flag[0] != 0.f) ? 1.f : 0.f;
 }
