@@ -47,7 +47,7 @@ class GpuHarnessTest {
             assertTrue((Double) r.get("forward_gpu_ms") > 0);
             assertEquals("tf32", r.get("precision"));
             assertTrue((Long) r.get("peak_memory_bytes") > 0);
-            assertTrue(((String) r.get("graph_capture")).contains("training step: replaying (1 capture)"), (String) r.get("graph_capture"));
+            assertTrue(((String) r.get("graph_capture")).contains("training step with optimizer update: replaying (1 capture)"), (String) r.get("graph_capture"));
         }
     }
 }

@@ -3,11 +3,14 @@ package dev.jdnn.benchmarks.train;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.graph.CompileOptions;
 import dev.jdnn.networks.graph.CompiledModel;
+import dev.jdnn.networks.graph.GuardedUpdate;
 import dev.jdnn.networks.models.ModelConfig;
 import dev.jdnn.networks.models.Models;
 import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.OptimizerConfig;
 import dev.jdnn.ops.cuda.CudaBackend;
+import dev.jdnn.training.optim.ParameterGroup;
+import dev.jdnn.training.optim.Sgd;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +26,9 @@ import java.util.SplittableRandom;
  * latency_ms, peak_memory_bytes, framework, precision) plus, on CUDA, the host-overhead split of a training step, and
  * whether CUDA graphs were asked for ({@code cuda_graphs}) with what the model made of it ({@code graph_capture},
  * {@link CompiledModel#graphCaptureStatus()}). With graphs on, the first warm-up step runs eagerly and the second
- * is captured (see {@link CompiledModel}), so the measured steps are replays; the SGD update stays outside them.
+ * is captured (see {@link CompiledModel}), so the measured steps are replays — the SGD update included, as the
+ * {@link dev.jdnn.training.Trainer} runs it: a {@link Sgd} whose learning rate is read from device memory, guarded
+ * against a non-finite loss ({@link GuardedUpdate}).
  */
 public final class TrainThroughput {
     /** Steps before and during the measurement; compare.py uses 10 / 30. */
@@ -81,17 +86,13 @@ public final class TrainThroughput {
     private static void train(CompiledModel model, Backend backend, Settings s, int batch, Map<String, Object> result) {
         model.setTraining(true);
         Tensor labels = model.labels();
-        Tensor params = model.flatParameters(), grads = model.flatGradients();
-        try (Tensor momentum = backend.zeros(params.shape())) {
-            Runnable step = new Runnable() {
-                boolean first = true;
-
-                @Override
-                public void run() {
-                    model.forwardBackward(labels, 0f);
-                    backend.sgdStep(params, grads, momentum, SGD, first);
-                    first = false;
-                }
+        List<ParameterGroup> all = List.of(new ParameterGroup("all", List.copyOf(model.trainableParameters().keySet()), SGD.lr(), SGD.weightDecay()));
+        try (Sgd sgd = new Sgd(backend, model.trainableParameters(), model.flatParameters(), model.flatGradients(), all,
+                SGD.momentum(), SGD.dampening(), SGD.nesterov())) {
+            GuardedUpdate update = sgd.guardedUpdate(); // one instance: the recording is keyed by it
+            Runnable step = () -> {
+                sgd.writeStepScalars(1.0);
+                model.forwardBackward(labels, 0f, update);
             };
             double ms = timeMillis(step, backend, s);
             result.put("images_per_s", batch * 1000.0 / ms);
