@@ -42,7 +42,11 @@ find "$bundle/jars" -name '*-SNAPSHOT-tests.jar' -delete
 rm -f "$bundle"/lib/xchart-*.jar "$bundle"/lib/pdfbox-*.jar "$bundle"/lib/fontbox-*.jar \
       "$bundle"/lib/VectorGraphics2D-*.jar "$bundle"/lib/graphics2d-*.jar "$bundle"/lib/pdfbox-io-*.jar \
       "$bundle"/lib/commons-logging-*.jar "$bundle"/lib/xchart*.jar
+# The training module's tests mostly exercise the CLI, plots and image folders (java.desktop, left out): from them the
+# bundle carries only the GPU test and the CPU test classes it builds on.
 rm -f "$bundle/jars/training-tests.jar"
+(cd training/target/test-classes && "$JAVA_HOME/bin/jar" --create --file "$bundle/jars/training-tests.jar" \
+  dev/jdnn/training/CudaRecordedUpdateTest*.class dev/jdnn/training/RecordedUpdateTest*.class dev/jdnn/training/TinySetup*.class)
 
 echo "gpu-bundle: computing the Java modules needed (jdeps)..."
 class_path="$(ls "$bundle"/lib/*.jar "$bundle"/jars/*.jar "$bundle"/junit-platform-console-standalone.jar | paste -sd: -)"

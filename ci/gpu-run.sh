@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs jdnn's tests on a GPU machine from the bundle made by ci/gpu-bundle.sh. Needs only an NVIDIA driver and
 # the CUDA libraries from a python venv's NVIDIA wheels (e.g. PyTorch's): no Java, Maven or network.
-#   ./gpu-run.sh            jdnn info, then the gpu-tagged tests, then the other tests the bundle carries (all modules
-#                           but training, whose CLI/plot/image tests need java.desktop, which the bundle leaves out)
+#   ./gpu-run.sh            jdnn info, then the gpu-tagged tests, then the other tests the bundle carries (all modules;
+#                           of training only its GPU test and what it builds on: the CLI/plot/image tests need
+#                           java.desktop, which the bundle leaves out)
 #   JDNN_TESTS=gpu ./gpu-run.sh   only the gpu-tagged tests
 # Reports (info.txt, JUnit XML) go to $OUT when it is set, else ./reports. Exit status: non-zero if any test failed.
 set -uo pipefail
