@@ -5,6 +5,9 @@
 #                           of training only its GPU test and what it builds on: the CLI/plot/image tests need
 #                           java.desktop, which the bundle leaves out)
 #   JDNN_TESTS=gpu ./gpu-run.sh   only the gpu-tagged tests
+#   Then, when compute-sanitizer is found ($COMPUTE_SANITIZER, PATH, /usr/local/cuda*/bin, a wheel's nvidia/*), a short
+#   run under `compute-sanitizer --tool memcheck` (the smoke and parity tests: every op once); its log is memcheck.txt.
+#   JDNN_MEMCHECK=0 skips it. Without the tool the script says so: memcheck is then NOT done.
 # Reports (info.txt, JUnit XML) go to $OUT when it is set, else ./reports. Exit status: non-zero if any test failed.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,9 +34,34 @@ run_tests() { # $1: report sub-directory, rest: tag filters
   local rc="${PIPESTATUS[0]}"
   [ "$rc" -eq 0 ] || status="$rc"
 }
+find_sanitizer() {
+  local c
+  for c in "${COMPUTE_SANITIZER:-}" "$(command -v compute-sanitizer 2>/dev/null)" /usr/local/cuda*/bin/compute-sanitizer \
+           $(echo "$JDNN_CUDA_PATH" | tr ':' '\n' | sed 's#/lib$##' | sed 's#$#/compute-sanitizer/compute-sanitizer#'); do
+    [ -n "$c" ] && [ -x "$c" ] && { echo "$c"; return; }
+  done
+}
+memcheck() {
+  local tool
+  tool="$(find_sanitizer)"
+  if [ -z "$tool" ]; then
+    echo "gpu-run: memcheck NOT run: compute-sanitizer not found (set COMPUTE_SANITIZER=/path/to/compute-sanitizer)" | tee "$reports/memcheck.txt"
+    return
+  fi
+  echo "gpu-run: memcheck ($tool) over CudaSmokeTest and CudaParityTest"
+  (cd "$reports" && "$tool" --tool memcheck --error-exitcode 86 --log-file "$reports/memcheck.txt" \
+      "${java[@]}" -jar "$here/junit-platform-console-standalone.jar" execute --class-path "$class_path" \
+      --select-class dev.jdnn.ops.cuda.CudaSmokeTest --select-class dev.jdnn.ops.cuda.CudaParityTest \
+      --reports-dir "$reports/junit-memcheck" --details=summary --disable-banner) 2>&1 | tee "$reports/tests-memcheck.txt"
+  local rc="${PIPESTATUS[0]}"
+  echo "gpu-run: memcheck exit $rc (86: memcheck reported errors; see memcheck.txt)"
+  [ "$rc" -eq 0 ] || status="$rc"
+}
+
 run_tests gpu --include-tag gpu
 if [ "${JDNN_TESTS:-all}" = all ]; then
   run_tests other --exclude-tag gpu
 fi
+[ "${JDNN_MEMCHECK:-1}" = 0 ] || memcheck
 echo "gpu-run: done, reports in $reports (exit $status)"
 exit "$status"
