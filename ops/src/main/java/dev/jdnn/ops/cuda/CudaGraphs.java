@@ -54,10 +54,10 @@ public final class CudaGraphs {
         try (Arena arena = Arena.ofConfined()) {
             Check.cudart(cudart_h.cudaStreamBeginCapture(stream, cudart_h.cudaStreamCaptureModeRelaxed()), "cudaStreamBeginCapture");
             MemorySegment graphOut = arena.allocate(ValueLayout.ADDRESS);
-            RuntimeException failure = null;
+            Throwable failure = null;
             try {
                 work.run();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // an Error too (AssertionError, LinkageError...): the capture must end either way
                 failure = e;
             }
             // Always end the capture, or the stream stays unusable.
@@ -65,7 +65,8 @@ public final class CudaGraphs {
             MemorySegment graph = graphOut.get(ValueLayout.ADDRESS, 0);
             if (failure != null || endStatus != 0) {
                 if (!graph.equals(MemorySegment.NULL)) cudart_h.cudaGraphDestroy(graph);
-                if (failure != null) throw failure;
+                if (failure instanceof RuntimeException e) throw e;
+                if (failure instanceof Error e) throw e;
                 Check.cudart(endStatus, "cudaStreamEndCapture (a captured call was not capturable, e.g. a synchronisation)");
             }
             MemorySegment execOut = arena.allocate(ValueLayout.ADDRESS);
