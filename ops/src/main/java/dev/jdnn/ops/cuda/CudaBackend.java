@@ -144,7 +144,8 @@ public final class CudaBackend implements Backend {
         return ctx;
     }
 
-    private void open() {
+    /** Throws when closed; makes this device's context current on the calling thread (package-private: graph replay too). */
+    void open() {
         if (closed) throw new IllegalStateException("CUDA backend on " + ctx.device + " is closed");
         ctx.ensureContext(); // the calling thread may be new, or may have driven another GPU since
     }

@@ -32,6 +32,9 @@ public final class CudaGraphs {
         @Override
         public void replay() {
             if (closed) throw new IllegalStateException("CUDA graph already destroyed");
+            // As every backend op: the backend must be open (its stream alive) and its device current on this thread
+            // (a replay may be the only CUDA call of a step, e.g. a recorded eval forward on a new thread).
+            backend.open();
             // Labelled as the last op, so a fault inside the graph is reported as coming from its replay.
             backend.context().cudart("cudaGraphLaunch (replay of a captured CUDA graph)", cudart_h.cudaGraphLaunch(exec, backend.stream()));
         }
