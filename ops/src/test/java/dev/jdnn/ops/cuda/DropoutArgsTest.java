@@ -47,6 +47,29 @@ class DropoutArgsTest {
         assertEquals(0, DropoutStream.threshold(0f));
     }
 
+    @Test
+    void theKernelsKeyAndKeepExpressionsAreTheStreams() {
+        // Forward call k reads the counter (k) before dropout_advance increments it: key = mix(seed + (k + 1) * GOLDEN).
+        var key = Pattern.compile("u64 key = splitmix\\(\\(u64\\)seed \\+ \\(\\(u64\\)counter\\[0\\] \\+ (\\d+)ull\\) \\* GOLDEN\\);").matcher(SOURCE);
+        assertTrue(key.find(), "dropout_forward's key expression not found");
+        long k = Long.parseLong(key.group(1));
+        // keep = (mix(key + i * GOLDEN) >> shift) >= threshold, on unsigned 64-bit values (Java's >>>).
+        var keep = Pattern.compile("bool keep = \\(splitmix\\(key \\+ \\(u64\\)i \\* GOLDEN\\) >> (\\d+)\\) >= \\(u64\\)threshold;").matcher(SOURCE);
+        assertTrue(keep.find(), "dropout_forward's keep expression not found");
+        int shift = Integer.parseInt(keep.group(1));
+        int threshold = DropoutStream.threshold(0.3f);
+        for (long seed : new long[]{0L, 42L, -1L, Long.MIN_VALUE}) {
+            for (long call : new long[]{0L, 1L, 7L, Long.MAX_VALUE - 1}) {
+                long kernelKey = DropoutStream.mix(seed + (call + k) * DropoutStream.GOLDEN);
+                assertEquals(DropoutStream.key(seed, call), kernelKey, "key of call " + call + ", seed " + seed);
+                for (long i : new long[]{0L, 1L, 1000L, (1L << 40) + 3}) {
+                    boolean kernelKeeps = Long.compareUnsigned(DropoutStream.mix(kernelKey + i * DropoutStream.GOLDEN) >>> shift, threshold) >= 0;
+                    assertEquals(DropoutStream.keeps(kernelKey, i, threshold), kernelKeeps, "element " + i);
+                }
+            }
+        }
+    }
+
     /** The mix with the shifts and multipliers read out of dropout.cu's splitmix. */
     private static long mixAsInTheSource(long z) {
         var m = Pattern.compile("z = \\(z \\^ \\(z >> (\\d+)\\)\\) \\* (0x[0-9A-F]+)ull;").matcher(SOURCE);
