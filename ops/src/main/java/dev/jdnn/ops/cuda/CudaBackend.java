@@ -78,8 +78,19 @@ public final class CudaBackend implements Backend {
 
     private CudaBackend(int ordinal, Options options) {
         this.ctx = new CudaContext(ordinal, options);
-        this.transfers = new Transfers(ctx);
-        this.partials = ctx.allocate(Shape.of(Transfers.PARTIALS * 2), DType.FLOAT32);
+        Transfers t = null;
+        try {
+            t = new Transfers(ctx);
+            this.partials = ctx.allocate(Shape.of(Transfers.PARTIALS * 2), DType.FLOAT32);
+        } catch (RuntimeException | Error e) {
+            try {
+                if (t != null) t.close();
+            } finally {
+                ctx.close(); // a backend that failed to start leaks no handle, stream or memory
+            }
+            throw e;
+        }
+        this.transfers = t;
     }
 
     /** A backend on device {@code ordinal}; throws with the reason when CUDA is unusable. */

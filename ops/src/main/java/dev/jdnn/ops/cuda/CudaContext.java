@@ -15,6 +15,8 @@ import dev.jdnn.memory.cuda.CudaStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayDeque;
+import java.util.Deque;
 
 /**
  * What every CUDA op needs: the device, the backend's stream, the cuDNN and cuBLAS handles bound to it, the device
@@ -58,22 +60,41 @@ final class CudaContext implements AutoCloseable {
                 ConvAlgorithmStore.DeviceKey.of(CudaDevice.describe(ordinal), cudnn_h.cudnnGetVersion());
         this.convAlgorithms =
                 ConvAlgorithmStore.open(options.benchmarkConvolutions() ? options.convAlgorithmCacheDir() : null, deviceKey);
-        this.cudaStream = CudaStream.create();
-        this.stream = cudaStream.handle();
-        MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-        Check.cudnn(cudnn_h.cudnnCreate(out), "cudnnCreate");
-        this.cudnn = out.get(ValueLayout.ADDRESS, 0);
-        Check.cudnn(cudnn_h.cudnnSetStream(cudnn, stream), "cudnnSetStream");
-        Check.cublas(cublas_h.cublasCreate_v2(out), "cublasCreate_v2");
-        this.cublas = out.get(ValueLayout.ADDRESS, 0);
-        Check.cublas(cublas_h.cublasSetStream_v2(cublas, stream), "cublasSetStream_v2");
-        // Strict FP32: no TF32 and no reduced-precision shortcuts; otherwise let cuBLAS use TF32 tensor cores.
-        Check.cublas(cublas_h.cublasSetMathMode(cublas, options.strictFp32() ? cublas_h.CUBLAS_PEDANTIC_MATH() : cublas_h.CUBLAS_TF32_TENSOR_OP_MATH()), "cublasSetMathMode");
-        this.allocator = new CudaDeviceAllocator(ordinal, cudaStream);
-        this.cublasWorkspace = scratch(computeMajor >= 9 ? 32L << 20 : 4L << 20);
-        Check.cublas(cublas_h.cublasSetWorkspace_v2(cublas, MemorySegment.ofAddress(cublasWorkspace.address()), cublasWorkspace.numel()), "cublasSetWorkspace_v2");
-        this.kernels = new KernelCache(computeMajor, computeMinor, options.kernelCacheDir());
-        this.launch = new KernelLauncher(kernels, stream, lastOp, this::ensureContext);
+        // What is created is released again, newest first, if a later step fails: a failed backend leaks nothing.
+        Deque<Runnable> undo = new ArrayDeque<>();
+        try {
+            this.cudaStream = CudaStream.create();
+            undo.push(cudaStream::close);
+            this.stream = cudaStream.handle();
+            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+            Check.cudnn(cudnn_h.cudnnCreate(out), "cudnnCreate");
+            this.cudnn = out.get(ValueLayout.ADDRESS, 0);
+            undo.push(() -> cudnn_h.cudnnDestroy(cudnn));
+            Check.cudnn(cudnn_h.cudnnSetStream(cudnn, stream), "cudnnSetStream");
+            Check.cublas(cublas_h.cublasCreate_v2(out), "cublasCreate_v2");
+            this.cublas = out.get(ValueLayout.ADDRESS, 0);
+            undo.push(() -> cublas_h.cublasDestroy_v2(cublas));
+            Check.cublas(cublas_h.cublasSetStream_v2(cublas, stream), "cublasSetStream_v2");
+            // Strict FP32: no TF32 and no reduced-precision shortcuts; otherwise let cuBLAS use TF32 tensor cores.
+            Check.cublas(cublas_h.cublasSetMathMode(cublas, options.strictFp32() ? cublas_h.CUBLAS_PEDANTIC_MATH() : cublas_h.CUBLAS_TF32_TENSOR_OP_MATH()), "cublasSetMathMode");
+            this.allocator = new CudaDeviceAllocator(ordinal, cudaStream);
+            this.cublasWorkspace = scratch(computeMajor >= 9 ? 32L << 20 : 4L << 20);
+            undo.push(cublasWorkspace::close);
+            Check.cublas(cublas_h.cublasSetWorkspace_v2(cublas, MemorySegment.ofAddress(cublasWorkspace.address()), cublasWorkspace.numel()), "cublasSetWorkspace_v2");
+            this.kernels = new KernelCache(computeMajor, computeMinor, options.kernelCacheDir());
+            undo.push(kernels::close);
+            this.launch = new KernelLauncher(kernels, stream, lastOp, this::ensureContext);
+        } catch (RuntimeException | Error e) {
+            while (!undo.isEmpty()) {
+                try {
+                    undo.pop().run();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            arena.close();
+            throw e;
+        }
         CURRENT_ON_THREAD.get()[0] = ordinal;
     }
 

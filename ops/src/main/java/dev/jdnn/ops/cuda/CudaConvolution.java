@@ -51,7 +51,7 @@ final class CudaConvolution implements Conv2dPlan {
         this.biasDesc = Cudnn.tensor(1, spec.outChannels(), 1, 1, spec.outChannels());
         long ws = 0;
         try {
-            int mathType = ctx.options.strictFp32() ? cudnn_h.CUDNN_FMA_MATH() : cudnn_h.CUDNN_DEFAULT_MATH();
+            int mathType = searchMath();
             for (ConvDirection d : ConvDirection.values()) convDescs.put(d, convolutionDescriptor(spec, mathType));
             checkOutputDims(spec, convDescs.get(ConvDirection.FORWARD), xDescs.contiguous(), wDesc);
             long limit = ctx.options.convWorkspaceLimitBytes();
@@ -117,6 +117,7 @@ final class CudaConvolution implements Conv2dPlan {
             // Find*Ex reads its inputs: give them defined values so no NaN path skews the timings.
             for (Tensor t : new Tensor[]{x, w, y}) CudaPointwise.fill(ctx, t, 0.01f);
             for (ConvDirection d : unknown) {
+                setMath(d, searchMath()); // a stored choice that failed revalidation may have left its math type here
                 MemorySegment[] io = switch (d) {
                     case FORWARD -> new MemorySegment[]{ptr(x), ptr(w), ptr(y)};
                     case BACKWARD_DATA -> new MemorySegment[]{ptr(w), ptr(y), ptr(x)};
@@ -225,12 +226,23 @@ final class CudaConvolution implements Conv2dPlan {
         if (a == null) {
             ConvDirection.Descs ds = descs(d, xDesc, yDesc);
             ConvAlgorithm base = chosen.get(d);
+            setMath(d, base.mathType()); // ask about the base algorithm as it would run
             long ws = workspaceFor(d, ds, base.algo());
-            a = ws >= 0 && ws <= workspaceBytes ? base : search(d, ds, workspaceBytes, d::heuristic, "Get_v7");
+            if (ws >= 0 && ws <= workspaceBytes) {
+                a = base;
+            } else {
+                setMath(d, searchMath());
+                a = search(d, ds, workspaceBytes, d::heuristic, "Get_v7");
+            }
             stridedChoices.put(key, a);
         }
         setMath(d, a.mathType()); // the direction's descriptor carries one math type: the one this algorithm was chosen with
         return a;
+    }
+
+    /** The math type searches run with: FMA only in strict FP32, else cuDNN's default (TF32 allowed). */
+    private int searchMath() {
+        return ctx.options.strictFp32() ? cudnn_h.CUDNN_FMA_MATH() : cudnn_h.CUDNN_DEFAULT_MATH();
     }
 
     private void setMath(ConvDirection d, int mathType) {
