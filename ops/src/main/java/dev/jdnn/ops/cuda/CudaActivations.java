@@ -87,6 +87,7 @@ final class CudaActivations implements ActivationPlan {
 
     @Override
     public void forward(float alpha, Tensor x, float beta, Tensor y) {
+        ctx.ensureContext();
         Operands.check(x, "activation " + kind + " input", shape, ctx.device);
         Operands.check(y, "activation " + kind + " output", shape, ctx.device);
         if (descs != null) {
@@ -102,6 +103,7 @@ final class CudaActivations implements ActivationPlan {
 
     @Override
     public void backward(float alpha, Tensor x, Tensor y, Tensor dy, float beta, Tensor dx) {
+        ctx.ensureContext();
         Operands.check(dy, "activation " + kind + " output gradient", shape, ctx.device);
         Operands.check(dx, "activation " + kind + " input gradient", shape, ctx.device);
         if (descs != null) {

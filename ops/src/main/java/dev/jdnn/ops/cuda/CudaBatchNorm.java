@@ -45,6 +45,7 @@ final class CudaBatchNorm implements BatchNormPlan {
 
     @Override
     public void forwardTraining(Tensor x, Tensor gamma, Tensor beta, Tensor y, Tensor runningMean, Tensor runningVar, Tensor saveMean, Tensor saveInvStd) {
+        ctx.ensureContext();
         MemorySegment xd = xDescs.of(x), yd = xDescs.of(y);
         ctx.cudnn("cudnnBatchNormalizationForwardTraining " + spec.shape(), cudnn_h.cudnnBatchNormalizationForwardTraining(ctx.cudnn, mode,
                 ctx.alpha(1f), ctx.beta(0f), xd, ptr(x), yd, ptr(y), paramDesc, param(gamma, "gamma"), param(beta, "beta"),
@@ -54,6 +55,7 @@ final class CudaBatchNorm implements BatchNormPlan {
 
     @Override
     public void forwardInference(Tensor x, Tensor gamma, Tensor beta, Tensor y, Tensor runningMean, Tensor runningVar) {
+        ctx.ensureContext();
         MemorySegment xd = xDescs.of(x), yd = xDescs.of(y);
         ctx.cudnn("cudnnBatchNormalizationForwardInference " + spec.shape(), cudnn_h.cudnnBatchNormalizationForwardInference(ctx.cudnn, mode,
                 ctx.alpha(1f), ctx.beta(0f), xd, ptr(x), yd, ptr(y), paramDesc, param(gamma, "gamma"), param(beta, "beta"),
@@ -63,6 +65,7 @@ final class CudaBatchNorm implements BatchNormPlan {
     @Override
     public void backward(float alphaData, float betaData, float alphaParam, float betaParam, Tensor x, Tensor dy, Tensor gamma,
                          Tensor dx, Tensor dgamma, Tensor dbeta, Tensor saveMean, Tensor saveInvStd) {
+        ctx.ensureContext();
         MemorySegment xd = xDescs.of(x), dyd = xDescs.of(dy), dxd = xDescs.of(dx);
         ctx.cudnn("cudnnBatchNormalizationBackward " + spec.shape(), cudnn_h.cudnnBatchNormalizationBackward(ctx.cudnn, mode,
                 ctx.alpha(alphaData), ctx.beta(betaData), ctx.alpha2(alphaParam), ctx.beta2(betaParam), xd, ptr(x), dyd, ptr(dy), dxd, ptr(dx),

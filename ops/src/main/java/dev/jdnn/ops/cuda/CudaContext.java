@@ -113,7 +113,8 @@ final class CudaContext implements AutoCloseable {
     /**
      * Makes this device's primary context current on the calling thread when it is not already: runtime calls
      * (cuDNN, cuBLAS, allocations) go to the thread's current device, and the driver API used for NVRTC modules and
-     * launches needs the context current. Called before every backend op; a thread-local compare when nothing changes.
+     * launches needs the context current. Called before every backend op, plan call and kernel launch; a thread-local
+     * compare when nothing changes.
      */
     void ensureContext() {
         int[] current = CURRENT_ON_THREAD.get();

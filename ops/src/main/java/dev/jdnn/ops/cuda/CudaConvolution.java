@@ -275,6 +275,7 @@ final class CudaConvolution implements Conv2dPlan {
 
     @Override
     public void forward(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y, Tensor workspace) {
+        ctx.ensureContext();
         MemorySegment xd = xDescs.of(x), yd = yDescs.of(y);
         Operands.contiguous(w, "conv2d weight", spec.weightShape(), ctx.device);
         ConvAlgorithm a = algorithm(ConvDirection.FORWARD, x, xd, y, yd);
@@ -288,6 +289,7 @@ final class CudaConvolution implements Conv2dPlan {
 
     @Override
     public void backwardData(float alpha, Tensor dy, Tensor w, float beta, Tensor dx, Tensor workspace) {
+        ctx.ensureContext();
         MemorySegment dyd = yDescs.of(dy), dxd = xDescs.of(dx);
         Operands.contiguous(w, "conv2d weight", spec.weightShape(), ctx.device);
         ConvAlgorithm a = algorithm(ConvDirection.BACKWARD_DATA, dx, dxd, dy, dyd);
@@ -297,6 +299,7 @@ final class CudaConvolution implements Conv2dPlan {
 
     @Override
     public void backwardFilter(float alpha, Tensor x, Tensor dy, float beta, Tensor dw, Tensor workspace) {
+        ctx.ensureContext();
         MemorySegment xd = xDescs.of(x), dyd = yDescs.of(dy);
         Operands.contiguous(dw, "conv2d weight gradient", spec.weightShape(), ctx.device);
         ConvAlgorithm a = algorithm(ConvDirection.BACKWARD_FILTER, x, xd, dy, dyd);
@@ -306,6 +309,7 @@ final class CudaConvolution implements Conv2dPlan {
 
     @Override
     public void backwardBias(float alpha, Tensor dy, float beta, Tensor db) {
+        ctx.ensureContext();
         MemorySegment dyd = yDescs.of(dy);
         Operands.contiguous(db, "conv2d bias gradient", spec.biasShape(), ctx.device);
         ctx.cudnn("cudnnConvolutionBackwardBias " + spec, cudnn_h.cudnnConvolutionBackwardBias(ctx.cudnn, ctx.alpha(alpha), dyd, ptr(dy), ctx.beta(beta), biasDesc, ptr(db)));

@@ -97,6 +97,7 @@ final class CudaDropout implements DropoutPlan {
     /** Downloads the counter; synchronises. */
     @Override
     public long position() {
+        ctx.ensureContext();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment host = arena.allocate(ValueLayout.JAVA_LONG);
             ctx.cudart("cudaMemcpyAsync D2H (dropout stream position)",
@@ -109,6 +110,7 @@ final class CudaDropout implements DropoutPlan {
     /** Uploads the counter; synchronises, so the pageable source may go once this returns. */
     @Override
     public void seek(long position) {
+        ctx.ensureContext();
         if (position < 0) throw new IllegalArgumentException("dropout stream position must be >= 0, got " + position);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment host = arena.allocate(ValueLayout.JAVA_LONG);

@@ -60,6 +60,7 @@ final class CudaLinear implements LinearPlan {
 
     @Override
     public void forward(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y) {
+        ctx.ensureContext();
         Operands.check(x, "linear input", spec.inputShape(), ctx.device);
         Operands.check(y, "linear output", spec.outputShape(), ctx.device);
         Operands.contiguous(w, "linear weight", spec.weightShape(), ctx.device);
@@ -69,6 +70,7 @@ final class CudaLinear implements LinearPlan {
 
     @Override
     public void backwardData(float alpha, Tensor dy, Tensor w, float beta, Tensor dx) {
+        ctx.ensureContext();
         Operands.check(dy, "linear output gradient", spec.outputShape(), ctx.device);
         Operands.check(dx, "linear input gradient", spec.inputShape(), ctx.device);
         Operands.contiguous(w, "linear weight", spec.weightShape(), ctx.device);
@@ -77,6 +79,7 @@ final class CudaLinear implements LinearPlan {
 
     @Override
     public void backwardWeight(float alpha, Tensor x, Tensor dy, float beta, Tensor dw) {
+        ctx.ensureContext();
         Operands.check(x, "linear input", spec.inputShape(), ctx.device);
         Operands.check(dy, "linear output gradient", spec.outputShape(), ctx.device);
         Operands.contiguous(dw, "linear weight gradient", spec.weightShape(), ctx.device);
@@ -85,6 +88,7 @@ final class CudaLinear implements LinearPlan {
 
     @Override
     public void backwardBias(float alpha, Tensor dy, float beta, Tensor db) {
+        ctx.ensureContext();
         Operands.check(dy, "linear output gradient", spec.outputShape(), ctx.device);
         CudaPointwise.biasGrad(ctx, alpha, dy, beta, db);
     }

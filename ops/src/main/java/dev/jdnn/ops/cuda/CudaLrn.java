@@ -80,6 +80,7 @@ final class CudaLrn implements LrnPlan {
 
     @Override
     public void forward(float alpha, Tensor x, float beta, Tensor y) {
+        ctx.ensureContext();
         if (descs != null) {
             ctx.cudnn("cudnnLRNCrossChannelForward " + spec, cudnn_h.cudnnLRNCrossChannelForward(ctx.cudnn, lrn, cudnn_h.CUDNN_LRN_CROSS_CHANNEL_DIM1(),
                     ctx.alpha(alpha), descs.of(x), ptr(x), ctx.beta(beta), descs.of(y), ptr(y)));
@@ -92,6 +93,7 @@ final class CudaLrn implements LrnPlan {
 
     @Override
     public void backward(float alpha, Tensor x, Tensor y, Tensor dy, float beta, Tensor dx) {
+        ctx.ensureContext();
         if (descs != null) {
             ctx.cudnn("cudnnLRNCrossChannelBackward " + spec, cudnn_h.cudnnLRNCrossChannelBackward(ctx.cudnn, lrn, cudnn_h.CUDNN_LRN_CROSS_CHANNEL_DIM1(),
                     ctx.alpha(alpha), descs.of(y), ptr(y), descs.of(dy), ptr(dy), descs.of(x), ptr(x), ctx.beta(beta), descs.of(dx), ptr(dx)));

@@ -103,6 +103,7 @@ final class CudaPooling implements PoolPlan {
 
     @Override
     public void forward(float alpha, Tensor x, float beta, Tensor y) {
+        ctx.ensureContext();
         if (xDescs != null) {
             MemorySegment xd = xDescs.of(x), yd = yDescs.of(y);
             ctx.cudnn("cudnnPoolingForward " + spec, cudnn_h.cudnnPoolingForward(ctx.cudnn, poolDesc, ctx.alpha(alpha), xd, ptr(x), ctx.beta(beta), yd, ptr(y)));
@@ -120,6 +121,7 @@ final class CudaPooling implements PoolPlan {
 
     @Override
     public void backward(float alpha, Tensor x, Tensor y, Tensor dy, float beta, Tensor dx) {
+        ctx.ensureContext();
         if (xDescs != null) {
             MemorySegment xd = xDescs.of(x), yd = yDescs.of(y), dyd = yDescs.of(dy), dxd = xDescs.of(dx);
             ctx.cudnn("cudnnPoolingBackward " + spec, cudnn_h.cudnnPoolingBackward(ctx.cudnn, poolDesc, ctx.alpha(alpha), yd, ptr(y), dyd, ptr(dy),

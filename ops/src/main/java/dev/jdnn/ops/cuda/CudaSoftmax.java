@@ -36,12 +36,14 @@ final class CudaSoftmax implements SoftmaxPlan {
 
     @Override
     public void forward(Tensor x, Tensor y) {
+        ctx.ensureContext();
         ctx.cudnn("cudnnSoftmaxForward " + shape, cudnn_h.cudnnSoftmaxForward(ctx.cudnn, algo, cudnn_h.CUDNN_SOFTMAX_MODE_INSTANCE(),
                 ctx.alpha(1f), descs.of(x), ptr(x), ctx.beta(0f), descs.of(y), ptr(y)));
     }
 
     @Override
     public void backward(float alpha, Tensor y, Tensor dy, float beta, Tensor dx) {
+        ctx.ensureContext();
         ctx.cudnn("cudnnSoftmaxBackward " + shape, cudnn_h.cudnnSoftmaxBackward(ctx.cudnn, algo, cudnn_h.CUDNN_SOFTMAX_MODE_INSTANCE(),
                 ctx.alpha(alpha), descs.of(y), ptr(y), descs.of(dy), ptr(dy), ctx.beta(beta), descs.of(dx), ptr(dx)));
     }
