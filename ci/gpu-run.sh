@@ -20,6 +20,9 @@ echo "gpu-run: JDNN_CUDA_PATH=$JDNN_CUDA_PATH"
 java=("$here/runtime/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx${JDNN_TEST_XMX:-8g})
 class_path="$(ls "$here"/jars/*.jar "$here"/lib/*.jar | paste -sd: -)"
 test_jars="$(ls "$here"/jars/*-tests.jar | paste -sd: -)"
+# The tests go on the JVM's own class path (not the launcher's --class-path): tests that start a child JVM pass it
+# java.class.path.
+launcher_path="$class_path:$here/junit-platform-console-standalone.jar"
 
 echo "gpu-run: jdnn info"
 "${java[@]}" -cp "$class_path" dev.jdnn.cli.InfoCommand 2>&1 | tee "$reports/info.txt"
@@ -28,8 +31,8 @@ status=0
 run_tests() { # $1: report sub-directory, rest: tag filters
   local name="$1"; shift
   echo "gpu-run: tests ($name)"
-  (cd "$reports" && "${java[@]}" -jar "$here/junit-platform-console-standalone.jar" execute \
-      --class-path "$class_path" --scan-class-path "$test_jars" --reports-dir "$reports/junit-$name" \
+  (cd "$reports" && "${java[@]}" -cp "$launcher_path" org.junit.platform.console.ConsoleLauncher execute \
+      --scan-class-path "$test_jars" --reports-dir "$reports/junit-$name" \
       --details=tree --disable-banner "$@") 2>&1 | tee "$reports/tests-$name.txt"
   local rc="${PIPESTATUS[0]}"
   [ "$rc" -eq 0 ] || status="$rc"
@@ -50,7 +53,7 @@ memcheck() {
   fi
   echo "gpu-run: memcheck ($tool) over CudaSmokeTest and CudaParityTest"
   (cd "$reports" && "$tool" --tool memcheck --error-exitcode 86 --log-file "$reports/memcheck.txt" \
-      "${java[@]}" -jar "$here/junit-platform-console-standalone.jar" execute --class-path "$class_path" \
+      "${java[@]}" -cp "$launcher_path" org.junit.platform.console.ConsoleLauncher execute \
       --select-class dev.jdnn.ops.cuda.CudaSmokeTest --select-class dev.jdnn.ops.cuda.CudaParityTest \
       --reports-dir "$reports/junit-memcheck" --details=summary --disable-banner) 2>&1 | tee "$reports/tests-memcheck.txt"
   local rc="${PIPESTATUS[0]}"

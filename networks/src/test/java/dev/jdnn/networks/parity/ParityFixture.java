@@ -52,14 +52,25 @@ public record ParityFixture(String model, Shape inputShape, int numClasses, int[
 
     public record AdamW(double lr, double beta1, double beta2, double eps, double weightDecay, Map<String, Checksum> updates) {}
 
-    /** Where the fixtures live in the test resources. */
-    public static Path directory() {
+    /**
+     * Where the fixtures live in the test resources: a directory under Maven, a folder inside the test jar in the GPU
+     * bundle (opened as a zip file system once).
+     */
+    public static synchronized Path directory() {
         try {
             var url = ParityFixture.class.getResource("/parity/README.md");
             if (url == null) throw new IllegalStateException("test resource /parity/README.md not found on the class path");
-            return Path.of(url.toURI()).getParent();
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
+            java.net.URI uri = url.toURI();
+            if ("jar".equals(uri.getScheme())) {
+                try {
+                    java.nio.file.FileSystems.getFileSystem(uri);
+                } catch (java.nio.file.FileSystemNotFoundException notYetOpen) {
+                    java.nio.file.FileSystems.newFileSystem(uri, Map.of());
+                }
+            }
+            return Path.of(uri).getParent();
+        } catch (java.net.URISyntaxException | IOException e) {
+            throw new IllegalStateException("cannot open the parity fixtures: " + e, e);
         }
     }
 
@@ -77,7 +88,7 @@ public record ParityFixture(String model, Shape inputShape, int numClasses, int[
     public static ParityFixture read(Path file) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(file.toFile());
+            root = new ObjectMapper().readTree(Files.readAllBytes(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read parity fixture " + file, e);
         }
