@@ -13,7 +13,7 @@ export JAVA_HOME
 out="$root/build/gpu-bundle"
 bundle="$out/jdnn-gpu"
 junit_platform_version="${JUNIT_PLATFORM_VERSION:-1.14.1}"
-modules=(test-support native-bindings memory ops networks training benchmarks)
+modules=(test-support native-bindings memory ops networks training cli benchmarks)
 
 rm -rf "$out"
 mkdir -p "$bundle/jars" "$bundle/lib"
@@ -42,9 +42,9 @@ find "$bundle/jars" -name '*-SNAPSHOT-tests.jar' -delete
 rm -f "$bundle"/lib/xchart-*.jar "$bundle"/lib/pdfbox-*.jar "$bundle"/lib/fontbox-*.jar \
       "$bundle"/lib/VectorGraphics2D-*.jar "$bundle"/lib/graphics2d-*.jar "$bundle"/lib/pdfbox-io-*.jar \
       "$bundle"/lib/commons-logging-*.jar "$bundle"/lib/xchart*.jar
-# The training module's tests mostly exercise the CLI, plots and image folders (java.desktop, left out): from them the
-# bundle carries only the GPU test and the CPU test classes it builds on.
-rm -f "$bundle/jars/training-tests.jar"
+# The CLI's tests exercise plots and image files (java.desktop, left out), as do the training module's image-folder
+# tests: of training the bundle carries only the GPU test and the CPU test classes it builds on.
+rm -f "$bundle/jars/training-tests.jar" "$bundle/jars/cli-tests.jar"
 (cd training/target/test-classes && "$JAVA_HOME/bin/jar" --create --file "$bundle/jars/training-tests.jar" \
   dev/jdnn/training/CudaRecordedUpdateTest*.class dev/jdnn/training/RecordedUpdateTest*.class dev/jdnn/training/TinySetup*.class)
 

@@ -2,8 +2,8 @@
 # Runs jdnn's tests on a GPU machine from the bundle made by ci/gpu-bundle.sh. Needs only an NVIDIA driver and
 # the CUDA libraries from a python venv's NVIDIA wheels (e.g. PyTorch's): no Java, Maven or network.
 #   ./gpu-run.sh            jdnn info, then the gpu-tagged tests, then the other tests the bundle carries (all modules;
-#                           of training only its GPU test and what it builds on: the CLI/plot/image tests need
-#                           java.desktop, which the bundle leaves out)
+#                           of training only its GPU test and what it builds on; not the CLI's tests: they
+#                           need java.desktop, which the bundle leaves out)
 #   JDNN_TESTS=gpu ./gpu-run.sh   only the gpu-tagged tests
 #   Then, when compute-sanitizer is found ($COMPUTE_SANITIZER, PATH, /usr/local/cuda*/bin, a wheel's nvidia/*), a short
 #   run under `compute-sanitizer --tool memcheck` (the smoke and parity tests: every op once); its log is memcheck.txt.
