@@ -14,6 +14,8 @@ import dev.jdnn.training.checkpoint.SafeTensorsFile;
 import dev.jdnn.training.checkpoint.TrainingCheckpoint;
 import dev.jdnn.training.checkpoint.TrainingState;
 import dev.jdnn.training.data.Dataset;
+import dev.jdnn.training.listeners.CheckpointWriter;
+import dev.jdnn.training.listeners.StopOnDivergence;
 import dev.jdnn.training.optim.LrSchedule;
 import dev.jdnn.training.optim.Optimizer;
 import picocli.CommandLine;
@@ -75,9 +77,10 @@ final class TrainingRun {
                              .trainData(s.train(), d.trainTransform(d.augments(s.modelName()))).testData(s.test(), d.evalTransform())
                              .epochs(h.epochs).schedule(LrSchedule.named(h.schedule, h.epochs, Math.max(1, batchesPerEpoch)))
                              .labelSmoothing(h.labelSmoothing).maxGradNorm(h.maxGradNorm).seed(seed)
-                             .checkpointDir(dir).config(configJson).loaderWorkers(h.workers)
+                             .loaderWorkers(h.workers)
                              .bufferAllocator(Backends.batchBufferAllocator(backend))
-                             .weightsMetadata(weightsMetadata(s, d))
+                             .listener(new StopOnDivergence())
+                             .listener(new CheckpointWriter(dir, configJson, weightsMetadata(s, d)))
                              .listener(new ProgressListener(out, barStream(), h.epochs, h.batchSize))
                              .listener(new MetricsFiles(dir, resumeState == null ? 0 : resumeState.epoch()))
                              .build()) {
@@ -92,7 +95,7 @@ final class TrainingRun {
                     EpochMetrics best = history.stream().filter(e -> e.test() != null).max((a, b) -> Double.compare(a.test().top1(), b.test().top1())).orElse(null);
                     if (best != null) out.printf("best test top-1 %.2f%% (epoch %d)%n", 100 * best.test().top1(), best.epoch() + 1);
                     out.println("graph capture: " + model.graphCaptureStatus());
-                    out.println("wrote " + dir.toAbsolutePath() + "/{" + String.join(", ", CONFIG, MetricsFiles.CSV, MetricsFiles.CURVES, Trainer.LAST_CHECKPOINT, Trainer.BEST_WEIGHTS) + "}");
+                    out.println("wrote " + dir.toAbsolutePath() + "/{" + String.join(", ", CONFIG, MetricsFiles.CSV, MetricsFiles.CURVES, CheckpointWriter.LAST_CHECKPOINT, CheckpointWriter.BEST_WEIGHTS) + "}");
                     out.flush();
                 }
             }

@@ -31,14 +31,13 @@ import java.util.Map;
  * launch instead of one launch and one Java-to-native call per op. Callers copy new data into {@link #input()} (and pass labels, which are copied into {@link #labels()}
  * unless they are that tensor) before each call, as before. The loss download stays outside the recording.
  *
- * <p>The optimizer update can be recorded with the step: its per-step scalars (the scheduled learning rate, Adam's
- * bias corrections, SGD's first-step flag) change every step, so the recordable update reads them from a small
- * device tensor the optimizer writes before each step ({@link dev.jdnn.ops.OptimizerScalars}), and
+ * <p>The optimizer update is recorded with the step: its per-step scalars (the scheduled learning rate, Adam's
+ * bias corrections, SGD's first-step flag) change every step, so the update reads them from a small device tensor
+ * the optimizer writes before each step ({@link dev.jdnn.ops.OptimizerScalars}), and
  * {@link #forwardBackward(Tensor, float, GuardedUpdate)} issues it inside the recording — after a guard that clears
  * the update's apply flags when a loss is NaN or infinite, so a divergent step changes nothing on the device
- * although the host reads its loss only after the replay. An update with host scalars stays outside
- * ({@link #forwardBackward(Tensor, float)}, then the update), and so must gradient clipping: its norm is read back
- * on the host.
+ * although the host reads its loss only after the replay. Gradient clipping records with it (its norm is computed
+ * and applied on the device, {@link Backend#clipGradNorm}).
  *
  * <p>A graph with a node whose per-step work cannot be recorded ({@link Node#notCapturable()}; none of the built-in
  * nodes today) runs that kind eagerly; a capture that fails falls back to eager for its kind. Either way the reason

@@ -80,16 +80,6 @@ public final class CpuBackend implements Backend {
     // ---- optimizer and reductions ----
 
     @Override
-    public void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd config, boolean firstStep) {
-        CpuOptimizers.sgdStep(param, grad, momentumBuffer, config, firstStep);
-    }
-
-    @Override
-    public void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam config, long step) {
-        CpuOptimizers.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, config, step);
-    }
-
-    @Override
     public void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd config, Tensor stepScalars) {
         CpuOptimizers.sgdStep(param, grad, momentumBuffer, config, stepScalars);
     }
@@ -100,7 +90,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public void finiteFlag(Tensor values, Tensor flagDst, boolean and) { CpuOptimizers.finiteFlag(values, flagDst, and); }
-    @Override public double sumOfSquares(Tensor t) { return CpuPointwise.sumOfSquares(t); }
+    @Override public void clipGradNorm(Tensor grads, float maxNorm, Tensor norm) { CpuOptimizers.clipGradNorm(grads, maxNorm, norm); }
     @Override public void scale(Tensor x, float factor) { CpuPointwise.scale(x, factor); }
 
     @Override public void close() { /* tensors own their memory; the thread pool is shared and lives with the process */ }

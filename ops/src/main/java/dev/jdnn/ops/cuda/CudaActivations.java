@@ -4,6 +4,7 @@ import dev.jdnn.bindings.Check;
 import dev.jdnn.bindings.cudnn.cudnn_h;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.Activation;
 import dev.jdnn.ops.ActivationPlan;
 
@@ -88,8 +89,8 @@ final class CudaActivations implements ActivationPlan {
     @Override
     public void forward(float alpha, Tensor x, float beta, Tensor y) {
         ctx.ensureContext();
-        Operands.check(x, "activation " + kind + " input", shape, ctx.device);
-        Operands.check(y, "activation " + kind + " output", shape, ctx.device);
+        Operands.batched("activation " + kind + " input", x, shape, ctx.device);
+        Operands.batched("activation " + kind + " output", y, shape, ctx.device);
         if (descs != null) {
             ctx.cudnn("cudnnActivationForward " + kind, cudnn_h.cudnnActivationForward(ctx.cudnn, activation, ctx.alpha(alpha),
                     descs.of(x), ptr(x), ctx.beta(beta), descs.of(y), ptr(y)));
@@ -104,17 +105,17 @@ final class CudaActivations implements ActivationPlan {
     @Override
     public void backward(float alpha, Tensor x, Tensor y, Tensor dy, float beta, Tensor dx) {
         ctx.ensureContext();
-        Operands.check(dy, "activation " + kind + " output gradient", shape, ctx.device);
-        Operands.check(dx, "activation " + kind + " input gradient", shape, ctx.device);
+        Operands.batched("activation " + kind + " output gradient", dy, shape, ctx.device);
+        Operands.batched("activation " + kind + " input gradient", dx, shape, ctx.device);
         if (descs != null) {
-            Operands.check(x, "activation " + kind + " input", shape, ctx.device);
-            Operands.check(y, "activation " + kind + " output", shape, ctx.device);
+            Operands.batched("activation " + kind + " input", x, shape, ctx.device);
+            Operands.batched("activation " + kind + " output", y, shape, ctx.device);
             ctx.cudnn("cudnnActivationBackward " + kind, cudnn_h.cudnnActivationBackward(ctx.cudnn, activation, ctx.alpha(alpha),
                     descs.of(y), ptr(y), descs.of(dy), ptr(dy), descs.of(x), ptr(x), ctx.beta(beta), descs.of(dx), ptr(dx)));
         } else if (kind == Activation.IDENTITY) {
             CudaPointwise.addScaled(ctx, alpha, dy, beta, dx);
         } else {
-            Operands.check(x, "activation " + kind + " input", shape, ctx.device);
+            Operands.batched("activation " + kind + " input", x, shape, ctx.device);
             ctx.launch.elementwise(Kernel.ACTIVATION_BACKWARD, x.numel(), kernelCode(kind), param, x.numel(), CudaPointwise.sample(x),
                     alpha, x, CudaPointwise.batchStride(x), dy, CudaPointwise.batchStride(dy), beta, dx, CudaPointwise.batchStride(dx));
         }

@@ -73,7 +73,7 @@ public final class CudaBackend implements Backend {
 
     private final CudaContext ctx;
     private final CudaTransfers transfers;
-    private final Tensor partials; // sum-of-squares scratch: CudaTransfers.PARTIALS doubles
+    private final Tensor partials; // gradient clipping scratch: CudaOptimizers.CLIP_BLOCKS doubles
     private boolean closed;
 
     private CudaBackend(int ordinal, Options options) {
@@ -81,7 +81,7 @@ public final class CudaBackend implements Backend {
         CudaTransfers t = null;
         try {
             t = new CudaTransfers(ctx);
-            this.partials = ctx.allocate(Shape.of(CudaTransfers.PARTIALS * 2), DType.FLOAT32);
+            this.partials = ctx.allocate(Shape.of(CudaOptimizers.CLIP_BLOCKS * 2), DType.FLOAT32);
         } catch (RuntimeException | Error e) {
             try {
                 if (t != null) t.close();
@@ -229,18 +229,6 @@ public final class CudaBackend implements Backend {
     @Override public void addBias(Tensor y, Tensor bias) { open(); CudaPointwise.addBias(ctx, y, bias, 1f); }
 
     @Override
-    public void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd config, boolean firstStep) {
-        open();
-        CudaOptimizers.sgd(ctx, param, grad, momentumBuffer, config, firstStep);
-    }
-
-    @Override
-    public void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam config, long step) {
-        open();
-        CudaOptimizers.adam(ctx, param, grad, expAvg, expAvgSq, maxExpAvgSq, config, step);
-    }
-
-    @Override
     public void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd config, Tensor stepScalars) {
         open();
         CudaOptimizers.sgd(ctx, param, grad, momentumBuffer, config, stepScalars);
@@ -253,7 +241,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override public void finiteFlag(Tensor values, Tensor flagDst, boolean and) { open(); CudaOptimizers.finiteFlag(ctx, values, flagDst, and); }
-    @Override public double sumOfSquares(Tensor t) { open(); return CudaPointwise.sumOfSquares(ctx, t, partials, transfers); }
+    @Override public void clipGradNorm(Tensor grads, float maxNorm, Tensor norm) { open(); CudaOptimizers.clipGradNorm(ctx, grads, maxNorm, norm, partials); }
     @Override public void scale(Tensor x, float factor) { open(); CudaPointwise.scale(ctx, x, factor); }
 
     @Override public boolean supportsCapture() { return true; }

@@ -3,6 +3,7 @@ package dev.jdnn.ops.cuda;
 import dev.jdnn.bindings.cudart.cudart_h;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.DropoutPlan;
 import dev.jdnn.ops.DropoutStream;
 
@@ -79,8 +80,8 @@ final class CudaDropout implements DropoutPlan {
 
     @Override
     public void forward(Tensor x, Tensor y, Tensor reserve) {
-        Operands.check(x, "dropout input", shape, ctx.device);
-        Operands.check(y, "dropout output", shape, ctx.device);
+        Operands.batched("dropout input", x, shape, ctx.device);
+        Operands.batched("dropout output", y, shape, ctx.device);
         Tensor mask = reserve(reserve, "dropout");
         ctx.launch.elementwise(Kernel.DROPOUT_FORWARD, x.numel(), forwardArgs(x, y, mask, counter, seed, threshold, scale));
         ctx.launch.launch(Kernel.DROPOUT_ADVANCE, 1, 1, counter);
@@ -88,8 +89,8 @@ final class CudaDropout implements DropoutPlan {
 
     @Override
     public void backward(Tensor dy, Tensor dx, Tensor reserve) {
-        Operands.check(dy, "dropout output gradient", shape, ctx.device);
-        Operands.check(dx, "dropout input gradient", shape, ctx.device);
+        Operands.batched("dropout output gradient", dy, shape, ctx.device);
+        Operands.batched("dropout input gradient", dx, shape, ctx.device);
         Tensor mask = reserve(reserve, "dropout backward");
         ctx.launch.elementwise(Kernel.DROPOUT_BACKWARD, dy.numel(), backwardArgs(dy, dx, mask, scale));
     }
