@@ -114,15 +114,6 @@ public abstract class Module {
         return m;
     }
 
-    /** Replaces the sub-module at a dotted path (e.g. a new classifier head) — before compiling. */
-    public final void replace(String path, Module replacement) {
-        int dot = path.lastIndexOf('.');
-        Module parent = dot < 0 ? this : module(path.substring(0, dot));
-        String name = path.substring(dot + 1);
-        if (!parent.children.containsKey(name)) throw new IllegalArgumentException("no module at '" + path + "' to replace");
-        parent.children.put(name, replacement);
-    }
-
     // ---- freezing ----------------------------------------------------------------------------------------------
 
     /** Freezes this module and everything below it: no gradients, no optimizer state; BN stays in eval mode. */

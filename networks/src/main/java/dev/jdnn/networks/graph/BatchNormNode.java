@@ -4,7 +4,6 @@ import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.Value;
-import dev.jdnn.networks.layers.BatchNorm2d;
 import dev.jdnn.ops.BatchNormPlan;
 import dev.jdnn.ops.BatchNormSpec;
 
@@ -18,26 +17,34 @@ import java.util.List;
  * which is itself an inference-mode BN applied to dy with zero mean and zero shift.
  */
 final class BatchNormNode extends Node {
-    private final BatchNorm2d layer;
+    private final Parameter weight, bias, runningMean, runningVar;
     private final BatchNormSpec spec;
     private final boolean batchStats;
     private BatchNormPlan plan;
 
-    private BatchNormNode(String path, Value output, int input, BatchNorm2d layer, BatchNormSpec spec, boolean batchStats) {
+    private BatchNormNode(String path, Value output, int input, Parameter[] params, BatchNormSpec spec, boolean batchStats) {
         super(path, output, input);
-        this.layer = layer;
+        this.weight = params[0];
+        this.bias = params[1];
+        this.runningMean = params[2];
+        this.runningVar = params[3];
         this.spec = spec;
         this.batchStats = batchStats;
     }
 
-    static Value trace(GraphTracer t, BatchNorm2d m, Value x) {
-        Shape s = x.shape();
-        if (s.rank() != 4 || s.dim(1) != m.channels) {
-            throw t.error("BatchNorm2d(%d) expects an input of shape [N, %d, H, W], got %s".formatted(m.channels, m.channels, s));
+    /** The channels are the weight's length; every per-channel tensor must have it. */
+    static Value trace(GraphTracer t, Value x, Parameter weight, Parameter bias, Parameter runningMean, Parameter runningVar,
+                       double eps, double momentum, boolean batchStats) {
+        Shape s = x.shape(), c = weight.shape();
+        for (Parameter p : new Parameter[] {bias, runningMean, runningVar}) {
+            if (!p.shape().equals(c)) throw t.error("batchNorm2d " + p.localName() + " must have the weight's shape " + c + ", got " + p.shape());
         }
-        BatchNormSpec spec = new BatchNormSpec(s, m.eps, m.momentum);
-        boolean batchStats = t.training() && !m.isFrozen();
-        return t.add(new BatchNormNode(t.path(), t.newValue(s), x.id(), m, spec, batchStats)).output;
+        if (c.rank() != 1 || s.rank() != 4 || s.dim(1) != c.dim(0)) {
+            throw t.error("batchNorm2d(%s) expects an input of shape [N, %s, H, W], got %s".formatted(c, c.rank() == 1 ? c.dim(0) : "C", s));
+        }
+        BatchNormSpec spec = new BatchNormSpec(s, eps, momentum);
+        Parameter[] params = {weight, bias, runningMean, runningVar};
+        return t.add(new BatchNormNode(t.path(), t.newValue(s), x.id(), params, spec, batchStats)).output;
     }
 
     @Override
@@ -47,7 +54,7 @@ final class BatchNormNode extends Node {
 
     @Override
     List<Parameter> parameters() {
-        return List.of(layer.weight, layer.bias);
+        return List.of(weight, bias);
     }
 
     @Override
@@ -64,8 +71,8 @@ final class BatchNormNode extends Node {
         if (batchStats) {
             aux.add(new AuxBuffer(c, true));
             aux.add(new AuxBuffer(c, true));
-            if (!layer.weight.trainable()) aux.add(new AuxBuffer(c, false));
-            if (!layer.bias.trainable()) aux.add(new AuxBuffer(c, false));
+            if (!weight.trainable()) aux.add(new AuxBuffer(c, false));
+            if (!bias.trainable()) aux.add(new AuxBuffer(c, false));
         } else if (flow.runsBackward(this)) {
             aux.add(new AuxBuffer(c, false));
         }
@@ -89,8 +96,8 @@ final class BatchNormNode extends Node {
 
     @Override
     void forward(NodeContext c) {
-        Tensor gamma = layer.weight.value(), beta = layer.bias.value();
-        Tensor mean = layer.runningMean.value(), var = layer.runningVar.value();
+        Tensor gamma = weight.value(), beta = bias.value();
+        Tensor mean = runningMean.value(), var = runningVar.value();
         if (batchStats) plan.forwardTraining(c.in[0], gamma, beta, c.out, mean, var, c.aux[0], c.aux[1]);
         else plan.forwardInference(c.in[0], gamma, beta, c.out, mean, var);
     }
@@ -112,14 +119,14 @@ final class BatchNormNode extends Node {
         if (c.paramGrad[0] == null && c.paramGrad[1] != null) betaParam = c.paramBeta[1];
         Tensor dx = c.wantsGrad(0) ? c.dIn[0] : c.dInTemp[0];
         float betaData = c.wantsGrad(0) ? c.dInBeta[0] : 0f;
-        plan.backward(1f, betaData, 1f, betaParam, c.in[0], c.dOut, layer.weight.value(), dx, dGamma, dBeta, c.aux[0], c.aux[1]);
+        plan.backward(1f, betaData, 1f, betaParam, c.in[0], c.dOut, weight.value(), dx, dGamma, dBeta, c.aux[0], c.aux[1]);
     }
 
     private void backwardFrozen(NodeContext c) {
         if (!c.wantsGrad(0)) return;
         Tensor zeros = c.aux[0];
         c.backend.fill(zeros, 0f);
-        plan.forwardInference(c.dOut, layer.weight.value(), zeros, c.gradTarget(0), zeros, layer.runningVar.value());
+        plan.forwardInference(c.dOut, weight.value(), zeros, c.gradTarget(0), zeros, runningVar.value());
         c.finishGrad(0);
     }
 }

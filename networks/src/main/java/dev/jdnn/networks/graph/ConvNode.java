@@ -2,7 +2,7 @@ package dev.jdnn.networks.graph;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Value;
-import dev.jdnn.networks.layers.Conv2d;
+import dev.jdnn.networks.Parameter;
 import dev.jdnn.ops.Conv2dPlan;
 import dev.jdnn.ops.Conv2dSpec;
 
@@ -11,24 +11,32 @@ final class ConvNode extends WeightedNode {
     private final Conv2dSpec spec;
     private Conv2dPlan plan;
 
-    private ConvNode(String path, Value output, int input, Conv2d layer, Conv2dSpec spec) {
-        super(path, output, input, layer.weight, layer.bias);
+    private ConvNode(String path, Value output, int input, Parameter weight, Parameter bias, Conv2dSpec spec) {
+        super(path, output, input, weight, bias);
         this.spec = spec;
     }
 
-    static Value trace(GraphTracer t, Conv2d m, Value x) {
-        Shape s = x.shape();
-        if (s.rank() != 4 || s.dim(1) != m.inChannels) {
-            throw t.error("Conv2d(in=%d, out=%d, kernel=%d, stride=%d) expects an input of shape [N, %d, H, W], got %s"
-                    .formatted(m.inChannels, m.outChannels, m.kernel, m.stride, m.inChannels, s));
+    /** weight [out, in/groups, k, k] says the channels and kernel; the spec checks the rest and infers the output. */
+    static Value trace(GraphTracer t, Value x, Parameter weight, Parameter bias, int stride, int padding, int dilation, int groups) {
+        Shape s = x.shape(), w = weight.shape();
+        if (w.rank() != 4 || w.dim(2) != w.dim(3)) throw t.error("conv2d weight must be [out, in/groups, k, k], got " + w);
+        int out = w.dim(0), in = w.dim(1) * groups, kernel = w.dim(2);
+        if (s.rank() != 4 || s.dim(1) != in) {
+            throw t.error("conv2d(in=%d, out=%d, kernel=%d, stride=%d) expects an input of shape [N, %d, H, W], got %s"
+                    .formatted(in, out, kernel, stride, in, s));
         }
         Conv2dSpec spec;
         try {
-            spec = Conv2dSpec.of(s, m.outChannels, m.kernel, m.stride, m.padding, m.dilation, m.groups, m.bias != null);
+            spec = Conv2dSpec.of(s, out, kernel, stride, padding, dilation, groups, bias != null);
         } catch (IllegalArgumentException e) {
             throw t.error(e.getMessage() + " (input shape " + s + ")");
         }
-        return t.add(new ConvNode(t.path(), t.newValue(spec.outputShape()), x.id(), m, spec)).output;
+        return t.add(new ConvNode(t.path(), t.newValue(spec.outputShape()), x.id(), weight, bias, spec)).output;
+    }
+
+    @Override
+    long macs() {
+        return spec.macs();
     }
 
     @Override

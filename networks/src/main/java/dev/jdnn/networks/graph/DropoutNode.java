@@ -2,7 +2,6 @@ package dev.jdnn.networks.graph;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Value;
-import dev.jdnn.networks.layers.Dropout;
 import dev.jdnn.ops.DropoutPlan;
 
 import java.util.List;
@@ -17,8 +16,8 @@ final class DropoutNode extends Node {
         this.p = p;
     }
 
-    static Value trace(GraphTracer t, Dropout d, Value x) {
-        return t.add(new DropoutNode(t.path(), t.newValue(x.shape()), x.id(), d.p)).output;
+    static Value trace(GraphTracer t, Value x, float p) {
+        return t.add(new DropoutNode(t.path(), t.newValue(x.shape()), x.id(), p)).output;
     }
 
     @Override

@@ -4,14 +4,9 @@ import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Module;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
-import dev.jdnn.networks.layers.Act;
-import dev.jdnn.networks.layers.BatchNorm2d;
-import dev.jdnn.networks.layers.Conv2d;
-import dev.jdnn.networks.layers.Dropout;
-import dev.jdnn.networks.layers.Linear;
-import dev.jdnn.networks.layers.LocalResponseNorm;
-import dev.jdnn.networks.layers.Pool2d;
+import dev.jdnn.networks.Parameter;
 import dev.jdnn.ops.Activation;
+import dev.jdnn.ops.PoolSpec;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -19,11 +14,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Records a module's forward into a {@link Graph}: one node per leaf layer and per structural op, with shapes
- * inferred and validated as it goes. Every error names the module path being traced (e.g. {@code layer2.0.conv1})
- * and the shapes involved. Leaf layers reach it through {@code Layers.trace}, which calls {@link #leaf}.
+ * The one {@link Tracer}: records a module's forward into a {@link Graph}, one node per leaf op and structural op,
+ * with shapes inferred and validated as it goes by each node's trace factory. Every error names the module path
+ * being traced (e.g. {@code layer2.0.conv1}) and the shapes involved. Needs no backend: {@link ModelTrace} is a
+ * trace on its own (shapes, multiply-accumulates), {@link CompiledModel} traces, then plans and binds.
  */
-public final class GraphTracer implements Tracer {
+final class GraphTracer implements Tracer {
     private record Frame(Module module, String path) {}
 
     private final Graph graph;
@@ -108,19 +104,56 @@ public final class GraphTracer implements Tracer {
         return null;
     }
 
-    /** Records a leaf layer (Conv2d, BatchNorm2d, Linear, Act, Pool2d, Dropout, LocalResponseNorm) applied to x. */
-    public Value leaf(Module layer, Value x) {
+    // ---- leaf ops: each node's trace factory holds the op's shape rules and errors -----------------------------------
+
+    @Override
+    public Value conv2d(Value x, Parameter weight, Parameter bias, int stride, int padding, int dilation, int groups) {
+        return ConvNode.trace(this, check(x), weight, bias, stride, padding, dilation, groups);
+    }
+
+    @Override
+    public Value linear(Value x, Parameter weight, Parameter bias) {
+        return LinearNode.trace(this, contiguous(check(x)), weight, bias);
+    }
+
+    @Override
+    public Value batchNorm2d(Value x, Parameter weight, Parameter bias, Parameter runningMean, Parameter runningVar,
+                             double eps, double momentum, boolean batchStatistics) {
+        if (batchStatistics && !graph.training) throw error("batch statistics are only used in the training graph");
+        return BatchNormNode.trace(this, check(x), weight, bias, runningMean, runningVar, eps, momentum, batchStatistics);
+    }
+
+    @Override
+    public Value activation(Value x, Activation kind, float param) {
         check(x);
-        return switch (layer) {
-            case Conv2d c -> ConvNode.trace(this, c, x);
-            case BatchNorm2d b -> BatchNormNode.trace(this, b, x);
-            case Linear l -> LinearNode.trace(this, l, contiguous(x));
-            case Act a -> a.kind == Activation.IDENTITY ? x : ActivationNode.trace(this, a, x);
-            case Pool2d p -> PoolNode.trace(this, p, x);
-            case LocalResponseNorm n -> LrnNode.trace(this, n, x);
-            case Dropout d -> graph.training && d.p > 0 ? DropoutNode.trace(this, d, x) : x;
-            default -> throw error("no graph operation for leaf layer " + layer.getClass().getName());
-        };
+        return kind == Activation.IDENTITY ? x : ActivationNode.trace(this, x, kind, param);
+    }
+
+    @Override
+    public Value maxPool2d(Value x, int kernel, int stride, int padding, boolean ceilMode) {
+        return PoolNode.trace(this, check(x), "maxPool2d", s -> PoolSpec.max(s, kernel, stride, padding, ceilMode));
+    }
+
+    @Override
+    public Value avgPool2d(Value x, int kernel, int stride, int padding, boolean ceilMode, boolean countIncludePad) {
+        return PoolNode.trace(this, check(x), "avgPool2d", s -> PoolSpec.avg(s, kernel, stride, padding, ceilMode, countIncludePad));
+    }
+
+    @Override
+    public Value adaptiveAvgPool2d(Value x, int outH, int outW) {
+        return PoolNode.trace(this, check(x), "adaptiveAvgPool2d", s -> PoolSpec.adaptiveAvg(s, outH, outW));
+    }
+
+    @Override
+    public Value localResponseNorm(Value x, int size, double alpha, double beta, double k) {
+        return LrnNode.trace(this, check(x), size, alpha, beta, k);
+    }
+
+    @Override
+    public Value dropout(Value x, float p) {
+        check(x);
+        if (!(p >= 0 && p < 1)) throw error("dropout probability must be in [0, 1), got " + p);
+        return graph.training && p > 0 ? DropoutNode.trace(this, x, p) : x;
     }
 
     /** x itself when its storage is contiguous, else a contiguous copy (ops on [N, F] need contiguous operands). */

@@ -1,7 +1,7 @@
 package dev.jdnn.networks.graph;
 
 import dev.jdnn.networks.Value;
-import dev.jdnn.networks.layers.Linear;
+import dev.jdnn.networks.Parameter;
 import dev.jdnn.ops.LinearPlan;
 import dev.jdnn.ops.LinearSpec;
 
@@ -10,18 +10,25 @@ final class LinearNode extends WeightedNode {
     private final LinearSpec spec;
     private LinearPlan plan;
 
-    private LinearNode(String path, Value output, int input, Linear layer, LinearSpec spec) {
-        super(path, output, input, layer.weight, layer.bias);
+    private LinearNode(String path, Value output, int input, Parameter weight, Parameter bias, LinearSpec spec) {
+        super(path, output, input, weight, bias);
         this.spec = spec;
     }
 
-    static Value trace(GraphTracer t, Linear m, Value x) {
-        if (x.shape().rank() != 2 || x.shape().dim(1) != m.inFeatures) {
-            throw t.error("Linear(in_features=%d, out_features=%d) expects an input of shape [N, %d], got %s"
-                    .formatted(m.inFeatures, m.outFeatures, m.inFeatures, x.shape()));
+    /** weight [out, in] says the features. */
+    static Value trace(GraphTracer t, Value x, Parameter weight, Parameter bias) {
+        if (weight.shape().rank() != 2) throw t.error("linear weight must be [out, in], got " + weight.shape());
+        int in = weight.shape().dim(1), out = weight.shape().dim(0);
+        if (x.shape().rank() != 2 || x.shape().dim(1) != in) {
+            throw t.error("linear(in_features=%d, out_features=%d) expects an input of shape [N, %d], got %s".formatted(in, out, in, x.shape()));
         }
-        LinearSpec spec = new LinearSpec(x.shape().dim(0), m.inFeatures, m.outFeatures, m.bias != null);
-        return t.add(new LinearNode(t.path(), t.newValue(spec.outputShape()), x.id(), m, spec)).output;
+        LinearSpec spec = new LinearSpec(x.shape().dim(0), in, out, bias != null);
+        return t.add(new LinearNode(t.path(), t.newValue(spec.outputShape()), x.id(), weight, bias, spec)).output;
+    }
+
+    @Override
+    long macs() {
+        return (long) spec.batch() * spec.inFeatures() * spec.outFeatures();
     }
 
     @Override

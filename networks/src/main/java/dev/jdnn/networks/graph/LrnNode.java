@@ -2,7 +2,6 @@ package dev.jdnn.networks.graph;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Value;
-import dev.jdnn.networks.layers.LocalResponseNorm;
 import dev.jdnn.ops.LrnPlan;
 import dev.jdnn.ops.LrnSpec;
 
@@ -15,10 +14,15 @@ final class LrnNode extends UnaryPlanNode {
         this.spec = spec;
     }
 
-    static Value trace(GraphTracer t, LocalResponseNorm n, Value x) {
+    static Value trace(GraphTracer t, Value x, int size, double alpha, double beta, double k) {
         Shape s = x.shape();
-        if (s.rank() != 4) throw t.error("LocalResponseNorm expects an NCHW input, got " + s);
-        LrnSpec spec = new LrnSpec(s, n.size, n.alpha, n.beta, n.k);
+        if (s.rank() != 4) throw t.error("localResponseNorm expects an NCHW input, got " + s);
+        LrnSpec spec;
+        try {
+            spec = new LrnSpec(s, size, alpha, beta, k);
+        } catch (IllegalArgumentException e) {
+            throw t.error(e.getMessage());
+        }
         return t.add(new LrnNode(t.path(), t.newValue(s), x.id(), spec)).output;
     }
 

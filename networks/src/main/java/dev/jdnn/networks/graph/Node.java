@@ -33,6 +33,11 @@ abstract class Node {
         return List.of();
     }
 
+    /** Multiply-accumulates of one forward over the whole batch (conv and linear; 0 for the rest, torchvision's convention). */
+    long macs() {
+        return 0;
+    }
+
     /** Creates the backend plans; called once per compile. */
     void prepare(PlanCache plans) {}
 

@@ -2,9 +2,10 @@ package dev.jdnn.networks.graph;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Value;
-import dev.jdnn.networks.layers.Pool2d;
 import dev.jdnn.ops.PoolPlan;
 import dev.jdnn.ops.PoolSpec;
+
+import java.util.function.Function;
 
 /** Max, average or adaptive-average pooling. */
 final class PoolNode extends UnaryPlanNode {
@@ -15,16 +16,13 @@ final class PoolNode extends UnaryPlanNode {
         this.spec = spec;
     }
 
-    static Value trace(GraphTracer t, Pool2d p, Value x) {
+    /** {@code specOf} makes the pooling's spec for the input shape (its factories check the window and infer the output). */
+    static Value trace(GraphTracer t, Value x, String op, Function<Shape, PoolSpec> specOf) {
         Shape s = x.shape();
-        if (s.rank() != 4) throw t.error(p + " expects an NCHW input, got " + s);
+        if (s.rank() != 4) throw t.error(op + " expects an NCHW input, got " + s);
         PoolSpec spec;
         try {
-            spec = switch (p.mode) {
-                case ADAPTIVE_AVG -> PoolSpec.adaptiveAvg(s, p.outH, p.outW);
-                case MAX -> PoolSpec.max(s, p.kernel, p.stride, p.padding, p.ceilMode);
-                case AVG_INCLUDE_PAD, AVG_EXCLUDE_PAD -> PoolSpec.avg(s, p.kernel, p.stride, p.padding, p.ceilMode, p.mode == PoolSpec.Mode.AVG_INCLUDE_PAD);
-            };
+            spec = specOf.apply(s);
             if (spec.outHeight() <= 0 || spec.outWidth() <= 0) throw new IllegalArgumentException("pooling leaves an empty output");
         } catch (IllegalArgumentException e) {
             throw t.error(e.getMessage() + " (input shape " + s + ")");

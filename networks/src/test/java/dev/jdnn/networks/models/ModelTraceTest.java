@@ -4,6 +4,7 @@ import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Module;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
+import dev.jdnn.networks.graph.ModelTrace;
 import dev.jdnn.networks.layers.Conv2d;
 import dev.jdnn.networks.layers.Pool2d;
 import org.junit.jupiter.api.Test;
@@ -15,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The shape rules of the structural ops and leaves, on tiny hand-built modules with hand-computed shapes. */
-class ShapeTracerTest {
+/** The shape rules and MAC counts of the backend-free trace, on tiny hand-built modules with hand-computed shapes. */
+class ModelTraceTest {
 
     /** What a probe's forward does, given the probe (for its children). */
     private interface Body {
@@ -35,31 +36,37 @@ class ShapeTracerTest {
         public Value forward(Tracer t, Value x) { return body.apply(this, t, x); }
     }
 
-    private static ShapeTracer.Result run(Body body, Shape in) {
-        return ShapeTracer.trace(new Probe(body), in, true);
+    /** The probe's body, then a flatten so the trace ends in [N, features] as a model must. */
+    private static ModelTrace run(Body body, Shape in) {
+        return ModelTrace.of(new Probe((self, t, x) -> t.flatten(body.apply(self, t, x))), in, true);
     }
 
+    /** The output shape of {@code body} (before the flatten run adds). */
     private static Shape trace(BiFunction<Tracer, Value, Value> body, Shape in) {
-        return run((self, t, x) -> body.apply(t, x), in).output();
+        ModelTrace r = run((self, t, x) -> body.apply(t, x), in);
+        return r.ops().size() > 1 && r.ops().getLast().kind().equals("flatten") ? r.ops().get(r.ops().size() - 2).output() : r.output();
     }
 
     @Test
     void convShapeAndMacs() {
-        ShapeTracer.Result r = run((self, t, x) -> t.call(self.conv, x), Shape.of(2, 4, 9, 9));
+        ModelTrace r = run((self, t, x) -> t.call(self.conv, x), Shape.of(2, 4, 9, 9));
         // (9 + 2 - 3) / 2 + 1 = 5; MACs = N * out * 5 * 5 * (in/groups) * 3 * 3 = 2 * 6 * 25 * 2 * 9.
-        assertEquals(Shape.of(2, 6, 5, 5), r.output());
-        assertEquals(2L * 6 * 25 * 2 * 9, r.macs());
+        assertEquals(Shape.of(2, 6, 5, 5), r.ops().getFirst().output());
+        assertEquals(new ModelTrace.Op("conv2d", "conv", Shape.of(2, 6, 5, 5), 2L * 6 * 25 * 2 * 9), r.ops().getFirst());
+        assertEquals(2L * 6 * 25 * 2 * 9, r.macs(), "the flatten costs nothing");
+        assertEquals(Shape.of(2, 150), r.output());
         var e = assertThrows(IllegalArgumentException.class, () -> run((self, t, x) -> t.call(self.conv, x), Shape.of(2, 3, 9, 9)));
-        assertTrue(e.getMessage().contains("'conv'") && e.getMessage().contains("4 channels") && e.getMessage().contains("[2, 3, 9, 9]"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("conv (Conv2d): ") && e.getMessage().contains("[N, 4, H, W]") && e.getMessage().contains("[2, 3, 9, 9]"), e.getMessage());
     }
 
     @Test
     void ceilModePoolAndStructuralOps() {
         // ceil((9 - 3) / 2) + 1 = 4.
-        assertEquals(Shape.of(1, 4, 4, 4), run((self, t, x) -> t.call(self.pool, x), Shape.of(1, 4, 9, 9)).output());
+        assertEquals(Shape.of(1, 4, 4, 4), trace((t, x) -> t.maxPool2d(x, 3, 2, 0, true), Shape.of(1, 4, 9, 9)));
+        assertEquals(Shape.of(1, 4, 4, 4), run((self, t, x) -> t.call(self.pool, x), Shape.of(1, 4, 9, 9)).ops().getFirst().output());
         assertEquals(Shape.of(1, 7, 5, 5), trace((t, x) -> t.concat(List.of(x, t.narrowChannels(x, 1, 3))), Shape.of(1, 4, 5, 5)));
         assertEquals(Shape.of(1, 8, 3, 3), trace((t, x) -> t.shortcutPadChannels(x, 2, 8), Shape.of(1, 4, 5, 5)));
-        assertEquals(Shape.of(3, 100), trace((t, x) -> t.flatten(x), Shape.of(3, 4, 5, 5)));
+        assertEquals(Shape.of(3, 100), run((self, t, x) -> x, Shape.of(3, 4, 5, 5)).output());
     }
 
     @Test
