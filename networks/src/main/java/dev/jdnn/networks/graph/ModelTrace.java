@@ -1,5 +1,8 @@
 package dev.jdnn.networks.graph;
 
+import dev.jdnn.networks.graph.nodes.Graph;
+import dev.jdnn.networks.graph.trace.GraphBuilder;
+
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Module;
 
@@ -22,8 +25,7 @@ public record ModelTrace(Shape output, List<Shape> auxiliaryOutputs, List<Float>
 
     /** Traces {@code model} on an input of {@code input} (NCHW) into its training or evaluation graph. */
     public static ModelTrace of(Module model, Shape input, boolean training) {
-        Graph g = GraphTracer.trace(model, input, training);
-        g.pruneDeadNodes();
+        Graph g = GraphBuilder.trace(model, input, training);
         List<Op> ops = g.nodes().stream().map(n -> new Op(n.kind(), n.path, n.output.shape(), n.macs())).toList();
         return new ModelTrace(g.output.shape(), g.auxOutputs().stream().map(a -> a.logits().shape()).toList(),
                 g.auxOutputs().stream().map(Graph.AuxOutput::weight).toList(), ops);

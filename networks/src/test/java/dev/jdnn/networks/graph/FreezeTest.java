@@ -1,5 +1,7 @@
 package dev.jdnn.networks.graph;
 
+import dev.jdnn.networks.graph.run.ExecutionPlan;
+
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Module;

@@ -1,5 +1,10 @@
 package dev.jdnn.networks.graph;
 
+import dev.jdnn.networks.graph.nodes.Node;
+import dev.jdnn.networks.graph.nodes.NodeContext;
+import dev.jdnn.networks.graph.run.GraphRecordings;
+import dev.jdnn.networks.graph.nodes.TraceContext;
+
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
@@ -332,20 +337,20 @@ class GraphReplayTest {
             super(path, output, input);
         }
 
-        @Override String kind() { return "hostScale"; }
-        @Override String notCapturable() { return "scales by a host scalar that changes every call"; }
-        @Override boolean accumulatesInputGrad(int i) { return false; }
-        @Override boolean canWriteStridedOutput() { return false; }
+        @Override public String kind() { return "hostScale"; }
+        @Override public String notCapturable() { return "scales by a host scalar that changes every call"; }
+        @Override public boolean accumulatesInputGrad(int i) { return false; }
+        @Override public boolean canWriteStridedOutput() { return false; }
 
         @Override
-        void forward(NodeContext c) {
+        public void forward(NodeContext c) {
             factor = 1 + calls++ % 3;
             c.backend.copy(c.in[0], c.out);
             c.backend.scale(c.out, factor);
         }
 
         @Override
-        void backward(NodeContext c) {
+        public void backward(NodeContext c) {
             if (!c.wantsGrad(0)) return;
             Tensor g = c.gradTarget(0);
             c.backend.copy(c.dOut, g);
@@ -364,7 +369,7 @@ class GraphReplayTest {
         @Override
         public Value forward(Tracer t, Value x) {
             Value y = t.call(conv, x);
-            GraphTracer g = (GraphTracer) t;
+            TraceContext g = (TraceContext) t; // the graph layer's tracer is also where nodes record themselves
             if (t.training()) y = g.add(new HostScaleNode(g.path(), g.newValue(y.shape()), y.id())).output;
             return t.call(fc, t.call(flatten, t.call(pool, y)));
         }

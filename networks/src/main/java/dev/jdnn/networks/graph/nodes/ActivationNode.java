@@ -1,11 +1,12 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.nodes;
+
 
 import dev.jdnn.networks.Value;
 import dev.jdnn.ops.Activation;
 import dev.jdnn.ops.ActivationPlan;
 
 /** A pointwise activation; the backward reads both x and y (backends use whichever their formula needs). */
-final class ActivationNode extends UnaryPlanNode {
+public final class ActivationNode extends UnaryPlanNode {
     private final Activation kind;
     private final float param;
 
@@ -15,18 +16,18 @@ final class ActivationNode extends UnaryPlanNode {
         this.param = param;
     }
 
-    static Value trace(GraphTracer t, Value x, Activation kind, float param) {
+    public static Value trace(TraceContext t, Value x, Activation kind, float param) {
         if (kind == null) throw t.error("activation kind is null");
         return t.add(new ActivationNode(t.path(), t.newValue(x.shape()), x.id(), kind, param)).output;
     }
 
     @Override
-    String kind() {
+    public String kind() {
         return "activation(" + kind + ")";
     }
 
     /** True when f'(x) can be computed from y = f(x) alone, so the activation may overwrite its input. */
-    boolean derivativeFromOutput() {
+    public boolean derivativeFromOutput() {
         return switch (kind) {
             case RELU, RELU6 -> true;
             case LEAKY_RELU -> param >= 0;
@@ -35,7 +36,7 @@ final class ActivationNode extends UnaryPlanNode {
     }
 
     @Override
-    void prepare(PlanCache plans) {
+    public void prepare(PlanCache plans) {
         ActivationPlan plan = plans.activation(kind, param, output.shape());
         bindPlan(plan::forward, plan::backward);
     }

@@ -1,30 +1,31 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.nodes;
+
 
 import dev.jdnn.networks.Value;
 
 /** a + b of equal shapes (residual connections); the gradient passes to both operands unchanged. */
-final class AddNode extends Node {
+public final class AddNode extends Node {
     private AddNode(String path, Value output, int a, int b) {
         super(path, output, a, b);
     }
 
-    static Value trace(GraphTracer t, Value a, Value b) {
+    public static Value trace(TraceContext t, Value a, Value b) {
         if (!a.shape().equals(b.shape())) throw t.error("add of different shapes " + a.shape() + " and " + b.shape());
         return t.add(new AddNode(t.path(), t.newValue(a.shape()), a.id(), b.id())).output;
     }
 
     @Override
-    String kind() {
+    public String kind() {
         return "add";
     }
 
     @Override
-    void forward(NodeContext c) {
+    public void forward(NodeContext c) {
         c.backend.add(c.in[0], c.in[1], c.out);
     }
 
     @Override
-    void backward(NodeContext c) {
+    public void backward(NodeContext c) {
         for (int i = 0; i < 2; i++) if (c.wantsGrad(i)) c.accumulate(c.dOut, i);
     }
 }

@@ -1,4 +1,4 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.nodes;
 
 import dev.jdnn.memory.Tensor;
 
@@ -15,9 +15,9 @@ import java.util.function.UnaryOperator;
  * @param view          derives this value's tensor from the parent's tensor
  * @param coversParent  true when the view spans all of the parent
  */
-record Alias(int parent, UnaryOperator<Tensor> view, boolean coversParent) {
+public record Alias(int parent, UnaryOperator<Tensor> view, boolean coversParent) {
     /** The same tensor as the parent. */
-    static Alias whole(int parent) {
+    public static Alias whole(int parent) {
         return new Alias(parent, UnaryOperator.identity(), true);
     }
 }

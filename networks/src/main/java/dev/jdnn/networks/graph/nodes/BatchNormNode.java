@@ -1,4 +1,5 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.nodes;
+
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
@@ -16,7 +17,7 @@ import java.util.List;
  * inside the training graph then back-propagates through that fixed affine map, dx = dy * gamma / sqrt(var + eps),
  * which is itself an inference-mode BN applied to dy with zero mean and zero shift.
  */
-final class BatchNormNode extends Node {
+public final class BatchNormNode extends Node {
     private final Parameter weight, bias, runningMean, runningVar;
     private final BatchNormSpec spec;
     private final boolean batchStats;
@@ -33,7 +34,7 @@ final class BatchNormNode extends Node {
     }
 
     /** The channels are the weight's length; every per-channel tensor must have it. */
-    static Value trace(GraphTracer t, Value x, Parameter weight, Parameter bias, Parameter runningMean, Parameter runningVar,
+    public static Value trace(TraceContext t, Value x, Parameter weight, Parameter bias, Parameter runningMean, Parameter runningVar,
                        double eps, double momentum, boolean batchStats) {
         Shape s = x.shape(), c = weight.shape();
         for (Parameter p : new Parameter[] {bias, runningMean, runningVar}) {
@@ -48,24 +49,24 @@ final class BatchNormNode extends Node {
     }
 
     @Override
-    String kind() {
+    public String kind() {
         return batchStats ? "batchnorm(train)" : "batchnorm(eval)";
     }
 
     @Override
-    List<Parameter> parameters() {
+    public List<Parameter> parameters() {
         return List.of(weight, bias);
     }
 
     @Override
-    void prepare(PlanCache plans) {
+    public void prepare(PlanCache plans) {
         plan = plans.batchNorm(spec);
     }
 
     /** Training: saved mean and inv-std (forward to backward), then dgamma/dbeta scratch if those are not trained.
      *  Frozen in the training graph: one zero vector used as mean and shift of the backward map. */
     @Override
-    List<AuxBuffer> auxBuffers(GradientFlow flow) {
+    public List<AuxBuffer> auxBuffers(boolean runsBackward) {
         Shape c = spec.paramShape();
         List<AuxBuffer> aux = new ArrayList<>();
         if (batchStats) {
@@ -73,29 +74,29 @@ final class BatchNormNode extends Node {
             aux.add(new AuxBuffer(c, true));
             if (!weight.trainable()) aux.add(new AuxBuffer(c, false));
             if (!bias.trainable()) aux.add(new AuxBuffer(c, false));
-        } else if (flow.runsBackward(this)) {
+        } else if (runsBackward) {
             aux.add(new AuxBuffer(c, false));
         }
         return aux;
     }
 
     @Override
-    boolean readsInputInBackward(int i) {
+    public boolean readsInputInBackward(int i) {
         return batchStats;
     }
 
     @Override
-    boolean accumulatesInputGrad(int i) {
+    public boolean accumulatesInputGrad(int i) {
         return batchStats;
     }
 
     @Override
-    boolean mustWriteInputGrad(int i) {
+    public boolean mustWriteInputGrad(int i) {
         return batchStats;
     }
 
     @Override
-    void forward(NodeContext c) {
+    public void forward(NodeContext c) {
         Tensor gamma = weight.value(), beta = bias.value();
         Tensor mean = runningMean.value(), var = runningVar.value();
         if (batchStats) plan.forwardTraining(c.in[0], gamma, beta, c.out, mean, var, c.aux[0], c.aux[1]);
@@ -103,7 +104,7 @@ final class BatchNormNode extends Node {
     }
 
     @Override
-    void backward(NodeContext c) {
+    public void backward(NodeContext c) {
         if (batchStats) backwardTraining(c);
         else backwardFrozen(c);
     }

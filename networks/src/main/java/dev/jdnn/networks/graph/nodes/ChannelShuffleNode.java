@@ -1,9 +1,10 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.nodes;
+
 
 import dev.jdnn.networks.Value;
 
 /** ShuffleNet's channel shuffle; its backward is the inverse shuffle (C/groups groups). */
-final class ChannelShuffleNode extends Node {
+public final class ChannelShuffleNode extends Node {
     private final int groups;
 
     private ChannelShuffleNode(String path, Value output, int input, int groups) {
@@ -11,7 +12,7 @@ final class ChannelShuffleNode extends Node {
         this.groups = groups;
     }
 
-    static Value trace(GraphTracer t, Value x, int groups) {
+    public static Value trace(TraceContext t, Value x, int groups) {
         if (x.shape().rank() != 4 || groups <= 0 || x.shape().dim(1) % groups != 0) {
             throw t.error("channelShuffle(groups=" + groups + ") needs an NCHW input whose channels the groups divide, got " + x.shape());
         }
@@ -19,22 +20,22 @@ final class ChannelShuffleNode extends Node {
     }
 
     @Override
-    String kind() {
+    public String kind() {
         return "channelShuffle";
     }
 
     @Override
-    boolean accumulatesInputGrad(int i) {
+    public boolean accumulatesInputGrad(int i) {
         return false;
     }
 
     @Override
-    void forward(NodeContext c) {
+    public void forward(NodeContext c) {
         c.backend.channelShuffle(c.in[0], groups, c.out);
     }
 
     @Override
-    void backward(NodeContext c) {
+    public void backward(NodeContext c) {
         if (!c.wantsGrad(0)) return;
         c.backend.channelShuffle(c.dOut, output.shape().dim(1) / groups, c.gradTarget(0));
         c.finishGrad(0);

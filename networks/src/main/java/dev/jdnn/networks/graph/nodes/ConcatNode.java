@@ -1,4 +1,5 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.nodes;
+
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
@@ -11,7 +12,7 @@ import java.util.List;
  * the output, see {@link InPlaceConcat}) cost nothing, forward or backward: their gradients are views of the
  * output gradient. Other parts are copied in, and their gradients copied (accumulated) out.
  */
-final class ConcatNode extends Node {
+public final class ConcatNode extends Node {
     private final int[] offsets;
     private final boolean[] inPlace;
 
@@ -21,7 +22,7 @@ final class ConcatNode extends Node {
         this.inPlace = new boolean[parts.length];
     }
 
-    static Value trace(GraphTracer t, List<Value> parts) {
+    public static Value trace(TraceContext t, List<Value> parts) {
         Shape first = parts.get(0).shape();
         if (first.rank() < 2) throw t.error("concat needs rank >= 2 values, got " + first);
         int[] ids = new int[parts.size()];
@@ -39,20 +40,20 @@ final class ConcatNode extends Node {
         return t.add(new ConcatNode(t.path(), t.newValue(first.with(1, channels)), ids, offsets)).output;
     }
 
-    int offset(int part) {
+    public int offset(int part) {
         return offsets[part];
     }
 
-    void markInPlace(int part) {
+    public void markInPlace(int part) {
         inPlace[part] = true;
     }
 
-    boolean isInPlace(int part) {
+    public boolean isInPlace(int part) {
         return inPlace[part];
     }
 
     @Override
-    String kind() {
+    public String kind() {
         return "concat";
     }
 
@@ -61,12 +62,12 @@ final class ConcatNode extends Node {
     }
 
     @Override
-    void forward(NodeContext c) {
+    public void forward(NodeContext c) {
         for (int i = 0; i < inputs.length; i++) if (!inPlace[i]) c.backend.copy(c.in[i], slice(c.out, c, i));
     }
 
     @Override
-    void backward(NodeContext c) {
+    public void backward(NodeContext c) {
         for (int i = 0; i < inputs.length; i++) if (!inPlace[i] && c.wantsGrad(i)) c.accumulate(slice(c.dOut, c, i), i);
     }
 }

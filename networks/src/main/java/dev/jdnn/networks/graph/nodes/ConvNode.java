@@ -1,4 +1,5 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.nodes;
+
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Value;
@@ -7,7 +8,7 @@ import dev.jdnn.ops.Conv2dPlan;
 import dev.jdnn.ops.Conv2dSpec;
 
 /** A Conv2d layer: forward, backward-data (only when needed upstream), backward-filter/bias (only when trainable). */
-final class ConvNode extends WeightedNode {
+public final class ConvNode extends WeightedNode {
     private final Conv2dSpec spec;
     private Conv2dPlan plan;
 
@@ -17,7 +18,7 @@ final class ConvNode extends WeightedNode {
     }
 
     /** weight [out, in/groups, k, k] says the channels and kernel; the spec checks the rest and infers the output. */
-    static Value trace(GraphTracer t, Value x, Parameter weight, Parameter bias, int stride, int padding, int dilation, int groups) {
+    public static Value trace(TraceContext t, Value x, Parameter weight, Parameter bias, int stride, int padding, int dilation, int groups) {
         Shape s = x.shape(), w = weight.shape();
         if (w.rank() != 4 || w.dim(2) != w.dim(3)) throw t.error("conv2d weight must be [out, in/groups, k, k], got " + w);
         int out = w.dim(0), in = w.dim(1) * groups, kernel = w.dim(2);
@@ -35,42 +36,42 @@ final class ConvNode extends WeightedNode {
     }
 
     @Override
-    long macs() {
+    public long macs() {
         return spec.macs();
     }
 
     @Override
-    String kind() {
+    public String kind() {
         return "conv2d";
     }
 
     @Override
-    void prepare(PlanCache plans) {
+    public void prepare(PlanCache plans) {
         plan = plans.conv(spec);
     }
 
     @Override
-    long workspaceBytes() {
+    public long workspaceBytes() {
         return plan.workspaceBytes();
     }
 
     @Override
-    void forward(NodeContext c) {
+    public void forward(NodeContext c) {
         plan.forward(1f, c.in[0], weight.value(), biasValue(), 0f, c.out, c.workspace);
     }
 
     @Override
-    void backwardData(NodeContext c) {
+    public void backwardData(NodeContext c) {
         plan.backwardData(1f, c.dOut, weight.value(), c.dInBeta[0], c.dIn[0], c.workspace);
     }
 
     @Override
-    void backwardWeight(NodeContext c) {
+    public void backwardWeight(NodeContext c) {
         plan.backwardFilter(1f, c.in[0], c.dOut, c.paramBeta[0], c.paramGrad[0], c.workspace);
     }
 
     @Override
-    void backwardBias(NodeContext c) {
+    public void backwardBias(NodeContext c) {
         plan.backwardBias(1f, c.dOut, c.paramBeta[1], c.paramGrad[1]);
     }
 }

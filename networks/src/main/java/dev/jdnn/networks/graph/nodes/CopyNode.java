@@ -1,29 +1,30 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.nodes;
+
 
 import dev.jdnn.networks.Value;
 
 /** A contiguous copy of a strided value, for ops that need contiguous operands (Linear, the loss, flatten). */
-final class CopyNode extends Node {
+public final class CopyNode extends Node {
     private CopyNode(String path, Value output, int input) {
         super(path, output, input);
     }
 
-    static Value trace(GraphTracer t, Value x) {
+    public static Value trace(TraceContext t, Value x) {
         return t.add(new CopyNode(t.path(), t.newValue(x.shape()), x.id())).output;
     }
 
     @Override
-    String kind() {
+    public String kind() {
         return "copy";
     }
 
     @Override
-    void forward(NodeContext c) {
+    public void forward(NodeContext c) {
         c.backend.copy(c.in[0], c.out);
     }
 
     @Override
-    void backward(NodeContext c) {
+    public void backward(NodeContext c) {
         if (c.wantsGrad(0)) c.accumulate(c.dOut, 0);
     }
 }

@@ -1,4 +1,5 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.nodes;
+
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Value;
@@ -7,7 +8,7 @@ import dev.jdnn.ops.DropoutPlan;
 import java.util.List;
 
 /** Inverted dropout; only traced into the training graph. The mask lives in a reserve buffer until the backward. */
-final class DropoutNode extends Node {
+public final class DropoutNode extends Node {
     private final float p;
     private DropoutPlan plan;
 
@@ -16,48 +17,48 @@ final class DropoutNode extends Node {
         this.p = p;
     }
 
-    static Value trace(GraphTracer t, Value x, float p) {
+    public static Value trace(TraceContext t, Value x, float p) {
         return t.add(new DropoutNode(t.path(), t.newValue(x.shape()), x.id(), p)).output;
     }
 
     @Override
-    String kind() {
+    public String kind() {
         return "dropout";
     }
 
     @Override
-    void prepare(PlanCache plans) {
-        plan = plans.dropout(output.shape(), p, index);
+    public void prepare(PlanCache plans) {
+        plan = plans.dropout(output.shape(), p, index());
     }
 
     @Override
-    DropoutPlan randomStream() {
+    public DropoutPlan randomStream() {
         return plan;
     }
 
     @Override
-    List<AuxBuffer> auxBuffers(GradientFlow flow) {
+    public List<AuxBuffer> auxBuffers(boolean runsBackward) {
         long floats = Math.max(1, (plan.reserveBytes() + 3) / 4); // the reserve is raw bytes; planned as float32 words
         return List.of(new AuxBuffer(Shape.of(Math.toIntExact(floats)), true));
     }
 
     @Override
-    boolean accumulatesInputGrad(int i) {
+    public boolean accumulatesInputGrad(int i) {
         return false;
     }
 
     @Override
-    boolean canWriteStridedOutput() {
+    public boolean canWriteStridedOutput() {
         return false; // the reserve mask is laid out for a contiguous tensor
     }
 
     @Override
-    void forward(NodeContext c) {
+    public void forward(NodeContext c) {
         plan.forward(c.in[0], c.out, c.aux[0]);
     }
 
     @Override
-    void backward(NodeContext c) {
+    public void backward(NodeContext c) {
         if (!c.wantsGrad(0)) return;
         plan.backward(c.dOut, c.gradTarget(0), c.aux[0]);
         c.finishGrad(0);

@@ -1,15 +1,16 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.nodes;
+
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Value;
 
 /** [N, ...] → [N, prod(...)] as a reshape view of a contiguous input (the tracer copies non-contiguous ones first). */
-final class FlattenNode extends Node {
+public final class FlattenNode extends Node {
     private FlattenNode(String path, Value output, int input) {
         super(path, output, input);
     }
 
-    static Value trace(GraphTracer t, Value x) {
+    public static Value trace(TraceContext t, Value x) {
         Shape s = x.shape();
         Shape flat = Shape.of(s.dim(0), Math.toIntExact(s.numel() / Math.max(1, s.dim(0))));
         FlattenNode n = t.add(new FlattenNode(t.path(), t.newValue(flat), x.id()));
@@ -18,18 +19,18 @@ final class FlattenNode extends Node {
     }
 
     @Override
-    String kind() {
+    public String kind() {
         return "flatten";
     }
 
     @Override
-    boolean canWriteStridedOutput() {
+    public boolean canWriteStridedOutput() {
         return false;
     }
 
     @Override
-    void forward(NodeContext c) {}
+    public void forward(NodeContext c) {}
 
     @Override
-    void backward(NodeContext c) {}
+    public void backward(NodeContext c) {}
 }

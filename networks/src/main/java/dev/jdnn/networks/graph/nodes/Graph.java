@@ -1,4 +1,4 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.nodes;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Value;
@@ -13,107 +13,107 @@ import java.util.Map;
  * One traced graph (training or evaluation): its values, nodes in execution (= trace, hence topological) order,
  * storage aliases, the input and the outputs.
  */
-final class Graph {
+public final class Graph {
     /** A classifier output whose loss is added with {@code weight} in training (GoogLeNet's auxiliary heads). */
-    record AuxOutput(Value logits, float weight) {}
+    public record AuxOutput(Value logits, float weight) {}
 
-    final boolean training;
+    public final boolean training;
     private final List<Value> values = new ArrayList<>();
     private final List<Node> producers = new ArrayList<>();
     private final List<Node> nodes = new ArrayList<>();
     private final Map<Integer, Alias> aliases = new HashMap<>();         // forward storage
     private final Map<Integer, Alias> gradientAliases = new HashMap<>(); // gradient storage
     private final List<AuxOutput> auxOutputs = new ArrayList<>();
-    final Value input;
-    Value output;
+    public final Value input;
+    public Value output;
 
-    Graph(boolean training, Shape inputShape) {
+    public Graph(boolean training, Shape inputShape) {
         this.training = training;
         this.input = newValue(inputShape);
     }
 
-    Value newValue(Shape shape) {
+    public Value newValue(Shape shape) {
         Value v = new Value(values.size(), shape);
         values.add(v);
         producers.add(null);
         return v;
     }
 
-    boolean owns(Value v) {
+    public boolean owns(Value v) {
         return v != null && v.id() >= 0 && v.id() < values.size() && values.get(v.id()) == v;
     }
 
-    Value value(int id) {
+    public Value value(int id) {
         return values.get(id);
     }
 
-    int valueCount() {
+    public int valueCount() {
         return values.size();
     }
 
-    <N extends Node> N add(N node) {
-        node.index = nodes.size();
+    public <N extends Node> N add(N node) {
+        node.setIndex(nodes.size());
         nodes.add(node);
         producers.set(node.output.id(), node);
         return node;
     }
 
-    List<Node> nodes() {
+    public List<Node> nodes() {
         return Collections.unmodifiableList(nodes);
     }
 
     /** The node producing value {@code id}, or null for the graph input. */
-    Node producer(int id) {
+    public Node producer(int id) {
         return producers.get(id);
     }
 
     /** A zero-copy view: the value and its gradient both live inside the parent's. */
-    void view(int value, Alias alias) {
+    public void view(int value, Alias alias) {
         aliases.put(value, alias);
         gradientAliases.put(value, alias);
     }
 
     /** Only the forward storage is shared (an in-place op); gradients stay separate. */
-    void storageAlias(int value, Alias alias) {
+    public void storageAlias(int value, Alias alias) {
         aliases.put(value, alias);
     }
 
     /** Only the gradient is shared (it is, element for element, the parent's gradient). */
-    void gradientAlias(int value, Alias alias) {
+    public void gradientAlias(int value, Alias alias) {
         gradientAliases.put(value, alias);
     }
 
-    Alias aliasOf(int value) {
+    public Alias aliasOf(int value) {
         return aliases.get(value);
     }
 
     /** The value whose storage ultimately holds {@code id}. */
-    int root(int id) {
+    public int root(int id) {
         Alias a;
         while ((a = aliases.get(id)) != null) id = a.parent();
         return id;
     }
 
     /** True when some other value is stored inside {@code id}'s storage. */
-    boolean hasAliasChildren(int id) {
+    public boolean hasAliasChildren(int id) {
         for (Alias a : aliases.values()) if (a.parent() == id) return true;
         return false;
     }
 
     /** The alias of {@code id}'s gradient (views, residual pass-through), or null. */
-    Alias gradientAliasOf(int id) {
+    public Alias gradientAliasOf(int id) {
         return gradientAliases.get(id);
     }
 
     /** The value whose gradient storage ultimately holds {@code id}'s gradient. */
-    int gradientRoot(int id) {
+    public int gradientRoot(int id) {
         Alias a;
         while ((a = gradientAliasOf(id)) != null) id = a.parent();
         return id;
     }
 
     /** True when {@code id}'s gradient spans all of its gradient root (so a beta=0 write defines the whole root). */
-    boolean gradientCoversRoot(int id) {
+    public boolean gradientCoversRoot(int id) {
         Alias a;
         while ((a = gradientAliasOf(id)) != null) {
             if (!a.coversParent()) return false;
@@ -123,7 +123,7 @@ final class Graph {
     }
 
     /** True when {@code id}'s storage is the contiguous layout of its shape (no partial channel slice on the way). */
-    boolean isContiguous(int id) {
+    public boolean isContiguous(int id) {
         Alias a;
         while ((a = aliases.get(id)) != null) {
             if (!a.coversParent()) return false;
@@ -132,16 +132,16 @@ final class Graph {
         return true;
     }
 
-    void addAuxOutput(Value logits, float weight) {
+    public void addAuxOutput(Value logits, float weight) {
         auxOutputs.add(new AuxOutput(logits, weight));
     }
 
-    List<AuxOutput> auxOutputs() {
+    public List<AuxOutput> auxOutputs() {
         return Collections.unmodifiableList(auxOutputs);
     }
 
     /** Values the loss (training) or the caller (evaluation) reads: the main output and the auxiliary outputs. */
-    List<Value> outputs() {
+    public List<Value> outputs() {
         List<Value> out = new ArrayList<>();
         out.add(output);
         auxOutputs.forEach(a -> out.add(a.logits()));
@@ -149,7 +149,7 @@ final class Graph {
     }
 
     /** Drops nodes whose outputs reach no graph output (e.g. an auxiliary head traced into the evaluation graph). */
-    void pruneDeadNodes() {
+    public void pruneDeadNodes() {
         boolean[] live = new boolean[values.size()];
         outputs().forEach(v -> live[v.id()] = true);
         List<Node> kept = new ArrayList<>();
@@ -162,13 +162,13 @@ final class Graph {
         Collections.reverse(kept);
         nodes.clear();
         for (Node n : kept) {
-            n.index = nodes.size();
+            n.setIndex(nodes.size());
             nodes.add(n);
         }
     }
 
     /** For every value, the nodes reading it (a node appears once per input slot it uses the value in). */
-    List<List<Node>> consumers() {
+    public List<List<Node>> consumers() {
         List<List<Node>> out = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) out.add(new ArrayList<>());
         for (Node n : nodes) for (int in : n.inputs) out.get(in).add(n);

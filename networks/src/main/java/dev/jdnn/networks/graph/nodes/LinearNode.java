@@ -1,4 +1,5 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.nodes;
+
 
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.Parameter;
@@ -6,7 +7,7 @@ import dev.jdnn.ops.LinearPlan;
 import dev.jdnn.ops.LinearSpec;
 
 /** A Linear layer on a contiguous [N, in] input. */
-final class LinearNode extends WeightedNode {
+public final class LinearNode extends WeightedNode {
     private final LinearSpec spec;
     private LinearPlan plan;
 
@@ -16,7 +17,7 @@ final class LinearNode extends WeightedNode {
     }
 
     /** weight [out, in] says the features. */
-    static Value trace(GraphTracer t, Value x, Parameter weight, Parameter bias) {
+    public static Value trace(TraceContext t, Value x, Parameter weight, Parameter bias) {
         if (weight.shape().rank() != 2) throw t.error("linear weight must be [out, in], got " + weight.shape());
         int in = weight.shape().dim(1), out = weight.shape().dim(0);
         if (x.shape().rank() != 2 || x.shape().dim(1) != in) {
@@ -27,42 +28,42 @@ final class LinearNode extends WeightedNode {
     }
 
     @Override
-    long macs() {
+    public long macs() {
         return (long) spec.batch() * spec.inFeatures() * spec.outFeatures();
     }
 
     @Override
-    String kind() {
+    public String kind() {
         return "linear";
     }
 
     @Override
-    void prepare(PlanCache plans) {
+    public void prepare(PlanCache plans) {
         plan = plans.linear(spec);
     }
 
     @Override
-    boolean canWriteStridedOutput() {
+    public boolean canWriteStridedOutput() {
         return false;
     }
 
     @Override
-    void forward(NodeContext c) {
+    public void forward(NodeContext c) {
         plan.forward(1f, c.in[0], weight.value(), biasValue(), 0f, c.out);
     }
 
     @Override
-    void backwardData(NodeContext c) {
+    public void backwardData(NodeContext c) {
         plan.backwardData(1f, c.dOut, weight.value(), c.dInBeta[0], c.dIn[0]);
     }
 
     @Override
-    void backwardWeight(NodeContext c) {
+    public void backwardWeight(NodeContext c) {
         plan.backwardWeight(1f, c.in[0], c.dOut, c.paramBeta[0], c.paramGrad[0]);
     }
 
     @Override
-    void backwardBias(NodeContext c) {
+    public void backwardBias(NodeContext c) {
         plan.backwardBias(1f, c.dOut, c.paramBeta[1], c.paramGrad[1]);
     }
 }

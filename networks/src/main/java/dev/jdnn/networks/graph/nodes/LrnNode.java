@@ -1,4 +1,5 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.nodes;
+
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Value;
@@ -6,7 +7,7 @@ import dev.jdnn.ops.LrnPlan;
 import dev.jdnn.ops.LrnSpec;
 
 /** Cross-channel local response normalisation. */
-final class LrnNode extends UnaryPlanNode {
+public final class LrnNode extends UnaryPlanNode {
     private final LrnSpec spec;
 
     private LrnNode(String path, Value output, int input, LrnSpec spec) {
@@ -14,7 +15,7 @@ final class LrnNode extends UnaryPlanNode {
         this.spec = spec;
     }
 
-    static Value trace(GraphTracer t, Value x, int size, double alpha, double beta, double k) {
+    public static Value trace(TraceContext t, Value x, int size, double alpha, double beta, double k) {
         Shape s = x.shape();
         if (s.rank() != 4) throw t.error("localResponseNorm expects an NCHW input, got " + s);
         LrnSpec spec;
@@ -27,12 +28,12 @@ final class LrnNode extends UnaryPlanNode {
     }
 
     @Override
-    String kind() {
+    public String kind() {
         return "lrn";
     }
 
     @Override
-    void prepare(PlanCache plans) {
+    public void prepare(PlanCache plans) {
         LrnPlan plan = plans.lrn(spec);
         bindPlan(plan::forward, plan::backward);
     }

@@ -1,14 +1,15 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.nodes;
+
 
 import dev.jdnn.networks.Value;
 
 /** Channels [start, start+length) of x as a zero-copy view; its gradient is the same view of x's gradient. */
-final class NarrowNode extends Node {
+public final class NarrowNode extends Node {
     private NarrowNode(String path, Value output, int input) {
         super(path, output, input);
     }
 
-    static Value trace(GraphTracer t, Value x, int start, int length) {
+    public static Value trace(TraceContext t, Value x, int start, int length) {
         int c = x.shape().rank() >= 2 ? x.shape().dim(1) : -1;
         if (c < 0 || start < 0 || length <= 0 || start + length > c) {
             throw t.error("narrowChannels(start=" + start + ", length=" + length + ") out of range for input " + x.shape());
@@ -19,18 +20,18 @@ final class NarrowNode extends Node {
     }
 
     @Override
-    String kind() {
+    public String kind() {
         return "narrow";
     }
 
     @Override
-    boolean canWriteStridedOutput() {
+    public boolean canWriteStridedOutput() {
         return false;
     }
 
     @Override
-    void forward(NodeContext c) {}
+    public void forward(NodeContext c) {}
 
     @Override
-    void backward(NodeContext c) {}
+    public void backward(NodeContext c) {}
 }

@@ -1,4 +1,5 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.nodes;
+
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Parameter;
@@ -13,64 +14,73 @@ import java.util.List;
  * {@link NodeContext} binds for it. What it needs kept alive for its backward it declares here, so the memory
  * planner can extend lifetimes accordingly.
  */
-abstract class Node {
-    final String path;
-    final int[] inputs;
-    final Value output;
-    int index = -1; // position in execution order, set when added to the graph
+public abstract class Node {
+    public final String path;
+    public final int[] inputs;
+    public final Value output;
+    private int index = -1;
 
-    Node(String path, Value output, int... inputs) {
+    public Node(String path, Value output, int... inputs) {
         this.path = path;
         this.output = output;
         this.inputs = inputs;
     }
 
+    /** Position in execution order, set when the node is added to its graph. */
+    public int index() {
+        return index;
+    }
+
+    void setIndex(int index) {
+        this.index = index;
+    }
+
     /** Short op name for messages and debugging ("conv2d", "concat", ...). */
-    abstract String kind();
+    public abstract String kind();
 
     /** Parameters this node reads (weights, biases), in a fixed order matching {@link NodeContext#paramGrad}. */
-    List<Parameter> parameters() {
+    public List<Parameter> parameters() {
         return List.of();
     }
 
     /** Multiply-accumulates of one forward over the whole batch (conv and linear; 0 for the rest, torchvision's convention). */
-    long macs() {
+    public long macs() {
         return 0;
     }
 
     /** Creates the backend plans; called once per compile. */
-    void prepare(PlanCache plans) {}
+    public void prepare(PlanCache plans) {}
 
     /** Workspace this node's plans need (the compiled model allocates the max over all nodes once). */
-    long workspaceBytes() {
+    public long workspaceBytes() {
         return 0;
     }
 
-    /** Scratch buffers this node needs; see {@link AuxBuffer}. Called after gradient flow is known. */
-    List<AuxBuffer> auxBuffers(GradientFlow flow) {
+    /** Scratch buffers this node needs; see {@link AuxBuffer}. Called once gradient flow says whether its backward runs. */
+    public List<AuxBuffer> auxBuffers(boolean runsBackward) {
         return List.of();
     }
 
-    boolean readsInputInBackward(int i) {
+    public boolean readsInputInBackward(int i) {
         return false;
     }
 
-    boolean readsOutputInBackward() {
+    public boolean readsOutputInBackward() {
         return false;
     }
 
     /** True when the backward call for input i takes a beta (so it can accumulate into an existing gradient). */
-    boolean accumulatesInputGrad(int i) {
+    public boolean accumulatesInputGrad(int i) {
         return true;
     }
 
     /** True when the backward call for input i cannot skip writing dx even if nobody needs it (a scratch is bound). */
-    boolean mustWriteInputGrad(int i) {
+    public boolean mustWriteInputGrad(int i) {
         return false;
     }
 
     /** True when this node may write its output into a batch-strided view (a channel slice of a concat output). */
-    boolean canWriteStridedOutput() {
+    public boolean canWriteStridedOutput() {
         return output.shape().rank() == 4;
     }
 
@@ -81,7 +91,7 @@ abstract class Node {
      * on the host and uploading them, reading results back, scalars that change per call) would be frozen by a
      * replay, so a node doing it must say so here.
      */
-    String notCapturable() {
+    public String notCapturable() {
         return null;
     }
 
@@ -90,13 +100,13 @@ abstract class Node {
      * training run's state: {@link CompiledModel#randomPositions()} saves it and {@link CompiledModel#seekRandom}
      * restores it, so a resumed run draws the masks the uninterrupted run would have.
      */
-    DropoutPlan randomStream() {
+    public DropoutPlan randomStream() {
         return null;
     }
 
-    abstract void forward(NodeContext c);
+    public abstract void forward(NodeContext c);
 
-    abstract void backward(NodeContext c);
+    public abstract void backward(NodeContext c);
 
     @Override
     public String toString() {
@@ -107,5 +117,5 @@ abstract class Node {
      * A scratch tensor of a node. {@code untilBackward}: written in forward, read by the backward (BN saved
      * statistics, dropout masks); otherwise it lives only during the node's backward step.
      */
-    record AuxBuffer(Shape shape, boolean untilBackward) {}
+    public record AuxBuffer(Shape shape, boolean untilBackward) {}
 }

@@ -1,4 +1,4 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.nodes;
 
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Backend;
@@ -8,20 +8,20 @@ import dev.jdnn.ops.Backend;
  * the planned arena), their gradients with the beta each write must use (0 for the first writer, 1 to
  * accumulate), parameter gradients (null when frozen), scratch buffers and the shared workspace.
  */
-final class NodeContext {
-    final Backend backend;
-    final Tensor workspace;
-    final Tensor[] in;
-    Tensor out;
-    Tensor dOut;
-    final Tensor[] dIn;      // null where no gradient flows to that input
-    final float[] dInBeta;
-    final Tensor[] dInTemp;  // where the op cannot accumulate natively (or must write a discarded dx)
-    final Tensor[] paramGrad;
-    final float[] paramBeta;
-    Tensor[] aux = new Tensor[0];
+public final class NodeContext {
+    public final Backend backend;
+    public final Tensor workspace;
+    public final Tensor[] in;
+    public Tensor out;
+    public Tensor dOut;
+    public final Tensor[] dIn;      // null where no gradient flows to that input
+    public final float[] dInBeta;
+    public final Tensor[] dInTemp;  // where the op cannot accumulate natively (or must write a discarded dx)
+    public final Tensor[] paramGrad;
+    public final float[] paramBeta;
+    public Tensor[] aux = new Tensor[0];
 
-    NodeContext(Backend backend, Tensor workspace, int inputs, int params) {
+    public NodeContext(Backend backend, Tensor workspace, int inputs, int params) {
         this.backend = backend;
         this.workspace = workspace;
         this.in = new Tensor[inputs];
@@ -32,7 +32,7 @@ final class NodeContext {
         this.paramBeta = new float[params];
     }
 
-    boolean wantsGrad(int i) {
+    public boolean wantsGrad(int i) {
         return dIn[i] != null;
     }
 
@@ -41,20 +41,20 @@ final class NodeContext {
      * writer, else a scratch that {@link #finishGrad} adds in. Also returns the scratch for ops that must write a dx
      * nobody needs.
      */
-    Tensor gradTarget(int i) {
+    public Tensor gradTarget(int i) {
         if (dIn[i] != null && dInBeta[i] == 0f) return dIn[i];
         if (dInTemp[i] == null) throw new IllegalStateException("no scratch bound for input " + i + " (bug in the graph planner)");
         return dInTemp[i];
     }
 
     /** dIn[i] = src (first writer) or dIn[i] += src — a copy rather than beta=0 so stale contents never matter. */
-    void accumulate(Tensor src, int i) {
+    public void accumulate(Tensor src, int i) {
         if (dInBeta[i] == 0f) backend.copy(src, dIn[i]);
         else backend.addScaled(1f, src, 1f, dIn[i]);
     }
 
     /** Completes a write made through {@link #gradTarget}: accumulates the scratch into the real gradient if used. */
-    void finishGrad(int i) {
+    public void finishGrad(int i) {
         if (dIn[i] != null && dInBeta[i] != 0f) backend.addScaled(1f, dInTemp[i], 1f, dIn[i]);
     }
 }

@@ -1,4 +1,4 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.nodes;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.ops.Activation;
@@ -27,18 +27,18 @@ import java.util.function.Supplier;
  * Creates backend plans, sharing one plan among all nodes (of both graphs) with an equal spec, so the training and
  * evaluation graphs and repeated blocks pay for algorithm selection once. Closes them all at the end.
  */
-final class PlanCache implements AutoCloseable {
+public final class PlanCache implements AutoCloseable {
     private final Backend backend;
     private final long seed;
     private final Map<Object, AutoCloseable> plans = new HashMap<>();
     private final List<AutoCloseable> unshared = new ArrayList<>();
 
-    PlanCache(Backend backend, long seed) {
+    public PlanCache(Backend backend, long seed) {
         this.backend = backend;
         this.seed = seed;
     }
 
-    Backend backend() {
+    public Backend backend() {
         return backend;
     }
 
@@ -47,43 +47,43 @@ final class PlanCache implements AutoCloseable {
         return (P) plans.computeIfAbsent(key, k -> create.get());
     }
 
-    Conv2dPlan conv(Conv2dSpec spec) {
+    public Conv2dPlan conv(Conv2dSpec spec) {
         return cached(spec, () -> backend.conv2d(spec));
     }
 
-    LinearPlan linear(LinearSpec spec) {
+    public LinearPlan linear(LinearSpec spec) {
         return cached(spec, () -> backend.linear(spec));
     }
 
-    BatchNormPlan batchNorm(BatchNormSpec spec) {
+    public BatchNormPlan batchNorm(BatchNormSpec spec) {
         return cached(spec, () -> backend.batchNorm(spec));
     }
 
-    PoolPlan pool(PoolSpec spec) {
+    public PoolPlan pool(PoolSpec spec) {
         return cached(spec, () -> backend.pool(spec));
     }
 
-    ActivationPlan activation(Activation kind, float param, Shape shape) {
+    public ActivationPlan activation(Activation kind, float param, Shape shape) {
         return cached(List.of("activation", kind, param, shape), () -> backend.activation(kind, param, shape));
     }
 
-    LrnPlan lrn(LrnSpec spec) {
+    public LrnPlan lrn(LrnSpec spec) {
         return cached(spec, () -> backend.lrn(spec));
     }
 
-    CrossEntropyPlan crossEntropy(int batch, int classes, float labelSmoothing) {
+    public CrossEntropyPlan crossEntropy(int batch, int classes, float labelSmoothing) {
         return cached(List.of("crossEntropy", batch, classes, labelSmoothing), () -> backend.crossEntropy(batch, classes, labelSmoothing));
     }
 
     /** Dropout plans carry their own random stream, so each node gets its own, seeded from the model seed. */
-    DropoutPlan dropout(Shape shape, float p, int nodeIndex) {
+    public DropoutPlan dropout(Shape shape, float p, int nodeIndex) {
         DropoutPlan plan = backend.dropout(shape, p, streamSeed(nodeIndex));
         unshared.add(plan);
         return plan;
     }
 
     /** A per-node seed derived from the compile seed (for host-side random streams too). */
-    long streamSeed(int nodeIndex) {
+    public long streamSeed(int nodeIndex) {
         return seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L * (nodeIndex + 1);
     }
 

@@ -1,4 +1,5 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.nodes;
+
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Value;
@@ -8,7 +9,7 @@ import dev.jdnn.ops.PoolSpec;
 import java.util.function.Function;
 
 /** Max, average or adaptive-average pooling. */
-final class PoolNode extends UnaryPlanNode {
+public final class PoolNode extends UnaryPlanNode {
     private final PoolSpec spec;
 
     private PoolNode(String path, Value output, int input, PoolSpec spec) {
@@ -17,7 +18,7 @@ final class PoolNode extends UnaryPlanNode {
     }
 
     /** {@code specOf} makes the pooling's spec for the input shape (its factories check the window and infer the output). */
-    static Value trace(GraphTracer t, Value x, String op, Function<Shape, PoolSpec> specOf) {
+    public static Value trace(TraceContext t, Value x, String op, Function<Shape, PoolSpec> specOf) {
         Shape s = x.shape();
         if (s.rank() != 4) throw t.error(op + " expects an NCHW input, got " + s);
         PoolSpec spec;
@@ -31,12 +32,12 @@ final class PoolNode extends UnaryPlanNode {
     }
 
     @Override
-    String kind() {
+    public String kind() {
         return "pool(" + spec.mode() + ")";
     }
 
     @Override
-    void prepare(PlanCache plans) {
+    public void prepare(PlanCache plans) {
         PoolPlan plan = plans.pool(spec);
         bindPlan(plan::forward, plan::backward);
     }

@@ -1,4 +1,5 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.nodes;
+
 
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Value;
@@ -7,7 +8,7 @@ import dev.jdnn.networks.Value;
  * He et al.'s option-A shortcut: y = 0; y[:, pad:pad+C] = x[:, :, ::stride, ::stride]. The backward is the inverse
  * strided copy: dx[:, :, ::stride, ::stride] = dy[:, pad:pad+C], zero elsewhere.
  */
-final class ShortcutPadNode extends Node {
+public final class ShortcutPadNode extends Node {
     private final int stride, pad;
 
     private ShortcutPadNode(String path, Value output, int input, int stride, int pad) {
@@ -16,7 +17,7 @@ final class ShortcutPadNode extends Node {
         this.pad = pad;
     }
 
-    static Value trace(GraphTracer t, Value x, int stride, int outChannels) {
+    public static Value trace(TraceContext t, Value x, int stride, int outChannels) {
         var s = x.shape();
         if (s.rank() != 4 || stride < 1 || outChannels < s.dim(1) || (outChannels - s.dim(1)) % 2 != 0) {
             throw t.error("shortcutPadChannels(stride=" + stride + ", outChannels=" + outChannels
@@ -27,12 +28,12 @@ final class ShortcutPadNode extends Node {
     }
 
     @Override
-    String kind() {
+    public String kind() {
         return "shortcutPad";
     }
 
     @Override
-    boolean accumulatesInputGrad(int i) {
+    public boolean accumulatesInputGrad(int i) {
         return stride == 1; // with stride 1 the slice is batch-strided and can be added in directly
     }
 
@@ -45,13 +46,13 @@ final class ShortcutPadNode extends Node {
     }
 
     @Override
-    void forward(NodeContext c) {
+    public void forward(NodeContext c) {
         c.backend.fill(c.out, 0f);
         c.backend.copy(subsampled(c.in[0]), middle(c.out, c.in[0].dim(1)));
     }
 
     @Override
-    void backward(NodeContext c) {
+    public void backward(NodeContext c) {
         if (!c.wantsGrad(0)) return;
         Tensor dySlice = middle(c.dOut, c.in[0].dim(1));
         if (stride == 1) {

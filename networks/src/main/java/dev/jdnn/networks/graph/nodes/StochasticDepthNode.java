@@ -1,4 +1,5 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.nodes;
+
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
@@ -14,7 +15,7 @@ import java.util.List;
  * of it with channel stride 0 broadcasts that to the [N, C, 1, 1] mask, and scaleChannels applies it; the backward
  * multiplies dy by the same mask. The random stream is the dropout plan's (see {@link DropoutPlan}).
  */
-final class StochasticDepthNode extends Node {
+public final class StochasticDepthNode extends Node {
     private final float p;
     private DropoutPlan perSample;
 
@@ -23,7 +24,7 @@ final class StochasticDepthNode extends Node {
         this.p = p;
     }
 
-    static Value trace(GraphTracer t, Value x, float p) {
+    public static Value trace(TraceContext t, Value x, float p) {
         if (x.shape().rank() != 4) throw t.error("stochasticDepth expects an NCHW input, got " + x.shape());
         return t.add(new StochasticDepthNode(t.path(), t.newValue(x.shape()), x.id(), p)).output;
     }
@@ -38,34 +39,34 @@ final class StochasticDepthNode extends Node {
     }
 
     @Override
-    String kind() {
+    public String kind() {
         return "stochasticDepth";
     }
 
     @Override
-    void prepare(PlanCache plans) {
-        perSample = plans.dropout(sampleShape(), p, index);
+    public void prepare(PlanCache plans) {
+        perSample = plans.dropout(sampleShape(), p, index());
     }
 
     @Override
-    DropoutPlan randomStream() {
+    public DropoutPlan randomStream() {
         return perSample;
     }
 
     @Override
-    List<AuxBuffer> auxBuffers(GradientFlow flow) {
+    public List<AuxBuffer> auxBuffers(boolean runsBackward) {
         long reserveWords = Math.max(1, (perSample.reserveBytes() + 3) / 4); // raw bytes, planned as float32 words
         return List.of(new AuxBuffer(maskShape(), true), new AuxBuffer(sampleShape(), true),
                 new AuxBuffer(Shape.of(Math.toIntExact(reserveWords)), true));
     }
 
     @Override
-    boolean accumulatesInputGrad(int i) {
+    public boolean accumulatesInputGrad(int i) {
         return false;
     }
 
     @Override
-    void forward(NodeContext c) {
+    public void forward(NodeContext c) {
         Tensor mask = c.aux[0], scale = c.aux[1];
         c.backend.fill(scale, 1f);
         perSample.forward(scale, scale, c.aux[2]); // in place: 0 or 1/(1-p) per sample
@@ -74,7 +75,7 @@ final class StochasticDepthNode extends Node {
     }
 
     @Override
-    void backward(NodeContext c) {
+    public void backward(NodeContext c) {
         if (!c.wantsGrad(0)) return;
         c.backend.scaleChannels(c.dOut, c.aux[0], c.gradTarget(0));
         c.finishGrad(0);

@@ -1,4 +1,4 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.nodes;
 
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Parameter;
@@ -11,42 +11,42 @@ import java.util.List;
  * the backward steps: data gradient only when needed upstream, weight/bias gradients only when trainable. The
  * subclass says how to call its own plan type for each step.
  */
-abstract class WeightedNode extends Node {
-    final Parameter weight;
-    final Parameter bias; // null when the layer has no bias
+public abstract class WeightedNode extends Node {
+    public final Parameter weight;
+    public final Parameter bias; // null when the layer has no bias
 
-    WeightedNode(String path, Value output, int input, Parameter weight, Parameter bias) {
+    public WeightedNode(String path, Value output, int input, Parameter weight, Parameter bias) {
         super(path, output, input);
         this.weight = weight;
         this.bias = bias;
     }
 
     /** The bias tensor for the plan's forward, or null when the layer has none. */
-    final Tensor biasValue() {
+    public final Tensor biasValue() {
         return bias == null ? null : bias.value();
     }
 
     /** dx = dy-correlated-with-w on the plan, written with the context's beta into dIn[0]. */
-    abstract void backwardData(NodeContext c);
+    public abstract void backwardData(NodeContext c);
 
     /** dW from x and dy on the plan, written with paramBeta[0] into paramGrad[0]. */
-    abstract void backwardWeight(NodeContext c);
+    public abstract void backwardWeight(NodeContext c);
 
     /** db from dy on the plan, written with paramBeta[1] into paramGrad[1]. */
-    abstract void backwardBias(NodeContext c);
+    public abstract void backwardBias(NodeContext c);
 
     @Override
-    final List<Parameter> parameters() {
+    public final List<Parameter> parameters() {
         return bias == null ? List.of(weight) : List.of(weight, bias);
     }
 
     @Override
-    boolean readsInputInBackward(int i) {
+    public boolean readsInputInBackward(int i) {
         return weight.trainable(); // the weight gradient correlates x with dy
     }
 
     @Override
-    final void backward(NodeContext c) {
+    public final void backward(NodeContext c) {
         if (c.wantsGrad(0)) backwardData(c);
         if (c.paramGrad[0] != null) backwardWeight(c);
         if (bias != null && c.paramGrad[1] != null) backwardBias(c);

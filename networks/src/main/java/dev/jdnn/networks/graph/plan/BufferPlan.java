@@ -1,4 +1,9 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.plan;
+
+import dev.jdnn.networks.graph.nodes.Alias;
+import dev.jdnn.networks.graph.nodes.Node;
+
+import dev.jdnn.networks.graph.nodes.Graph;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Parameter;
@@ -23,9 +28,9 @@ import java.util.Set;
  * zeroing pass is needed — except for a root whose first write covers only part of it (e.g. the gradients of
  * narrowChannels views), which is zero-filled right before that write.
  */
-final class BufferPlan {
+public final class BufferPlan {
     /** One planned buffer: its tensor shape and inclusive lifetime; {@code output}s are never poisoned at death. */
-    static final class Planned {
+    public static final class Planned {
         final Shape shape;
         final String what;
         int start = Integer.MAX_VALUE, end = Integer.MIN_VALUE;
@@ -41,26 +46,34 @@ final class BufferPlan {
             end = Math.max(end, step);
         }
 
+        public Shape shape() { return shape; }
+        /** The timeline step of its first use. */
+        public int start() { return start; }
+        /** The timeline step of its last use. */
+        public int end() { return end; }
+        /** True for a graph output: it stays valid after the run. */
+        public boolean output() { return output; }
+
         long bytes() {
             return shape.numel() * 4;
         }
     }
 
-    final Graph graph;
-    final GradientFlow flow;
-    final Timeline timeline;
-    final List<Planned> buffers = new ArrayList<>();
-    final int[] valueBuffer;   // by root value id; -1 where none (the graph input, aliases)
-    final int[] gradBuffer;    // by root value id
-    final int[][] auxBuffer;   // by node index, per declared aux buffer (-1: not needed in this graph)
-    final int[][] tempBuffer;  // by node index, per input slot (-1: none)
-    final boolean[][] writesGrad; // node k physically writes the gradient of input i
-    final float[][] gradBeta;
-    final float[][] paramBeta;
-    final float[] lossBeta;    // per graph output
-    final List<List<Integer>> zeroFillAt; // by step: gradient buffers to zero right before that step
+    public final Graph graph;
+    public final GradientFlow flow;
+    public final Timeline timeline;
+    public final List<Planned> buffers = new ArrayList<>();
+    public final int[] valueBuffer;   // by root value id; -1 where none (the graph input, aliases)
+    public final int[] gradBuffer;    // by root value id
+    public final int[][] auxBuffer;   // by node index, per declared aux buffer (-1: not needed in this graph)
+    public final int[][] tempBuffer;  // by node index, per input slot (-1: none)
+    public final boolean[][] writesGrad; // node k physically writes the gradient of input i
+    public final float[][] gradBeta;
+    public final float[][] paramBeta;
+    public final float[] lossBeta;    // per graph output
+    public final List<List<Integer>> zeroFillAt; // by step: gradient buffers to zero right before that step
 
-    BufferPlan(Graph graph, GradientFlow flow) {
+    public BufferPlan(Graph graph, GradientFlow flow) {
         this.graph = graph;
         this.flow = flow;
         int nodes = graph.nodes().size();
@@ -87,7 +100,7 @@ final class BufferPlan {
         return a;
     }
 
-    List<MemoryPlanner.Request> requests() {
+    public List<MemoryPlanner.Request> requests() {
         List<MemoryPlanner.Request> out = new ArrayList<>();
         for (Planned p : buffers) out.add(new MemoryPlanner.Request(p.bytes(), p.start, p.end));
         return out;
@@ -109,12 +122,12 @@ final class BufferPlan {
 
     private void planActivations() {
         for (Node n : graph.nodes()) {
-            touchValue(n.output.id(), timeline.forward(n.index));
-            for (int in : n.inputs) touchValue(in, timeline.forward(n.index));
+            touchValue(n.output.id(), timeline.forward(n.index()));
+            for (int in : n.inputs) touchValue(in, timeline.forward(n.index()));
         }
         for (Node n : graph.nodes()) {
             if (!flow.runsBackward(n)) continue;
-            int b = timeline.backward(n.index);
+            int b = timeline.backward(n.index());
             for (int i = 0; i < n.inputs.length; i++) if (n.readsInputInBackward(i)) touchValue(n.inputs[i], b);
             if (n.readsOutputInBackward()) touchValue(n.output.id(), b);
         }
@@ -130,7 +143,7 @@ final class BufferPlan {
     // ---- gradients ----------------------------------------------------------------------------------------------
 
     /** Node n's gradient for input i is a view of its output's gradient (or the reverse): nothing to write. */
-    boolean aliasedContribution(Node n, int i) {
+    public boolean aliasedContribution(Node n, int i) {
         Alias in = graph.gradientAliasOf(n.inputs[i]), out = graph.gradientAliasOf(n.output.id());
         return (in != null && in.parent() == n.output.id()) || (out != null && out.parent() == n.inputs[i]);
     }
@@ -192,9 +205,9 @@ final class BufferPlan {
 
     private void planScratch() {
         for (Node n : graph.nodes()) {
-            int k = n.index;
+            int k = n.index();
             boolean backward = flow.runsBackward(n);
-            List<Node.AuxBuffer> aux = n.auxBuffers(flow);
+            List<Node.AuxBuffer> aux = n.auxBuffers(flow.runsBackward(n));
             auxBuffer[k] = new int[aux.size()];
             for (int j = 0; j < aux.size(); j++) {
                 Node.AuxBuffer a = aux.get(j);

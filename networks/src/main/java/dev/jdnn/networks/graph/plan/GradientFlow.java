@@ -1,4 +1,7 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.plan;
+
+import dev.jdnn.networks.graph.nodes.Graph;
+import dev.jdnn.networks.graph.nodes.Node;
 
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.Value;
@@ -9,7 +12,7 @@ import dev.jdnn.networks.Value;
  * a gradient and it has something to compute: a trainable parameter or an input that requires a gradient. So with a
  * frozen backbone and a trainable head the backward stops at the head.
  */
-final class GradientFlow {
+public final class GradientFlow {
     private final boolean[] requiresGrad;
     private final boolean[] hasGrad;
     private final boolean[][] contributes;
@@ -43,28 +46,28 @@ final class GradientFlow {
         }
     }
 
-    static GradientFlow training(Graph g) {
+    public static GradientFlow training(Graph g) {
         return new GradientFlow(g, true);
     }
 
-    static GradientFlow inferenceOnly(Graph g) {
+    public static GradientFlow inferenceOnly(Graph g) {
         return new GradientFlow(g, false);
     }
 
-    boolean hasGrad(int value) {
+    public boolean hasGrad(int value) {
         return hasGrad[value];
     }
 
     /** True when node n's backward must produce (or pass through) a gradient for its input slot i. */
-    boolean contributes(Node n, int i) {
-        return contributes[n.index][i];
+    public boolean contributes(Node n, int i) {
+        return contributes[n.index()][i];
     }
 
-    boolean runsBackward(Node n) {
-        return runsBackward[n.index];
+    public boolean runsBackward(Node n) {
+        return runsBackward[n.index()];
     }
 
-    boolean anyBackward() {
+    public boolean anyBackward() {
         for (boolean b : runsBackward) if (b) return true;
         return false;
     }

@@ -1,4 +1,4 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.plan;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,27 +10,27 @@ import java.util.List;
  * own (the classic greedy-by-size offset assignment). Without sharing every buffer gets its own range (the naive
  * layout, used to measure the saving and as the reference for the poisoning test).
  */
-final class MemoryPlanner {
+public final class MemoryPlanner {
     /** Offsets are multiples of this, so every buffer starts suitably aligned for vector loads and cuDNN. */
-    static final long ALIGNMENT = 256;
+    public static final long ALIGNMENT = 256;
 
     /** A buffer of {@code bytes} live from step {@code start} through step {@code end} (inclusive). */
-    record Request(long bytes, int start, int end) {
+    public record Request(long bytes, int start, int end) {
         boolean overlapsInTime(Request o) {
             return start <= o.end && o.start <= end;
         }
     }
 
     /** The chosen offsets (by request index) and the arena size they need. */
-    record Layout(long[] offsets, long size) {}
+    public record Layout(long[] offsets, long size) {}
 
     private MemoryPlanner() {}
 
-    static long aligned(long bytes) {
+    public static long aligned(long bytes) {
         return (bytes + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
     }
 
-    static Layout naive(List<Request> requests) {
+    public static Layout naive(List<Request> requests) {
         long[] offsets = new long[requests.size()];
         long end = 0;
         for (int i = 0; i < offsets.length; i++) {
@@ -40,7 +40,7 @@ final class MemoryPlanner {
         return new Layout(offsets, end);
     }
 
-    static Layout shared(List<Request> requests) {
+    public static Layout shared(List<Request> requests) {
         int n = requests.size();
         long[] offsets = new long[n];
         List<Integer> order = new ArrayList<>();

@@ -1,4 +1,10 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.run;
+
+import dev.jdnn.networks.graph.nodes.Alias;
+import dev.jdnn.networks.graph.nodes.Graph;
+import dev.jdnn.networks.graph.nodes.Node;
+import dev.jdnn.networks.graph.nodes.NodeContext;
+import dev.jdnn.networks.graph.plan.BufferPlan;
 
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Parameter;
@@ -17,22 +23,26 @@ import java.util.List;
  * starts and again when it ends, so any overlap the plan got wrong, or any read outside a lifetime, shows up as NaN
  * in the results.
  */
-final class ExecutionPlan {
+public final class ExecutionPlan {
     private final BufferPlan plan;
     private final Graph graph;
     private final Backend backend;
     private final boolean poison;
+    private final NodeExecution execution;
     private final Tensor[] buffers;
     private final Tensor[] values;
     private final Tensor[] grads;
     private final NodeContext[] contexts;
     private final List<List<Tensor>> startAt = new ArrayList<>(), endAt = new ArrayList<>();
 
-    ExecutionPlan(BufferPlan plan, Backend backend, Tensor input, Tensor workspace, Tensor arena, long[] offsets, boolean poison) {
+    /** {@code execution}: how each node call is run ({@link NodeExecution#DIRECT}, or with per-node instrumentation). */
+    public ExecutionPlan(BufferPlan plan, Backend backend, Tensor input, Tensor workspace, Tensor arena, long[] offsets, boolean poison,
+                         NodeExecution execution) {
         this.plan = plan;
         this.graph = plan.graph;
         this.backend = backend;
         this.poison = poison;
+        this.execution = execution;
         buffers = new Tensor[plan.buffers.size()];
         for (int t = 0; t < plan.timeline.steps(); t++) {
             startAt.add(new ArrayList<>());
@@ -40,15 +50,15 @@ final class ExecutionPlan {
         }
         for (int i = 0; i < buffers.length; i++) {
             BufferPlan.Planned p = plan.buffers.get(i);
-            buffers[i] = arena.asStrided(p.shape, p.shape.contiguousStrides(), offsets[i] / 4);
-            startAt.get(p.start).add(buffers[i]);
-            if (!p.output) endAt.get(p.end).add(buffers[i]);
+            buffers[i] = arena.asStrided(p.shape(), p.shape().contiguousStrides(), offsets[i] / 4);
+            startAt.get(p.start()).add(buffers[i]);
+            if (!p.output()) endAt.get(p.end()).add(buffers[i]);
         }
         values = new Tensor[graph.valueCount()];
         values[graph.input.id()] = input;
         grads = new Tensor[graph.valueCount()];
         contexts = new NodeContext[graph.nodes().size()];
-        for (Node n : graph.nodes()) contexts[n.index] = bind(n, workspace);
+        for (Node n : graph.nodes()) contexts[n.index()] = bind(n, workspace);
     }
 
     private Tensor value(int id) {
@@ -70,7 +80,7 @@ final class ExecutionPlan {
     }
 
     private NodeContext bind(Node n, Tensor workspace) {
-        int k = n.index;
+        int k = n.index();
         List<Parameter> params = n.parameters();
         NodeContext c = new NodeContext(backend, workspace, n.inputs.length, params.size());
         for (int i = 0; i < n.inputs.length; i++) c.in[i] = value(n.inputs[i]);
@@ -91,21 +101,21 @@ final class ExecutionPlan {
         return c;
     }
 
-    Graph graph() {
+    public Graph graph() {
         return graph;
     }
 
     /** The tensor bound to a value (package-private, for tests). */
-    Tensor valueTensor(int id) {
+    public Tensor valueTensor(int id) {
         return value(id);
     }
 
-    boolean runsBackward(Node n) {
+    public boolean runsBackward(Node n) {
         return plan.flow.runsBackward(n);
     }
 
     /** The main output's tensor (valid until the next run). */
-    Tensor output() {
+    public Tensor output() {
         return value(graph.output.id());
     }
 
@@ -113,7 +123,7 @@ final class ExecutionPlan {
      * Why this plan's work cannot be recorded for replay — the first node that says so, named — or null when it can.
      * The plan itself only issues fills (zeroing, poisoning) besides the nodes' work, and those are replayable.
      */
-    String notCapturable() {
+    public String notCapturable() {
         for (Node n : graph.nodes()) {
             String reason = n.notCapturable();
             if (reason != null) return n + " " + reason;
@@ -122,9 +132,10 @@ final class ExecutionPlan {
     }
 
     /** Runs every node's forward in order. */
-    Tensor forward() {
+    public Tensor forward() {
         for (Node n : graph.nodes()) {
-            step(plan.timeline.forward(n.index), n, "forward", () -> n.forward(contexts[n.index]));
+            NodeContext c = contexts[n.index()];
+            step(plan.timeline.forward(n.index()), n, "forward", () -> execution.run(n, NodeExecution.Phase.FORWARD, c, () -> n.forward(c)));
         }
         return output();
     }
@@ -133,7 +144,7 @@ final class ExecutionPlan {
      * Loss on each output (gradient scale 1 for the main one, its weight for each auxiliary one) written into
      * {@code losses[j]}, then the backward in reverse order. Call after {@link #forward()}.
      */
-    void lossAndBackward(Tensor labels, List<CrossEntropyPlan> lossPlans, Tensor[] losses) {
+    public void lossAndBackward(Tensor labels, List<CrossEntropyPlan> lossPlans, Tensor[] losses) {
         List<Value> outputs = graph.outputs();
         step(plan.timeline.loss(), null, "loss", () -> {
             for (int j = 0; j < outputs.size(); j++) {
@@ -146,7 +157,8 @@ final class ExecutionPlan {
         for (int k = graph.nodes().size() - 1; k >= 0; k--) {
             Node n = graph.nodes().get(k);
             int t = plan.timeline.backward(k);
-            if (plan.flow.runsBackward(n)) step(t, n, "backward", () -> n.backward(contexts[n.index]));
+            NodeContext c = contexts[n.index()];
+            if (plan.flow.runsBackward(n)) step(t, n, "backward", () -> execution.run(n, NodeExecution.Phase.BACKWARD, c, () -> n.backward(c)));
             else step(t, n, "backward", () -> {});
         }
     }

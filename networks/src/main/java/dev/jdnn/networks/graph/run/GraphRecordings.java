@@ -1,4 +1,5 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.run;
+
 
 import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.Recording;
@@ -22,8 +23,8 @@ import java.util.StringJoiner;
  * retried: that kind runs eagerly from then on — this call included, so the step still happens — and the failure
  * is in {@link #status()}. Nothing is ever replayed that was not recorded for exactly this kind and variant.
  */
-final class GraphRecordings implements AutoCloseable {
-    enum Kind {
+public final class GraphRecordings implements AutoCloseable {
+    public enum Kind {
         EVAL_FORWARD("evaluation forward", false), TRAINING_FORWARD("training forward", false), TRAINING_STEP("training step", false),
         /**
          * The training step with the optimizer update (and its guard) after the backward. Another update may
@@ -55,28 +56,57 @@ final class GraphRecordings implements AutoCloseable {
     private RuntimeException captureFailure;
 
     /**
-     * @param off           why nothing is recorded (see {@link #offReason}), or null
-     * @param notCapturable per kind, why its work cannot be recorded (null or absent: it can)
+     * @param cudaGraphs      whether recording was asked for ({@code CompileOptions.cudaGraphs})
+     * @param trainingReason  why the training graph's work cannot be recorded (a node that says so), or null
+     * @param evalReason      the same for the evaluation graph
      */
-    GraphRecordings(Backend backend, String off, Map<Kind, String> notCapturable) {
+    public GraphRecordings(Backend backend, boolean cudaGraphs, String trainingReason, String evalReason) {
         this.backend = backend;
-        this.off = off;
+        this.off = !cudaGraphs ? "off (CompileOptions.cudaGraphs is false)"
+                : !backend.supportsCapture() ? "unsupported: the " + backend.name() + " backend runs ops eagerly and cannot record them for replay"
+                : null;
         for (Kind k : Kind.values()) {
             Slot s = new Slot();
-            s.eagerReason = notCapturable.get(k);
+            s.eagerReason = k == Kind.EVAL_FORWARD ? evalReason : trainingReason;
             slots.put(k, s);
         }
     }
 
-    /** Why a model compiled with these options on this backend records nothing, or null when it may. */
-    static String offReason(CompileOptions options, Backend backend) {
-        if (!options.cudaGraphs()) return "off (CompileOptions.cudaGraphs is false)";
-        if (!backend.supportsCapture()) return "unsupported: the " + backend.name() + " backend runs ops eagerly and cannot record them for replay";
-        return null;
+    /** A forward of the training or the evaluation graph. */
+    public void forward(boolean training, Runnable work) {
+        run(training ? Kind.TRAINING_FORWARD : Kind.EVAL_FORWARD, null, work);
+    }
+
+    /** A training step (forward, loss, backward); recorded per label smoothing (another value means another loss plan). */
+    public void trainingStep(float labelSmoothing, Runnable work) {
+        run(Kind.TRAINING_STEP, labelSmoothing, work);
+    }
+
+    /** A training step with an optimizer update; recorded per label smoothing and per update, by identity. */
+    public void trainingStepWithUpdate(float labelSmoothing, Object update, Runnable work) {
+        run(Kind.TRAINING_STEP_WITH_UPDATE, new UpdateVariant(labelSmoothing, update), work);
+    }
+
+    /** True when training steps with an update are (or will be, after the warm-up) recorded and replayed. */
+    public boolean recordsStepsWithUpdate() {
+        return records(Kind.TRAINING_STEP_WITH_UPDATE);
+    }
+
+    /** The recording key of a training step with an update: the label smoothing and the update, by identity. */
+    private record UpdateVariant(float labelSmoothing, Object update) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof UpdateVariant v && Float.compare(v.labelSmoothing, labelSmoothing) == 0 && v.update == update;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Float.hashCode(labelSmoothing) + System.identityHashCode(update);
+        }
     }
 
     /** Runs {@code work}: eagerly, or captured and replayed, or replayed (see the class comment). */
-    void run(Kind kind, Object variant, Runnable work) {
+    private void run(Kind kind, Object variant, Runnable work) {
         Slot s = slots.get(kind);
         if (off != null || s.eagerReason != null) {
             work.run();
@@ -112,28 +142,28 @@ final class GraphRecordings implements AutoCloseable {
     }
 
     /** True when calls of this kind are (or will be, after the warm-up) recorded and replayed, not run eagerly for good. */
-    boolean records(Kind kind) {
+    public boolean records(Kind kind) {
         return off == null && slots.get(kind).eagerReason == null;
     }
 
     /** Captures made so far for this kind (tests and diagnostics). */
-    int captures(Kind kind) {
+    public int captures(Kind kind) {
         return slots.get(kind).captures;
     }
 
     /** True when the next call of this kind replays a recording made for this variant. */
-    boolean replays(Kind kind, Object variant) {
+    public boolean replays(Kind kind, Object variant) {
         Slot s = slots.get(kind);
         return s.recording != null && Objects.equals(s.variant, variant);
     }
 
     /** The exception of the last capture that failed, or null. */
-    RuntimeException captureFailure() {
+    public RuntimeException captureFailure() {
         return captureFailure;
     }
 
     /** One clause per kind: replaying, waiting for its warm-up or capture, or eager and why; or why all is off. */
-    String status() {
+    public String status() {
         if (off != null) return "CUDA graphs " + off;
         StringJoiner j = new StringJoiner("; ");
         for (Kind k : Kind.values()) {

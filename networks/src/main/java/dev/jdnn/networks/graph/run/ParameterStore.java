@@ -1,4 +1,4 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.run;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
@@ -22,13 +22,13 @@ import java.util.SplittableRandom;
  * state_dict order with one generator seeded by the model seed; gradients start at zero (a parameter whose node
  * never runs a backward keeps a zero gradient).
  */
-final class ParameterStore implements AutoCloseable {
+public final class ParameterStore implements AutoCloseable {
     private final Map<String, Parameter> stateDict;
     private final Map<String, Parameter> trainable = new LinkedHashMap<>();
     private final Tensor values, grads, others;
     private final long trainableCount, otherCount;
 
-    ParameterStore(Module model, Backend backend, long seed) {
+    public ParameterStore(Module model, Backend backend, long seed) {
         stateDict = Collections.unmodifiableMap(model.stateDict());
         List<Parameter> unique = unique(stateDict);
         long t = 0, o = 0;
@@ -81,24 +81,24 @@ final class ParameterStore implements AutoCloseable {
         }
     }
 
-    Map<String, Parameter> stateDict() {
+    public Map<String, Parameter> stateDict() {
         return stateDict;
     }
 
-    Map<String, Parameter> trainable() {
+    public Map<String, Parameter> trainable() {
         return Collections.unmodifiableMap(trainable);
     }
 
-    Tensor flatValues() {
+    public Tensor flatValues() {
         return values.narrow(0, 0, Math.toIntExact(trainableCount));
     }
 
-    Tensor flatGradients() {
+    public Tensor flatGradients() {
         return grads.narrow(0, 0, Math.toIntExact(trainableCount));
     }
 
     /** Bytes of trainable values, their gradients, and frozen parameters plus buffers. */
-    long bytes() {
+    public long bytes() {
         return (2 * trainableCount + otherCount) * 4;
     }
 

@@ -1,4 +1,25 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.trace;
+
+import dev.jdnn.networks.graph.nodes.ActivationNode;
+import dev.jdnn.networks.graph.nodes.AddNode;
+import dev.jdnn.networks.graph.nodes.BatchNormNode;
+import dev.jdnn.networks.graph.nodes.ChannelShuffleNode;
+import dev.jdnn.networks.graph.nodes.ConcatNode;
+import dev.jdnn.networks.graph.nodes.ConvNode;
+import dev.jdnn.networks.graph.nodes.CopyNode;
+import dev.jdnn.networks.graph.nodes.DropoutNode;
+import dev.jdnn.networks.graph.nodes.FlattenNode;
+import dev.jdnn.networks.graph.nodes.LinearNode;
+import dev.jdnn.networks.graph.nodes.LrnNode;
+import dev.jdnn.networks.graph.nodes.NarrowNode;
+import dev.jdnn.networks.graph.nodes.PoolNode;
+import dev.jdnn.networks.graph.nodes.ScaleChannelsNode;
+import dev.jdnn.networks.graph.nodes.ShortcutPadNode;
+import dev.jdnn.networks.graph.nodes.StochasticDepthNode;
+import dev.jdnn.networks.graph.nodes.TraceContext;
+
+import dev.jdnn.networks.graph.nodes.Graph;
+import dev.jdnn.networks.graph.nodes.Node;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Module;
@@ -19,7 +40,7 @@ import java.util.Map;
  * being traced (e.g. {@code layer2.0.conv1}) and the shapes involved. Needs no backend: {@link ModelTrace} is a
  * trace on its own (shapes, multiply-accumulates), {@link CompiledModel} traces, then plans and binds.
  */
-final class GraphTracer implements Tracer {
+final class GraphTracer implements Tracer, TraceContext {
     private record Frame(Module module, String path) {}
 
     private final Graph graph;
@@ -44,17 +65,18 @@ final class GraphTracer implements Tracer {
         return g;
     }
 
-    Graph graph() {
+    @Override
+    public Graph graph() {
         return graph;
     }
 
-    /** The dotted path of the module being traced ("" for the root). */
-    String path() {
+    @Override
+    public String path() {
         return stack.peek().path();
     }
 
-    /** An exception naming the module path and its class. */
-    IllegalArgumentException error(String message) {
+    @Override
+    public IllegalArgumentException error(String message) {
         Frame f = stack.peek();
         String where = f.path().isEmpty() ? "<root>" : f.path();
         return new IllegalArgumentException(where + " (" + f.module().getClass().getSimpleName() + "): " + message);
@@ -65,11 +87,13 @@ final class GraphTracer implements Tracer {
         return v;
     }
 
-    <N extends Node> N add(N node) {
+    @Override
+    public <N extends Node> N add(N node) {
         return graph.add(node);
     }
 
-    Value newValue(Shape shape) {
+    @Override
+    public Value newValue(Shape shape) {
         return graph.newValue(shape);
     }
 

@@ -1,4 +1,9 @@
-package dev.jdnn.networks.graph;
+package dev.jdnn.networks.graph.trace;
+
+import dev.jdnn.networks.graph.nodes.ActivationNode;
+import dev.jdnn.networks.graph.nodes.Alias;
+import dev.jdnn.networks.graph.nodes.Graph;
+import dev.jdnn.networks.graph.nodes.Node;
 
 import dev.jdnn.networks.Value;
 
