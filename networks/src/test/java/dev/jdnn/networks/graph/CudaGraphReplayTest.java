@@ -102,9 +102,9 @@ class CudaGraphReplayTest {
     }
 
     /**
-     * The optimizer update recorded inside the training step: the *_scalars kernels read the learning rate, the
+     * The optimizer update recorded inside the training step: the update kernels read the learning rate, the
      * first-step flag and Adam's bias corrections from a device tensor uploaded before each step (outside the graph),
-     * and must follow them on every replay. Against an eager model (graphs off) updated with host scalars. Step 3's
+     * and must follow them on every replay. Against an eager model (graphs off) updated after its step. Step 3's
      * input holds a NaN: the recorded guard must skip its update (the eager model skips it on the host), so both
      * stay equal, parameters and optimizer state, through the steps after it.
      */
