@@ -15,6 +15,7 @@ import dev.jdnn.ops.Conv2dPlan;
 import dev.jdnn.ops.Conv2dSpec;
 import dev.jdnn.ops.CrossEntropyPlan;
 import dev.jdnn.ops.DropoutPlan;
+import dev.jdnn.ops.DropoutSpec;
 import dev.jdnn.ops.LinearPlan;
 import dev.jdnn.ops.LinearSpec;
 import dev.jdnn.ops.LrnPlan;
@@ -58,7 +59,7 @@ public final class CpuBackend implements Backend {
     @Override public PoolPlan pool(PoolSpec spec) { return new CpuPooling(spec); }
     @Override public ActivationPlan activation(Activation kind, float param, Shape shape) { return new CpuActivations(kind, param, shape); }
     @Override public LrnPlan lrn(LrnSpec spec) { return new CpuLrn(spec); }
-    @Override public DropoutPlan dropout(Shape shape, float probability, long seed) { return new CpuDropout(shape, probability, seed); }
+    @Override public DropoutPlan dropout(Shape shape, float probability, long seed) { return new CpuDropout(new DropoutSpec(shape, probability, seed)); }
     @Override public SoftmaxPlan softmax(Shape shape, boolean log) { return new CpuSoftmax(shape, log); }
     @Override public CrossEntropyPlan crossEntropy(int batch, int classes, float labelSmoothing) { return new CpuCrossEntropy(batch, classes, labelSmoothing); }
 

@@ -18,6 +18,7 @@ import dev.jdnn.ops.Conv2dPlan;
 import dev.jdnn.ops.Conv2dSpec;
 import dev.jdnn.ops.CrossEntropyPlan;
 import dev.jdnn.ops.DropoutPlan;
+import dev.jdnn.ops.DropoutSpec;
 import dev.jdnn.ops.LinearPlan;
 import dev.jdnn.ops.LinearSpec;
 import dev.jdnn.ops.LrnPlan;
@@ -210,7 +211,7 @@ public final class CudaBackend implements Backend {
     @Override public PoolPlan pool(PoolSpec spec) { open(); return new CudaPooling(ctx, spec); }
     @Override public ActivationPlan activation(Activation kind, float param, Shape shape) { open(); return new CudaActivations(ctx, kind, param, shape); }
     @Override public LrnPlan lrn(LrnSpec spec) { open(); return new CudaLrn(ctx, spec); }
-    @Override public DropoutPlan dropout(Shape shape, float probability, long seed) { open(); return new CudaDropout(ctx, shape, probability, seed); }
+    @Override public DropoutPlan dropout(Shape shape, float probability, long seed) { open(); return new CudaDropout(ctx, new DropoutSpec(shape, probability, seed)); }
     @Override public SoftmaxPlan softmax(Shape shape, boolean log) { open(); return new CudaSoftmax(ctx, shape, log); }
     @Override public CrossEntropyPlan crossEntropy(int batch, int classes, float labelSmoothing) { open(); return new CudaCrossEntropy(ctx, batch, classes, labelSmoothing); }
 
