@@ -18,6 +18,8 @@ import java.util.Map;
  */
 final class CudaBnBackward implements BnBackwardPlan {
     private static final long X = 1, DY = 2, GAMMA = 3, MEAN = 4, INV_STD = 5, DX = 6, DGAMMA = 7, DBETA = 8;
+    /** The uids {@link #backward} binds, in the order it passes their addresses. */
+    static final long[] OPERANDS = {X, DY, GAMMA, MEAN, INV_STD, DX, DGAMMA, DBETA};
 
     private final CudaContext ctx;
     private final BnBackwardSpec spec;
@@ -30,8 +32,7 @@ final class CudaBnBackward implements BnBackwardPlan {
     }
 
     static Fusion<BnBackwardPlan> fuse(CudaContext ctx, BnBackwardSpec spec) {
-        return CudaFusedGraph.fuse(ctx, spec, handle -> graph(spec, handle), new long[]{X, DY, GAMMA, MEAN, INV_STD, DX, DGAMMA, DBETA},
-                Map.of(), g -> new CudaBnBackward(ctx, spec, g));
+        return CudaFusedGraph.fuse(ctx, spec, handle -> graph(spec, handle), OPERANDS, Map.of(), g -> new CudaBnBackward(ctx, spec, g));
     }
 
     static OperationGraph graph(BnBackwardSpec s, MemorySegment handle) {

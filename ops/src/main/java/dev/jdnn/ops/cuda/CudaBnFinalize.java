@@ -17,16 +17,19 @@ import java.lang.foreign.ValueLayout;
 import java.util.Map;
 
 /**
- * {@link BnFinalizeSpec} as one cuDNN graph: the BN-finalize-statistics operation in training mode. As in
- * cudnn-frontend's batch-norm samples, epsilon and the momentum (cuDNN's exponential average factor) are float
- * scalars passed by value and the element count an int64 in device memory; all three are fixed per plan and owned by
- * it. cuDNN reads the previous running statistics and writes the updated ones as separate tensors, so each call first
- * copies the running statistics into plan-owned buffers and then updates them in place, as {@link BnFinalizePlan} says.
+ * {@link BnFinalizeSpec} as one cuDNN graph: the BN-finalize-statistics operation in training mode. Its three scalars
+ * are fixed per plan and passed by value from plan-owned host memory: epsilon and the momentum (cuDNN's exponential
+ * average factor) as doubles, the element count as an int64 — cuDNN 9.24 refuses to finalise the operation with the
+ * count in device memory or of another integer type (see FusedGraphsTest). cuDNN reads the previous running statistics
+ * and writes the updated ones as separate tensors, so each call first copies the running statistics into plan-owned
+ * buffers and then updates them in place, as {@link BnFinalizePlan} says.
  */
 final class CudaBnFinalize implements BnFinalizePlan {
     private static final long SUM = 1, SQ_SUM = 2, GAMMA = 3, BETA = 4, RUNNING_MEAN = 5, RUNNING_VAR = 6, SAVE_MEAN = 7, SAVE_INV_STD = 8,
             EQ_SCALE = 9, EQ_BIAS = 10, PREV_MEAN = 11, PREV_VAR = 12, COUNT = 13, EPSILON = 14, MOMENTUM = 15;
-    private static final long[] OPERANDS = {SUM, SQ_SUM, GAMMA, BETA, RUNNING_MEAN, RUNNING_VAR, SAVE_MEAN, SAVE_INV_STD, EQ_SCALE, EQ_BIAS};
+    static final java.util.Set<Long> OWNED = java.util.Set.of(PREV_MEAN, PREV_VAR, COUNT, EPSILON, MOMENTUM);
+    /** The uids {@link #finalizeStatistics} binds, in the order it passes their addresses; the others are the plan's own ({@link #OWNED}). */
+    static final long[] OPERANDS = {SUM, SQ_SUM, GAMMA, BETA, RUNNING_MEAN, RUNNING_VAR, SAVE_MEAN, SAVE_INV_STD, EQ_SCALE, EQ_BIAS};
 
     private final CudaContext ctx;
     private final BnFinalizeSpec spec;
@@ -40,24 +43,20 @@ final class CudaBnFinalize implements BnFinalizePlan {
         this.owned = owned;
     }
 
-    /** The plan's own memory: copies of the previous running statistics, the count on the device, the host scalars. */
+    /** The plan's own memory: device copies of the previous running statistics, and the host scalars. */
     private static final class Owned implements AutoCloseable {
         private final MemoryScope device = new MemoryScope();
         private final Arena host = Arena.ofShared();
-        final Tensor prevMean, prevVar, count;
-        final MemorySegment epsilon, momentum;
+        final Tensor prevMean, prevVar;
+        final MemorySegment count, epsilon, momentum;
 
         Owned(CudaContext ctx, BnFinalizeSpec spec) {
+            count = host.allocateFrom(ValueLayout.JAVA_LONG, spec.count());
+            epsilon = host.allocateFrom(ValueLayout.JAVA_DOUBLE, spec.eps());
+            momentum = host.allocateFrom(ValueLayout.JAVA_DOUBLE, spec.momentum());
             try {
-                epsilon = host.allocateFrom(ValueLayout.JAVA_FLOAT, (float) spec.eps());
-                momentum = host.allocateFrom(ValueLayout.JAVA_FLOAT, (float) spec.momentum());
-                MemorySegment countValue = host.allocateFrom(ValueLayout.JAVA_LONG, spec.count());
                 prevMean = device.track(ctx.scratch(4L * spec.channels()));
                 prevVar = device.track(ctx.scratch(4L * spec.channels()));
-                count = device.track(ctx.scratch(8));
-                ctx.cudart("cudaMemcpyAsync H2D (bn-finalize count)",
-                        cudart_h.cudaMemcpyAsync(Cudnn.ptr(count), countValue, 8, cudart_h.cudaMemcpyHostToDevice(), ctx.stream));
-                ctx.synchronize(); // the host value is read before anything can free it
             } catch (RuntimeException | Error e) {
                 close();
                 throw e;
@@ -96,7 +95,7 @@ final class CudaBnFinalize implements BnFinalizePlan {
                     GraphTensor.perChannel(SUM, c), GraphTensor.perChannel(SQ_SUM, c), GraphTensor.perChannel(GAMMA, c), GraphTensor.perChannel(BETA, c),
                     GraphTensor.perChannel(PREV_MEAN, c), GraphTensor.perChannel(PREV_VAR, c), GraphTensor.perChannel(RUNNING_MEAN, c), GraphTensor.perChannel(RUNNING_VAR, c),
                     GraphTensor.perChannel(SAVE_MEAN, c), GraphTensor.perChannel(SAVE_INV_STD, c), GraphTensor.perChannel(EQ_SCALE, c), GraphTensor.perChannel(EQ_BIAS, c),
-                    GraphTensor.deviceScalar(COUNT, ElementType.INT64), GraphTensor.scalar(EPSILON, ElementType.FLOAT), GraphTensor.scalar(MOMENTUM, ElementType.FLOAT)));
+                    GraphTensor.scalar(COUNT, ElementType.INT64), GraphTensor.scalar(EPSILON, ElementType.DOUBLE), GraphTensor.scalar(MOMENTUM, ElementType.DOUBLE)));
             return g.build(handle);
         }
     }

@@ -33,8 +33,12 @@ final class CudaConvBiasActivation implements ConvBiasActivationPlan {
     }
 
     static Fusion<ConvBiasActivationPlan> fuse(CudaContext ctx, ConvBiasActivationSpec spec) {
-        long[] operands = spec.conv().bias() ? new long[]{X, W, BIAS, Y} : new long[]{X, W, Y};
-        return CudaFusedGraph.fuse(ctx, spec, handle -> graph(spec, handle), operands, Map.of(), g -> new CudaConvBiasActivation(ctx, spec, g));
+        return CudaFusedGraph.fuse(ctx, spec, handle -> graph(spec, handle), operands(spec), Map.of(), g -> new CudaConvBiasActivation(ctx, spec, g));
+    }
+
+    /** The uids {@link #forward} binds, in the order it passes their addresses. */
+    static long[] operands(ConvBiasActivationSpec spec) {
+        return spec.conv().bias() ? new long[]{X, W, BIAS, Y} : new long[]{X, W, Y};
     }
 
     /** The operation graph; needs no device where cuDNN finalises graphs without one. */

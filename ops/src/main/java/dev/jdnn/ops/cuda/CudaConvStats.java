@@ -33,8 +33,12 @@ final class CudaConvStats implements ConvStatsPlan {
     }
 
     static Fusion<ConvStatsPlan> fuse(CudaContext ctx, ConvStatsSpec spec) {
-        long[] operands = spec.scaleBiasReluInput() ? new long[]{X, SCALE, BIAS, W, Y, SUM, SQ_SUM} : new long[]{X, W, Y, SUM, SQ_SUM};
-        return CudaFusedGraph.fuse(ctx, spec, handle -> graph(spec, handle), operands, Map.of(), g -> new CudaConvStats(ctx, spec, g));
+        return CudaFusedGraph.fuse(ctx, spec, handle -> graph(spec, handle), operands(spec), Map.of(), g -> new CudaConvStats(ctx, spec, g));
+    }
+
+    /** The uids {@link #forward} binds, in the order it passes their addresses. */
+    static long[] operands(ConvStatsSpec spec) {
+        return spec.scaleBiasReluInput() ? new long[]{X, SCALE, BIAS, W, Y, SUM, SQ_SUM} : new long[]{X, W, Y, SUM, SQ_SUM};
     }
 
     static OperationGraph graph(ConvStatsSpec s, MemorySegment handle) {

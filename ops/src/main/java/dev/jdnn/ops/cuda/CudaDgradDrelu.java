@@ -32,8 +32,12 @@ final class CudaDgradDrelu implements DgradDreluPlan {
     }
 
     static Fusion<DgradDreluPlan> fuse(CudaContext ctx, DgradDreluSpec spec) {
-        long[] operands = spec.reluInputFromScaleBias() ? new long[]{DY, W, RELU_INPUT, SCALE, BIAS, DX} : new long[]{DY, W, RELU_INPUT, DX};
-        return CudaFusedGraph.fuse(ctx, spec, handle -> graph(spec, handle), operands, Map.of(), g -> new CudaDgradDrelu(ctx, spec, g));
+        return CudaFusedGraph.fuse(ctx, spec, handle -> graph(spec, handle), operands(spec), Map.of(), g -> new CudaDgradDrelu(ctx, spec, g));
+    }
+
+    /** The uids {@link #backward} binds, in the order it passes their addresses. */
+    static long[] operands(DgradDreluSpec spec) {
+        return spec.reluInputFromScaleBias() ? new long[]{DY, W, RELU_INPUT, SCALE, BIAS, DX} : new long[]{DY, W, RELU_INPUT, DX};
     }
 
     static OperationGraph graph(DgradDreluSpec s, MemorySegment handle) {

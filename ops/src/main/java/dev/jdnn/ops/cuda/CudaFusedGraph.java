@@ -22,7 +22,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -80,7 +79,7 @@ final class CudaFusedGraph implements AutoCloseable {
         }
         CudaFusedGraph fused = null;
         try {
-            checkBindings(spec, graph, operandUids, fixed);
+            checkBindings(spec, graph, operandUids, fixed.keySet());
             EngineChooser.Policy policy = policy(ctx.options);
             EngineChooser.Outcome<ExecutionPlan> outcome;
             try (DeviceEngines engines = new DeviceEngines(ctx, graph, fixed)) {
@@ -105,12 +104,13 @@ final class CudaFusedGraph implements AutoCloseable {
         }
     }
 
-    private static void checkBindings(FusedSpec<?> spec, OperationGraph graph, long[] operandUids, Map<Long, Long> fixed) {
-        Set<Long> bound = new TreeSet<>(), given = new TreeSet<>(fixed.keySet());
+    /** Throws unless the plan's operand uids and its fixed ones are exactly the graph's bound tensors. */
+    static void checkBindings(FusedSpec<?> spec, OperationGraph graph, long[] operandUids, Set<Long> fixed) {
+        Set<Long> bound = new TreeSet<>(), given = new TreeSet<>(fixed);
         for (GraphTensor t : graph.boundTensors()) bound.add(t.uid());
         for (long uid : operandUids) given.add(uid);
         if (!bound.equals(given) || given.size() != operandUids.length + fixed.size()) {
-            throw new IllegalStateException(spec.pattern() + ": the graph binds uids " + bound + ", the plan passes " + Arrays.toString(operandUids) + " and " + fixed.keySet());
+            throw new IllegalStateException(spec.pattern() + ": the graph binds uids " + bound + ", the plan passes " + Arrays.toString(operandUids) + " and " + fixed);
         }
     }
 

@@ -46,11 +46,6 @@ public record GraphTensor(long uid, ElementType type, long[] dims, long[] stride
         return new GraphTensor(uid, type, new long[]{1, 1, 1, 1}, new long[]{1, 1, 1, 1}, false, true);
     }
 
-    /** A scalar in device memory ([1, 1, 1, 1]), e.g. an element count. */
-    public static GraphTensor deviceScalar(long uid, ElementType type) {
-        return new GraphTensor(uid, type, new long[]{1, 1, 1, 1}, new long[]{1, 1, 1, 1}, false, false);
-    }
-
     /** A virtual intermediate of this tensor's dimensions and strides, of element type {@code type}. */
     public GraphTensor intermediate(long newUid, ElementType newType) {
         return new GraphTensor(newUid, newType, dims, strides, true, false);

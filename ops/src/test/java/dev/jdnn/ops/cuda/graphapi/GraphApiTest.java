@@ -56,7 +56,7 @@ class GraphApiTest {
             GraphTensor.perChannel(3, 24).build(scope);
             GraphTensor.scalar(4, ElementType.FLOAT).build(scope);
             GraphTensor.scalar(5, ElementType.DOUBLE).build(scope);
-            GraphTensor.deviceScalar(6, ElementType.INT64).build(scope);
+            GraphTensor.scalar(6, ElementType.INT64).build(scope);
         }
     }
 
@@ -64,7 +64,7 @@ class GraphApiTest {
     void aTensorsBytesSpanItsStrides() {
         assertEquals(2L * 24 * 5 * 7 * 2, GraphTensor.of(1, DType.BFLOAT16, Shape.of(2, 24, 5, 7), MemoryFormat.NHWC).bytes());
         assertEquals(4L * 24, GraphTensor.perChannel(1, 24).bytes());
-        assertEquals(8, GraphTensor.deviceScalar(1, ElementType.INT64).bytes());
+        assertEquals(8, GraphTensor.scalar(1, ElementType.INT64).bytes());
     }
 
     @Test
