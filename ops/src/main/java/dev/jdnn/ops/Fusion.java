@@ -16,7 +16,7 @@ public sealed interface Fusion<P extends FusedPlan> {
         GRAPH_REJECTED,
         /** The engine heuristics offered no configuration that the backend's numerics and workspace limit admit. */
         NO_ENGINE,
-        /** Configurations were offered, but none could be built into an execution plan on this device. */
+        /** Configurations were offered, but none could be built into an execution plan on this device (or ran when timed). */
         NO_PLAN
     }
 

@@ -58,8 +58,8 @@ final class CudaContext implements AutoCloseable {
         this.computeMajor = deviceAttribute(cudart_h.cudaDevAttrComputeCapabilityMajor(), ordinal);
         this.computeMinor = deviceAttribute(cudart_h.cudaDevAttrComputeCapabilityMinor(), ordinal);
         // Only benchmarked choices are worth keeping across runs: the heuristics (cudnnGet*_v7) are cheap to ask again.
-        ConvAlgorithmStore.DeviceKey deviceKey =
-                ConvAlgorithmStore.DeviceKey.of(CudaDevice.describe(ordinal), cudnn_h.cudnnGetVersion());
+        ChoiceStore.DeviceKey deviceKey =
+                ChoiceStore.DeviceKey.of(CudaDevice.describe(ordinal), cudnn_h.cudnnGetVersion());
         this.convAlgorithms =
                 ConvAlgorithmStore.open(options.benchmarkConvolutions() ? options.convAlgorithmCacheDir() : null, deviceKey);
         this.fusedEngines = FusedEngineStore.open(options.benchmarkConvolutions() ? options.convAlgorithmCacheDir() : null, deviceKey);

@@ -127,28 +127,40 @@ final class EngineChooser {
         EngineChoice bestChoice = null;
         double bestMillis = Double.POSITIVE_INFINITY;
         int timed = 0, rank = 0, bestRank = 0;
-        for (EngineCandidate c : admitted) {
-            rank++;
-            P plan = tryBuild(engines, c.choice(), policy, failures);
-            if (plan == null) continue;
-            if (!policy.autotune()) {
-                return new Outcome.Chosen<>(plan, c.choice(), "heuristics' choice " + rank + " of " + admitted.size() + " admitted (not timed)");
+        try {
+            for (EngineCandidate c : admitted) {
+                rank++;
+                P plan = tryBuild(engines, c.choice(), policy, failures);
+                if (plan == null) continue;
+                if (!policy.autotune()) {
+                    return new Outcome.Chosen<>(plan, c.choice(), "heuristics' choice " + rank + " of " + admitted.size() + " admitted (not timed)");
+                }
+                double ms;
+                try {
+                    ms = engines.millis(plan);
+                } catch (CudaException e) { // a configuration that builds but does not run counts as one that does not build
+                    engines.discard(plan);
+                    failures.add(c.choice().format() + " (running it): " + e.getMessage());
+                    continue;
+                }
+                timed++;
+                if (ms < bestMillis) {
+                    if (best != null) engines.discard(best);
+                    best = plan;
+                    bestChoice = c.choice();
+                    bestMillis = ms;
+                    bestRank = rank;
+                } else {
+                    engines.discard(plan);
+                }
+                if (timed == policy.maxTimed()) break;
             }
-            double ms = engines.millis(plan);
-            timed++;
-            if (ms < bestMillis) {
-                if (best != null) engines.discard(best);
-                best = plan;
-                bestChoice = c.choice();
-                bestMillis = ms;
-                bestRank = rank;
-            } else {
-                engines.discard(plan);
-            }
-            if (timed == policy.maxTimed()) break;
+        } catch (RuntimeException | Error e) {
+            if (best != null) engines.discard(best);
+            throw e;
         }
         if (best == null) {
-            return new Outcome.Refused<>(Fusion.Reason.NO_PLAN, "none of the " + admitted.size() + " admitted engine configuration(s) could be built"
+            return new Outcome.Refused<>(Fusion.Reason.NO_PLAN, "none of the " + admitted.size() + " admitted engine configuration(s) could be built and run"
                     + (failures.isEmpty() ? "" : "; first failure: " + failures.getFirst()));
         }
         store.record(key, bestChoice);

@@ -45,7 +45,7 @@ class EngineChooserTest {
     /** Scripted engines: what each heuristics mode offers, which engines fail to build, milliseconds per engine. */
     private static final class Script implements EngineChooser.Engines<String> {
         final Map<HeuristicsMode, List<EngineCandidate>> offers = new HashMap<>();
-        final Set<Long> unbuildable = new java.util.HashSet<>();
+        final Set<Long> unbuildable = new java.util.HashSet<>(), failsToRun = new java.util.HashSet<>();
         final Map<Long, Double> millis = new HashMap<>();
         final Map<Long, Long> workspace = new HashMap<>();
         final List<String> built = new ArrayList<>(), timed = new ArrayList<>(), discarded = new ArrayList<>();
@@ -70,6 +70,7 @@ class EngineChooserTest {
 
         @Override
         public double millis(String plan) {
+            if (failsToRun.contains(EngineChoice.parse(plan).engineIndex())) throw cudnnFailure("cudnnBackendExecute");
             timed.add(plan);
             return millis.getOrDefault(EngineChoice.parse(plan).engineIndex(), 1.0);
         }
@@ -151,7 +152,7 @@ class EngineChooserTest {
         s.unbuildable.addAll(List.of(1L, 2L));
         var r = refused(EngineChooser.choose(s, DType.BFLOAT16, TUNE, store(null), KEY));
         assertEquals(Fusion.Reason.NO_PLAN, r.reason());
-        assertTrue(r.detail().startsWith("none of the 2 admitted engine configuration(s) could be built; first failure: engine=1 knobs=3:1: "), r.detail());
+        assertTrue(r.detail().startsWith("none of the 2 admitted engine configuration(s) could be built and run; first failure: engine=1 knobs=3:1: "), r.detail());
         assertTrue(r.detail().contains("CUDNN_BACKEND_EXECUTION_PLAN_DESCRIPTOR"), r.detail());
     }
 
@@ -195,6 +196,20 @@ class EngineChooserTest {
         assertTrue(c.how().startsWith("autotuned: fastest of 3 timed (heuristics' rank 2), 1.500 ms"), c.how());
         assertEquals(c.choice(), store(dir).get(KEY), "saved to disk");
         assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void aConfigurationThatFailsToRunWhileTimedIsPassedOver() {
+        Script s = new Script();
+        s.offers.put(HeuristicsMode.A, List.of(candidate(1), candidate(2)));
+        s.failsToRun.add(1L);
+        var c = chosen(EngineChooser.choose(s, DType.BFLOAT16, TUNE, store(null), KEY));
+        assertEquals(2, c.choice().engineIndex());
+        assertEquals(List.of("engine=1 knobs=3:1"), s.discarded);
+        s.failsToRun.add(2L);
+        var r = refused(EngineChooser.choose(s, DType.BFLOAT16, TUNE, store(null), KEY));
+        assertEquals(Fusion.Reason.NO_PLAN, r.reason());
+        assertTrue(r.detail().contains("engine=1 knobs=3:1 (running it): ") && r.detail().contains("cudnnBackendExecute"), r.detail());
     }
 
     @Test
