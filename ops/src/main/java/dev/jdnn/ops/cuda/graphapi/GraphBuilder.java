@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -88,7 +89,7 @@ public final class GraphBuilder implements AutoCloseable {
                 .setDescriptors(Attribute.OPERATION_POINTWISE_XDESC, tensor(x));
         if (b != null) op.setDescriptors(Attribute.OPERATION_POINTWISE_BDESC, tensor(b));
         op.setDescriptors(Attribute.OPERATION_POINTWISE_YDESC, tensor(y));
-        return add(op, mode.name().toLowerCase(java.util.Locale.ROOT));
+        return add(op, mode.name().toLowerCase(Locale.ROOT));
     }
 
     /** dx = dy where x > 0, else 0 (the ReLU's derivative at its input x). */
