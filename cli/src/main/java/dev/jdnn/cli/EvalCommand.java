@@ -59,6 +59,7 @@ public final class EvalCommand implements Callable<Integer> {
                     r = Evaluator.evaluate(cm, loader);
                 }
                 out.printf("%s on %s test (%,d images): loss %.4f, top-1 %.2f%%, top-5 %.2f%%%n", model, data.source().cliName(), r.samples(), r.loss(), 100 * r.top1(), 100 * r.top5());
+                if (r.nonFinite() > 0) out.println("warning: " + r.nonFiniteNote() + " (are the weights diverged?)");
                 out.println("confusion matrix (rows: true class, columns: predicted):");
                 out.print(r.confusionTable());
                 out.flush();
