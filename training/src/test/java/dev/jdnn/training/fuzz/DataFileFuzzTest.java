@@ -63,12 +63,15 @@ class DataFileFuzzTest {
         Arbitrary<Integer> small = Arbitraries.integers().between(1, 9);
         Arbitrary<Integer> huge = Arbitraries.of(255, 256, 65536, 1 << 20, 1 << 21, 1 << 22, 1 << 30, Integer.MAX_VALUE);
         Arbitrary<Integer> negative = Arbitraries.of(-1, Integer.MIN_VALUE, -50331504);
-        return Combinators.combine(FAULTS, small.list().ofSize(3), Arbitraries.integers().between(0, 2), huge, negative, Arbitraries.integers(),
+        return Combinators.combine(FAULTS, small.list().ofSize(3), Arbitraries.integers().between(0, 2), huge.list().ofSize(3), negative, Arbitraries.integers(),
                 Arbitraries.integers().between(-40, 40), Arbitraries.of(false, true)).as((fault, dims, which, big, neg, any, n, gzip) -> {
             int[] d = {dims.get(0), dims.get(1), dims.get(2)};
             if (!images) which = 0;
             switch (fault) {
-                case HUGE_DIMENSION -> d[which] = big;
+                case HUGE_DIMENSION -> { // one huge dimension, or all three (whose product may wrap around 64 bits)
+                    if (n % 2 == 0) d[which] = big.get(0);
+                    else for (int i = 0; i < 3; i++) d[i] = big.get(i);
+                }
                 case NEGATIVE_DIMENSION -> d[which] = neg;
                 case ANY_DIMENSION -> d[which] = any;
                 default -> { }
@@ -111,7 +114,7 @@ class DataFileFuzzTest {
         Path p = file(f.bytes(), f.gzName() ? "-images.gz" : "-images");
         Fuzzing.readsOrRefuses(p, DataFormatException.class, () -> IdxReader.readImages(p), im -> {
             assertTrue(im.count() >= 0 && im.rows() > 0 && im.cols() > 0, im.toString());
-            assertEquals((long) im.count() * im.rows() * im.cols(), im.pixels().length);
+            assertEquals(Math.multiplyExact(Math.multiplyExact((long) im.count(), im.rows()), im.cols()), im.pixels().length, "exactly, not modulo 2^64");
         });
         Fuzzing.requireBothOutcomes(5);
     }
@@ -128,7 +131,8 @@ class DataFileFuzzTest {
     @Property(seed = "170419")
     void arbitraryBytesAreReadOrRefusedByName(@ForAll byte[] bytes, @ForAll boolean gzName) {
         Path p = file(bytes, gzName ? ".gz" : ".bin");
-        Fuzzing.readsOrRefuses(p, DataFormatException.class, () -> IdxReader.readImages(p), im -> assertEquals((long) im.count() * im.rows() * im.cols(), im.pixels().length));
+        Fuzzing.readsOrRefuses(p, DataFormatException.class, () -> IdxReader.readImages(p),
+                im -> assertEquals(Math.multiplyExact(Math.multiplyExact((long) im.count(), im.rows()), im.cols()), im.pixels().length));
         Fuzzing.readsOrRefuses(p, DataFormatException.class, () -> CifarReader.read(List.of(p), CifarReader.Variant.CIFAR10, CLASSES), d -> assertValid(d, 10));
     }
 
