@@ -45,7 +45,8 @@ public final class EvalCommand implements Callable<Integer> {
         return CliSupport.run(spec.commandLine(), run.verbose, () -> {
             run.validate();
             ZooModels.requireKnown(model);
-            if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+            OptionChecks.atLeast("--batch-size", batchSize, 1, "images per forward pass");
+            data.validate();
             if (!Files.isRegularFile(weights)) throw new CliFailure("weights file not found: " + weights);
             Dataset test = data.open(false, data.testLimit);
             Module m = ZooModels.create(model, test.numClasses(), test.channels(), test.height(), test.width());

@@ -61,6 +61,8 @@ public final class PredictCommand implements Callable<Integer> {
         return CliSupport.run(spec.commandLine(), run.verbose, () -> {
             run.validate();
             ZooModels.requireKnown(model);
+            OptionChecks.atLeast("--top", top, 1, "how many classes to print per image");
+            if (input != null) WeightsInfo.parseChw(input); // a bad --input fails before any file is read
             if (!Files.isRegularFile(weights)) throw new CliFailure("weights file not found: " + weights);
             for (Path p : images) if (!Files.isRegularFile(p)) throw new CliFailure("image not found: " + p);
             int[] chw;

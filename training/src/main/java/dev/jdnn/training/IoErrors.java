@@ -9,8 +9,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 
 /**
- * The reason an I/O operation failed, in words for a user. Java's file-system exceptions often carry only the path
- * as their message ("cannot create X: X") and the exception's class name as the reason; this names the reason.
+ * The reason an I/O operation failed, in words for a user, followed by the path that failed: "not a directory
+ * (/runs/x)". Java's file-system exceptions often carry only the path as their message ("cannot create X: X") and
+ * the exception's class name as the reason; this names the reason instead.
  */
 public final class IoErrors {
     private IoErrors() {}
@@ -25,10 +26,11 @@ public final class IoErrors {
             case FileSystemException x when x.getReason() != null -> x.getReason();
             default -> null;
         };
+        if (e instanceof FileSystemException f && specific == null) specific = "an I/O error"; // its message is just the path
         String reason = specific != null ? specific : e.getMessage() != null ? e.getMessage() : "an I/O error";
         if (e instanceof FileSystemException f && f.getFile() != null) {
-            String where = f.getOtherFile() != null ? f.getFile() + " -> " + f.getOtherFile() : f.getFile();
-            return where + ": " + reason;
+            // The path that failed may be a parent of the one the caller names: say which.
+            return reason + " (" + (f.getOtherFile() != null ? f.getFile() + " -> " + f.getOtherFile() : f.getFile()) + ")";
         }
         return reason;
     }
