@@ -12,7 +12,6 @@ import dev.jdnn.training.optim.LrSchedule;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +28,8 @@ import java.util.Set;
 final class ResumeCheck {
     /** Config keys that do not change the results: where the run executes, and where the same data lives. */
     private static final Set<String> FREE = Set.of("device", "backend", "data_dir");
+    /** Facts older checkpoints do not record; their absence is not a difference. */
+    private static final Set<String> NOT_IN_OLDER_CHECKPOINTS = Set.of("train_labels_crc32");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ResumeCheck() {}
@@ -44,20 +45,23 @@ final class ResumeCheck {
                 throw new CheckpointMismatchException(checkpoint, "records no run options (" + TrainingCheckpoint.CONFIG_KEY
                         + "): it was not written by 'jdnn train' or 'jdnn finetune', so a resumed run cannot be checked to continue it");
             }
-            recorded = JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new CheckpointMismatchException(checkpoint, "unreadable run options (" + TrainingCheckpoint.CONFIG_KEY + "): " + e.getOriginalMessage());
+            try {
+                recorded = JSON.readTree(json);
+            } catch (JsonProcessingException e) {
+                throw new CheckpointMismatchException(checkpoint, "unreadable run options (" + TrainingCheckpoint.CONFIG_KEY + "): " + e.getOriginalMessage());
+            }
         }
         if (recorded == null || !recorded.isObject()) throw new CheckpointMismatchException(checkpoint, "its run options (" + TrainingCheckpoint.CONFIG_KEY + ") are not a JSON object");
-        JsonNode current = JSON.valueToTree(config);
+        JsonNode current = parse(TrainingRun.toJson(config)); // through text, as recorded: numbers compare as the same node types
 
         List<String> differences = new ArrayList<>();
         Set<String> keys = new LinkedHashSet<>();
         recorded.fieldNames().forEachRemaining(keys::add);
-        for (Iterator<String> it = current.fieldNames(); it.hasNext(); ) keys.add(it.next());
+        current.fieldNames().forEachRemaining(keys::add);
         for (String key : keys) {
             if (FREE.contains(key) || key.equals("epochs")) continue;
             JsonNode was = recorded.get(key), now = current.get(key);
+            if (was == null && NOT_IN_OLDER_CHECKPOINTS.contains(key)) continue; // an older checkpoint: only its data's size is known
             if (was == null ? now != null : !was.equals(now)) differences.add(describe(key, now) + " (the checkpoint's run: " + text(was) + ")");
         }
         int recordedEpochs = recorded.path("epochs").asInt(-1);
@@ -81,6 +85,14 @@ final class ResumeCheck {
             out.println("continuing on --device " + device + " (the checkpoint's run used " + recorded.path("device").asText() + ")");
         }
         return state;
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** "--batch-size 8", or for recorded facts that are not options, what they depend on. */
