@@ -124,7 +124,7 @@ public final class ImageFolderDataset implements Dataset {
             } catch (IOException | RuntimeException e) {
                 if (e instanceof DataFormatException d) throw d;
                 long at = safePosition(in);
-                throw new DataFormatException(file, at, "corrupt or truncated " + reader.getFormatName() + " image: " + e.getMessage());
+                throw new DataFormatException(file, at, "corrupt or truncated " + reader.getFormatName() + " image: " + java.util.Objects.requireNonNullElse(e.getMessage(), "the decoder gave no reason"));
             } finally {
                 reader.dispose();
             }
