@@ -10,8 +10,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -34,19 +32,6 @@ import static org.junit.jupiter.api.Assertions.*;
  * ({@link TrainingState#problems()} empty) or refused with a {@link CheckpointMismatchException} naming the file.
  */
 class CheckpointStateFuzzTest {
-    private static Path dir;
-    private static int fileNumber;
-
-    @BeforeContainer
-    static void createDirectory() {
-        dir = Fuzzing.newDirectory("checkpoint");
-    }
-
-    @AfterContainer
-    static void deleteDirectory() throws IOException {
-        Fuzzing.deleteDirectory(dir);
-    }
-
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> GOOD = new LinkedHashMap<>();
 
@@ -90,7 +75,7 @@ class CheckpointStateFuzzTest {
         Map<String, String> meta = new LinkedHashMap<>();
         if (kind != null) meta.put(TrainingCheckpoint.KIND_KEY, kind);
         meta.put(TrainingCheckpoint.STATE_KEY, stateJson);
-        Path file = Fuzzing.write(dir.resolve("c" + (fileNumber++) + ".ckpt"), checkpointBytes(meta));
+        Path file = Fuzzing.write(".ckpt", checkpointBytes(meta));
         Fuzzing.readsOrRefuses(file, CheckpointMismatchException.class, () -> {
             try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
                 return TrainingCheckpoint.readState(f);

@@ -11,8 +11,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,19 +30,6 @@ import static org.junit.jupiter.api.Assertions.*;
  * any byte, named .gz or not. See {@link Fuzzing} for the property and how to run longer.
  */
 class DataFileFuzzTest {
-    private static Path dir;
-    private static int fileNumber;
-
-    @BeforeContainer
-    static void createDirectory() {
-        dir = Fuzzing.newDirectory("data");
-    }
-
-    @AfterContainer
-    static void deleteDirectory() throws IOException {
-        Fuzzing.deleteDirectory(dir);
-    }
-
     /** An IDX-like file: magic, 1 or 3 dimensions, a payload, maybe gzip, maybe cut short, maybe named .gz. */
     record IdxFile(byte[] bytes, boolean gzName, Fault fault) {
         @Override
@@ -105,13 +90,9 @@ class DataFileFuzzTest {
         return idxFiles(false);
     }
 
-    private Path file(byte[] bytes, String suffix) {
-        return Fuzzing.write(dir.resolve("f" + (fileNumber++) + suffix), bytes);
-    }
-
     @Property(seed = "170417")
     void idxImagesAreReadOrRefusedByName(@ForAll("idxImageFiles") IdxFile f) {
-        Path p = file(f.bytes(), f.gzName() ? "-images.gz" : "-images");
+        Path p = Fuzzing.write(f.gzName() ? "-images.gz" : "-images", f.bytes());
         Fuzzing.readsOrRefuses(p, DataFormatException.class, () -> IdxReader.readImages(p), im -> {
             assertTrue(im.count() >= 0 && im.rows() > 0 && im.cols() > 0, im.toString());
             assertEquals(Math.multiplyExact(Math.multiplyExact((long) im.count(), im.rows()), im.cols()), im.pixels().length, "exactly, not modulo 2^64");
@@ -121,7 +102,7 @@ class DataFileFuzzTest {
 
     @Property(seed = "170418")
     void idxLabelsAreReadOrRefusedByName(@ForAll("idxLabelFiles") IdxFile f) {
-        Path p = file(f.bytes(), f.gzName() ? "-labels.gz" : "-labels");
+        Path p = Fuzzing.write(f.gzName() ? "-labels.gz" : "-labels", f.bytes());
         Fuzzing.readsOrRefuses(p, DataFormatException.class, () -> IdxReader.readLabels(p), labels -> {
             for (int l : labels) assertTrue(l >= 0 && l < 256);
         });
@@ -130,10 +111,11 @@ class DataFileFuzzTest {
 
     @Property(seed = "170419")
     void arbitraryBytesAreReadOrRefusedByName(@ForAll byte[] bytes, @ForAll boolean gzName) {
-        Path p = file(bytes, gzName ? ".gz" : ".bin");
-        Fuzzing.readsOrRefuses(p, DataFormatException.class, () -> IdxReader.readImages(p),
+        Path idx = Fuzzing.write(gzName ? ".gz" : ".idx", bytes);
+        Fuzzing.readsOrRefuses(idx, DataFormatException.class, () -> IdxReader.readImages(idx),
                 im -> assertEquals(Math.multiplyExact(Math.multiplyExact((long) im.count(), im.rows()), im.cols()), im.pixels().length));
-        Fuzzing.readsOrRefuses(p, DataFormatException.class, () -> CifarReader.read(List.of(p), CifarReader.Variant.CIFAR10, CLASSES), d -> assertValid(d, 10));
+        Path cifar = Fuzzing.write(gzName ? ".gz" : ".bin", bytes);
+        Fuzzing.readsOrRefuses(cifar, DataFormatException.class, () -> CifarReader.read(List.of(cifar), CifarReader.Variant.CIFAR10, CLASSES), d -> assertValid(d, 10));
     }
 
     private static final List<String> CLASSES = IntStream.range(0, 10).mapToObj(Integer::toString).toList();
@@ -168,7 +150,7 @@ class DataFileFuzzTest {
     @Property(seed = "170420")
     void cifarBatchesAreReadOrRefusedByName(@ForAll("cifarFiles") List<byte[]> contents, @ForAll CifarReader.Variant variant) {
         List<Path> files = new ArrayList<>();
-        for (byte[] c : contents) files.add(file(c, ".bin"));
+        for (byte[] c : contents) files.add(Fuzzing.write(".bin", c));
         List<String> classes = variant == CifarReader.Variant.CIFAR100_FINE ? CLASSES_100 : CLASSES;
         Fuzzing.readsOrRefuses(files, DataFormatException.class, () -> CifarReader.read(files, variant, classes), d -> assertValid(d, classes.size()));
         Fuzzing.requireBothOutcomes(5);

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -14,9 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -48,24 +47,24 @@ final class Fuzzing {
 
     private Fuzzing() {}
 
-    /** A fresh directory for one property's files. */
-    static Path newDirectory(String name) {
+    /** Where the fuzzed files go: one directory per JVM, empty again after each check (see {@link #readsOrRefuses}). */
+    private static final Path DIR = createDirectory();
+    private static final AtomicInteger FILE_NUMBER = new AtomicInteger();
+
+    private static Path createDirectory() {
         try {
-            return Files.createTempDirectory("jdnn-fuzz-" + name);
+            Path dir = Files.createTempDirectory("jdnn-fuzz");
+            dir.toFile().deleteOnExit();
+            return dir;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    static void deleteDirectory(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-    }
-
-    static Path write(Path file, byte[] bytes) {
+    /** A new file holding {@code bytes}, named "&lt;number&gt;&lt;suffix&gt;" (the suffix matters to the readers: ".gz"). */
+    static Path write(String suffix, byte[] bytes) {
         try {
-            return Files.write(file, bytes);
+            return Files.write(DIR.resolve(FILE_NUMBER.getAndIncrement() + suffix), bytes);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -74,7 +73,7 @@ final class Fuzzing {
     /**
      * Runs {@code read} on its own thread and checks the outcome: a result passing {@code validate}, or a
      * {@code refusal} whose message is one line and names {@code file}. Returns and collects (jqwik statistics,
-     * label "outcome") which it was: {@link #READ} or {@link #REFUSED}.
+     * label "outcome") which it was: {@link #READ} or {@link #REFUSED}. Deletes {@code files} afterwards.
      */
     static <T> String readsOrRefuses(Path file, Class<? extends RuntimeException> refusal, Supplier<T> read, Consumer<T> validate) {
         return readsOrRefuses(List.of(file), refusal, read, validate);
@@ -103,6 +102,8 @@ final class Fuzzing {
             throw new AssertionError("no answer within " + HANG_SECONDS + " s for " + file + " (a hang?)");
         } catch (InterruptedException | ExecutionException e) {
             throw new AssertionError(e);
+        } finally {
+            if (f.isDone()) for (Path p : files) deleteQuietly(p); // a hung reader may still hold its file: keep it to look at
         }
         assertTrue(o.allocated() <= MAX_ALLOCATED_BYTES, () -> "reading " + file + " allocated " + o.allocated() + " bytes"
                 + (o.thrown() == null ? "" : " before " + o.thrown()));
@@ -121,6 +122,14 @@ final class Fuzzing {
         assertFalse(m.contains("\n") || m.contains("\r"), () -> "not one line: " + m);
         Statistics.label("outcome").collect(REFUSED);
         return REFUSED;
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a temporary file: the OS cleans /tmp
+        }
     }
 
     /**
