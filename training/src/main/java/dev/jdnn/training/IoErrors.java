@@ -17,17 +17,16 @@ public final class IoErrors {
     private IoErrors() {}
 
     public static String reason(IOException e) {
-        String specific = switch (e) {
+        String reason = switch (e) {
             case NoSuchFileException x -> "no such file or directory";
             case AccessDeniedException x -> "permission denied";
             case FileAlreadyExistsException x -> "a file of that name already exists";
             case NotDirectoryException x -> "not a directory";
             case DirectoryNotEmptyException x -> "the directory is not empty";
             case FileSystemException x when x.getReason() != null -> x.getReason();
-            default -> null;
+            case FileSystemException x -> "an I/O error"; // its message is only the path
+            default -> e.getMessage() != null ? e.getMessage() : "an I/O error";
         };
-        if (e instanceof FileSystemException f && specific == null) specific = "an I/O error"; // its message is just the path
-        String reason = specific != null ? specific : e.getMessage() != null ? e.getMessage() : "an I/O error";
         if (e instanceof FileSystemException f && f.getFile() != null) {
             // The path that failed may be a parent of the one the caller names: say which.
             return reason + " (" + (f.getOtherFile() != null ? f.getFile() + " -> " + f.getOtherFile() : f.getFile()) + ")";
