@@ -143,7 +143,7 @@ public final class Trainer implements AutoCloseable {
                 float loss = model.forwardBackward(labels, labelSmoothing, update);
                 boolean applied = Float.isFinite(loss) || !optimizer.undoSkippedStep(); // a skipped step is not counted
                 model.backend().download(model.output(), logits);
-                int hits = Evaluator.correctTop1(logits, batch.labels(), batch.count());
+                int hits = Ranking.correctTop1(logits, batch.labels(), batch.count());
                 if (applied) {
                     globalStep++;
                     lossSum += loss;
