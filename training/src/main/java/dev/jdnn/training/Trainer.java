@@ -49,9 +49,10 @@ import java.util.Objects;
  * backend). Batches are copied straight into the model's own input and labels tensors, which the recording reads.
  * The loss reaches the host only after the update ran, so the guard decides on the device: when a loss value is NaN
  * or infinite it clears the update's apply flags and the update changes nothing; the Trainer then takes back the
- * optimizer's step count ({@link Optimizer#undoSkippedStep()}), does not count the step, and reports it to the
- * listeners with its loss — {@code StopOnDivergence} stops the run there with {@link TrainingDivergedException};
- * without it training goes on, skipping such steps. (Not caught on the device: finite losses whose weighted sum
+ * optimizer's step count ({@link Optimizer#undoSkippedStep()}) and reports the step to the listeners with its loss
+ * (the batch and the schedule's step are used up, as torch's loop does when its scaler skips a step; the epoch's
+ * mean loss and accuracy leave the step out) — {@code StopOnDivergence} stops the run there with
+ * {@link TrainingDivergedException}; without it training goes on, skipping such steps. (Not caught on the device: finite losses whose weighted sum
  * overflows float; that update stays applied and counted.) A step's forward has run either way: batch-norm running
  * statistics and the random streams moved on.
  */
@@ -141,11 +142,11 @@ public final class Trainer implements AutoCloseable {
                 double factor = schedule.factor(globalStep);
                 optimizer.writeStepScalars(factor); // outside the recording: this step's learning rates and count
                 float loss = model.forwardBackward(labels, labelSmoothing, update);
-                boolean applied = Float.isFinite(loss) || !optimizer.undoSkippedStep(); // a skipped step is not counted
+                boolean applied = Float.isFinite(loss) || !optimizer.undoSkippedStep(); // the optimizer does not count a skipped step
                 model.backend().download(model.output(), logits);
                 int hits = Ranking.correctTop1(logits, batch.labels(), batch.count());
+                globalStep++; // the batch and the schedule's step are used up either way
                 if (applied) {
-                    globalStep++;
                     lossSum += loss;
                     correct += hits;
                     steps++;

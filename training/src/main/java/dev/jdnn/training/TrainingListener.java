@@ -11,8 +11,9 @@ public interface TrainingListener {
     default void onEpochStart(int epoch, int batches, int firstBatch) {}
 
     /**
-     * After every step, once the trainer has counted it. A step the device skipped because its loss was NaN or
-     * infinite has that loss here and left the global step where it was.
+     * After every step, once the trainer has counted it ({@link StepMetrics#globalStep()} is the steps taken, this one
+     * included). A step the device skipped because its loss was NaN or infinite has that loss here; it changed no
+     * parameter and the optimizer did not count it.
      */
     default void onStep(StepMetrics step) {}
 

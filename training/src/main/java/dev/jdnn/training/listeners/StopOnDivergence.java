@@ -13,6 +13,7 @@ import dev.jdnn.training.TrainingListener;
 public final class StopOnDivergence implements TrainingListener {
     @Override
     public void onStep(StepMetrics step) {
-        if (!Double.isFinite(step.loss())) throw new TrainingDivergedException(step.epoch(), step.batch(), step.globalStep(), (float) step.loss());
+        // globalStep counts this step: the divergent step's index is one less.
+        if (!Double.isFinite(step.loss())) throw new TrainingDivergedException(step.epoch(), step.batch(), step.globalStep() - 1, (float) step.loss());
     }
 }
