@@ -1,7 +1,7 @@
 package dev.jdnn.cli;
 
 import dev.jdnn.memory.Shape;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.ops.Backend;
 import dev.jdnn.training.EvalResult;
@@ -48,7 +48,7 @@ public final class EvalCommand implements Callable<Integer> {
             if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
             if (!Files.isRegularFile(weights)) throw new CliFailure("weights file not found: " + weights);
             Dataset test = data.open(false, data.testLimit);
-            Module m = ZooModels.create(model, test.numClasses(), test.channels(), test.height(), test.width());
+            Layer m = ZooModels.create(model, test.numClasses(), test.channels(), test.height(), test.width());
             PrintWriter out = spec.commandLine().getOut();
             try (Backend backend = Backends.open(run.device);
                  CompiledModel cm = CompiledModel.compile(m, Shape.of(batchSize, test.channels(), test.height(), test.width()), backend, 0)) {

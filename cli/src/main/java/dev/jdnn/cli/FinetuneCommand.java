@@ -1,6 +1,6 @@
 package dev.jdnn.cli;
 
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.training.checkpoint.LoadReport;
 import dev.jdnn.training.data.Dataset;
 import picocli.CommandLine.Command;
@@ -63,7 +63,7 @@ public final class FinetuneCommand implements Callable<Integer> {
             if (!MODES.contains(mode)) throw new IllegalArgumentException("unknown --mode '" + mode + "'; valid: " + MODES);
             if (!java.nio.file.Files.isRegularFile(weights)) throw new CliFailure("weights file not found: " + weights);
             Dataset train = data.open(true, hyper.limit), test = data.open(false, data.testLimit);
-            Module m = ZooModels.create(model, train.numClasses(), train.channels(), train.height(), train.width());
+            Layer m = ZooModels.create(model, train.numClasses(), train.channels(), train.height(), train.width());
             freeze(m);
             var out = spec.commandLine().getOut();
             return TrainingRun.execute(spec.commandLine(), hyper, data, run.device, new TrainingRun.Setup(model, m, train, test,
@@ -78,7 +78,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         });
     }
 
-    private void freeze(Module m) {
+    private void freeze(Layer m) {
         if (mode.equals("all")) return;
         m.freeze();
         List<String> trainable = new java.util.ArrayList<>(ModelHeads.classDependent(m));

@@ -1,6 +1,6 @@
 package dev.jdnn.cli;
 
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.layers.Sequential;
 
 import java.util.ArrayList;
@@ -18,10 +18,10 @@ final class ModelHeads {
     private ModelHeads() {}
 
     /** The main classifier's path, e.g. "fc" or "classifier.6". */
-    static String head(Module model) {
-        Map<String, Module> children = model.children();
+    static String head(Layer model) {
+        Map<String, Layer> children = model.children();
         if (children.containsKey("fc")) return "fc";
-        Module c = children.get("classifier");
+        Layer c = children.get("classifier");
         if (c instanceof Sequential s && !s.children().isEmpty()) {
             List<String> names = new ArrayList<>(s.children().keySet());
             return "classifier." + names.getLast();
@@ -31,14 +31,14 @@ final class ModelHeads {
     }
 
     /** Every path whose parameters depend on the number of classes: the head and any auxiliary classifiers. */
-    static List<String> classDependent(Module model) {
+    static List<String> classDependent(Layer model) {
         List<String> out = new ArrayList<>(List.of(head(model)));
         for (String child : model.children().keySet()) if (child.startsWith("aux")) out.add(child);
         return out;
     }
 
     /** The last feature stage before the head. */
-    static String lastStage(Module model) {
+    static String lastStage(Layer model) {
         String head = head(model);
         String headTop = head.contains(".") ? head.substring(0, head.indexOf('.')) : head;
         String last = null;
@@ -47,7 +47,7 @@ final class ModelHeads {
             if (!e.getValue().namedParameters().isEmpty()) last = e.getKey();
         }
         if (last == null) throw new IllegalArgumentException(model + " has no parameterised stage before its head");
-        Module stage = model.children().get(last);
+        Layer stage = model.children().get(last);
         if (last.equals("features") && stage instanceof Sequential s) {
             String inner = null;
             for (var e : s.children().entrySet()) if (!e.getValue().namedParameters().isEmpty()) inner = e.getKey();

@@ -1,6 +1,6 @@
 package dev.jdnn.cli;
 
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.models.ModelConfig;
 import dev.jdnn.networks.models.ModelSummary;
 import dev.jdnn.networks.models.Models;
@@ -61,7 +61,7 @@ public final class ModelsCommand implements Callable<Integer> {
             ModelConfig cfg = ModelConfig.of(classes, chw[0], chw[1], chw[2]);
             String params, macs;
             try {
-                Module m = Models.create(name, cfg);
+                Layer m = Models.create(name, cfg);
                 ModelSummary s = ModelSummary.of(m, chw[0], chw[1], chw[2]);
                 params = csv ? Long.toString(s.parameters()) : String.format("%,d", s.parameters());
                 macs = csv ? Long.toString(s.macs()) : humanMacs(s.macs());

@@ -1,7 +1,7 @@
 package dev.jdnn.cli;
 
 import dev.jdnn.memory.Shape;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.ops.Backend;
 import dev.jdnn.training.data.Augmentations;
@@ -77,7 +77,7 @@ public final class PredictCommand implements Callable<Integer> {
             }
             if (classes < 1) throw new CliFailure(weights + " has no head weight for model " + model + " (is it the right model?)");
             if (norm.channels() != chw[0]) throw new IllegalArgumentException("normalisation has " + norm.channels() + " channels but the input has " + chw[0]);
-            Module m = ZooModels.create(model, classes, chw[0], chw[1], chw[2]);
+            Layer m = ZooModels.create(model, classes, chw[0], chw[1], chw[2]);
             PrintWriter out = spec.commandLine().getOut();
             try (Backend backend = Backends.open(run.device);
                  CompiledModel cm = CompiledModel.compile(m, Shape.of(1, chw[0], chw[1], chw[2]), backend, 0)) {

@@ -1,6 +1,6 @@
 package dev.jdnn.cli;
 
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.training.data.Dataset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,7 +42,7 @@ public final class TrainCommand implements Callable<Integer> {
             hyper.validate();
             data.validateForTraining(model);
             Dataset train = data.open(true, hyper.limit), test = data.open(false, data.testLimit);
-            Module m = ZooModels.create(model, train.numClasses(), train.channels(), train.height(), train.width());
+            Layer m = ZooModels.create(model, train.numClasses(), train.channels(), train.height(), train.width());
             return TrainingRun.execute(spec.commandLine(), hyper, data, run.device,
                     new TrainingRun.Setup(model, m, train, test, Map.of("command", "train")));
         });

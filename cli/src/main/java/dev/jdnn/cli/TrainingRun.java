@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.jdnn.memory.Shape;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.ops.Backend;
 import dev.jdnn.training.EpochMetrics;
@@ -39,9 +39,9 @@ final class TrainingRun {
     private TrainingRun() {}
 
     /** Everything a run needs beyond the options. */
-    record Setup(String modelName, Module model, Dataset train, Dataset test, Map<String, Object> extraConfig,
+    record Setup(String modelName, Layer model, Dataset train, Dataset test, Map<String, Object> extraConfig,
                  Consumer<CompiledModel> afterCompile, List<String> headPaths, Double headLr) {
-        Setup(String modelName, Module model, Dataset train, Dataset test, Map<String, Object> extraConfig) {
+        Setup(String modelName, Layer model, Dataset train, Dataset test, Map<String, Object> extraConfig) {
             this(modelName, model, train, test, extraConfig, null, List.of(), null);
         }
     }

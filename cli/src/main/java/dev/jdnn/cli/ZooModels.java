@@ -1,6 +1,6 @@
 package dev.jdnn.cli;
 
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.networks.models.ModelConfig;
@@ -22,13 +22,13 @@ final class ZooModels {
         if (!Models.names().contains(name)) throw new IllegalArgumentException("unknown model '" + name + "'; valid: " + String.join(", ", Models.names()));
     }
 
-    static Module create(String name, int classes, int channels, int height, int width) {
+    static Layer create(String name, int classes, int channels, int height, int width) {
         requireKnown(name);
         return Models.create(name, ModelConfig.of(classes, channels, height, width));
     }
 
     /** The class count a weights file's head was trained for, from the head weight's first dimension (or -1). */
-    static int classesIn(SafeTensorsFile f, Module model) {
+    static int classesIn(SafeTensorsFile f, Layer model) {
         SafeTensorsFile.Entry e = f.entries().get(ModelHeads.head(model) + ".weight");
         return e == null || e.shape().length == 0 ? -1 : Math.toIntExact(e.shape()[0]);
     }

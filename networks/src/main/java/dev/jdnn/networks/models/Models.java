@@ -1,6 +1,6 @@
 package dev.jdnn.networks.models;
 
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,7 +9,7 @@ import java.util.function.Function;
 
 /** The model zoo's registry: every model by its (torchvision-style) name. */
 public final class Models {
-    private static final Map<String, Function<ModelConfig, Module>> BUILDERS = new LinkedHashMap<>();
+    private static final Map<String, Function<ModelConfig, Layer>> BUILDERS = new LinkedHashMap<>();
 
     static {
         add("lenet5", LeNet::lenet5);
@@ -49,7 +49,7 @@ public final class Models {
 
     private Models() {}
 
-    private static void add(String name, Function<ModelConfig, Module> builder) {
+    private static void add(String name, Function<ModelConfig, Layer> builder) {
         BUILDERS.put(name, builder);
     }
 
@@ -59,14 +59,14 @@ public final class Models {
     }
 
     /** Builds a fresh model; unknown names get an exception listing the valid ones. */
-    public static Module create(String name, ModelConfig cfg) {
-        Function<ModelConfig, Module> builder = BUILDERS.get(name);
+    public static Layer create(String name, ModelConfig cfg) {
+        Function<ModelConfig, Layer> builder = BUILDERS.get(name);
         if (builder == null) throw new IllegalArgumentException("unknown model '" + name + "'; valid names: " + String.join(", ", names()));
         return builder.apply(cfg);
     }
 
     /** Builds a model with ImageNet defaults (1000 classes, 3x224x224). */
-    public static Module create(String name) {
+    public static Layer create(String name) {
         return create(name, ModelConfig.imagenet());
     }
 }

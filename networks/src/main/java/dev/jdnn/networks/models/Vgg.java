@@ -1,7 +1,7 @@
 package dev.jdnn.networks.models;
 
 import dev.jdnn.networks.Init;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Act;
@@ -18,7 +18,7 @@ import java.util.Map;
  * adaptive 7x7 average pool, three FC layers with dropout. Init: kaiming_normal(fan_out) convs, N(0, 0.01) linears,
  * zero biases.
  */
-public final class Vgg extends Module {
+public final class Vgg extends Layer {
     /** A max pool in a configuration row. */
     private static final int M = -1;
 

@@ -11,8 +11,8 @@ import java.util.Map;
  * modules, and describes its computation by {@link #forward(Tracer, Value)}, which the graph layer traces once into
  * a static graph. Names compose with dots exactly like PyTorch's state_dict keys ({@code layer1.0.conv1.weight}).
  */
-public abstract class Module {
-    private final Map<String, Module> children = new LinkedHashMap<>();
+public abstract class Layer {
+    private final Map<String, Layer> children = new LinkedHashMap<>();
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, Parameter> buffers = new LinkedHashMap<>();
     private boolean frozen;
@@ -22,7 +22,7 @@ public abstract class Module {
 
     // ---- construction ------------------------------------------------------------------------------------------
 
-    protected final <M extends Module> M register(String name, M module) {
+    protected final <M extends Layer> M register(String name, M module) {
         checkName(name);
         if (module == null) throw new IllegalArgumentException("module '" + name + "' is null");
         children.put(name, module);
@@ -52,7 +52,7 @@ public abstract class Module {
 
     // ---- introspection -----------------------------------------------------------------------------------------
 
-    public final Map<String, Module> children() {
+    public final Map<String, Layer> children() {
         return Collections.unmodifiableMap(children);
     }
 
@@ -86,13 +86,13 @@ public abstract class Module {
     }
 
     /** All modules below and including this one, by dotted path ("" for this one). */
-    public final Map<String, Module> namedModules() {
-        Map<String, Module> out = new LinkedHashMap<>();
+    public final Map<String, Layer> namedModules() {
+        Map<String, Layer> out = new LinkedHashMap<>();
         walk("", out);
         return out;
     }
 
-    private void walk(String path, Map<String, Module> out) {
+    private void walk(String path, Map<String, Layer> out) {
         out.put(path, this);
         children.forEach((n, m) -> m.walk(path.isEmpty() ? n : path + "." + n, out));
     }
@@ -103,11 +103,11 @@ public abstract class Module {
     }
 
     /** The sub-module at a dotted path, e.g. {@code "layer4.1"} or {@code "fc"}. */
-    public final Module module(String path) {
-        Module m = this;
+    public final Layer module(String path) {
+        Layer m = this;
         if (path.isEmpty()) return m;
         for (String part : path.split("\\.")) {
-            Module next = m.children.get(part);
+            Layer next = m.children.get(part);
             if (next == null) throw new IllegalArgumentException("no module '" + part + "' in path '" + path + "'; children here: " + m.children.keySet());
             m = next;
         }
@@ -115,9 +115,9 @@ public abstract class Module {
     }
 
     /** Replaces the sub-module at a dotted path (e.g. a new classifier head) — before compiling. */
-    public final void replace(String path, Module replacement) {
+    public final void replace(String path, Layer replacement) {
         int dot = path.lastIndexOf('.');
-        Module parent = dot < 0 ? this : module(path.substring(0, dot));
+        Layer parent = dot < 0 ? this : module(path.substring(0, dot));
         String name = path.substring(dot + 1);
         if (!parent.children.containsKey(name)) throw new IllegalArgumentException("no module at '" + path + "' to replace");
         parent.children.put(name, replacement);
@@ -126,12 +126,12 @@ public abstract class Module {
     // ---- freezing ----------------------------------------------------------------------------------------------
 
     /** Freezes this module and everything below it: no gradients, no optimizer state; BN stays in eval mode. */
-    public final Module freeze() {
+    public final Layer freeze() {
         setFrozen(true);
         return this;
     }
 
-    public final Module unfreeze() {
+    public final Layer unfreeze() {
         setFrozen(false);
         return this;
     }
