@@ -22,7 +22,7 @@ public interface LrSchedule {
         return step -> Math.pow(gamma, Math.floorDiv(step, stepSize));
     }
 
-    /** torch's MultiStepLR: gamma^(number of milestones <= step). */
+    /** torch's MultiStepLR: gamma^(number of milestones {@literal <=} step). */
     static LrSchedule multiStep(long[] milestones, double gamma) {
         long[] m = milestones.clone();
         Arrays.sort(m);
