@@ -7,7 +7,7 @@ import dev.jdnn.ops.Backend;
 import dev.jdnn.training.data.Augmentations;
 import dev.jdnn.training.data.DataSource;
 import dev.jdnn.training.data.ImageFolderDataset;
-import dev.jdnn.training.data.Normalization;
+import dev.jdnn.networks.models.Normalization;
 import dev.jdnn.training.data.Transform;
 import dev.jdnn.training.checkpoint.SafeTensorsFile;
 import picocli.CommandLine.Command;

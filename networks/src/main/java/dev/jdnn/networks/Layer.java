@@ -3,6 +3,7 @@ package dev.jdnn.networks;
 import dev.jdnn.memory.Shape;
 
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,6 +16,8 @@ public abstract class Layer {
     private final Map<String, Layer> children = new LinkedHashMap<>();
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, Parameter> buffers = new LinkedHashMap<>();
+    /** Children replaced by {@link #replace}, original to replacement (by identity). */
+    private final Map<Layer, Layer> replaced = new IdentityHashMap<>();
     private boolean frozen;
 
     /** Describes this module's computation on a symbolic input; called while tracing, never per step. */
@@ -114,13 +117,26 @@ public abstract class Layer {
         return m;
     }
 
-    /** Replaces the sub-module at a dotted path (e.g. a new classifier head) — before compiling. */
+    /**
+     * Replaces the sub-module at a dotted path (e.g. a new classifier head) — before compiling. The parent's
+     * {@link #forward} keeps naming the original (zoo models call children through fields); tracing runs the
+     * replacement in its place ({@link #current}).
+     */
     public final void replace(String path, Layer replacement) {
+        if (replacement == null) throw new IllegalArgumentException("replacement for '" + path + "' is null");
         int dot = path.lastIndexOf('.');
         Layer parent = dot < 0 ? this : module(path.substring(0, dot));
         String name = path.substring(dot + 1);
-        if (!parent.children.containsKey(name)) throw new IllegalArgumentException("no module at '" + path + "' to replace");
+        Layer old = parent.children.get(name);
+        if (old == null) throw new IllegalArgumentException("no module at '" + path + "' to replace");
         parent.children.put(name, replacement);
+        parent.replaced.put(old, replacement);
+        parent.replaced.replaceAll((original, now) -> now == old ? replacement : now); // replaced twice: the latest wins
+    }
+
+    /** The child a tracer runs when this module's forward calls {@code child}: the child, or what replaced it. */
+    public final Layer current(Layer child) {
+        return replaced.getOrDefault(child, child);
     }
 
     // ---- freezing ----------------------------------------------------------------------------------------------

@@ -88,6 +88,7 @@ public final class GraphTracer implements Tracer {
     public Value call(Layer child, Value x) {
         check(x);
         Frame parent = stack.peek();
+        child = parent.module().current(child);
         String name = childName(parent.module(), child);
         if (name == null) {
             throw error("called " + child + ", which is not a registered child of this module (register it so its parameters are in the state dict)");

@@ -58,6 +58,7 @@ public final class ShapeTracer implements Tracer {
 
     @Override
     public Value call(Layer child, Value x) {
+        child = stack.peek().current(child);
         path.addLast(nameOf(child));
         stack.push(child);
         try {

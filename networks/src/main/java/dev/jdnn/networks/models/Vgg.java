@@ -11,6 +11,8 @@ import dev.jdnn.networks.layers.Linear;
 import dev.jdnn.networks.layers.Pool2d;
 import dev.jdnn.networks.layers.Sequential;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -60,6 +62,30 @@ public final class Vgg extends Layer {
         int[] config = CONFIGS.get(depth);
         if (config == null) throw new IllegalArgumentException("VGG depth must be one of " + CONFIGS.keySet() + ", got " + depth);
         return new Vgg(config, batchNorm, cfg);
+    }
+
+    /**
+     * The last block of convolutions (after the fourth pool, with their BNs) and the two hidden fully connected
+     * layers, as {@code features.i} / {@code classifier.i} paths.
+     */
+    static List<String> lastStage(int depth, boolean batchNorm) {
+        List<String> out = new ArrayList<>();
+        int index = 0, pools = 0;
+        for (int v : CONFIGS.get(depth)) {
+            if (v == M) {
+                pools++;
+                index++;
+                continue;
+            }
+            if (pools == 4) {
+                out.add("features." + index);
+                if (batchNorm) out.add("features." + (index + 1));
+            }
+            index += batchNorm ? 3 : 2;
+        }
+        out.add("classifier.0");
+        out.add("classifier.3");
+        return out;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.jdnn.training.data;
 
+import dev.jdnn.networks.models.Normalization;
 /**
  * The standard augmentations, with torchvision's semantics:
  * RandomCrop(size, padding) with zero padding, RandomHorizontalFlip(p), RandomResizedCrop(size, scale, ratio)

@@ -1,5 +1,6 @@
 package dev.jdnn.training.data;
 
+import dev.jdnn.networks.models.Normalization;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

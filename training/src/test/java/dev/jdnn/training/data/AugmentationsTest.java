@@ -1,5 +1,6 @@
 package dev.jdnn.training.data;
 
+import dev.jdnn.networks.models.Normalization;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;

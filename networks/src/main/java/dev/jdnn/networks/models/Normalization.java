@@ -1,6 +1,9 @@
-package dev.jdnn.training.data;
+package dev.jdnn.networks.models;
 
-/** Per-channel mean and standard deviation a data set is normalised with: x' = (x - mean[c]) / std[c]. */
+/**
+ * Per-channel mean and standard deviation an input is normalised with, x' = (x - mean[c]) / std[c], pixels in [0, 1]:
+ * the statistics of the data a model was trained on, which a data set and a zoo model's {@link InputSpec} both name.
+ */
 public record Normalization(float[] mean, float[] std) {
     /** Fashion-MNIST training set statistics (pixels in [0, 1]). */
     public static final Normalization FASHION_MNIST = new Normalization(new float[]{0.2860f}, new float[]{0.3530f});
@@ -10,6 +13,8 @@ public record Normalization(float[] mean, float[] std) {
     public static final Normalization CIFAR100 = new Normalization(new float[]{0.5071f, 0.4865f, 0.4409f}, new float[]{0.2673f, 0.2564f, 0.2762f});
     /** ImageNet statistics, torchvision's default for pretrained weights (used for image folders). */
     public static final Normalization IMAGENET = new Normalization(new float[]{0.485f, 0.456f, 0.406f}, new float[]{0.229f, 0.224f, 0.225f});
+    /** Mean 0.5, std 0.5 on three channels: [0, 1] to [-1, 1] (torchvision's efficientnet_v2_l weights). */
+    public static final Normalization MINUS_ONE_TO_ONE = new Normalization(new float[]{0.5f, 0.5f, 0.5f}, new float[]{0.5f, 0.5f, 0.5f});
 
     public Normalization {
         if (mean.length != std.length || mean.length == 0) throw new IllegalArgumentException("mean and std need one value per channel, got " + mean.length + " and " + std.length);
