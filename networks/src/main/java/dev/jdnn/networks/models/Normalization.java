@@ -23,7 +23,44 @@ public record Normalization(float[] mean, float[] std) {
         std = std.clone();
     }
 
+    @Override
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    @Override
+    public float[] std() {
+        return std.clone();
+    }
+
     public int channels() {
         return mean.length;
+    }
+
+    /** Normalises a CHW image in place: each of the {@link #channels()} planes of {@code plane} pixels. */
+    public void apply(float[] chw, int plane) {
+        if (chw.length != channels() * plane) {
+            throw new IllegalArgumentException("normalisation has " + channels() + " channels but the image has " + chw.length + " values for planes of " + plane);
+        }
+        for (int c = 0; c < channels(); c++) {
+            float m = mean[c], s = std[c];
+            for (int i = c * plane, end = i + plane; i < end; i++) chw[i] = (chw[i] - m) / s;
+        }
+    }
+
+    /** Equal when the statistics are (records compare arrays by identity). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Normalization n && java.util.Arrays.equals(mean, n.mean) && java.util.Arrays.equals(std, n.std);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * java.util.Arrays.hashCode(mean) + java.util.Arrays.hashCode(std);
+    }
+
+    @Override
+    public String toString() {
+        return "Normalization[mean=" + java.util.Arrays.toString(mean) + ", std=" + java.util.Arrays.toString(std) + "]";
     }
 }

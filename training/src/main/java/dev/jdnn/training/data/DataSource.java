@@ -78,6 +78,18 @@ public enum DataSource {
         };
     }
 
+    /**
+     * The training split as a training run reads it: for image folders with {@code randomResizedCrop}, each sample is
+     * torchvision's RandomResizedCrop(imageSize) of the whole decoded image, drawn anew every epoch; otherwise
+     * {@link #open}. (The fixed-size data sets are augmented afterwards, by {@link Transform}s.)
+     */
+    public Dataset openTraining(Path dir, int imageSize, boolean randomResizedCrop) {
+        if (this != FOLDER || !randomResizedCrop) return open(dir, true, imageSize);
+        Path d = dir != null ? dir : defaultDirectory();
+        if (d == null) throw new DatasetNotFoundException("data set '" + cliName + "' has no default location; " + howToGet);
+        return new ImageFolderDataset(folderSplit(d, true), ImageCrop.RandomResized.standard(imageSize));
+    }
+
     private Dataset openIdx(Path dir, boolean train, List<String> classes) {
         String prefix = train ? "train" : "t10k";
         Path images = findOne(dir, prefix + "-images-idx3-ubyte");
@@ -119,11 +131,13 @@ public enum DataSource {
     }
 
     private Dataset openFolder(Path dir, boolean train, int imageSize) {
-        int resize = imageSize * 8 / 7;
+        return new ImageFolderDataset(folderSplit(dir, train), imageSize * 8 / 7, imageSize);
+    }
+
+    private static Path folderSplit(Path dir, boolean train) {
         Path split = dir.resolve(train ? "train" : "val");
         if (!train && !Files.isDirectory(split)) split = dir.resolve("test");
-        if (!Files.isDirectory(split)) split = dir; // a single folder serves both splits
-        return new ImageFolderDataset(split, resize, imageSize);
+        return Files.isDirectory(split) ? split : dir; // a single folder serves both splits
     }
 
     /** Class names from a meta file (one per line, blank lines ignored) when present and of the right count. */

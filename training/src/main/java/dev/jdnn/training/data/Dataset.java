@@ -1,6 +1,7 @@
 package dev.jdnn.training.data;
 
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * A labelled image data set of fixed-size images. Samples are float32 CHW with values in [0, 1], before any
@@ -29,6 +30,15 @@ public interface Dataset {
 
     /** Writes sample {@code index} into {@code chw} (length {@link #sampleSize()}) and returns its label. */
     int read(int index, float[] chw);
+
+    /**
+     * As {@link #read(int, float[])} for a training loader: data sets whose samples are cut at random from larger
+     * images (image folders with a random resized crop) draw from {@code rng}, the sample's seeded generator, which
+     * the loader then hands on to the augmentation. Others ignore it.
+     */
+    default int read(int index, float[] chw, SplittableRandom rng) {
+        return read(index, chw);
+    }
 
     /** One sample in a fresh array (convenience; the loader uses {@link #read} into reused buffers). */
     default Sample sample(int index) {
