@@ -25,9 +25,6 @@ public enum DataSource {
     FOLDER("folder", null, Normalization.IMAGENET,
             "pass --data-dir DIR with DIR/train/<class>/<images> and DIR/val/<class>/<images> (or DIR/<class>/<images>)");
 
-    public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
-    public static final List<String> CIFAR10_CLASSES = List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
-
     private final String cliName;
     private final String defaultDir;
     private final Normalization normalization;
@@ -70,7 +67,7 @@ public enum DataSource {
         Path d = dir != null ? dir : defaultDirectory();
         if (d == null) throw new DatasetNotFoundException("data set '" + cliName + "' has no default location; " + howToGet);
         return switch (this) {
-            case FASHION_MNIST -> openIdx(d, train, FASHION_MNIST_CLASSES);
+            case FASHION_MNIST -> openIdx(d, train, ClassNames.FASHION_MNIST);
             case MNIST -> openIdx(d, train, IntStream.range(0, 10).mapToObj(Integer::toString).toList());
             case CIFAR10 -> openCifar10(d, train);
             case CIFAR100 -> openCifar100(d, train);
@@ -119,7 +116,7 @@ public enum DataSource {
         List<Path> files = new ArrayList<>();
         if (train) for (int i = 1; i <= 5; i++) files.add(findOne(base, "data_batch_" + i + ".bin"));
         else files.add(findOne(base, "test_batch.bin"));
-        List<String> names = readNames(base.resolve("batches.meta.txt"), CIFAR10_CLASSES);
+        List<String> names = readNames(base.resolve("batches.meta.txt"), ClassNames.CIFAR_10);
         return CifarReader.read(files, CifarReader.Variant.CIFAR10, names);
     }
 

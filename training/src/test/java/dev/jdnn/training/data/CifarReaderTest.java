@@ -52,7 +52,7 @@ class CifarReaderTest {
     @Test
     void outOfRangeLabelPointsAtItsByte() throws Exception {
         Path f = TestFiles.write(dir.resolve("x.bin"), TestFiles.cifar(new int[][]{{1}, {200}}));
-        DataFormatException e = assertThrows(DataFormatException.class, () -> CifarReader.read(List.of(f), CifarReader.Variant.CIFAR10, DataSource.CIFAR10_CLASSES));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> CifarReader.read(List.of(f), CifarReader.Variant.CIFAR10, ClassNames.CIFAR_10));
         assertEquals(3073, e.offset());
     }
 }
