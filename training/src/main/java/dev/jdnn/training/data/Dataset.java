@@ -49,6 +49,15 @@ public interface Dataset {
 
     record Sample(float[] chw, int label) {}
 
+    /**
+     * This data set with {@code n}-channel images: grey to RGB repeats the channel (to feed grey images to a model
+     * pretrained on colour), RGB to grey takes the luma ({@link FloatImage#withChannels}). The same set when it has
+     * {@code n} channels already.
+     */
+    default Dataset withChannels(int n) {
+        return n == channels() ? this : new ChannelConvertedDataset(this, n);
+    }
+
     /** The first {@code n} samples (the CLI's --limit); the same data set when n covers it. */
     default Dataset limit(int n) {
         if (n <= 0 || n >= size()) return this;

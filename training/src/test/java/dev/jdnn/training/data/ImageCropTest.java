@@ -56,6 +56,21 @@ class ImageCropTest {
     }
 
     @Test
+    void greyDataSetsBecomeRgbByRepeatingTheChannel() {
+        Dataset grey = new ByteImageDataset(new byte[]{0, 51, (byte) 255, 102}, new int[]{1}, 1, 2, 2, java.util.List.of("a", "b"));
+        Dataset rgb = grey.withChannels(3);
+        assertEquals(3, rgb.channels());
+        assertEquals(12, rgb.sampleSize());
+        Dataset.Sample s = rgb.sample(0);
+        assertEquals(1, s.label());
+        float[] plane = {0f, 0.2f, 1f, 0.4f};
+        for (int c = 0; c < 3; c++) for (int i = 0; i < 4; i++) assertEquals(plane[i], s.chw()[c * 4 + i], 1e-6);
+        assertSame(rgb, rgb.withChannels(3));
+        assertEquals(1, rgb.withChannels(1).channels());
+        assertThrows(IllegalArgumentException.class, () -> grey.withChannels(2));
+    }
+
+    @Test
     void badParametersAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new ImageCrop.RandomResized(8, 0.5, 0.2, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new ImageCrop.Centre(4, 8));
