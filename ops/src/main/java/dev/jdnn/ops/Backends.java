@@ -28,7 +28,7 @@ public final class Backends {
         if (d.equals("auto")) return CudaBackend.unavailableReason() == null ? CudaBackend.create(0) : new CpuBackend();
         int ordinal = cudaOrdinal(d);
         String why = CudaBackend.unavailableReason();
-        if (why != null) throw new IllegalStateException("--device " + device + ": the CUDA backend cannot run here: " + why + " (use the CPU)");
+        if (why != null) throw new IllegalStateException("device " + d + ": the CUDA backend cannot run here: " + why);
         return CudaBackend.create(ordinal);
     }
 

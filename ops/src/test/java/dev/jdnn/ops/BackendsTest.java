@@ -34,6 +34,6 @@ class BackendsTest {
         String why = CudaBackend.unavailableReason();
         assumeTrue(why != null, "CUDA is usable here; opening it is covered by the CUDA backend's gpu tests");
         var e = assertThrows(IllegalStateException.class, () -> Backends.open("cuda:1"));
-        assertTrue(e.getMessage().contains("cuda:1") && e.getMessage().contains(why), e.getMessage());
+        assertTrue(e.getMessage().contains("device cuda:1") && e.getMessage().contains(why), e.getMessage());
     }
 }

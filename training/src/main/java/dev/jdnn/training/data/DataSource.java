@@ -54,6 +54,18 @@ public enum DataSource {
         return Arrays.stream(values()).map(DataSource::cliName).toList();
     }
 
+    /** The class names of this data set when they are fixed (null for CIFAR-100's file-given names and image folders). */
+    public List<String> knownClassNames() {
+        return switch (this) {
+            case FASHION_MNIST -> ClassNames.FASHION_MNIST;
+            case MNIST -> MNIST_CLASSES;
+            case CIFAR10 -> ClassNames.CIFAR_10;
+            case CIFAR100, FOLDER -> null;
+        };
+    }
+
+    private static final List<String> MNIST_CLASSES = IntStream.range(0, 10).mapToObj(Integer::toString).toList();
+
     /** Where we look when --data-dir is not given (null: it must be given). */
     public Path defaultDirectory() {
         return defaultDir == null ? null : Path.of(defaultDir);
@@ -68,7 +80,7 @@ public enum DataSource {
         if (d == null) throw new DatasetNotFoundException("data set '" + cliName + "' has no default location; " + howToGet);
         return switch (this) {
             case FASHION_MNIST -> openIdx(d, train, ClassNames.FASHION_MNIST);
-            case MNIST -> openIdx(d, train, IntStream.range(0, 10).mapToObj(Integer::toString).toList());
+            case MNIST -> openIdx(d, train, MNIST_CLASSES);
             case CIFAR10 -> openCifar10(d, train);
             case CIFAR100 -> openCifar100(d, train);
             case FOLDER -> openFolder(d, train, imageSize);
