@@ -71,7 +71,9 @@ public final class BenchRunner implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return run(options(), spec.commandLine().getParseResult().originalArgs().toArray(String[]::new));
+        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        if (spec.parent() != null && !args.isEmpty() && args.getFirst().equals(spec.name())) args.removeFirst(); // run as "jdnn bench ..."
+        return run(options(), args.toArray(String[]::new));
     }
 
     static int run(BenchOptions options, String[] args) throws Exception {
