@@ -11,6 +11,8 @@ import java.util.Map;
  * A building block of a network, in the style of torch.nn.Module: it owns named parameters, buffers and child
  * modules, and describes its computation by {@link #forward(Tracer, Value)}, which the graph layer traces once into
  * a static graph. Names compose with dots exactly like PyTorch's state_dict keys ({@code layer1.0.conv1.weight}).
+ * (Called Layer, as in Keras and DL4J, so that {@code import dev.jdnn.networks.*} does not clash with
+ * {@code java.lang.Module}; the methods keep PyTorch's names: children, namedModules, module(path).)
  */
 public abstract class Layer {
     private final Map<String, Layer> children = new LinkedHashMap<>();
