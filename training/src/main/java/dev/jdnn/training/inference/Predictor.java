@@ -131,6 +131,9 @@ public final class Predictor implements AutoCloseable {
     /** For a host float tensor of preprocessed inputs, {@code [N, C, H, W]} (any N). */
     public List<List<Prediction>> predict(Tensor inputs, int k) {
         Shape s = inputs.shape(), want = model.inputShape();
+        if (inputs.device().isCuda() || inputs.dtype() != dev.jdnn.memory.DType.FLOAT32) {
+            throw new IllegalArgumentException("inputs must be a host float32 tensor, got " + inputs.describe());
+        }
         if (s.rank() != 4 || s.dim(1) != want.dim(1) || s.dim(2) != want.dim(2) || s.dim(3) != want.dim(3)) {
             throw new IllegalArgumentException("inputs must be [N, " + want.dim(1) + ", " + want.dim(2) + ", " + want.dim(3) + "], got " + s);
         }
