@@ -19,9 +19,10 @@ rm -rf "$out"
 mkdir -p "$bundle/jars" "$bundle/lib"
 
 echo "gpu-bundle: building (tests compiled, not run) and collecting dependencies..."
+# JUnit comes with the console launcher; jqwik only runs the readers' fuzz properties, which the bundle leaves out.
 ./mvnw -B -q -DskipTests package dependency:copy-dependencies \
   -DincludeScope=test -DoutputDirectory="$bundle/lib" \
-  -DexcludeGroupIds=dev.jdnn,org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian
+  -DexcludeGroupIds=dev.jdnn,org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian,net.jqwik
 ./mvnw -B -q -N dependency:copy \
   -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit_platform_version" -DoutputDirectory="$bundle"
 mv "$bundle"/junit-platform-console-standalone-*.jar "$bundle/junit-platform-console-standalone.jar"

@@ -5,6 +5,8 @@
 #                           of training only its GPU test and what it builds on; not the CLI's tests: they
 #                           need java.desktop, which the bundle leaves out)
 #   JDNN_TESTS=gpu ./gpu-run.sh   only the gpu-tagged tests
+#   JDNN_CLASSES="dev.jdnn.ops.cuda.CudaFusedParityTest dev.jdnn.ops.cuda.CudaFusionSurveyTest" ./gpu-run.sh
+#                           only these test classes (e.g. one issue's device checks), instead of the tag runs
 #   Then, when compute-sanitizer is found ($COMPUTE_SANITIZER, PATH, /usr/local/cuda*/bin, a wheel's nvidia/*), a short
 #   run under `compute-sanitizer --tool memcheck` (the smoke and parity tests: every op once); its log is memcheck.txt.
 #   JDNN_MEMCHECK=0 skips it. Without the tool the script says so: memcheck is then NOT done.
@@ -28,12 +30,12 @@ echo "gpu-run: jdnn info"
 "${java[@]}" -cp "$class_path" dev.jdnn.cli.InfoCommand 2>&1 | tee "$reports/info.txt"
 
 status=0
-run_tests() { # $1: report sub-directory, rest: tag filters
+run_tests() { # $1: report sub-directory, rest: selectors and filters (default selector: every class of the test jars)
   local name="$1"; shift
+  [ "$#" -gt 0 ] && [ "${1#--select}" != "$1" ] || set -- --scan-class-path "$test_jars" "$@"
   echo "gpu-run: tests ($name)"
   (cd "$reports" && "${java[@]}" -cp "$launcher_path" org.junit.platform.console.ConsoleLauncher execute \
-      --scan-class-path "$test_jars" --reports-dir "$reports/junit-$name" \
-      --details=tree --disable-banner "$@") 2>&1 | tee "$reports/tests-$name.txt"
+      --reports-dir "$reports/junit-$name" --details=tree --disable-banner "$@") 2>&1 | tee "$reports/tests-$name.txt"
   local rc="${PIPESTATUS[0]}"
   [ "$rc" -eq 0 ] || status="$rc"
 }
@@ -61,9 +63,15 @@ memcheck() {
   [ "$rc" -eq 0 ] || status="$rc"
 }
 
-run_tests gpu --include-tag gpu
-if [ "${JDNN_TESTS:-all}" = all ]; then
-  run_tests other --exclude-tag gpu
+if [ -n "${JDNN_CLASSES:-}" ]; then
+  selected=()
+  for c in $JDNN_CLASSES; do selected+=(--select-class "$c"); done
+  run_tests selected "${selected[@]}"
+else
+  run_tests gpu --include-tag gpu
+  if [ "${JDNN_TESTS:-all}" = all ]; then
+    run_tests other --exclude-tag gpu
+  fi
 fi
 [ "${JDNN_MEMCHECK:-1}" = 0 ] || memcheck
 echo "gpu-run: done, reports in $reports (exit $status)"

@@ -35,6 +35,12 @@ final class DataOptions {
         return DataSource.byName(data);
     }
 
+    /** Fails on bad options before anything is loaded. */
+    void validate() {
+        OptionChecks.between("--image-size", imageSize, 1, 4096, "the crop size of image-folder images, in pixels");
+        OptionChecks.atLeast("--test-limit", testLimit, 0, "how many test images to use; 0 is all");
+    }
+
     /** The test split: the selected classes, then the first --test-limit images. */
     Dataset openTest() {
         return select(source().open(dataDir, false, imageSize), 0).limit(testLimit);

@@ -67,8 +67,8 @@ public final class FinetuneCommand implements Callable<Integer> {
             ZooModel zoo = Models.get(model);
             hyper.applyModelDefaults(model);
             hyper.validate();
-            trainingData.validate(model);
-            if (headLr != null && !(headLr > 0)) throw new IllegalArgumentException("--head-lr must be > 0, got " + headLr);
+            trainingData.validate(data, model);
+            if (headLr != null) OptionChecks.positive("--head-lr", headLr, "the size of each update of the new head");
             Trainable trainable = MODES.get(mode);
             if (trainable == null) throw new IllegalArgumentException("unknown --mode '" + mode + "'; valid: [all, last, head]");
             if (!Files.isRegularFile(weights)) throw new CliFailure("weights file not found: " + weights);

@@ -61,10 +61,13 @@ public final class PredictCommand implements Callable<Integer> {
         return CliSupport.run(spec.commandLine(), run.verbose, () -> {
             run.validate();
             if (model != null) Models.get(model);
-            if (top < 1) throw new IllegalArgumentException("--top must be >= 1, got " + top);
+            OptionChecks.atLeast("--top", top, 1, "how many classes to print per image");
+            OptionChecks.atLeast("--batch-size", batchSize, 1, "images per forward pass");
+            if (input != null) WeightsMetadata.parseChw(input); // a bad --input fails before any file is read
             if (!Files.isRegularFile(weights)) throw new CliFailure("weights file not found: " + weights);
             for (Path p : images) if (!Files.isRegularFile(p)) throw new CliFailure("image not found: " + p);
             PrintWriter out = spec.commandLine().getOut();
+            int nonFinite = 0;
             try (Backend backend = run.openBackend()) {
                 Predictor.Builder b = Predictor.builder(weights).backend(backend).batchSize(batchSize);
                 if (model != null) b.model(model);
@@ -75,11 +78,16 @@ public final class PredictCommand implements Callable<Integer> {
                     List<List<Prediction>> all = p.predictAll(images, top);
                     for (int i = 0; i < images.size(); i++) {
                         out.println(images.get(i) + ":");
+                        if (all.get(i).isEmpty()) {
+                            out.println("  no prediction: the model's outputs are NaN or infinite");
+                            nonFinite++;
+                        }
                         for (Prediction c : all.get(i)) out.printf("  %6.2f%%  %s%n", 100 * c.probability(), c.name());
                     }
                 }
             }
             out.flush();
+            if (nonFinite > 0) throw new CliFailure(nonFinite + " of " + images.size() + " images gave NaN or infinite outputs, so no class could be predicted (are the weights diverged?)");
             return 0;
         });
     }

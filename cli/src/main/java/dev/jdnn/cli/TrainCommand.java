@@ -58,7 +58,7 @@ public final class TrainCommand implements Callable<Integer> {
             Models.get(model);
             hyper.applyModelDefaults(model);
             hyper.validate();
-            trainingData.validate(model);
+            trainingData.validate(data, model);
             Dataset train = trainingData.open(data, model, hyper.limit), test = data.openTest();
             Layer m = Models.get(model).create(train.numClasses(), train.channels(), train.height(), train.width());
             return TrainingRun.execute(spec.commandLine(), hyper, data, trainingData, run,

@@ -19,9 +19,10 @@ final class TrainingDataOptions {
             description = "Train on only the first N training images of each (selected) class, before --limit (0 = all; default: ${DEFAULT-VALUE}).")
     int perClass;
 
-    /** Fails on bad training-only options before anything is loaded. */
-    void validate(String model) {
-        if (perClass < 0) throw new IllegalArgumentException("--per-class must be >= 0, got " + perClass);
+    /** Fails on bad training-only options (and, first, the data options) before anything is loaded. */
+    void validate(DataOptions data, String model) {
+        data.validate();
+        OptionChecks.atLeast("--per-class", perClass, 0, "training images per class; 0 is all");
         augments(model);
     }
 

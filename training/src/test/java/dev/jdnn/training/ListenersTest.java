@@ -82,6 +82,6 @@ class ListenersTest {
     }
 
     private static EpochMetrics epoch(int e, double top1) {
-        return new EpochMetrics(e, 1.0, 0.5, 100, 0, new EvalResult(10, 1.0, top1, 1.0, new long[3][3], List.of("a", "b", "c")), 1, 0.1);
+        return new EpochMetrics(e, 1.0, 0.5, 100, 0, new EvalResult(10, 0, 1.0, top1, 1.0, new long[3][3], List.of("a", "b", "c")), 1, 0.1);
     }
 }

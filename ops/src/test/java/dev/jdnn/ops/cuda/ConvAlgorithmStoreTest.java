@@ -2,7 +2,7 @@ package dev.jdnn.ops.cuda;
 
 import dev.jdnn.ops.Conv2dSpec;
 import dev.jdnn.ops.cuda.ConvAlgorithmStore.ConvKey;
-import dev.jdnn.ops.cuda.ConvAlgorithmStore.DeviceKey;
+import dev.jdnn.ops.cuda.ChoiceStore.DeviceKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -74,18 +74,26 @@ public record WeightsMetadata(String model, InputSpec input, List<String> classN
         return new InputSpec(dims[0], dims[1], dims[2], resize, interpolation, norm);
     }
 
-    /** [C, H, W] from "CxHxW" (e.g. "3x224x224"); anything else is an IllegalArgumentException naming the value. */
+    /** The largest channel count or side an input shape may have. */
+    public static final int MAX_INPUT_SIDE = 4096;
+
+    /**
+     * [C, H, W] from "CxHxW" (e.g. "3x224x224"), each in [1, {@link #MAX_INPUT_SIDE}]; anything else is an
+     * IllegalArgumentException naming the value.
+     */
     public static int[] parseChw(String s) {
         String[] parts = s.toLowerCase(Locale.ROOT).split("x");
         try {
             if (parts.length == 3) {
                 int[] chw = {Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip()), Integer.parseInt(parts[2].strip())};
-                if (chw[0] > 0 && chw[1] > 0 && chw[2] > 0) return chw;
+                boolean inRange = true;
+                for (int v : chw) inRange &= v >= 1 && v <= MAX_INPUT_SIDE;
+                if (inRange) return chw;
             }
         } catch (NumberFormatException ignored) {
             // the message below says what is expected
         }
-        throw new IllegalArgumentException("input shape must be CxHxW with positive integers, e.g. 3x224x224; got '" + s + "'");
+        throw new IllegalArgumentException("input shape must be three integers CxHxW, each in [1, " + MAX_INPUT_SIDE + "], e.g. 3x224x224; got '" + s + "'");
     }
 
     private static String json(Object o) {

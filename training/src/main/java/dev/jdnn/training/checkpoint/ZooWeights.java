@@ -1,5 +1,6 @@
 package dev.jdnn.training.checkpoint;
 
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.networks.models.ZooModel;
@@ -20,10 +21,28 @@ public final class ZooWeights {
 
     private ZooWeights() {}
 
-    /** The class count of {@code file}'s classifier for {@code zoo} (its weight's first dimension), or -1 when absent. */
-    public static int classCount(SafeTensorsFile file, ZooModel zoo) {
-        SafeTensorsFile.Entry e = file.entries().get(zoo.head() + ".weight");
-        return e == null || e.shape().length == 0 ? -1 : Math.toIntExact(e.shape()[0]);
+    /**
+     * The class count {@code file}'s classifier was trained for (its weight's first dimension), or -1 when the file
+     * has no classifier weight. A classifier weight whose other dimensions differ from {@code model}'s (a model of
+     * {@code zoo}, any class count) is refused by name: its first dimension would not be a class count (a transposed
+     * matrix, or another model's weights).
+     */
+    public static int classCount(SafeTensorsFile file, ZooModel zoo, Layer model) {
+        String key = zoo.head() + ".weight";
+        SafeTensorsFile.Entry e = file.entries().get(key);
+        if (e == null || e.shape().length == 0) return -1;
+        long[] inFile = e.shape();
+        int[] mine = model.stateDict().get(key).shape().toArray();
+        boolean fits = inFile.length == mine.length;
+        for (int i = 1; fits && i < mine.length; i++) fits = inFile[i] == mine[i];
+        if (!fits) {
+            StringBuilder expected = new StringBuilder("[classes");
+            for (int i = 1; i < mine.length; i++) expected.append(", ").append(mine[i]);
+            boolean transposed = inFile.length == 2 && mine.length == 2 && inFile[0] == mine[1];
+            throw new CheckpointMismatchException(file.file(), "its head weight " + key + " has shape " + Arrays.toString(inFile) + " but the model's"
+                    + " head takes " + expected + "]" + (transposed ? " (is it transposed?)" : " (is the file for another model?)"));
+        }
+        return Math.toIntExact(inFile[0]);
     }
 
     /**
@@ -33,7 +52,7 @@ public final class ZooWeights {
      */
     public static void load(Path weights, CompiledModel model, ZooModel zoo) {
         try (SafeTensorsFile f = SafeTensorsFile.open(weights)) {
-            int fileClasses = classCount(f, zoo), modelClasses = model.outputShape().dim(1);
+            int fileClasses = classCount(f, zoo, model.module()), modelClasses = model.outputShape().dim(1);
             if (fileClasses > 0 && fileClasses != modelClasses) {
                 throw new CheckpointMismatchException(weights, "has a " + fileClasses + "-class head but the model has " + modelClasses
                         + " classes (fine-tune it for a new class count: ZooWeights.loadBackbone, jdnn finetune)");

@@ -1,5 +1,7 @@
 package dev.jdnn.training.data;
 
+import dev.jdnn.training.IoErrors;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -48,7 +50,7 @@ public final class ImageFolderDataset implements Dataset {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list image folder " + root + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot list image folder " + root + ": " + IoErrors.reason(e), e);
         }
         if (files.isEmpty()) {
             throw new DatasetNotFoundException("no images (" + EXTENSIONS + ") found under " + root + "/<class name>/ — found class folders " + classNames);

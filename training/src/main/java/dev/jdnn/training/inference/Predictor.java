@@ -10,6 +10,7 @@ import dev.jdnn.networks.models.Models;
 import dev.jdnn.networks.models.ZooModel;
 import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.Backends;
+import dev.jdnn.training.Ranking;
 import dev.jdnn.training.checkpoint.CheckpointMismatchException;
 import dev.jdnn.training.checkpoint.SafeTensorsFile;
 import dev.jdnn.training.checkpoint.WeightsMetadata;
@@ -101,7 +102,10 @@ public final class Predictor implements AutoCloseable {
     public List<String> classNames() { return classNames; }
     public int batchSize() { return model.inputShape().dim(0); }
 
-    /** The {@code k} most probable classes of an image file (PNG, JPEG, BMP, GIF), most probable first. */
+    /**
+     * The {@code k} most probable classes of an image file (PNG, JPEG, BMP, GIF), most probable first; an empty list
+     * when the model's outputs for it are NaN or infinite (diverged weights), since no class can then be ranked.
+     */
     public List<Prediction> predict(Path image, int k) {
         return predictInputs(List.of(preprocessing.apply(image)), k).getFirst();
     }
@@ -190,13 +194,10 @@ public final class Predictor implements AutoCloseable {
         return out;
     }
 
+    /** The k best classes; none when an output is NaN or infinite (no class can be ranked, {@link Ranking}). */
     private List<Prediction> topK(float[] z, int k) {
-        double max = Double.NEGATIVE_INFINITY, sum = 0;
-        for (float v : z) max = Math.max(max, v);
-        for (float v : z) sum += Math.exp(v - max);
-        final double m = max, total = sum;
-        return IntStream.range(0, z.length).boxed().sorted((a, b) -> Float.compare(z[b], z[a])).limit(k)
-                .map(i -> new Prediction(i, classNames.get(i), Math.exp(z[i] - m) / total)).toList();
+        if (!Ranking.allFinite(z, 0, z.length)) return List.of();
+        return Ranking.topK(z, k).stream().map(i -> new Prediction(i, classNames.get(i), Ranking.softmax(z, i))).toList();
     }
 
     @Override
@@ -246,9 +247,10 @@ public final class Predictor implements AutoCloseable {
                 String name = model != null ? model : meta.model();
                 if (name == null) throw new IllegalArgumentException(weights + " does not say which zoo model it belongs to (not written by jdnn): name it with .model(...)");
                 zoo = Models.get(name);
-                int classes = ZooWeights.classCount(f, zoo);
-                if (classes < 1) throw new CheckpointMismatchException(weights, "has no " + zoo.head() + ".weight: is it a " + name + "?");
                 spec = input != null ? input : meta.input() != null ? meta.input() : zoo.input();
+                Layer probe = zoo.create(ModelConfig.of(1, spec.channels(), spec.height(), spec.width()));
+                int classes = ZooWeights.classCount(f, zoo, probe);
+                if (classes < 1) throw new CheckpointMismatchException(weights, "has no " + zoo.head() + ".weight: is it a " + name + "?");
                 names = classNames != null ? classNames : meta.classNames() != null ? meta.classNames() : ClassNames.forClassCount(classes);
                 // Auxiliary heads (GoogLeNet) are built when the file has them, so that loading stays strict.
                 boolean aux = zoo.heads().size() > 1 && f.entries().containsKey(zoo.heads().get(1) + ".weight");
