@@ -4,6 +4,7 @@ import dev.jdnn.training.EpochMetrics;
 import dev.jdnn.training.IoErrors;
 import dev.jdnn.training.TrainingListener;
 import dev.jdnn.training.checkpoint.AtomicFiles;
+import dev.jdnn.training.listeners.MetricsCsv;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -15,58 +16,29 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * Keeps {@code metrics.csv} (one row per epoch) and {@code curves.png} (loss and accuracy curves, XChart, headless)
- * up to date after every epoch; both are rewritten atomically, so an interrupted run leaves complete files.
- * A resumed run keeps the rows of the epochs it does not redo.
+ * Keeps {@code curves.png} (loss and accuracy curves, XChart, headless) up to date after every epoch, from the rows
+ * of the run's {@link MetricsCsv} (registered before this listener, so a resumed run's earlier epochs are drawn too);
+ * rewritten atomically, so an interrupted run leaves a complete file.
  */
 final class MetricsFiles implements TrainingListener {
-    static final String CSV = "metrics.csv";
     static final String CURVES = "curves.png";
-    static final String HEADER = "epoch,train_loss,train_top1,test_loss,test_top1,test_top5,train_images_per_s,loader_wait_s,lr,seconds";
-    private static final int COLUMNS = 10;
 
     private final Path dir;
-    private final List<double[]> rows = new ArrayList<>();
+    private final MetricsCsv csv;
+    private List<double[]> rows = List.of();
 
-    MetricsFiles(Path dir, int keepEpochs) {
+    MetricsFiles(Path dir, MetricsCsv csv) {
         this.dir = dir;
-        Path csv = dir.resolve(CSV);
-        if (keepEpochs > 0 && Files.isRegularFile(csv)) {
-            try {
-                for (String line : Files.readAllLines(csv)) {
-                    if (line.startsWith("epoch")) continue;
-                    double[] r = java.util.Arrays.stream(line.split(",")).mapToDouble(s -> s.isEmpty() ? Double.NaN : Double.parseDouble(s)).toArray();
-                    if (r.length == COLUMNS && r[0] <= keepEpochs) rows.add(r);
-                }
-            } catch (IOException | NumberFormatException e) {
-                rows.clear(); // an unreadable history is rebuilt from here on
-            }
-        }
+        this.csv = csv;
     }
 
     @Override
     public void onEpochEnd(EpochMetrics e) {
-        double nan = Double.NaN;
-        rows.add(new double[]{e.epoch() + 1, e.trainLoss(), e.trainAccuracy(), e.test() == null ? nan : e.test().loss(), e.test() == null ? nan : e.test().top1(),
-                e.test() == null ? nan : e.test().top5(), e.trainImagesPerSecond(), e.loaderWaitSeconds(), e.lr(), e.seconds()});
-        writeCsv();
+        rows = csv.rows();
         writeCurves();
-    }
-
-    private void writeCsv() {
-        StringBuilder sb = new StringBuilder(HEADER).append('\n');
-        for (double[] r : rows) {
-            List<String> cells = new ArrayList<>();
-            cells.add(Integer.toString((int) r[0]));
-            for (int i = 1; i < r.length; i++) cells.add(Double.isNaN(r[i]) ? "" : String.format(Locale.ROOT, "%.6g", r[i]));
-            sb.append(String.join(",", cells)).append('\n');
-        }
-        AtomicFiles.writeString(dir.resolve(CSV), sb.toString());
     }
 
     private void writeCurves() {

@@ -9,14 +9,12 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 import java.io.PrintStream;
-import java.io.PrintWriter;
 
 /**
- * A progress bar per epoch on stderr (images, images/s, ETA, running loss, loader wait) when stderr is a terminal,
- * and one summary line per epoch on stdout (train loss, test loss / top-1 / top-5, time).
+ * A progress bar per epoch on stderr (images, images/s, ETA, running loss, loader wait) when stderr is a terminal.
+ * (The per-epoch summary lines come from the library's {@code EpochSummaryPrinter}.)
  */
 final class ProgressListener implements TrainingListener {
-    private final PrintWriter out;
     private final PrintStream barStream;
     private final int epochs, batchSize;
     private ProgressBar bar;
@@ -24,8 +22,7 @@ final class ProgressListener implements TrainingListener {
     private int steps;
 
     /** {@code barStream} null: no bar (not a terminal, or tests). */
-    ProgressListener(PrintWriter out, PrintStream barStream, int epochs, int batchSize) {
-        this.out = out;
+    ProgressListener(PrintStream barStream, int epochs, int batchSize) {
         this.barStream = barStream;
         this.epochs = epochs;
         this.batchSize = batchSize;
@@ -59,10 +56,5 @@ final class ProgressListener implements TrainingListener {
             bar.close();
             bar = null;
         }
-        String test = e.test() == null ? "" : String.format(" | test loss %.4f top-1 %.2f%% top-5 %.2f%%%s", e.test().loss(), 100 * e.test().top1(), 100 * e.test().top5(),
-                e.test().nonFinite() == 0 ? "" : " (" + e.test().nonFiniteNote() + ")");
-        out.printf("epoch %d/%d: train loss %.4f acc %.2f%%, %.0f img/s, loader wait %.1fs%s | %.1fs%n",
-                e.epoch() + 1, epochs, e.trainLoss(), 100 * e.trainAccuracy(), e.trainImagesPerSecond(), e.loaderWaitSeconds(), test, e.seconds());
-        out.flush();
     }
 }

@@ -1,12 +1,13 @@
 package dev.jdnn.cli;
 
+import dev.jdnn.ops.Backend;
+import dev.jdnn.ops.Backends;
 import picocli.CommandLine.Option;
-
-import java.util.Locale;
 
 /** The options every command that runs a model shares (a picocli mixin): where it runs and how errors are shown. */
 final class RunOptions {
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE",
+            description = "auto (CUDA device 0 when usable, else the CPU), cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
     String device;
 
     @Option(names = "--verbose", description = "Stack traces on errors.")
@@ -14,8 +15,15 @@ final class RunOptions {
 
     /** Checks --device before any data is read, so a typo fails fast. */
     void validate() {
-        if (!Backends.DEVICES.contains(device.toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("unknown device '" + device + "'; valid: " + Backends.DEVICES);
+        Backends.validate(device);
+    }
+
+    /** The backend for --device; a CUDA device that cannot run here is a user-facing failure naming why. */
+    Backend openBackend() {
+        try {
+            return Backends.open(device);
+        } catch (IllegalStateException e) {
+            throw new CliFailure("--" + e.getMessage() + " (use --device cpu)");
         }
     }
 }

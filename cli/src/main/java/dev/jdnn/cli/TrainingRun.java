@@ -4,17 +4,21 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.jdnn.memory.Shape;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.graph.CompiledModel;
+import dev.jdnn.networks.models.InputSpec;
 import dev.jdnn.ops.Backend;
+import dev.jdnn.ops.Backends;
 import dev.jdnn.training.EpochMetrics;
 import dev.jdnn.training.Trainer;
 import dev.jdnn.training.checkpoint.AtomicFiles;
 import dev.jdnn.training.checkpoint.TrainingState;
+import dev.jdnn.training.checkpoint.WeightsMetadata;
 import dev.jdnn.training.data.Dataset;
 import dev.jdnn.training.listeners.CheckpointWriter;
+import dev.jdnn.training.listeners.EpochSummaryPrinter;
+import dev.jdnn.training.listeners.MetricsCsv;
 import dev.jdnn.training.listeners.StopOnDivergence;
-import dev.jdnn.training.optim.LrSchedule;
 import dev.jdnn.training.optim.Optimizer;
 import picocli.CommandLine;
 
@@ -40,24 +44,24 @@ final class TrainingRun {
     private TrainingRun() {}
 
     /** Everything a run needs beyond the options. */
-    record Setup(String modelName, Module model, Dataset train, Dataset test, Map<String, Object> extraConfig,
+    record Setup(String modelName, Layer model, Dataset train, Dataset test, Map<String, Object> extraConfig,
                  Consumer<CompiledModel> afterCompile, List<String> headPaths, Double headLr) {
-        Setup(String modelName, Module model, Dataset train, Dataset test, Map<String, Object> extraConfig) {
+        Setup(String modelName, Layer model, Dataset train, Dataset test, Map<String, Object> extraConfig) {
             this(modelName, model, train, test, extraConfig, null, List.of(), null);
         }
     }
 
-    static int execute(CommandLine cmd, HyperOptions h, DataOptions d, String device, Setup s) {
+    static int execute(CommandLine cmd, HyperOptions h, DataOptions d, TrainingDataOptions td, RunOptions run, Setup s) {
         PrintWriter out = cmd.getOut();
         long seed = h.seed;
         int batchesPerEpoch = s.train().size() / h.batchSize;
-        Map<String, Object> config = config(h, d, device, s, seed);
+        Map<String, Object> config = config(h, d, td, run.device, s, seed);
         TrainingState resumeState = h.resume == null ? null : ResumeCheck.check(h.resume, config, h.epochs, h.schedule, batchesPerEpoch, out);
         Path dir = h.out != null ? h.out
                 : h.resume != null ? h.resume.toAbsolutePath().getParent()
                 : Path.of("runs", s.modelName() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
 
-        try (Backend backend = Backends.open(device)) {
+        try (Backend backend = run.openBackend()) {
             Shape input = Shape.of(h.batchSize, s.train().channels(), s.train().height(), s.train().width());
             out.printf("model %s (%,d parameters) on %s, %s: %,d training / %,d test images, batch %d, %d epochs%n",
                     s.modelName(), s.model().parameterCount(), backend.name(), d.source().cliName(), s.train().size(), s.test().size(), h.batchSize, h.epochs);
@@ -65,17 +69,20 @@ final class TrainingRun {
                 if (s.afterCompile() != null) s.afterCompile().accept(model);
                 config.put("backend", backend.name());
                 String configJson = toJson(config);
+                MetricsCsv csv = new MetricsCsv(dir, resumeState == null ? 0 : resumeState.epoch());
                 try (Optimizer optimizer = h.createOptimizer(model, s.headPaths(), s.headLr());
                      Trainer trainer = Trainer.builder(model, optimizer)
-                             .trainData(s.train(), d.trainTransform(d.augments(s.modelName()))).testData(s.test(), d.evalTransform())
-                             .epochs(h.epochs).schedule(LrSchedule.named(h.schedule, h.epochs, Math.max(1, batchesPerEpoch)))
+                             .trainData(s.train(), td.transform(d, s.modelName())).testData(s.test(), d.evalTransform())
+                             .epochs(h.epochs).schedule(h.schedule(Math.max(1, batchesPerEpoch)))
                              .labelSmoothing(h.labelSmoothing).maxGradNorm(h.maxGradNorm).seed(seed)
                              .loaderWorkers(h.workers)
                              .bufferAllocator(Backends.batchBufferAllocator(backend))
                              .listener(new StopOnDivergence())
-                             .listener(new CheckpointWriter(dir, configJson, weightsMetadata(s, d)))
-                             .listener(new ProgressListener(out, barStream(), h.epochs, h.batchSize))
-                             .listener(new MetricsFiles(dir, resumeState == null ? 0 : resumeState.epoch()))
+                             .listener(new CheckpointWriter(dir, configJson, weightsMetadata(s, d).toMap()))
+                             .listener(new ProgressListener(barStream(), h.epochs, h.batchSize))
+                             .listener(new EpochSummaryPrinter(out, h.epochs))
+                             .listener(csv)
+                             .listener(new MetricsFiles(dir, csv))
                              .build()) {
                     if (h.resume != null) {
                         TrainingState st = trainer.resume(h.resume);
@@ -88,7 +95,7 @@ final class TrainingRun {
                     EpochMetrics best = history.stream().filter(e -> e.test() != null).max((a, b) -> Double.compare(a.test().top1(), b.test().top1())).orElse(null);
                     if (best != null) out.printf("best test top-1 %.2f%% (epoch %d)%n", 100 * best.test().top1(), best.epoch() + 1);
                     out.println("graph capture: " + model.graphCaptureStatus());
-                    out.println("wrote " + dir.toAbsolutePath() + "/{" + String.join(", ", CONFIG, MetricsFiles.CSV, MetricsFiles.CURVES, CheckpointWriter.LAST_CHECKPOINT, CheckpointWriter.BEST_WEIGHTS) + "}");
+                    out.println("wrote " + dir.toAbsolutePath() + "/{" + String.join(", ", CONFIG, MetricsCsv.FILE, MetricsFiles.CURVES, CheckpointWriter.LAST_CHECKPOINT, CheckpointWriter.BEST_WEIGHTS) + "}");
                     out.flush();
                 }
             }
@@ -102,21 +109,23 @@ final class TrainingRun {
         return c != null && c.isTerminal() ? System.err : null;
     }
 
-    /** What predict and eval need to use best.safetensors without repeating the options. */
-    static Map<String, String> weightsMetadata(Setup s, DataOptions d) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put(WeightsInfo.MODEL, s.modelName());
-        m.put(WeightsInfo.INPUT, s.train().channels() + "x" + s.train().height() + "x" + s.train().width());
-        m.put(WeightsInfo.DATA, d.source().cliName());
-        m.put(WeightsInfo.CLASSES, compactJson(s.train().classNames()));
-        return m;
+    /**
+     * What predict and eval (and {@code Predictor}) need to use best.safetensors without repeating the options:
+     * the model, the input with the data set's normalisation (image folders: their resize and crop), the classes.
+     */
+    static WeightsMetadata weightsMetadata(Setup s, DataOptions d) {
+        Dataset t = s.train();
+        int side = Math.min(t.height(), t.width());
+        int resize = d.source() == dev.jdnn.training.data.DataSource.FOLDER ? side * 8 / 7 : side;
+        InputSpec input = new InputSpec(t.channels(), t.height(), t.width(), resize, InputSpec.Interpolation.BILINEAR, d.source().normalization());
+        return new WeightsMetadata(s.modelName(), input, t.classNames(), d.source().cliName());
     }
 
     /**
      * The run's options and data as config.json and every checkpoint record them; {@code --resume} compares them
      * ({@link ResumeCheck}). "backend" is filled in once the backend is open.
      */
-    private static Map<String, Object> config(HyperOptions h, DataOptions d, String device, Setup s, long seed) {
+    private static Map<String, Object> config(HyperOptions h, DataOptions d, TrainingDataOptions td, String device, Setup s, long seed) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("model", s.modelName());
         c.put("data", d.source().cliName());
@@ -131,13 +140,14 @@ final class TrainingRun {
         c.put("momentum", h.momentum);
         c.put("weight_decay", h.effectiveWeightDecay());
         c.put("schedule", h.schedule);
+        if (h.lrWarmupEpochs != null) c.put("lr_warmup_epochs", h.lrWarmupEpochs);
         c.put("label_smoothing", h.labelSmoothing);
         c.put("max_grad_norm", h.maxGradNorm);
         c.put("seed", seed);
         c.put("limit", h.limit);
         if (d.classes != null) c.put("classes", d.classes);
-        if (d.perClass > 0) c.put("per_class", d.perClass);
-        c.put("augment", d.augments(s.modelName()) ? "standard" : "none");
+        if (td.perClass > 0) c.put("per_class", td.perClass);
+        c.put("augment", td.augments(s.modelName()) ? "standard" : "none");
         c.put("device", device);
         c.put("backend", null);
         if (s.headLr() != null) c.put("head_lr", s.headLr());
@@ -151,14 +161,6 @@ final class TrainingRun {
         crc.update(String.join("\n", train.classNames()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         for (int i = 0; i < train.size(); i++) crc.update(train.label(i));
         return String.format("%08x", crc.getValue());
-    }
-
-    static String compactJson(Object o) {
-        try {
-            return new ObjectMapper().writeValueAsString(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static String toJson(Object o) {

@@ -5,7 +5,7 @@ import dev.jdnn.ops.Activation;
 import java.util.List;
 
 /**
- * What a module's {@link Module#forward} talks to while the model is traced into a static graph. Composite modules
+ * What a layer's {@link Layer#forward} talks to while the model is traced into a static graph. Composite layers
  * (blocks, whole networks) call their children through {@link #call} and join branches with the structural ops;
  * leaf layers record their op with the typed methods below, torch.nn.functional's counterparts, passing their own
  * parameters and settings. Each op's shape rules, cost and execution live in one place, the graph node it becomes.
@@ -15,7 +15,7 @@ public interface Tracer {
     boolean training();
 
     /** Runs a child module on x (records the module path, so shape errors name it). */
-    Value call(Module child, Value x);
+    Value call(Layer child, Value x);
 
     // ---- leaf ops --------------------------------------------------------------------------------------------------
 

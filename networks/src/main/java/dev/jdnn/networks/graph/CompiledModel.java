@@ -16,7 +16,7 @@ import dev.jdnn.networks.graph.run.ParameterStore;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.Value;
 import dev.jdnn.ops.Backend;
@@ -64,7 +64,7 @@ import java.util.Map;
  * run restored from a checkpoint continues with exactly the masks the uninterrupted run would have drawn.
  */
 public final class CompiledModel implements AutoCloseable {
-    private final Module module;
+    private final Layer module;
     private final Backend backend;
     private final Shape inputShape;
     private final Shape outputShape;
@@ -81,7 +81,7 @@ public final class CompiledModel implements AutoCloseable {
     private ExecutionPlan lastRun;
     private boolean closed;
 
-    private CompiledModel(Module module, Shape inputShape, Backend backend, long seed, CompileOptions options, NodeExecution execution) {
+    private CompiledModel(Layer module, Shape inputShape, Backend backend, long seed, CompileOptions options, NodeExecution execution) {
         if (inputShape.rank() != 4) throw new IllegalArgumentException("compile expects an NCHW input shape, got " + inputShape);
         this.module = module;
         this.backend = backend;
@@ -147,17 +147,17 @@ public final class CompiledModel implements AutoCloseable {
      * gradient memory, allocates parameters (trainable values in one flat buffer, gradients in another, same order)
      * and buffers, and initialises them from their Init with new SplittableRandom(seed) in state_dict order.
      */
-    public static CompiledModel compile(Module model, Shape inputShape, Backend backend, long seed) {
+    public static CompiledModel compile(Layer model, Shape inputShape, Backend backend, long seed) {
         return compile(model, inputShape, backend, seed, CompileOptions.DEFAULT);
     }
 
-    /** As {@link #compile(Module, Shape, Backend, long)} with debug options (no memory sharing, NaN poisoning). */
-    public static CompiledModel compile(Module model, Shape inputShape, Backend backend, long seed, CompileOptions options) {
+    /** As {@link #compile(Layer, Shape, Backend, long)} with debug options (no memory sharing, NaN poisoning). */
+    public static CompiledModel compile(Layer model, Shape inputShape, Backend backend, long seed, CompileOptions options) {
         return new CompiledModel(model, inputShape, backend, seed, options, NodeExecution.DIRECT);
     }
 
-    /** As {@link #compile(Module, Shape, Backend, long, CompileOptions)}, every node call run through {@code execution}. */
-    static CompiledModel compile(Module model, Shape inputShape, Backend backend, long seed, CompileOptions options, NodeExecution execution) {
+    /** As {@link #compile(Layer, Shape, Backend, long, CompileOptions)}, every node call run through {@code execution}. */
+    static CompiledModel compile(Layer model, Shape inputShape, Backend backend, long seed, CompileOptions options, NodeExecution execution) {
         return new CompiledModel(model, inputShape, backend, seed, options, execution);
     }
 
@@ -189,7 +189,7 @@ public final class CompiledModel implements AutoCloseable {
     // ---- accessors ----------------------------------------------------------------------------------------------
 
     public Backend backend() { return backend; }
-    public Module module() { return module; }
+    public Layer module() { return module; }
     public Shape inputShape() { return inputShape; }
     /** [N, numClasses] of the main output. */
     public Shape outputShape() { return outputShape; }

@@ -4,7 +4,7 @@ import dev.jdnn.networks.graph.nodes.Graph;
 import dev.jdnn.networks.graph.trace.GraphBuilder;
 
 import dev.jdnn.memory.Shape;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 
 import java.util.List;
 
@@ -24,7 +24,7 @@ public record ModelTrace(Shape output, List<Shape> auxiliaryOutputs, List<Float>
     public record Op(String kind, String path, Shape output, long macs) {}
 
     /** Traces {@code model} on an input of {@code input} (NCHW) into its training or evaluation graph. */
-    public static ModelTrace of(Module model, Shape input, boolean training) {
+    public static ModelTrace of(Layer model, Shape input, boolean training) {
         Graph g = GraphBuilder.trace(model, input, training);
         List<Op> ops = g.nodes().stream().map(n -> new Op(n.kind(), n.path, n.output.shape(), n.macs())).toList();
         return new ModelTrace(g.output.shape(), g.auxOutputs().stream().map(a -> a.logits().shape()).toList(),

@@ -1,5 +1,5 @@
 /**
- * The graph layer: turns a {@link dev.jdnn.networks.Module} into a static, memory-planned program on a
+ * The graph layer: turns a {@link dev.jdnn.networks.Layer} into a static, memory-planned program on a
  * {@link dev.jdnn.ops.Backend}. What users see is here: {@link dev.jdnn.networks.graph.CompiledModel#compile}
  * (the façade), {@link dev.jdnn.networks.graph.CompileOptions}, {@link dev.jdnn.networks.graph.GuardedUpdate} (an
  * optimizer update recorded with the training step), {@link dev.jdnn.networks.graph.MemoryReport}, and

@@ -1,7 +1,7 @@
 package dev.jdnn.networks.models;
 
 import dev.jdnn.memory.Shape;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.graph.ModelTrace;
 
 /**
@@ -11,7 +11,7 @@ import dev.jdnn.networks.graph.ModelTrace;
 public record ModelSummary(long parameters, long macs, Shape output) {
 
     /** Summarises model for one sample of shape [channels, height, width], without running anything. */
-    public static ModelSummary of(Module model, int channels, int height, int width) {
+    public static ModelSummary of(Layer model, int channels, int height, int width) {
         ModelTrace t = ModelTrace.of(model, Shape.of(1, channels, height, width), false);
         return new ModelSummary(model.parameterCount(), t.macs(), t.output());
     }

@@ -6,7 +6,7 @@ import dev.jdnn.networks.graph.nodes.Node;
 import dev.jdnn.networks.graph.run.ExecutionPlan;
 
 import dev.jdnn.memory.Shape;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Act;
@@ -40,7 +40,7 @@ class ConcatInPlaceTest {
     }
 
     /** [relu(conv(x)), x, conv(x) also added to the result]: only the first part may be written in place. */
-    static final class PartlyShared extends Module {
+    static final class PartlyShared extends Layer {
         final Conv2d a = register("a", new Conv2d(3, 3, 1, 1, 0, true)), b = register("b", new Conv2d(3, 3, 1, 1, 0, true));
         final Act relu = register("relu", Act.relu());
 

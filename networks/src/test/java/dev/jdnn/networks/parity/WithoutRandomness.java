@@ -1,6 +1,6 @@
 package dev.jdnn.networks.parity;
 
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
@@ -23,12 +23,12 @@ import java.util.Map;
  * ({@code t.call(dropout, x)}), so a swapped child would no longer be the one called. The wrapper's tracer maps each
  * child the original calls to whatever the wrapper registered under that child's name.
  */
-final class WithoutRandomness extends Module {
-    private final Module original;
+final class WithoutRandomness extends Layer {
+    private final Layer original;
     /** The original's children by identity → their names, captured before any descendant is replaced. */
-    private final Map<Module, String> names = new IdentityHashMap<>();
+    private final Map<Layer, String> names = new IdentityHashMap<>();
 
-    private WithoutRandomness(Module original) {
+    private WithoutRandomness(Layer original) {
         if (!original.ownParameters().isEmpty() || !original.ownBuffers().isEmpty()) {
             throw new IllegalArgumentException(original + " has both children and its own parameters " + original.ownParameters().keySet()
                     + "; it cannot be re-wrapped without changing the state_dict");
@@ -41,7 +41,7 @@ final class WithoutRandomness extends Module {
     }
 
     /** The deterministic equivalent of {@code model} (which it shares parameters and leaves with); composites wrapped recursively. */
-    static Module of(Module model) {
+    static Layer of(Layer model) {
         return model.children().isEmpty() ? model : new WithoutRandomness(model);
     }
 
@@ -66,7 +66,7 @@ final class WithoutRandomness extends Module {
         @Override public boolean training() { return t.training(); }
 
         @Override
-        public Value call(Module child, Value x) {
+        public Value call(Layer child, Value x) {
             String name = names.get(child);
             return t.call(name == null ? child : children().get(name), x);
         }

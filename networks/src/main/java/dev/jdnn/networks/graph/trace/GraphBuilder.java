@@ -1,7 +1,7 @@
 package dev.jdnn.networks.graph.trace;
 
 import dev.jdnn.memory.Shape;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.graph.nodes.Graph;
 
 /**
@@ -15,14 +15,14 @@ public final class GraphBuilder {
     private GraphBuilder() {}
 
     /** The traced graph, dead nodes pruned, no rewrites: what the model computes, op by op. */
-    public static Graph trace(Module model, Shape inputShape, boolean training) {
+    public static Graph trace(Layer model, Shape inputShape, boolean training) {
         Graph g = GraphTracer.trace(model, inputShape, training);
         g.pruneDeadNodes();
         return g;
     }
 
     /** The graph a compile plans and runs: traced, pruned and rewritten for storage sharing. */
-    public static Graph build(Module model, Shape inputShape, boolean training, boolean inPlaceActivations) {
+    public static Graph build(Layer model, Shape inputShape, boolean training, boolean inPlaceActivations) {
         Graph g = trace(model, inputShape, training);
         InPlaceConcat.apply(g); // first: writing a concat part in place saves a copy, not just memory
         if (inPlaceActivations) InPlaceActivations.apply(g);
