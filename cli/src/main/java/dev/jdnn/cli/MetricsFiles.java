@@ -1,7 +1,7 @@
 package dev.jdnn.cli;
 
 import dev.jdnn.training.EpochMetrics;
-import dev.jdnn.training.IoErrors;
+import dev.jdnn.training.io.IoErrors;
 import dev.jdnn.training.TrainingListener;
 import dev.jdnn.training.checkpoint.AtomicFiles;
 import dev.jdnn.training.listeners.MetricsCsv;

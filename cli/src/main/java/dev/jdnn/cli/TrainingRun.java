@@ -8,7 +8,7 @@ import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.networks.models.InputSpec;
 import dev.jdnn.ops.Backend;
-import dev.jdnn.ops.Backends;
+import dev.jdnn.ops.backends.Backends;
 import dev.jdnn.training.EpochMetrics;
 import dev.jdnn.training.Trainer;
 import dev.jdnn.training.checkpoint.AtomicFiles;

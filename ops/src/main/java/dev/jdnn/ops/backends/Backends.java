@@ -1,4 +1,6 @@
-package dev.jdnn.ops;
+package dev.jdnn.ops.backends;
+
+import dev.jdnn.ops.Backend;
 
 import dev.jdnn.memory.Allocator;
 import dev.jdnn.memory.HostAllocator;

@@ -1,4 +1,4 @@
-package dev.jdnn.training;
+package dev.jdnn.training.io;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

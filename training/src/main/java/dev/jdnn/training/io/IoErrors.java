@@ -1,4 +1,4 @@
-package dev.jdnn.training;
+package dev.jdnn.training.io;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
