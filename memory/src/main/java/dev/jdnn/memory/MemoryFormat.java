@@ -8,6 +8,13 @@ package dev.jdnn.memory;
  *   <li>{@link #NHWC}: channels last, strides {@code [H*W*C, 1, W*C, C]} (a filter [K, C, R, S] is then stored KRSC).</li>
  * </ul>
  * Hopper's tensor-core convolutions and cuDNN's fused engines prefer NHWC.
+ *
+ * <p>Views: a tensor {@link #holds} a format when the ops accept it as an operand in that format. In NCHW that is a
+ * <em>batch-strided</em> tensor (every dimension but N packed, N any stride of at least one sample), e.g. a channel
+ * slice of an NCHW concatenation; in NHWC a <em>pixel-strided</em> one (channel stride 1, a pixel stride P >= C
+ * between consecutive W positions, H stride W*P, N any stride of at least H*W*P), e.g. a channel slice
+ * ({@link Tensor#narrow} of dimension 1) of an NHWC concatenation, whose pixels are Ctotal apart. Tensors of other
+ * ranks (a linear layer's [N, F]) are NCHW by convention: batch-strided rows.
  */
 public enum MemoryFormat {
     NCHW, NHWC;
@@ -27,12 +34,38 @@ public enum MemoryFormat {
      * size greater than 1 (the stride of a size-1 dimension never moves an address, so it may be anything).
      */
     public boolean isLayoutOf(Tensor t) {
-        if (t.rank() != 4) return false;
-        long[] want = strides(t.shape()), have = t.strides();
-        for (int i = 0; i < 4; i++) {
-            if (t.dim(i) > 1 && want[i] != have[i]) return false;
-        }
+        return t.rank() == 4 && isDense(t.shape(), t.strides());
+    }
+
+    /**
+     * The strides a new tensor of this format gets ({@link Tensor#allocate(Allocator, Shape, DType, MemoryFormat)}):
+     * {@link #strides} for rank 4, except that where the NHWC order is the row-major order too (one channel, or one
+     * pixel per sample) the row-major strides are used, so such a tensor is also {@link Tensor#isContiguous()}.
+     * NCHW also takes any other rank (row-major strides).
+     */
+    public long[] allocationStrides(Shape shape) {
+        if (this == NCHW && shape.rank() != 4) return shape.contiguousStrides();
+        long[] s = strides(shape);
+        return NCHW.isDense(shape, s) ? shape.contiguousStrides() : s;
+    }
+
+    private boolean isDense(Shape shape, long[] have) {
+        long[] want = strides(shape);
+        for (int i = 0; i < 4; i++) if (shape.dim(i) > 1 && want[i] != have[i]) return false;
         return true;
+    }
+
+    /**
+     * True when the ops accept {@code t} as an operand in this format: batch-strided for NCHW (any rank),
+     * pixel-strided for NHWC (rank 4), see the class comment. Densely packed tensors of the format are included.
+     */
+    public boolean holds(Tensor t) {
+        return this == NCHW ? t.isBatchStrided() : t.isPixelStrided();
+    }
+
+    /** "nchw" or "nhwc", as messages and reports write it. */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** A view of {@code dense}, a contiguous tensor holding the values in this format's order, as a logical NCHW tensor. */

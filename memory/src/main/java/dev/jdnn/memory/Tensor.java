@@ -15,11 +15,17 @@ import java.util.Arrays;
  *   <li><b>batch-strided</b>: every dimension but the first is contiguous, the first (N) may have any stride ≥ the
  *       size of one sample. A channel slice of an NCHW tensor is batch-strided; this is how concatenation writes
  *       producers straight into the output with no copy. Every op accepts batch-strided NCHW operands.</li>
+ *   <li><b>channels-last</b> ({@link MemoryFormat#NHWC}): the shape stays logical NCHW, the strides are permuted;
+ *       <b>pixel-strided</b> is its batch-strided: channel stride 1, pixels P >= C apart, samples at least H*W*P
+ *       apart — a channel slice of an NHWC tensor. Every op accepts pixel-strided operands in NHWC.</li>
  * </ul>
+ * Element types: float32, and bfloat16 / float16 storage, which the element accessors ({@link #getFloat},
+ * {@link #toFloatArray}, {@link #copyFrom}) convert from and to float (rounding to nearest even, {@link HalfFloats}).
  */
 public final class Tensor implements AutoCloseable {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED;
 
     private final Buffer buffer;
     private final Shape shape;
@@ -41,6 +47,16 @@ public final class Tensor implements AutoCloseable {
     public static Tensor allocate(Allocator allocator, Shape shape, DType dtype) {
         Buffer b = allocator.allocate(shape.numel() * dtype.byteSize());
         return new Tensor(b, shape, shape.contiguousStrides(), 0, dtype, true);
+    }
+
+    /**
+     * A new tensor owning a fresh buffer, laid out in {@code format} ({@link MemoryFormat#allocationStrides}): NHWC
+     * gives a channels-last tensor of the logical NCHW {@code shape}. Contents undefined.
+     */
+    public static Tensor allocate(Allocator allocator, Shape shape, DType dtype, MemoryFormat format) {
+        long[] strides = format.allocationStrides(shape);
+        Buffer b = allocator.allocate(shape.numel() * dtype.byteSize());
+        return new Tensor(b, shape, strides, 0, dtype, true);
     }
 
     /** A new host float32 tensor holding a copy of {@code data}. */
@@ -112,6 +128,39 @@ public final class Tensor implements AutoCloseable {
         long[] c = shape.contiguousStrides();
         for (int i = 1; i < c.length; i++) if (strides[i] != c[i] && shape.dim(i) != 1) return false;
         return strides[0] >= (rank() > 1 ? c[0] : 1) || shape.dim(0) <= 1;
+    }
+
+    /**
+     * True for a rank-4 channels-last tensor whose pixels may lie further apart than its channel count (see class
+     * comment): channel stride 1, W stride P >= C, H stride W*P, N stride >= H*W*P (size-1 dimensions excepted).
+     */
+    public boolean isPixelStrided() {
+        if (rank() != 4) return false;
+        int n = shape.dim(0), c = shape.dim(1), h = shape.dim(2), w = shape.dim(3);
+        long p = pixelStride();
+        if (c > 1 && strides[1] != 1) return false;
+        if (p < c || (h > 1 && strides[2] != w * p)) return false;
+        return n <= 1 || strides[0] >= (long) h * w * p;
+    }
+
+    /**
+     * Elements between consecutive pixels of a rank-4 tensor: the W stride (the H stride when W is 1, the channel count
+     * when a sample has one pixel). For a pixel-strided tensor this is its P; a densely packed NHWC one has P = C.
+     */
+    public long pixelStride() {
+        if (rank() != 4) throw new IllegalStateException("pixelStride needs a rank-4 (NCHW-shaped) tensor, got " + describe());
+        if (shape.dim(3) > 1) return strides[3];
+        if (shape.dim(2) > 1) return strides[2];
+        return shape.dim(1);
+    }
+
+    /**
+     * NHWC for a channels-last tensor (pixel-strided and not also batch-strided NCHW, which a tensor with one channel or
+     * one pixel per sample is); NCHW for everything else, including other ranks and tensors that hold neither format
+     * (check with {@link MemoryFormat#holds}).
+     */
+    public MemoryFormat memoryFormat() {
+        return rank() == 4 && !isBatchStrided() && isPixelStrided() ? MemoryFormat.NHWC : MemoryFormat.NCHW;
     }
 
     /** Elements between the starts of consecutive samples (dimension 0). */
@@ -186,22 +235,35 @@ public final class Tensor implements AutoCloseable {
         return e;
     }
 
+    /** Element {@code idx} of a host float32, bfloat16 or float16 tensor, as a float. */
     public float getFloat(long... idx) {
-        requireDType(DType.FLOAT32);
-        return buffer.hostSegment().getAtIndex(F32, elementIndex(idx));
+        requireFloatingPoint();
+        return load(buffer.hostSegment(), elementIndex(idx));
     }
 
+    /** Stores {@code value} at {@code idx} of a host floating-point tensor, rounded to its dtype. */
     public void setFloat(float value, long... idx) {
-        requireDType(DType.FLOAT32);
-        buffer.hostSegment().setAtIndex(F32, elementIndex(idx), value);
+        requireFloatingPoint();
+        store(buffer.hostSegment(), elementIndex(idx), value);
     }
 
-    /** Copies a host float32 tensor, in row-major order of its shape, into a new array. */
+    private float load(MemorySegment seg, long e) {
+        return dtype == DType.FLOAT32 ? seg.getAtIndex(F32, e) : HalfFloats.decode(dtype, seg.getAtIndex(I16, e));
+    }
+
+    private void store(MemorySegment seg, long e, float v) {
+        if (dtype == DType.FLOAT32) seg.setAtIndex(F32, e, v); else seg.setAtIndex(I16, e, HalfFloats.encode(dtype, v));
+    }
+
+    /**
+     * Copies a host floating-point tensor, in row-major order of its (logical) shape, into a new float array; bfloat16
+     * and float16 values convert exactly.
+     */
     public float[] toFloatArray() {
-        requireDType(DType.FLOAT32);
+        requireFloatingPoint();
         float[] out = new float[Math.toIntExact(numel())];
         MemorySegment seg = buffer.hostSegment();
-        if (isContiguous()) {
+        if (isContiguous() && dtype == DType.FLOAT32) {
             MemorySegment.copy(seg, F32, offset * 4, out, 0, out.length);
             return out;
         }
@@ -210,18 +272,21 @@ public final class Tensor implements AutoCloseable {
         for (int i = 0; i < out.length; i++) {
             long e = offset;
             for (int k = 0; k < dims.length; k++) e += idx[k] * strides[k];
-            out[i] = seg.getAtIndex(F32, e);
+            out[i] = load(seg, e);
             for (int k = dims.length - 1; k >= 0 && ++idx[k] == dims[k]; k--) idx[k] = 0;
         }
         return out;
     }
 
-    /** Copies {@code data} (row-major order of this shape) into this host float32 tensor, honouring strides. */
+    /**
+     * Copies {@code data} (row-major order of this logical shape) into this host floating-point tensor, honouring
+     * strides; bfloat16 and float16 round to nearest even.
+     */
     public void copyFrom(float[] data) {
-        requireDType(DType.FLOAT32);
+        requireFloatingPoint();
         if (data.length != numel()) throw new IllegalArgumentException("tensor " + shape + " holds " + numel() + " elements, got " + data.length);
         MemorySegment seg = buffer.hostSegment();
-        if (isContiguous()) {
+        if (isContiguous() && dtype == DType.FLOAT32) {
             MemorySegment.copy(data, 0, seg, F32, offset * 4, data.length);
             return;
         }
@@ -230,7 +295,7 @@ public final class Tensor implements AutoCloseable {
         for (float v : data) {
             long e = offset;
             for (int k = 0; k < dims.length; k++) e += idx[k] * strides[k];
-            seg.setAtIndex(F32, e, v);
+            store(seg, e, v);
             for (int k = dims.length - 1; k >= 0 && ++idx[k] == dims[k]; k--) idx[k] = 0;
         }
     }
@@ -244,6 +309,12 @@ public final class Tensor implements AutoCloseable {
     }
 
     // ---- checks -----------------------------------------------------------------------------------------------
+
+    /** Throws unless this tensor holds float32, bfloat16 or float16 values. */
+    public Tensor requireFloatingPoint() {
+        if (!dtype.isFloatingPoint()) throw new IllegalArgumentException("expected a float32, bfloat16 or float16 tensor, got " + describe());
+        return this;
+    }
 
     public Tensor requireDType(DType expected) {
         if (dtype != expected) throw new IllegalArgumentException("expected a " + expected + " tensor, got " + describe());
@@ -260,9 +331,15 @@ public final class Tensor implements AutoCloseable {
         return this;
     }
 
-    /** "float32[2, 3, 4] on cpu (strides [12, 4, 1])" — for error messages. */
+    /**
+     * "float32[2, 3, 4] on cpu", "bfloat16[8, 64, 56, 56] nhwc on cuda:0", with " (strides [...])" added when the
+     * tensor is not densely packed in its format — for error messages.
+     */
     public String describe() {
-        return dtype.name().toLowerCase() + shape + " on " + device() + (isContiguous() ? "" : " (strides " + Arrays.toString(strides) + ")");
+        MemoryFormat format = memoryFormat();
+        boolean dense = format == MemoryFormat.NHWC ? format.isLayoutOf(this) : isContiguous();
+        return dtype.name().toLowerCase() + shape + (format == MemoryFormat.NHWC ? " nhwc" : "") + " on " + device()
+                + (dense ? "" : " (strides " + Arrays.toString(strides) + ")");
     }
 
     @Override
