@@ -9,6 +9,9 @@ public interface ActivationPlan extends AutoCloseable {
 
     Shape shape();
 
+    /** The format and dtype of x, y, dy and dx. */
+    OperandType operands();
+
     void forward(float alpha, Tensor x, float beta, Tensor y);
 
     /** dx = alpha * f'(x) * dy + beta * dx. Needs x (and y, which some backends use instead of x). */

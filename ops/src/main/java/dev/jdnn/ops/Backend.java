@@ -2,6 +2,7 @@ package dev.jdnn.ops;
 
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Device;
+import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.MemoryStats;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
@@ -15,9 +16,12 @@ import dev.jdnn.memory.Tensor;
  * caller-provided tensors. Calls follow cuDNN's structure — forward, backward-data, backward-filter, backward-bias
  * as separate calls with {@code out = alpha * op + beta * out} scaling, so gradients accumulate with beta = 1.
  *
- * <p>All operand tensors must live on {@link #device()}. NCHW operands may be batch-strided views
- * (see {@link Tensor}); everything else must be contiguous. Calls may be asynchronous (CUDA): results are visible
- * after {@link #synchronize()} or a download.
+ * <p>All operand tensors must live on {@link #device()}. A plan is made for one {@link OperandType} (memory format
+ * and storage dtype of its activations; float32 NCHW unless the spec says otherwise), and its activation operands
+ * must have that dtype and lie in that format: NCHW operands may be batch-strided views, NHWC operands pixel-strided
+ * ones (see {@link Tensor}). Which operands are activations, and what is float32 regardless, is the mixed-precision
+ * table of the package documentation. Everything else must be contiguous. Calls may be asynchronous (CUDA): results
+ * are visible after {@link #synchronize()} or a download.
  */
 public interface Backend extends AutoCloseable {
     Device device();
@@ -27,8 +31,13 @@ public interface Backend extends AutoCloseable {
 
     // ---- memory ----------------------------------------------------------------------------------------------
 
-    /** A new contiguous tensor on this backend's device; contents undefined. */
-    Tensor allocate(Shape shape, DType dtype);
+    /** A new tensor on this backend's device laid out in {@code format} (see {@link MemoryFormat#allocationStrides}); contents undefined. */
+    Tensor allocate(Shape shape, DType dtype, MemoryFormat format);
+
+    /** A new contiguous (row-major, NCHW) tensor on this backend's device; contents undefined. */
+    default Tensor allocate(Shape shape, DType dtype) {
+        return allocate(shape, dtype, MemoryFormat.NCHW);
+    }
 
     default Tensor allocate(Shape shape) {
         return allocate(shape, DType.FLOAT32);
@@ -41,12 +50,15 @@ public interface Backend extends AutoCloseable {
         return t;
     }
 
-    /** Copies host values (row-major order of dst's shape) into dst. */
+    /**
+     * Copies host values (row-major order of dst's logical shape) into dst, any strides; a bfloat16 or float16 dst
+     * stores them rounded to nearest even.
+     */
     void upload(float[] src, Tensor dst);
 
     void uploadInts(int[] src, Tensor dst);
 
-    /** Copies src (row-major order of its shape) into a host array; synchronises. */
+    /** Copies src (row-major order of its logical shape; bfloat16/float16 converted exactly) into a host array; synchronises. */
     void download(Tensor src, float[] dst);
 
     default float[] download(Tensor src) {
@@ -61,6 +73,14 @@ public interface Backend extends AutoCloseable {
      * may be reused as soon as the call returns).
      */
     void copy(Tensor src, Tensor dst);
+
+    /**
+     * dst = src converted to dst's dtype, for same-shaped float32, bfloat16 or float16 tensors of any strides (so also
+     * between formats): rounding to nearest even where dst is narrower, exact otherwise. The graph layer's weight
+     * copies (float32 master weights to bf16/fp16 after each optimizer step) and the model input go through it.
+     * Asynchronous and recordable.
+     */
+    void cast(Tensor src, Tensor dst);
 
     /** Waits for all work issued so far; surfaces asynchronous errors. */
     void synchronize();
@@ -77,17 +97,43 @@ public interface Backend extends AutoCloseable {
 
     PoolPlan pool(PoolSpec spec);
 
-    /** {@code param}: negative slope for LEAKY_RELU, ignored otherwise. */
-    ActivationPlan activation(Activation kind, float param, Shape shape);
+    /** {@code param}: negative slope for LEAKY_RELU, ignored otherwise. x, y, dy and dx are {@code operands}. */
+    ActivationPlan activation(Activation kind, float param, Shape shape, OperandType operands);
+
+    /** Float32 NCHW operands. */
+    default ActivationPlan activation(Activation kind, float param, Shape shape) {
+        return activation(kind, param, shape, OperandType.DEFAULT);
+    }
 
     LrnPlan lrn(LrnSpec spec);
 
-    /** Dropout whose counter-based stream is seeded with {@code seed}: the same masks on every backend (see {@link DropoutPlan}). */
-    DropoutPlan dropout(Shape shape, float probability, long seed);
+    /** Dropout whose counter-based stream is seeded with the spec's seed: the same masks on every backend and format (see {@link DropoutPlan}). */
+    DropoutPlan dropout(DropoutSpec spec);
 
-    SoftmaxPlan softmax(Shape shape, boolean log);
+    /** Float32 NCHW operands. */
+    default DropoutPlan dropout(Shape shape, float probability, long seed) {
+        return dropout(new DropoutSpec(shape, probability, seed));
+    }
 
-    CrossEntropyPlan crossEntropy(int batch, int classes, float labelSmoothing);
+    /**
+     * Softmax or log-softmax over dimension 1 of [N, C] inputs stored as {@code inputDtype}, computed in float32 (as
+     * autocast runs it): y and dy are float32, dx has the input's dtype.
+     */
+    SoftmaxPlan softmax(Shape shape, boolean log, DType inputDtype);
+
+    default SoftmaxPlan softmax(Shape shape, boolean log) {
+        return softmax(shape, log, DType.FLOAT32);
+    }
+
+    /**
+     * The fused loss for logits stored as {@code logitsDtype}, computed in float32: the loss is float32, the logit
+     * gradient is written in the logits' dtype or in float32 (for {@link #lossScale}).
+     */
+    CrossEntropyPlan crossEntropy(int batch, int classes, float labelSmoothing, DType logitsDtype);
+
+    default CrossEntropyPlan crossEntropy(int batch, int classes, float labelSmoothing) {
+        return crossEntropy(batch, classes, labelSmoothing, DType.FLOAT32);
+    }
 
     // ---- fused patterns ---------------------------------------------------------------------------------------
 
@@ -101,7 +147,10 @@ public interface Backend extends AutoCloseable {
      */
     <P extends FusedPlan> Fusion<P> fuse(FusedSpec<P> spec);
 
-    // ---- pointwise and layout ops (any same-shaped operands, batch-strided allowed) -----------------------------
+    // ---- pointwise and layout ops -------------------------------------------------------------------------------
+    // Same-shaped operands in one format (NCHW, batch-strided allowed; or NHWC, pixel-strided allowed), each of them
+    // float32, bfloat16 or float16 on its own: values are read as float, computed in float32 and rounded to the
+    // destination's dtype. Per-channel operands ([N, C, 1, 1] gates, [C] biases) are in either format.
 
     void fill(Tensor t, float value);
 
@@ -170,6 +219,29 @@ public interface Backend extends AutoCloseable {
 
     /** x *= factor, in place. */
     void scale(Tensor x, float factor);
+
+    // ---- loss scaling (float16 training; see LossScaling) -----------------------------------------------------
+
+    /**
+     * dst = src * scale with the scale read from {@code state} (a {@link LossScaling} state on this device) when the
+     * op runs: the float32 loss gradient, scaled, into the activations' dtype. Same-shaped float operands in one
+     * format; dst may be src. Asynchronous and recordable.
+     */
+    void lossScale(Tensor src, Tensor state, Tensor dst);
+
+    /**
+     * grads *= 1 / scale (the scale read from {@code state} when the op runs), and {@code flagDst[0]} = 1 when every
+     * unscaled value is finite (and, with {@code and}, it was already non-zero), else 0 — {@link #finiteFlag}'s
+     * contract, so the flag can be an optimizer's apply slot. {@code grads}: a contiguous float32 tensor (the flat
+     * weight gradients). Asynchronous and recordable.
+     */
+    void unscaleAndCheck(Tensor grads, Tensor state, Tensor flagDst, boolean and);
+
+    /**
+     * The dynamic scaler's step ({@link LossScaling#next}) on the device: reads the finite flag (one float32 element,
+     * non-zero = finite) and updates {@code state} in place. Asynchronous and recordable.
+     */
+    void updateLossScale(Tensor state, Tensor flag, LossScaling config);
 
     // ---- recording for replay (CUDA graphs) ------------------------------------------------------------------
 

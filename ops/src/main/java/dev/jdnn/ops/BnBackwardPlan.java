@@ -11,5 +11,5 @@ public interface BnBackwardPlan extends FusedPlan {
      * x, dy, dx in the spec's dtype and layout; gamma, saveMean, saveInvStd (from the training forward), dgamma and
      * dbeta float32 [C]. dx, dgamma and dbeta are overwritten.
      */
-    void backward(Tensor x, Tensor dy, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dx, Tensor dgamma, Tensor dbeta, Tensor workspace);
+    void backward(Tensor x, Tensor dy, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dx, Tensor dgamma, Tensor dbeta);
 }

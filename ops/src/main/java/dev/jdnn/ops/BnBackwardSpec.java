@@ -10,26 +10,27 @@ import java.util.Objects;
  * {@code dbeta = Σ dy} and {@code dx = gamma·invStd·(dy - dbeta/M - x̂·dgamma/M)} with x̂ = (x - mean)·invStd — exactly
  * {@link BatchNormPlan#backward} with alphas 1 and betas 0 (results overwrite, nothing accumulates).
  */
-public record BnBackwardSpec(BatchNormSpec bn, DType dtype, MemoryFormat layout) implements FusedSpec<BnBackwardPlan> {
+public record BnBackwardSpec(BatchNormSpec bn) implements FusedSpec<BnBackwardPlan> {
     public BnBackwardSpec {
         Objects.requireNonNull(bn, "bn-backward batch norm");
-        Specs.operandFormat("bn-backward", dtype, layout);
     }
 
-    /** Float32, NCHW. */
+    /** The pattern for {@code bn}, with its operand type. */
     public static BnBackwardSpec of(BatchNormSpec bn) {
-        return new BnBackwardSpec(bn, DType.FLOAT32, MemoryFormat.NCHW);
+        return new BnBackwardSpec(bn);
     }
 
     public BnBackwardSpec with(DType newDtype, MemoryFormat newLayout) {
-        return new BnBackwardSpec(bn, newDtype, newLayout);
+        return new BnBackwardSpec(bn.with(OperandType.of(newLayout, newDtype)));
     }
+
+    @Override public OperandType operands() { return bn.operands(); }
 
     @Override public String pattern() { return "bn-backward"; }
 
     @Override
     public String describe() {
-        return pattern() + " shape=" + bn.shape() + " " + Specs.format(dtype, layout);
+        return pattern() + " shape=" + bn.shape() + " " + Specs.format(dtype(), layout());
     }
 
     @Override public Class<BnBackwardPlan> planType() { return BnBackwardPlan.class; }

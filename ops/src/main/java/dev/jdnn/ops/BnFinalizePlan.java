@@ -12,5 +12,5 @@ public interface BnFinalizePlan extends FusedPlan {
      * batch norm's backward) and eqScale, eqBias (the normalisation as one multiply-add per element).
      */
     void finalizeStatistics(Tensor sum, Tensor sqSum, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
-                            Tensor saveMean, Tensor saveInvStd, Tensor eqScale, Tensor eqBias, Tensor workspace);
+                            Tensor saveMean, Tensor saveInvStd, Tensor eqScale, Tensor eqBias);
 }

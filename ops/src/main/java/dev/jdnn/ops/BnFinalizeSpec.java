@@ -1,8 +1,5 @@
 package dev.jdnn.ops;
 
-import dev.jdnn.memory.DType;
-import dev.jdnn.memory.MemoryFormat;
-
 /**
  * Batch-norm training statistics finalised from a {@link ConvStatsPlan}'s sums (cuDNN's "BN finalize"), per channel,
  * with M = {@code count} values per channel (N*H*W):
@@ -37,11 +34,8 @@ public record BnFinalizeSpec(int channels, long count, double eps, double moment
         return pattern() + " channels=" + channels + " count=" + count + " eps=" + eps + " momentum=" + momentum;
     }
 
-    /** Per-channel vectors only: float32. */
-    @Override public DType dtype() { return DType.FLOAT32; }
-
-    /** Per-channel vectors only: no spatial layout to speak of. */
-    @Override public MemoryFormat layout() { return MemoryFormat.NCHW; }
+    /** Per-channel float32 vectors only: no activations, no spatial layout to speak of. */
+    @Override public OperandType operands() { return OperandType.DEFAULT; }
 
     @Override public Class<BnFinalizePlan> planType() { return BnFinalizePlan.class; }
 }

@@ -3,24 +3,26 @@ package dev.jdnn.ops;
 import dev.jdnn.memory.Tensor;
 
 /**
- * A convolution prepared for one {@link Conv2dSpec}: algorithms chosen, descriptors built, workspace size known.
+ * A convolution prepared for one {@link Conv2dSpec}: algorithms chosen, descriptors built, workspace reserved.
  * Every call computes {@code out = alpha * op(...) + beta * out}; beta = 0 ignores (and may contain NaN) the old
- * contents, beta = 1 accumulates (gradients of shared parameters, branch gradients).
- * {@code workspace} is a caller-owned tensor of at least {@link #workspaceBytes()} bytes (may be null when that is 0).
+ * contents, beta = 1 accumulates (gradients of shared parameters, branch gradients). Operand dtypes and layouts are
+ * the spec's {@link OperandType} (see {@link Conv2dSpec}: x, w, y, dx, dy in it; bias, dW, db float32). The plan uses
+ * its backend's one shared workspace (on CUDA), reserved at plan time, so calls take none.
  */
 public interface Conv2dPlan extends AutoCloseable {
     Conv2dSpec spec();
 
+    /** What this plan needs of the backend's shared workspace (0 on the CPU): for memory reports, nothing to allocate. */
     long workspaceBytes();
 
     /** y = alpha * conv(x, w) (+ bias if given) + beta * y. */
-    void forward(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y, Tensor workspace);
+    void forward(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y);
 
     /** dx = alpha * conv_transpose(dy, w) + beta * dx. */
-    void backwardData(float alpha, Tensor dy, Tensor w, float beta, Tensor dx, Tensor workspace);
+    void backwardData(float alpha, Tensor dy, Tensor w, float beta, Tensor dx);
 
     /** dw = alpha * correlate(x, dy) + beta * dw. */
-    void backwardFilter(float alpha, Tensor x, Tensor dy, float beta, Tensor dw, Tensor workspace);
+    void backwardFilter(float alpha, Tensor x, Tensor dy, float beta, Tensor dw);
 
     /** db = alpha * sum_{n,h,w} dy + beta * db. */
     void backwardBias(float alpha, Tensor dy, float beta, Tensor db);

@@ -3,14 +3,18 @@ package dev.jdnn.ops;
 import dev.jdnn.memory.Shape;
 
 /**
- * One 2D convolution, NCHW, weights [outChannels, inChannels/groups, kernelH, kernelW] as PyTorch and cuDNN store them.
- * Construction validates the geometry and names what is wrong.
+ * One 2D convolution on logical NCHW shapes, weights [outChannels, inChannels/groups, kernelH, kernelW] as PyTorch and
+ * cuDNN store them, for activations of {@code operands} (format and dtype). The weight (copy) shares the activations'
+ * dtype and format: OIHW-contiguous for NCHW, channels-last (KRSC: strides [kh*kw*I, 1, kw*I, I]) for NHWC. The bias
+ * and the weight and bias gradients are float32 (the weight gradient in the weight's format). Construction validates
+ * the geometry and names what is wrong.
  */
 public record Conv2dSpec(int batch, int inChannels, int height, int width,
                          int outChannels, int kernelH, int kernelW,
                          int strideH, int strideW, int padH, int padW,
-                         int dilationH, int dilationW, int groups, boolean bias) {
+                         int dilationH, int dilationW, int groups, boolean bias, OperandType operands) {
     public Conv2dSpec {
+        java.util.Objects.requireNonNull(operands, "conv2d operand type");
         Specs.positive("batch", batch); Specs.positive("inChannels", inChannels); Specs.positive("height", height);
         Specs.positive("width", width); Specs.positive("outChannels", outChannels); Specs.positive("kernelH", kernelH);
         Specs.positive("kernelW", kernelW); Specs.positive("strideH", strideH); Specs.positive("strideW", strideW);
@@ -26,7 +30,26 @@ public record Conv2dSpec(int batch, int inChannels, int height, int width,
         }
     }
 
-    /** Square kernel, same stride/padding/dilation in both directions. */
+    /** Float32 NCHW operands. */
+    public Conv2dSpec(int batch, int inChannels, int height, int width, int outChannels, int kernelH, int kernelW,
+                      int strideH, int strideW, int padH, int padW, int dilationH, int dilationW, int groups, boolean bias) {
+        this(batch, inChannels, height, width, outChannels, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW,
+                groups, bias, OperandType.DEFAULT);
+    }
+
+    /** This convolution for other operands (format, dtype). */
+    public Conv2dSpec with(OperandType newOperands) {
+        return new Conv2dSpec(batch, inChannels, height, width, outChannels, kernelH, kernelW, strideH, strideW, padH, padW,
+                dilationH, dilationW, groups, bias, newOperands);
+    }
+
+    /** This convolution with or without a bias. */
+    public Conv2dSpec withBias(boolean newBias) {
+        return new Conv2dSpec(batch, inChannels, height, width, outChannels, kernelH, kernelW, strideH, strideW, padH, padW,
+                dilationH, dilationW, groups, newBias, operands);
+    }
+
+    /** Square kernel, same stride/padding/dilation in both directions; float32 NCHW. */
     public static Conv2dSpec of(Shape input, int outChannels, int kernel, int stride, int pad, int dilation, int groups, boolean bias) {
         if (input.rank() != 4) throw new IllegalArgumentException("conv2d expects an NCHW input, got shape " + input);
         return new Conv2dSpec(input.dim(0), input.dim(1), input.dim(2), input.dim(3), outChannels, kernel, kernel,

@@ -8,5 +8,5 @@ public interface ConvBiasActivationPlan extends FusedPlan {
     ConvBiasActivationSpec spec();
 
     /** x, w, y in the spec's dtype and layout; bias a float32 [K] tensor, null exactly when the spec has no bias. */
-    void forward(Tensor x, Tensor w, Tensor bias, Tensor y, Tensor workspace);
+    void forward(Tensor x, Tensor w, Tensor bias, Tensor y);
 }

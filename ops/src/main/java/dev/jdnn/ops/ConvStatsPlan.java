@@ -11,5 +11,5 @@ public interface ConvStatsPlan extends FusedPlan {
      * x [N, C, H, W], w, y in the spec's dtype and layout; scale and bias float32 [C] (null unless the spec's
      * {@code scaleBiasReluInput}); sum and sqSum float32 [K], overwritten.
      */
-    void forward(Tensor x, Tensor scale, Tensor bias, Tensor w, Tensor y, Tensor sum, Tensor sqSum, Tensor workspace);
+    void forward(Tensor x, Tensor scale, Tensor bias, Tensor w, Tensor y, Tensor sum, Tensor sqSum);
 }

@@ -18,27 +18,28 @@ import java.util.Objects;
  * {@link Conv2dPlan#forward}; the statistics are what {@link BatchNormPlan#forwardTraining} computes internally. The
  * convolution has no bias: the batch norm that follows absorbs it.
  */
-public record ConvStatsSpec(Conv2dSpec conv, boolean scaleBiasReluInput, DType dtype, MemoryFormat layout) implements FusedSpec<ConvStatsPlan> {
+public record ConvStatsSpec(Conv2dSpec conv, boolean scaleBiasReluInput) implements FusedSpec<ConvStatsPlan> {
     public ConvStatsSpec {
         Objects.requireNonNull(conv, "conv-stats conv");
         if (conv.bias()) throw new IllegalArgumentException("conv-stats: the convolution before a batch norm has no bias (the batch norm absorbs it), got " + conv);
-        Specs.operandFormat("conv-stats", dtype, layout);
     }
 
-    /** Float32, NCHW. */
+    /** The pattern for {@code conv}, with its operand type. */
     public static ConvStatsSpec of(Conv2dSpec conv, boolean scaleBiasReluInput) {
-        return new ConvStatsSpec(conv, scaleBiasReluInput, DType.FLOAT32, MemoryFormat.NCHW);
+        return new ConvStatsSpec(conv, scaleBiasReluInput);
     }
 
     public ConvStatsSpec with(DType newDtype, MemoryFormat newLayout) {
-        return new ConvStatsSpec(conv, scaleBiasReluInput, newDtype, newLayout);
+        return new ConvStatsSpec(conv.with(OperandType.of(newLayout, newDtype)), scaleBiasReluInput);
     }
+
+    @Override public OperandType operands() { return conv.operands(); }
 
     @Override public String pattern() { return scaleBiasReluInput ? "scale-bias-relu-conv-stats" : "conv-stats"; }
 
     @Override
     public String describe() {
-        return pattern() + " " + Specs.geometry(conv) + " " + Specs.format(dtype, layout);
+        return pattern() + " " + Specs.geometry(conv) + " " + Specs.format(dtype(), layout());
     }
 
     @Override public Class<ConvStatsPlan> planType() { return ConvStatsPlan.class; }

@@ -1,5 +1,6 @@
 package dev.jdnn.ops;
 
+import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Tensor;
 
 /**
@@ -13,9 +14,13 @@ public interface CrossEntropyPlan extends AutoCloseable {
 
     float labelSmoothing();
 
+    /** The dtype of the logits (and of dLogits, unless that is float32). */
+    DType logitsDtype();
+
     /**
      * Writes the mean loss into {@code loss} (a 1-element float32 tensor on the backend's device) and, when
-     * {@code dLogits} is not null, dLogits = gradScale * (softmax - target) / N + beta * dLogits.
+     * {@code dLogits} is not null, dLogits = gradScale * (softmax - target) / N + beta * dLogits, computed in float32
+     * and written in dLogits' dtype ({@link #logitsDtype()} or float32).
      */
     void forwardBackward(Tensor logits, Tensor labels, Tensor loss, float gradScale, float beta, Tensor dLogits);
 

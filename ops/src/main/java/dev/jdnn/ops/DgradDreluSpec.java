@@ -16,26 +16,27 @@ import java.util.Objects;
  * </pre>
  * Unfused: {@link Conv2dPlan#backwardData}, then {@link ActivationPlan#backward} of the ReLU in place on dx.
  */
-public record DgradDreluSpec(Conv2dSpec conv, boolean reluInputFromScaleBias, DType dtype, MemoryFormat layout) implements FusedSpec<DgradDreluPlan> {
+public record DgradDreluSpec(Conv2dSpec conv, boolean reluInputFromScaleBias) implements FusedSpec<DgradDreluPlan> {
     public DgradDreluSpec {
         Objects.requireNonNull(conv, "dgrad-drelu conv");
-        Specs.operandFormat("dgrad-drelu", dtype, layout);
     }
 
-    /** Float32, NCHW. */
+    /** The pattern for {@code conv}, with its operand type. */
     public static DgradDreluSpec of(Conv2dSpec conv, boolean reluInputFromScaleBias) {
-        return new DgradDreluSpec(conv, reluInputFromScaleBias, DType.FLOAT32, MemoryFormat.NCHW);
+        return new DgradDreluSpec(conv, reluInputFromScaleBias);
     }
 
     public DgradDreluSpec with(DType newDtype, MemoryFormat newLayout) {
-        return new DgradDreluSpec(conv, reluInputFromScaleBias, newDtype, newLayout);
+        return new DgradDreluSpec(conv.with(OperandType.of(newLayout, newDtype)), reluInputFromScaleBias);
     }
+
+    @Override public OperandType operands() { return conv.operands(); }
 
     @Override public String pattern() { return reluInputFromScaleBias ? "dgrad-scale-bias-drelu" : "dgrad-drelu"; }
 
     @Override
     public String describe() {
-        return pattern() + " " + Specs.geometry(conv) + " " + Specs.format(dtype, layout);
+        return pattern() + " " + Specs.geometry(conv) + " " + Specs.format(dtype(), layout());
     }
 
     @Override public Class<DgradDreluPlan> planType() { return DgradDreluPlan.class; }

@@ -4,11 +4,22 @@ import dev.jdnn.memory.Shape;
 
 /**
  * Cross-channel local response normalisation as PyTorch's LocalResponseNorm (and cuDNN's LRN_CROSS_CHANNEL_DIM1):
- * y = x / (k + alpha/size * sum_{window} x²)^beta, window of {@code size} channels centred on c.
+ * y = x / (k + alpha/size * sum_{window} x²)^beta, window of {@code size} channels centred on c. Every operand is
+ * {@code operands}.
  */
-public record LrnSpec(Shape shape, int size, double alpha, double beta, double k) {
+public record LrnSpec(Shape shape, int size, double alpha, double beta, double k, OperandType operands) {
     public LrnSpec {
         Specs.nchw("lrn", shape);
         Specs.positive("lrn size", size);
+        Specs.operands("lrn", shape, operands);
+    }
+
+    /** Float32 NCHW operands. */
+    public LrnSpec(Shape shape, int size, double alpha, double beta, double k) {
+        this(shape, size, alpha, beta, k, OperandType.DEFAULT);
+    }
+
+    public LrnSpec with(OperandType newOperands) {
+        return new LrnSpec(shape, size, alpha, beta, k, newOperands);
     }
 }

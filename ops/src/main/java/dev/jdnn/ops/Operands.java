@@ -2,6 +2,7 @@ package dev.jdnn.ops;
 
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Device;
+import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 
@@ -53,6 +54,109 @@ public final class Operands {
         return t;
     }
 
+    // ---- operands of a plan made for an OperandType ------------------------------------------------------------
+
+    /**
+     * An activation operand of a plan made for {@code type}: exactly {@code shape}, {@code type}'s dtype, lying in its
+     * format — densely, or as a batch-strided (NCHW) / pixel-strided (NHWC) view. The message says which of those was
+     * wrong: "conv2d input: expected shape [..], got [..]", "... expected a bfloat16 tensor, got float32[..] ...",
+     * "... expected a channels-last (NHWC) tensor, densely packed or pixel-strided, got ... (strides ...), which is nchw".
+     */
+    public static Tensor activation(String what, Tensor t, Shape shape, OperandType type, Device device) {
+        if (t == null) throw new IllegalArgumentException(what + ": tensor is null, expected a " + type.describe() + " tensor of shape " + shape);
+        t.requireDevice(device, what);
+        t.requireShape(shape, what);
+        dtype(what, t, type.dtype());
+        if (!type.format().holds(t)) {
+            throw new IllegalArgumentException(what + ": expected " + layoutOf(type.format()) + ", got " + t.describe() + layoutNote(t, type.format()));
+        }
+        return t;
+    }
+
+    /** As {@link #activation}, for an operand whose dtype the op leaves open: float32 or {@code type}'s. */
+    public static Tensor activationOrFloat(String what, Tensor t, Shape shape, OperandType type, Device device) {
+        if (t != null && t.dtype() == DType.FLOAT32 && type.dtype() != DType.FLOAT32) {
+            return activation(what, t, shape, OperandType.of(type.format(), DType.FLOAT32), device);
+        }
+        return activation(what, t, shape, type, device);
+    }
+
+    /**
+     * A weight (copy) of a plan made for {@code type}: exactly {@code shape}, {@code type}'s dtype, densely packed in its
+     * format (OIHW-contiguous for NCHW, channels-last KRSC for NHWC; contiguous for any other rank).
+     */
+    public static Tensor weight(String what, Tensor t, Shape shape, OperandType type, Device device) {
+        return packed(what, t, shape, type, device);
+    }
+
+    /** A weight gradient: float32, densely packed in the weight's format. */
+    public static Tensor weightGradient(String what, Tensor t, Shape shape, OperandType type, Device device) {
+        return packed(what, t, shape, OperandType.of(type.format(), DType.FLOAT32), device);
+    }
+
+    private static Tensor packed(String what, Tensor t, Shape shape, OperandType type, Device device) {
+        if (t == null) throw new IllegalArgumentException(what + ": tensor is null, expected a " + type.describe() + " tensor of shape " + shape);
+        t.requireDevice(device, what);
+        t.requireShape(shape, what);
+        dtype(what, t, type.dtype());
+        boolean channelsLast = type.format() == MemoryFormat.NHWC && shape.rank() == 4;
+        if (channelsLast ? !MemoryFormat.NHWC.isLayoutOf(t) : !t.isContiguous()) {
+            throw new IllegalArgumentException(what + ": expected a " + (channelsLast ? "densely packed channels-last (KRSC) tensor" : "contiguous tensor")
+                    + ", got " + t.describe());
+        }
+        return t;
+    }
+
+    private static void dtype(String what, Tensor t, DType dtype) {
+        if (t.dtype() != dtype) throw new IllegalArgumentException(what + ": expected a " + dtype.name().toLowerCase() + " tensor, got " + t.describe());
+    }
+
+    private static String layoutOf(MemoryFormat format) {
+        return format == MemoryFormat.NHWC ? "a channels-last (NHWC) tensor, densely packed or pixel-strided"
+                : "a contiguous or batch-strided tensor (NCHW: all dimensions but the first contiguous)";
+    }
+
+    /** When the layout is wrong, says which layout the tensor has. */
+    private static String layoutNote(Tensor t, MemoryFormat wanted) {
+        MemoryFormat other = wanted == MemoryFormat.NCHW ? MemoryFormat.NHWC : MemoryFormat.NCHW;
+        return other.holds(t) ? ", which is " + other.label() : "";
+    }
+
+    /**
+     * Same-shaped floating-point operands (each float32, bfloat16 or float16), named by {@code names} in messages, that
+     * share one memory format, on {@code device}; null ones are skipped. Returns the shared format: NCHW when every
+     * operand holds it (batch-strided views allowed), else NHWC when every operand holds that (pixel-strided allowed).
+     */
+    public static MemoryFormat sameFormat(String op, Device device, String[] names, Tensor... operands) {
+        Tensor first = null;
+        String firstName = null;
+        boolean nchw = true, nhwc = true;
+        for (int i = 0; i < operands.length; i++) {
+            Tensor t = operands[i];
+            if (t == null) continue;
+            String what = op + " " + names[i];
+            t.requireDevice(device, what);
+            if (first == null) {
+                first = t;
+                firstName = names[i];
+            } else if (!t.shape().equals(first.shape())) {
+                throw new IllegalArgumentException(op + ": " + names[i] + " must have the shape of " + firstName + " " + first.shape() + ", got " + t.shape());
+            }
+            if (!t.dtype().isFloatingPoint()) throw new IllegalArgumentException(what + ": expected a float32, bfloat16 or float16 tensor, got " + t.describe());
+            nchw &= MemoryFormat.NCHW.holds(t);
+            nhwc &= MemoryFormat.NHWC.holds(t);
+        }
+        if (first == null) throw new IllegalArgumentException(op + ": tensor is null");
+        if (nchw) return MemoryFormat.NCHW;
+        if (nhwc) return MemoryFormat.NHWC;
+        StringBuilder got = new StringBuilder();
+        for (int i = 0; i < operands.length; i++) {
+            if (operands[i] != null) got.append(got.isEmpty() ? "" : ", ").append(names[i]).append(" ").append(operands[i].describe());
+        }
+        throw new IllegalArgumentException(op + ": operands must share one memory format, each NCHW (batch-strided views allowed) "
+                + "or each NHWC (pixel-strided views allowed), got " + got);
+    }
+
     /** {@code b} must have {@code a}'s shape; the message names both operands. */
     public static void sameShape(String op, Tensor a, String nameA, Tensor b, String nameB) {
         if (!a.shape().equals(b.shape())) {
@@ -94,6 +198,23 @@ public final class Operands {
         requireContiguous("finiteFlag values", floats("finiteFlag values", values, device));
         floats("finiteFlag flag", flag, device);
         if (flag.numel() != 1) throw new IllegalArgumentException("finiteFlag: the flag must be one float, got " + flag.describe());
+    }
+
+    /** A loss scaler's state: a contiguous float32 tensor of {@link LossScaling#LENGTH} elements on {@code device}. */
+    public static Tensor lossScaleState(String op, Tensor state, Device device) {
+        floats(op + " state", state, device);
+        if (!state.isContiguous() || state.numel() != LossScaling.LENGTH) {
+            throw new IllegalArgumentException(op + ": the loss scaler state must be a contiguous tensor of " + LossScaling.LENGTH
+                    + " floats [scale, goodSteps] (see LossScaling), got " + state.describe());
+        }
+        return state;
+    }
+
+    /** One float32 element on {@code device}: a finite flag. */
+    public static Tensor flag(String op, Tensor flag, Device device) {
+        floats(op + " flag", flag, device);
+        if (flag.numel() != 1) throw new IllegalArgumentException(op + ": the flag must be one float, got " + flag.describe());
+        return flag;
     }
 
     /** clipGradNorm's operands: contiguous float32 gradients, a one-element float32 norm, a positive max norm. */

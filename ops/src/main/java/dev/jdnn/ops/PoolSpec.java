@@ -4,14 +4,16 @@ import dev.jdnn.memory.Shape;
 
 /**
  * 2D pooling. {@link Mode#ADAPTIVE_AVG} ignores kernel/stride/pad and splits the input into outH x outW cells the way
- * PyTorch's AdaptiveAvgPool2d does (start = floor(i*H/outH), end = ceil((i+1)*H/outH)).
+ * PyTorch's AdaptiveAvgPool2d does (start = floor(i*H/outH), end = ceil((i+1)*H/outH)). Every operand is
+ * {@code operands}; sums are accumulated in float32.
  */
 public record PoolSpec(Mode mode, Shape input, int kernelH, int kernelW, int strideH, int strideW,
-                       int padH, int padW, boolean ceilMode, int adaptiveOutH, int adaptiveOutW) {
+                       int padH, int padW, boolean ceilMode, int adaptiveOutH, int adaptiveOutW, OperandType operands) {
     public enum Mode { MAX, AVG_INCLUDE_PAD, AVG_EXCLUDE_PAD, ADAPTIVE_AVG }
 
     public PoolSpec {
         Specs.nchw("pool", input);
+        Specs.operands("pool", input, operands);
         if (mode == Mode.ADAPTIVE_AVG) {
             Specs.positive("adaptive output height", adaptiveOutH);
             Specs.positive("adaptive output width", adaptiveOutW);
@@ -26,6 +28,16 @@ public record PoolSpec(Mode mode, Shape input, int kernelH, int kernelW, int str
                 throw new IllegalArgumentException("pool: kernel " + kernelH + "x" + kernelW + " larger than padded input " + input);
             }
         }
+    }
+
+    /** Float32 NCHW operands. */
+    public PoolSpec(Mode mode, Shape input, int kernelH, int kernelW, int strideH, int strideW,
+                    int padH, int padW, boolean ceilMode, int adaptiveOutH, int adaptiveOutW) {
+        this(mode, input, kernelH, kernelW, strideH, strideW, padH, padW, ceilMode, adaptiveOutH, adaptiveOutW, OperandType.DEFAULT);
+    }
+
+    public PoolSpec with(OperandType newOperands) {
+        return new PoolSpec(mode, input, kernelH, kernelW, strideH, strideW, padH, padW, ceilMode, adaptiveOutH, adaptiveOutW, newOperands);
     }
 
     public static PoolSpec max(Shape input, int kernel, int stride, int pad, boolean ceilMode) {

@@ -20,13 +20,10 @@ final class Specs {
         return s;
     }
 
-    /** A fused pattern's operand format: activations and weights in float32, float16 or bfloat16, any layout. */
-    static void operandFormat(String pattern, DType dtype, MemoryFormat layout) {
-        Objects.requireNonNull(dtype, pattern + " dtype");
-        Objects.requireNonNull(layout, pattern + " layout");
-        if (dtype != DType.FLOAT32 && dtype != DType.FLOAT16 && dtype != DType.BFLOAT16) {
-            throw new IllegalArgumentException(pattern + ": activations and weights must be float32, float16 or bfloat16, got " + dtype);
-        }
+    /** A plan's operand type: present, and fitting its shape (NHWC needs rank 4). */
+    static void operands(String op, Shape shape, OperandType operands) {
+        Objects.requireNonNull(operands, op + " operand type");
+        operands.requireFits(op, shape);
     }
 
     /** "dtype=bfloat16 layout=nhwc", the operand format part of a fused spec's description. */

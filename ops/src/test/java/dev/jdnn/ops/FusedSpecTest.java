@@ -29,9 +29,14 @@ class FusedSpecTest {
 
     @Test
     void activationsMustBeAFloatingPointType() {
-        assertTrue(message(() -> new ConvStatsSpec(CONV, false, DType.INT32, MemoryFormat.NHWC)).contains("float32, float16 or bfloat16, got INT32"));
-        assertThrows(NullPointerException.class, () -> new DgradDreluSpec(CONV, false, DType.FLOAT32, null));
-        for (DType ok : List.of(DType.FLOAT32, DType.FLOAT16, DType.BFLOAT16)) assertEquals(ok, BnBackwardSpec.of(BN).with(ok, MemoryFormat.NHWC).dtype());
+        assertTrue(message(() -> ConvStatsSpec.of(CONV, false).with(DType.INT32, MemoryFormat.NHWC)).contains("float32, bfloat16 or float16, got INT32"));
+        assertThrows(NullPointerException.class, () -> DgradDreluSpec.of(CONV, false).with(DType.FLOAT32, null));
+        for (DType ok : List.of(DType.FLOAT32, DType.FLOAT16, DType.BFLOAT16)) {
+            BnBackwardSpec spec = BnBackwardSpec.of(BN).with(ok, MemoryFormat.NHWC);
+            assertEquals(ok, spec.dtype());
+            assertEquals(OperandType.of(MemoryFormat.NHWC, ok), spec.bn().operands(), "the pattern's operand type is its batch norm's");
+        }
+        assertEquals(ConvStatsSpec.of(CONV, true).with(DType.BFLOAT16, MemoryFormat.NHWC).operands(), ConvStatsSpec.of(CONV, true).with(DType.BFLOAT16, MemoryFormat.NHWC).conv().operands());
     }
 
     @Test

@@ -28,7 +28,7 @@ class CudaRecordedUpdateTest {
         CudaBackend.Options d = CudaBackend.Options.defaults();
         Shape shape = Shape.of(TinySetup.BATCH, 1, 8, 8);
         // Strict FP32 and heuristic algorithm choice: both models get the same algorithms.
-        try (CudaBackend cuda = CudaBackend.create(0, new CudaBackend.Options(true, false, d.convWorkspaceLimitBytes(), d.kernelCacheDir(), null))) {
+        try (CudaBackend cuda = CudaBackend.create(0, new CudaBackend.Options(true, false, d.workspaceLimit(), d.kernelCacheDir(), null))) {
             RecordedUpdateTest.Outcome eager = RecordedUpdateTest.train(cuda,
                     b -> CompiledModel.compile(TinySetup.tinyNet(), shape, b, 1234, CompileOptions.DEFAULT.withCudaGraphs(false)), optimizer, schedule, maxGradNorm);
             RecordedUpdateTest.Outcome recorded = RecordedUpdateTest.train(cuda,
@@ -56,7 +56,7 @@ class CudaRecordedUpdateTest {
         assumeTrue(CudaBackend.isAvailable(), () -> "CUDA backend unavailable: " + CudaBackend.unavailableReason());
         CudaBackend.Options d = CudaBackend.Options.defaults();
         Shape shape = Shape.of(TinySetup.BATCH, 1, 8, 8);
-        try (CudaBackend cuda = CudaBackend.create(0, new CudaBackend.Options(true, false, d.convWorkspaceLimitBytes(), d.kernelCacheDir(), null))) {
+        try (CudaBackend cuda = CudaBackend.create(0, new CudaBackend.Options(true, false, d.workspaceLimit(), d.kernelCacheDir(), null))) {
             RecordedUpdateTest.Diverged recorded = RecordedUpdateTest.diverge(cuda, b -> CompiledModel.compile(TinySetup.tinyNet(), shape, b, 1234), optimizer, firstStep);
             assertEquals("recorded with the training step", recorded.updateStatus());
             long step = recorded.error().globalStep();

@@ -79,20 +79,20 @@ public class ConvBenchmark {
 
     @Benchmark
     public void forward(FlopCounter counter) {
-        plan.forward(1f, x, w, null, 0f, y, null);
+        plan.forward(1f, x, w, null, 0f, y);
         counter.flops += flops();
     }
 
     /** dy is the y tensor's contents (any values do). */
     @Benchmark
     public void backwardData(FlopCounter counter) {
-        plan.backwardData(1f, y, w, 0f, dx, null);
+        plan.backwardData(1f, y, w, 0f, dx);
         counter.flops += flops();
     }
 
     @Benchmark
     public void backwardFilter(FlopCounter counter) {
-        plan.backwardFilter(1f, x, y, 0f, dw, null);
+        plan.backwardFilter(1f, x, y, 0f, dw);
         counter.flops += flops();
     }
 }

@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class CudnnLaunchBenchmark {
     private Backend be;
     private Conv2dPlan plan;
-    private Tensor x, w, y, workspace;
+    private Tensor x, w, y;
     private int calls;
 
     @Setup(Level.Trial)
@@ -47,7 +47,6 @@ public class CudnnLaunchBenchmark {
         x = be.zeros(spec.inputShape());
         w = be.zeros(spec.weightShape());
         y = be.zeros(spec.outputShape());
-        workspace = BenchBackends.workspace(be, plan.workspaceBytes());
         be.synchronize();
     }
 
@@ -55,19 +54,19 @@ public class CudnnLaunchBenchmark {
     public void tearDown() {
         be.synchronize();
         plan.close();
-        for (Tensor t : new Tensor[]{x, w, y, workspace}) if (t != null) t.close();
+        for (Tensor t : new Tensor[]{x, w, y}) if (t != null) t.close();
         be.close();
     }
 
     @Benchmark
     public void launch() {
-        plan.forward(1f, x, w, null, 0f, y, workspace);
+        plan.forward(1f, x, w, null, 0f, y);
         if ((++calls & 1023) == 0) be.synchronize();
     }
 
     @Benchmark
     public void launchAndSync() {
-        plan.forward(1f, x, w, null, 0f, y, workspace);
+        plan.forward(1f, x, w, null, 0f, y);
         be.synchronize();
     }
 }

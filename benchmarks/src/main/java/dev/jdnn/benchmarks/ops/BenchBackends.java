@@ -1,7 +1,5 @@
 package dev.jdnn.benchmarks.ops;
 
-import dev.jdnn.memory.DType;
-import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.cpu.CpuBackend;
@@ -28,11 +26,6 @@ public final class BenchBackends {
             }
             default -> throw new IllegalArgumentException("unknown backend '" + name + "'; valid: cpu, cuda, cuda-fp32");
         };
-    }
-
-    /** A byte buffer for a plan's workspace, or null when it needs none. */
-    public static Tensor workspace(Backend backend, long bytes) {
-        return bytes == 0 ? null : backend.allocate(Shape.of(Math.toIntExact(bytes)), DType.UINT8);
     }
 
     public static boolean cudaAvailable() {

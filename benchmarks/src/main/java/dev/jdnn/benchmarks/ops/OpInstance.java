@@ -64,7 +64,7 @@ public abstract sealed class OpInstance implements AutoCloseable {
 
     static final class Conv extends OpInstance {
         private final Conv2dPlan plan;
-        private final Tensor x, w, y, dy, dx, dw, workspace;
+        private final Tensor x, w, y, dy, dx, dw;
 
         Conv(Backend backend, Conv2dSpec spec) {
             super(backend);
@@ -75,16 +75,14 @@ public abstract sealed class OpInstance implements AutoCloseable {
             dy = random(spec.outputShape());
             dx = empty(spec.inputShape());
             dw = empty(spec.weightShape());
-            Tensor ws = BenchBackends.workspace(backend, plan.workspaceBytes());
-            workspace = ws == null ? null : scope.track(ws);
         }
 
-        @Override public void forward() { plan.forward(1f, x, w, null, 0f, y, workspace); }
+        @Override public void forward() { plan.forward(1f, x, w, null, 0f, y); }
 
         @Override
         public void backward() {
-            plan.backwardData(1f, dy, w, 0f, dx, workspace);
-            plan.backwardFilter(1f, x, dy, 0f, dw, workspace);
+            plan.backwardData(1f, dy, w, 0f, dx);
+            plan.backwardFilter(1f, x, dy, 0f, dw);
         }
     }
 

@@ -70,7 +70,7 @@ public final class CompiledModel implements AutoCloseable {
     private final Shape outputShape;
     private final PlanCache plans;
     private final ParameterStore parameters;
-    private final Tensor input, labels, workspace, arena;
+    private final Tensor input, labels, arena;
     private final Tensor lossValues; // [outputs]: the main loss, then each auxiliary head's (unweighted)
     private final Tensor[] losses;   // one-element views of lossValues, one per output
     private final ExecutionPlan trainingPlan, evaluationPlan;
@@ -97,7 +97,6 @@ public final class CompiledModel implements AutoCloseable {
             parameters = track(opened, new ParameterStore(module, backend, seed));
             plans = track(opened, new PlanCache(backend, seed));
             long workspaceBytes = Math.max(prepare(trainGraph, plans), prepare(evalGraph, plans));
-            workspace = workspaceBytes == 0 ? null : track(opened, backend.allocate(rows(workspaceBytes), DType.UINT8));
             input = track(opened, backend.allocate(inputShape));
             labels = track(opened, backend.allocate(Shape.of(inputShape.dim(0)), DType.INT32));
 
@@ -107,8 +106,8 @@ public final class CompiledModel implements AutoCloseable {
             MemoryPlanner.Layout evalLayout = layout(evalBuffers, options);
             long arenaBytes = Math.max(trainLayout.size(), evalLayout.size());
             arena = track(opened, backend.allocate(rows(Math.max(1, arenaBytes / 4))));
-            trainingPlan = new ExecutionPlan(trainBuffers, backend, input, workspace, arena, trainLayout.offsets(), options.poisonBuffers(), execution);
-            evaluationPlan = new ExecutionPlan(evalBuffers, backend, input, workspace, arena, evalLayout.offsets(), options.poisonBuffers(), execution);
+            trainingPlan = new ExecutionPlan(trainBuffers, backend, input, arena, trainLayout.offsets(), options.poisonBuffers(), execution);
+            evaluationPlan = new ExecutionPlan(evalBuffers, backend, input, arena, evalLayout.offsets(), options.poisonBuffers(), execution);
             losses = new Tensor[trainGraph.outputs().size()];
             lossValues = track(opened, backend.allocate(Shape.of(losses.length))); // one tensor: one guard launch, one download
             for (int j = 0; j < losses.length; j++) losses[j] = lossValues.narrow(0, j, 1);
@@ -161,7 +160,7 @@ public final class CompiledModel implements AutoCloseable {
         return new CompiledModel(model, inputShape, backend, seed, options, execution);
     }
 
-    /** Creates every node's plans; returns the largest workspace any of them needs. */
+    /** Creates every node's plans; returns the largest workspace any of them needs (of the backend's one shared workspace). */
     private static long prepare(Graph g, PlanCache plans) {
         long workspace = 0;
         for (Node n : g.nodes()) {
@@ -371,7 +370,7 @@ public final class CompiledModel implements AutoCloseable {
         if (closed) throw new IllegalStateException("compiled model " + module + " was closed");
     }
 
-    /** Frees everything the compile allocated (recordings, plans, parameters, arena, workspace, input, labels). */
+    /** Frees everything the compile allocated (recordings, plans, parameters, arena, input, labels). */
     @Override
     public void close() {
         if (closed) return;
@@ -383,7 +382,6 @@ public final class CompiledModel implements AutoCloseable {
                 input.close();
                 labels.close();
                 arena.close();
-                if (workspace != null) workspace.close();
                 lossValues.close();
             }
         }

@@ -5,7 +5,8 @@ package dev.jdnn.networks.graph;
  * gradients of activations and per-op scratch of both graphs (they share it; it is sized for the larger);
  * {@code naiveActivationBytes}: what the same buffers would take with no sharing (the larger graph's sum);
  * {@code parameterBytes}: trainable values and their gradients, frozen parameters and buffers;
- * {@code workspaceBytes}: the one workspace shared by all plans.
+ * {@code workspaceBytes}: the largest workspace any of its plans needs — held once, by the backend, in the one workspace
+ * all its plans share (on the CPU 0).
  */
 public record MemoryReport(long plannedActivationBytes, long naiveActivationBytes, long parameterBytes, long workspaceBytes) {
     @Override

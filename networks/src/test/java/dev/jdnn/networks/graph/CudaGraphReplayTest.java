@@ -57,7 +57,7 @@ class CudaGraphReplayTest {
         // Strict FP32 and heuristic algorithm choice: both models get the same algorithms.
         Shape shape = shape(name);
         int n = shape.dim(0);
-        try (CudaBackend cuda = CudaBackend.create(0, new CudaBackend.Options(true, false, d.convWorkspaceLimitBytes(), d.kernelCacheDir(), null));
+        try (CudaBackend cuda = CudaBackend.create(0, new CudaBackend.Options(true, false, d.workspaceLimit(), d.kernelCacheDir(), null));
              CompiledModel eager = CompiledModel.compile(model(name).get(), shape, cuda, 3, CompileOptions.DEFAULT.withCudaGraphs(false));
              CompiledModel graphs = CompiledModel.compile(model(name).get(), shape, cuda, 3);
              Tensor eagerMomentum = cuda.zeros(eager.flatParameters().shape());
@@ -116,7 +116,7 @@ class CudaGraphReplayTest {
         Shape shape = shape("deepNet");
         int n = shape.dim(0);
         boolean sgd = optimizer.equals("sgd");
-        try (CudaBackend cuda = CudaBackend.create(0, new CudaBackend.Options(true, false, d.convWorkspaceLimitBytes(), d.kernelCacheDir(), null));
+        try (CudaBackend cuda = CudaBackend.create(0, new CudaBackend.Options(true, false, d.workspaceLimit(), d.kernelCacheDir(), null));
              CompiledModel eager = CompiledModel.compile(model("deepNet").get(), shape, cuda, 3, CompileOptions.DEFAULT.withCudaGraphs(false));
              CompiledModel graphs = CompiledModel.compile(model("deepNet").get(), shape, cuda, 3);
              Tensor eagerM = cuda.zeros(eager.flatParameters().shape()); Tensor eagerV = cuda.zeros(eager.flatParameters().shape());

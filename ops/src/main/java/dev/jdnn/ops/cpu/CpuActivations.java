@@ -1,9 +1,12 @@
 package dev.jdnn.ops.cpu;
 
 import dev.jdnn.memory.Shape;
+import dev.jdnn.memory.Device;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Activation;
 import dev.jdnn.ops.ActivationPlan;
+import dev.jdnn.ops.OperandType;
+import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.cpu.HostTensors.Rows;
 
 import java.lang.foreign.MemorySegment;
@@ -14,18 +17,22 @@ import static dev.jdnn.ops.cpu.Vec.S;
 /**
  * Pointwise activations, y = alpha*f(x) + beta*y and dx = alpha*f'(x)*dy + beta*dx, with the vector loops of
  * {@link ActivationKernels}; the last few elements of a run go through {@link TailScratch}. Every element is read
- * before it is written, so x == y (in place) works.
+ * before it is written, so x == y (in place) works. Float32 operands densely packed in NHWC run as they are (the
+ * element order does not matter); other dtypes and pixel-strided views run on float32 NCHW copies ({@link Staging}).
  */
 final class CpuActivations implements ActivationPlan {
     private final Activation kind;
     private final float param;
     private final Shape shape;
+    private final OperandType operands;
 
-    CpuActivations(Activation kind, float param, Shape shape) {
+    CpuActivations(Activation kind, float param, Shape shape, OperandType operands) {
         if (kind == null) throw new IllegalArgumentException("activation kind is null");
+        java.util.Objects.requireNonNull(operands, "activation operand type").requireFits("activation " + kind, shape);
         this.kind = kind;
         this.param = param;
         this.shape = shape;
+        this.operands = operands;
     }
 
     @Override
@@ -39,10 +46,30 @@ final class CpuActivations implements ActivationPlan {
     }
 
     @Override
+    public OperandType operands() {
+        return operands;
+    }
+
+    private void check(String what, Tensor t) {
+        Operands.activation("activation " + kind + " " + what, t, shape, operands, Device.CPU);
+    }
+
+    @Override
     public void forward(float alpha, Tensor x, float beta, Tensor y) {
+        check("x", x);
+        check("y", y);
+        if (HostTensors.Rows.sameDense(x, y)) {
+            forward32(alpha, x, beta, y);
+            return;
+        }
+        try (Staging s = new Staging()) {
+            forward32(alpha, s.in(x), beta, s.out(y, beta != 0f));
+            s.commit();
+        }
+    }
+
+    private void forward32(float alpha, Tensor x, float beta, Tensor y) {
         String op = "activation " + kind;
-        HostTensors.batched(op + " x", x, shape);
-        HostTensors.batched(op + " y", y, shape);
         Rows[] r = Rows.common(op, new String[] {"x", "y"}, x, y);
         Rows rx = r[0], ry = r[1];
         Runs.forEach(rx.rows(), rx.len(), (row, from, to) -> {
@@ -61,11 +88,22 @@ final class CpuActivations implements ActivationPlan {
 
     @Override
     public void backward(float alpha, Tensor x, Tensor y, Tensor dy, float beta, Tensor dx) {
+        check("x", x);
+        check("y", y);
+        check("dy", dy);
+        check("dx", dx);
+        if (HostTensors.Rows.sameDense(x, y, dy, dx)) {
+            backward32(alpha, x, y, dy, beta, dx);
+            return;
+        }
+        try (Staging s = new Staging()) {
+            backward32(alpha, s.in(x), s.in(y), s.in(dy), beta, s.out(dx, beta != 0f));
+            s.commit();
+        }
+    }
+
+    private void backward32(float alpha, Tensor x, Tensor y, Tensor dy, float beta, Tensor dx) {
         String op = "activation " + kind + " backward";
-        HostTensors.batched(op + " x", x, shape);
-        HostTensors.batched(op + " y", y, shape);
-        HostTensors.batched(op + " dy", dy, shape);
-        HostTensors.batched(op + " dx", dx, shape);
         Rows[] r = Rows.common(op, new String[] {"x", "y", "dy", "dx"}, x, y, dy, dx);
         Rows rx = r[0], ry = r[1], rg = r[2], rd = r[3];
         Runs.forEach(rx.rows(), rx.len(), (row, from, to) -> {

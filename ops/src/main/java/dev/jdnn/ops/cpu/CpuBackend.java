@@ -3,6 +3,7 @@ package dev.jdnn.ops.cpu;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Device;
 import dev.jdnn.memory.HostAllocator;
+import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.MemoryStats;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
@@ -21,6 +22,8 @@ import dev.jdnn.ops.FusedSpec;
 import dev.jdnn.ops.Fusion;
 import dev.jdnn.ops.LinearPlan;
 import dev.jdnn.ops.LinearSpec;
+import dev.jdnn.ops.LossScaling;
+import dev.jdnn.ops.OperandType;
 import dev.jdnn.ops.LrnPlan;
 import dev.jdnn.ops.LrnSpec;
 import dev.jdnn.ops.OptimizerConfig;
@@ -31,8 +34,10 @@ import dev.jdnn.ops.SoftmaxPlan;
 /**
  * The pure-Java backend: host memory from {@link HostAllocator#global()}, Vector API kernels, work split over
  * {@link Parallel}'s fixed pool. Calls are synchronous. Each op lives in its own class (CpuBatchNorm, CpuPooling,
- * CpuActivations, CpuLrn, CpuDropout, CpuSoftmax, CpuCrossEntropy, CpuPointwise, CpuOptimizers, CpuTransfers; convolution
- * and linear layers in CpuConv2d / CpuLinear); this class only wires them to {@link Backend}.
+ * CpuActivations, CpuLrn, CpuDropout, CpuSoftmax, CpuCrossEntropy, CpuPointwise, CpuOptimizers, CpuLossScaling,
+ * CpuTransfers; convolution and linear layers in CpuConv2d / CpuLinear); this class only wires them to {@link Backend}.
+ * NHWC and half-precision operands are computed exactly as the ops package's mixed-precision table says, on float32
+ * NCHW copies ({@link Staging}).
  */
 public final class CpuBackend implements Backend {
     /** The JVM options a program using this backend needs; named in the error when they are missing. */
@@ -67,14 +72,15 @@ public final class CpuBackend implements Backend {
     // ---- memory ----
 
     @Override
-    public Tensor allocate(Shape shape, DType dtype) {
-        return Tensor.allocate(allocator, shape, dtype);
+    public Tensor allocate(Shape shape, DType dtype, MemoryFormat format) {
+        return Tensor.allocate(allocator, shape, dtype, format);
     }
 
     @Override public void upload(float[] src, Tensor dst) { CpuTransfers.upload(src, dst); }
     @Override public void uploadInts(int[] src, Tensor dst) { CpuTransfers.uploadInts(src, dst); }
     @Override public void download(Tensor src, float[] dst) { CpuTransfers.download(src, dst); }
     @Override public void copy(Tensor src, Tensor dst) { CpuTransfers.copy(src, dst); }
+    @Override public void cast(Tensor src, Tensor dst) { CpuTransfers.cast(src, dst); }
     @Override public void synchronize() { /* every CPU call completes before returning */ }
     @Override public MemoryStats memoryStats() { return allocator.stats(); }
 
@@ -84,11 +90,15 @@ public final class CpuBackend implements Backend {
     @Override public LinearPlan linear(LinearSpec spec) { return new CpuLinear(spec); }
     @Override public BatchNormPlan batchNorm(BatchNormSpec spec) { return new CpuBatchNorm(spec); }
     @Override public PoolPlan pool(PoolSpec spec) { return new CpuPooling(spec); }
-    @Override public ActivationPlan activation(Activation kind, float param, Shape shape) { return new CpuActivations(kind, param, shape); }
+    @Override public ActivationPlan activation(Activation kind, float param, Shape shape, OperandType operands) { return new CpuActivations(kind, param, shape, operands); }
     @Override public LrnPlan lrn(LrnSpec spec) { return new CpuLrn(spec); }
-    @Override public DropoutPlan dropout(Shape shape, float probability, long seed) { return new CpuDropout(new DropoutSpec(shape, probability, seed)); }
-    @Override public SoftmaxPlan softmax(Shape shape, boolean log) { return new CpuSoftmax(shape, log); }
-    @Override public CrossEntropyPlan crossEntropy(int batch, int classes, float labelSmoothing) { return new CpuCrossEntropy(batch, classes, labelSmoothing); }
+    @Override public DropoutPlan dropout(DropoutSpec spec) { return new CpuDropout(spec); }
+    @Override public SoftmaxPlan softmax(Shape shape, boolean log, DType inputDtype) { return new CpuSoftmax(shape, log, inputDtype); }
+
+    @Override
+    public CrossEntropyPlan crossEntropy(int batch, int classes, float labelSmoothing, DType logitsDtype) {
+        return new CpuCrossEntropy(batch, classes, labelSmoothing, logitsDtype);
+    }
     @Override public <P extends FusedPlan> Fusion<P> fuse(FusedSpec<P> spec) { return CpuFused.fuse(spec); }
 
     // ---- pointwise and layout ----
@@ -121,6 +131,12 @@ public final class CpuBackend implements Backend {
     @Override public void finiteFlag(Tensor values, Tensor flagDst, boolean and) { CpuOptimizers.finiteFlag(values, flagDst, and); }
     @Override public void clipGradNorm(Tensor grads, float maxNorm, Tensor norm) { CpuOptimizers.clipGradNorm(grads, maxNorm, norm); }
     @Override public void scale(Tensor x, float factor) { CpuPointwise.scale(x, factor); }
+
+    // ---- loss scaling ----
+
+    @Override public void lossScale(Tensor src, Tensor state, Tensor dst) { CpuLossScaling.lossScale(src, state, dst); }
+    @Override public void unscaleAndCheck(Tensor grads, Tensor state, Tensor flagDst, boolean and) { CpuLossScaling.unscaleAndCheck(grads, state, flagDst, and); }
+    @Override public void updateLossScale(Tensor state, Tensor flag, LossScaling config) { CpuLossScaling.updateLossScale(state, flag, config); }
 
     @Override public void close() { /* tensors own their memory; the thread pool is shared and lives with the process */ }
 

@@ -1,16 +1,20 @@
 package dev.jdnn.ops.cpu;
 
 import dev.jdnn.memory.Shape;
+import dev.jdnn.memory.Device;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.BatchNormPlan;
 import dev.jdnn.ops.BatchNormSpec;
+import dev.jdnn.ops.OperandType;
+import dev.jdnn.ops.Operands;
 
 import java.lang.foreign.MemorySegment;
 
 /**
  * Spatial batch normalisation, parallel over channels. Statistics are two-pass (mean, then squared deviations
  * from it) with double accumulation; the normalisation is y = (x - mean)·scale + shift, centred first so that inputs
- * with a large mean keep their precision.
+ * with a large mean keep their precision. Other formats and dtypes than float32 NCHW run the same code on float32 NCHW
+ * copies of x, y, dy and dx ({@link Staging}); the parameters and statistics are float32 in every case.
  */
 final class CpuBatchNorm implements BatchNormPlan {
     private final BatchNormSpec spec;
@@ -29,9 +33,23 @@ final class CpuBatchNorm implements BatchNormPlan {
         return spec;
     }
 
+    private void activation(String what, Tensor t) {
+        Operands.activation(what, t, shape, spec.operands(), Device.CPU);
+    }
+
     @Override
     public void forwardTraining(Tensor x, Tensor gamma, Tensor beta, Tensor y,
                                 Tensor runningMean, Tensor runningVar, Tensor saveMean, Tensor saveInvStd) {
+        activation("batchNorm x", x);
+        activation("batchNorm y", y);
+        try (Staging s = new Staging()) {
+            forwardTraining32(s.in(x), gamma, beta, s.out(y, false), runningMean, runningVar, saveMean, saveInvStd);
+            s.commit();
+        }
+    }
+
+    private void forwardTraining32(Tensor x, Tensor gamma, Tensor beta, Tensor y,
+                                   Tensor runningMean, Tensor runningVar, Tensor saveMean, Tensor saveInvStd) {
         if (count < 2) throw new IllegalArgumentException("batchNorm training needs more than 1 value per channel, got input shape " + shape);
         Planes px = Planes.of("batchNorm x", x, shape), py = Planes.of("batchNorm y", y, shape);
         Param g = param("batchNorm gamma", gamma), b = param("batchNorm beta", beta);
@@ -56,6 +74,15 @@ final class CpuBatchNorm implements BatchNormPlan {
 
     @Override
     public void forwardInference(Tensor x, Tensor gamma, Tensor beta, Tensor y, Tensor runningMean, Tensor runningVar) {
+        activation("batchNorm x", x);
+        activation("batchNorm y", y);
+        try (Staging s = new Staging()) {
+            forwardInference32(s.in(x), gamma, beta, s.out(y, false), runningMean, runningVar);
+            s.commit();
+        }
+    }
+
+    private void forwardInference32(Tensor x, Tensor gamma, Tensor beta, Tensor y, Tensor runningMean, Tensor runningVar) {
         Planes px = Planes.of("batchNorm x", x, shape), py = Planes.of("batchNorm y", y, shape);
         Param g = param("batchNorm gamma", gamma), b = param("batchNorm beta", beta);
         Param rm = param("batchNorm runningMean", runningMean), rv = param("batchNorm runningVar", runningVar);
@@ -77,6 +104,18 @@ final class CpuBatchNorm implements BatchNormPlan {
     public void backward(float alphaData, float betaData, float alphaParam, float betaParam,
                          Tensor x, Tensor dy, Tensor gamma, Tensor dx, Tensor dgamma, Tensor dbeta,
                          Tensor saveMean, Tensor saveInvStd) {
+        activation("batchNorm x", x);
+        activation("batchNorm dy", dy);
+        if (dx != null) activation("batchNorm dx", dx);
+        try (Staging s = new Staging()) {
+            backward32(alphaData, betaData, alphaParam, betaParam, s.in(x), s.in(dy), gamma, s.out(dx, betaData != 0f), dgamma, dbeta, saveMean, saveInvStd);
+            s.commit();
+        }
+    }
+
+    private void backward32(float alphaData, float betaData, float alphaParam, float betaParam,
+                            Tensor x, Tensor dy, Tensor gamma, Tensor dx, Tensor dgamma, Tensor dbeta,
+                            Tensor saveMean, Tensor saveInvStd) {
         Planes px = Planes.of("batchNorm x", x, shape), pdy = Planes.of("batchNorm dy", dy, shape);
         Planes pdx = dx == null ? null : Planes.of("batchNorm dx", dx, shape);
         Param g = param("batchNorm gamma", gamma), sm = param("batchNorm saveMean", saveMean), si = param("batchNorm saveInvStd", saveInvStd);

@@ -19,7 +19,7 @@ final class CpuBnBackward implements BnBackwardPlan {
     @Override public String implementation() { return "CPU: batchNorm backward"; }
 
     @Override
-    public void backward(Tensor x, Tensor dy, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dx, Tensor dgamma, Tensor dbeta, Tensor workspace) {
+    public void backward(Tensor x, Tensor dy, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dx, Tensor dgamma, Tensor dbeta) {
         bn.backward(1f, 0f, 1f, 0f, x, dy, gamma, dx, dgamma, dbeta, saveMean, saveInvStd);
     }
 }

@@ -18,7 +18,7 @@ final class CpuBnFinalize implements BnFinalizePlan {
 
     @Override
     public void finalizeStatistics(Tensor sum, Tensor sqSum, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
-                                   Tensor saveMean, Tensor saveInvStd, Tensor eqScale, Tensor eqBias, Tensor workspace) {
+                                   Tensor saveMean, Tensor saveInvStd, Tensor eqScale, Tensor eqBias) {
         int c = spec.channels();
         String p = spec.pattern();
         float[] s = Channels.vector(p + " sum", sum, c), q = Channels.vector(p + " sqSum", sqSum, c);

@@ -1,8 +1,11 @@
 package dev.jdnn.ops.cpu;
 
+import dev.jdnn.memory.Device;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Conv2dPlan;
 import dev.jdnn.ops.Conv2dSpec;
+import dev.jdnn.ops.OperandType;
+import dev.jdnn.ops.Operands;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.function.IntConsumer;
@@ -13,7 +16,8 @@ import java.util.function.IntConsumer;
  * matrix [C/g*R*S, P*Q]). A 1x1, stride-1, unpadded convolution is already a GEMM on the input planes and skips
  * im2col entirely. Samples run in parallel, one slab per pool worker (each GEMM then runs serially inside its
  * worker); with fewer samples than workers the GEMMs parallelise themselves instead. Column buffers are per-thread
- * scratch ({@link ThreadScratch}), so {@link #workspaceBytes()} is 0 and the workspace argument is ignored.
+ * scratch ({@link ThreadScratch}), so {@link #workspaceBytes()} is 0.
+ * Other formats and dtypes than float32 NCHW run the same kernels on float32 NCHW copies ({@link Staging}).
  */
 public final class CpuConv2d implements Conv2dPlan {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -48,7 +52,19 @@ public final class CpuConv2d implements Conv2dPlan {
     @Override public long workspaceBytes() { return 0; }
 
     @Override
-    public void forward(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y, Tensor workspace) {
+    public void forward(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y) {
+        OperandType type = spec.operands();
+        Operands.activation("conv2d input", x, spec.inputShape(), type, Device.CPU);
+        Operands.weight("conv2d weight", w, spec.weightShape(), type, Device.CPU);
+        if (bias != null) HostTensors.contiguous("conv2d bias", bias, spec.biasShape());
+        Operands.activation("conv2d output", y, spec.outputShape(), type, Device.CPU);
+        try (Staging s = new Staging()) {
+            forward32(alpha, s.in(x), s.in(w), bias, beta, s.out(y, beta != 0f));
+            s.commit();
+        }
+    }
+
+    private void forward32(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y) {
         HostTensors.batched("conv2d input", x, spec.inputShape());
         HostTensors.contiguous("conv2d weight", w, spec.weightShape());
         if (bias != null) HostTensors.contiguous("conv2d bias", bias, spec.biasShape());
@@ -75,7 +91,18 @@ public final class CpuConv2d implements Conv2dPlan {
     }
 
     @Override
-    public void backwardData(float alpha, Tensor dy, Tensor w, float beta, Tensor dx, Tensor workspace) {
+    public void backwardData(float alpha, Tensor dy, Tensor w, float beta, Tensor dx) {
+        OperandType type = spec.operands();
+        Operands.activation("conv2d output gradient", dy, spec.outputShape(), type, Device.CPU);
+        Operands.weight("conv2d weight", w, spec.weightShape(), type, Device.CPU);
+        Operands.activation("conv2d input gradient", dx, spec.inputShape(), type, Device.CPU);
+        try (Staging s = new Staging()) {
+            backwardData32(alpha, s.in(dy), s.in(w), beta, s.out(dx, beta != 0f));
+            s.commit();
+        }
+    }
+
+    private void backwardData32(float alpha, Tensor dy, Tensor w, float beta, Tensor dx) {
         HostTensors.batched("conv2d output gradient", dy, spec.outputShape());
         HostTensors.contiguous("conv2d weight", w, spec.weightShape());
         HostTensors.batched("conv2d input gradient", dx, spec.inputShape());
@@ -103,7 +130,18 @@ public final class CpuConv2d implements Conv2dPlan {
     }
 
     @Override
-    public void backwardFilter(float alpha, Tensor x, Tensor dy, float beta, Tensor dw, Tensor workspace) {
+    public void backwardFilter(float alpha, Tensor x, Tensor dy, float beta, Tensor dw) {
+        OperandType type = spec.operands();
+        Operands.activation("conv2d input", x, spec.inputShape(), type, Device.CPU);
+        Operands.activation("conv2d output gradient", dy, spec.outputShape(), type, Device.CPU);
+        Operands.weightGradient("conv2d weight gradient", dw, spec.weightShape(), type, Device.CPU);
+        try (Staging s = new Staging()) {
+            backwardFilter32(alpha, s.in(x), s.in(dy), beta, s.out(dw, beta != 0f));
+            s.commit();
+        }
+    }
+
+    private void backwardFilter32(float alpha, Tensor x, Tensor dy, float beta, Tensor dw) {
         HostTensors.batched("conv2d input", x, spec.inputShape());
         HostTensors.batched("conv2d output gradient", dy, spec.outputShape());
         HostTensors.contiguous("conv2d weight gradient", dw, spec.weightShape());
@@ -141,6 +179,13 @@ public final class CpuConv2d implements Conv2dPlan {
 
     @Override
     public void backwardBias(float alpha, Tensor dy, float beta, Tensor db) {
+        Operands.activation("conv2d output gradient", dy, spec.outputShape(), spec.operands(), Device.CPU);
+        try (Staging s = new Staging()) {
+            backwardBias32(alpha, s.in(dy), beta, db);
+        }
+    }
+
+    private void backwardBias32(float alpha, Tensor dy, float beta, Tensor db) {
         HostTensors.batched("conv2d output gradient", dy, spec.outputShape());
         HostTensors.contiguous("conv2d bias gradient", db, spec.biasShape());
         MemorySegment gs = dy.hostSegment(), dbs = db.hostSegment();

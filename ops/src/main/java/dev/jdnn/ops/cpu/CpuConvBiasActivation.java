@@ -1,6 +1,7 @@
 package dev.jdnn.ops.cpu;
 
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.OperandType;
 import dev.jdnn.ops.Activation;
 import dev.jdnn.ops.ConvBiasActivationPlan;
 import dev.jdnn.ops.ConvBiasActivationSpec;
@@ -14,7 +15,7 @@ final class CpuConvBiasActivation implements ConvBiasActivationPlan {
     CpuConvBiasActivation(ConvBiasActivationSpec spec) {
         this.spec = spec;
         this.conv = new CpuConv2d(spec.conv());
-        this.activation = new CpuActivations(spec.activation(), 0f, spec.conv().outputShape());
+        this.activation = new CpuActivations(spec.activation(), 0f, spec.conv().outputShape(), OperandType.DEFAULT);
     }
 
     @Override public ConvBiasActivationSpec spec() { return spec; }
@@ -22,11 +23,11 @@ final class CpuConvBiasActivation implements ConvBiasActivationPlan {
     @Override public String implementation() { return "CPU composition: conv2d with bias, then " + spec.activation(); }
 
     @Override
-    public void forward(Tensor x, Tensor w, Tensor bias, Tensor y, Tensor workspace) {
+    public void forward(Tensor x, Tensor w, Tensor bias, Tensor y) {
         if ((bias != null) != spec.conv().bias()) {
             throw new IllegalArgumentException(spec.pattern() + ": bias must be " + (spec.conv().bias() ? "given" : "null") + " for " + spec.describe());
         }
-        conv.forward(1f, x, w, bias, 0f, y, null);
+        conv.forward(1f, x, w, bias, 0f, y);
         if (spec.activation() != Activation.IDENTITY) activation.forward(1f, y, 0f, y);
     }
 }

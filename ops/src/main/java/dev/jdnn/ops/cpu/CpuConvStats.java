@@ -3,6 +3,7 @@ package dev.jdnn.ops.cpu;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.HostAllocator;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.OperandType;
 import dev.jdnn.ops.Activation;
 import dev.jdnn.ops.ConvStatsPlan;
 import dev.jdnn.ops.ConvStatsSpec;
@@ -20,7 +21,7 @@ final class CpuConvStats implements ConvStatsPlan {
     CpuConvStats(ConvStatsSpec spec) {
         this.spec = spec;
         this.conv = new CpuConv2d(spec.conv());
-        this.relu = new CpuActivations(Activation.RELU, 0f, spec.conv().inputShape());
+        this.relu = new CpuActivations(Activation.RELU, 0f, spec.conv().inputShape(), OperandType.DEFAULT);
         this.activated = spec.scaleBiasReluInput() ? Tensor.allocate(HostAllocator.global(), spec.conv().inputShape(), DType.FLOAT32) : null;
     }
 
@@ -33,7 +34,7 @@ final class CpuConvStats implements ConvStatsPlan {
     }
 
     @Override
-    public void forward(Tensor x, Tensor scale, Tensor bias, Tensor w, Tensor y, Tensor sum, Tensor sqSum, Tensor workspace) {
+    public void forward(Tensor x, Tensor scale, Tensor bias, Tensor w, Tensor y, Tensor sum, Tensor sqSum) {
         String p = spec.pattern();
         int in = spec.conv().inChannels(), out = spec.conv().outChannels();
         Tensor input = x;
@@ -45,7 +46,7 @@ final class CpuConvStats implements ConvStatsPlan {
         } else if (scale != null || bias != null) {
             throw new IllegalArgumentException(p + ": scale and bias must be null without scaleBiasReluInput");
         }
-        conv.forward(1f, input, w, null, 0f, y, null);
+        conv.forward(1f, input, w, null, 0f, y);
         float[] s = new float[out], q = new float[out];
         Channels.sums(Planes.of(p + " y", y, spec.conv().outputShape()), s, q);
         Channels.write(p + " sum", sum, s);

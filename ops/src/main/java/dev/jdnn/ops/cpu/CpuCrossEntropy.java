@@ -1,10 +1,13 @@
 package dev.jdnn.ops.cpu;
 
 import dev.jdnn.memory.DType;
+import dev.jdnn.memory.Device;
+import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.CrossEntropyPlan;
+import dev.jdnn.ops.OperandType;
 import dev.jdnn.ops.cpu.HostTensors.Rows;
 
 import java.lang.foreign.MemorySegment;
@@ -13,14 +16,16 @@ import java.lang.foreign.ValueLayout;
 /**
  * Fused log-softmax + cross-entropy with PyTorch's label smoothing: per sample
  * loss = -(1-ε)·log p[label] - ε/C·Σ_j log p[j], averaged over the batch; dLogits = (p - target)·gradScale/N.
+ * bfloat16/float16 logits are read into float32 ({@link Staging}); dLogits is rounded to its own dtype.
  */
 final class CpuCrossEntropy implements CrossEntropyPlan {
     private final int batch, classes;
     private final float smoothing;
     private final Shape logitsShape;
+    private final OperandType logitsType;
     private final double[] sampleLoss; // per-sample losses, summed in order for a thread-count-independent result
 
-    CpuCrossEntropy(int batch, int classes, float labelSmoothing) {
+    CpuCrossEntropy(int batch, int classes, float labelSmoothing, DType logitsDtype) {
         if (batch <= 0 || classes <= 0) throw new IllegalArgumentException("crossEntropy: batch and classes must be positive, got " + batch + " and " + classes);
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new IllegalArgumentException("crossEntropy: label smoothing must be in [0, 1], got " + labelSmoothing);
         this.batch = batch;
@@ -28,14 +33,25 @@ final class CpuCrossEntropy implements CrossEntropyPlan {
         this.smoothing = labelSmoothing;
         this.logitsShape = Shape.of(batch, classes);
         this.sampleLoss = new double[batch];
+        this.logitsType = OperandType.of(MemoryFormat.NCHW, logitsDtype);
     }
 
     @Override public int batch() { return batch; }
     @Override public int classes() { return classes; }
     @Override public float labelSmoothing() { return smoothing; }
+    @Override public DType logitsDtype() { return logitsType.dtype(); }
 
     @Override
     public synchronized void forwardBackward(Tensor logits, Tensor labels, Tensor loss, float gradScale, float beta, Tensor dLogits) {
+        Operands.activation("crossEntropy logits", logits, logitsShape, logitsType, Device.CPU);
+        if (dLogits != null) Operands.activationOrFloat("crossEntropy dLogits", dLogits, logitsShape, logitsType, Device.CPU);
+        try (Staging s = new Staging()) {
+            forwardBackward32(s.in(logits), labels, loss, gradScale, beta, s.out(dLogits, beta != 0f));
+            s.commit();
+        }
+    }
+
+    private void forwardBackward32(Tensor logits, Tensor labels, Tensor loss, float gradScale, float beta, Tensor dLogits) {
         Rows rx = Rows.perSample(HostTensors.batched("crossEntropy logits", logits, logitsShape));
         HostTensors.typed("crossEntropy labels", labels, DType.INT32).requireShape(Shape.of(batch), "crossEntropy labels");
         Operands.requireContiguous("crossEntropy labels", labels);

@@ -3,6 +3,7 @@ package dev.jdnn.ops.cpu;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.HostAllocator;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.OperandType;
 import dev.jdnn.ops.Activation;
 import dev.jdnn.ops.DgradDreluPlan;
 import dev.jdnn.ops.DgradDreluSpec;
@@ -20,7 +21,7 @@ final class CpuDgradDrelu implements DgradDreluPlan {
     CpuDgradDrelu(DgradDreluSpec spec) {
         this.spec = spec;
         this.conv = new CpuConv2d(spec.conv());
-        this.relu = new CpuActivations(Activation.RELU, 0f, spec.conv().inputShape());
+        this.relu = new CpuActivations(Activation.RELU, 0f, spec.conv().inputShape(), OperandType.DEFAULT);
         this.reluInput = spec.reluInputFromScaleBias() ? Tensor.allocate(HostAllocator.global(), spec.conv().inputShape(), DType.FLOAT32) : null;
     }
 
@@ -33,7 +34,7 @@ final class CpuDgradDrelu implements DgradDreluPlan {
     }
 
     @Override
-    public void backward(Tensor dy, Tensor w, Tensor reluInput, Tensor scale, Tensor bias, Tensor dx, Tensor workspace) {
+    public void backward(Tensor dy, Tensor w, Tensor reluInput, Tensor scale, Tensor bias, Tensor dx) {
         String p = spec.pattern();
         int in = spec.conv().inChannels();
         Tensor r = reluInput;
@@ -44,7 +45,7 @@ final class CpuDgradDrelu implements DgradDreluPlan {
         } else if (scale != null || bias != null) {
             throw new IllegalArgumentException(p + ": scale and bias must be null without reluInputFromScaleBias");
         }
-        conv.backwardData(1f, dy, w, 0f, dx, null);
+        conv.backwardData(1f, dy, w, 0f, dx);
         relu.backward(1f, r, r, dx, 0f, dx);
     }
 

@@ -1,9 +1,11 @@
 package dev.jdnn.ops.cpu;
 
+import dev.jdnn.memory.Device;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.DropoutPlan;
 import dev.jdnn.ops.DropoutSpec;
 import dev.jdnn.ops.DropoutStream;
+import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.cpu.HostTensors.Rows;
 
 import java.lang.foreign.MemorySegment;
@@ -14,6 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Inverted dropout with a byte mask (1 = kept) in the caller's reserve tensor, element i of the row-major order at
  * byte i. Forward call k keeps element i by {@link DropoutStream} from (seed, k, i): the mask is the same however the
  * work is split across threads, equals CudaDropout's, and the plan's random state is the call counter alone.
+ * NHWC and half-precision operands run on float32 NCHW copies ({@link Staging}), so the mask index stays the logical
+ * (NCHW row-major) one in every format.
  */
 final class CpuDropout implements DropoutPlan {
     private final DropoutSpec spec;
@@ -34,6 +38,19 @@ final class CpuDropout implements DropoutPlan {
 
     @Override
     public void forward(Tensor x, Tensor y, Tensor reserve) {
+        check("dropout x", x);
+        check("dropout y", y);
+        try (Staging s = new Staging()) {
+            forward32(s.in(x), s.out(y, false), reserve);
+            s.commit();
+        }
+    }
+
+    private void check(String what, Tensor t) {
+        Operands.activation(what, t, spec.shape(), spec.operands(), Device.CPU);
+    }
+
+    private void forward32(Tensor x, Tensor y, Tensor reserve) {
         Rows[] r = rows("dropout", x, "x", y, "y");
         Rows rx = r[0], ry = r[1];
         MemorySegment mask = mask("dropout", reserve);
@@ -62,6 +79,15 @@ final class CpuDropout implements DropoutPlan {
 
     @Override
     public void backward(Tensor dy, Tensor dx, Tensor reserve) {
+        check("dropout dy", dy);
+        check("dropout dx", dx);
+        try (Staging s = new Staging()) {
+            backward32(s.in(dy), s.out(dx, false), reserve);
+            s.commit();
+        }
+    }
+
+    private void backward32(Tensor dy, Tensor dx, Tensor reserve) {
         Rows[] r = rows("dropout backward", dy, "dy", dx, "dx");
         Rows rg = r[0], rd = r[1];
         MemorySegment mask = mask("dropout backward", reserve);
@@ -83,7 +109,7 @@ final class CpuDropout implements DropoutPlan {
 
     private MemorySegment mask(String op, Tensor reserve) {
         if (reserve == null) throw new IllegalArgumentException(op + ": reserve tensor is null (needs " + reserveBytes() + " bytes)");
-        reserve.requireDevice(dev.jdnn.memory.Device.CPU, op + " reserve");
+        reserve.requireDevice(Device.CPU, op + " reserve");
         MemorySegment seg = reserve.hostSegment();
         if (!reserve.isContiguous() || seg.byteSize() < reserveBytes()) {
             throw new IllegalArgumentException(op + ": reserve must be a contiguous tensor of at least " + reserveBytes() + " bytes, got " + reserve.describe());

@@ -1,9 +1,11 @@
 package dev.jdnn.ops.cpu;
 
 import dev.jdnn.memory.Shape;
+import dev.jdnn.memory.Device;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.LrnPlan;
 import dev.jdnn.ops.LrnSpec;
+import dev.jdnn.ops.Operands;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
@@ -49,6 +51,15 @@ final class CpuLrn implements LrnPlan {
 
     @Override
     public void forward(float alpha, Tensor x, float beta, Tensor y) {
+        Operands.activation("lrn x", x, shape, spec.operands(), Device.CPU);
+        Operands.activation("lrn y", y, shape, spec.operands(), Device.CPU);
+        try (Staging s = new Staging()) {
+            forward32(alpha, s.in(x), beta, s.out(y, beta != 0f));
+            s.commit();
+        }
+    }
+
+    private void forward32(float alpha, Tensor x, float beta, Tensor y) {
         Planes px = Planes.of("lrn x", x, shape), py = Planes.of("lrn y", y, shape);
         Runs.items(px.batch(), (long) channels * plane * spec.size(), n -> {
             float[] s = scratch.get();
@@ -68,6 +79,16 @@ final class CpuLrn implements LrnPlan {
 
     @Override
     public void backward(float alpha, Tensor x, Tensor y, Tensor dy, float beta, Tensor dx) {
+        Operands.activation("lrn x", x, shape, spec.operands(), Device.CPU);
+        Operands.activation("lrn dy", dy, shape, spec.operands(), Device.CPU);
+        Operands.activation("lrn dx", dx, shape, spec.operands(), Device.CPU);
+        try (Staging s = new Staging()) {
+            backward32(alpha, s.in(x), y, s.in(dy), beta, s.out(dx, beta != 0f));
+            s.commit();
+        }
+    }
+
+    private void backward32(float alpha, Tensor x, Tensor y, Tensor dy, float beta, Tensor dx) {
         Planes px = Planes.of("lrn x", x, shape), pdy = Planes.of("lrn dy", dy, shape), pdx = Planes.of("lrn dx", dx, shape);
         int t = channels * plane; // scratch: s (then s^-beta) in [0, t), the terms dy*x*s^(-beta-1) in [t, 2t)
         Runs.items(px.batch(), (long) channels * plane * spec.size(), n -> {

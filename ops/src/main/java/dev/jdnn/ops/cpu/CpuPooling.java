@@ -1,6 +1,8 @@
 package dev.jdnn.ops.cpu;
 
+import dev.jdnn.memory.Device;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.PoolPlan;
 import dev.jdnn.ops.PoolSpec;
 import dev.jdnn.ops.PoolSpec.Mode;
@@ -19,6 +21,7 @@ import java.util.Arrays;
  *   <li>adaptive cell i spans [floor(i*H/out), ceil((i+1)*H/out));</li>
  *   <li>max takes the first maximum in row-major window order (NaN wins), and backward recomputes it from x.</li>
  * </ul>
+ * Other formats and dtypes than float32 NCHW run on float32 NCHW copies ({@link Staging}).
  */
 final class CpuPooling implements PoolPlan {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -70,6 +73,15 @@ final class CpuPooling implements PoolPlan {
 
     @Override
     public void forward(float alpha, Tensor x, float beta, Tensor y) {
+        Operands.activation("pool x", x, spec.input(), spec.operands(), Device.CPU);
+        Operands.activation("pool y", y, spec.outputShape(), spec.operands(), Device.CPU);
+        try (Staging s = new Staging()) {
+            forward32(alpha, s.in(x), beta, s.out(y, beta != 0f));
+            s.commit();
+        }
+    }
+
+    private void forward32(float alpha, Tensor x, float beta, Tensor y) {
         Planes px = Planes.of("pool x", x, spec.input()), py = Planes.of("pool y", y, spec.outputShape());
         boolean max = spec.mode() == Mode.MAX;
         int w = px.width(), oh = py.height(), ow = py.width();
@@ -85,6 +97,16 @@ final class CpuPooling implements PoolPlan {
 
     @Override
     public void backward(float alpha, Tensor x, Tensor y, Tensor dy, float beta, Tensor dx) {
+        Operands.activation("pool x", x, spec.input(), spec.operands(), Device.CPU);
+        Operands.activation("pool dy", dy, spec.outputShape(), spec.operands(), Device.CPU);
+        Operands.activation("pool dx", dx, spec.input(), spec.operands(), Device.CPU);
+        try (Staging s = new Staging()) {
+            backward32(alpha, s.in(x), y, s.in(dy), beta, s.out(dx, beta != 0f));
+            s.commit();
+        }
+    }
+
+    private void backward32(float alpha, Tensor x, Tensor y, Tensor dy, float beta, Tensor dx) {
         Planes px = Planes.of("pool x", x, spec.input()), pdx = Planes.of("pool dx", dx, spec.input());
         Planes pdy = Planes.of("pool dy", dy, spec.outputShape());
         boolean max = spec.mode() == Mode.MAX;

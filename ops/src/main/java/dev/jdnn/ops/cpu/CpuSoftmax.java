@@ -1,7 +1,12 @@
 package dev.jdnn.ops.cpu;
 
+import dev.jdnn.memory.DType;
+import dev.jdnn.memory.Device;
+import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.OperandType;
+import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.SoftmaxPlan;
 import dev.jdnn.ops.cpu.HostTensors.Rows;
 
@@ -9,16 +14,24 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Softmax and log-softmax over dimension 1 of [N, C], shifted by the row maximum for stability.
- * Backward from y: softmax dx = y*(dy - Σ dy*y); log-softmax dx = dy - exp(y)*Σ dy.
+ * Backward from y: softmax dx = y*(dy - Σ dy*y); log-softmax dx = dy - exp(y)*Σ dy. A bfloat16/float16 input is read
+ * into float32 ({@link Staging}), y and dy are float32, and dx is rounded to the input's dtype.
  */
 final class CpuSoftmax implements SoftmaxPlan {
     private final Shape shape;
     private final boolean log;
+    private final OperandType input;
 
-    CpuSoftmax(Shape shape, boolean log) {
+    CpuSoftmax(Shape shape, boolean log, DType inputDtype) {
         if (shape.rank() != 2) throw new IllegalArgumentException("softmax expects an [N, C] shape, got " + shape);
         this.shape = shape;
         this.log = log;
+        this.input = OperandType.of(MemoryFormat.NCHW, inputDtype);
+    }
+
+    @Override
+    public DType inputDtype() {
+        return input.dtype();
     }
 
     @Override
@@ -33,6 +46,13 @@ final class CpuSoftmax implements SoftmaxPlan {
 
     @Override
     public void forward(Tensor x, Tensor y) {
+        Operands.activation("softmax x", x, shape, input, Device.CPU);
+        try (Staging s = new Staging()) {
+            forward32(s.in(x), y);
+        }
+    }
+
+    private void forward32(Tensor x, Tensor y) {
         Rows rx = Rows.perSample(HostTensors.batched("softmax x", x, shape)), ry = Rows.perSample(HostTensors.batched("softmax y", y, shape));
         int c = shape.dim(1);
         Runs.items(shape.dim(0), 4L * c, n -> {
@@ -57,6 +77,14 @@ final class CpuSoftmax implements SoftmaxPlan {
 
     @Override
     public void backward(float alpha, Tensor y, Tensor dy, float beta, Tensor dx) {
+        Operands.activation("softmax dx", dx, shape, input, Device.CPU);
+        try (Staging s = new Staging()) {
+            backward32(alpha, y, dy, beta, s.out(dx, beta != 0f));
+            s.commit();
+        }
+    }
+
+    private void backward32(float alpha, Tensor y, Tensor dy, float beta, Tensor dx) {
         Rows ry = Rows.perSample(HostTensors.batched("softmax y", y, shape));
         Rows rg = Rows.perSample(HostTensors.batched("softmax dy", dy, shape));
         Rows rd = Rows.perSample(HostTensors.batched("softmax dx", dx, shape));

@@ -15,7 +15,9 @@ final class CpuTransfers {
     private CpuTransfers() {}
 
     static void upload(float[] src, Tensor dst) {
-        HostTensors.floats("upload dst", dst);
+        if (dst == null) throw new IllegalArgumentException("upload dst: tensor is null");
+        dst.requireDevice(Device.CPU, "upload dst");
+        dst.requireFloatingPoint();
         requireLength("upload", src.length, dst);
         dst.copyFrom(src);
     }
@@ -28,11 +30,13 @@ final class CpuTransfers {
     }
 
     static void download(Tensor src, float[] dst) {
-        HostTensors.floats("download src", src);
+        if (src == null) throw new IllegalArgumentException("download src: tensor is null");
+        src.requireDevice(Device.CPU, "download src");
+        src.requireFloatingPoint();
         if (dst.length < src.numel()) {
             throw new IllegalArgumentException("download: array of " + dst.length + " floats cannot hold " + src.describe() + " (" + src.numel() + " elements)");
         }
-        if (src.isContiguous()) {
+        if (src.isContiguous() && src.dtype() == DType.FLOAT32) {
             MemorySegment.copy(seg(src), ValueLayout.JAVA_FLOAT_UNALIGNED, src.offset() * 4, dst, 0, Math.toIntExact(src.numel()));
         } else {
             float[] values = src.toFloatArray();
@@ -42,6 +46,18 @@ final class CpuTransfers {
 
     private static void requireLength(String op, int length, Tensor dst) {
         if (length != dst.numel()) throw new IllegalArgumentException(op + ": " + length + " values given for " + dst.describe() + " (" + dst.numel() + " elements)");
+    }
+
+    /** dst = src converted to dst's dtype, for same-shaped floating-point host tensors of any strides. */
+    static void cast(Tensor src, Tensor dst) {
+        if (src == null || dst == null) throw new IllegalArgumentException("cast: " + (src == null ? "src" : "dst") + " is null");
+        src.requireDevice(Device.CPU, "cast src");
+        dst.requireDevice(Device.CPU, "cast dst");
+        Operands.sameShape("cast", src, "src", dst, "dst");
+        if (!src.dtype().isFloatingPoint() || !dst.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException("cast converts between float32, bfloat16 and float16, got " + src.describe() + " to " + dst.describe());
+        }
+        HostCast.copy(src, dst);
     }
 
     /** dst = src for same-shaped, same-dtype tensors of any strides. */

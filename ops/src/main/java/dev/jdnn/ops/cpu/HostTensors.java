@@ -2,6 +2,7 @@ package dev.jdnn.ops.cpu;
 
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Device;
+import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Operands;
@@ -70,20 +71,38 @@ final class HostTensors {
         }
 
         /**
-         * Same-shaped operands seen with one common run structure: one run when all are contiguous, else one run per
-         * sample (each must then be batch-strided).
+         * Same-shaped operands seen with one common run structure: one run when all are densely packed in the same
+         * order ({@link #sameOrder}), else one run per sample (each must then be batch-strided).
          */
         static Rows[] common(String what, String[] names, Tensor... ts) {
-            boolean allContiguous = true;
-            for (Tensor t : ts) allContiguous &= t.isContiguous();
+            boolean dense = sameOrder(ts);
             Rows[] out = new Rows[ts.length];
             for (int i = 0; i < ts.length; i++) {
-                if (!allContiguous && !ts[i].isBatchStrided()) {
+                if (!dense && !ts[i].isBatchStrided()) {
                     throw new IllegalArgumentException(what + " " + names[i] + ": expected a contiguous or batch-strided tensor, got " + ts[i].describe());
                 }
-                out[i] = allContiguous ? whole(ts[i]) : perSample(ts[i]);
+                out[i] = dense ? whole(ts[i]) : perSample(ts[i]);
             }
             return out;
+        }
+
+        /**
+         * Whether same-shaped tensors are all contiguous, or all densely packed channels-last: then element k of each
+         * one's memory is the same logical element, and an elementwise op may run over the memory as one run.
+         */
+        static boolean sameOrder(Tensor... ts) {
+            boolean contiguous = true, nhwc = true;
+            for (Tensor t : ts) {
+                contiguous &= t.isContiguous();
+                nhwc &= MemoryFormat.NHWC.isLayoutOf(t);
+            }
+            return contiguous || nhwc;
+        }
+
+        /** Float32 tensors in one dense order ({@link #sameOrder}): an elementwise float32 kernel takes them as they are. */
+        static boolean sameDense(Tensor... ts) {
+            for (Tensor t : ts) if (t.dtype() != DType.FLOAT32) return false;
+            return sameOrder(ts);
         }
     }
 }

@@ -1,6 +1,9 @@
 package dev.jdnn.ops.cuda;
 
+import dev.jdnn.memory.DType;
+import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.ops.Conv2dSpec;
+import dev.jdnn.ops.OperandType;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -16,34 +19,34 @@ import java.util.regex.Pattern;
  * file, its merging, atomic saves and the handling of bad files). Needs no GPU.
  */
 final class ConvAlgorithmStore extends ChoiceStore<ConvAlgorithmStore.ConvKey, ConvAlgorithm> {
-    static final String FORMAT_LINE = "# jdnn convolution algorithms, format 1";
+    static final String FORMAT_LINE = "# jdnn convolution algorithms, format 2";
 
     /**
-     * One search: direction, math mode (strict FP32 admits FMA math only), workspace limit and the convolution's
-     * geometry. The bias flag is dropped: the bias is added by a separate call and does not affect the choice.
+     * One search: direction, math mode (strict FP32 admits FMA math only), the workspace policy it searched under
+     * ({@link WorkspaceLimit#key()}: the policy, not the bytes it gave that time) and the convolution's geometry and
+     * operand type (dtype and memory format change the algorithms entirely). The bias flag is dropped: the bias is
+     * added by a separate call and does not affect the choice.
      */
-    record ConvKey(ConvDirection direction, boolean strictFp32, long workspaceLimit, Conv2dSpec spec) {
+    record ConvKey(ConvDirection direction, boolean strictFp32, String workspaceLimit, Conv2dSpec spec) {
         ConvKey {
             Objects.requireNonNull(direction, "direction");
-            if (workspaceLimit < 0) throw new IllegalArgumentException("negative workspace limit " + workspaceLimit);
-            spec = withoutBias(spec);
+            Objects.requireNonNull(spec, "spec");
+            if (workspaceLimit == null || !workspaceLimit.matches("\\S+")) throw new IllegalArgumentException("workspace limit key must be one word, got '" + workspaceLimit + "'");
+            spec = spec.withBias(false);
         }
 
         String format() {
             return direction.name().toLowerCase(Locale.ROOT).replace('_', '-') + (strictFp32 ? " fp32" : " tf32") + " limit=" + workspaceLimit
+                    + " operands=" + spec.operands().dtype().name().toLowerCase(Locale.ROOT) + "-" + spec.operands().format().label()
                     + " input=" + spec.batch() + "x" + spec.inChannels() + "x" + spec.height() + "x" + spec.width() + " out=" + spec.outChannels()
                     + " kernel=" + spec.kernelH() + "x" + spec.kernelW() + " stride=" + spec.strideH() + "x" + spec.strideW()
                     + " pad=" + spec.padH() + "x" + spec.padW() + " dilation=" + spec.dilationH() + "x" + spec.dilationW() + " groups=" + spec.groups();
         }
-
-        private static Conv2dSpec withoutBias(Conv2dSpec s) {
-            return !s.bias() ? s : new Conv2dSpec(s.batch(), s.inChannels(), s.height(), s.width(), s.outChannels(), s.kernelH(), s.kernelW(),
-                    s.strideH(), s.strideW(), s.padH(), s.padW(), s.dilationH(), s.dilationW(), s.groups(), false);
-        }
     }
 
     private static final String N = "(\\d{1,19})";
-    private static final Pattern ENTRY = Pattern.compile("(forward|backward-data|backward-filter) (fp32|tf32) limit=" + N
+    private static final Pattern ENTRY = Pattern.compile("(forward|backward-data|backward-filter) (fp32|tf32) limit=(\\S+)"
+            + " operands=(float32|bfloat16|float16)-(nchw|nhwc)"
             + " input=" + N + "x" + N + "x" + N + "x" + N + " out=" + N + " kernel=" + N + "x" + N + " stride=" + N + "x" + N
             + " pad=" + N + "x" + N + " dilation=" + N + "x" + N + " groups=" + N + " -> algo=" + N + " math=" + N + " workspace=" + N);
 
@@ -57,11 +60,12 @@ final class ConvAlgorithmStore extends ChoiceStore<ConvAlgorithmStore.ConvKey, C
         Matcher m = ENTRY.matcher(line);
         if (!m.matches()) throw new IllegalArgumentException("not an entry: '" + line + "'");
         int[] v = new int[16];
-        for (int i = 0; i < v.length; i++) v[i] = Integer.parseInt(m.group(i + 4)); // NumberFormatException past int
+        for (int i = 0; i < v.length; i++) v[i] = Integer.parseInt(m.group(i + 6)); // NumberFormatException past int
         ConvDirection d = ConvDirection.valueOf(m.group(1).toUpperCase(Locale.ROOT).replace('-', '_'));
-        Conv2dSpec spec = new Conv2dSpec(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], false);
-        ConvKey key = new ConvKey(d, m.group(2).equals("fp32"), Long.parseLong(m.group(3)), spec);
-        return Map.entry(key, new ConvAlgorithm(v[14], v[15], Long.parseLong(m.group(20))));
+        OperandType operands = OperandType.of(MemoryFormat.valueOf(m.group(5).toUpperCase(Locale.ROOT)), DType.valueOf(m.group(4).toUpperCase(Locale.ROOT)));
+        Conv2dSpec spec = new Conv2dSpec(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], false, operands);
+        ConvKey key = new ConvKey(d, m.group(2).equals("fp32"), m.group(3), spec);
+        return Map.entry(key, new ConvAlgorithm(v[14], v[15], Long.parseLong(m.group(22))));
     }
 
     /** A store in {@code dir} (null: memory only) for {@code device}, loaded now; warnings go to the System.Logger. */

@@ -7,34 +7,40 @@ import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.Activation;
 import dev.jdnn.ops.ActivationPlan;
+import dev.jdnn.ops.OperandType;
 
 import java.lang.foreign.MemorySegment;
 
 import static dev.jdnn.ops.cuda.Cudnn.ptr;
+import static dev.jdnn.ops.cuda.KernelOperands.ref;
 
 /**
  * Activations: cuDNN's activation descriptor for RELU, RELU6 (CLIPPED_RELU with ceiling 6), SIGMOID and TANH;
  * activations.cu for the rest (leaky ReLU, hard sigmoid/swish, both GELUs, and SiLU, whose cuDNN form needs
  * cudnnSetActivationDescriptorSwishBeta, absent from the bindings). IDENTITY is y = alpha*x + beta*y
- * (cuDNN's IDENTITY mode only works inside fused convolutions).
+ * (cuDNN's IDENTITY mode only works inside fused convolutions). Any {@link OperandType}: cuDNN takes NHWC strides and
+ * half-precision descriptors with float32 alpha/beta; the kernels load and store every storage type.
  */
 final class CudaActivations implements ActivationPlan {
     private final CudaContext ctx;
     private final Activation kind;
     private final float param;
     private final Shape shape;
+    private final OperandType type;
     private final TensorDescriptors descs;   // cuDNN path only
     private final MemorySegment activation;  // NULL unless cuDNN runs it
 
-    CudaActivations(CudaContext ctx, Activation kind, float param, Shape shape) {
+    CudaActivations(CudaContext ctx, Activation kind, float param, Shape shape, OperandType type) {
+        java.util.Objects.requireNonNull(type, "activation operand type").requireFits("activation " + kind, shape);
         this.ctx = ctx;
         this.kind = kind;
         this.param = param;
         this.shape = shape;
+        this.type = type;
         int mode = cudnnMode(kind);
         if (mode >= 0) {
             this.activation = activationDescriptor(mode, kind == Activation.RELU6 ? 6.0 : 0.0);
-            this.descs = new TensorDescriptors("activation " + kind, shape, ctx.device);
+            this.descs = new TensorDescriptors("activation " + kind, shape, type, ctx.device);
         } else {
             this.activation = MemorySegment.NULL;
             this.descs = null;
@@ -87,37 +93,46 @@ final class CudaActivations implements ActivationPlan {
     }
 
     @Override
+    public OperandType operands() {
+        return type;
+    }
+
+    private Tensor check(String what, Tensor t) {
+        return Operands.activation("activation " + kind + " " + what, t, shape, type, ctx.device);
+    }
+
+    @Override
     public void forward(float alpha, Tensor x, float beta, Tensor y) {
         ctx.ensureContext();
-        Operands.batched("activation " + kind + " input", x, shape, ctx.device);
-        Operands.batched("activation " + kind + " output", y, shape, ctx.device);
+        check("input", x);
+        check("output", y);
         if (descs != null) {
             ctx.cudnn("cudnnActivationForward " + kind, cudnn_h.cudnnActivationForward(ctx.cudnn, activation, ctx.alpha(alpha),
                     descs.of(x), ptr(x), ctx.beta(beta), descs.of(y), ptr(y)));
         } else if (kind == Activation.IDENTITY) {
             CudaPointwise.addScaled(ctx, alpha, x, beta, y);
         } else {
-            ctx.launch.elementwise(Kernel.ACTIVATION_FORWARD, x.numel(), kernelCode(kind), param, x.numel(), CudaPointwise.sample(x),
-                    alpha, x, CudaPointwise.batchStride(x), beta, y, CudaPointwise.batchStride(y));
+            KernelOperands.Walk w = KernelOperands.walk(type.format(), x, y);
+            ctx.launch.elementwise(Kernel.ACTIVATION_FORWARD, w.count(), kernelCode(kind), param, w, alpha, ref(x), beta, ref(y));
         }
     }
 
     @Override
     public void backward(float alpha, Tensor x, Tensor y, Tensor dy, float beta, Tensor dx) {
         ctx.ensureContext();
-        Operands.batched("activation " + kind + " output gradient", dy, shape, ctx.device);
-        Operands.batched("activation " + kind + " input gradient", dx, shape, ctx.device);
+        check("output gradient", dy);
+        check("input gradient", dx);
         if (descs != null) {
-            Operands.batched("activation " + kind + " input", x, shape, ctx.device);
-            Operands.batched("activation " + kind + " output", y, shape, ctx.device);
+            check("input", x);
+            check("output", y);
             ctx.cudnn("cudnnActivationBackward " + kind, cudnn_h.cudnnActivationBackward(ctx.cudnn, activation, ctx.alpha(alpha),
                     descs.of(y), ptr(y), descs.of(dy), ptr(dy), descs.of(x), ptr(x), ctx.beta(beta), descs.of(dx), ptr(dx)));
         } else if (kind == Activation.IDENTITY) {
             CudaPointwise.addScaled(ctx, alpha, dy, beta, dx);
         } else {
-            Operands.batched("activation " + kind + " input", x, shape, ctx.device);
-            ctx.launch.elementwise(Kernel.ACTIVATION_BACKWARD, x.numel(), kernelCode(kind), param, x.numel(), CudaPointwise.sample(x),
-                    alpha, x, CudaPointwise.batchStride(x), dy, CudaPointwise.batchStride(dy), beta, dx, CudaPointwise.batchStride(dx));
+            check("input", x);
+            KernelOperands.Walk w = KernelOperands.walk(type.format(), x, dy, dx);
+            ctx.launch.elementwise(Kernel.ACTIVATION_BACKWARD, w.count(), kernelCode(kind), param, w, alpha, ref(x), ref(dy), beta, ref(dx));
         }
     }
 

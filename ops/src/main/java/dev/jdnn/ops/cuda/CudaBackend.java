@@ -5,6 +5,7 @@ import dev.jdnn.bindings.NativeLibraries;
 import dev.jdnn.bindings.cudart.cudart_h;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Device;
+import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.MemoryStats;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
@@ -24,6 +25,8 @@ import dev.jdnn.ops.FusedSpec;
 import dev.jdnn.ops.Fusion;
 import dev.jdnn.ops.LinearPlan;
 import dev.jdnn.ops.LinearSpec;
+import dev.jdnn.ops.LossScaling;
+import dev.jdnn.ops.OperandType;
 import dev.jdnn.ops.LrnPlan;
 import dev.jdnn.ops.LrnSpec;
 import dev.jdnn.ops.OptimizerConfig;
@@ -49,29 +52,35 @@ public final class CudaBackend implements Backend {
      *                   cuDNN and cuBLAS may use TF32 tensor cores
      * @param benchmarkConvolutions choose convolution algorithms by timing them (cudnnFind*AlgorithmEx) at plan time;
      *                   otherwise take cuDNN's heuristic ranking (cudnnGet*_v7)
-     * @param convWorkspaceLimitBytes the most workspace one convolution algorithm may use
+     * @param workspaceLimit the most workspace one convolution algorithm or fused engine may use, decided when its plan
+     *                   is made ({@link WorkspaceLimit#defaults()}: what the device can spare, as PyTorch's benchmark
+     *                   mode; all plans share one workspace, sized to the largest chosen need)
      * @param kernelCacheDir where compiled NVRTC kernels are cached across runs, or null for no disk cache
      * @param convAlgorithmCacheDir where benchmarked convolution algorithms are kept across runs (a file per GPU model
      *                   and cuDNN version), or null to benchmark each shape once per backend only
      */
-    public record Options(boolean strictFp32, boolean benchmarkConvolutions, long convWorkspaceLimitBytes, Path kernelCacheDir,
+    public record Options(boolean strictFp32, boolean benchmarkConvolutions, WorkspaceLimit workspaceLimit, Path kernelCacheDir,
                           Path convAlgorithmCacheDir) {
         public Options {
-            if (convWorkspaceLimitBytes < 0) throw new IllegalArgumentException("negative workspace limit " + convWorkspaceLimitBytes);
+            java.util.Objects.requireNonNull(workspaceLimit, "workspace limit");
         }
 
-        /** TF32 allowed, benchmarked algorithms, 256 MiB workspace limit, the default kernel and algorithm caches. */
+        /** TF32 allowed, benchmarked algorithms, the spare-memory workspace limit, the default kernel and algorithm caches. */
         public static Options defaults() {
-            return new Options(false, true, 256L << 20, KernelCache.defaultDiskCache(), ConvAlgorithmStore.defaultDir());
+            return new Options(false, true, WorkspaceLimit.defaults(), KernelCache.defaultDiskCache(), ConvAlgorithmStore.defaultDir());
         }
 
         public Options withStrictFp32(boolean strict) {
-            return new Options(strict, benchmarkConvolutions, convWorkspaceLimitBytes, kernelCacheDir, convAlgorithmCacheDir);
+            return new Options(strict, benchmarkConvolutions, workspaceLimit, kernelCacheDir, convAlgorithmCacheDir);
         }
 
         /** These options with another algorithm cache directory (null: none on disk). */
         public Options withConvAlgorithmCacheDir(Path dir) {
-            return new Options(strictFp32, benchmarkConvolutions, convWorkspaceLimitBytes, kernelCacheDir, dir);
+            return new Options(strictFp32, benchmarkConvolutions, workspaceLimit, kernelCacheDir, dir);
+        }
+
+        public Options withWorkspaceLimit(WorkspaceLimit limit) {
+            return new Options(strictFp32, benchmarkConvolutions, limit, kernelCacheDir, convAlgorithmCacheDir);
         }
     }
 
@@ -169,9 +178,9 @@ public final class CudaBackend implements Backend {
     @Override public String name() { return "cuda"; }
 
     @Override
-    public Tensor allocate(Shape shape, DType dtype) {
+    public Tensor allocate(Shape shape, DType dtype, MemoryFormat format) {
         open();
-        return ctx.allocate(shape, dtype);
+        return ctx.allocate(shape, dtype, format);
     }
 
     @Override public void upload(float[] src, Tensor dst) { open(); transfers.upload(src, dst); }
@@ -201,22 +210,39 @@ public final class CudaBackend implements Backend {
         if (src.isContiguous() && dst.isContiguous()) {
             transfers.deviceCopy(src, dst);
         } else {
-            CudaPointwise.stridedCopy(ctx, src, dst); // float32 or int32
+            CudaPointwise.cast(ctx, src, dst); // a strided copy: same type, bit for bit
         }
     }
 
+    @Override
+    public void cast(Tensor src, Tensor dst) {
+        open();
+        src.requireDevice(ctx.device, "cast source");
+        dst.requireDevice(ctx.device, "cast destination");
+        if (!src.dtype().isFloatingPoint() || !dst.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException("cast converts between float32, bfloat16 and float16, got " + src.describe() + " to " + dst.describe());
+        }
+        CudaPointwise.cast(ctx, src, dst);
+    }
+
     @Override public void synchronize() { open(); ctx.synchronize(); }
-    @Override public MemoryStats memoryStats() { return ctx.allocator.stats(); }
+    /** The device allocator's counts, with the shared workspace's share (current buffer, and any a recording still holds). */
+    @Override public MemoryStats memoryStats() { return ctx.allocator.stats().withWorkspace(ctx.workspace.heldBytes()); }
 
     @Override public Conv2dPlan conv2d(Conv2dSpec spec) { open(); return new CudaConv2d(ctx, spec); }
     @Override public LinearPlan linear(LinearSpec spec) { open(); return new CudaLinear(ctx, spec); }
     @Override public BatchNormPlan batchNorm(BatchNormSpec spec) { open(); return new CudaBatchNorm(ctx, spec); }
     @Override public PoolPlan pool(PoolSpec spec) { open(); return new CudaPooling(ctx, spec); }
-    @Override public ActivationPlan activation(Activation kind, float param, Shape shape) { open(); return new CudaActivations(ctx, kind, param, shape); }
+    @Override public ActivationPlan activation(Activation kind, float param, Shape shape, OperandType operands) { open(); return new CudaActivations(ctx, kind, param, shape, operands); }
     @Override public LrnPlan lrn(LrnSpec spec) { open(); return new CudaLrn(ctx, spec); }
-    @Override public DropoutPlan dropout(Shape shape, float probability, long seed) { open(); return new CudaDropout(ctx, new DropoutSpec(shape, probability, seed)); }
-    @Override public SoftmaxPlan softmax(Shape shape, boolean log) { open(); return new CudaSoftmax(ctx, shape, log); }
-    @Override public CrossEntropyPlan crossEntropy(int batch, int classes, float labelSmoothing) { open(); return new CudaCrossEntropy(ctx, batch, classes, labelSmoothing); }
+    @Override public DropoutPlan dropout(DropoutSpec spec) { open(); return new CudaDropout(ctx, spec); }
+    @Override public SoftmaxPlan softmax(Shape shape, boolean log, DType inputDtype) { open(); return new CudaSoftmax(ctx, shape, log, inputDtype); }
+
+    @Override
+    public CrossEntropyPlan crossEntropy(int batch, int classes, float labelSmoothing, DType logitsDtype) {
+        open();
+        return new CudaCrossEntropy(ctx, batch, classes, labelSmoothing, logitsDtype);
+    }
     @Override public <P extends FusedPlan> Fusion<P> fuse(FusedSpec<P> spec) { open(); return CudaFused.fuse(ctx, spec); }
 
     @Override public void fill(Tensor t, float value) { open(); CudaPointwise.fill(ctx, t, value); }
@@ -248,6 +274,16 @@ public final class CudaBackend implements Backend {
     @Override public void finiteFlag(Tensor values, Tensor flagDst, boolean and) { open(); CudaOptimizers.finiteFlag(ctx, values, flagDst, and); }
     @Override public void clipGradNorm(Tensor grads, float maxNorm, Tensor norm) { open(); CudaOptimizers.clipGradNorm(ctx, grads, maxNorm, norm, partials); }
     @Override public void scale(Tensor x, float factor) { open(); CudaPointwise.scale(ctx, x, factor); }
+
+    @Override public void lossScale(Tensor src, Tensor state, Tensor dst) { open(); CudaLossScaling.lossScale(ctx, src, state, dst); }
+
+    @Override
+    public void unscaleAndCheck(Tensor grads, Tensor state, Tensor flagDst, boolean and) {
+        open();
+        CudaLossScaling.unscaleAndCheck(ctx, grads, state, flagDst, and, partials);
+    }
+
+    @Override public void updateLossScale(Tensor state, Tensor flag, LossScaling config) { open(); CudaLossScaling.updateLossScale(ctx, state, flag, config); }
 
     @Override public boolean supportsCapture() { return true; }
 

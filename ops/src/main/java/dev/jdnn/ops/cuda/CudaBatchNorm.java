@@ -1,21 +1,34 @@
 package dev.jdnn.ops.cuda;
 
 import dev.jdnn.bindings.Check;
+import dev.jdnn.bindings.CudaException;
 import dev.jdnn.bindings.cudnn.cudnn_h;
+import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Tensor;
-import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.BatchNormPlan;
 import dev.jdnn.ops.BatchNormSpec;
+import dev.jdnn.ops.OperandType;
+import dev.jdnn.ops.Operands;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 import static dev.jdnn.ops.cuda.Cudnn.ptr;
 
 /**
- * Spatial batch normalisation on cuDNN (CUDNN_BATCHNORM_SPATIAL). cuDNN's exponentialAverageFactor is PyTorch's
- * momentum, and cuDNN, like PyTorch, updates the running variance with the unbiased batch variance. The plain
- * (non-Ex) entry points are used: with bnOps = BN on NCHW float the Ex variants compute the same thing and only add
- * workspace/reserve arguments that are empty here.
+ * Spatial batch normalisation on cuDNN. cuDNN's exponentialAverageFactor is PyTorch's momentum, and cuDNN, like
+ * PyTorch, updates the running variance with the unbiased batch variance. x, y, dy, dx are the spec's
+ * {@link OperandType} (bf16/fp16 storage included); gamma, beta and the statistics are float32 (the parameter
+ * descriptor cuDNN derives from a half-precision x is float), and cuDNN accumulates the statistics in float32.
+ *
+ * <p>NCHW runs the plain entry points with CUDNN_BATCHNORM_SPATIAL (with bnOps = BN the Ex variants compute the same
+ * thing). NHWC training runs the Ex entry points with CUDNN_BATCHNORM_SPATIAL_PERSISTENT — cuDNN's fast NHWC kernels —
+ * when every operand of the call is densely packed; their workspace is reserved in the backend's shared workspace at
+ * plan time and their reserve space (if cuDNN asks for any) is owned by the plan, written by the forward and read by
+ * the backward of the same plan (a node's training forward and backward; in a static graph they see the same kind of
+ * operands, so both run persistent or neither). Pixel-strided NHWC views (channel slices), inference, and NHWC
+ * devices where the persistent mode is not offered run the plain entry points with NHWC descriptors.
  */
 final class CudaBatchNorm implements BatchNormPlan {
     private final CudaContext ctx;
@@ -23,6 +36,11 @@ final class CudaBatchNorm implements BatchNormPlan {
     private final TensorDescriptors xDescs;
     private final MemorySegment paramDesc;
     private final int mode = cudnn_h.CUDNN_BATCHNORM_SPATIAL();
+    /** Whether densely packed operands run the persistent NHWC kernels (Ex API). */
+    private final boolean persistent;
+    private final long forwardWorkspace, backwardWorkspace;
+    private final Tensor reserve; // null when cuDNN needs none
+    private final long reserveBytes;
 
     CudaBatchNorm(CudaContext ctx, BatchNormSpec spec) {
         if (spec.eps() < Cudnn.BN_MIN_EPSILON) {
@@ -30,9 +48,43 @@ final class CudaBatchNorm implements BatchNormPlan {
         }
         this.ctx = ctx;
         this.spec = spec;
-        this.xDescs = new TensorDescriptors("batchNorm input", spec.shape(), ctx.device);
+        this.xDescs = new TensorDescriptors("batchNorm input", spec.shape(), spec.operands(), ctx.device);
         this.paramDesc = Cudnn.create(cudnn_h::cudnnCreateTensorDescriptor, "cudnnCreateTensorDescriptor");
-        Check.cudnn(cudnn_h.cudnnDeriveBNTensorDescriptor(paramDesc, xDescs.contiguous(), mode), "cudnnDeriveBNTensorDescriptor");
+        long[] sizes = null;
+        Tensor r = null;
+        try {
+            Check.cudnn(cudnn_h.cudnnDeriveBNTensorDescriptor(paramDesc, xDescs.dense(), mode), "cudnnDeriveBNTensorDescriptor");
+            if (spec.operands().format() == MemoryFormat.NHWC) sizes = persistentSizes();
+            if (sizes != null && sizes[2] > 0) r = ctx.scratch(sizes[2]);
+            if (sizes != null) ctx.workspace.require(this, Math.max(sizes[0], sizes[1]));
+        } catch (RuntimeException e) {
+            if (r != null) r.close();
+            close();
+            throw e;
+        }
+        this.persistent = sizes != null;
+        this.forwardWorkspace = sizes == null ? 0 : sizes[0];
+        this.backwardWorkspace = sizes == null ? 0 : sizes[1];
+        this.reserveBytes = sizes == null ? 0 : sizes[2];
+        this.reserve = r;
+    }
+
+    /** {forward workspace, backward workspace, reserve} of the persistent mode on dense descriptors; null when cuDNN refuses it. */
+    private long[] persistentSizes() {
+        int persistentMode = cudnn_h.CUDNN_BATCHNORM_SPATIAL_PERSISTENT(), ops = cudnn_h.CUDNN_BATCHNORM_OPS_BN();
+        MemorySegment x = xDescs.dense(), none = MemorySegment.NULL;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ValueLayout.JAVA_LONG, 3);
+            Check.cudnn(cudnn_h.cudnnGetBatchNormalizationForwardTrainingExWorkspaceSize(ctx.cudnn, persistentMode, ops, x, none, x, paramDesc, none,
+                    out.asSlice(0, 8)), "cudnnGetBatchNormalizationForwardTrainingExWorkspaceSize");
+            Check.cudnn(cudnn_h.cudnnGetBatchNormalizationBackwardExWorkspaceSize(ctx.cudnn, persistentMode, ops, x, none, x, none, x, paramDesc, none,
+                    out.asSlice(8, 8)), "cudnnGetBatchNormalizationBackwardExWorkspaceSize");
+            Check.cudnn(cudnn_h.cudnnGetBatchNormalizationTrainingExReserveSpaceSize(ctx.cudnn, persistentMode, ops, none, x, out.asSlice(16, 8)),
+                    "cudnnGetBatchNormalizationTrainingExReserveSpaceSize");
+            return out.toArray(ValueLayout.JAVA_LONG);
+        } catch (CudaException e) {
+            return null; // not offered for this shape, type or device: the plain entry points run NHWC too
+        }
     }
 
     @Override
@@ -44,10 +96,30 @@ final class CudaBatchNorm implements BatchNormPlan {
         return ptr(Operands.contiguous("batchNorm " + what, t, spec.paramShape(), ctx.device));
     }
 
+    /** Whether this call runs the persistent NHWC kernels: an NHWC plan that has them, every operand densely packed. */
+    private boolean persistentFor(Tensor... operands) {
+        if (!persistent) return false;
+        for (Tensor t : operands) if (t != null && !xDescs.isDense(t)) return false;
+        return true;
+    }
+
+    private MemorySegment workspace(long bytes) {
+        return bytes == 0 ? MemorySegment.NULL : MemorySegment.ofAddress(ctx.workspace.address(bytes, "batchNorm " + spec.shape()));
+    }
+
     @Override
     public void forwardTraining(Tensor x, Tensor gamma, Tensor beta, Tensor y, Tensor runningMean, Tensor runningVar, Tensor saveMean, Tensor saveInvStd) {
         ctx.ensureContext();
         MemorySegment xd = xDescs.of(x), yd = xDescs.of(y);
+        if (persistentFor(x, y)) {
+            ctx.cudnn("cudnnBatchNormalizationForwardTrainingEx (NHWC persistent) " + spec.shape(), cudnn_h.cudnnBatchNormalizationForwardTrainingEx(ctx.cudnn,
+                    cudnn_h.CUDNN_BATCHNORM_SPATIAL_PERSISTENT(), cudnn_h.CUDNN_BATCHNORM_OPS_BN(), ctx.alpha(1f), ctx.beta(0f), xd, ptr(x),
+                    MemorySegment.NULL, MemorySegment.NULL, yd, ptr(y), paramDesc, param(gamma, "gamma"), param(beta, "beta"),
+                    spec.momentum(), param(runningMean, "running mean"), param(runningVar, "running variance"), spec.eps(),
+                    param(saveMean, "saved mean"), param(saveInvStd, "saved inverse std"), MemorySegment.NULL,
+                    workspace(forwardWorkspace), forwardWorkspace, ptr(reserve), reserveBytes));
+            return;
+        }
         ctx.cudnn("cudnnBatchNormalizationForwardTraining " + spec.shape(), cudnn_h.cudnnBatchNormalizationForwardTraining(ctx.cudnn, mode,
                 ctx.alpha(1f), ctx.beta(0f), xd, ptr(x), yd, ptr(y), paramDesc, param(gamma, "gamma"), param(beta, "beta"),
                 spec.momentum(), param(runningMean, "running mean"), param(runningVar, "running variance"), spec.eps(),
@@ -68,6 +140,16 @@ final class CudaBatchNorm implements BatchNormPlan {
                          Tensor dx, Tensor dgamma, Tensor dbeta, Tensor saveMean, Tensor saveInvStd) {
         ctx.ensureContext();
         MemorySegment xd = xDescs.of(x), dyd = xDescs.of(dy), dxd = xDescs.of(dx);
+        if (persistentFor(x, dy, dx)) {
+            ctx.cudnn("cudnnBatchNormalizationBackwardEx (NHWC persistent) " + spec.shape(), cudnn_h.cudnnBatchNormalizationBackwardEx(ctx.cudnn,
+                    cudnn_h.CUDNN_BATCHNORM_SPATIAL_PERSISTENT(), cudnn_h.CUDNN_BATCHNORM_OPS_BN(), ctx.alpha(alphaData), ctx.beta(betaData),
+                    ctx.alpha2(alphaParam), ctx.beta2(betaParam), xd, ptr(x), MemorySegment.NULL, MemorySegment.NULL, dyd, ptr(dy),
+                    MemorySegment.NULL, MemorySegment.NULL, dxd, ptr(dx), paramDesc, param(gamma, "gamma"), MemorySegment.NULL,
+                    param(dgamma, "gamma gradient"), param(dbeta, "beta gradient"), spec.eps(), param(saveMean, "saved mean"),
+                    param(saveInvStd, "saved inverse std"), MemorySegment.NULL, workspace(backwardWorkspace), backwardWorkspace,
+                    ptr(reserve), reserveBytes));
+            return;
+        }
         ctx.cudnn("cudnnBatchNormalizationBackward " + spec.shape(), cudnn_h.cudnnBatchNormalizationBackward(ctx.cudnn, mode,
                 ctx.alpha(alphaData), ctx.beta(betaData), ctx.alpha2(alphaParam), ctx.beta2(betaParam), xd, ptr(x), dyd, ptr(dy), dxd, ptr(dx),
                 paramDesc, param(gamma, "gamma"), param(dgamma, "gamma gradient"), param(dbeta, "beta gradient"), spec.eps(),
@@ -76,6 +158,8 @@ final class CudaBatchNorm implements BatchNormPlan {
 
     @Override
     public void close() {
+        ctx.workspace.release(this);
+        if (reserve != null) reserve.close();
         xDescs.close();
         cudnn_h.cudnnDestroyTensorDescriptor(paramDesc);
     }

@@ -51,7 +51,7 @@ final class CudaBnBackward implements BnBackwardPlan {
     @Override public String implementation() { return graph.implementation(); }
 
     @Override
-    public void backward(Tensor x, Tensor dy, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dx, Tensor dgamma, Tensor dbeta, Tensor workspace) {
+    public void backward(Tensor x, Tensor dy, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dx, Tensor dgamma, Tensor dbeta) {
         Shape shape = spec.bn().shape();
         int c = spec.bn().channels();
         String p = spec.pattern();
@@ -63,7 +63,7 @@ final class CudaBnBackward implements BnBackwardPlan {
                 FusedOperands.vector(saveInvStd, p + " saveInvStd", c, ctx.device),
                 FusedOperands.activation(dx, p + " dx", shape, spec.dtype(), spec.layout(), ctx.device),
                 FusedOperands.vector(dgamma, p + " dgamma", c, ctx.device),
-                FusedOperands.vector(dbeta, p + " dbeta", c, ctx.device)}, FusedOperands.workspace(workspace, workspaceBytes(), p, ctx.device));
+                FusedOperands.vector(dbeta, p + " dbeta", c, ctx.device)});
     }
 
     @Override

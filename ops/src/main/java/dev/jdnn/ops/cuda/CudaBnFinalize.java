@@ -106,17 +106,16 @@ final class CudaBnFinalize implements BnFinalizePlan {
 
     @Override
     public void finalizeStatistics(Tensor sum, Tensor sqSum, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
-                                   Tensor saveMean, Tensor saveInvStd, Tensor eqScale, Tensor eqBias, Tensor workspace) {
+                                   Tensor saveMean, Tensor saveInvStd, Tensor eqScale, Tensor eqBias) {
         int c = spec.channels();
         String p = spec.pattern();
         Tensor[] operands = {sum, sqSum, gamma, beta, runningMean, runningVar, saveMean, saveInvStd, eqScale, eqBias};
         String[] names = {"sum", "sqSum", "gamma", "beta", "runningMean", "runningVar", "saveMean", "saveInvStd", "eqScale", "eqBias"};
         long[] addresses = new long[operands.length];
         for (int i = 0; i < operands.length; i++) addresses[i] = FusedOperands.vector(operands[i], p + " " + names[i], c, ctx.device);
-        long ws = FusedOperands.workspace(workspace, workspaceBytes(), p, ctx.device);
         copy(runningMean, owned.prevMean, "runningMean");
         copy(runningVar, owned.prevVar, "runningVar");
-        graph.run(addresses, ws);
+        graph.run(addresses);
     }
 
     private void copy(Tensor src, Tensor dst, String what) {

@@ -45,6 +45,8 @@ final class CudaContext implements AutoCloseable {
     /** Autotuned engine configurations of fused graphs, in the same directory as the convolution algorithms. */
     final FusedEngineStore fusedEngines;
     final LastOp lastOp = new LastOp();
+    /** The one workspace of every convolution and fused graph, sized at plan time (see {@link SharedWorkspace}). */
+    final SharedWorkspace workspace = new SharedWorkspace(this::scratch);
     final int computeMajor, computeMinor;
     private final Arena arena = Arena.ofShared();
     /** Host scalars for alpha/beta arguments: cuDNN and cuBLAS (host pointer mode) read them during the call. */
@@ -131,6 +133,24 @@ final class CudaContext implements AutoCloseable {
         return Tensor.allocate(allocator, shape, dtype);
     }
 
+    Tensor allocate(Shape shape, DType dtype, dev.jdnn.memory.MemoryFormat format) {
+        return Tensor.allocate(allocator, shape, dtype, format);
+    }
+
+    /**
+     * The workspace one algorithm or engine may use now, by the options' {@link WorkspaceLimit}: reads the device's free
+     * and total memory (cudaMemGetInfo) when the policy follows them.
+     */
+    long workspaceLimit() {
+        WorkspaceLimit policy = options.workspaceLimit();
+        if (!policy.spare()) return policy.capBytes();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment free = a.allocate(ValueLayout.JAVA_LONG), total = a.allocate(ValueLayout.JAVA_LONG);
+            cudart("cudaMemGetInfo", cudart_h.cudaMemGetInfo(free, total));
+            return policy.limit(free.get(ValueLayout.JAVA_LONG, 0), total.get(ValueLayout.JAVA_LONG, 0), workspace.bytes());
+        }
+    }
+
     /** A device scratch buffer of at least {@code bytes} bytes (as a byte tensor), or null for 0. */
     Tensor scratch(long bytes) {
         return bytes == 0 ? null : Tensor.allocate(allocator, scratchShape(bytes), DType.UINT8);
@@ -188,6 +208,7 @@ final class CudaContext implements AutoCloseable {
     @Override
     public void close() {
         cudart_h.cudaStreamSynchronize(stream);
+        workspace.close(); // stream-ordered frees, before the stream goes
         kernels.close();
         launch.close();
         cublas_h.cublasDestroy_v2(cublas);

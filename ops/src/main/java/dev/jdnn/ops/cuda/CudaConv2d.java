@@ -3,10 +3,12 @@ package dev.jdnn.ops.cuda;
 import dev.jdnn.bindings.Check;
 import dev.jdnn.bindings.CudaException;
 import dev.jdnn.bindings.cudnn.cudnn_h;
+import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.Conv2dPlan;
 import dev.jdnn.ops.Conv2dSpec;
+import dev.jdnn.ops.OperandType;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -20,49 +22,84 @@ import java.util.Map;
 import static dev.jdnn.ops.cuda.Cudnn.ptr;
 
 /**
- * A cuDNN convolution (groups, dilation) prepared for one {@link Conv2dSpec}. At plan time: descriptors, one
- * convolution descriptor per direction (each carries the math type of the algorithm chosen for it), and the three
- * algorithms — benchmarked with cudnnFind*AlgorithmEx on scratch buffers within the workspace limit, or taken from
- * the cudnnGet*_v7 heuristics when {@link CudaBackend.Options#benchmarkConvolutions()} is off. Benchmarked choices go
- * to the backend's {@link ConvAlgorithmStore}, so a shape seen before (in this backend, or in an earlier run with the
- * same GPU model and cuDNN) is not benchmarked again. Strict FP32 admits only FMA-math algorithms (no TF32).
+ * A cuDNN convolution (groups, dilation) prepared for one {@link Conv2dSpec}, for its operand type: float32, bfloat16
+ * or float16 activations and weights (the weight in the activations' format: KCRS for NCHW, KRSC for NHWC), always
+ * with a float32 compute type (cuDNN's PSEUDO_BFLOAT16 / PSEUDO_HALF configurations; tensor-core math for the
+ * half types). At plan time: descriptors, one convolution descriptor per direction (each carries the math type of the
+ * algorithm chosen for it), and the three algorithms — benchmarked with cudnnFind*AlgorithmEx within the workspace
+ * limit of the moment ({@link WorkspaceLimit}), in the backend's shared workspace grown for the search, or taken from the
+ * cudnnGet*_v7 heuristics when {@link CudaBackend.Options#benchmarkConvolutions()} is off. Benchmarked choices go to the
+ * backend's {@link ConvAlgorithmStore}, so a shape seen before (in this backend, or in an earlier run with the same GPU
+ * model and cuDNN) is not benchmarked again. Strict FP32 admits only FMA-math algorithms (no TF32) for float32 data.
+ * The plan's workspace need is reserved in the backend's {@link SharedWorkspace}; the calls use it.
  *
- * <p>Batch-strided operands get their own descriptors on first sight; the algorithm is re-validated for them
- * (cuDNN may not support it for that layout), falling back to the heuristics' best that fits the workspace.
+ * <p>Where cuDNN's legacy API cannot follow the mixed-precision table exactly, with half-precision operands:
+ * <ul>
+ *   <li>the bias (float32) is added after cuDNN wrote y: y is rounded twice (once by the convolution, once after the
+ *       bias), not once — at most one extra half ulp;</li>
+ *   <li>backward-filter needs x, dy and dW of one type, so dW is computed in the activations' type into the shared
+ *       workspace and then accumulated into the float32 gradient (alpha, beta) by a kernel: one rounding of the raw
+ *       weight gradient to bf16/fp16 that the CPU backend does not make (relative 2^-9 / 2^-12).</li>
+ * </ul>
+ *
+ * <p>Strided operands (batch-strided NCHW, pixel-strided NHWC) get their own descriptors on first sight; the algorithm
+ * is re-validated for them (cuDNN may not support it for that layout), falling back to the heuristics' best that fits
+ * the reserved workspace.
  */
 final class CudaConv2d implements Conv2dPlan {
+    /** Alignment of the weight-gradient scratch in the shared workspace. */
+    private static final long ALIGN = 256;
+
     private final CudaContext ctx;
     private final Conv2dSpec spec;
+    private final OperandType type;
+    private final boolean half;
     private final TensorDescriptors xDescs, yDescs;
     private final MemorySegment wDesc, biasDesc;
     private final Map<ConvDirection, MemorySegment> convDescs = new EnumMap<>(ConvDirection.class);
     private final Map<ConvDirection, ConvAlgorithm> chosen = new EnumMap<>(ConvDirection.class);
     /** The math type each direction's descriptor is set to now. */
     private final Map<ConvDirection, Integer> currentMath = new EnumMap<>(ConvDirection.class);
-    /** Algorithms for non-contiguous layouts, keyed by direction and the pair of batch strides. */
+    /** Algorithms for strided layouts, keyed by direction and the pair of descriptors. */
     private final Map<String, ConvAlgorithm> stridedChoices = new HashMap<>();
+    /** With half-precision operands: the bytes at the workspace's start where backward-filter writes dW before accumulating it. */
+    private final long filterScratchBytes;
     private final long workspaceBytes;
 
     CudaConv2d(CudaContext ctx, Conv2dSpec spec) {
         this.ctx = ctx;
         this.spec = spec;
-        this.xDescs = new TensorDescriptors("conv2d input", spec.inputShape(), ctx.device);
-        this.yDescs = new TensorDescriptors("conv2d output", spec.outputShape(), ctx.device);
-        this.wDesc = Cudnn.filter(spec.outChannels(), spec.inChannels() / spec.groups(), spec.kernelH(), spec.kernelW());
+        this.type = spec.operands();
+        this.half = type.dtype() != DType.FLOAT32;
+        this.filterScratchBytes = half ? alignUp(spec.weightShape().numel() * type.dtype().byteSize()) : 0;
+        this.xDescs = new TensorDescriptors("conv2d input", spec.inputShape(), type, ctx.device);
+        this.yDescs = new TensorDescriptors("conv2d output", spec.outputShape(), type, ctx.device);
+        this.wDesc = Cudnn.filter(spec.outChannels(), spec.inChannels() / spec.groups(), spec.kernelH(), spec.kernelW(), type.dtype(), type.format());
         this.biasDesc = Cudnn.tensor(1, spec.outChannels(), 1, 1, spec.outChannels());
         long ws = 0;
         try {
             int mathType = searchMath();
             for (ConvDirection d : ConvDirection.values()) convDescs.put(d, convolutionDescriptor(spec, mathType));
-            checkOutputDims(spec, convDescs.get(ConvDirection.FORWARD), xDescs.contiguous(), wDesc);
-            long limit = ctx.options.convWorkspaceLimitBytes();
+            checkOutputDims(spec, convDescs.get(ConvDirection.FORWARD), xDescs.dense(), wDesc);
+            long limit = ctx.workspaceLimit();
             if (ctx.options.benchmarkConvolutions()) benchmark(limit); else fromHeuristics(limit);
+            for (ConvDirection d : ConvDirection.values()) ws = Math.max(ws, need(d, chosen.get(d)));
+            ctx.workspace.require(this, ws);
+            ctx.workspace.settle(); // a search may have grown it beyond what the plans keep
         } catch (RuntimeException e) {
             close(); // e.g. no algorithm fits the workspace limit: the descriptors built so far are not leaked
             throw e;
         }
-        for (ConvAlgorithm a : chosen.values()) ws = Math.max(ws, a.workspaceBytes());
         this.workspaceBytes = ws;
+    }
+
+    private static long alignUp(long bytes) {
+        return (bytes + ALIGN - 1) / ALIGN * ALIGN;
+    }
+
+    /** The workspace a direction's call needs with algorithm {@code a}: backward-filter of half types adds the dW scratch. */
+    private long need(ConvDirection d, ConvAlgorithm a) {
+        return d == ConvDirection.BACKWARD_FILTER ? filterScratchBytes + a.workspaceBytes() : a.workspaceBytes();
     }
 
     /** A 2D cross-correlation descriptor for the spec; needs no GPU. */
@@ -100,21 +137,22 @@ final class CudaConv2d implements Conv2dPlan {
     }
 
     /**
-     * Takes each direction's choice from the backend's {@link ConvAlgorithmStore} when cuDNN still accepts it, and
-     * benchmarks only the others (allocating the scratch operands only then), recording and saving what it found.
+     * Takes each direction's choice from the backend's {@link ConvAlgorithmStore} when cuDNN still accepts it within
+     * the limit, and benchmarks only the others (allocating the scratch operands only then), recording and saving what
+     * it found. Each search runs in the shared workspace, grown to the largest workspace any algorithm that fits the
+     * limit asks for (as PyTorch sizes its search), and settled back afterwards by the constructor.
      */
     private void benchmark(long limit) {
         ConvAlgorithmStore store = ctx.convAlgorithms;
         List<ConvDirection> unknown = new ArrayList<>();
         for (ConvDirection d : ConvDirection.values()) {
-            ConvAlgorithm known = store.lookup(storeKey(d, limit), a -> revalidated(d, a, limit));
+            ConvAlgorithm known = store.lookup(storeKey(d), a -> revalidated(d, a, limit));
             if (known != null) chosen.put(d, known); else unknown.add(d);
         }
         if (unknown.isEmpty()) return;
-        try (Tensor x = ctx.allocate(spec.inputShape(), dev.jdnn.memory.DType.FLOAT32);
-             Tensor w = ctx.allocate(spec.weightShape(), dev.jdnn.memory.DType.FLOAT32);
-             Tensor y = ctx.allocate(spec.outputShape(), dev.jdnn.memory.DType.FLOAT32);
-             Tensor ws = ctx.scratch(limit)) {
+        try (Tensor x = ctx.allocate(spec.inputShape(), type.dtype(), type.format());
+             Tensor w = ctx.allocate(spec.weightShape(), type.dtype(), type.format());
+             Tensor y = ctx.allocate(spec.outputShape(), type.dtype(), type.format())) {
             // Find*Ex reads its inputs: give them defined values so no NaN path skews the timings.
             for (Tensor t : new Tensor[]{x, w, y}) CudaPointwise.fill(ctx, t, 0.01f);
             for (ConvDirection d : unknown) {
@@ -124,18 +162,40 @@ final class CudaConv2d implements Conv2dPlan {
                     case BACKWARD_DATA -> new MemorySegment[]{ptr(w), ptr(y), ptr(x)};
                     case BACKWARD_FILTER -> new MemorySegment[]{ptr(x), ptr(y), ptr(w)};
                 };
-                ConvAlgorithm found = search(d, descs(d, xDescs.contiguous(), yDescs.contiguous()), limit,
-                        (h, ds, n, ret, perf) -> d.find(h, ds, io[0], io[1], io[2], n, ret, perf, ptr(ws), ws == null ? 0 : limit), "Find");
+                ConvDirection.Descs ds = descs(d, xDescs.dense(), yDescs.dense());
+                long searchBytes = searchWorkspace(d, ds, limit);
+                ctx.workspace.grow(searchBytes);
+                MemorySegment ws = MemorySegment.ofAddress(ctx.workspace.address(searchBytes, "conv2d search " + spec));
+                ConvAlgorithm found = search(d, ds, limit, (h, dd, n, ret, perf) -> d.find(h, dd, io[0], io[1], io[2], n, ret, perf, ws, searchBytes), "Find");
                 chosen.put(d, found);
-                store.record(storeKey(d, limit), found);
+                store.record(storeKey(d), found);
             }
             ctx.synchronize();
         }
         store.save();
     }
 
-    private ConvAlgorithmStore.ConvKey storeKey(ConvDirection d, long limit) {
-        return new ConvAlgorithmStore.ConvKey(d, ctx.options.strictFp32(), limit, spec);
+    /** The largest workspace any algorithm of a direction needs that fits {@code limit}: what its search is given. */
+    private long searchWorkspace(ConvDirection d, ConvDirection.Descs ds, long limit) {
+        long most = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
+            Check.cudnn(d.maxCount(ctx.cudnn, count), "cudnnGetConvolution*AlgorithmMaxCount");
+            for (int algo = 0; algo < count.get(ValueLayout.JAVA_INT, 0); algo++) {
+                long ws;
+                try {
+                    ws = workspaceFor(d, ds, algo);
+                } catch (CudaException e) {
+                    continue; // an algorithm cuDNN cannot size for these descriptors is not searched either
+                }
+                if (ws <= limit - (d == ConvDirection.BACKWARD_FILTER ? filterScratchBytes : 0)) most = Math.max(most, ws);
+            }
+        }
+        return most;
+    }
+
+    private ConvAlgorithmStore.ConvKey storeKey(ConvDirection d) {
+        return new ConvAlgorithmStore.ConvKey(d, ctx.options.strictFp32(), ctx.options.workspaceLimit().key(), spec);
     }
 
     /**
@@ -143,11 +203,12 @@ final class CudaConv2d implements Conv2dPlan {
      * algorithm for these descriptors or it no longer fits the limit (a stale or hand-edited file must not fail a plan).
      */
     private ConvAlgorithm revalidated(ConvDirection d, ConvAlgorithm stored, long limit) {
-        if (usableMath(stored.mathType(), ctx.options.strictFp32()) != stored.mathType()) return null;
+        if (usableMath(stored.mathType()) != stored.mathType()) return null;
         try {
             setMath(d, stored.mathType());
-            long ws = workspaceFor(d, descs(d, xDescs.contiguous(), yDescs.contiguous()), stored.algo());
-            return ws >= 0 && ws <= limit ? new ConvAlgorithm(stored.algo(), stored.mathType(), ws) : null;
+            long ws = workspaceFor(d, descs(d, xDescs.dense(), yDescs.dense()), stored.algo());
+            ConvAlgorithm a = new ConvAlgorithm(stored.algo(), stored.mathType(), ws);
+            return ws >= 0 && need(d, a) <= limit ? a : null;
         } catch (CudaException e) {
             return null;
         }
@@ -156,7 +217,7 @@ final class CudaConv2d implements Conv2dPlan {
     /** Heuristic choices skip the store (in memory and on disk): cudnnGet*_v7 runs no kernels, so asking again is cheap. */
     private void fromHeuristics(long limit) {
         for (ConvDirection d : ConvDirection.values()) {
-            chosen.put(d, search(d, descs(d, xDescs.contiguous(), yDescs.contiguous()), limit, d::heuristic, "Get_v7"));
+            chosen.put(d, search(d, descs(d, xDescs.dense(), yDescs.dense()), limit, d::heuristic, "Get_v7"));
         }
     }
 
@@ -165,8 +226,12 @@ final class CudaConv2d implements Conv2dPlan {
         int run(MemorySegment handle, ConvDirection.Descs descs, int count, MemorySegment returned, MemorySegment perf);
     }
 
-    /** Runs a search and keeps the first (fastest / most recommended) usable result; sets its math type. */
+    /**
+     * Runs a search and keeps the first (fastest / most recommended) usable result whose call fits {@code limit}
+     * bytes of workspace (with backward-filter's dW scratch, for half types); sets its math type.
+     */
     private ConvAlgorithm search(ConvDirection d, ConvDirection.Descs ds, long limit, Search how, String kind) {
+        long algoLimit = d == ConvDirection.BACKWARD_FILTER ? limit - filterScratchBytes : limit;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
             Check.cudnn(d.maxCount(ctx.cudnn, count), "cudnnGetConvolution*AlgorithmMaxCount");
@@ -175,31 +240,37 @@ final class CudaConv2d implements Conv2dPlan {
             ctx.cudnn("cudnn" + kind + " convolution " + d.label + " algorithms for " + spec, how.run(ctx.cudnn, ds, max, count, perf));
             for (int i = 0; i < count.get(ValueLayout.JAVA_INT, 0); i++) {
                 MemorySegment p = perf.asSlice(i * d.perfBytes(), d.perfBytes());
-                if (ConvDirection.status(p) != 0 || ConvDirection.memory(p) > limit) continue;
-                int math = usableMath(ConvDirection.mathType(p), ctx.options.strictFp32());
+                if (ConvDirection.status(p) != 0 || ConvDirection.memory(p) > algoLimit) continue;
+                int math = usableMath(ConvDirection.mathType(p));
                 if (math < 0) continue;
                 setMath(d, math);
                 long ws = workspaceFor(d, ds, ConvDirection.algo(p));
-                if (ws < 0 || ws > limit) continue;
+                if (ws < 0 || ws > algoLimit) continue;
                 return new ConvAlgorithm(ConvDirection.algo(p), math, ws);
             }
         }
         throw new IllegalStateException("no cuDNN convolution " + d.label + " algorithm for " + spec + " fits the workspace limit of "
-                + ctx.options.convWorkspaceLimitBytes() + " bytes" + (ctx.options.strictFp32() ? " with FMA (strict FP32) math" : ""));
+                + limit + " bytes (policy " + ctx.options.workspaceLimit().key() + ")"
+                + (ctx.options.strictFp32() && !half ? " with FMA (strict FP32) math" : ""));
+    }
+
+    /** {@link #usableMath(int, boolean)} for this plan's operands: half-precision data takes whatever math cuDNN reports. */
+    private int usableMath(int reported) {
+        return half ? reported : usableMath(reported, ctx.options.strictFp32());
     }
 
     /**
-     * The math type to run a search result with, or -1 to skip it. Strict FP32 searched with FMA math on the
-     * descriptor and keeps it, whatever cuDNN reports back. Otherwise TF32 tensor cores are fine (as in PyTorch with
-     * allow_tf32), but not CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION: that converts FP32 operands to FP16, which loses far
-     * more than TF32's 10-bit mantissa and which PyTorch never allows for FP32 tensors.
+     * The math type to run a search result on float32 data with, or -1 to skip it. Strict FP32 searched with FMA math
+     * on the descriptor and keeps it, whatever cuDNN reports back. Otherwise TF32 tensor cores are fine (as in PyTorch
+     * with allow_tf32), but not CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION: that converts FP32 operands to FP16, which loses
+     * far more than TF32's 10-bit mantissa and which PyTorch never allows for FP32 tensors.
      */
     static int usableMath(int reported, boolean strictFp32) {
         if (strictFp32) return cudnn_h.CUDNN_FMA_MATH();
         return reported == cudnn_h.CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION() ? -1 : reported;
     }
 
-    /** The algorithm chosen for a direction on contiguous operands. */
+    /** The algorithm chosen for a direction on densely packed operands. */
     ConvAlgorithm chosen(ConvDirection d) {
         return chosen.get(d);
     }
@@ -216,21 +287,22 @@ final class CudaConv2d implements Conv2dPlan {
     }
 
     /** The algorithm for a direction on these (possibly strided) descriptors. */
-    private ConvAlgorithm algorithm(ConvDirection d, Tensor xSide, MemorySegment xDesc, Tensor ySide, MemorySegment yDesc) {
-        if (xDesc.equals(xDescs.contiguous()) && yDesc.equals(yDescs.contiguous())) {
+    private ConvAlgorithm algorithm(ConvDirection d, MemorySegment xDesc, MemorySegment yDesc) {
+        if (xDesc.equals(xDescs.dense()) && yDesc.equals(yDescs.dense())) {
             ConvAlgorithm a = chosen.get(d);
             setMath(d, a.mathType());
             return a;
         }
-        String key = d + ":" + xSide.batchStride() + ":" + ySide.batchStride();
+        // Descriptors are cached per layout, so their addresses name the layout pair.
+        String key = d + ":" + xDesc.address() + ":" + yDesc.address();
         ConvAlgorithm a = stridedChoices.get(key);
         if (a == null) {
             ConvDirection.Descs ds = descs(d, xDesc, yDesc);
             ConvAlgorithm base = chosen.get(d);
             setMath(d, base.mathType()); // ask about the base algorithm as it would run
             long ws = workspaceFor(d, ds, base.algo());
-            if (ws >= 0 && ws <= workspaceBytes) {
-                a = base;
+            if (ws >= 0 && need(d, new ConvAlgorithm(base.algo(), base.mathType(), ws)) <= workspaceBytes) {
+                a = new ConvAlgorithm(base.algo(), base.mathType(), ws);
             } else {
                 setMath(d, searchMath());
                 a = search(d, ds, workspaceBytes, d::heuristic, "Get_v7");
@@ -241,8 +313,12 @@ final class CudaConv2d implements Conv2dPlan {
         return a;
     }
 
-    /** The math type searches run with: FMA only in strict FP32, else cuDNN's default (TF32 allowed). */
+    /**
+     * The math type searches run with: tensor-core math for half-precision data; for float32 FMA only in strict FP32,
+     * else cuDNN's default (TF32 allowed).
+     */
     private int searchMath() {
+        if (half) return cudnn_h.CUDNN_TENSOR_OP_MATH();
         return ctx.options.strictFp32() ? cudnn_h.CUDNN_FMA_MATH() : cudnn_h.CUDNN_DEFAULT_MATH();
     }
 
@@ -253,15 +329,10 @@ final class CudaConv2d implements Conv2dPlan {
         currentMath.put(d, mathType);
     }
 
-    private MemorySegment workspace(Tensor ws, ConvAlgorithm a) {
+    /** The shared workspace for algorithm {@code a}, starting {@code offset} bytes in (NULL when it needs none). */
+    private MemorySegment workspace(ConvAlgorithm a, long offset) {
         if (a.workspaceBytes() == 0) return MemorySegment.NULL;
-        if (ws == null) throw new IllegalArgumentException("conv2d " + spec + " needs a workspace of " + workspaceBytes + " bytes, got null");
-        ws.requireDevice(ctx.device, "conv2d workspace");
-        long available = ws.buffer().byteSize() - ws.offset() * ws.dtype().byteSize();
-        if (available < a.workspaceBytes()) {
-            throw new IllegalArgumentException("conv2d workspace holds " + available + " bytes, the algorithm needs " + a.workspaceBytes());
-        }
-        return ptr(ws);
+        return MemorySegment.ofAddress(ctx.workspace.address(offset + a.workspaceBytes(), "conv2d " + spec) + offset);
     }
 
     @Override
@@ -269,55 +340,80 @@ final class CudaConv2d implements Conv2dPlan {
         return spec;
     }
 
+    /** What this plan needs of the backend's shared workspace (reserved there when the plan was made). */
     @Override
     public long workspaceBytes() {
         return workspaceBytes;
     }
 
     @Override
-    public void forward(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y, Tensor workspace) {
+    public void forward(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y) {
         ctx.ensureContext();
         MemorySegment xd = xDescs.of(x), yd = yDescs.of(y);
-        Operands.contiguous("conv2d weight", w, spec.weightShape(), ctx.device);
-        ConvAlgorithm a = algorithm(ConvDirection.FORWARD, x, xd, y, yd);
+        Operands.weight("conv2d weight", w, spec.weightShape(), type, ctx.device);
+        if (bias != null) Operands.contiguous("conv2d bias", bias, spec.biasShape(), ctx.device);
+        ConvAlgorithm a = algorithm(ConvDirection.FORWARD, xd, yd);
         ctx.cudnn("cudnnConvolutionForward " + spec, cudnn_h.cudnnConvolutionForward(ctx.cudnn, ctx.alpha(alpha), xd, ptr(x), wDesc, ptr(w),
-                convDescs.get(ConvDirection.FORWARD), a.algo(), workspace(workspace, a), a.workspaceBytes(), ctx.beta(beta), yd, ptr(y)));
-        if (bias != null) {
-            Operands.contiguous("conv2d bias", bias, spec.biasShape(), ctx.device);
+                convDescs.get(ConvDirection.FORWARD), a.algo(), workspace(a, 0), a.workspaceBytes(), ctx.beta(beta), yd, ptr(y)));
+        if (bias == null) return;
+        if (half) {
+            CudaPointwise.addBias(ctx, y, bias, alpha); // float32 bias into the rounded y (see the class comment)
+        } else {
             ctx.cudnn("cudnnAddTensor (conv2d bias) " + spec, cudnn_h.cudnnAddTensor(ctx.cudnn, ctx.alpha(alpha), biasDesc, ptr(bias), ctx.beta(1f), yd, ptr(y)));
         }
     }
 
     @Override
-    public void backwardData(float alpha, Tensor dy, Tensor w, float beta, Tensor dx, Tensor workspace) {
+    public void backwardData(float alpha, Tensor dy, Tensor w, float beta, Tensor dx) {
         ctx.ensureContext();
         MemorySegment dyd = yDescs.of(dy), dxd = xDescs.of(dx);
-        Operands.contiguous("conv2d weight", w, spec.weightShape(), ctx.device);
-        ConvAlgorithm a = algorithm(ConvDirection.BACKWARD_DATA, dx, dxd, dy, dyd);
+        Operands.weight("conv2d weight", w, spec.weightShape(), type, ctx.device);
+        ConvAlgorithm a = algorithm(ConvDirection.BACKWARD_DATA, dxd, dyd);
         ctx.cudnn("cudnnConvolutionBackwardData " + spec, cudnn_h.cudnnConvolutionBackwardData(ctx.cudnn, ctx.alpha(alpha), wDesc, ptr(w), dyd, ptr(dy),
-                convDescs.get(ConvDirection.BACKWARD_DATA), a.algo(), workspace(workspace, a), a.workspaceBytes(), ctx.beta(beta), dxd, ptr(dx)));
+                convDescs.get(ConvDirection.BACKWARD_DATA), a.algo(), workspace(a, 0), a.workspaceBytes(), ctx.beta(beta), dxd, ptr(dx)));
     }
 
+    /**
+     * dW (float32, in the weight's format) = alpha * correlate(x, dy) + beta * dW. With half-precision operands cuDNN
+     * writes the correlation in their type to the workspace's first {@code filterScratchBytes}, and add_scaled
+     * accumulates it into dW (see the class comment).
+     */
     @Override
-    public void backwardFilter(float alpha, Tensor x, Tensor dy, float beta, Tensor dw, Tensor workspace) {
+    public void backwardFilter(float alpha, Tensor x, Tensor dy, float beta, Tensor dw) {
         ctx.ensureContext();
         MemorySegment xd = xDescs.of(x), dyd = yDescs.of(dy);
-        Operands.contiguous("conv2d weight gradient", dw, spec.weightShape(), ctx.device);
-        ConvAlgorithm a = algorithm(ConvDirection.BACKWARD_FILTER, x, xd, dy, dyd);
-        ctx.cudnn("cudnnConvolutionBackwardFilter " + spec, cudnn_h.cudnnConvolutionBackwardFilter(ctx.cudnn, ctx.alpha(alpha), xd, ptr(x), dyd, ptr(dy),
-                convDescs.get(ConvDirection.BACKWARD_FILTER), a.algo(), workspace(workspace, a), a.workspaceBytes(), ctx.beta(beta), wDesc, ptr(dw)));
+        Operands.weightGradient("conv2d weight gradient", dw, spec.weightShape(), type, ctx.device);
+        ConvAlgorithm a = algorithm(ConvDirection.BACKWARD_FILTER, xd, dyd);
+        String op = "cudnnConvolutionBackwardFilter " + spec;
+        MemorySegment conv = convDescs.get(ConvDirection.BACKWARD_FILTER);
+        if (!half) {
+            ctx.cudnn(op, cudnn_h.cudnnConvolutionBackwardFilter(ctx.cudnn, ctx.alpha(alpha), xd, ptr(x), dyd, ptr(dy),
+                    conv, a.algo(), workspace(a, 0), a.workspaceBytes(), ctx.beta(beta), wDesc, ptr(dw)));
+            return;
+        }
+        long scratch = ctx.workspace.address(need(ConvDirection.BACKWARD_FILTER, a), "conv2d " + spec);
+        ctx.cudnn(op, cudnn_h.cudnnConvolutionBackwardFilter(ctx.cudnn, ctx.alpha(1f), xd, ptr(x), dyd, ptr(dy),
+                conv, a.algo(), workspace(a, filterScratchBytes), a.workspaceBytes(), ctx.beta(0f), wDesc, MemorySegment.ofAddress(scratch)));
+        KernelOperands.Ref target = KernelOperands.ref(dw);
+        CudaPointwise.addScaled(ctx, KernelOperands.walk(type.format(), dw), alpha, target.at(scratch, type.dtype()), beta, target);
     }
 
+    /** db (float32) = alpha * sum of dy over N, H, W + beta * db; half-precision dy through the bias_grad kernel. */
     @Override
     public void backwardBias(float alpha, Tensor dy, float beta, Tensor db) {
         ctx.ensureContext();
         MemorySegment dyd = yDescs.of(dy);
         Operands.contiguous("conv2d bias gradient", db, spec.biasShape(), ctx.device);
+        if (half) {
+            CudaPointwise.biasGrad(ctx, alpha, dy, beta, db);
+            return;
+        }
         ctx.cudnn("cudnnConvolutionBackwardBias " + spec, cudnn_h.cudnnConvolutionBackwardBias(ctx.cudnn, ctx.alpha(alpha), dyd, ptr(dy), ctx.beta(beta), biasDesc, ptr(db)));
     }
 
     @Override
     public void close() {
+        ctx.workspace.release(this);
         xDescs.close();
         yDescs.close();
         cudnn_h.cudnnDestroyFilterDescriptor(wDesc);

@@ -67,18 +67,17 @@ final class CudaConvBiasActivation implements ConvBiasActivationPlan {
     @Override public String implementation() { return graph.implementation(); }
 
     @Override
-    public void forward(Tensor x, Tensor w, Tensor bias, Tensor y, Tensor workspace) {
+    public void forward(Tensor x, Tensor w, Tensor bias, Tensor y) {
         Conv2dSpec c = spec.conv();
         String p = spec.pattern();
         long ax = FusedOperands.activation(x, p + " x", c.inputShape(), spec.dtype(), spec.layout(), ctx.device);
         long aw = FusedOperands.activation(w, p + " w", c.weightShape(), spec.dtype(), spec.layout(), ctx.device);
         long ay = FusedOperands.activation(y, p + " y", c.outputShape(), spec.dtype(), spec.layout(), ctx.device);
-        long ws = FusedOperands.workspace(workspace, workspaceBytes(), p, ctx.device);
         if (c.bias()) {
-            graph.run(new long[]{ax, aw, FusedOperands.vector(bias, p + " bias", c.outChannels(), ctx.device), ay}, ws);
+            graph.run(new long[]{ax, aw, FusedOperands.vector(bias, p + " bias", c.outChannels(), ctx.device), ay});
         } else {
             FusedOperands.absent(bias, p + " bias", "for a convolution without bias");
-            graph.run(new long[]{ax, aw, ay}, ws);
+            graph.run(new long[]{ax, aw, ay});
         }
     }
 

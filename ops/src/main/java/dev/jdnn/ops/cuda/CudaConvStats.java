@@ -66,7 +66,7 @@ final class CudaConvStats implements ConvStatsPlan {
     @Override public String implementation() { return graph.implementation(); }
 
     @Override
-    public void forward(Tensor x, Tensor scale, Tensor bias, Tensor w, Tensor y, Tensor sum, Tensor sqSum, Tensor workspace) {
+    public void forward(Tensor x, Tensor scale, Tensor bias, Tensor w, Tensor y, Tensor sum, Tensor sqSum) {
         Conv2dSpec c = spec.conv();
         String p = spec.pattern();
         long ax = FusedOperands.activation(x, p + " x", c.inputShape(), spec.dtype(), spec.layout(), ctx.device);
@@ -74,15 +74,14 @@ final class CudaConvStats implements ConvStatsPlan {
         long ay = FusedOperands.activation(y, p + " y", c.outputShape(), spec.dtype(), spec.layout(), ctx.device);
         long as = FusedOperands.vector(sum, p + " sum", c.outChannels(), ctx.device);
         long aq = FusedOperands.vector(sqSum, p + " sqSum", c.outChannels(), ctx.device);
-        long ws = FusedOperands.workspace(workspace, workspaceBytes(), p, ctx.device);
         if (spec.scaleBiasReluInput()) {
             long ascale = FusedOperands.vector(scale, p + " scale", c.inChannels(), ctx.device);
             long abias = FusedOperands.vector(bias, p + " bias", c.inChannels(), ctx.device);
-            graph.run(new long[]{ax, ascale, abias, aw, ay, as, aq}, ws);
+            graph.run(new long[]{ax, ascale, abias, aw, ay, as, aq});
         } else {
             FusedOperands.absent(scale, p + " scale", "without scaleBiasReluInput");
             FusedOperands.absent(bias, p + " bias", "without scaleBiasReluInput");
-            graph.run(new long[]{ax, aw, ay, as, aq}, ws);
+            graph.run(new long[]{ax, aw, ay, as, aq});
         }
     }
 

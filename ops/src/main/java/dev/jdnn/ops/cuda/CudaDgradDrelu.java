@@ -66,22 +66,21 @@ final class CudaDgradDrelu implements DgradDreluPlan {
     @Override public String implementation() { return graph.implementation(); }
 
     @Override
-    public void backward(Tensor dy, Tensor w, Tensor reluInput, Tensor scale, Tensor bias, Tensor dx, Tensor workspace) {
+    public void backward(Tensor dy, Tensor w, Tensor reluInput, Tensor scale, Tensor bias, Tensor dx) {
         Conv2dSpec c = spec.conv();
         String p = spec.pattern();
         long ady = FusedOperands.activation(dy, p + " dy", c.outputShape(), spec.dtype(), spec.layout(), ctx.device);
         long aw = FusedOperands.activation(w, p + " w", c.weightShape(), spec.dtype(), spec.layout(), ctx.device);
         long ar = FusedOperands.activation(reluInput, p + " reluInput", c.inputShape(), spec.dtype(), spec.layout(), ctx.device);
         long adx = FusedOperands.activation(dx, p + " dx", c.inputShape(), spec.dtype(), spec.layout(), ctx.device);
-        long ws = FusedOperands.workspace(workspace, workspaceBytes(), p, ctx.device);
         if (spec.reluInputFromScaleBias()) {
             long ascale = FusedOperands.vector(scale, p + " scale", c.inChannels(), ctx.device);
             long abias = FusedOperands.vector(bias, p + " bias", c.inChannels(), ctx.device);
-            graph.run(new long[]{ady, aw, ar, ascale, abias, adx}, ws);
+            graph.run(new long[]{ady, aw, ar, ascale, abias, adx});
         } else {
             FusedOperands.absent(scale, p + " scale", "without reluInputFromScaleBias");
             FusedOperands.absent(bias, p + " bias", "without reluInputFromScaleBias");
-            graph.run(new long[]{ady, aw, ar, adx}, ws);
+            graph.run(new long[]{ady, aw, ar, adx});
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.jdnn.ops.cuda;
 
 import dev.jdnn.bindings.cudart.cudart_h;
+import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.DropoutPlan;
@@ -16,7 +17,8 @@ import java.lang.foreign.ValueLayout;
  * CpuDropout's bit for bit. cuDNN's dropout is not used: its RNG state cannot be saved and restored, so a resumed
  * run could not continue its stream. The call counter is an 8-byte device buffer that the forward kernel reads and a
  * one-thread kernel then increments, which a recorded (CUDA graph) forward replays too. The mask is a byte per
- * element in the caller's reserve tensor.
+ * element in the caller's reserve tensor, at the element's logical (NCHW row-major) index in every format; operands
+ * are the spec's {@link dev.jdnn.ops.OperandType}.
  */
 final class CudaDropout implements DropoutPlan {
     private final CudaContext ctx;
@@ -55,30 +57,29 @@ final class CudaDropout implements DropoutPlan {
     }
 
     /** dropout_forward's arguments (static, so their kinds are checked against the source without a GPU). */
-    static Object[] forwardArgs(Tensor x, Tensor y, Tensor mask, Tensor counter, long seed, int threshold, float scale) {
-        return new Object[]{x.numel(), CudaPointwise.sample(x), x, CudaPointwise.batchStride(x), y, CudaPointwise.batchStride(y),
-                mask, counter, seed, threshold, scale};
+    static Object[] forwardArgs(MemoryFormat format, Tensor x, Tensor y, Tensor mask, Tensor counter, long seed, int threshold, float scale) {
+        return new Object[]{KernelOperands.walk(format, x, y), KernelOperands.ref(x), KernelOperands.ref(y), mask, counter, seed, threshold, scale};
     }
 
-    static Object[] backwardArgs(Tensor dy, Tensor dx, Tensor mask, float scale) {
-        return new Object[]{dy.numel(), CudaPointwise.sample(dy), dy, CudaPointwise.batchStride(dy), dx, CudaPointwise.batchStride(dx), mask, scale};
+    static Object[] backwardArgs(MemoryFormat format, Tensor dy, Tensor dx, Tensor mask, float scale) {
+        return new Object[]{KernelOperands.walk(format, dy, dx), KernelOperands.ref(dy), KernelOperands.ref(dx), mask, scale};
     }
 
     @Override
     public void forward(Tensor x, Tensor y, Tensor reserve) {
-        Operands.batched("dropout input", x, spec.shape(), ctx.device);
-        Operands.batched("dropout output", y, spec.shape(), ctx.device);
+        Operands.activation("dropout input", x, spec.shape(), spec.operands(), ctx.device);
+        Operands.activation("dropout output", y, spec.shape(), spec.operands(), ctx.device);
         Tensor mask = reserve(reserve, "dropout");
-        ctx.launch.elementwise(Kernel.DROPOUT_FORWARD, x.numel(), forwardArgs(x, y, mask, counter, spec.seed(), threshold, scale));
+        ctx.launch.elementwise(Kernel.DROPOUT_FORWARD, x.numel(), forwardArgs(spec.operands().format(), x, y, mask, counter, spec.seed(), threshold, scale));
         ctx.launch.launch(Kernel.DROPOUT_ADVANCE, 1, 1, counter);
     }
 
     @Override
     public void backward(Tensor dy, Tensor dx, Tensor reserve) {
-        Operands.batched("dropout output gradient", dy, spec.shape(), ctx.device);
-        Operands.batched("dropout input gradient", dx, spec.shape(), ctx.device);
+        Operands.activation("dropout output gradient", dy, spec.shape(), spec.operands(), ctx.device);
+        Operands.activation("dropout input gradient", dx, spec.shape(), spec.operands(), ctx.device);
         Tensor mask = reserve(reserve, "dropout backward");
-        ctx.launch.elementwise(Kernel.DROPOUT_BACKWARD, dy.numel(), backwardArgs(dy, dx, mask, scale));
+        ctx.launch.elementwise(Kernel.DROPOUT_BACKWARD, dy.numel(), backwardArgs(spec.operands().format(), dy, dx, mask, scale));
     }
 
     /** Downloads the counter; synchronises. */

@@ -58,9 +58,13 @@ final class CudaFusedGraph implements AutoCloseable {
         this.fixed = fixed;
     }
 
-    /** The settings a fused graph's engine is chosen under. Determinism joins when the backend gets a deterministic mode. */
-    static EngineChooser.Policy policy(CudaBackend.Options options) {
-        return new EngineChooser.Policy(options.strictFp32(), false, options.convWorkspaceLimitBytes(), options.benchmarkConvolutions(), MAX_TIMED);
+    /**
+     * The settings a fused graph's engine is chosen under: the workspace limit of the moment (the options'
+     * {@link WorkspaceLimit}). Determinism joins when the backend gets a deterministic mode.
+     */
+    static EngineChooser.Policy policy(CudaContext ctx) {
+        CudaBackend.Options options = ctx.options;
+        return new EngineChooser.Policy(options.strictFp32(), false, ctx.workspaceLimit(), options.benchmarkConvolutions(), MAX_TIMED);
     }
 
     /**
@@ -80,21 +84,24 @@ final class CudaFusedGraph implements AutoCloseable {
         CudaFusedGraph fused = null;
         try {
             checkBindings(spec, graph, operandUids, fixed.keySet());
-            EngineChooser.Policy policy = policy(ctx.options);
+            EngineChooser.Policy policy = policy(ctx);
             EngineChooser.Outcome<ExecutionPlan> outcome;
             try (DeviceEngines engines = new DeviceEngines(ctx, graph, fixed)) {
                 outcome = EngineChooser.choose(engines, spec.dtype(), policy, ctx.fusedEngines,
-                        FusedEngineStore.FusedKey.of(spec, policy.strictFp32(), policy.deterministic(), policy.workspaceLimit()));
+                        FusedEngineStore.FusedKey.of(spec, policy.strictFp32(), policy.deterministic(), ctx.options.workspaceLimit().key()));
             }
             switch (outcome) {
                 case EngineChooser.Outcome.Refused<ExecutionPlan> r -> {
                     graph.close();
+                    ctx.workspace.settle(); // timing may have grown it
                     return Fusion.unfused(spec, r.reason(), r.detail());
                 }
                 case EngineChooser.Outcome.Chosen<ExecutionPlan> c -> {
                     String implementation = "cuDNN graph " + graph.summary() + ", " + c.choice().format() + ", workspace "
                             + c.plan().workspaceBytes() + " bytes; " + c.how();
                     fused = new CudaFusedGraph(ctx, spec.describe(), graph, c.plan(), implementation, operandUids.clone(), Map.copyOf(fixed));
+                    ctx.workspace.require(fused, c.plan().workspaceBytes());
+                    ctx.workspace.settle();
                     return Fusion.fused(spec, planOf.apply(fused));
                 }
             }
@@ -122,10 +129,14 @@ final class CudaFusedGraph implements AutoCloseable {
         return implementation;
     }
 
-    /** Runs the plan on the stream with the operands' addresses (in the order of the plan's operand uids). */
-    void run(long[] addresses, long workspace) {
+    /**
+     * Runs the plan on the stream with the operands' addresses (in the order of the plan's operand uids), in the
+     * backend's shared workspace.
+     */
+    void run(long[] addresses) {
         if (addresses.length != operandUids.length) throw new IllegalArgumentException(label + ": " + addresses.length + " addresses for " + operandUids.length + " operands");
         ctx.ensureContext();
+        long workspace = ctx.workspace.address(plan.workspaceBytes(), label);
         long[] key = Arrays.copyOf(addresses, addresses.length + 1);
         key[addresses.length] = workspace;
         if (pack == null || !Arrays.equals(key, lastAddresses)) {
@@ -150,6 +161,7 @@ final class CudaFusedGraph implements AutoCloseable {
 
     @Override
     public void close() {
+        ctx.workspace.release(this);
         if (pack != null) pack.close();
         pack = null;
         plan.close();
@@ -185,8 +197,9 @@ final class CudaFusedGraph implements AutoCloseable {
         @Override
         public double millis(ExecutionPlan plan) {
             bindScratch();
-            try (Tensor ws = ctx.scratch(plan.workspaceBytes());
-                 VariantPack pack = new VariantPack(uids, addresses, ws == null ? 0 : ws.address())) {
+            ctx.workspace.grow(plan.workspaceBytes()); // settled back once the engine is chosen
+            long ws = ctx.workspace.address(plan.workspaceBytes(), "fused graph timing");
+            try (VariantPack pack = new VariantPack(uids, addresses, ws)) {
                 ctx.cudnn("cudnnBackendExecute (timing " + plan.choice().format() + ")", plan.execute(ctx.cudnn, pack)); // warm-up
                 ctx.cudart("cudaEventRecord", cudart_h.cudaEventRecord(start, ctx.stream));
                 for (int i = 0; i < RUNS; i++) ctx.cudnn("cudnnBackendExecute (timing " + plan.choice().format() + ")", plan.execute(ctx.cudnn, pack));

@@ -21,12 +21,14 @@ public final class CudaGraphs {
     public static final class Graph implements Recording {
         private final CudaBackend backend;
         private final MemorySegment graph, exec;
+        private final Runnable unpinWorkspace;
         private boolean closed;
 
-        private Graph(CudaBackend backend, MemorySegment graph, MemorySegment exec) {
+        private Graph(CudaBackend backend, MemorySegment graph, MemorySegment exec, Runnable unpinWorkspace) {
             this.backend = backend;
             this.graph = graph;
             this.exec = exec;
+            this.unpinWorkspace = unpinWorkspace;
         }
 
         @Override
@@ -45,6 +47,7 @@ public final class CudaGraphs {
             closed = true;
             cudart_h.cudaGraphExecDestroy(exec);
             cudart_h.cudaGraphDestroy(graph);
+            unpinWorkspace.run(); // the shared workspace this graph recorded may be freed now, if it was replaced
         }
     }
 
@@ -78,7 +81,8 @@ public final class CudaGraphs {
                 cudart_h.cudaGraphDestroy(graph);
                 Check.cudart(status, "cudaGraphInstantiate");
             }
-            return new Graph(backend, graph, execOut.get(ValueLayout.ADDRESS, 0));
+            // The graph holds the shared workspace's address: keep that buffer alive for as long as the graph lives.
+            return new Graph(backend, graph, execOut.get(ValueLayout.ADDRESS, 0), backend.context().workspace.pin());
         }
     }
 }

@@ -1,26 +1,36 @@
 package dev.jdnn.ops.cuda;
 
 import dev.jdnn.bindings.cublas.cublas_h;
+import dev.jdnn.memory.DType;
+import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.LinearPlan;
 import dev.jdnn.ops.LinearSpec;
+import dev.jdnn.ops.OperandType;
 
 import static dev.jdnn.ops.cuda.Cudnn.ptr;
 
 /**
- * A fully connected layer on cuBLAS SGEMM. Java tensors are row-major and cuBLAS is column-major: a row-major
- * [r, c] matrix is, to cuBLAS, its transpose with leading dimension c. So each product C = A·B is issued as
- * Cᵀ = Bᵀ·Aᵀ, which swaps the operands and needs no copies. Row (batch) strides become leading dimensions, so
- * batch-strided x/dx/y/dy views work as they are.
+ * A fully connected layer on cuBLAS: SGEMM for float32, cublasGemmEx with bfloat16/float16 A and B and a float32
+ * compute type for the half types. Java tensors are row-major and cuBLAS is column-major: a row-major [r, c] matrix
+ * is, to cuBLAS, its transpose with leading dimension c. So each product C = A·B is issued as Cᵀ = Bᵀ·Aᵀ, which swaps
+ * the operands and needs no copies. Row (batch) strides become leading dimensions, so batch-strided x/dx/y/dy views
+ * work as they are. With half-precision operands the mixed-precision table holds exactly: dW is written float32 by
+ * the GEMM itself (C type float), and a forward with bias goes through a plan-owned float32 [batch, out] scratch, so
+ * the bias is added before y's one rounding.
  */
 final class CudaLinear implements LinearPlan {
     private final CudaContext ctx;
     private final LinearSpec spec;
+    private final OperandType type;
+    private final Tensor scratch; // float32 x·Wᵀ of a half-precision forward with bias; null otherwise
 
     CudaLinear(CudaContext ctx, LinearSpec spec) {
         this.ctx = ctx;
         this.spec = spec;
+        this.type = OperandType.of(MemoryFormat.NCHW, spec.dtype());
+        this.scratch = spec.dtype() != DType.FLOAT32 && spec.bias() ? ctx.allocate(spec.outputShape(), DType.FLOAT32) : null;
     }
 
     @Override
@@ -30,7 +40,7 @@ final class CudaLinear implements LinearPlan {
 
     /** The leading dimension cuBLAS sees for a (checked) row-major operand: its row stride. */
     private static int ld(Tensor t, String what) {
-        long ld = CudaPointwise.batchStride(t);
+        long ld = t.dim(0) <= 1 ? t.dim(1) : t.stride(0);
         if (ld > Integer.MAX_VALUE) throw new IllegalArgumentException(what + ": row stride " + ld + " exceeds cuBLAS's int leading dimension");
         return (int) ld;
     }
@@ -53,7 +63,24 @@ final class CudaLinear implements LinearPlan {
         return new Gemm(false, true, s.inFeatures(), s.outFeatures(), s.batch(), ldx, lddy, s.inFeatures());
     }
 
+    /** cuBLAS's data type of a storage type. */
+    static int cudaType(DType t) {
+        return switch (t) {
+            case FLOAT32 -> cublas_h.CUDA_R_32F();
+            case BFLOAT16 -> cublas_h.CUDA_R_16BF();
+            case FLOAT16 -> cublas_h.CUDA_R_16F();
+            default -> throw new IllegalArgumentException("cuBLAS operands are float32, bfloat16 or float16, got " + t);
+        };
+    }
+
     private void gemm(String op, Gemm g, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
+        if (a.dtype() != DType.FLOAT32 || c.dtype() != DType.FLOAT32) {
+            ctx.cublas("cublasGemmEx (" + op + ") " + spec, cublas_h.cublasGemmEx(ctx.cublas,
+                    g.transA() ? cublas_h.CUBLAS_OP_T() : cublas_h.CUBLAS_OP_N(), g.transB() ? cublas_h.CUBLAS_OP_T() : cublas_h.CUBLAS_OP_N(),
+                    g.m(), g.n(), g.k(), ctx.alpha(alpha), ptr(a), cudaType(a.dtype()), g.lda(), ptr(b), cudaType(b.dtype()), g.ldb(),
+                    ctx.beta(beta), ptr(c), cudaType(c.dtype()), g.ldc(), cublas_h.CUBLAS_COMPUTE_32F(), cublas_h.CUBLAS_GEMM_DEFAULT()));
+            return;
+        }
         ctx.cublas("cublasSgemm (" + op + ") " + spec, cublas_h.cublasSgemm_v2(ctx.cublas,
                 g.transA() ? cublas_h.CUBLAS_OP_T() : cublas_h.CUBLAS_OP_N(), g.transB() ? cublas_h.CUBLAS_OP_T() : cublas_h.CUBLAS_OP_N(),
                 g.m(), g.n(), g.k(), ctx.alpha(alpha), ptr(a), g.lda(), ptr(b), g.ldb(), ctx.beta(beta), ptr(c), g.ldc()));
@@ -62,9 +89,15 @@ final class CudaLinear implements LinearPlan {
     @Override
     public void forward(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y) {
         ctx.ensureContext();
-        Operands.batched("linear input", x, spec.inputShape(), ctx.device);
-        Operands.batched("linear output", y, spec.outputShape(), ctx.device);
-        Operands.contiguous("linear weight", w, spec.weightShape(), ctx.device);
+        Operands.activation("linear input", x, spec.inputShape(), type, ctx.device);
+        Operands.activation("linear output", y, spec.outputShape(), type, ctx.device);
+        Operands.weight("linear weight", w, spec.weightShape(), type, ctx.device);
+        if (bias != null && scratch != null) { // float32 product, + bias, then one rounding into y
+            gemm("linear forward", forwardGemm(spec, ld(x, "linear input"), spec.outFeatures()), 1f, w, x, 0f, scratch);
+            CudaPointwise.addBias(ctx, scratch, bias, 1f);
+            CudaPointwise.addScaled(ctx, alpha, scratch, beta, y);
+            return;
+        }
         gemm("linear forward", forwardGemm(spec, ld(x, "linear input"), ld(y, "linear output")), alpha, w, x, beta, y);
         if (bias != null) CudaPointwise.addBias(ctx, y, bias, alpha);
     }
@@ -72,25 +105,30 @@ final class CudaLinear implements LinearPlan {
     @Override
     public void backwardData(float alpha, Tensor dy, Tensor w, float beta, Tensor dx) {
         ctx.ensureContext();
-        Operands.batched("linear output gradient", dy, spec.outputShape(), ctx.device);
-        Operands.batched("linear input gradient", dx, spec.inputShape(), ctx.device);
-        Operands.contiguous("linear weight", w, spec.weightShape(), ctx.device);
+        Operands.activation("linear output gradient", dy, spec.outputShape(), type, ctx.device);
+        Operands.activation("linear input gradient", dx, spec.inputShape(), type, ctx.device);
+        Operands.weight("linear weight", w, spec.weightShape(), type, ctx.device);
         gemm("linear backward data", backwardDataGemm(spec, ld(dy, "linear output gradient"), ld(dx, "linear input gradient")), alpha, w, dy, beta, dx);
     }
 
     @Override
     public void backwardWeight(float alpha, Tensor x, Tensor dy, float beta, Tensor dw) {
         ctx.ensureContext();
-        Operands.batched("linear input", x, spec.inputShape(), ctx.device);
-        Operands.batched("linear output gradient", dy, spec.outputShape(), ctx.device);
-        Operands.contiguous("linear weight gradient", dw, spec.weightShape(), ctx.device);
+        Operands.activation("linear input", x, spec.inputShape(), type, ctx.device);
+        Operands.activation("linear output gradient", dy, spec.outputShape(), type, ctx.device);
+        Operands.weightGradient("linear weight gradient", dw, spec.weightShape(), type, ctx.device);
         gemm("linear backward weight", backwardWeightGemm(spec, ld(x, "linear input"), ld(dy, "linear output gradient")), alpha, x, dy, beta, dw);
     }
 
     @Override
     public void backwardBias(float alpha, Tensor dy, float beta, Tensor db) {
         ctx.ensureContext();
-        Operands.batched("linear output gradient", dy, spec.outputShape(), ctx.device);
+        Operands.activation("linear output gradient", dy, spec.outputShape(), type, ctx.device);
         CudaPointwise.biasGrad(ctx, alpha, dy, beta, db);
+    }
+
+    @Override
+    public void close() {
+        if (scratch != null) scratch.close();
     }
 }

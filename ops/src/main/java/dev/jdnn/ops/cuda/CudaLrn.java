@@ -15,7 +15,8 @@ import static dev.jdnn.ops.cuda.Cudnn.ptr;
  * Cross-channel LRN as PyTorch's LocalResponseNorm. cuDNN (LRN_CROSS_CHANNEL_DIM1) runs it when its window is
  * PyTorch's: cudnn_ops.h documents the window of cudnnSetLRNDescriptor as [c - floor((n-1)/2), c + n - 1 - floor((n-1)/2)],
  * while PyTorch's is [c - n/2, c + (n-1)/2]; the two agree only for odd n. Even sizes, and specs outside cuDNN's limits
- * (n > 16, k < CUDNN_LRN_MIN_K, beta < CUDNN_LRN_MIN_BETA), run the NVRTC kernels in lrn.cu.
+ * (n > 16, k < CUDNN_LRN_MIN_K, beta < CUDNN_LRN_MIN_BETA), run the NVRTC kernels in lrn.cu, and so do NHWC operands
+ * (cuDNN documents its cross-channel LRN for NCHW). Half-precision storage runs on either path.
  */
 final class CudaLrn implements LrnPlan {
     private final CudaContext ctx;
@@ -28,16 +29,16 @@ final class CudaLrn implements LrnPlan {
         this.spec = spec;
         if (usesCudnn(spec)) {
             this.lrn = lrnDescriptor(spec);
-            this.descs = new TensorDescriptors("lrn", spec.shape(), ctx.device);
+            this.descs = new TensorDescriptors("lrn", spec.shape(), spec.operands(), ctx.device);
         } else {
             this.lrn = MemorySegment.NULL;
             this.descs = null;
         }
     }
 
-    /** Whether cuDNN computes exactly this spec: an odd window (centred as in PyTorch) within cuDNN's limits. */
+    /** Whether cuDNN computes exactly this spec: NCHW, an odd window (centred as in PyTorch) within cuDNN's limits. */
     static boolean usesCudnn(LrnSpec spec) {
-        return spec.size() % 2 == 1 && spec.size() >= Cudnn.LRN_MIN_N && spec.size() <= Cudnn.LRN_MAX_N
+        return spec.operands().format() == dev.jdnn.memory.MemoryFormat.NCHW && spec.size() % 2 == 1 && spec.size() >= Cudnn.LRN_MIN_N && spec.size() <= Cudnn.LRN_MAX_N
                 && spec.k() >= Cudnn.LRN_MIN_K && spec.beta() >= Cudnn.LRN_MIN_BETA;
     }
 
@@ -57,20 +58,19 @@ final class CudaLrn implements LrnPlan {
         return spec;
     }
 
-    /** lrn.cu's leading arguments: n, channels, hw, size, alpha/size (as CpuLrn rounds it), beta, k. */
-    private static Object[] geometry(LrnSpec spec) {
-        return new Object[]{spec.shape().numel(), spec.shape().dim(1), (long) spec.shape().dim(2) * spec.shape().dim(3), spec.size(),
+    /** lrn.cu's leading arguments: the walk over the output, size, alpha/size (as CpuLrn rounds it), beta, k. */
+    private static Object[] geometry(LrnSpec spec, Tensor out) {
+        return new Object[]{KernelOperands.walk(spec.operands().format(), out), spec.size(),
                 (float) (spec.alpha() / spec.size()), (float) spec.beta(), (float) spec.k()};
     }
 
     /** The lrn_forward arguments (static, so their kinds are checked against the source without a GPU). */
     static Object[] forwardArgs(LrnSpec spec, float alpha, Tensor x, float beta, Tensor y) {
-        return concat(geometry(spec), alpha, x, CudaPointwise.batchStride(x), beta, y, CudaPointwise.batchStride(y));
+        return concat(geometry(spec, y), alpha, KernelOperands.ref(x), beta, KernelOperands.ref(y));
     }
 
     static Object[] backwardArgs(LrnSpec spec, float alpha, Tensor x, Tensor dy, float beta, Tensor dx) {
-        return concat(geometry(spec), alpha, x, CudaPointwise.batchStride(x), dy, CudaPointwise.batchStride(dy),
-                beta, dx, CudaPointwise.batchStride(dx));
+        return concat(geometry(spec, dx), alpha, KernelOperands.ref(x), KernelOperands.ref(dy), beta, KernelOperands.ref(dx));
     }
 
     private static Object[] concat(Object[] head, Object... tail) {
@@ -87,8 +87,8 @@ final class CudaLrn implements LrnPlan {
                     ctx.alpha(alpha), descs.of(x), ptr(x), ctx.beta(beta), descs.of(y), ptr(y)));
             return;
         }
-        Operands.batched("lrn input", x, spec.shape(), ctx.device);
-        Operands.batched("lrn output", y, spec.shape(), ctx.device);
+        Operands.activation("lrn input", x, spec.shape(), spec.operands(), ctx.device);
+        Operands.activation("lrn output", y, spec.shape(), spec.operands(), ctx.device);
         ctx.launch.elementwise(Kernel.LRN_FORWARD, x.numel(), forwardArgs(spec, alpha, x, beta, y));
     }
 
@@ -100,9 +100,9 @@ final class CudaLrn implements LrnPlan {
                     ctx.alpha(alpha), descs.of(y), ptr(y), descs.of(dy), ptr(dy), descs.of(x), ptr(x), ctx.beta(beta), descs.of(dx), ptr(dx)));
             return;
         }
-        Operands.batched("lrn input", x, spec.shape(), ctx.device);
-        Operands.batched("lrn output gradient", dy, spec.shape(), ctx.device);
-        Operands.batched("lrn input gradient", dx, spec.shape(), ctx.device);
+        Operands.activation("lrn input", x, spec.shape(), spec.operands(), ctx.device);
+        Operands.activation("lrn output gradient", dy, spec.shape(), spec.operands(), ctx.device);
+        Operands.activation("lrn input gradient", dx, spec.shape(), spec.operands(), ctx.device);
         ctx.launch.elementwise(Kernel.LRN_BACKWARD, x.numel(), backwardArgs(spec, alpha, x, dy, beta, dx));
     }
 

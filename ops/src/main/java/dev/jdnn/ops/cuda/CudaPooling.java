@@ -12,12 +12,14 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 import static dev.jdnn.ops.cuda.Cudnn.ptr;
+import static dev.jdnn.ops.cuda.KernelOperands.ref;
 
 /**
  * Pooling prepared for one {@link PoolSpec}. cuDNN does max and average pooling whenever its output size is the
  * spec's (it sizes outputs with floor). Ceil-mode specs whose last window starts past the floor output, and adaptive
  * average pooling, run the NVRTC kernels in pooling.cu, which follow PyTorch exactly (including its average divisor
- * for windows clipped at the padded border).
+ * for windows clipped at the padded border). Both take the spec's {@link dev.jdnn.ops.OperandType}: NHWC strides and
+ * half-precision storage through cuDNN's descriptors, or the kernels' Walk/Ref operands (channels fastest in NHWC).
  */
 final class CudaPooling implements PoolPlan {
     private final CudaContext ctx;
@@ -34,9 +36,9 @@ final class CudaPooling implements PoolPlan {
                 spec.kernelH(), spec.kernelW(), spec.strideH(), spec.strideW(), spec.padH(), spec.padW()};
         if (usesCudnn(spec)) {
             this.poolDesc = poolingDescriptor(spec);
-            this.xDescs = new TensorDescriptors("pool input", spec.input(), ctx.device);
-            this.yDescs = new TensorDescriptors("pool output", spec.outputShape(), ctx.device);
-            int[] dims = outputDims(poolDesc, xDescs.contiguous());
+            this.xDescs = new TensorDescriptors("pool input", spec.input(), spec.operands(), ctx.device);
+            this.yDescs = new TensorDescriptors("pool output", spec.outputShape(), spec.operands(), ctx.device);
+            int[] dims = outputDims(poolDesc, xDescs.dense());
             if (!Arrays.equals(dims, spec.outputShape().toArray())) {
                 close();
                 throw new IllegalStateException("cuDNN pools " + spec + " to " + Arrays.toString(dims) + ", the spec says " + spec.outputShape());
@@ -98,8 +100,8 @@ final class CudaPooling implements PoolPlan {
         return spec;
     }
 
-    private int planes() {
-        return spec.input().dim(0) * spec.input().dim(1);
+    private Tensor check(String what, Tensor t, dev.jdnn.memory.Shape shape) {
+        return Operands.activation(what, t, shape, spec.operands(), ctx.device);
     }
 
     @Override
@@ -110,13 +112,13 @@ final class CudaPooling implements PoolPlan {
             ctx.cudnn("cudnnPoolingForward " + spec, cudnn_h.cudnnPoolingForward(ctx.cudnn, poolDesc, ctx.alpha(alpha), xd, ptr(x), ctx.beta(beta), yd, ptr(y)));
             return;
         }
-        Operands.batched("pool input", x, spec.input(), ctx.device);
-        Operands.batched("pool output", y, spec.outputShape(), ctx.device);
-        long work = y.numel();
+        check("pool input", x, spec.input());
+        check("pool output", y, spec.outputShape());
+        KernelOperands.Walk out = KernelOperands.walk(spec.operands().format(), y);
         if (spec.mode() == PoolSpec.Mode.ADAPTIVE_AVG) {
-            ctx.launch.elementwise(Kernel.ADAPTIVE_AVG_FORWARD, work, geometry, planes(), alpha, x, CudaPointwise.batchStride(x), beta, y, CudaPointwise.batchStride(y));
+            ctx.launch.elementwise(Kernel.ADAPTIVE_AVG_FORWARD, out.count(), geometry, out, alpha, ref(x), beta, ref(y));
         } else {
-            ctx.launch.elementwise(Kernel.POOL_FORWARD, work, geometry, kernelMode(), planes(), alpha, x, CudaPointwise.batchStride(x), beta, y, CudaPointwise.batchStride(y));
+            ctx.launch.elementwise(Kernel.POOL_FORWARD, out.count(), geometry, kernelMode(), out, alpha, ref(x), beta, ref(y));
         }
     }
 
@@ -129,15 +131,14 @@ final class CudaPooling implements PoolPlan {
                     xd, ptr(x), ctx.beta(beta), dxd, ptr(dx)));
             return;
         }
-        Operands.batched("pool output gradient", dy, spec.outputShape(), ctx.device);
-        Operands.batched("pool input gradient", dx, spec.input(), ctx.device);
-        long work = dx.numel();
+        check("pool output gradient", dy, spec.outputShape());
+        check("pool input gradient", dx, spec.input());
+        KernelOperands.Walk in = KernelOperands.walk(spec.operands().format(), dx);
         if (spec.mode() == PoolSpec.Mode.ADAPTIVE_AVG) {
-            ctx.launch.elementwise(Kernel.ADAPTIVE_AVG_BACKWARD, work, geometry, planes(), alpha, dy, CudaPointwise.batchStride(dy), beta, dx, CudaPointwise.batchStride(dx));
+            ctx.launch.elementwise(Kernel.ADAPTIVE_AVG_BACKWARD, in.count(), geometry, in, alpha, ref(dy), beta, ref(dx));
         } else {
-            Operands.batched("pool input", x, spec.input(), ctx.device);
-            ctx.launch.elementwise(Kernel.POOL_BACKWARD, work, geometry, kernelMode(), planes(), alpha, x, CudaPointwise.batchStride(x),
-                    dy, CudaPointwise.batchStride(dy), beta, dx, CudaPointwise.batchStride(dx));
+            check("pool input", x, spec.input());
+            ctx.launch.elementwise(Kernel.POOL_BACKWARD, in.count(), geometry, kernelMode(), in, alpha, ref(x), ref(dy), beta, ref(dx));
         }
     }
 

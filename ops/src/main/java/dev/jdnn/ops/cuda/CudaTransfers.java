@@ -4,6 +4,7 @@ import dev.jdnn.bindings.Check;
 import dev.jdnn.bindings.cudart.cudart_h;
 import dev.jdnn.memory.Buffer;
 import dev.jdnn.memory.DType;
+import dev.jdnn.memory.HalfFloats;
 import dev.jdnn.memory.cuda.PinnedHostAllocator;
 import dev.jdnn.memory.Tensor;
 
@@ -49,12 +50,18 @@ final class CudaTransfers implements AutoCloseable {
         return pinned;
     }
 
+    /** Host floats in logical row-major order into dst, any strides; bfloat16/float16 are converted (rounded) on the host. */
     void upload(float[] src, Tensor dst) {
-        dst.requireDType(DType.FLOAT32);
+        dst.requireFloatingPoint();
         checkCount(src.length, dst);
-        MemorySegment s = staging(4L * src.length);
-        MemorySegment.copy(src, 0, s, ValueLayout.JAVA_FLOAT, 0, src.length);
-        toDevice(dst, 4L * src.length);
+        long bytes = (long) dst.dtype().byteSize() * src.length;
+        MemorySegment s = staging(bytes);
+        if (dst.dtype() == DType.FLOAT32) {
+            MemorySegment.copy(src, 0, s, ValueLayout.JAVA_FLOAT, 0, src.length);
+        } else {
+            for (int i = 0; i < src.length; i++) s.setAtIndex(ValueLayout.JAVA_SHORT, i, HalfFloats.encode(dst.dtype(), src[i]));
+        }
+        toDevice(dst, bytes);
     }
 
     void uploadInts(int[] src, Tensor dst) {
@@ -77,7 +84,7 @@ final class CudaTransfers implements AutoCloseable {
             } else {
                 try (Tensor tmp = ctx.allocate(dst.shape(), dst.dtype())) {
                     copyAsync(Cudnn.ptr(tmp), pinned, bytes, cudart_h.cudaMemcpyHostToDevice(), "cudaMemcpyAsync H2D");
-                    CudaPointwise.stridedCopy(ctx, tmp, dst); // freeing tmp is stream-ordered: after this copy
+                    CudaPointwise.cast(ctx, tmp, dst); // a strided copy; freeing tmp is stream-ordered: after this copy
                 }
             }
         } finally {
@@ -108,11 +115,16 @@ final class CudaTransfers implements AutoCloseable {
         toDevice(dst, bytes);
     }
 
+    /** src (any strides) into host floats in logical row-major order; bfloat16/float16 are converted (exactly) on the host. */
     void download(Tensor src, float[] dst) {
-        src.requireDType(DType.FLOAT32);
+        src.requireFloatingPoint();
         if (dst.length != src.numel()) throw new IllegalArgumentException("download of " + src.describe() + " into an array of " + dst.length);
-        MemorySegment s = fromDevice(src, 4L * dst.length);
-        MemorySegment.copy(s, ValueLayout.JAVA_FLOAT, 0, dst, 0, dst.length);
+        MemorySegment s = fromDevice(src, (long) src.dtype().byteSize() * dst.length);
+        if (src.dtype() == DType.FLOAT32) {
+            MemorySegment.copy(s, ValueLayout.JAVA_FLOAT, 0, dst, 0, dst.length);
+        } else {
+            for (int i = 0; i < dst.length; i++) dst[i] = HalfFloats.decode(src.dtype(), s.getAtIndex(ValueLayout.JAVA_SHORT, i));
+        }
     }
 
     /** A device tensor into a same-shaped, same-dtype contiguous host tensor (heap or pinned memory); synchronises. */
@@ -138,7 +150,7 @@ final class CudaTransfers implements AutoCloseable {
             copyAsync(s, Cudnn.ptr(src), bytes, cudart_h.cudaMemcpyDeviceToHost(), "cudaMemcpyAsync D2H");
         } else {
             try (Tensor tmp = ctx.allocate(src.shape(), src.dtype())) {
-                CudaPointwise.stridedCopy(ctx, src, tmp);
+                CudaPointwise.cast(ctx, src, tmp); // a strided copy into row-major order
                 copyAsync(s, Cudnn.ptr(tmp), bytes, cudart_h.cudaMemcpyDeviceToHost(), "cudaMemcpyAsync D2H");
             }
         }

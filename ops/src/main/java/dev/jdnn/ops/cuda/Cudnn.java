@@ -2,6 +2,8 @@ package dev.jdnn.ops.cuda;
 
 import dev.jdnn.bindings.Check;
 import dev.jdnn.bindings.cudnn.cudnn_h;
+import dev.jdnn.memory.DType;
+import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Tensor;
 
 import java.lang.foreign.Arena;
@@ -36,18 +38,33 @@ final class Cudnn {
         }
     }
 
-    /** An NCHW float tensor descriptor with the given batch stride (the other dimensions packed). */
-    static MemorySegment tensor(int n, int c, int h, int w, long batchStride) {
-        long sample = (long) c * h * w;
-        if (batchStride > Integer.MAX_VALUE || sample > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("cuDNN tensor descriptors take int strides; batch stride " + batchStride + " is too large");
+    /** cuDNN's data type for a storage type. */
+    static int dataType(DType t) {
+        return switch (t) {
+            case FLOAT32 -> cudnn_h.CUDNN_DATA_FLOAT();
+            case BFLOAT16 -> cudnn_h.CUDNN_DATA_BFLOAT16();
+            case FLOAT16 -> cudnn_h.CUDNN_DATA_HALF();
+            default -> throw new IllegalArgumentException("cuDNN operands are float32, bfloat16 or float16, got " + t);
+        };
+    }
+
+    /**
+     * A 4-D tensor descriptor of {@code dtype} with logical NCHW dims and any strides (cudnnSetTensor4dDescriptorEx):
+     * NCHW, NHWC and their batch- or pixel-strided views alike.
+     */
+    static MemorySegment tensor(int[] nchw, long[] strides, DType dtype) {
+        int[] st = new int[4];
+        for (int i = 0; i < 4; i++) {
+            if (strides[i] > Integer.MAX_VALUE || strides[i] < 1) {
+                throw new IllegalArgumentException("cuDNN tensor descriptors take positive int strides; stride " + strides[i] + " of dimension " + i
+                        + " (dims " + java.util.Arrays.toString(nchw) + ") is out of range");
+            }
+            st[i] = (int) strides[i];
         }
         MemorySegment d = create(cudnn_h::cudnnCreateTensorDescriptor, "cudnnCreateTensorDescriptor");
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment dims = arena.allocateFrom(ValueLayout.JAVA_INT, n, c, h, w);
-            MemorySegment strides = arena.allocateFrom(ValueLayout.JAVA_INT, (int) batchStride, h * w, w, 1);
-            Check.cudnn(cudnn_h.cudnnSetTensorNdDescriptor(d, cudnn_h.CUDNN_DATA_FLOAT(), 4, dims, strides),
-                    "cudnnSetTensorNdDescriptor([" + n + ", " + c + ", " + h + ", " + w + "], batch stride " + batchStride + ")");
+        try {
+            Check.cudnn(cudnn_h.cudnnSetTensor4dDescriptorEx(d, dataType(dtype), nchw[0], nchw[1], nchw[2], nchw[3], st[0], st[1], st[2], st[3]),
+                    "cudnnSetTensor4dDescriptorEx(" + dtype.name().toLowerCase() + " " + java.util.Arrays.toString(nchw) + ", strides " + java.util.Arrays.toString(strides) + ")");
         } catch (RuntimeException e) {
             cudnn_h.cudnnDestroyTensorDescriptor(d);
             throw e;
@@ -55,26 +72,36 @@ final class Cudnn {
         return d;
     }
 
-    static MemorySegment tensor(int[] nchw, long batchStride) {
-        return tensor(nchw[0], nchw[1], nchw[2], nchw[3], batchStride);
+    /** A float32 NCHW descriptor with the given batch stride (the other dimensions packed). */
+    static MemorySegment tensor(int n, int c, int h, int w, long batchStride) {
+        return tensor(new int[]{n, c, h, w}, new long[]{batchStride, (long) h * w, w, 1}, DType.FLOAT32);
     }
 
-    /** A contiguous NCHW descriptor. */
+    /** A contiguous float32 NCHW descriptor. */
     static MemorySegment tensor(int[] nchw) {
-        return tensor(nchw, (long) nchw[1] * nchw[2] * nchw[3]);
+        return tensor(nchw[0], nchw[1], nchw[2], nchw[3], (long) nchw[1] * nchw[2] * nchw[3]);
     }
 
-    /** A KCRS float filter descriptor. */
-    static MemorySegment filter(int k, int c, int r, int s) {
+    /**
+     * A filter descriptor for weights of logical shape [K, C, R, S] of {@code dtype}, stored KCRS (NCHW format) or KRSC
+     * (NHWC format: channels-last weights, what cuDNN's fast NHWC kernels want).
+     */
+    static MemorySegment filter(int k, int c, int r, int s, DType dtype, MemoryFormat format) {
         MemorySegment d = create(cudnn_h::cudnnCreateFilterDescriptor, "cudnnCreateFilterDescriptor");
         try (Arena arena = Arena.ofConfined()) {
-            Check.cudnn(cudnn_h.cudnnSetFilterNdDescriptor(d, cudnn_h.CUDNN_DATA_FLOAT(), cudnn_h.CUDNN_TENSOR_NCHW(), 4,
-                    arena.allocateFrom(ValueLayout.JAVA_INT, k, c, r, s)), "cudnnSetFilterNdDescriptor([" + k + ", " + c + ", " + r + ", " + s + "])");
+            int layout = format == MemoryFormat.NHWC ? cudnn_h.CUDNN_TENSOR_NHWC() : cudnn_h.CUDNN_TENSOR_NCHW();
+            Check.cudnn(cudnn_h.cudnnSetFilterNdDescriptor(d, dataType(dtype), layout, 4, arena.allocateFrom(ValueLayout.JAVA_INT, k, c, r, s)),
+                    "cudnnSetFilterNdDescriptor(" + dtype.name().toLowerCase() + " " + format.label() + " [" + k + ", " + c + ", " + r + ", " + s + "])");
         } catch (RuntimeException e) {
             cudnn_h.cudnnDestroyFilterDescriptor(d);
             throw e;
         }
         return d;
+    }
+
+    /** A float32 KCRS filter descriptor. */
+    static MemorySegment filter(int k, int c, int r, int s) {
+        return filter(k, c, r, s, DType.FLOAT32, MemoryFormat.NCHW);
     }
 
     /** Four ints read back from a cudnnGet*OutputDim-style call. */

@@ -16,20 +16,20 @@ import java.util.regex.Pattern;
  * algorithms. Needs no GPU.
  */
 final class FusedEngineStore extends ChoiceStore<FusedEngineStore.FusedKey, EngineChoice> {
-    static final String FORMAT_LINE = "# jdnn fused engine configurations, format 1";
+    static final String FORMAT_LINE = "# jdnn fused engine configurations, format 2";
 
     /**
      * One tuning: the spec's full description (pattern, geometry, dtype, layout), the math admitted (strict FP32 or
-     * TF32), whether only deterministic engines count, and the workspace limit.
+     * TF32), whether only deterministic engines count, and the workspace policy ({@link WorkspaceLimit#key()}).
      */
-    record FusedKey(boolean strictFp32, boolean deterministic, long workspaceLimit, String spec) {
+    record FusedKey(boolean strictFp32, boolean deterministic, String workspaceLimit, String spec) {
         FusedKey {
             Objects.requireNonNull(spec, "spec");
-            if (workspaceLimit < 0) throw new IllegalArgumentException("negative workspace limit " + workspaceLimit);
+            if (workspaceLimit == null || !workspaceLimit.matches("\\S+")) throw new IllegalArgumentException("workspace limit key must be one word, got '" + workspaceLimit + "'");
             if (spec.isBlank() || spec.lines().count() != 1 || spec.contains(" -> ")) throw new IllegalArgumentException("not a one-line spec description: '" + spec + "'");
         }
 
-        static FusedKey of(FusedSpec<?> spec, boolean strictFp32, boolean deterministic, long workspaceLimit) {
+        static FusedKey of(FusedSpec<?> spec, boolean strictFp32, boolean deterministic, String workspaceLimit) {
             return new FusedKey(strictFp32, deterministic, workspaceLimit, spec.describe());
         }
 
@@ -38,7 +38,7 @@ final class FusedEngineStore extends ChoiceStore<FusedEngineStore.FusedKey, Engi
         }
     }
 
-    private static final Pattern ENTRY = Pattern.compile("(fp32|tf32) (deterministic|any) limit=(\\d{1,19}) (.+) -> (engine=.+)");
+    private static final Pattern ENTRY = Pattern.compile("(fp32|tf32) (deterministic|any) limit=(\\S+) (.+) -> (engine=.+)");
 
     static String formatEntry(FusedKey key, EngineChoice choice) {
         return key.format() + " -> " + choice.format();
@@ -48,7 +48,7 @@ final class FusedEngineStore extends ChoiceStore<FusedEngineStore.FusedKey, Engi
     static Map.Entry<FusedKey, EngineChoice> parseEntry(String line) {
         Matcher m = ENTRY.matcher(line);
         if (!m.matches()) throw new IllegalArgumentException("not an entry: '" + line + "'");
-        FusedKey key = new FusedKey(m.group(1).equals("fp32"), m.group(2).equals("deterministic"), Long.parseLong(m.group(3)), m.group(4));
+        FusedKey key = new FusedKey(m.group(1).equals("fp32"), m.group(2).equals("deterministic"), m.group(3), m.group(4));
         return Map.entry(key, EngineChoice.parse(m.group(5)));
     }
 

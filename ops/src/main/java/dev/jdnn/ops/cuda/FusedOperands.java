@@ -39,16 +39,6 @@ final class FusedOperands {
         if (t != null) throw new IllegalArgumentException(what + " must be null " + because);
     }
 
-    /** The workspace's address, or 0 when {@code bytes} is 0. */
-    static long workspace(Tensor ws, long bytes, String what, Device device) {
-        if (bytes == 0) return 0;
-        if (ws == null) throw new IllegalArgumentException(what + " needs a workspace of " + bytes + " bytes, got null");
-        ws.requireDevice(device, what + " workspace");
-        long available = ws.buffer().byteSize() - ws.offset() * ws.dtype().byteSize();
-        if (available < bytes) throw new IllegalArgumentException(what + " workspace holds " + available + " bytes, the plan needs " + bytes);
-        return aligned(ws, what + " workspace");
-    }
-
     private static long aligned(Tensor t, String what) {
         long address = t.address();
         if (address % GraphTensor.ALIGNMENT != 0) {

@@ -21,6 +21,10 @@ record Kernel(KernelFile file, String name) {
     static final Kernel CLIP_NORM_PARTIAL = new Kernel(KernelFile.OPTIMIZERS, "clip_norm_partial");
     static final Kernel CLIP_NORM_FINISH = new Kernel(KernelFile.OPTIMIZERS, "clip_norm_finish");
     static final Kernel CLIP_SCALE = new Kernel(KernelFile.OPTIMIZERS, "clip_scale");
+    static final Kernel LOSS_SCALE = new Kernel(KernelFile.OPTIMIZERS, "loss_scale");
+    static final Kernel UNSCALE_PARTIAL = new Kernel(KernelFile.OPTIMIZERS, "unscale_partial");
+    static final Kernel UNSCALE_FINISH = new Kernel(KernelFile.OPTIMIZERS, "unscale_finish");
+    static final Kernel UPDATE_LOSS_SCALE = new Kernel(KernelFile.OPTIMIZERS, "update_loss_scale");
     static final Kernel FILL = new Kernel(KernelFile.POINTWISE, "fill");
     static final Kernel SCALE = new Kernel(KernelFile.POINTWISE, "scale");
     static final Kernel ADD_SCALED = new Kernel(KernelFile.POINTWISE, "add_scaled");
@@ -31,7 +35,7 @@ record Kernel(KernelFile file, String name) {
     static final Kernel CHANNEL_SHUFFLE = new Kernel(KernelFile.POINTWISE, "channel_shuffle");
     static final Kernel ADD_BIAS = new Kernel(KernelFile.POINTWISE, "add_bias");
     static final Kernel BIAS_GRAD = new Kernel(KernelFile.POINTWISE, "bias_grad");
-    static final Kernel STRIDED_COPY4 = new Kernel(KernelFile.POINTWISE, "strided_copy4");
+    static final Kernel CAST4 = new Kernel(KernelFile.POINTWISE, "cast4");
     static final Kernel POOL_FORWARD = new Kernel(KernelFile.POOLING, "pool_forward");
     static final Kernel POOL_BACKWARD = new Kernel(KernelFile.POOLING, "pool_backward");
     static final Kernel ADAPTIVE_AVG_FORWARD = new Kernel(KernelFile.POOLING, "adaptive_avg_forward");
@@ -41,8 +45,9 @@ record Kernel(KernelFile file, String name) {
             DROPOUT_BACKWARD, SOFTMAX_XENT_ROWS, MEAN_OF,
             LRN_FORWARD, LRN_BACKWARD,
             SGD_STEP, SGD_STEP_VEC4, ADAM_STEP, ADAM_STEP_VEC4,
-            FINITE_FLAG, CLIP_NORM_PARTIAL, CLIP_NORM_FINISH, CLIP_SCALE, FILL, SCALE, ADD_SCALED, ADD, SCALE_CHANNELS,
+            FINITE_FLAG, CLIP_NORM_PARTIAL, CLIP_NORM_FINISH, CLIP_SCALE, LOSS_SCALE, UNSCALE_PARTIAL, UNSCALE_FINISH,
+            UPDATE_LOSS_SCALE, FILL, SCALE, ADD_SCALED, ADD, SCALE_CHANNELS,
             SCALE_CHANNELS_BACKWARD_DATA, SCALE_CHANNELS_BACKWARD_SCALE, CHANNEL_SHUFFLE, ADD_BIAS, BIAS_GRAD,
-            STRIDED_COPY4, POOL_FORWARD, POOL_BACKWARD, ADAPTIVE_AVG_FORWARD,
+            CAST4, POOL_FORWARD, POOL_BACKWARD, ADAPTIVE_AVG_FORWARD,
             ADAPTIVE_AVG_BACKWARD);
 }

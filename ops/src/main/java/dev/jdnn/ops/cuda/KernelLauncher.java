@@ -12,7 +12,8 @@ import java.lang.foreign.ValueLayout;
  * Launches NVRTC kernels on the backend's stream. Arguments are packed into one reusable native block (cuLaunchKernel
  * copies them at launch, so reuse is safe); a launcher belongs to one backend and is not thread-safe.
  * Argument kinds: Integer/Boolean → int, Long → long long, Float → float, Tensor → its device address,
- * null → a null pointer, int[] → a struct of ints (e.g. the pooling Geometry).
+ * null → a null pointer, int[] → a struct of ints (e.g. the pooling Geometry), {@link KernelOperands.Ref} and
+ * {@link KernelOperands.Walk} → common.cuh's structs of those names.
  */
 final class KernelLauncher implements AutoCloseable {
     static final int THREADS = 256;
@@ -75,6 +76,8 @@ final class KernelLauncher implements AutoCloseable {
             case Long v -> values.set(ValueLayout.JAVA_LONG, off, v);
             case Float v -> values.set(ValueLayout.JAVA_FLOAT, off, v);
             case Tensor t -> values.set(ValueLayout.JAVA_LONG, off, t.address());
+            case KernelOperands.Ref r -> r.pack(values, off);
+            case KernelOperands.Walk w -> w.pack(values, off);
             case int[] struct -> {
                 if (struct.length * 4L > SLOT) throw new IllegalArgumentException(kernel + ": struct argument of " + struct.length + " ints is too large");
                 MemorySegment.copy(struct, 0, values, ValueLayout.JAVA_INT, off, struct.length);

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * kernel reading garbage. Checked once per kernel, at its first launch.
  */
 record KernelSignature(String kernel, List<Kind> params) {
-    enum Kind { INT, FLOAT, WIDE /* i64 or pointer: 8 bytes */, STRUCT }
+    enum Kind { INT, FLOAT, WIDE /* i64 or pointer: 8 bytes */, REF /* common.cuh's Ref */, WALK /* common.cuh's Walk */, STRUCT }
 
     static KernelSignature parse(String source, String kernel) {
         Matcher m = Pattern.compile("extern \"C\" __global__ void " + Pattern.quote(kernel) + "\\(([^)]*)\\)").matcher(source);
@@ -25,6 +25,8 @@ record KernelSignature(String kernel, List<Kind> params) {
             if (t.contains("*") || t.startsWith("i64 ")) kinds.add(Kind.WIDE);
             else if (t.startsWith("int ")) kinds.add(Kind.INT);
             else if (t.startsWith("float ")) kinds.add(Kind.FLOAT);
+            else if (t.startsWith("Ref ")) kinds.add(Kind.REF);
+            else if (t.startsWith("Walk ")) kinds.add(Kind.WALK);
             else kinds.add(Kind.STRUCT);
         }
         return new KernelSignature(kernel, List.copyOf(kinds));
@@ -45,6 +47,8 @@ record KernelSignature(String kernel, List<Kind> params) {
                 case Long v -> expected == Kind.WIDE;
                 case Tensor t -> expected == Kind.WIDE;
                 case int[] s -> expected == Kind.STRUCT;
+                case KernelOperands.Ref r -> expected == Kind.REF;
+                case KernelOperands.Walk w -> expected == Kind.WALK;
                 default -> false;
             };
             if (!ok) {

@@ -1,37 +1,48 @@
 package dev.jdnn.ops.cuda;
 
 import dev.jdnn.bindings.cudnn.cudnn_h;
-import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Device;
+import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.OperandType;
 import dev.jdnn.ops.Operands;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Tensor descriptors for one operand shape of a plan, one per batch stride seen. A static graph presents the same
- * strides every step, so after the first step no descriptor is created on the per-step path; a channel-slice view
- * simply gets its own descriptor the first time.
+ * Tensor descriptors for one operand of a plan — its shape and {@link OperandType} — one per set of strides seen. The
+ * densely packed layout of the type's format is built at plan time; a static graph presents the same strides every
+ * step, so after the first step no descriptor is created on the per-step path, and a channel-slice view (batch-strided
+ * NCHW, pixel-strided NHWC) simply gets its own descriptor the first time.
  */
 final class TensorDescriptors implements AutoCloseable {
     private final String what;
     private final Shape shape;
+    private final OperandType type;
     private final int[] nchw;
     private final Device device;
-    private final Map<Long, MemorySegment> byBatchStride = new HashMap<>();
+    private final Map<List<Long>, MemorySegment> byStrides = new HashMap<>();
 
-    TensorDescriptors(String what, Shape shape, Device device) {
+    TensorDescriptors(String what, Shape shape, OperandType type, Device device) {
         this.what = what;
         this.shape = shape;
+        this.type = type;
         this.device = device;
         this.nchw = nchwOf(shape);
-        contiguous(); // built at plan time: the common case never allocates later
+        dense(); // built at plan time: the common case never allocates later
     }
 
-    /** NCHW as is; any other rank as [dim0, rest, 1, 1] (pointwise ops only care about the element order). */
+    /** Float32 NCHW operands. */
+    TensorDescriptors(String what, Shape shape, Device device) {
+        this(what, shape, OperandType.DEFAULT, device);
+    }
+
+    /** NCHW as is; any other rank as [dim0, rest, 1, 1] (such ops only care about rows of elements). */
     static int[] nchwOf(Shape shape) {
         if (shape.rank() == 4) return shape.toArray();
         if (shape.rank() == 0) return new int[]{1, 1, 1, 1};
@@ -42,31 +53,52 @@ final class TensorDescriptors implements AutoCloseable {
         return shape;
     }
 
+    OperandType type() {
+        return type;
+    }
+
     int[] nchw() {
         return nchw.clone();
     }
 
-    long sampleSize() {
-        return (long) nchw[1] * nchw[2] * nchw[3];
+    /** The descriptor of a densely packed operand in the type's format. */
+    MemorySegment dense() {
+        return forStrides(denseStrides());
     }
 
-    MemorySegment contiguous() {
-        return forStride(sampleSize());
+    private long[] denseStrides() {
+        return type.format() == MemoryFormat.NHWC ? MemoryFormat.NHWC.strides(Shape.of(nchw)) : Shape.of(nchw).contiguousStrides();
     }
 
-    /** Checks {@code t} (shape, dtype, device, layout) and returns the descriptor for its batch stride. */
+    /** Checks {@code t} (shape, dtype, format, device) and returns the descriptor for its strides. */
     MemorySegment of(Tensor t) {
-        Operands.batched(what, t, shape, device);
-        return forStride(shape.dim(0) <= 1 ? sampleSize() : t.batchStride());
+        Operands.activation(what, t, shape, type, device);
+        return forStrides(stridesOf(t));
     }
 
-    private MemorySegment forStride(long batchStride) {
-        return byBatchStride.computeIfAbsent(batchStride, s -> Cudnn.tensor(nchw, s));
+    /** Whether {@code t}'s descriptor is the densely packed one. */
+    boolean isDense(Tensor t) {
+        return Arrays.equals(stridesOf(t), denseStrides());
+    }
+
+    /**
+     * The 4-D strides cuDNN sees for {@code t}: its own for rank 4, [batch stride, 1, 1, 1] for the [dim0, rest, 1, 1]
+     * view of other ranks; a size-1 dimension takes the dense stride, so equal layouts share one descriptor.
+     */
+    private long[] stridesOf(Tensor t) {
+        long[] dense = denseStrides();
+        long[] s = t.rank() == 4 ? t.strides() : new long[]{t.rank() == 0 ? 1 : t.stride(0), 1, 1, 1};
+        for (int i = 0; i < 4; i++) if (nchw[i] <= 1 || t.rank() != 4 && i > 0) s[i] = dense[i];
+        return s;
+    }
+
+    private MemorySegment forStrides(long[] strides) {
+        return byStrides.computeIfAbsent(Arrays.stream(strides).boxed().toList(), k -> Cudnn.tensor(nchw, strides, type.dtype()));
     }
 
     @Override
     public void close() {
-        for (MemorySegment d : byBatchStride.values()) cudnn_h.cudnnDestroyTensorDescriptor(d);
-        byBatchStride.clear();
+        for (MemorySegment d : byStrides.values()) cudnn_h.cudnnDestroyTensorDescriptor(d);
+        byStrides.clear();
     }
 }

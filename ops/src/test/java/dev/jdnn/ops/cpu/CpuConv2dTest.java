@@ -56,7 +56,7 @@ class CpuConv2dTest {
             DoubleUnaryOperator gradTol = v -> 1e-4 * (1 + v);
 
             t.checkOp("forward", s.outputShape(), views, forward(s, x, w, b), fwdTol,
-                    (alpha, beta, y) -> plan.forward(alpha, xt, wt, bt, beta, y, null));
+                    (alpha, beta, y) -> plan.forward(alpha, xt, wt, bt, beta, y));
 
             // dL/dx etc. where L = sum(y * r): the backward calls get dy = r.
             double[][] grads = small
@@ -64,9 +64,9 @@ class CpuConv2dTest {
                                       b == null ? null : TestTensors.gradient(b, () -> loss(s, x, w, b, r))}
                     : adjoint(s, x, w, r);
             t.checkOp("backward data", s.inputShape(), views, grads[0], gradTol,
-                    (alpha, beta, out) -> plan.backwardData(alpha, rt, wt, beta, out, null));
+                    (alpha, beta, out) -> plan.backwardData(alpha, rt, wt, beta, out));
             t.checkOp("backward filter", s.weightShape(), false, grads[1], gradTol,
-                    (alpha, beta, out) -> plan.backwardFilter(alpha, xt, rt, beta, out, null));
+                    (alpha, beta, out) -> plan.backwardFilter(alpha, xt, rt, beta, out));
             if (b != null) {
                 t.checkOp("backward bias", s.biasShape(), false, grads[2], gradTol,
                         (alpha, beta, out) -> plan.backwardBias(alpha, rt, beta, out));
@@ -143,7 +143,7 @@ class CpuConv2dTest {
         try (Tensor x = Tensor.zerosHost(Shape.of(3, 5, 7, 8)); Tensor w = Tensor.zerosHost(SPEC.weightShape());
              Tensor y = Tensor.zerosHost(SPEC.outputShape())) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new CpuConv2d(SPEC).forward(1f, x, w, null, 0f, y, null));
+                    () -> new CpuConv2d(SPEC).forward(1f, x, w, null, 0f, y));
             assertEquals("conv2d input: expected shape [3, 5, 7, 9], got [3, 5, 7, 8]", e.getMessage());
         }
     }
@@ -154,7 +154,7 @@ class CpuConv2dTest {
              Tensor w = Tensor.allocate(HostAllocator.global(), SPEC.weightShape(), DType.INT32);
              Tensor y = Tensor.zerosHost(SPEC.outputShape())) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new CpuConv2d(SPEC).forward(1f, x, w, null, 0f, y, null));
+                    () -> new CpuConv2d(SPEC).forward(1f, x, w, null, 0f, y));
             assertTrue(e.getMessage().startsWith("conv2d weight: expected a float32 tensor, got int32[4, 5, 3, 3]"), e.getMessage());
         }
     }
@@ -165,7 +165,7 @@ class CpuConv2dTest {
              Tensor y = Tensor.zerosHost(SPEC.outputShape())) {
             Tensor x = big.step(3, 2);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new CpuConv2d(SPEC).forward(1f, x, w, null, 0f, y, null));
+                    () -> new CpuConv2d(SPEC).forward(1f, x, w, null, 0f, y));
             assertTrue(e.getMessage().startsWith("conv2d input: expected a contiguous or batch-strided tensor"), e.getMessage());
         }
     }

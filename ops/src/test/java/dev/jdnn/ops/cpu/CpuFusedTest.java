@@ -236,11 +236,11 @@ class CpuFusedTest {
              Tensor tMean = Tensor.zerosHost(Shape.of(5)); Tensor tInv = Tensor.zerosHost(Shape.of(5));
              Tensor tdy2 = Tensor.ofHost(c2.outputShape(), dy2); Tensor tda1 = Tensor.zerosHost(c1.outputShape()); Tensor tdz1 = Tensor.zerosHost(c1.outputShape());
              Tensor tdx1 = Tensor.zerosHost(c1.outputShape()); Tensor tdg = Tensor.zerosHost(Shape.of(5)); Tensor tdb = Tensor.zerosHost(Shape.of(5))) {
-            conv1.forward(1, tx, tw1, null, 0, ty1, null);
+            conv1.forward(1, tx, tw1, null, 0, ty1);
             bn.forwardTraining(ty1, tg, tb, tz1, trm, trv, tMean, tInv);
             relu.forward(1, tz1, 0, ta1);
-            conv2.forward(1, ta1, tw2, null, 0, ty2, null);
-            conv2.backwardData(1, tdy2, tw2, 0, tda1, null);
+            conv2.forward(1, ta1, tw2, null, 0, ty2);
+            conv2.backwardData(1, tdy2, tw2, 0, tda1);
             relu.backward(1, tz1, ta1, tda1, 0, tdz1);
             bn.backward(1, 0, 1, 0, ty1, tdz1, tg, tdx1, tdg, tdb, tMean, tInv);
             y1 = ty1.toFloatArray(); z1Mean = tMean.toFloatArray(); z1InvStd = tInv.toFloatArray(); rm = trm.toFloatArray(); rv = trv.toFloatArray();
@@ -304,7 +304,7 @@ class CpuFusedTest {
         try (var stats = backend.fuse(ConvStatsSpec.of(conv, false)).plan(); Tensor wrong = Tensor.zerosHost(conv.outputShape());
              Tensor w = Tensor.zerosHost(conv.weightShape()); Tensor y = Tensor.zerosHost(conv.outputShape());
              Tensor sum = Tensor.zerosHost(Shape.of(conv.outChannels())); Tensor sq = Tensor.zerosHost(Shape.of(conv.outChannels()))) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> stats.forward(wrong, null, null, w, y, sum, sq, null));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> stats.forward(wrong, null, null, w, y, sum, sq));
             assertEquals("conv2d input: expected shape " + conv.inputShape() + ", got " + conv.outputShape(), e.getMessage());
         }
     }

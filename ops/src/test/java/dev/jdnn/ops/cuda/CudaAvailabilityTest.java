@@ -18,8 +18,11 @@ class CudaAvailabilityTest {
     }
 
     @Test
-    void optionsRejectANegativeWorkspaceLimit() {
-        assertThrows(IllegalArgumentException.class, () -> new CudaBackend.Options(false, true, -1, null, null));
+    void optionsRejectAMissingOrNegativeWorkspaceLimit() {
+        assertThrows(NullPointerException.class, () -> new CudaBackend.Options(false, true, null, null, null));
+        assertThrows(IllegalArgumentException.class, () -> WorkspaceLimit.fixed(-1));
+        assertEquals(WorkspaceLimit.defaults(), CudaBackend.Options.defaults().workspaceLimit());
+        assertEquals(WorkspaceLimit.fixed(1 << 20), CudaBackend.Options.defaults().withWorkspaceLimit(WorkspaceLimit.fixed(1 << 20)).workspaceLimit());
         assertTrue(CudaBackend.Options.defaults().withStrictFp32(true).strictFp32());
     }
 }

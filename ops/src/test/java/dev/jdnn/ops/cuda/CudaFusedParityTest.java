@@ -74,7 +74,7 @@ class CudaFusedParityTest {
     /** Heuristics' choices, untimed; no engine cache on disk. */
     private static CudaBackend.Options untimed(boolean strictFp32) {
         CudaBackend.Options d = CudaBackend.Options.defaults();
-        return new CudaBackend.Options(strictFp32, false, d.convWorkspaceLimitBytes(), d.kernelCacheDir(), null);
+        return new CudaBackend.Options(strictFp32, false, d.workspaceLimit(), d.kernelCacheDir(), null);
     }
 
     @BeforeAll
@@ -118,7 +118,7 @@ class CudaFusedParityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("formats")
     void convBiasRelu(Format f) {
-        var spec = new ConvBiasActivationSpec(CONV_BIAS, Activation.RELU, f.dtype(), f.layout());
+        var spec = ConvBiasActivationSpec.of(CONV_BIAS, Activation.RELU).with(f.dtype(), f.layout());
         float[] x = FusedFixtures.round(Rand.uniform(1, numel(CONV.inputShape())), f.dtype());
         float[] w = FusedFixtures.round(Rand.uniform(2, numel(CONV.weightShape()), -0.2, 0.2), f.dtype());
         float[] b = Rand.uniform(3, 64, -0.5, 0.5);
@@ -141,7 +141,7 @@ class CudaFusedParityTest {
     }
 
     private static void checkConvStats(Format f, boolean prologue) {
-        var spec = new ConvStatsSpec(CONV, prologue, f.dtype(), f.layout());
+        var spec = ConvStatsSpec.of(CONV, prologue).with(f.dtype(), f.layout());
         float[] x = FusedFixtures.round(Rand.gaussian(4, numel(CONV.inputShape()), 0.2, 1), f.dtype());
         float[] w = FusedFixtures.round(Rand.uniform(5, numel(CONV.weightShape()), -0.2, 0.2), f.dtype());
         float[] scale = prologue ? Rand.uniform(6, 32, 0.5, 1.5) : null, bias = prologue ? Rand.uniform(7, 32, -0.5, 0.5) : null;
@@ -167,7 +167,7 @@ class CudaFusedParityTest {
     }
 
     private static void checkDgradDrelu(Format f, boolean fromScaleBias) {
-        var spec = new DgradDreluSpec(CONV, fromScaleBias, f.dtype(), f.layout());
+        var spec = DgradDreluSpec.of(CONV, fromScaleBias).with(f.dtype(), f.layout());
         float[] dy = FusedFixtures.round(Rand.uniform(8, numel(CONV.outputShape())), f.dtype());
         float[] w = FusedFixtures.round(Rand.uniform(9, numel(CONV.weightShape()), -0.2, 0.2), f.dtype());
         float[] r = FusedFixtures.round(Rand.gaussian(10, numel(CONV.inputShape()), 0.1, 1), f.dtype());
@@ -181,7 +181,7 @@ class CudaFusedParityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("formats")
     void bnBackward(Format f) {
-        var spec = new BnBackwardSpec(BN, f.dtype(), f.layout());
+        var spec = BnBackwardSpec.of(BN).with(f.dtype(), f.layout());
         float[] x = FusedFixtures.round(Rand.gaussian(13, numel(BN.shape()), 0.5, 2), f.dtype());
         float[] dy = FusedFixtures.round(Rand.uniform(14, numel(BN.shape())), f.dtype());
         float[] gamma = Rand.uniform(15, 64, 0.5, 1.5), mean = Rand.uniform(16, 64, 0.3, 0.7), invStd = Rand.uniform(17, 64, 0.3, 0.7);
@@ -220,32 +220,27 @@ class CudaFusedParityTest {
     @Test
     void aFusedPlanIsRecordedAndReplayedByCudaGraphs() {
         Format f = formats().get(1);
-        var spec = new ConvBiasActivationSpec(CONV_BIAS, Activation.RELU, f.dtype(), f.layout());
+        var spec = ConvBiasActivationSpec.of(CONV_BIAS, Activation.RELU).with(f.dtype(), f.layout());
         try (ConvBiasActivationPlan plan = fusedOrSkip(f, spec); var fx = new FusedFixtures(tf32)) {
             Tensor x = fx.tensor(CONV.inputShape(), Rand.uniform(24, numel(CONV.inputShape())), f.dtype(), f.layout());
             Tensor w = fx.tensor(CONV.weightShape(), Rand.uniform(25, numel(CONV.weightShape())), f.dtype(), f.layout());
             Tensor b = fx.vector(Rand.uniform(26, 64));
             Tensor eager = fx.output(CONV.outputShape(), f.dtype(), f.layout()), replayed = fx.output(CONV.outputShape(), f.dtype(), f.layout());
-            Tensor ws = plan.workspaceBytes() == 0 ? null : tf32.allocate(Shape.of(Math.toIntExact(plan.workspaceBytes())), DType.UINT8);
-            try {
-                plan.forward(x, w, b, eager, ws);
-                plan.forward(x, w, b, replayed, ws); // eager once with these pointers before recording them
-                tf32.fill(replayed, Float.NaN);
-                try (Recording r = tf32.capture(() -> plan.forward(x, w, b, replayed, ws))) {
-                    assertNotNull(r);
-                    r.replay();
-                }
-                assertArrayEquals(fx.read(eager), fx.read(replayed));
-            } finally {
-                if (ws != null) ws.close();
+            plan.forward(x, w, b, eager);
+            plan.forward(x, w, b, replayed); // eager once with these pointers before recording them
+            tf32.fill(replayed, Float.NaN);
+            try (Recording r = tf32.capture(() -> plan.forward(x, w, b, replayed))) {
+                assertNotNull(r);
+                r.replay();
             }
+            assertArrayEquals(fx.read(eager), fx.read(replayed));
         }
     }
 
     @Test
     void autotunedChoicesAreStoredAndReusedByTheNextBackend(@TempDir Path dir) throws Exception {
         CudaBackend.Options tuned = CudaBackend.Options.defaults().withStrictFp32(false).withConvAlgorithmCacheDir(dir);
-        var spec = new ConvBiasActivationSpec(CONV_BIAS, Activation.RELU, DType.FLOAT32, MemoryFormat.NCHW);
+        var spec = ConvBiasActivationSpec.of(CONV_BIAS, Activation.RELU).with(DType.FLOAT32, MemoryFormat.NCHW);
         String first, second;
         try (CudaBackend b = CudaBackend.create(0, tuned)) {
             Fusion<ConvBiasActivationPlan> fusion = b.fuse(spec);

@@ -46,16 +46,16 @@ class CudaFusionSurveyTest {
         CudaBackend.Options d = CudaBackend.Options.defaults();
         List<String> rows = new ArrayList<>();
         int fused = 0;
-        try (CudaBackend cuda = CudaBackend.create(0, new CudaBackend.Options(false, false, d.convWorkspaceLimitBytes(), d.kernelCacheDir(), null))) {
+        try (CudaBackend cuda = CudaBackend.create(0, new CudaBackend.Options(false, false, d.workspaceLimit(), d.kernelCacheDir(), null))) {
             for (DType dtype : List.of(DType.FLOAT32, DType.BFLOAT16)) {
                 MemoryFormat layout = dtype == DType.FLOAT32 ? MemoryFormat.NCHW : MemoryFormat.NHWC;
                 for (Conv2dSpec conv : RESNET50) {
                     BatchNormSpec bn = new BatchNormSpec(conv.outputShape(), 1e-5, 0.1);
                     List<FusedSpec<?>> specs = List.of(
-                            new ConvBiasActivationSpec(withBias(conv), Activation.RELU, dtype, layout),
-                            new ConvStatsSpec(conv, false, dtype, layout), new ConvStatsSpec(conv, true, dtype, layout),
-                            new DgradDreluSpec(conv, false, dtype, layout), new DgradDreluSpec(conv, true, dtype, layout),
-                            new BnBackwardSpec(bn, dtype, layout));
+                            ConvBiasActivationSpec.of(withBias(conv), Activation.RELU).with(dtype, layout),
+                            ConvStatsSpec.of(conv, false).with(dtype, layout), ConvStatsSpec.of(conv, true).with(dtype, layout),
+                            DgradDreluSpec.of(conv, false).with(dtype, layout), DgradDreluSpec.of(conv, true).with(dtype, layout),
+                            BnBackwardSpec.of(bn).with(dtype, layout));
                     for (FusedSpec<?> spec : specs) fused += survey(cuda, spec, rows);
                 }
             }

@@ -41,15 +41,13 @@ class CudaLrnTest {
         try (Tensor wide = Tensor.zerosHost(Shape.of(2, 10, 3, 3)); Tensor y = Tensor.zerosHost(NCHW)) {
             Tensor slice = wide.narrow(1, 2, 6); // 6 of 10 channels: batch stride 90, not 54
             Object[] a = CudaLrn.forwardArgs(spec, 1f, slice, 0f, y);
-            assertEquals(NCHW.numel(), a[0]);
-            assertEquals(6, a[1]);
-            assertEquals(9L, a[2]);
-            assertEquals(4, a[3]);
-            assertEquals(0.125f, a[4]);
-            assertEquals(0.75f, a[5]);
-            assertEquals(2f, a[6]);
-            assertEquals(90L, a[9], "x batch stride");
-            assertEquals(54L, a[12], "y batch stride");
+            assertEquals(new KernelOperands.Walk(2, 6, 9, false, true), a[0], "the walk over y: [N, C, H*W], y dense");
+            assertEquals(4, a[1]);
+            assertEquals(0.125f, a[2]);
+            assertEquals(0.75f, a[3]);
+            assertEquals(2f, a[4]);
+            assertEquals(new KernelOperands.Ref(slice.address(), 90, 9, 1, 0), a[6], "x: batch stride 90, channel stride 9, float32");
+            assertEquals(54L, ((KernelOperands.Ref) a[8]).n(), "y batch stride");
         }
     }
 }

@@ -100,17 +100,16 @@ class CudaParityTest {
     static float[][] conv(BackendParityFixtures f, Conv2dSpec s, boolean strided) {
         Backend b = f.backend();
         try (Conv2dPlan p = b.conv2d(s)) {
-            Tensor ws = p.workspaceBytes() == 0 ? null : f.bytes(p.workspaceBytes());
             Tensor x = f.tensor(s.inputShape(), Rand.uniform(1, n(s.inputShape())), strided);
             Tensor w = f.tensor(s.weightShape(), Rand.uniform(2, n(s.weightShape())), false);
             Tensor bias = s.bias() ? f.tensor(s.biasShape(), Rand.uniform(3, s.outChannels()), false) : null;
             Tensor y = f.output(s.outputShape(), strided);
-            p.forward(1f, x, w, bias, 0f, y, ws);
+            p.forward(1f, x, w, bias, 0f, y);
             Tensor dy = f.tensor(s.outputShape(), Rand.uniform(4, n(s.outputShape())), strided);
             Tensor dx = f.output(s.inputShape(), strided);
-            p.backwardData(1f, dy, w, 0f, dx, ws);
+            p.backwardData(1f, dy, w, 0f, dx);
             Tensor dw = f.tensor(s.weightShape(), constant(s.weightShape(), 1f), false); // accumulate: 0.5 * grad + 1 * ones
-            p.backwardFilter(0.5f, x, dy, 1f, dw, ws);
+            p.backwardFilter(0.5f, x, dy, 1f, dw);
             Tensor db = f.output(s.biasShape(), false);
             p.backwardBias(1f, dy, 0f, db);
             return new float[][]{f.get(y), f.get(dx), f.get(dw), f.get(db), flag(f.paddingIntact(y) && f.paddingIntact(dx))};

@@ -56,7 +56,6 @@ class CudaTrainingLoopTest {
             Tensor da = zeros(scope, cuda, feat), dz = zeros(scope, cuda, feat), dy = zeros(scope, cuda, feat);
             Tensor dw = zeros(scope, cuda, convSpec.weightShape()), dgamma = zeros(scope, cuda, Shape.of(8)), dbeta = zeros(scope, cuda, Shape.of(8));
             Tensor dfw = zeros(scope, cuda, fcSpec.weightShape()), dfb = zeros(scope, cuda, fcSpec.biasShape());
-            Tensor ws = conv.workspaceBytes() == 0 ? null : scope.track(cuda.allocate(Shape.of((int) conv.workspaceBytes()), DType.UINT8));
             Tensor[] params = {w, gamma, beta, fw, fb}, grads = {dw, dgamma, dbeta, dfw, dfb};
             Tensor[] momenta = new Tensor[params.length];
             for (int i = 0; i < params.length; i++) momenta[i] = zeros(scope, cuda, params[i].shape());
@@ -68,7 +67,7 @@ class CudaTrainingLoopTest {
             float firstLoss = 0, lastLoss = 0;
             long liveAfterFirstStep = 0;
             for (int step = 1; step <= 1000; step++) {
-                conv.forward(1f, x, w, null, 0f, y, ws);
+                conv.forward(1f, x, w, null, 0f, y);
                 bn.forwardTraining(y, gamma, beta, z, rm, rv, sm, si);
                 relu.forward(1f, z, 0f, a);
                 Tensor flat = a.reshape(fcSpec.inputShape());
@@ -79,7 +78,7 @@ class CudaTrainingLoopTest {
                 fc.backwardData(1f, dLogits, fw, 0f, da.reshape(fcSpec.inputShape()));
                 relu.backward(1f, z, a, da, 0f, dz);
                 bn.backward(1f, 0f, 1f, 0f, y, dz, gamma, dy, dgamma, dbeta, sm, si);
-                conv.backwardFilter(1f, x, dy, 0f, dw, ws);
+                conv.backwardFilter(1f, x, dy, 0f, dw);
                 for (int i = 0; i < params.length; i++) cuda.sgdStep(params[i], grads[i], momenta[i], sgd, step == 1 ? firstStep : laterSteps);
                 if (step == 1) {
                     firstLoss = cuda.download(loss)[0];

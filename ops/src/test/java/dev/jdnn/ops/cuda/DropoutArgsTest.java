@@ -2,6 +2,7 @@ package dev.jdnn.ops.cuda;
 
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.HostAllocator;
+import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.DropoutStream;
@@ -24,14 +25,14 @@ class DropoutArgsTest {
              Tensor mask = Tensor.allocate(HostAllocator.global(), Shape.of(72), DType.UINT8);
              Tensor counter = Tensor.allocate(HostAllocator.global(), Shape.of(8), DType.UINT8)) {
             Tensor x = wide.narrow(1, 1, 3); // batch-strided
-            Object[] f = CudaDropout.forwardArgs(x, y, mask, counter, 42L, 123, 2f);
+            Object[] f = CudaDropout.forwardArgs(MemoryFormat.NCHW, x, y, mask, counter, 42L, 123, 2f);
             KernelSignature.parse(SOURCE, Kernel.DROPOUT_FORWARD.name()).check(f);
-            assertArrayEquals(new Object[]{72L, 36L}, java.util.Arrays.copyOfRange(f, 0, 2), "elements, elements per sample");
-            assertEquals(60L, f[3], "x's batch stride");
-            assertEquals(36L, f[5], "y's batch stride");
-            Object[] b = CudaDropout.backwardArgs(y, x, mask, 2f);
+            assertEquals(new KernelOperands.Walk(2, 3, 12, false, false), f[0], "[N, C, HW], pixels fastest, x not dense");
+            assertEquals(60L, ((KernelOperands.Ref) f[1]).n(), "x's batch stride");
+            assertEquals(36L, ((KernelOperands.Ref) f[2]).n(), "y's batch stride");
+            Object[] b = CudaDropout.backwardArgs(MemoryFormat.NCHW, y, x, mask, 2f);
             KernelSignature.parse(SOURCE, Kernel.DROPOUT_BACKWARD.name()).check(b);
-            assertEquals(60L, b[5], "dx's batch stride");
+            assertEquals(60L, ((KernelOperands.Ref) b[2]).n(), "dx's batch stride");
             KernelSignature.parse(SOURCE, Kernel.DROPOUT_ADVANCE.name()).check(new Object[]{counter});
         }
     }
@@ -53,8 +54,9 @@ class DropoutArgsTest {
         var key = Pattern.compile("u64 key = splitmix\\(\\(u64\\)seed \\+ \\(\\(u64\\)counter\\[0\\] \\+ (\\d+)ull\\) \\* GOLDEN\\);").matcher(SOURCE);
         assertTrue(key.find(), "dropout_forward's key expression not found");
         long k = Long.parseLong(key.group(1));
-        // keep = (mix(key + i * GOLDEN) >> shift) >= threshold, on unsigned 64-bit values (Java's >>>).
-        var keep = Pattern.compile("bool keep = \\(splitmix\\(key \\+ \\(u64\\)i \\* GOLDEN\\) >> (\\d+)\\) >= \\(u64\\)threshold;").matcher(SOURCE);
+        // keep = (mix(key + e * GOLDEN) >> shift) >= threshold, on unsigned 64-bit values (Java's >>>), e the logical index.
+        assertTrue(SOURCE.contains("i64 e = logicalOf(w, q);"), "the mask is indexed by the logical element index");
+        var keep = Pattern.compile("bool keep = \\(splitmix\\(key \\+ \\(u64\\)e \\* GOLDEN\\) >> (\\d+)\\) >= \\(u64\\)threshold;").matcher(SOURCE);
         assertTrue(keep.find(), "dropout_forward's keep expression not found");
         int shift = Integer.parseInt(keep.group(1));
         int threshold = DropoutStream.threshold(0.3f);

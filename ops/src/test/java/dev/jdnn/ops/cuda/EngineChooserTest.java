@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class EngineChooserTest {
     private static final ChoiceStore.DeviceKey H200 = new ChoiceStore.DeviceKey("NVIDIA H200", 9, 0, 132, 91900);
-    private static final FusedKey KEY = new FusedKey(false, false, 1 << 20, "conv-bias-activation input=8x64x14x14 out=64 dtype=bfloat16 layout=nhwc");
+    private static final FusedKey KEY = new FusedKey(false, false, "fixed:1048576", "conv-bias-activation input=8x64x14x14 out=64 dtype=bfloat16 layout=nhwc");
     private static final EngineChooser.Policy TUNE = new EngineChooser.Policy(false, false, 1 << 20, true, 3);
     private static final EngineChooser.Policy FIRST = new EngineChooser.Policy(false, false, 1 << 20, false, 3);
 

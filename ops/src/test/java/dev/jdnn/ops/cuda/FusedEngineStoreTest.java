@@ -31,10 +31,10 @@ class FusedEngineStoreTest {
 
     @Test
     void everyFieldOfTheKeyChangesItsTextAndTheTextParsesBack() {
-        List<FusedKey> keys = List.of(FusedKey.of(SPEC, false, false, 1 << 28), FusedKey.of(SPEC, true, false, 1 << 28),
-                FusedKey.of(SPEC, false, true, 1 << 28), FusedKey.of(SPEC, false, false, 1 << 29),
-                FusedKey.of(SPEC.with(DType.BFLOAT16, MemoryFormat.NHWC), false, false, 1 << 28),
-                FusedKey.of(ConvBiasActivationSpec.of(SPEC.conv(), Activation.IDENTITY), false, false, 1 << 28));
+        List<FusedKey> keys = List.of(FusedKey.of(SPEC, false, false, "fixed:268435456"), FusedKey.of(SPEC, true, false, "fixed:268435456"),
+                FusedKey.of(SPEC, false, true, "fixed:268435456"), FusedKey.of(SPEC, false, false, WorkspaceLimit.defaults().key()),
+                FusedKey.of(SPEC.with(DType.BFLOAT16, MemoryFormat.NHWC), false, false, "fixed:268435456"),
+                FusedKey.of(ConvBiasActivationSpec.of(SPEC.conv(), Activation.IDENTITY), false, false, "fixed:268435456"));
         Set<String> texts = new HashSet<>();
         for (FusedKey k : keys) {
             assertTrue(texts.add(k.format()), k.format());
@@ -42,7 +42,7 @@ class FusedEngineStoreTest {
             assertEquals(k, back.getKey());
             assertEquals(CHOICE, back.getValue());
         }
-        assertThrows(IllegalArgumentException.class, () -> new FusedKey(false, false, 0, "two\nlines"));
+        assertThrows(IllegalArgumentException.class, () -> new FusedKey(false, false, "fixed:0", "two\nlines"));
         assertThrows(IllegalArgumentException.class, () -> FusedEngineStore.parseEntry("tf32 any limit=1 conv -> engine=x knobs=-"));
         assertThrows(IllegalArgumentException.class, () -> FusedEngineStore.parseEntry("bf16 any limit=1 conv -> engine=1 knobs=-"));
     }
@@ -50,7 +50,7 @@ class FusedEngineStoreTest {
     @Test
     void choicesLiveInTheirOwnFileNextToTheConvolutionAlgorithms(@TempDir Path dir) throws IOException {
         FusedEngineStore s = new FusedEngineStore(dir, H200, warnings::add);
-        FusedKey key = FusedKey.of(SPEC, false, false, 1 << 28);
+        FusedKey key = FusedKey.of(SPEC, false, false, "fixed:268435456");
         s.record(key, CHOICE);
         s.save();
         Path file = dir.resolve("fused-engines-" + H200.fileName());

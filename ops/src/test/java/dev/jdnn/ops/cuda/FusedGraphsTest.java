@@ -74,7 +74,7 @@ class FusedGraphsTest {
     @Test
     void convBiasActivationGraphs() {
         for (Conv2dSpec conv : CONVS) for (Format f : FORMATS) {
-            var spec = new ConvBiasActivationSpec(withBias(conv), Activation.RELU, f.dtype(), f.layout());
+            var spec = ConvBiasActivationSpec.of(withBias(conv), Activation.RELU).with(f.dtype(), f.layout());
             try (OperationGraph g = CudaConvBiasActivation.graph(spec, MemorySegment.NULL)) {
                 assertEquals("conv-forward -> add -> relu_fwd", g.summary(), spec.describe());
                 assertEquals(Set.of(1L, 2L, 3L, 4L), uids(g));
@@ -92,11 +92,11 @@ class FusedGraphsTest {
     @Test
     void convStatsGraphsWithAndWithoutTheScaleBiasReluInput() {
         for (Conv2dSpec conv : CONVS) for (Format f : FORMATS) {
-            try (OperationGraph g = CudaConvStats.graph(new ConvStatsSpec(conv, false, f.dtype(), f.layout()), MemorySegment.NULL)) {
+            try (OperationGraph g = CudaConvStats.graph(ConvStatsSpec.of(conv, false).with(f.dtype(), f.layout()), MemorySegment.NULL)) {
                 assertEquals("conv-forward -> gen-stats", g.summary());
                 assertEquals(Set.of(1L, 4L, 5L, 6L, 7L), uids(g));
             }
-            try (OperationGraph g = CudaConvStats.graph(new ConvStatsSpec(conv, true, f.dtype(), f.layout()), MemorySegment.NULL)) {
+            try (OperationGraph g = CudaConvStats.graph(ConvStatsSpec.of(conv, true).with(f.dtype(), f.layout()), MemorySegment.NULL)) {
                 assertEquals("mul -> add -> relu_fwd -> conv-forward -> gen-stats", g.summary());
                 assertEquals(Set.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), uids(g));
             }
@@ -106,11 +106,11 @@ class FusedGraphsTest {
     @Test
     void dgradDreluGraphsWithTheReluInputGivenOrRecomputed() {
         for (Conv2dSpec conv : CONVS) for (Format f : FORMATS) {
-            try (OperationGraph g = CudaDgradDrelu.graph(new DgradDreluSpec(conv, false, f.dtype(), f.layout()), MemorySegment.NULL)) {
+            try (OperationGraph g = CudaDgradDrelu.graph(DgradDreluSpec.of(conv, false).with(f.dtype(), f.layout()), MemorySegment.NULL)) {
                 assertEquals("conv-backward-data -> relu-backward", g.summary());
                 assertEquals(Set.of(1L, 2L, 3L, 6L), uids(g));
             }
-            try (OperationGraph g = CudaDgradDrelu.graph(new DgradDreluSpec(conv, true, f.dtype(), f.layout()), MemorySegment.NULL)) {
+            try (OperationGraph g = CudaDgradDrelu.graph(DgradDreluSpec.of(conv, true).with(f.dtype(), f.layout()), MemorySegment.NULL)) {
                 assertEquals("conv-backward-data -> mul -> add -> relu-backward", g.summary());
                 assertEquals(Set.of(1L, 2L, 3L, 4L, 5L, 6L), uids(g));
             }
@@ -125,7 +125,7 @@ class FusedGraphsTest {
             assertEquals(3, g.boundTensors().stream().filter(GraphTensor::byValue).count(), "count, epsilon and momentum are passed by value");
         }
         for (Format f : FORMATS) {
-            var spec = new BnBackwardSpec(new BatchNormSpec(Shape.of(8, 64, 14, 14), 1e-5, 0.1), f.dtype(), f.layout());
+            var spec = BnBackwardSpec.of(new BatchNormSpec(Shape.of(8, 64, 14, 14), 1e-5, 0.1)).with(f.dtype(), f.layout());
             try (OperationGraph g = CudaBnBackward.graph(spec, MemorySegment.NULL)) {
                 assertEquals("batch-norm-backward", g.summary());
                 assertEquals(Set.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), uids(g));
@@ -151,7 +151,7 @@ class FusedGraphsTest {
             };
             var store = new FusedEngineStore(null, new ChoiceStore.DeviceKey("none", 9, 0, 132, cudnn_h.cudnnGetVersion()), w -> fail(w));
             var policy = new EngineChooser.Policy(false, false, 1L << 28, true, 4);
-            var outcome = EngineChooser.choose(engines, spec.dtype(), policy, store, FusedEngineStore.FusedKey.of(spec, false, false, 1L << 28));
+            var outcome = EngineChooser.choose(engines, spec.dtype(), policy, store, FusedEngineStore.FusedKey.of(spec, false, false, "fixed:268435456"));
             var refused = assertInstanceOf(EngineChooser.Outcome.Refused.class, outcome);
             assertEquals(Fusion.Reason.NO_ENGINE, refused.reason());
             assertTrue(refused.detail().contains("offered no engine configuration"), refused.detail());
@@ -162,7 +162,7 @@ class FusedGraphsTest {
     @Test
     void everyPlanBindsExactlyItsGraphsTensors() {
         for (boolean variant : new boolean[]{false, true}) {
-            var cba = new ConvBiasActivationSpec(variant ? withBias(CONVS.getFirst()) : CONVS.getFirst(), Activation.RELU, DType.BFLOAT16, MemoryFormat.NHWC);
+            var cba = ConvBiasActivationSpec.of(variant ? withBias(CONVS.getFirst()) : CONVS.getFirst(), Activation.RELU).with(DType.BFLOAT16, MemoryFormat.NHWC);
             try (var g = CudaConvBiasActivation.graph(cba, MemorySegment.NULL)) {
                 CudaFusedGraph.checkBindings(cba, g, CudaConvBiasActivation.operands(cba), Set.of());
             }

@@ -136,9 +136,6 @@ public final class FusedFixtures implements AutoCloseable {
         return out;
     }
 
-    private Tensor workspace(FusedPlan plan) {
-        return plan.workspaceBytes() == 0 ? null : scope.track(backend.allocate(Shape.of(Math.toIntExact(plan.workspaceBytes())), DType.UINT8));
-    }
 
     // ---- one call per pattern ----
 
@@ -147,7 +144,7 @@ public final class FusedFixtures implements AutoCloseable {
         var c = s.conv();
         Tensor y = output(c.outputShape(), s.dtype(), s.layout());
         plan.forward(tensor(c.inputShape(), x, s.dtype(), s.layout()), tensor(c.weightShape(), w, s.dtype(), s.layout()),
-                bias == null ? null : vector(bias), y, workspace(plan));
+                bias == null ? null : vector(bias), y);
         return read(y);
     }
 
@@ -160,7 +157,7 @@ public final class FusedFixtures implements AutoCloseable {
         Tensor y = output(c.outputShape(), s.dtype(), s.layout());
         Tensor sum = vectorOutput(c.outChannels()), sq = vectorOutput(c.outChannels());
         plan.forward(tensor(c.inputShape(), x, s.dtype(), s.layout()), scale == null ? null : vector(scale), bias == null ? null : vector(bias),
-                tensor(c.weightShape(), w, s.dtype(), s.layout()), y, sum, sq, workspace(plan));
+                tensor(c.weightShape(), w, s.dtype(), s.layout()), y, sum, sq);
         return new ConvStats(read(y), read(sum), read(sq));
     }
 
@@ -170,7 +167,7 @@ public final class FusedFixtures implements AutoCloseable {
         int c = plan.spec().channels();
         Tensor rm = vector(runningMean), rv = vector(runningVar);
         Tensor mean = vectorOutput(c), invStd = vectorOutput(c), scale = vectorOutput(c), shift = vectorOutput(c);
-        plan.finalizeStatistics(vector(sum), vector(sqSum), vector(gamma), vector(beta), rm, rv, mean, invStd, scale, shift, workspace(plan));
+        plan.finalizeStatistics(vector(sum), vector(sqSum), vector(gamma), vector(beta), rm, rv, mean, invStd, scale, shift);
         return new BnFinalize(read(rm), read(rv), read(mean), read(invStd), read(scale), read(shift));
     }
 
@@ -181,7 +178,7 @@ public final class FusedFixtures implements AutoCloseable {
         Tensor dx = output(c.inputShape(), s.dtype(), s.layout());
         plan.backward(tensor(c.outputShape(), dy, s.dtype(), s.layout()), tensor(c.weightShape(), w, s.dtype(), s.layout()),
                 tensor(c.inputShape(), reluInput, s.dtype(), s.layout()), scale == null ? null : vector(scale), bias == null ? null : vector(bias),
-                dx, workspace(plan));
+                dx);
         return read(dx);
     }
 
@@ -193,7 +190,7 @@ public final class FusedFixtures implements AutoCloseable {
         Tensor dx = output(shape, s.dtype(), s.layout());
         Tensor dgamma = vectorOutput(s.bn().channels()), dbeta = vectorOutput(s.bn().channels());
         plan.backward(tensor(shape, x, s.dtype(), s.layout()), tensor(shape, dy, s.dtype(), s.layout()), vector(gamma), vector(saveMean),
-                vector(saveInvStd), dx, dgamma, dbeta, workspace(plan));
+                vector(saveInvStd), dx, dgamma, dbeta);
         return new BnBackward(read(dx), read(dgamma), read(dbeta));
     }
 

@@ -57,17 +57,17 @@ public final class ConvNode extends WeightedNode {
 
     @Override
     public void forward(NodeContext c) {
-        plan.forward(1f, c.in[0], weight.value(), biasValue(), 0f, c.out, c.workspace);
+        plan.forward(1f, c.in[0], weight.value(), biasValue(), 0f, c.out);
     }
 
     @Override
     public void backwardData(NodeContext c) {
-        plan.backwardData(1f, c.dOut, weight.value(), c.dInBeta[0], c.dIn[0], c.workspace);
+        plan.backwardData(1f, c.dOut, weight.value(), c.dInBeta[0], c.dIn[0]);
     }
 
     @Override
     public void backwardWeight(NodeContext c) {
-        plan.backwardFilter(1f, c.in[0], c.dOut, c.paramBeta[0], c.paramGrad[0], c.workspace);
+        plan.backwardFilter(1f, c.in[0], c.dOut, c.paramBeta[0], c.paramGrad[0]);
     }
 
     @Override

@@ -6,11 +6,11 @@ import dev.jdnn.ops.Backend;
 /**
  * The tensors one node runs on in one compiled graph, bound once at compile time: inputs and output (views into
  * the planned arena), their gradients with the beta each write must use (0 for the first writer, 1 to
- * accumulate), parameter gradients (null when frozen), scratch buffers and the shared workspace.
+ * accumulate), parameter gradients (null when frozen) and scratch buffers. (Plans that need workspace use their
+ * backend's one shared workspace.)
  */
 public final class NodeContext {
     public final Backend backend;
-    public final Tensor workspace;
     public final Tensor[] in;
     public Tensor out;
     public Tensor dOut;
@@ -21,9 +21,8 @@ public final class NodeContext {
     public final float[] paramBeta;
     public Tensor[] aux = new Tensor[0];
 
-    public NodeContext(Backend backend, Tensor workspace, int inputs, int params) {
+    public NodeContext(Backend backend, int inputs, int params) {
         this.backend = backend;
-        this.workspace = workspace;
         this.in = new Tensor[inputs];
         this.dIn = new Tensor[inputs];
         this.dInBeta = new float[inputs];

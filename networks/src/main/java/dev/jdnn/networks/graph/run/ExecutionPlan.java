@@ -36,7 +36,7 @@ public final class ExecutionPlan {
     private final List<List<Tensor>> startAt = new ArrayList<>(), endAt = new ArrayList<>();
 
     /** {@code execution}: how each node call is run ({@link NodeExecution#DIRECT}, or with per-node instrumentation). */
-    public ExecutionPlan(BufferPlan plan, Backend backend, Tensor input, Tensor workspace, Tensor arena, long[] offsets, boolean poison,
+    public ExecutionPlan(BufferPlan plan, Backend backend, Tensor input, Tensor arena, long[] offsets, boolean poison,
                          NodeExecution execution) {
         this.plan = plan;
         this.graph = plan.graph;
@@ -58,7 +58,7 @@ public final class ExecutionPlan {
         values[graph.input.id()] = input;
         grads = new Tensor[graph.valueCount()];
         contexts = new NodeContext[graph.nodes().size()];
-        for (Node n : graph.nodes()) contexts[n.index()] = bind(n, workspace);
+        for (Node n : graph.nodes()) contexts[n.index()] = bind(n);
     }
 
     private Tensor value(int id) {
@@ -79,10 +79,10 @@ public final class ExecutionPlan {
         return grads[id];
     }
 
-    private NodeContext bind(Node n, Tensor workspace) {
+    private NodeContext bind(Node n) {
         int k = n.index();
         List<Parameter> params = n.parameters();
-        NodeContext c = new NodeContext(backend, workspace, n.inputs.length, params.size());
+        NodeContext c = new NodeContext(backend, n.inputs.length, params.size());
         for (int i = 0; i < n.inputs.length; i++) c.in[i] = value(n.inputs[i]);
         c.out = value(n.output.id());
         c.aux = new Tensor[plan.auxBuffer[k].length];

@@ -39,23 +39,20 @@ __device__ __forceinline__ float actGrad(int kind, float x, float slope) {
 }
 
 // y = alpha * act(x) + beta * y
-extern "C" __global__ void activation_forward(int kind, float slope, i64 n, i64 sample,
-                                              float alpha, const float* x, i64 xStride,
-                                              float beta, float* y, i64 yStride) {
-    GRID_STRIDE(i, n) {
-        i64 yi = bidx(i, sample, yStride);
-        y[yi] = blend(alpha, act(kind, x[bidx(i, sample, xStride)], slope), beta, y[yi]);
+extern "C" __global__ void activation_forward(int kind, float slope, Walk w, float alpha, Ref x, float beta, Ref y) {
+    GRID_STRIDE(i, w.N * w.C * w.HW) {
+        i64 yi = at(w, y, i);
+        float old = beta == 0.f ? 0.f : get(y, yi);
+        put(y, yi, blend(alpha, act(kind, get(x, at(w, x, i)), slope), beta, old));
     }
 }
 
 // dx = alpha * act'(x) * dy + beta * dx
-extern "C" __global__ void activation_backward(int kind, float slope, i64 n, i64 sample,
-                                               float alpha, const float* x, i64 xStride,
-                                               const float* dy, i64 dyStride,
-                                               float beta, float* dx, i64 dxStride) {
-    GRID_STRIDE(i, n) {
-        i64 di = bidx(i, sample, dxStride);
-        float g = actGrad(kind, x[bidx(i, sample, xStride)], slope) * dy[bidx(i, sample, dyStride)];
-        dx[di] = blend(alpha, g, beta, dx[di]);
+extern "C" __global__ void activation_backward(int kind, float slope, Walk w, float alpha, Ref x, Ref dy, float beta, Ref dx) {
+    GRID_STRIDE(i, w.N * w.C * w.HW) {
+        i64 di = at(w, dx, i);
+        float g = actGrad(kind, get(x, at(w, x, i)), slope) * get(dy, at(w, dy, i));
+        float old = beta == 0.f ? 0.f : get(dx, di);
+        put(dx, di, blend(alpha, g, beta, old));
     }
 }

@@ -1,9 +1,9 @@
 // Counter-based inverted dropout, bit-identical to the CPU backend (dev.jdnn.ops.DropoutStream): forward call k of a
-// plan seeded with s uses key = mix(s + (k + 1) * GOLDEN) and keeps element i (row-major) when the top 24 bits of
-// mix(key + i * GOLDEN) are >= threshold = round(p * 2^24). All arithmetic is on unsigned 64-bit integers, which wrap
-// like Java's longs. The call counter k lives in device memory: dropout_forward reads it, dropout_advance (one
-// thread, launched right after) increments it, so a replayed CUDA graph draws a new mask each time.
-// The mask is one byte per element (1 = kept) at its row-major index.
+// plan seeded with s uses key = mix(s + (k + 1) * GOLDEN) and keeps element i (its logical, NCHW row-major index, in
+// every memory format) when the top 24 bits of mix(key + i * GOLDEN) are >= threshold = round(p * 2^24). All
+// arithmetic is on unsigned 64-bit integers, which wrap like Java's longs. The call counter k lives in device memory:
+// dropout_forward reads it, dropout_advance (one thread, launched right after) increments it, so a replayed CUDA
+// graph draws a new mask each time. The mask is one byte per element (1 = kept) at its logical index.
 typedef unsigned long long u64;
 #define GOLDEN 0x9E3779B97F4A7C15ull
 
@@ -13,14 +13,16 @@ __device__ __forceinline__ u64 splitmix(u64 z) {
     return z ^ (z >> 31);
 }
 
-// y = keep ? x * scale : 0 over batch-strided x and y (which may be the same tensor); mask[i] = keep.
-extern "C" __global__ void dropout_forward(i64 n, i64 sample, const float* x, i64 xStride, float* y, i64 yStride,
-                                           unsigned char* mask, const i64* counter, i64 seed, int threshold, float scale) {
+// y = keep ? x * scale : 0 (x and y may be the same tensor); mask[logical index] = keep.
+extern "C" __global__ void dropout_forward(Walk w, Ref x, Ref y, unsigned char* mask, const i64* counter, i64 seed,
+                                           int threshold, float scale) {
     u64 key = splitmix((u64)seed + ((u64)counter[0] + 1ull) * GOLDEN);
-    GRID_STRIDE(i, n) {
-        bool keep = (splitmix(key + (u64)i * GOLDEN) >> 40) >= (u64)threshold;
-        mask[i] = keep ? 1 : 0;
-        y[bidx(i, sample, yStride)] = keep ? x[bidx(i, sample, xStride)] * scale : 0.f;
+    GRID_STRIDE(i, w.N * w.C * w.HW) {
+        Pos q = posOf(w, i);
+        i64 e = logicalOf(w, q);
+        bool keep = (splitmix(key + (u64)e * GOLDEN) >> 40) >= (u64)threshold;
+        mask[e] = keep ? 1 : 0;
+        put(y, w.dense ? i : offOf(y, q), keep ? get(x, w.dense ? i : offOf(x, q)) * scale : 0.f);
     }
 }
 
@@ -30,9 +32,10 @@ extern "C" __global__ void dropout_advance(i64* counter) {
 }
 
 // dx = mask ? dy * scale : 0 with the forward's mask.
-extern "C" __global__ void dropout_backward(i64 n, i64 sample, const float* dy, i64 dyStride, float* dx, i64 dxStride,
-                                            const unsigned char* mask, float scale) {
-    GRID_STRIDE(i, n) {
-        dx[bidx(i, sample, dxStride)] = mask[i] ? dy[bidx(i, sample, dyStride)] * scale : 0.f;
+extern "C" __global__ void dropout_backward(Walk w, Ref dy, Ref dx, const unsigned char* mask, float scale) {
+    GRID_STRIDE(i, w.N * w.C * w.HW) {
+        Pos q = posOf(w, i);
+        bool keep = mask[logicalOf(w, q)] != 0;
+        put(dx, w.dense ? i : offOf(dx, q), keep ? get(dy, w.dense ? i : offOf(dy, q)) * scale : 0.f);
     }
 }

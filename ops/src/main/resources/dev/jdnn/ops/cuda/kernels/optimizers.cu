@@ -139,3 +139,57 @@ extern "C" __global__ void clip_scale(i64 n, float* x, const float* norm, float 
     float factor = fminf(1.f, __fmul_rn(__frcp_rn(__fadd_rn(norm[0], 1e-6f)), maxNorm));
     GRID_STRIDE(i, n) x[i] = __fmul_rn(x[i], factor);
 }
+
+// ---- dynamic loss scaling (dev.jdnn.ops.LossScaling: state = [scale, goodSteps]) ------------------------------------
+#define LOSS_SCALE 0
+#define LOSS_GOOD_STEPS 1
+
+__device__ __forceinline__ bool isFiniteBits(float v) { return (__float_as_uint(v) & 0x7f800000u) != 0x7f800000u; }
+
+// dst = src * scale: the float32 loss gradient, scaled, into the activations' storage type.
+extern "C" __global__ void loss_scale(Walk w, Ref src, const float* state, Ref dst) {
+    float scale = state[LOSS_SCALE];
+    GRID_STRIDE(i, w.N * w.C * w.HW) put(dst, at(w, dst, i), __fmul_rn(get(src, at(w, src, i)), scale));
+}
+
+// Stage 1 of unscale-and-check over flat float32 gradients: g *= 1/scale (the reciprocal in double, rounded to float,
+// as torch's GradScaler), and one "all finite" per block into partials.
+extern "C" __global__ void unscale_partial(i64 n, float* grads, const float* state, float* partials) {
+    float inverse = (float)(1.0 / (double)state[LOSS_SCALE]);
+    int finite = 1;
+    GRID_STRIDE(i, n) {
+        float g = __fmul_rn(grads[i], inverse);
+        grads[i] = g;
+        if (!isFiniteBits(g)) finite = 0;
+    }
+    finite = __syncthreads_and(finite);
+    if (threadIdx.x == 0) partials[blockIdx.x] = finite ? 1.f : 0.f;
+}
+
+// Stage 2, one block: flag[0] = 1 when every block saw finite values (and, with andFlag, flag[0] was non-zero).
+extern "C" __global__ void unscale_finish(const float* partials, int count, float* flag, int andFlag) {
+    int finite = 1;
+    for (int i = threadIdx.x; i < count; i += blockDim.x) if (partials[i] == 0.f) finite = 0;
+    finite = __syncthreads_and(finite);
+    if (threadIdx.x == 0) flag[0] = finite && (!andFlag || flag[0] != 0.f) ? 1.f : 0.f;
+}
+
+// The scaler's step, one thread (LossScaling.next): overflow -> scale * backoff, count 0; else count + 1, and at the
+// interval scale * growth (kept only if finite), count 0.
+extern "C" __global__ void update_loss_scale(float* state, const float* flag, float growth, float backoff, int interval) {
+    if (blockIdx.x != 0 || threadIdx.x != 0) return;
+    float scale = state[LOSS_SCALE];
+    if (flag[0] == 0.f) {
+        state[LOSS_SCALE] = __fmul_rn(scale, backoff);
+        state[LOSS_GOOD_STEPS] = 0.f;
+        return;
+    }
+    float good = __fadd_rn(state[LOSS_GOOD_STEPS], 1.f);
+    if (good >= (float)interval) {
+        float grown = __fmul_rn(scale, growth);
+        if (isFiniteBits(grown)) state[LOSS_SCALE] = grown;
+        state[LOSS_GOOD_STEPS] = 0.f;
+    } else {
+        state[LOSS_GOOD_STEPS] = good;
+    }
+}
