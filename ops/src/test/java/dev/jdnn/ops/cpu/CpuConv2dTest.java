@@ -9,6 +9,7 @@ import dev.jdnn.memory.HostAllocator;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Conv2dSpec;
+import dev.jdnn.ops.testing.Reference;
 import java.util.function.DoubleUnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -55,14 +56,14 @@ class CpuConv2dTest {
             DoubleUnaryOperator fwdTol = v -> 1e-5 * (1 + v) * Math.sqrt(terms);
             DoubleUnaryOperator gradTol = v -> 1e-4 * (1 + v);
 
-            t.checkOp("forward", s.outputShape(), views, forward(s, x, w, b), fwdTol,
+            t.checkOp("forward", s.outputShape(), views, Reference.conv2d(s, x, w, b), fwdTol,
                     (alpha, beta, y) -> plan.forward(alpha, xt, wt, bt, beta, y));
 
             // dL/dx etc. where L = sum(y * r): the backward calls get dy = r.
             double[][] grads = small
                     ? new double[][] {TestTensors.gradient(x, () -> loss(s, x, w, b, r)), TestTensors.gradient(w, () -> loss(s, x, w, b, r)),
                                       b == null ? null : TestTensors.gradient(b, () -> loss(s, x, w, b, r))}
-                    : adjoint(s, x, w, r);
+                    : Reference.conv2dAdjoint(s, x, w, r);
             t.checkOp("backward data", s.inputShape(), views, grads[0], gradTol,
                     (alpha, beta, out) -> plan.backwardData(alpha, rt, wt, beta, out));
             t.checkOp("backward filter", s.weightShape(), false, grads[1], gradTol,
@@ -74,64 +75,11 @@ class CpuConv2dTest {
         }
     }
 
-    /** Naive float64 convolution, straight from the definition. */
-    static double[] forward(Conv2dSpec s, double[] x, double[] w, double[] b) {
-        int cg = s.inChannels() / s.groups(), kg = s.outChannels() / s.groups(), p = s.outHeight(), q = s.outWidth();
-        double[] y = new double[Math.toIntExact(s.outputShape().numel())];
-        for (int n = 0; n < s.batch(); n++)
-            for (int k = 0; k < s.outChannels(); k++)
-                for (int oh = 0; oh < p; oh++)
-                    for (int ow = 0; ow < q; ow++) {
-                        double sum = b == null ? 0 : b[k];
-                        int g = k / kg;
-                        for (int c = 0; c < cg; c++)
-                            for (int r = 0; r < s.kernelH(); r++)
-                                for (int v = 0; v < s.kernelW(); v++) {
-                                    int ih = oh * s.strideH() - s.padH() + r * s.dilationH();
-                                    int iw = ow * s.strideW() - s.padW() + v * s.dilationW();
-                                    if (ih < 0 || ih >= s.height() || iw < 0 || iw >= s.width()) continue;
-                                    sum += x[((n * s.inChannels() + g * cg + c) * s.height() + ih) * s.width() + iw]
-                                            * w[((k * cg + c) * s.kernelH() + r) * s.kernelW() + v];
-                                }
-                        y[((n * s.outChannels() + k) * p + oh) * q + ow] = sum;
-                    }
-        return y;
-    }
-
     static double loss(Conv2dSpec s, double[] x, double[] w, double[] b, double[] r) {
-        double[] y = forward(s, x, w, b);
+        double[] y = Reference.conv2d(s, x, w, b);
         double l = 0;
         for (int i = 0; i < y.length; i++) l += y[i] * r[i];
         return l;
-    }
-
-    /**
-     * {dL/dx, dL/dw, dL/db} for the shape too big for per-element finite differences: the float64 adjoint of
-     * {@link #forward} (the same loops, accumulating backwards), itself checked against finite differences by the
-     * smaller cases of this test.
-     */
-    static double[][] adjoint(Conv2dSpec s, double[] x, double[] w, double[] dy) {
-        int cg = s.inChannels() / s.groups(), kg = s.outChannels() / s.groups(), p = s.outHeight(), q = s.outWidth();
-        double[] dx = new double[x.length], dw = new double[w.length], db = new double[s.outChannels()];
-        for (int n = 0; n < s.batch(); n++)
-            for (int k = 0; k < s.outChannels(); k++)
-                for (int oh = 0; oh < p; oh++)
-                    for (int ow = 0; ow < q; ow++) {
-                        double g = dy[((n * s.outChannels() + k) * p + oh) * q + ow];
-                        db[k] += g;
-                        for (int c = 0; c < cg; c++)
-                            for (int r = 0; r < s.kernelH(); r++)
-                                for (int v = 0; v < s.kernelW(); v++) {
-                                    int ih = oh * s.strideH() - s.padH() + r * s.dilationH();
-                                    int iw = ow * s.strideW() - s.padW() + v * s.dilationW();
-                                    if (ih < 0 || ih >= s.height() || iw < 0 || iw >= s.width()) continue;
-                                    int xi = ((n * s.inChannels() + k / kg * cg + c) * s.height() + ih) * s.width() + iw;
-                                    int wi = ((k * cg + c) * s.kernelH() + r) * s.kernelW() + v;
-                                    dx[xi] += g * w[wi];
-                                    dw[wi] += g * x[xi];
-                                }
-                    }
-        return new double[][] {dx, dw, db};
     }
 
     // ---- bad input ----------------------------------------------------------------------------------------------

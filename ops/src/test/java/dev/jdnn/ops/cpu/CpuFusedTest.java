@@ -18,6 +18,7 @@ import dev.jdnn.ops.DgradDreluSpec;
 import dev.jdnn.ops.Fusion;
 import dev.jdnn.ops.testing.FusedFixtures;
 import dev.jdnn.ops.testing.Rand;
+import dev.jdnn.ops.testing.Reference;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -87,7 +88,7 @@ class CpuFusedTest {
                     Conv2dSpec conv = bias ? withBias(base) : base;
                     float[] x = Rand.uniform(1, numel(conv.inputShape())), w = Rand.uniform(2, numel(conv.weightShape()));
                     float[] b = bias ? Rand.uniform(3, conv.outChannels()) : null;
-                    double[] expected = CpuConv2dTest.forward(conv, Rand.toDouble(x), Rand.toDouble(w), b == null ? null : Rand.toDouble(b));
+                    double[] expected = Reference.conv2d(conv, Rand.toDouble(x), Rand.toDouble(w), b == null ? null : Rand.toDouble(b));
                     if (act == Activation.RELU) for (int i = 0; i < expected.length; i++) expected[i] = Math.max(0, expected[i]);
                     try (var f = new FusedFixtures(backend); var plan = backend.fuse(ConvBiasActivationSpec.of(conv, act)).plan()) {
                         assertClose(plan.spec().describe(), expected, f.convBiasActivation(plan, x, w, b), 1e-5);
@@ -104,7 +105,7 @@ class CpuFusedTest {
                 float[] x = Rand.gaussian(4, numel(conv.inputShape()), 0.3, 1), w = Rand.uniform(5, numel(conv.weightShape()));
                 float[] scale = prologue ? Rand.uniform(6, conv.inChannels(), 0.5, 2) : null, bias = prologue ? Rand.uniform(7, conv.inChannels()) : null;
                 double[] input = prologue ? scaleBiasRelu(conv.inputShape(), x, scale, bias, true) : Rand.toDouble(x);
-                double[] y = CpuConv2dTest.forward(conv, input, Rand.toDouble(w), null);
+                double[] y = Reference.conv2d(conv, input, Rand.toDouble(w), null);
                 double[][] sums = channelSums(conv.outputShape(), y);
                 try (var f = new FusedFixtures(backend); var plan = backend.fuse(ConvStatsSpec.of(conv, prologue)).plan()) {
                     FusedFixtures.ConvStats r = f.convStats(plan, x, scale, bias, w);
@@ -168,7 +169,7 @@ class CpuFusedTest {
                 float[] r = Rand.gaussian(16, numel(conv.inputShape()), 0.1, 1);
                 float[] scale = fromScaleBias ? Rand.uniform(17, conv.inChannels(), -1.5, 1.5) : null, bias = fromScaleBias ? Rand.uniform(18, conv.inChannels()) : null;
                 double[] reluIn = fromScaleBias ? scaleBiasRelu(conv.inputShape(), r, scale, bias, false) : Rand.toDouble(r);
-                double[] dx = CpuConv2dTest.adjoint(conv, new double[numel(conv.inputShape())], Rand.toDouble(w), Rand.toDouble(dy))[0];
+                double[] dx = Reference.conv2dAdjoint(conv, new double[numel(conv.inputShape())], Rand.toDouble(w), Rand.toDouble(dy))[0];
                 int masked = 0;
                 for (int i = 0; i < dx.length; i++) if (!(reluIn[i] > 0)) { dx[i] = 0; masked++; }
                 assertTrue(masked > dx.length / 5 && masked < dx.length * 4 / 5, "the data must exercise both sides of the mask: " + masked + " of " + dx.length);

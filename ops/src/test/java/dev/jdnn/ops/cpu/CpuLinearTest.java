@@ -9,6 +9,8 @@ import dev.jdnn.memory.HostAllocator;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.LinearSpec;
+import dev.jdnn.ops.testing.Approx;
+import dev.jdnn.ops.testing.Reference;
 import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,12 +37,15 @@ class CpuLinearTest {
             DoubleUnaryOperator fwdTol = v -> 1e-5 * (1 + v) * Math.sqrt(in);
             DoubleUnaryOperator gradTol = v -> 1e-4 * (1 + v);
 
-            t.checkOp("forward", s.outputShape(), views, forward(s, x, w, b), fwdTol,
+            t.checkOp("forward", s.outputShape(), views, Reference.linear(s.batch(), s.inFeatures(), s.outFeatures(), x, w, b), fwdTol,
                     (alpha, beta, y) -> plan.forward(alpha, xt, wt, bt, beta, y));
             t.checkOp("backward data", s.inputShape(), views, TestTensors.gradient(x, () -> loss(s, x, w, b, r)), gradTol,
                     (alpha, beta, dx) -> plan.backwardData(alpha, rt, wt, beta, dx));
             t.checkOp("backward weight", s.weightShape(), false, TestTensors.gradient(w, () -> loss(s, x, w, b, r)), gradTol,
                     (alpha, beta, dw) -> plan.backwardWeight(alpha, xt, rt, beta, dw));
+            double[][] adjoint = Reference.linearAdjoint(batch, in, out, x, w, r); // the contracts' reference, checked here
+            double[][] fd = {TestTensors.gradient(x, () -> loss(s, x, w, b, r)), TestTensors.gradient(w, () -> loss(s, x, w, b, r))};
+            for (int k = 0; k < 2; k++) Approx.assertClose("float64 adjoint " + k, fd[k], adjoint[k], 1e-9);
             if (bias) {
                 t.checkOp("backward bias", s.biasShape(), false, TestTensors.gradient(b, () -> loss(s, x, w, b, r)), gradTol,
                         (alpha, beta, db) -> plan.backwardBias(alpha, rt, beta, db));
@@ -48,19 +53,8 @@ class CpuLinearTest {
         }
     }
 
-    static double[] forward(LinearSpec s, double[] x, double[] w, double[] b) {
-        double[] y = new double[s.batch() * s.outFeatures()];
-        for (int n = 0; n < s.batch(); n++)
-            for (int o = 0; o < s.outFeatures(); o++) {
-                double sum = b == null ? 0 : b[o];
-                for (int i = 0; i < s.inFeatures(); i++) sum += x[n * s.inFeatures() + i] * w[o * s.inFeatures() + i];
-                y[n * s.outFeatures() + o] = sum;
-            }
-        return y;
-    }
-
     static double loss(LinearSpec s, double[] x, double[] w, double[] b, double[] r) {
-        double[] y = forward(s, x, w, b);
+        double[] y = Reference.linear(s.batch(), s.inFeatures(), s.outFeatures(), x, w, b);
         double l = 0;
         for (int i = 0; i < y.length; i++) l += y[i] * r[i];
         return l;

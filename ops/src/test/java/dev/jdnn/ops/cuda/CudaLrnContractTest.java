@@ -10,4 +10,6 @@ class CudaLrnContractTest extends LrnContract implements CudaContractSuite {
     @Override protected Backend backend() { return GpuTests.sharedStrict(); }
 
     @Override protected double toleranceScale() { return GpuTests.CONTRACT_TOLERANCE_SCALE; }
+
+    @Override protected double extraRoundings() { return GpuTests.CONTRACT_EXTRA_ROUNDINGS; }
 }

@@ -1,6 +1,8 @@
 package dev.jdnn.ops.testing;
 
 import dev.jdnn.memory.DType;
+import dev.jdnn.memory.HalfFloats;
+import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.MemoryScope;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
@@ -10,6 +12,7 @@ import dev.jdnn.ops.BatchNormPlan;
 import dev.jdnn.ops.BatchNormSpec;
 import dev.jdnn.ops.CrossEntropyPlan;
 import dev.jdnn.ops.LrnSpec;
+import dev.jdnn.ops.OperandType;
 import dev.jdnn.ops.PoolSpec;
 
 import java.util.Arrays;
@@ -18,10 +21,14 @@ import java.util.Arrays;
  * Runs ops on any {@link Backend} from host arrays and returns host arrays, so one test input can be checked
  * against float64 references (the CPU suite) or against another backend (the CUDA parity suite).
  *
- * <p>Operands are uploaded either contiguous or, with {@code strided = true}, as batch-strided views: a channel
- * slice [:, 1:1+C] of a tensor with C+3 channels (or features), the rest filled with NaN so an op that reads
- * outside the view poisons its result, and {@link #paddingIntact} can tell whether it wrote outside. Outputs start as
- * NaN, which also checks that beta = 0 ignores the old contents. Everything allocated is freed on {@link #close()}.
+ * <p>Activation operands ({@link #act}, {@link #actOutput}, and every op runner's) are made in the fixtures'
+ * {@link OperandType}: its dtype, and for rank-4 shapes its memory format; {@link #tensor} and {@link #output} make
+ * float32 contiguous ones (parameters, statistics, float32-only operands). Values given in float are stored rounded
+ * to the dtype: references must start from {@link #stored} values. Operands are uploaded either densely packed or,
+ * with {@code strided = true}, as views: a channel slice [:, 1:1+C] of a tensor with C+3 channels (or features) in the
+ * same format — batch-strided in NCHW, pixel-strided in NHWC — the rest filled with NaN so an op that reads outside
+ * the view poisons its result, and {@link #paddingIntact} can tell whether it wrote outside. Outputs start as NaN,
+ * which also checks that beta = 0 ignores the old contents. Everything allocated is freed on {@link #close()}.
  */
 public final class BackendParityFixtures implements AutoCloseable {
     /** The odd-sized NCHW shape most tests use. */
@@ -29,34 +36,78 @@ public final class BackendParityFixtures implements AutoCloseable {
     private static final int EXTRA = 3;
 
     private final Backend backend;
+    private final OperandType type;
     private final MemoryScope scope = new MemoryScope();
 
+    /** Float32 NCHW activations. */
     public BackendParityFixtures(Backend backend) {
+        this(backend, OperandType.DEFAULT);
+    }
+
+    public BackendParityFixtures(Backend backend, OperandType type) {
         this.backend = backend;
+        this.type = type;
     }
 
     public Backend backend() {
         return backend;
     }
 
+    /** The format and dtype of the activation operands these fixtures make. */
+    public OperandType type() {
+        return type;
+    }
+
+    /** {@code values} as an activation tensor stores them (rounded to the dtype): what references must start from. */
+    public float[] stored(float[] values) {
+        return HalfFloats.quantize(type.dtype(), values);
+    }
+
     // ---- tensors ----
 
-    /** A tensor holding {@code data}; batch-strided view when {@code strided}. */
+    /** A float32 tensor holding {@code data}; a batch-strided view when {@code strided}. */
     public Tensor tensor(Shape shape, float[] data, boolean strided) {
-        Tensor t = strided && shape.rank() >= 2 ? stridedView(shape) : scope.track(backend.allocate(shape, DType.FLOAT32));
-        backend.upload(data, t);
-        return t;
+        return upload(OperandType.DEFAULT, shape, data, strided);
+    }
+
+    /** An activation tensor (the fixtures' dtype and format) holding {@code data} rounded to the dtype; a view when {@code strided}. */
+    public Tensor act(Shape shape, float[] data, boolean strided) {
+        return upload(type, shape, data, strided);
+    }
+
+    /** An activation tensor pre-filled with NaN. */
+    public Tensor actOutput(Shape shape, boolean strided) {
+        return act(shape, nans(shape), strided);
+    }
+
+    private Tensor upload(OperandType t, Shape shape, float[] data, boolean strided) {
+        MemoryFormat format = shape.rank() == 4 ? t.format() : MemoryFormat.NCHW;
+        Tensor tensor = strided && shape.rank() >= 2 ? stridedView(shape, t.dtype(), format)
+                : scope.track(backend.allocate(shape, t.dtype(), format));
+        backend.upload(data, tensor);
+        return tensor;
+    }
+
+    private static float[] nans(Shape shape) {
+        float[] nan = new float[Math.toIntExact(shape.numel())];
+        Arrays.fill(nan, Float.NaN);
+        return nan;
     }
 
     public Tensor tensor(Shape shape, float... data) {
         return tensor(shape, data, false);
     }
 
-    /** An output tensor pre-filled with NaN (or {@code initial} values when given). */
+    /** A float32 output tensor pre-filled with NaN, densely packed in {@code format} (a weight gradient of an NHWC plan). */
+    public Tensor output(Shape shape, MemoryFormat format) {
+        Tensor t = scope.track(backend.allocate(shape, DType.FLOAT32, shape.rank() == 4 ? format : MemoryFormat.NCHW));
+        backend.upload(nans(shape), t);
+        return t;
+    }
+
+    /** A float32 output tensor pre-filled with NaN. */
     public Tensor output(Shape shape, boolean strided) {
-        float[] nan = new float[Math.toIntExact(shape.numel())];
-        Arrays.fill(nan, Float.NaN);
-        return tensor(shape, nan, strided);
+        return tensor(shape, nans(shape), strided);
     }
 
     public Tensor ints(Shape shape, int... data) {
@@ -73,15 +124,16 @@ public final class BackendParityFixtures implements AutoCloseable {
         return backend.download(t);
     }
 
-    private Tensor stridedView(Shape shape) {
-        Tensor wide = scope.track(backend.allocate(shape.with(1, shape.dim(1) + EXTRA), DType.FLOAT32));
+    /** Channels [1, 1+C) of a tensor with C+3 channels in {@code format}: batch-strided (NCHW) or pixel-strided (NHWC). */
+    private Tensor stridedView(Shape shape, DType dtype, MemoryFormat format) {
+        Tensor wide = scope.track(backend.allocate(shape.with(1, shape.dim(1) + EXTRA), dtype, format));
         backend.fill(wide, Float.NaN);
         return wide.narrow(1, 1, shape.dim(1));
     }
 
-    /** For a view made with strided = true: whether every element outside it is still NaN. */
+    /** For a view made with strided = true: whether every element outside it is still NaN (true for other tensors). */
     public boolean paddingIntact(Tensor view) {
-        if (view.isContiguous()) return true;
+        if (view.isOwner()) return true; // not a view: nothing outside it to check
         Tensor wide = view.asStrided(view.shape().with(1, view.dim(1) + EXTRA), view.strides(), -view.stride(1));
         float[] all = backend.download(wide);
         int n = view.dim(0), inner = Math.toIntExact(view.sampleSize() / view.dim(1)), wideC = view.dim(1) + EXTRA;
@@ -94,22 +146,22 @@ public final class BackendParityFixtures implements AutoCloseable {
         return true;
     }
 
-    // ---- op runners: each returns host arrays ----
+    // ---- op runners: each makes its plan for the fixtures' operand type and returns host arrays ----
 
     public float[] poolForward(PoolSpec spec, float[] x, boolean strided) {
-        try (var plan = backend.pool(spec)) {
-            Tensor y = output(spec.outputShape(), strided);
-            plan.forward(1f, tensor(spec.input(), x, strided), 0f, y);
+        try (var plan = backend.pool(spec.with(type))) {
+            Tensor y = actOutput(spec.outputShape(), strided);
+            plan.forward(1f, act(spec.input(), x, strided), 0f, y);
             return get(y);
         }
     }
 
     public float[] poolBackward(PoolSpec spec, float[] x, float[] dy, boolean strided) {
-        try (var plan = backend.pool(spec)) {
-            Tensor tx = tensor(spec.input(), x, strided), y = output(spec.outputShape(), strided);
+        try (var plan = backend.pool(spec.with(type))) {
+            Tensor tx = act(spec.input(), x, strided), y = actOutput(spec.outputShape(), strided);
             plan.forward(1f, tx, 0f, y);
-            Tensor dx = output(spec.input(), strided);
-            plan.backward(1f, tx, y, tensor(spec.outputShape(), dy, strided), 0f, dx);
+            Tensor dx = actOutput(spec.input(), strided);
+            plan.backward(1f, tx, y, act(spec.outputShape(), dy, strided), 0f, dx);
             return get(dx);
         }
     }
@@ -120,10 +172,10 @@ public final class BackendParityFixtures implements AutoCloseable {
     public BatchNormResult batchNormTraining(BatchNormSpec spec, float[] x, float[] gamma, float[] beta,
                                              float[] runningMean, float[] runningVar, boolean strided) {
         Shape p = spec.paramShape();
-        try (BatchNormPlan plan = backend.batchNorm(spec)) {
-            Tensor y = output(spec.shape(), strided), rm = tensor(p, runningMean), rv = tensor(p, runningVar);
+        try (BatchNormPlan plan = backend.batchNorm(spec.with(type))) {
+            Tensor y = actOutput(spec.shape(), strided), rm = tensor(p, runningMean), rv = tensor(p, runningVar);
             Tensor sm = output(p, false), si = output(p, false);
-            plan.forwardTraining(tensor(spec.shape(), x, strided), tensor(p, gamma), tensor(p, beta), y, rm, rv, sm, si);
+            plan.forwardTraining(act(spec.shape(), x, strided), tensor(p, gamma), tensor(p, beta), y, rm, rv, sm, si);
             return new BatchNormResult(get(y), get(rm), get(rv), get(sm), get(si));
         }
     }
@@ -131,9 +183,9 @@ public final class BackendParityFixtures implements AutoCloseable {
     public float[] batchNormInference(BatchNormSpec spec, float[] x, float[] gamma, float[] beta,
                                       float[] runningMean, float[] runningVar, boolean strided) {
         Shape p = spec.paramShape();
-        try (BatchNormPlan plan = backend.batchNorm(spec)) {
-            Tensor y = output(spec.shape(), strided);
-            plan.forwardInference(tensor(spec.shape(), x, strided), tensor(p, gamma), tensor(p, beta), y, tensor(p, runningMean), tensor(p, runningVar));
+        try (BatchNormPlan plan = backend.batchNorm(spec.with(type))) {
+            Tensor y = actOutput(spec.shape(), strided);
+            plan.forwardInference(act(spec.shape(), x, strided), tensor(p, gamma), tensor(p, beta), y, tensor(p, runningMean), tensor(p, runningVar));
             return get(y);
         }
     }
@@ -143,72 +195,74 @@ public final class BackendParityFixtures implements AutoCloseable {
         Shape p = spec.paramShape();
         float[] ones = new float[p.dim(0)], zeros = new float[p.dim(0)];
         Arrays.fill(ones, 1f);
-        try (BatchNormPlan plan = backend.batchNorm(spec)) {
-            Tensor tx = tensor(spec.shape(), x, strided), tg = tensor(p, gamma), sm = output(p, false), si = output(p, false);
-            plan.forwardTraining(tx, tg, tensor(p, beta), output(spec.shape(), strided), tensor(p, zeros), tensor(p, ones), sm, si);
-            Tensor dx = output(spec.shape(), strided), dg = output(p, false), db = output(p, false);
-            plan.backward(1f, 0f, 1f, 0f, tx, tensor(spec.shape(), dy, strided), tg, dx, dg, db, sm, si);
+        try (BatchNormPlan plan = backend.batchNorm(spec.with(type))) {
+            Tensor tx = act(spec.shape(), x, strided), tg = tensor(p, gamma), sm = output(p, false), si = output(p, false);
+            plan.forwardTraining(tx, tg, tensor(p, beta), actOutput(spec.shape(), strided), tensor(p, zeros), tensor(p, ones), sm, si);
+            Tensor dx = actOutput(spec.shape(), strided), dg = output(p, false), db = output(p, false);
+            plan.backward(1f, 0f, 1f, 0f, tx, act(spec.shape(), dy, strided), tg, dx, dg, db, sm, si);
             return new float[][] {get(dx), get(dg), get(db)};
         }
     }
 
     public float[] activationForward(Activation kind, float param, Shape shape, float[] x, boolean strided) {
-        try (var plan = backend.activation(kind, param, shape)) {
-            Tensor y = output(shape, strided);
-            plan.forward(1f, tensor(shape, x, strided), 0f, y);
+        try (var plan = backend.activation(kind, param, shape, type)) {
+            Tensor y = actOutput(shape, strided);
+            plan.forward(1f, act(shape, x, strided), 0f, y);
             return get(y);
         }
     }
 
     public float[] activationBackward(Activation kind, float param, Shape shape, float[] x, float[] dy, boolean strided) {
-        try (var plan = backend.activation(kind, param, shape)) {
-            Tensor tx = tensor(shape, x, strided), y = output(shape, strided), dx = output(shape, strided);
+        try (var plan = backend.activation(kind, param, shape, type)) {
+            Tensor tx = act(shape, x, strided), y = actOutput(shape, strided), dx = actOutput(shape, strided);
             plan.forward(1f, tx, 0f, y);
-            plan.backward(1f, tx, y, tensor(shape, dy, strided), 0f, dx);
+            plan.backward(1f, tx, y, act(shape, dy, strided), 0f, dx);
             return get(dx);
         }
     }
 
     public float[] lrnForward(LrnSpec spec, float[] x, boolean strided) {
-        try (var plan = backend.lrn(spec)) {
-            Tensor y = output(spec.shape(), strided);
-            plan.forward(1f, tensor(spec.shape(), x, strided), 0f, y);
+        try (var plan = backend.lrn(spec.with(type))) {
+            Tensor y = actOutput(spec.shape(), strided);
+            plan.forward(1f, act(spec.shape(), x, strided), 0f, y);
             return get(y);
         }
     }
 
     public float[] lrnBackward(LrnSpec spec, float[] x, float[] dy, boolean strided) {
-        try (var plan = backend.lrn(spec)) {
-            Tensor tx = tensor(spec.shape(), x, strided), y = output(spec.shape(), strided), dx = output(spec.shape(), strided);
+        try (var plan = backend.lrn(spec.with(type))) {
+            Tensor tx = act(spec.shape(), x, strided), y = actOutput(spec.shape(), strided), dx = actOutput(spec.shape(), strided);
             plan.forward(1f, tx, 0f, y);
-            plan.backward(1f, tx, y, tensor(spec.shape(), dy, strided), 0f, dx);
+            plan.backward(1f, tx, y, act(spec.shape(), dy, strided), 0f, dx);
             return get(dx);
         }
     }
 
+    /** Softmax of an input stored in the fixtures' dtype; y is float32. */
     public float[] softmaxForward(Shape shape, boolean log, float[] x, boolean strided) {
-        try (var plan = backend.softmax(shape, log)) {
+        try (var plan = backend.softmax(shape, log, type.dtype())) {
             Tensor y = output(shape, strided);
-            plan.forward(tensor(shape, x, strided), y);
+            plan.forward(act(shape, x, strided), y);
             return get(y);
         }
     }
 
+    /** The input gradient (the input's dtype) from float32 y and dy. */
     public float[] softmaxBackward(Shape shape, boolean log, float[] x, float[] dy, boolean strided) {
-        try (var plan = backend.softmax(shape, log)) {
-            Tensor y = output(shape, strided), dx = output(shape, strided);
-            plan.forward(tensor(shape, x, strided), y);
+        try (var plan = backend.softmax(shape, log, type.dtype())) {
+            Tensor y = output(shape, strided), dx = actOutput(shape, strided);
+            plan.forward(act(shape, x, strided), y);
             plan.backward(1f, y, tensor(shape, dy, strided), 0f, dx);
             return get(dx);
         }
     }
 
-    /** Loss and gradient of the fused cross-entropy: {loss (1 element), dLogits}. */
+    /** Loss and gradient of the fused cross-entropy on logits in the fixtures' dtype: {loss (1 element), dLogits (their dtype)}. */
     public float[][] crossEntropy(int n, int c, float smoothing, float[] logits, int[] labels, float gradScale, boolean strided) {
-        try (CrossEntropyPlan plan = backend.crossEntropy(n, c, smoothing)) {
+        try (CrossEntropyPlan plan = backend.crossEntropy(n, c, smoothing, type.dtype())) {
             Shape shape = Shape.of(n, c);
-            Tensor loss = output(Shape.of(1), false), d = output(shape, strided);
-            plan.forwardBackward(tensor(shape, logits, strided), ints(Shape.of(n), labels), loss, gradScale, 0f, d);
+            Tensor loss = output(Shape.of(1), false), d = actOutput(shape, strided);
+            plan.forwardBackward(act(shape, logits, strided), ints(Shape.of(n), labels), loss, gradScale, 0f, d);
             return new float[][] {get(loss), get(d)};
         }
     }

@@ -3,8 +3,11 @@ package dev.jdnn.ops.testing;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.DropoutPlan;
+import dev.jdnn.ops.DropoutSpec;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.SplittableRandom;
 
@@ -16,47 +19,51 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Inverted dropout: scaling, drop statistics, mask reuse in backward, seeding and stream advance, the counter-based
- * stream (each call's mask against a reference built on {@link SplittableRandom}), position and seek, in place.
+ * stream (each call's mask against a reference built on {@link SplittableRandom}), position and seek, in place — in
+ * every operand type ({@link TypedContract}): kept values are x * scale computed in float32 and rounded once to the
+ * dtype, bit for bit, and the mask is indexed by the logical element, so it is the same in NCHW and NHWC.
  * Backend-independent (see {@link BackendContract}).
  */
-public abstract class DropoutContract extends BackendContract {
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.jdnn.ops.testing.TypedContract#operandTypes")
+public abstract class DropoutContract extends TypedContract {
     protected static final Shape SHAPE = Shape.of(4, 8, 32, 32); // 32768 elements
     protected static final float P = 0.3f;
 
     @Test
     public void dropsAboutPAndScalesKeptByInverseKeepProbability() {
-        float[] x = Rand.uniform(61, (int) SHAPE.numel(), 0.5, 1.5); // never zero, so a zero output means dropped
-        try (var f = new BackendParityFixtures(backend()); DropoutPlan plan = f.backend().dropout(SHAPE, P, 7)) {
-            Tensor y = f.output(SHAPE, true), reserve = f.bytes(plan.reserveBytes());
-            plan.forward(f.tensor(SHAPE, x, true), y, reserve);
+        float[] x = stored(Rand.uniform(61, (int) SHAPE.numel(), 0.5, 1.5)); // never zero, so a zero output means dropped
+        try (var f = fixtures(); DropoutPlan plan = dropout(f, P, 7)) {
+            Tensor y = f.actOutput(SHAPE, true), reserve = f.bytes(plan.reserveBytes());
+            plan.forward(f.act(SHAPE, x, true), y, reserve);
             float[] out = f.get(y);
             int dropped = 0;
             float scale = 1f / (1f - P);
             for (int i = 0; i < out.length; i++) {
                 if (out[i] == 0f) dropped++;
-                else assertEquals(x[i] * scale, out[i], 1e-6f * out[i], "kept element " + i);
+                else assertEquals(f.stored(new float[] {x[i] * scale})[0], out[i], 0f, "kept element " + i);
             }
             double fraction = (double) dropped / out.length, sigma = Math.sqrt(P * (1 - P) / out.length);
             assertTrue(Math.abs(fraction - P) < 5 * sigma, "dropped fraction " + fraction + " is not within 5 sigma of " + P);
             assertTrue(f.paddingIntact(y), "wrote outside the batch-strided view");
 
             // backward zeroes exactly the dropped positions and scales the rest
-            float[] dy = Rand.uniform(62, out.length, 0.5, 1.5);
-            Tensor dx = f.output(SHAPE, false);
-            plan.backward(f.tensor(SHAPE, dy, true), dx, reserve);
+            float[] dy = stored(Rand.uniform(62, out.length, 0.5, 1.5));
+            Tensor dx = f.actOutput(SHAPE, false);
+            plan.backward(f.act(SHAPE, dy, true), dx, reserve);
             float[] g = f.get(dx);
             for (int i = 0; i < g.length; i++) {
-                assertEquals(out[i] == 0f ? 0f : dy[i] * scale, g[i], 1e-6f * Math.abs(g[i]), "gradient element " + i);
+                assertEquals(out[i] == 0f ? 0f : f.stored(new float[] {dy[i] * scale})[0], g[i], 0f, "gradient element " + i);
             }
         }
     }
 
     @Test
     public void streamIsSeededAndAdvancesEveryCall() {
-        float[] x = Rand.uniform(63, (int) SHAPE.numel(), 0.5, 1.5);
-        try (var f = new BackendParityFixtures(backend());
-             DropoutPlan a = f.backend().dropout(SHAPE, P, 99); DropoutPlan b = f.backend().dropout(SHAPE, P, 99)) {
-            Tensor tx = f.tensor(SHAPE, x), y = f.output(SHAPE, false), reserve = f.bytes(a.reserveBytes());
+        float[] x = stored(Rand.uniform(63, (int) SHAPE.numel(), 0.5, 1.5));
+        try (var f = fixtures();
+             DropoutPlan a = dropout(f, P, 99); DropoutPlan b = dropout(f, P, 99)) {
+            Tensor tx = f.act(SHAPE, x, false), y = f.actOutput(SHAPE, false), reserve = f.bytes(a.reserveBytes());
             a.forward(tx, y, reserve);
             float[] first = f.get(y);
             a.forward(tx, y, reserve);
@@ -69,10 +76,16 @@ public abstract class DropoutContract extends BackendContract {
         }
     }
 
+    /** A dropout plan for the run's operand type. */
+    protected DropoutPlan dropout(BackendParityFixtures f, float p, long seed) {
+        return f.backend().dropout(new DropoutSpec(SHAPE, p, seed, type));
+    }
+
     /**
      * An independent reference of the stream: call k's key is the k-th nextLong of new SplittableRandom(seed), and the
      * hashes of elements 0, 1, 2, ... are the successive nextLongs of new SplittableRandom(key - GOLDEN) (both are
-     * SplitMix64: nextLong() of a generator at s returns mix(s + GOLDEN)). Returns y for input x.
+     * SplitMix64: nextLong() of a generator at s returns mix(s + GOLDEN)). Returns y for input x, as float32 (the
+     * caller rounds it to the dtype).
      */
     private static float[] reference(long seed, long call, float p, float[] x) {
         SplittableRandom keys = new SplittableRandom(seed);
@@ -88,13 +101,13 @@ public abstract class DropoutContract extends BackendContract {
 
     @Test
     public void eachCallsMaskIsTheCounterBasedStreamsBitForBit() {
-        float[] x = Rand.uniform(65, (int) SHAPE.numel(), -1.5, 1.5);
-        try (var f = new BackendParityFixtures(backend()); DropoutPlan plan = f.backend().dropout(SHAPE, P, 1234567)) {
-            Tensor tx = f.tensor(SHAPE, x, true), reserve = f.bytes(plan.reserveBytes());
+        float[] x = stored(Rand.uniform(65, (int) SHAPE.numel(), -1.5, 1.5));
+        try (var f = fixtures(); DropoutPlan plan = dropout(f, P, 1234567)) {
+            Tensor tx = f.act(SHAPE, x, true), reserve = f.bytes(plan.reserveBytes());
             for (int call = 0; call < 3; call++) {
-                Tensor y = f.output(SHAPE, true); // batch-strided: the mask index is still the row-major element index
+                Tensor y = f.actOutput(SHAPE, true); // a view: the mask index is still the logical (row-major) element index
                 plan.forward(tx, y, reserve);
-                assertArrayEquals(reference(1234567, call, P, x), f.get(y), "call " + call);
+                assertArrayEquals(f.stored(reference(1234567, call, P, x)), f.get(y), "call " + call);
                 assertTrue(f.paddingIntact(y), "wrote outside the batch-strided view");
             }
         }
@@ -102,10 +115,10 @@ public abstract class DropoutContract extends BackendContract {
 
     @Test
     public void seekReproducesAnyCallsMaskAndPositionCountsCalls() {
-        float[] x = Rand.uniform(66, (int) SHAPE.numel(), 0.5, 1.5);
-        try (var f = new BackendParityFixtures(backend());
-             DropoutPlan a = f.backend().dropout(SHAPE, P, 5); DropoutPlan b = f.backend().dropout(SHAPE, P, 5)) {
-            Tensor tx = f.tensor(SHAPE, x), y = f.output(SHAPE, false), reserve = f.bytes(a.reserveBytes());
+        float[] x = stored(Rand.uniform(66, (int) SHAPE.numel(), 0.5, 1.5));
+        try (var f = fixtures();
+             DropoutPlan a = dropout(f, P, 5); DropoutPlan b = dropout(f, P, 5)) {
+            Tensor tx = f.act(SHAPE, x, false), y = f.actOutput(SHAPE, false), reserve = f.bytes(a.reserveBytes());
             assertEquals(0, a.position());
             float[][] calls = new float[4][];
             for (int k = 0; k < 4; k++) {
@@ -136,8 +149,8 @@ public abstract class DropoutContract extends BackendContract {
         // Both calls drop an element with probability p^2 if the masks are independent.
         float[] ones = new float[(int) SHAPE.numel()];
         java.util.Arrays.fill(ones, 1f);
-        try (var f = new BackendParityFixtures(backend()); DropoutPlan plan = f.backend().dropout(SHAPE, P, 3)) {
-            Tensor tx = f.tensor(SHAPE, ones), y = f.output(SHAPE, false), reserve = f.bytes(plan.reserveBytes());
+        try (var f = fixtures(); DropoutPlan plan = dropout(f, P, 3)) {
+            Tensor tx = f.act(SHAPE, ones, false), y = f.actOutput(SHAPE, false), reserve = f.bytes(plan.reserveBytes());
             plan.forward(tx, y, reserve);
             float[] first = f.get(y);
             plan.forward(tx, y, reserve);
@@ -151,20 +164,20 @@ public abstract class DropoutContract extends BackendContract {
 
     @Test
     public void runsInPlace() {
-        float[] x = Rand.uniform(67, (int) SHAPE.numel(), 0.5, 1.5);
-        try (var f = new BackendParityFixtures(backend()); DropoutPlan plan = f.backend().dropout(SHAPE, P, 8)) {
-            Tensor t = f.tensor(SHAPE, x), reserve = f.bytes(plan.reserveBytes());
+        float[] x = stored(Rand.uniform(67, (int) SHAPE.numel(), 0.5, 1.5));
+        try (var f = fixtures(); DropoutPlan plan = dropout(f, P, 8)) {
+            Tensor t = f.act(SHAPE, x, false), reserve = f.bytes(plan.reserveBytes());
             plan.forward(t, t, reserve);
-            assertArrayEquals(reference(8, 0, P, x), f.get(t));
+            assertArrayEquals(f.stored(reference(8, 0, P, x)), f.get(t));
         }
     }
 
     @Test
     public void zeroProbabilityIsIdentity() {
-        float[] x = Rand.uniform(64, (int) SHAPE.numel());
-        try (var f = new BackendParityFixtures(backend()); DropoutPlan plan = f.backend().dropout(SHAPE, 0f, 1)) {
-            Tensor y = f.output(SHAPE, false);
-            plan.forward(f.tensor(SHAPE, x), y, f.bytes(plan.reserveBytes()));
+        float[] x = stored(Rand.uniform(64, (int) SHAPE.numel()));
+        try (var f = fixtures(); DropoutPlan plan = dropout(f, 0f, 1)) {
+            Tensor y = f.actOutput(SHAPE, false);
+            plan.forward(f.act(SHAPE, x, false), y, f.bytes(plan.reserveBytes()));
             assertArrayEquals(x, f.get(y));
         }
     }

@@ -1,6 +1,7 @@
 package dev.jdnn.ops.testing;
 
 import dev.jdnn.ops.Activation;
+import dev.jdnn.ops.Conv2dSpec;
 import dev.jdnn.ops.PoolSpec;
 
 /**
@@ -10,6 +11,87 @@ import dev.jdnn.ops.PoolSpec;
  */
 public final class Reference {
     private Reference() {}
+
+    // ---- convolution and linear layers ----
+
+    /** Naive float64 convolution, straight from the definition. */
+    public static double[] conv2d(Conv2dSpec s, double[] x, double[] w, double[] b) {
+        int cg = s.inChannels() / s.groups(), kg = s.outChannels() / s.groups(), p = s.outHeight(), q = s.outWidth();
+        double[] y = new double[Math.toIntExact(s.outputShape().numel())];
+        for (int n = 0; n < s.batch(); n++)
+            for (int k = 0; k < s.outChannels(); k++)
+                for (int oh = 0; oh < p; oh++)
+                    for (int ow = 0; ow < q; ow++) {
+                        double sum = b == null ? 0 : b[k];
+                        int g = k / kg;
+                        for (int c = 0; c < cg; c++)
+                            for (int r = 0; r < s.kernelH(); r++)
+                                for (int v = 0; v < s.kernelW(); v++) {
+                                    int ih = oh * s.strideH() - s.padH() + r * s.dilationH();
+                                    int iw = ow * s.strideW() - s.padW() + v * s.dilationW();
+                                    if (ih < 0 || ih >= s.height() || iw < 0 || iw >= s.width()) continue;
+                                    sum += x[((n * s.inChannels() + g * cg + c) * s.height() + ih) * s.width() + iw]
+                                            * w[((k * cg + c) * s.kernelH() + r) * s.kernelW() + v];
+                                }
+                        y[((n * s.outChannels() + k) * p + oh) * q + ow] = sum;
+                    }
+        return y;
+    }
+
+    /**
+     * {dL/dx, dL/dw, dL/db} for the shape too big for per-element finite differences: the float64 adjoint of
+     * {@link #conv2d} (the same loops, accumulating backwards), checked against finite differences by CpuConv2dTest.
+     */
+    public static double[][] conv2dAdjoint(Conv2dSpec s, double[] x, double[] w, double[] dy) {
+        int cg = s.inChannels() / s.groups(), kg = s.outChannels() / s.groups(), p = s.outHeight(), q = s.outWidth();
+        double[] dx = new double[x.length], dw = new double[w.length], db = new double[s.outChannels()];
+        for (int n = 0; n < s.batch(); n++)
+            for (int k = 0; k < s.outChannels(); k++)
+                for (int oh = 0; oh < p; oh++)
+                    for (int ow = 0; ow < q; ow++) {
+                        double g = dy[((n * s.outChannels() + k) * p + oh) * q + ow];
+                        db[k] += g;
+                        for (int c = 0; c < cg; c++)
+                            for (int r = 0; r < s.kernelH(); r++)
+                                for (int v = 0; v < s.kernelW(); v++) {
+                                    int ih = oh * s.strideH() - s.padH() + r * s.dilationH();
+                                    int iw = ow * s.strideW() - s.padW() + v * s.dilationW();
+                                    if (ih < 0 || ih >= s.height() || iw < 0 || iw >= s.width()) continue;
+                                    int xi = ((n * s.inChannels() + k / kg * cg + c) * s.height() + ih) * s.width() + iw;
+                                    int wi = ((k * cg + c) * s.kernelH() + r) * s.kernelW() + v;
+                                    dx[xi] += g * w[wi];
+                                    dw[wi] += g * x[xi];
+                                }
+                    }
+        return new double[][] {dx, dw, db};
+    }
+
+    /** y[b, o] = Σ_i x[b, i]·w[o, i] + bias[o] (bias may be null). */
+    public static double[] linear(int batch, int in, int out, double[] x, double[] w, double[] bias) {
+        double[] y = new double[batch * out];
+        for (int b = 0; b < batch; b++)
+            for (int o = 0; o < out; o++) {
+                double s = bias == null ? 0 : bias[o];
+                for (int i = 0; i < in; i++) s += x[b * in + i] * w[o * in + i];
+                y[b * out + o] = s;
+            }
+        return y;
+    }
+
+    /** {dL/dx, dL/dw, dL/db} of L = Σ y·dy for {@link #linear}. */
+    public static double[][] linearAdjoint(int batch, int in, int out, double[] x, double[] w, double[] dy) {
+        double[] dx = new double[batch * in], dw = new double[out * in], db = new double[out];
+        for (int b = 0; b < batch; b++)
+            for (int o = 0; o < out; o++) {
+                double g = dy[b * out + o];
+                db[o] += g;
+                for (int i = 0; i < in; i++) {
+                    dx[b * in + i] += g * w[o * in + i];
+                    dw[o * in + i] += g * x[b * in + i];
+                }
+            }
+        return new double[][] {dx, dw, db};
+    }
 
     // ---- pooling ----
 
