@@ -11,7 +11,10 @@ import java.nio.ByteOrder;
 /**
  * Vectorised kernels over contiguous float runs in host memory, addressed as (segment, element offset). Reductions
  * accumulate blocks of {@link #BLOCK} floats in vector lanes and add each block's total to a double, which keeps
- * statistics over millions of elements accurate without the cost of double-precision lanes.
+ * statistics over millions of elements accurate without the cost of double-precision lanes. The elementwise kernels'
+ * scalar tails repeat the lanes' arithmetic exactly (the same fused multiply-adds, in the same order), so an element's
+ * result does not depend on whether it falls in a vector or in a run's tail — on how a tensor is cut into runs, which
+ * differs between a contiguous tensor, a batch-strided view and a channels-last one.
  */
 final class Vec {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -80,11 +83,11 @@ final class Vec {
         int i = 0, up = S.loopBound(n);
         if (beta == 0f) {
             for (; i < up; i += L) store(load(x, xo + i).fma(va, vb), y, yo + i);
-            for (; i < n; i++) set(y, yo + i, a * get(x, xo + i) + b);
+            for (; i < n; i++) set(y, yo + i, Math.fma(get(x, xo + i), a, b));
         } else {
             FloatVector vbeta = FloatVector.broadcast(S, beta);
             for (; i < up; i += L) store(load(x, xo + i).fma(va, load(y, yo + i).fma(vbeta, vb)), y, yo + i);
-            for (; i < n; i++) set(y, yo + i, a * get(x, xo + i) + (beta * get(y, yo + i) + b));
+            for (; i < n; i++) set(y, yo + i, Math.fma(get(x, xo + i), a, Math.fma(get(y, yo + i), beta, b)));
         }
     }
 
@@ -93,7 +96,7 @@ final class Vec {
         FloatVector vc = FloatVector.broadcast(S, center), va = FloatVector.broadcast(S, a), vb = FloatVector.broadcast(S, b);
         int i = 0;
         for (int up = S.loopBound(n); i < up; i += L) store(load(x, xo + i).sub(vc).fma(va, vb), y, yo + i);
-        for (; i < n; i++) set(y, yo + i, (get(x, xo + i) - center) * a + b);
+        for (; i < n; i++) set(y, yo + i, Math.fma(get(x, xo + i) - center, a, b));
     }
 
     /** y = a*u + b*(v - center) + k + beta*y, elementwise; beta == 0 never reads y. y may alias u or v. */
@@ -104,14 +107,17 @@ final class Vec {
         int i = 0, up = S.loopBound(n);
         if (beta == 0f) {
             for (; i < up; i += L) store(load(u, uo + i).fma(va, load(v, vo + i).sub(vc).fma(vb, vk)), y, yo + i);
-            for (; i < n; i++) set(y, yo + i, a * get(u, uo + i) + (b * (get(v, vo + i) - center) + k));
+            for (; i < n; i++) set(y, yo + i, Math.fma(get(u, uo + i), a, Math.fma(get(v, vo + i) - center, b, k)));
         } else {
             FloatVector vbeta = FloatVector.broadcast(S, beta);
             for (; i < up; i += L) {
                 FloatVector rest = load(y, yo + i).fma(vbeta, load(v, vo + i).sub(vc).fma(vb, vk));
                 store(load(u, uo + i).fma(va, rest), y, yo + i);
             }
-            for (; i < n; i++) set(y, yo + i, a * get(u, uo + i) + (beta * get(y, yo + i) + b * (get(v, vo + i) - center) + k));
+            for (; i < n; i++) {
+                float rest = Math.fma(get(y, yo + i), beta, Math.fma(get(v, vo + i) - center, b, k));
+                set(y, yo + i, Math.fma(get(u, uo + i), a, rest));
+            }
         }
     }
 
@@ -128,11 +134,11 @@ final class Vec {
         int i = 0, up = S.loopBound(n);
         if (beta == 0f) {
             for (; i < up; i += L) store(load(x, xo + i).mul(load(s, so + i)).mul(va), y, yo + i);
-            for (; i < n; i++) set(y, yo + i, a * get(x, xo + i) * get(s, so + i));
+            for (; i < n; i++) set(y, yo + i, get(x, xo + i) * get(s, so + i) * a);
         } else {
             FloatVector vbeta = FloatVector.broadcast(S, beta);
             for (; i < up; i += L) store(load(x, xo + i).mul(load(s, so + i)).fma(va, load(y, yo + i).mul(vbeta)), y, yo + i);
-            for (; i < n; i++) set(y, yo + i, a * get(x, xo + i) * get(s, so + i) + beta * get(y, yo + i));
+            for (; i < n; i++) set(y, yo + i, Math.fma(get(x, xo + i) * get(s, so + i), a, get(y, yo + i) * beta));
         }
     }
 
