@@ -177,21 +177,22 @@ final class CudaConv2d implements Conv2dPlan {
 
     /** The largest workspace any algorithm of a direction needs that fits {@code limit}: what its search is given. */
     private long searchWorkspace(ConvDirection d, ConvDirection.Descs ds, long limit) {
-        long most = 0;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
             Check.cudnn(d.maxCount(ctx.cudnn, count), "cudnnGetConvolution*AlgorithmMaxCount");
-            for (int algo = 0; algo < count.get(ValueLayout.JAVA_INT, 0); algo++) {
-                long ws;
+            return ConvChoice.searchBytes(count.get(ValueLayout.JAVA_INT, 0), algoLimit(d, limit), algo -> {
                 try {
-                    ws = workspaceFor(d, ds, algo);
+                    return workspaceFor(d, ds, algo);
                 } catch (CudaException e) {
-                    continue; // an algorithm cuDNN cannot size for these descriptors is not searched either
+                    return -1; // an algorithm cuDNN cannot size for these descriptors is not searched either
                 }
-                if (ws <= limit - (d == ConvDirection.BACKWARD_FILTER ? filterScratchBytes : 0)) most = Math.max(most, ws);
-            }
+            });
         }
-        return most;
+    }
+
+    /** What a direction's algorithm may use of {@code limit}: backward-filter of half types keeps room for the dW scratch. */
+    private long algoLimit(ConvDirection d, long limit) {
+        return d == ConvDirection.BACKWARD_FILTER ? limit - filterScratchBytes : limit;
     }
 
     private ConvAlgorithmStore.ConvKey storeKey(ConvDirection d) {
@@ -231,23 +232,22 @@ final class CudaConv2d implements Conv2dPlan {
      * bytes of workspace (with backward-filter's dW scratch, for half types); sets its math type.
      */
     private ConvAlgorithm search(ConvDirection d, ConvDirection.Descs ds, long limit, Search how, String kind) {
-        long algoLimit = d == ConvDirection.BACKWARD_FILTER ? limit - filterScratchBytes : limit;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
             Check.cudnn(d.maxCount(ctx.cudnn, count), "cudnnGetConvolution*AlgorithmMaxCount");
             int max = Math.max(1, count.get(ValueLayout.JAVA_INT, 0));
             MemorySegment perf = arena.allocate(d.perfBytes() * max, 8);
             ctx.cudnn("cudnn" + kind + " convolution " + d.label + " algorithms for " + spec, how.run(ctx.cudnn, ds, max, count, perf));
+            List<ConvChoice.Result> ranked = new ArrayList<>();
             for (int i = 0; i < count.get(ValueLayout.JAVA_INT, 0); i++) {
                 MemorySegment p = perf.asSlice(i * d.perfBytes(), d.perfBytes());
-                if (ConvDirection.status(p) != 0 || ConvDirection.memory(p) > algoLimit) continue;
-                int math = usableMath(ConvDirection.mathType(p));
-                if (math < 0) continue;
-                setMath(d, math);
-                long ws = workspaceFor(d, ds, ConvDirection.algo(p));
-                if (ws < 0 || ws > algoLimit) continue;
-                return new ConvAlgorithm(ConvDirection.algo(p), math, ws);
+                ranked.add(new ConvChoice.Result(ConvDirection.algo(p), ConvDirection.status(p), ConvDirection.memory(p), ConvDirection.mathType(p)));
             }
+            ConvAlgorithm a = ConvChoice.first(ranked, algoLimit(d, limit), this::usableMath, (algo, math) -> {
+                setMath(d, math);
+                return workspaceFor(d, ds, algo);
+            });
+            if (a != null) return a;
         }
         throw new IllegalStateException("no cuDNN convolution " + d.label + " algorithm for " + spec + " fits the workspace limit of "
                 + limit + " bytes (policy " + ctx.options.workspaceLimit().key() + ")"

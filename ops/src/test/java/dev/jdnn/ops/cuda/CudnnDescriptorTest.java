@@ -4,8 +4,11 @@ import dev.jdnn.bindings.CudaException;
 import dev.jdnn.bindings.Library;
 import dev.jdnn.bindings.NativeLibraries;
 import dev.jdnn.bindings.cudnn.cudnn_h;
+import dev.jdnn.memory.DType;
+import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.ops.Conv2dSpec;
+import dev.jdnn.ops.OperandType;
 import dev.jdnn.ops.PoolSpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,6 +75,69 @@ class CudnnDescriptorTest {
                 cudnn_h.cudnnDestroyTensorDescriptor(x);
             }
         }
+    }
+
+    /** Every operand type the plans build descriptors for: NCHW and NHWC strides, float32 and the half types. */
+    private static final List<OperandType> TYPES = List.of(OperandType.DEFAULT, OperandType.of(MemoryFormat.NHWC, DType.FLOAT32),
+            OperandType.of(MemoryFormat.NHWC, DType.BFLOAT16), OperandType.of(MemoryFormat.NHWC, DType.FLOAT16), OperandType.of(MemoryFormat.NCHW, DType.BFLOAT16));
+
+    @Test
+    void channelsLastAndHalfPrecisionDescriptorsGiveTheSpecsOutputDims() {
+        Conv2dSpec generic = new Conv2dSpec(2, 64, 14, 14, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, false);
+        PoolSpec pool = PoolSpec.max(Shape.of(2, 64, 14, 14), 3, 2, 1, false);
+        for (OperandType t : TYPES) {
+            Conv2dSpec spec = generic.with(t);
+            try (TensorDescriptors x = new TensorDescriptors("x", spec.inputShape(), t, dev.jdnn.memory.Device.CPU);
+                 TensorDescriptors px = new TensorDescriptors("pool x", pool.input(), t, dev.jdnn.memory.Device.CPU)) {
+                MemorySegment w = Cudnn.filter(128, 64, 3, 3, t.dtype(), t.format()); // KRSC for NHWC
+                MemorySegment conv = CudaConv2d.convolutionDescriptor(spec, t.dtype() == DType.FLOAT32 ? cudnn_h.CUDNN_DEFAULT_MATH() : cudnn_h.CUDNN_TENSOR_OP_MATH());
+                MemorySegment p = CudaPooling.poolingDescriptor(pool.with(t));
+                try {
+                    assertArrayEquals(spec.outputShape().toArray(), CudaConv2d.outputDims(conv, x.dense(), w), "conv output dims, " + t.describe());
+                    assertArrayEquals(pool.outputShape().toArray(), CudaPooling.outputDims(p, px.dense()), "pool output dims, " + t.describe());
+                } finally {
+                    cudnn_h.cudnnDestroyPoolingDescriptor(p);
+                    cudnn_h.cudnnDestroyConvolutionDescriptor(conv);
+                    cudnn_h.cudnnDestroyFilterDescriptor(w);
+                }
+            }
+        }
+    }
+
+    @Test
+    void batchNormParametersOfHalfPrecisionChannelsLastInputAreDerived() {
+        for (OperandType t : TYPES) {
+            try (TensorDescriptors x = new TensorDescriptors("x", Shape.of(8, 64, 7, 7), t, dev.jdnn.memory.Device.CPU)) {
+                MemorySegment param = Cudnn.create(cudnn_h::cudnnCreateTensorDescriptor, "cudnnCreateTensorDescriptor");
+                try {
+                    dev.jdnn.bindings.Check.cudnn(cudnn_h.cudnnDeriveBNTensorDescriptor(param, x.dense(), cudnn_h.CUDNN_BATCHNORM_SPATIAL()),
+                            "cudnnDeriveBNTensorDescriptor " + t.describe());
+                } finally {
+                    cudnn_h.cudnnDestroyTensorDescriptor(param);
+                }
+            }
+        }
+    }
+
+    @Test
+    void eachLayoutOfAnOperandGetsOneDescriptorAndOtherLayoutsAreRefusedByName() {
+        Shape shape = Shape.of(2, 5, 4, 3);
+        OperandType nhwc = OperandType.of(MemoryFormat.NHWC, DType.BFLOAT16);
+        try (TensorDescriptors d = new TensorDescriptors("conv2d input", shape, nhwc, dev.jdnn.memory.Device.CPU);
+             dev.jdnn.memory.Tensor dense = dev.jdnn.memory.Tensor.allocate(dev.jdnn.memory.HostAllocator.global(), shape, DType.BFLOAT16, MemoryFormat.NHWC);
+             dev.jdnn.memory.Tensor wide = dev.jdnn.memory.Tensor.allocate(dev.jdnn.memory.HostAllocator.global(), shape.with(1, 9), DType.BFLOAT16, MemoryFormat.NHWC);
+             dev.jdnn.memory.Tensor nchw = dev.jdnn.memory.Tensor.allocate(dev.jdnn.memory.HostAllocator.global(), shape, DType.BFLOAT16, MemoryFormat.NCHW)) {
+            assertSame(d.dense(), d.of(dense), "a densely packed operand uses the plan-time descriptor");
+            assertTrue(d.isDense(dense));
+            dev.jdnn.memory.Tensor slice = wide.narrow(1, 2, 5); // pixel-strided: pixels 9 apart
+            MemorySegment sliced = d.of(slice);
+            assertNotEquals(d.dense(), sliced, "a channel slice gets its own descriptor");
+            assertSame(sliced, d.of(wide.narrow(1, 4, 5)), "one descriptor per layout, not per tensor");
+            assertFalse(d.isDense(slice));
+            var e = assertThrows(IllegalArgumentException.class, () -> d.of(nchw));
+            assertTrue(e.getMessage().contains("conv2d input: expected a channels-last (NHWC) tensor") && e.getMessage().endsWith("which is nchw"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> Cudnn.dataType(DType.INT32));
     }
 
     @Test
