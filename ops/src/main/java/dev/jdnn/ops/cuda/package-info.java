@@ -1,6 +1,10 @@
 /**
  * The CUDA backend: {@link dev.jdnn.ops.cuda.CudaBackend} on cuDNN, cuBLAS and NVRTC kernels through the FFM
- * bindings of {@code dev.jdnn.bindings}, on one device and one stream.
+ * bindings of {@code dev.jdnn.bindings}, on one device and one stream. Every op takes NCHW and NHWC operands and
+ * float32, bfloat16 and float16 storage ({@link dev.jdnn.ops.OperandType}; the semantics are the ops package's table):
+ * cuDNN through descriptors built from the operands' strides and dtype (KRSC filters for NHWC convolutions, float32
+ * compute types), cuBLAS through cublasGemmEx for the half types, and NVRTC kernels that load and store every type
+ * and compute in float32.
  *
  * <p>Map for a newcomer:
  * <ul>
@@ -10,17 +14,26 @@
  *       algorithm choice), {@code CudaLinear} (cuBLAS, row-major via swapped operands), {@code CudaBatchNorm},
  *       {@code CudaPooling}, {@code CudaActivations}, {@code CudaLrn}, {@code CudaDropout}, {@code CudaSoftmax},
  *       {@code CudaCrossEntropy}, {@code CudaPointwise}, {@code CudaOptimizers}; {@code CudaTransfers} for host↔device.</li>
- *   <li>Descriptors are built at plan time ({@code Cudnn}, {@code TensorDescriptors}: one per batch stride seen);
+ *   <li>Descriptors are built at plan time ({@code Cudnn}, {@code TensorDescriptors}: one per layout seen);
  *       plans free them on close.</li>
  *   <li>NVRTC kernels: sources in {@code resources/dev/jdnn/ops/cuda/kernels}, every launched kernel listed in
  *       {@code Kernel}, compiled and cached by {@code KernelCache}, launched by {@code KernelLauncher}, whose first
- *       launch of each kernel checks the Java arguments against the source signature ({@code KernelSignature}).</li>
+ *       launch of each kernel checks the Java arguments against the source signature ({@code KernelSignature}).
+ *       Operands travel as common.cuh's {@code Ref} (where element (n, c, pixel) lies, and its storage type) and the
+ *       elementwise kernels' order as a {@code Walk} ({@code KernelOperands}).</li>
  *   <li>{@code CudaGraphs}: capture a step on the backend's stream and replay it ({@code CudaBackend.capture},
  *       the {@link dev.jdnn.ops.Recording} of {@link dev.jdnn.ops.Backend#capture}).</li>
  *   <li>{@code ConvAlgorithmStore}: convolution algorithms benchmarked with cudnnFind* are searched once per shape and
  *       kept in {@code CudaBackend.Options#convAlgorithmCacheDir} (default {@code ~/.cache/jdnn/conv-algorithms}, a
  *       text file per GPU model and cuDNN version), so later runs skip the search; null keeps them per backend only.
- *       The file handling is {@code ChoiceStore}'s, shared with {@code FusedEngineStore}.</li>
+ *       The file handling is {@code ChoiceStore}'s, shared with {@code FusedEngineStore}. Keys name the operand type and
+ *       the workspace policy ({@code WorkspaceLimit#key()}).</li>
+ *   <li>Workspace: {@code WorkspaceLimit} decides at plan time how much one algorithm or fused engine may use — what
+ *       the device can spare (cudaMemGetInfo less a margin, capped), as PyTorch's benchmark mode — and
+ *       {@code SharedWorkspace} is the one buffer every convolution, batch norm (NHWC persistent kernels) and fused
+ *       graph of the backend uses, sized to the largest chosen need at plan time, never during a step or a capture
+ *       (a recording keeps the buffer it recorded alive); {@code ConvChoice} holds the choice rules as pure functions.
+ *       memoryStats reports its bytes.</li>
  *   <li>Fused patterns ({@link dev.jdnn.ops.Backend#fuse}): {@code CudaFused} picks the plan class
  *       ({@code CudaConvBiasActivation}, {@code CudaConvStats}, {@code CudaBnFinalize}, {@code CudaDgradDrelu},
  *       {@code CudaBnBackward}), each of which builds its cuDNN operation graph with {@link dev.jdnn.ops.cuda.graphapi};
