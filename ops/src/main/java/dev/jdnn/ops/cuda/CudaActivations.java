@@ -112,8 +112,7 @@ final class CudaActivations implements ActivationPlan {
         } else if (kind == Activation.IDENTITY) {
             CudaPointwise.addScaled(ctx, alpha, x, beta, y);
         } else {
-            KernelOperands.Walk w = KernelOperands.walk(type.format(), x, y);
-            ctx.launch.elementwise(Kernel.ACTIVATION_FORWARD, w.count(), kernelCode(kind), param, w, alpha, ref(x), beta, ref(y));
+            ctx.launch.elementwise(Kernel.ACTIVATION_FORWARD, x.numel(), forwardArgs(kind, param, type, alpha, x, beta, y));
         }
     }
 
@@ -131,9 +130,17 @@ final class CudaActivations implements ActivationPlan {
             CudaPointwise.addScaled(ctx, alpha, dy, beta, dx);
         } else {
             check("input", x);
-            KernelOperands.Walk w = KernelOperands.walk(type.format(), x, dy, dx);
-            ctx.launch.elementwise(Kernel.ACTIVATION_BACKWARD, w.count(), kernelCode(kind), param, w, alpha, ref(x), ref(dy), beta, ref(dx));
+            ctx.launch.elementwise(Kernel.ACTIVATION_BACKWARD, x.numel(), backwardArgs(kind, param, type, alpha, x, dy, beta, dx));
         }
+    }
+
+    /** activation_forward's arguments (static, so their kinds are checked against the source without a GPU). */
+    static Object[] forwardArgs(Activation kind, float param, OperandType type, float alpha, Tensor x, float beta, Tensor y) {
+        return new Object[]{kernelCode(kind), param, KernelOperands.walk(type.format(), x, y), alpha, ref(x), beta, ref(y)};
+    }
+
+    static Object[] backwardArgs(Activation kind, float param, OperandType type, float alpha, Tensor x, Tensor dy, float beta, Tensor dx) {
+        return new Object[]{kernelCode(kind), param, KernelOperands.walk(type.format(), x, dy, dx), alpha, ref(x), ref(dy), beta, ref(dx)};
     }
 
     @Override

@@ -46,9 +46,13 @@ final class CudaCrossEntropy implements CrossEntropyPlan {
         loss.requireDType(DType.FLOAT32).requireDevice(ctx.device, "crossEntropy loss");
         if (loss.numel() != 1) throw new IllegalArgumentException("crossEntropy loss must hold one element, got " + loss.describe());
         if (dLogits != null) Operands.activationOrFloat("crossEntropy logit gradient", dLogits, logitShape, logitsType, ctx.device);
-        ctx.launch.perBlock(Kernel.SOFTMAX_XENT_ROWS, batch, classes, labelSmoothing, KernelOperands.ref(logits), labels,
-                rowLoss, gradScale / batch, beta, KernelOperands.ref(dLogits));
+        ctx.launch.perBlock(Kernel.SOFTMAX_XENT_ROWS, batch, rowsArgs(classes, labelSmoothing, logits, labels, rowLoss, gradScale / batch, beta, dLogits));
         ctx.launch.perBlock(Kernel.MEAN_OF, 1, rowLoss, batch, loss);
+    }
+
+    /** softmax_xent_rows's arguments (static, so their kinds are checked against loss.cu without a GPU). */
+    static Object[] rowsArgs(int classes, float smoothing, Tensor logits, Tensor labels, Tensor rowLoss, float gradScaleOverN, float beta, Tensor dLogits) {
+        return new Object[]{classes, smoothing, KernelOperands.ref(logits), labels, rowLoss, gradScaleOverN, beta, KernelOperands.ref(dLogits)};
     }
 
     @Override

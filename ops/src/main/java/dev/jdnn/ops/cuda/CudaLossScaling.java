@@ -15,7 +15,7 @@ final class CudaLossScaling {
     static void lossScale(CudaContext ctx, Tensor src, Tensor state, Tensor dst) {
         Operands.lossScaleState("lossScale", state, ctx.device);
         KernelOperands.Walk w = CudaPointwise.walk(ctx, "lossScale", new String[]{"src", "dst"}, src, dst);
-        ctx.launch.elementwise(Kernel.LOSS_SCALE, w.count(), w, KernelOperands.ref(src), state, KernelOperands.ref(dst));
+        ctx.launch.elementwise(Kernel.LOSS_SCALE, w.count(), lossScaleArgs(w, src, state, dst));
     }
 
     /**
@@ -31,13 +31,29 @@ final class CudaLossScaling {
             CudaOptimizers.finiteFlag(ctx, grads, flag, and);
             return;
         }
-        ctx.launch.launch(Kernel.UNSCALE_PARTIAL, blocks, KernelLauncher.THREADS, grads.numel(), grads, state, partials);
-        ctx.launch.launch(Kernel.UNSCALE_FINISH, 1, KernelLauncher.THREADS, partials, blocks, flag, and ? 1 : 0);
+        Object[][] args = unscaleArgs(grads, state, flag, and, partials, blocks);
+        ctx.launch.launch(Kernel.UNSCALE_PARTIAL, blocks, KernelLauncher.THREADS, args[0]);
+        ctx.launch.launch(Kernel.UNSCALE_FINISH, 1, KernelLauncher.THREADS, args[1]);
     }
 
     static void updateLossScale(CudaContext ctx, Tensor state, Tensor flag, LossScaling config) {
         Operands.lossScaleState("updateLossScale", state, ctx.device);
         Operands.flag("updateLossScale", flag, ctx.device);
-        ctx.launch.launch(Kernel.UPDATE_LOSS_SCALE, 1, 1, state, flag, config.growthFactor(), config.backoffFactor(), config.growthInterval());
+        ctx.launch.launch(Kernel.UPDATE_LOSS_SCALE, 1, 1, updateArgs(state, flag, config));
+    }
+
+    // The launches' arguments, static so that their kinds are checked against optimizers.cu without a GPU.
+
+    static Object[] lossScaleArgs(KernelOperands.Walk w, Tensor src, Tensor state, Tensor dst) {
+        return new Object[]{w, KernelOperands.ref(src), state, KernelOperands.ref(dst)};
+    }
+
+    /** {unscale_partial's, unscale_finish's} arguments. */
+    static Object[][] unscaleArgs(Tensor grads, Tensor state, Tensor flag, boolean and, Tensor partials, int blocks) {
+        return new Object[][]{{grads.numel(), grads, state, partials}, {partials, blocks, flag, and ? 1 : 0}};
+    }
+
+    static Object[] updateArgs(Tensor state, Tensor flag, LossScaling config) {
+        return new Object[]{state, flag, config.growthFactor(), config.backoffFactor(), config.growthInterval()};
     }
 }

@@ -26,14 +26,10 @@ final class CudaPooling implements PoolPlan {
     private final PoolSpec spec;
     private final TensorDescriptors xDescs, yDescs; // cuDNN path only
     private final MemorySegment poolDesc;           // NULL on the kernel path
-    private final int[] geometry;
 
     CudaPooling(CudaContext ctx, PoolSpec spec) {
         this.ctx = ctx;
         this.spec = spec;
-        Shape in = spec.input();
-        this.geometry = new int[]{in.dim(1), in.dim(2), in.dim(3), spec.outHeight(), spec.outWidth(),
-                spec.kernelH(), spec.kernelW(), spec.strideH(), spec.strideW(), spec.padH(), spec.padW()};
         if (usesCudnn(spec)) {
             this.poolDesc = poolingDescriptor(spec);
             this.xDescs = new TensorDescriptors("pool input", spec.input(), spec.operands(), ctx.device);
@@ -86,13 +82,20 @@ final class CudaPooling implements PoolPlan {
     }
 
     /** Mode code of pooling.cu (POOL_MAX, POOL_AVG_INCLUDE_PAD, POOL_AVG_EXCLUDE_PAD). */
-    private int kernelMode() {
+    private static int kernelMode(PoolSpec spec) {
         return switch (spec.mode()) {
             case MAX -> 0;
             case AVG_INCLUDE_PAD -> 1;
             case AVG_EXCLUDE_PAD -> 2;
             case ADAPTIVE_AVG -> -1;
         };
+    }
+
+    /** pooling.cu's Geometry struct. */
+    private static int[] geometry(PoolSpec spec) {
+        Shape in = spec.input();
+        return new int[]{in.dim(1), in.dim(2), in.dim(3), spec.outHeight(), spec.outWidth(),
+                spec.kernelH(), spec.kernelW(), spec.strideH(), spec.strideW(), spec.padH(), spec.padW()};
     }
 
     @Override
@@ -114,12 +117,8 @@ final class CudaPooling implements PoolPlan {
         }
         check("pool input", x, spec.input());
         check("pool output", y, spec.outputShape());
-        KernelOperands.Walk out = KernelOperands.walk(spec.operands().format(), y);
-        if (spec.mode() == PoolSpec.Mode.ADAPTIVE_AVG) {
-            ctx.launch.elementwise(Kernel.ADAPTIVE_AVG_FORWARD, out.count(), geometry, out, alpha, ref(x), beta, ref(y));
-        } else {
-            ctx.launch.elementwise(Kernel.POOL_FORWARD, out.count(), geometry, kernelMode(), out, alpha, ref(x), beta, ref(y));
-        }
+        Kernel k = spec.mode() == PoolSpec.Mode.ADAPTIVE_AVG ? Kernel.ADAPTIVE_AVG_FORWARD : Kernel.POOL_FORWARD;
+        ctx.launch.elementwise(k, y.numel(), forwardArgs(spec, alpha, x, beta, y));
     }
 
     @Override
@@ -133,13 +132,28 @@ final class CudaPooling implements PoolPlan {
         }
         check("pool output gradient", dy, spec.outputShape());
         check("pool input gradient", dx, spec.input());
+        if (spec.mode() != PoolSpec.Mode.ADAPTIVE_AVG) check("pool input", x, spec.input());
+        Kernel k = spec.mode() == PoolSpec.Mode.ADAPTIVE_AVG ? Kernel.ADAPTIVE_AVG_BACKWARD : Kernel.POOL_BACKWARD;
+        ctx.launch.elementwise(k, dx.numel(), backwardArgs(spec, alpha, x, dy, beta, dx));
+    }
+
+    /**
+     * The kernel path's forward arguments: geometry, the walk over y (channels fastest in NHWC), and the operands; the
+     * mode for pool_forward (geometry and mode from the spec). Checked against pooling.cu without a GPU.
+     */
+    static Object[] forwardArgs(PoolSpec spec, float alpha, Tensor x, float beta, Tensor y) {
+        KernelOperands.Walk out = KernelOperands.walk(spec.operands().format(), y);
+        return spec.mode() == PoolSpec.Mode.ADAPTIVE_AVG
+                ? new Object[]{geometry(spec), out, alpha, ref(x), beta, ref(y)}
+                : new Object[]{geometry(spec), kernelMode(spec), out, alpha, ref(x), beta, ref(y)};
+    }
+
+    /** The kernel path's backward arguments: the walk over dx; adaptive pooling does not read x. */
+    static Object[] backwardArgs(PoolSpec spec, float alpha, Tensor x, Tensor dy, float beta, Tensor dx) {
         KernelOperands.Walk in = KernelOperands.walk(spec.operands().format(), dx);
-        if (spec.mode() == PoolSpec.Mode.ADAPTIVE_AVG) {
-            ctx.launch.elementwise(Kernel.ADAPTIVE_AVG_BACKWARD, in.count(), geometry, in, alpha, ref(dy), beta, ref(dx));
-        } else {
-            check("pool input", x, spec.input());
-            ctx.launch.elementwise(Kernel.POOL_BACKWARD, in.count(), geometry, kernelMode(), in, alpha, ref(x), ref(dy), beta, ref(dx));
-        }
+        return spec.mode() == PoolSpec.Mode.ADAPTIVE_AVG
+                ? new Object[]{geometry(spec), in, alpha, ref(dy), beta, ref(dx)}
+                : new Object[]{geometry(spec), kernelMode(spec), in, alpha, ref(x), ref(dy), beta, ref(dx)};
     }
 
     @Override

@@ -50,8 +50,8 @@ class CudaSharedWorkspaceTest {
     @Test
     void aRecordingOutlivesTheWorkspaceItWasRecordedWith() {
         try (CudaBackend cuda = backend(WorkspaceLimit.defaults()); Conv2dPlan plan = cuda.conv2d(SMALL);
-             Tensor x = cuda.allocate(SMALL.inputShape()), w = cuda.allocate(SMALL.weightShape());
-             Tensor eager = cuda.allocate(SMALL.outputShape()), replayed = cuda.allocate(SMALL.outputShape())) {
+             Tensor x = cuda.allocate(SMALL.inputShape()); Tensor w = cuda.allocate(SMALL.weightShape());
+             Tensor eager = cuda.allocate(SMALL.outputShape()); Tensor replayed = cuda.allocate(SMALL.outputShape())) {
             cuda.upload(Rand.uniform(1, (int) SMALL.inputShape().numel()), x);
             cuda.upload(Rand.uniform(2, (int) SMALL.weightShape().numel()), w);
             plan.forward(1f, x, w, null, 0f, eager);

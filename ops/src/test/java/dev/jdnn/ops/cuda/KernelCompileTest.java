@@ -34,6 +34,14 @@ class KernelCompileTest {
         }
     }
 
+    /** The storage conversions made it into the code: float16 through the PTX conversion instructions, round to nearest even. */
+    @Test
+    void halfPrecisionLoadsAndStoresCompileToConversions() {
+        String ptx = KernelCache.compileToPtx(KernelFile.POINTWISE, "compute_90");
+        assertTrue(ptx.contains("cvt.rn.f16.f32"), "float16 stores round to nearest even");
+        assertTrue(ptx.contains("cvt.f32.f16"), "float16 loads widen exactly");
+    }
+
     @ParameterizedTest
     @EnumSource(KernelFile.class)
     void compilesToAnSm90Cubin(KernelFile file) {
