@@ -129,6 +129,13 @@ public interface Backend extends AutoCloseable {
     /** y[n, c] = bias-free sum over H, W is done by pooling; this adds a per-channel bias: y[n,c,...] += b[c]. */
     void addBias(Tensor y, Tensor bias);
 
+    /**
+     * {@code y[n,c,h,w] = act(x[n,c,h,w] * scale[c] + bias[c])}, act IDENTITY or RELU: a batch norm applied through
+     * its equivalent per-channel scale and bias (what {@link BnFinalizePlan} writes), with the ReLU that usually
+     * follows it, in one pass. x and y NCHW of the same shape (y may be x); scale and bias contiguous float32 [C].
+     */
+    void scaleBiasActivation(Tensor x, Tensor scale, Tensor bias, Activation activation, Tensor y);
+
     // ---- optimizer updates and gradient clipping --------------------------------------------------------------
 
     /**

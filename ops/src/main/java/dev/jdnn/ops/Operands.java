@@ -89,6 +89,21 @@ public final class Operands {
         }
     }
 
+    /**
+     * scaleBiasActivation's operands: x and y NCHW float32 of one shape (contiguous or batch-strided), scale and bias
+     * contiguous float32 [C], the activation IDENTITY or RELU.
+     */
+    public static void scaleBiasActivation(Device device, Tensor x, Tensor scale, Tensor bias, Activation activation, Tensor y) {
+        if (activation != Activation.IDENTITY && activation != Activation.RELU) {
+            throw new IllegalArgumentException("scaleBiasActivation applies IDENTITY or RELU, got " + activation);
+        }
+        sameShaped("scaleBiasActivation", device, x, y);
+        if (y == null) throw new IllegalArgumentException("scaleBiasActivation y: tensor is null");
+        if (x.rank() != 4) throw new IllegalArgumentException("scaleBiasActivation x: expected an NCHW (rank 4) tensor, got " + x.describe());
+        contiguous("scaleBiasActivation scale", scale, Shape.of(x.dim(1)), device);
+        contiguous("scaleBiasActivation bias", bias, Shape.of(x.dim(1)), device);
+    }
+
     /** The guard's operands: contiguous float32 values and a one-element float32 flag, both on {@code device}. */
     public static void finiteFlag(Device device, Tensor values, Tensor flag) {
         requireContiguous("finiteFlag values", floats("finiteFlag values", values, device));

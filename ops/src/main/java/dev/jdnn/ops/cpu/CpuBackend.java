@@ -105,6 +105,7 @@ public final class CpuBackend implements Backend {
 
     @Override public void channelShuffle(Tensor x, int groups, Tensor y) { CpuPointwise.channelShuffle(x, groups, y); }
     @Override public void addBias(Tensor y, Tensor bias) { CpuPointwise.addBias(y, bias); }
+    @Override public void scaleBiasActivation(Tensor x, Tensor scale, Tensor bias, Activation activation, Tensor y) { CpuPointwise.scaleBiasActivation(x, scale, bias, activation, y); }
 
     // ---- optimizer and reductions ----
 

@@ -232,6 +232,7 @@ public final class CudaBackend implements Backend {
 
     @Override public void channelShuffle(Tensor x, int groups, Tensor y) { open(); CudaPointwise.channelShuffle(ctx, x, groups, y); }
     @Override public void addBias(Tensor y, Tensor bias) { open(); CudaPointwise.addBias(ctx, y, bias, 1f); }
+    @Override public void scaleBiasActivation(Tensor x, Tensor scale, Tensor bias, Activation activation, Tensor y) { open(); CudaPointwise.scaleBiasActivation(ctx, x, scale, bias, activation, y); }
 
     @Override
     public void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd config, Tensor stepScalars) {

@@ -3,6 +3,7 @@ package dev.jdnn.ops.cuda;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Activation;
 import dev.jdnn.ops.Operands;
 
 /**
@@ -94,6 +95,13 @@ final class CudaPointwise {
         Operands.contiguous("addBias bias", bias, Shape.of(y.dim(1)), ctx.device);
         long inner = sample(y) / y.dim(1);
         ctx.launch.elementwise(Kernel.ADD_BIAS, y.numel(), y.numel(), sample(y), inner, y.dim(1), y, batchStride(y), bias, alpha);
+    }
+
+    static void scaleBiasActivation(CudaContext ctx, Tensor x, Tensor scale, Tensor bias, Activation activation, Tensor y) {
+        Operands.scaleBiasActivation(ctx.device, x, scale, bias, activation, y);
+        long inner = sample(x) / x.dim(1);
+        ctx.launch.elementwise(Kernel.SCALE_BIAS_ACTIVATION, x.numel(), x.numel(), sample(x), inner, x, batchStride(x), scale, bias,
+                activation == Activation.RELU ? 1 : 0, y, batchStride(y));
     }
 
     /** db[c] = alpha * sum over all but dimension 1 of dy + beta * db. */

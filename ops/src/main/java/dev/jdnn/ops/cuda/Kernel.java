@@ -30,6 +30,7 @@ record Kernel(KernelFile file, String name) {
     static final Kernel SCALE_CHANNELS_BACKWARD_SCALE = new Kernel(KernelFile.POINTWISE, "scale_channels_backward_scale");
     static final Kernel CHANNEL_SHUFFLE = new Kernel(KernelFile.POINTWISE, "channel_shuffle");
     static final Kernel ADD_BIAS = new Kernel(KernelFile.POINTWISE, "add_bias");
+    static final Kernel SCALE_BIAS_ACTIVATION = new Kernel(KernelFile.POINTWISE, "scale_bias_activation");
     static final Kernel BIAS_GRAD = new Kernel(KernelFile.POINTWISE, "bias_grad");
     static final Kernel STRIDED_COPY4 = new Kernel(KernelFile.POINTWISE, "strided_copy4");
     static final Kernel POOL_FORWARD = new Kernel(KernelFile.POOLING, "pool_forward");
@@ -42,7 +43,7 @@ record Kernel(KernelFile file, String name) {
             LRN_FORWARD, LRN_BACKWARD,
             SGD_STEP, SGD_STEP_VEC4, ADAM_STEP, ADAM_STEP_VEC4,
             FINITE_FLAG, CLIP_NORM_PARTIAL, CLIP_NORM_FINISH, CLIP_SCALE, FILL, SCALE, ADD_SCALED, ADD, SCALE_CHANNELS,
-            SCALE_CHANNELS_BACKWARD_DATA, SCALE_CHANNELS_BACKWARD_SCALE, CHANNEL_SHUFFLE, ADD_BIAS, BIAS_GRAD,
+            SCALE_CHANNELS_BACKWARD_DATA, SCALE_CHANNELS_BACKWARD_SCALE, CHANNEL_SHUFFLE, ADD_BIAS, SCALE_BIAS_ACTIVATION, BIAS_GRAD,
             STRIDED_COPY4, POOL_FORWARD, POOL_BACKWARD, ADAPTIVE_AVG_FORWARD,
             ADAPTIVE_AVG_BACKWARD);
 }
