@@ -76,6 +76,7 @@ public final class CompiledModel implements AutoCloseable {
     private final ExecutionPlan trainingPlan, evaluationPlan;
     private final MemoryReport memoryReport;
     private final GraphRecordings recordings;
+    private final FusionStatus fusion;
     private final List<DropoutPlan> randomStreams;
     private boolean training = true;
     private ExecutionPlan lastRun;
@@ -86,16 +87,18 @@ public final class CompiledModel implements AutoCloseable {
         this.module = module;
         this.backend = backend;
         this.inputShape = inputShape;
-        Graph trainGraph = GraphBuilder.build(module, inputShape, true, options.inPlaceActivations());
-        Graph evalGraph = GraphBuilder.build(module, inputShape, false, options.inPlaceActivations());
-        if (!trainGraph.output.shape().equals(evalGraph.output.shape())) {
-            throw new IllegalArgumentException("training and evaluation graphs disagree on the output shape: " + trainGraph.output.shape() + " vs " + evalGraph.output.shape());
-        }
-        this.outputShape = trainGraph.output.shape();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            parameters = track(opened, new ParameterStore(module, backend, seed));
+            parameters = track(opened, new ParameterStore(module, backend, seed)); // first: fusion checks the parameters' alignment
             plans = track(opened, new PlanCache(backend, seed));
+            boolean fuse = options.fusion().fusesOn(backend);
+            Graph trainGraph = GraphBuilder.build(module, inputShape, true, options.inPlaceActivations(), fuse ? plans : null);
+            Graph evalGraph = GraphBuilder.build(module, inputShape, false, options.inPlaceActivations(), fuse ? plans : null);
+            if (!trainGraph.output.shape().equals(evalGraph.output.shape())) {
+                throw new IllegalArgumentException("training and evaluation graphs disagree on the output shape: " + trainGraph.output.shape() + " vs " + evalGraph.output.shape());
+            }
+            this.outputShape = trainGraph.output.shape();
+            fusion = new FusionStatus(options.fusion(), fuse, backend.name(), evalGraph.fusionGroups(), trainGraph.fusionGroups());
             long workspaceBytes = Math.max(prepare(trainGraph, plans), prepare(evalGraph, plans));
             workspace = workspaceBytes == 0 ? null : track(opened, backend.allocate(rows(workspaceBytes), DType.UINT8));
             input = track(opened, backend.allocate(inputShape));
@@ -347,6 +350,26 @@ public final class CompiledModel implements AutoCloseable {
         List<Graph.AuxOutput> aux = trainingPlan.graph().auxOutputs();
         for (int j = 0; j < aux.size(); j++) total += aux.get(j).weight() * values[j + 1];
         return total;
+    }
+
+    /**
+     * Which groups of nodes run as the backend's fused plans and why the others do not: a first line saying whether
+     * fusion is on ({@link CompileOptions#fusion()}) and how many candidates of each graph fused, then one line per
+     * candidate (graph, fused or not, pattern, module paths, and the backend's implementation or the reason). See
+     * {@link #fusionSummary()} for the first line alone.
+     */
+    public String fusionStatus() {
+        return fusion.describe();
+    }
+
+    /** The first line of {@link #fusionStatus()}. */
+    public String fusionSummary() {
+        return fusion.summary();
+    }
+
+    /** Package-private access for tests: every candidate group of both graphs and what became of it. */
+    List<dev.jdnn.networks.graph.nodes.FusionGroup> fusionGroups() {
+        return fusion.groups();
     }
 
     /** One line per node of the chosen graph (index, op, module path, output shape), for debugging and tests. */

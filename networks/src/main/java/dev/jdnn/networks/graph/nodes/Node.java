@@ -19,6 +19,7 @@ public abstract class Node {
     public final int[] inputs;
     public final Value output;
     private int index = -1;
+    private int tracePosition = -1;
 
     public Node(String path, Value output, int... inputs) {
         this.path = path;
@@ -33,6 +34,18 @@ public abstract class Node {
 
     void setIndex(int index) {
         this.index = index;
+    }
+
+    /**
+     * Position in the traced graph (dead nodes pruned) before any fusion rewrite replaced nodes: what per-node random
+     * streams are seeded from, so that fusing other nodes never changes a dropout mask.
+     */
+    public int tracePosition() {
+        return tracePosition;
+    }
+
+    void setTracePosition(int position) {
+        this.tracePosition = position;
     }
 
     /** Short op name for messages and debugging ("conv2d", "concat", ...). */
@@ -113,9 +126,27 @@ public abstract class Node {
         return kind() + "@" + (path.isEmpty() ? "<root>" : path) + " -> " + output;
     }
 
-    /**
-     * A scratch tensor of a node. {@code untilBackward}: written in forward, read by the backward (BN saved
-     * statistics, dropout masks); otherwise it lives only during the node's backward step.
-     */
-    public record AuxBuffer(Shape shape, boolean untilBackward) {}
+    /** A scratch tensor of a node (float32) and when it is alive. */
+    public record AuxBuffer(Shape shape, Lifetime lifetime) {
+        public enum Lifetime {
+            /** Only during the node's forward step (intermediate results of a fused node). */
+            FORWARD,
+            /** Written in the forward, read by the backward (BN saved statistics, dropout masks). */
+            UNTIL_BACKWARD,
+            /** Only during the node's backward step; not allocated when the node runs no backward. */
+            BACKWARD
+        }
+
+        public static AuxBuffer forward(Shape shape) {
+            return new AuxBuffer(shape, Lifetime.FORWARD);
+        }
+
+        public static AuxBuffer untilBackward(Shape shape) {
+            return new AuxBuffer(shape, Lifetime.UNTIL_BACKWARD);
+        }
+
+        public static AuxBuffer backward(Shape shape) {
+            return new AuxBuffer(shape, Lifetime.BACKWARD);
+        }
+    }
 }
