@@ -5,6 +5,7 @@ import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Parameter;
+import dev.jdnn.networks.graph.CompileOptions;
 import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.networks.layers.BatchNorm2d;
 import dev.jdnn.networks.models.ModelConfig;
@@ -80,6 +81,22 @@ class PyTorchParityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
     void matchesPyTorch(String name) {
+        compare(name, CompileOptions.DEFAULT, true);
+    }
+
+    /**
+     * The same model compiled with fusion forced on ({@link CompileOptions.FusionMode#ON}: on the CPU backend the fused
+     * plans are compositions of its unfused ops, with the batch norm folded into the convolution in evaluation and its
+     * training statistics taken from sums): PyTorch's logits, loss and gradients within the same tolerances. The
+     * optimizer updates are left out: they are functions of the gradients, already compared.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void fusedMatchesPyTorch(String name) {
+        compare(name, CompileOptions.DEFAULT.withFusion(CompileOptions.FusionMode.ON), false);
+    }
+
+    private void compare(String name, CompileOptions options, boolean optimizers) {
         long start = System.nanoTime();
         ParityFixture fx = ParityFixture.read(ParityFixture.directory().resolve(name + ".json"));
         Shape in = fx.inputShape();
@@ -87,8 +104,8 @@ class PyTorchParityTest {
         assertSameStateDict(fx, model);
         Map<String, Boolean> batchNormKeys = batchNormOwnership(model);
 
-        ParityComparison cmp = new ParityComparison(fx.model());
-        try (CompiledModel cm = CompiledModel.compile(WithoutRandomness.of(model), in, CPU, 0);
+        ParityComparison cmp = new ParityComparison(fx.model() + (options.fusion().fusesOn(CPU) ? " (fused)" : ""));
+        try (CompiledModel cm = CompiledModel.compile(WithoutRandomness.of(model), in, CPU, 0, options);
              Tensor labels = CPU.allocate(Shape.of(fx.labels().length), DType.INT32)) {
             fill(cm, fx, batchNormKeys);
             CPU.upload(values(DeterministicFill.INPUT_INDEX, in, DeterministicFill.Role.INPUT), cm.input());
@@ -109,6 +126,11 @@ class PyTorchParityTest {
             double tolerance = CONDITIONING.getOrDefault(fx.model(), CHECKSUM_TOLERANCE);
             cmp.roundingLevel("grads", grads, zero, noise);
             cmp.checksums("grads", grads, fx.gradChecksums(), tolerance, zero, Map.of());
+            if (!optimizers) {
+                System.out.printf("parity %s (%.1f s)%n", cmp.summary(), (System.nanoTime() - start) / 1e9);
+                if (!cmp.failures().isEmpty()) fail(fx.model() + " fused disagrees with PyTorch:\n  " + String.join("\n  ", cmp.failures()));
+                return;
+            }
 
             var sgd = new OptimizerConfig.Sgd(fx.sgd().momentum(), 0, fx.sgd().weightDecay(), false);
             cmp.checksums("sgd", updates(params, (p, state) -> Updates.sgd(CPU, p.value(), p.grad(), state[0], sgd, fx.sgd().lr(), 1)),
