@@ -3,6 +3,7 @@ package dev.jdnn.benchmarks;
 import dev.jdnn.benchmarks.ops.BenchBackends;
 import dev.jdnn.benchmarks.train.ThroughputRow;
 import dev.jdnn.benchmarks.train.TrainThroughput;
+import dev.jdnn.networks.graph.CompileOptions;
 import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.cuda.CudaBackend;
 
@@ -56,6 +57,11 @@ public final class BenchRunner implements Callable<Integer> {
                     + "no effect on the CPU (default: ${DEFAULT-VALUE}).")
     String graphs;
 
+    @Option(names = "--fusion", defaultValue = "auto",
+            description = "train-throughput with fused ops as compiled by default (auto: on for CUDA), off, or both (each row twice, the result's "
+                    + "\"fusion\" field says what fused); no effect on the CPU, where auto is off (default: ${DEFAULT-VALUE}).")
+    String fusion;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchRunner()).execute(args));
     }
@@ -63,7 +69,7 @@ public final class BenchRunner implements Callable<Integer> {
     /** The validated options of a command line (a usage error names the bad argument). */
     BenchOptions options() {
         try {
-            return BenchOptions.of(sets, quick, out, rows, device, graphs);
+            return BenchOptions.of(sets, quick, out, rows, device, graphs, fusion);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -122,10 +128,11 @@ public final class BenchRunner implements Callable<Integer> {
         List<Map<String, Object>> results = new ArrayList<>();
         for (String name : rows) {
             ThroughputRow row = ThroughputRow.of(name);
-            for (boolean graphs : options.graphSettings()) {
-                System.err.println("jdnn bench: " + name + " on " + device + (graphs ? "" : ", CUDA graphs off") + "...");
+            for (CompileOptions compile : options.compileSettings()) {
+                System.err.println("jdnn bench: " + name + " on " + device + (compile.cudaGraphs() ? "" : ", CUDA graphs off")
+                        + (compile.fusion() == CompileOptions.FusionMode.OFF ? ", fusion off" : "") + "...");
                 try (Backend backend = BenchBackends.open(device)) {
-                    results.add(TrainThroughput.run(row, backend, settings, graphs));
+                    results.add(TrainThroughput.run(row, backend, settings, compile));
                 } catch (RuntimeException | OutOfMemoryError e) {
                     Map<String, Object> failed = new LinkedHashMap<>();
                     failed.put("row", name);
@@ -133,7 +140,8 @@ public final class BenchRunner implements Callable<Integer> {
                     failed.put("model", row.model());
                     failed.put("batch", row.batch());
                     failed.put("framework", "jdnn");
-                    failed.put("cuda_graphs", graphs);
+                    failed.put("cuda_graphs", compile.cudaGraphs());
+                    failed.put("fusion", compile.fusion().name().toLowerCase(java.util.Locale.ROOT));
                     failed.put("error", String.valueOf(e));
                     results.add(failed);
                     System.err.println("jdnn bench: " + name + " failed: " + e);

@@ -1,5 +1,6 @@
 package dev.jdnn.benchmarks;
 
+import dev.jdnn.networks.graph.CompileOptions;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -27,6 +28,7 @@ class BenchOptionsTest {
         assertEquals("auto", o.device());
         assertFalse(o.gpuOptional());
         assertEquals(List.of(true), o.graphSettings(), "CUDA graphs on, as compiled models default to");
+        assertEquals(List.of(CompileOptions.DEFAULT), o.compileSettings(), "the compile defaults");
     }
 
     @Test
@@ -35,6 +37,16 @@ class BenchOptionsTest {
         assertEquals(List.of(true, false), parse("--graphs", "both").graphSettings());
         var e = assertThrows(CommandLine.ParameterException.class, () -> parse("--graphs", "maybe"));
         assertTrue(e.getMessage().contains("'maybe'") && e.getMessage().contains("both"), e.getMessage());
+    }
+
+    @Test
+    void fusionOffOrBothWithEachGraphSetting() {
+        assertEquals(List.of(CompileOptions.DEFAULT.withFusion(CompileOptions.FusionMode.OFF)), parse("--fusion", "off").compileSettings());
+        assertEquals(List.of(CompileOptions.DEFAULT, CompileOptions.DEFAULT.withFusion(CompileOptions.FusionMode.OFF),
+                        CompileOptions.DEFAULT.withCudaGraphs(false), CompileOptions.DEFAULT.withCudaGraphs(false).withFusion(CompileOptions.FusionMode.OFF)),
+                parse("--fusion", "both", "--graphs", "both").compileSettings());
+        var e = assertThrows(CommandLine.ParameterException.class, () -> parse("--fusion", "on"));
+        assertTrue(e.getMessage().contains("'on'") && e.getMessage().contains("auto"), e.getMessage());
     }
 
     @Test

@@ -67,6 +67,7 @@ final class TrainingRun {
                     s.modelName(), s.model().parameterCount(), backend.name(), d.source().cliName(), s.train().size(), s.test().size(), h.batchSize, h.epochs);
             try (CompiledModel model = CompiledModel.compile(s.model(), input, backend, seed)) {
                 if (s.afterCompile() != null) s.afterCompile().accept(model);
+                out.println(model.fusionSummary());
                 config.put("backend", backend.name());
                 String configJson = toJson(config);
                 MetricsCsv csv = new MetricsCsv(dir, resumeState == null ? 0 : resumeState.epoch());

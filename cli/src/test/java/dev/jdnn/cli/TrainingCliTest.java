@@ -43,6 +43,7 @@ class TrainingCliTest {
                 "--epochs", "2", "--lr", "0.05", "--schedule", "constant", "--out", run.toString()));
         assertEquals(0, train.exitCode(), train.err());
         assertTrue(train.out().contains("epoch 2/2: train loss"), train.out());
+        assertTrue(train.out().contains("\nfusion off (auto: the cpu backend's fused plans"), "the run header says whether ops are fused: " + train.out());
         for (String f : List.of("config.json", "metrics.csv", "curves.png", "last.ckpt", "best.safetensors")) assertTrue(Files.isRegularFile(run.resolve(f)), f);
         assertEquals(3, Files.readAllLines(run.resolve("metrics.csv")).size(), "header + 2 epochs");
         assertNoTempFiles(run);

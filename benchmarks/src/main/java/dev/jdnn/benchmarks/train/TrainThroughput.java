@@ -41,21 +41,21 @@ public final class TrainThroughput {
 
     private TrainThroughput() {}
 
-    /** With CUDA graphs on (the compile default). */
+    /** With the compile defaults (CUDA graphs on, fusion where the backend fuses). */
     public static Map<String, Object> run(ThroughputRow row, Backend backend, Settings settings) {
-        return run(row, backend, settings, true);
+        return run(row, backend, settings, CompileOptions.DEFAULT);
     }
 
-    public static Map<String, Object> run(ThroughputRow row, Backend backend, Settings settings, boolean cudaGraphs) {
+    public static Map<String, Object> run(ThroughputRow row, Backend backend, Settings settings, CompileOptions options) {
         Map<String, Object> result = new LinkedHashMap<>();
         ModelConfig cfg = ModelConfig.of(row.classes(), row.channels(), row.size(), row.size());
-        String graphCapture;
-        try (CompiledModel model = CompiledModel.compile(Models.create(row.model(), cfg), row.inputShape(), backend, 0,
-                CompileOptions.DEFAULT.withCudaGraphs(cudaGraphs))) {
+        String graphCapture, fusion;
+        try (CompiledModel model = CompiledModel.compile(Models.create(row.model(), cfg), row.inputShape(), backend, 0, options)) {
             fillInput(model, backend, row);
             if (row.kind() == ThroughputRow.Kind.TRAIN) train(model, backend, settings, row.batch(), result);
             else infer(model, backend, settings, result);
             graphCapture = model.graphCaptureStatus();
+            fusion = model.fusionSummary();
         }
         result.put("row", row.name());
         result.put("kind", row.kindName());
@@ -66,8 +66,9 @@ public final class TrainThroughput {
         result.put("framework", "jdnn");
         result.put("precision", precision(backend));
         result.put("backend", backend.name());
-        result.put("cuda_graphs", cudaGraphs);
+        result.put("cuda_graphs", options.cudaGraphs());
         result.put("graph_capture", graphCapture);
+        result.put("fusion", fusion);
         return result;
     }
 
