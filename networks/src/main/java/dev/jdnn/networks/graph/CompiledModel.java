@@ -57,6 +57,12 @@ import java.util.Map;
  * stochastic depth record like any op: their random streams count calls in device memory, so each replay draws the
  * next mask.
  *
+ * <h2>Fused ops</h2>
+ * Where {@link CompileOptions#fusion()} says so (by default on CUDA), groups of nodes — a convolution with its batch
+ * norm and ReLU, and the like — run as the backend's fused plans ({@link Backend#fuse}), in both graphs; each group that
+ * cannot keeps its nodes, decided at compile time. {@link #fusionStatus()} lists every candidate, fused or not and why;
+ * the package documentation of {@code graph.trace} says what fuses and when it falls back.
+ *
  * <h2>Random streams</h2>
  * Each dropout and stochastic-depth node of the training graph draws from its own counter-based stream (a
  * {@link dev.jdnn.ops.DropoutPlan} seeded from the compile seed and the node's position), whose whole state is the

@@ -14,7 +14,8 @@
  *   <li>{@code graph.trace} — {@code GraphBuilder}: the one tracer ({@code GraphTracer}, the implementation of
  *       {@link dev.jdnn.networks.Tracer}) runs the module's forward on symbolic values, once for the training graph
  *       and once for the evaluation graph; then rewrites decide storage sharing ({@code InPlaceConcat},
- *       {@code InPlaceActivations}, {@code AddPassThrough}).</li>
+ *       {@code InPlaceActivations}, {@code AddPassThrough}) and which groups of nodes run as the backend's fused plans
+ *       ({@code FuseGroups}; {@link dev.jdnn.networks.graph.CompiledModel#fusionStatus()}).</li>
  *   <li>{@code graph.plan} — which gradients exist ({@code GradientFlow}), every buffer with its lifetime on the
  *       {@code Timeline} ({@code BufferPlan}), and the packing of the buffers into one arena
  *       ({@code MemoryPlanner}).</li>
