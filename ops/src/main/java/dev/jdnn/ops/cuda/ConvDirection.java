@@ -6,6 +6,7 @@ import dev.jdnn.bindings.cudnn.cudnnConvolutionFwdAlgoPerfStruct;
 import dev.jdnn.bindings.cudnn.cudnn_h;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Map;
 
 /**
  * The three convolution directions, each with its cuDNN search, heuristic and workspace-size entry points, so the
@@ -63,6 +64,30 @@ enum ConvDirection {
             case BACKWARD_DATA -> cudnn_h.cudnnGetConvolutionBackwardDataWorkspaceSize(h, d.w, d.y, d.conv, d.x, algo, out);
             case BACKWARD_FILTER -> cudnn_h.cudnnGetConvolutionBackwardFilterWorkspaceSize(h, d.x, d.y, d.conv, d.w, algo, out);
         };
+    }
+
+    /** cuDNN's name of one of this direction's algorithms ("IMPLICIT_PRECOMP_GEMM", "ALGO_1", ...), for profiles. */
+    String algorithmName(int algo) {
+        Map<Integer, String> names = switch (this) {
+            case FORWARD -> Map.of(cudnn_h.CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM(), "IMPLICIT_GEMM",
+                    cudnn_h.CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM(), "IMPLICIT_PRECOMP_GEMM",
+                    cudnn_h.CUDNN_CONVOLUTION_FWD_ALGO_GEMM(), "GEMM", cudnn_h.CUDNN_CONVOLUTION_FWD_ALGO_DIRECT(), "DIRECT",
+                    cudnn_h.CUDNN_CONVOLUTION_FWD_ALGO_FFT(), "FFT", cudnn_h.CUDNN_CONVOLUTION_FWD_ALGO_FFT_TILING(), "FFT_TILING",
+                    cudnn_h.CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD(), "WINOGRAD",
+                    cudnn_h.CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD_NONFUSED(), "WINOGRAD_NONFUSED");
+            case BACKWARD_DATA -> Map.of(cudnn_h.CUDNN_CONVOLUTION_BWD_DATA_ALGO_0(), "ALGO_0",
+                    cudnn_h.CUDNN_CONVOLUTION_BWD_DATA_ALGO_1(), "ALGO_1", cudnn_h.CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT(), "FFT",
+                    cudnn_h.CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT_TILING(), "FFT_TILING",
+                    cudnn_h.CUDNN_CONVOLUTION_BWD_DATA_ALGO_WINOGRAD(), "WINOGRAD",
+                    cudnn_h.CUDNN_CONVOLUTION_BWD_DATA_ALGO_WINOGRAD_NONFUSED(), "WINOGRAD_NONFUSED");
+            case BACKWARD_FILTER -> Map.of(cudnn_h.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_0(), "ALGO_0",
+                    cudnn_h.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_1(), "ALGO_1", cudnn_h.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_FFT(), "FFT",
+                    cudnn_h.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_3(), "ALGO_3",
+                    cudnn_h.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_WINOGRAD(), "WINOGRAD",
+                    cudnn_h.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_WINOGRAD_NONFUSED(), "WINOGRAD_NONFUSED",
+                    cudnn_h.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_FFT_TILING(), "FFT_TILING");
+        };
+        return names.getOrDefault(algo, "algorithm " + algo);
     }
 
     // Every perf struct starts {int algo; cudnnStatus_t status; float time; size_t memory; determinism; mathType}.

@@ -31,6 +31,7 @@ import dev.jdnn.ops.PoolPlan;
 import dev.jdnn.ops.PoolSpec;
 import dev.jdnn.ops.Recording;
 import dev.jdnn.ops.SoftmaxPlan;
+import dev.jdnn.ops.TimeMarks;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -207,6 +208,7 @@ public final class CudaBackend implements Backend {
 
     @Override public void synchronize() { open(); ctx.synchronize(); }
     @Override public MemoryStats memoryStats() { return ctx.allocator.stats(); }
+    @Override public TimeMarks timeMarks(int count) { open(); return new CudaTimeMarks(ctx, count); }
 
     @Override public Conv2dPlan conv2d(Conv2dSpec spec) { open(); return new CudaConv2d(ctx, spec); }
     @Override public LinearPlan linear(LinearSpec spec) { open(); return new CudaLinear(ctx, spec); }

@@ -16,6 +16,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 
 import static dev.jdnn.ops.cuda.Cudnn.ptr;
 
@@ -40,7 +41,7 @@ final class CudaConv2d implements Conv2dPlan {
     /** The math type each direction's descriptor is set to now. */
     private final Map<ConvDirection, Integer> currentMath = new EnumMap<>(ConvDirection.class);
     /** Algorithms for non-contiguous layouts, keyed by direction and the pair of batch strides. */
-    private final Map<String, ConvAlgorithm> stridedChoices = new HashMap<>();
+    private final Map<StridedKey, ConvAlgorithm> stridedChoices = new HashMap<>();
     private final long workspaceBytes;
 
     CudaConv2d(CudaContext ctx, Conv2dSpec spec) {
@@ -222,7 +223,7 @@ final class CudaConv2d implements Conv2dPlan {
             setMath(d, a.mathType());
             return a;
         }
-        String key = d + ":" + xSide.batchStride() + ":" + ySide.batchStride();
+        StridedKey key = new StridedKey(d, xSide.batchStride(), ySide.batchStride());
         ConvAlgorithm a = stridedChoices.get(key);
         if (a == null) {
             ConvDirection.Descs ds = descs(d, xDesc, yDesc);
@@ -264,9 +265,26 @@ final class CudaConv2d implements Conv2dPlan {
         return ptr(ws);
     }
 
+    private record StridedKey(ConvDirection direction, long xBatchStride, long yBatchStride) {}
+
     @Override
     public Conv2dSpec spec() {
         return spec;
+    }
+
+    /**
+     * cuDNN's algorithm, math type and workspace for each direction, e.g. "cuDNN forward IMPLICIT_PRECOMP_GEMM
+     * (TENSOR_OP_MATH, 0.0 MiB); backward data ALGO_1 (...); backward filter ALGO_1 (...)", then any other
+     * algorithm a batch-strided operand (a channel slice of a concatenation) was given.
+     */
+    @Override
+    public String implementation() {
+        StringJoiner j = new StringJoiner("; ", "cuDNN ", "");
+        for (ConvDirection d : ConvDirection.values()) j.add(d.label + " " + chosen.get(d).describe(d));
+        stridedChoices.forEach((key, a) -> {
+            if (!a.equals(chosen.get(key.direction()))) j.add(key.direction().label + " on batch-strided operands " + a.describe(key.direction()));
+        });
+        return j.toString();
     }
 
     @Override
