@@ -28,6 +28,17 @@ public final class FlattenNode extends Node {
         return false;
     }
 
+    /** A view: nothing moves, forward or backward. */
+    @Override
+    public long forwardBytes(NodeContext c) {
+        return 0;
+    }
+
+    @Override
+    public long backwardBytes(NodeContext c) {
+        return 0;
+    }
+
     @Override
     public void forward(NodeContext c) {}
 
