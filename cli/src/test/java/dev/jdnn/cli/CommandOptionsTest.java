@@ -33,7 +33,7 @@ class CommandOptionsTest {
         String top = CliRunner.run("--help").out();
         for (String command : List.of("info", "models", "train", "eval", "predict", "finetune", "bench")) assertTrue(top.contains("  " + command), command + " in\n" + top);
         String bench = CliRunner.run("bench", "--help").out();
-        assertTrue(bench.contains("--set") && bench.contains("--graphs"), bench);
+        assertTrue(bench.contains("--set") && bench.contains("--graphs") && bench.contains("--profile"), bench);
     }
 
     /** The Done-when case: train --data cifar10 --epochs 1 trains on every image of the five training files. */

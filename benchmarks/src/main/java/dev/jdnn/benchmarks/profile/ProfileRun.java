@@ -1,0 +1,42 @@
+package dev.jdnn.benchmarks.profile;
+
+import dev.jdnn.benchmarks.train.TrainThroughput;
+import dev.jdnn.memory.Shape;
+import dev.jdnn.networks.graph.CompiledModel;
+import dev.jdnn.networks.graph.ModelProfile;
+import dev.jdnn.networks.models.ModelConfig;
+import dev.jdnn.networks.models.Models;
+import dev.jdnn.ops.Backend;
+
+import java.util.Map;
+
+/**
+ * {@code jdnn bench --profile}: the device's ceilings, then the model compiled as the train-throughput rows compile
+ * it (CUDA graphs on, seed 0, a random batch in its own input), and its step profiled — the training step those rows
+ * time ({@link TrainThroughput.SgdStep}: forward, loss, backward, SGD update), or the evaluation forward.
+ */
+public final class ProfileRun {
+    private ProfileRun() {}
+
+    public static ProfileReport run(ProfileOptions o, Backend backend, boolean quick, Map<String, Object> meta) {
+        DeviceCeilings ceilings = DeviceCeilings.measure(backend, quick);
+        Shape in = o.input();
+        ModelConfig cfg = ModelConfig.of(o.classes(), in.dim(1), in.dim(2), in.dim(3));
+        try (CompiledModel model = CompiledModel.compile(Models.create(o.model(), cfg), in, backend, 0)) {
+            TrainThroughput.fillInput(model, backend, o.classes());
+            ModelProfile profile;
+            if (o.eval()) {
+                model.setTraining(false);
+                profile = model.profile(model::forward, o.warmup(), o.steps());
+            } else {
+                try (TrainThroughput.SgdStep step = new TrainThroughput.SgdStep(model)) {
+                    profile = model.profile(step, o.warmup(), o.steps());
+                }
+            }
+            String what = String.format("%s, batch %d, input %dx%dx%d, %d classes: %s on %s (%s)", o.model(), in.dim(0), in.dim(1), in.dim(2), in.dim(3),
+                    o.classes(), o.eval() ? "the evaluation forward" : "the training step (forward, loss, backward, SGD update)",
+                    backend.name(), TrainThroughput.precision(backend));
+            return new ProfileReport(meta, what, profile, ceilings);
+        }
+    }
+}
