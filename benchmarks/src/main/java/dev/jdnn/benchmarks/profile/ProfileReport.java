@@ -77,9 +77,11 @@ public record ProfileReport(Map<String, Object> meta, String what, ModelProfile 
         lines.add(String.format(Locale.ROOT, "profiled step: eager (no CUDA-graph replay), every node call between two time marks (%s): "
                 + "%.3f ms device time from its first mark to its last, %.3f ms wall", cuda ? "CUDA events on the stream" : "the clock: CPU ops run as they are issued",
                 p.profiledStepMillis(), p.profiledStepWallMillis()));
+        boolean training = p.rows().stream().anyMatch(r -> r.backward() != null);
         lines.add(String.format(Locale.ROOT, "node calls: %.3f ms (%s of the profiled step); outside them %.3f ms: before the first call %.3f, "
-                + "loss and its gradient %.3f, after the last call (optimizer update, loss download) %.3f, between calls (fills, launch gaps) %.3f",
-                p.nodeMillis(), percent(p.share(p.nodeMillis())), o.total(), o.beforeFirstCall(), o.loss(), o.afterLastCall(), o.betweenCalls()));
+                + "%safter the last call%s %.3f, between calls (fills, launch gaps) %.3f", p.nodeMillis(), percent(p.share(p.nodeMillis())), o.total(),
+                o.beforeFirstCall(), training ? String.format(Locale.ROOT, "loss and its gradient %.3f, ", o.loss()) : "",
+                training ? " (optimizer update, loss download)" : "", o.afterLastCall(), o.betweenCalls()));
         lines.add(String.format(Locale.ROOT, "eager overhead: the profiled step's wall time exceeds the step as normally run by %.3f ms: %s",
                 p.profiledStepWallMillis() - p.stepMillis(), cuda
                         ? "the per-op launch and host overhead that CUDA graphs remove, plus the marks' own cost"
