@@ -85,7 +85,7 @@ public record ProfileReport(Map<String, Object> meta, String what, ModelProfile 
         lines.add(String.format(Locale.ROOT, "eager overhead: the profiled step's wall time exceeds the step as normally run by %.3f ms: %s",
                 p.profiledStepWallMillis() - p.stepMillis(), cuda
                         ? "the per-op launch and host overhead that CUDA graphs remove, plus the marks' own cost"
-                        : "on the CPU both run eagerly, so this is the marks' cost and noise"));
+                        : "on the CPU both run eagerly, so this is the marks' cost and noise (the JIT still compiling during the first measurement, other processes)"));
         lines.add(String.format(Locale.ROOT, "host time issuing the node calls: %.3f ms%s", hostIssue, cuda
                 ? " (asynchronous: where a node's host time nears its device time, the GPU waited for the host, and its device time includes that wait)"
                 : " (on the CPU, the computation itself)"));
