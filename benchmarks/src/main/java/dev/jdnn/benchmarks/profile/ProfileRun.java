@@ -11,15 +11,15 @@ import dev.jdnn.ops.Backend;
 import java.util.Map;
 
 /**
- * {@code jdnn bench --profile}: the device's ceilings, then the model compiled as the train-throughput rows compile
- * it (CUDA graphs on, seed 0, a random batch in its own input), and its step profiled — the training step those rows
- * time ({@link TrainThroughput.SgdStep}: forward, loss, backward, SGD update), or the evaluation forward.
+ * {@code jdnn bench --profile}: the model compiled as the train-throughput rows compile it (CUDA graphs on, seed 0, a
+ * random batch in its own input) and its step profiled — the training step those rows time
+ * ({@link TrainThroughput.SgdStep}: forward, loss, backward, SGD update), or the evaluation forward — then the
+ * device's ceilings.
  */
 public final class ProfileRun {
     private ProfileRun() {}
 
     public static ProfileReport run(ProfileOptions o, Backend backend, boolean quick, Map<String, Object> meta) {
-        DeviceCeilings ceilings = DeviceCeilings.measure(backend, quick);
         Shape in = o.input();
         ModelConfig cfg = ModelConfig.of(o.classes(), in.dim(1), in.dim(2), in.dim(3));
         try (CompiledModel model = CompiledModel.compile(Models.create(o.model(), cfg), in, backend, 0)) {
@@ -33,6 +33,9 @@ public final class ProfileRun {
                     profile = model.profile(step, o.warmup(), o.steps());
                 }
             }
+            model.close(); // its memory back before the ceilings' buffers are allocated
+            // After the profile: the device is warm, and on the CPU the JIT has compiled the GEMM the model ran.
+            DeviceCeilings ceilings = DeviceCeilings.measure(backend, quick);
             String what = String.format("%s, batch %d, input %dx%dx%d, %d classes: %s on %s (%s)", o.model(), in.dim(0), in.dim(1), in.dim(2), in.dim(3),
                     o.classes(), o.eval() ? "the evaluation forward" : "the training step (forward, loss, backward, SGD update)",
                     backend.name(), TrainThroughput.precision(backend));
