@@ -131,10 +131,7 @@ public record ProfileReport(Map<String, Object> meta, String what, ModelProfile 
             m.put("inputs", r.inputs());
             m.put("output", r.output());
             m.put("implementation", r.implementation());
-            m.put("share", p.share(r.millis()));
-            m.put("forward", timing(r.forward()));
-            m.put("backward", timing(r.backward()));
-            rows.add(m);
+            rows.add(withTimes(m, r.millis(), r.forward(), r.backward()));
         }
         doc.put("nodes", rows);
         List<Map<String, Object>> kinds = new ArrayList<>();
@@ -142,13 +139,18 @@ public record ProfileReport(Map<String, Object> meta, String what, ModelProfile 
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("kind", k.kind());
             m.put("nodes", k.nodes());
-            m.put("share", p.share(k.millis()));
-            m.put("forward", timing(k.forward()));
-            m.put("backward", timing(k.backward()));
-            kinds.add(m);
+            kinds.add(withTimes(m, k.millis(), k.forward(), k.backward()));
         }
         doc.put("by_kind", kinds);
         return doc;
+    }
+
+    /** {@code m} with the share of {@code millis}, and the forward and backward (null when it does not run). */
+    private Map<String, Object> withTimes(Map<String, Object> m, double millis, Timing forward, Timing backward) {
+        m.put("share", profile.share(millis));
+        m.put("forward", timing(forward));
+        m.put("backward", timing(backward));
+        return m;
     }
 
     private Map<String, Object> timing(Timing t) {
