@@ -20,16 +20,17 @@ final class Backends {
 
     private Backends() {}
 
-    static Backend open(String device) {
+    /** {@code deterministic}: the CUDA backend's deterministic mode (the CPU backend always is). */
+    static Backend open(String device, boolean deterministic) {
         String d = device.toLowerCase(Locale.ROOT);
         return switch (d) {
             case "cpu" -> new CpuBackend();
             case "cuda" -> {
                 String why = cudaUnavailableReason();
                 if (why != null) throw new CliFailure("--device cuda: the CUDA backend cannot run here: " + why + " (use --device cpu)");
-                yield createCuda();
+                yield createCuda(deterministic);
             }
-            case "auto" -> cudaUnavailableReason() == null ? createCuda() : new CpuBackend();
+            case "auto" -> cudaUnavailableReason() == null ? createCuda(deterministic) : new CpuBackend();
             default -> throw new IllegalArgumentException("unknown device '" + device + "'; valid: " + DEVICES);
         };
     }
@@ -47,9 +48,11 @@ final class Backends {
         }
     }
 
-    private static Backend createCuda() {
+    private static Backend createCuda(boolean deterministic) {
         try {
-            return (Backend) Class.forName(CUDA_BACKEND).getMethod("create", int.class).invoke(null, 0);
+            Class<?> backend = Class.forName(CUDA_BACKEND), options = Class.forName(CUDA_BACKEND + "$Options");
+            Object o = options.getMethod("withDeterministic", boolean.class).invoke(options.getMethod("defaults").invoke(null), deterministic);
+            return (Backend) backend.getMethod("create", int.class, options).invoke(null, 0, o);
         } catch (java.lang.reflect.InvocationTargetException e) {
             throw new CliFailure("cannot start the CUDA backend: " + e.getCause().getMessage());
         } catch (ReflectiveOperationException e) {

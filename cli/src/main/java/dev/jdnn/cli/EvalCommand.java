@@ -50,7 +50,7 @@ public final class EvalCommand implements Callable<Integer> {
             Dataset test = data.open(false, data.testLimit);
             Module m = ZooModels.create(model, test.numClasses(), test.channels(), test.height(), test.width());
             PrintWriter out = spec.commandLine().getOut();
-            try (Backend backend = Backends.open(run.device);
+            try (Backend backend = run.openBackend();
                  CompiledModel cm = CompiledModel.compile(m, Shape.of(batchSize, test.channels(), test.height(), test.width()), backend, 0)) {
                 ZooModels.loadStrict(weights, cm);
                 EvalResult r;

@@ -66,7 +66,7 @@ public final class FinetuneCommand implements Callable<Integer> {
             Module m = ZooModels.create(model, train.numClasses(), train.channels(), train.height(), train.width());
             freeze(m);
             var out = spec.commandLine().getOut();
-            return TrainingRun.execute(spec.commandLine(), hyper, data, run.device, new TrainingRun.Setup(model, m, train, test,
+            return TrainingRun.execute(spec.commandLine(), hyper, data, run, new TrainingRun.Setup(model, m, train, test,
                     Map.of("command", "finetune", "weights", weights.toString(), "mode", mode, "strict", strict),
                     compiled -> {
                         if (hyper.resume != null) return; // the checkpoint holds everything

@@ -1,11 +1,14 @@
 package dev.jdnn.cli;
 
 import dev.jdnn.training.EpochMetrics;
+import dev.jdnn.training.StepMetrics;
 import dev.jdnn.training.TrainingListener;
 import dev.jdnn.training.checkpoint.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import javax.imageio.ImageIO;
 import java.awt.Graphics2D;
@@ -17,11 +20,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
- * Keeps {@code metrics.csv} (one row per epoch) and {@code curves.png} (loss and accuracy curves, XChart, headless)
- * up to date after every epoch; both are rewritten atomically, so an interrupted run leaves complete files.
- * A resumed run keeps the rows of the epochs it does not redo.
+ * Keeps {@code metrics.csv} (one row per epoch) and {@code curves.png} (XChart, headless) up to date after every
+ * epoch; both are rewritten atomically, so an interrupted run leaves complete files. A resumed run keeps the rows of
+ * the epochs it does not redo. The loss chart shows the training loss of every step, smoothed, so a run of one or two
+ * epochs draws a curve, with the per-epoch train and test points over it; the accuracy chart the per-epoch points.
+ *
+ * <p>The plot never stops a run: it is drawn with the font this jar ships ({@link ChartFont}), and if drawing or
+ * writing it fails anyway, one warning says so and the run goes on without it ({@link #curvesWritten()} tells).
+ * metrics.csv is the record: a failure to write it still stops the run.
  */
 final class MetricsFiles implements TrainingListener {
     static final String CSV = "metrics.csv";
@@ -29,11 +38,20 @@ final class MetricsFiles implements TrainingListener {
     static final String HEADER = "epoch,train_loss,train_top1,test_loss,test_top1,test_top5,train_images_per_s,loader_wait_s,lr,seconds";
     private static final int COLUMNS = 10;
 
-    private final Path dir;
-    private final List<double[]> rows = new ArrayList<>();
+    /** Weight of the running value in the smoothed step loss (an exponential moving average over about 10 steps). */
+    static final double SMOOTHING = 0.9;
 
-    MetricsFiles(Path dir, int keepEpochs) {
+    private final Path dir;
+    private final Consumer<String> warn;
+    private final List<double[]> rows = new ArrayList<>();
+    /** Per step of this run: x (epochs, fractional) and the training loss. */
+    private final List<double[]> steps = new ArrayList<>();
+    private boolean curvesWritten, curvesFailed;
+
+    /** {@code warn} gets the one line said when the plot cannot be drawn. */
+    MetricsFiles(Path dir, int keepEpochs, Consumer<String> warn) {
         this.dir = dir;
+        this.warn = warn;
         Path csv = dir.resolve(CSV);
         if (keepEpochs > 0 && Files.isRegularFile(csv)) {
             try {
@@ -49,12 +67,46 @@ final class MetricsFiles implements TrainingListener {
     }
 
     @Override
+    public void onStep(StepMetrics s) {
+        steps.add(new double[]{s.epoch() + (s.batch() + 1.0) / Math.max(1, s.batchesPerEpoch()), s.loss()});
+    }
+
+    @Override
     public void onEpochEnd(EpochMetrics e) {
         double nan = Double.NaN;
         rows.add(new double[]{e.epoch() + 1, e.trainLoss(), e.trainAccuracy(), e.test() == null ? nan : e.test().loss(), e.test() == null ? nan : e.test().top1(),
                 e.test() == null ? nan : e.test().top5(), e.trainImagesPerSecond(), e.loaderWaitSeconds(), e.lr(), e.seconds()});
         writeCsv();
-        writeCurves();
+        if (!curvesFailed) {
+            try {
+                writeCurves();
+                curvesWritten = true;
+            } catch (Exception | LinkageError | InternalError | java.awt.AWTError failure) {
+                // Font, fontconfig, headless graphics, PNG encoder or file system: the run matters more than its plot.
+                curvesFailed = true;
+                curvesWritten = false;
+                warn.accept("jdnn: " + CURVES + " not drawn (" + failure + "); training goes on, " + CSV + " has every number");
+            }
+        }
+    }
+
+    /** Whether this run wrote curves.png (and no later attempt failed). */
+    boolean curvesWritten() {
+        return curvesWritten;
+    }
+
+    /** Exponential moving average with the start-up bias removed (as TensorBoard's smoothing), NaN kept out. */
+    static double[] smoothed(double[] values, double weight) {
+        double[] out = new double[values.length];
+        double avg = 0, norm = 0;
+        for (int i = 0; i < values.length; i++) {
+            if (Double.isFinite(values[i])) {
+                avg = weight * avg + (1 - weight) * values[i];
+                norm = weight * norm + (1 - weight);
+            }
+            out[i] = norm == 0 ? Double.NaN : avg / norm;
+        }
+        return out;
     }
 
     private void writeCsv() {
@@ -68,15 +120,21 @@ final class MetricsFiles implements TrainingListener {
         AtomicFiles.writeString(dir.resolve(CSV), sb.toString());
     }
 
-    private void writeCurves() {
-        System.setProperty("java.awt.headless", "true");
+    private void writeCurves() throws IOException {
+        ChartFont.install();
         double[] x = rows.stream().mapToDouble(r -> r[0]).toArray();
         XYChart loss = chart("loss", "cross-entropy");
-        loss.addSeries("train", x, column(1));
+        if (!steps.isEmpty()) {
+            double[] sx = steps.stream().mapToDouble(r -> r[0]).toArray();
+            var perStep = loss.addSeries("train (per step, smoothed)", sx, smoothed(steps.stream().mapToDouble(r -> r[1]).toArray(), SMOOTHING));
+            perStep.setMarker(SeriesMarkers.NONE);
+            loss.getStyler().setXAxisMin(0.0); // ticks at round fractions of an epoch, not from the first step's x
+        }
+        loss.addSeries("train (epoch mean)", x, column(1)).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         XYChart acc = chart("accuracy", "%");
         acc.addSeries("train top-1", x, percent(column(2)));
         if (rows.stream().noneMatch(r -> Double.isNaN(r[4]))) {
-            loss.addSeries("test", x, column(3));
+            loss.addSeries("test", x, column(3)).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             acc.addSeries("test top-1", x, percent(column(4)));
             acc.addSeries("test top-5", x, percent(column(5)));
         }
@@ -103,7 +161,7 @@ final class MetricsFiles implements TrainingListener {
         XYChart c = new XYChartBuilder().width(560).height(400).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
         c.getStyler().setMarkerSize(6);
         c.getStyler().setYAxisDecimalPattern("#0.###");
-        c.getStyler().setXAxisDecimalPattern("#0");
+        c.getStyler().setXAxisDecimalPattern("#0.##");
         c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         return c;
     }

@@ -79,7 +79,7 @@ public final class PredictCommand implements Callable<Integer> {
             if (norm.channels() != chw[0]) throw new IllegalArgumentException("normalisation has " + norm.channels() + " channels but the input has " + chw[0]);
             Module m = ZooModels.create(model, classes, chw[0], chw[1], chw[2]);
             PrintWriter out = spec.commandLine().getOut();
-            try (Backend backend = Backends.open(run.device);
+            try (Backend backend = run.openBackend();
                  CompiledModel cm = CompiledModel.compile(m, Shape.of(1, chw[0], chw[1], chw[2]), backend, 0)) {
                 ZooModels.loadStrict(weights, cm);
                 cm.setTraining(false);

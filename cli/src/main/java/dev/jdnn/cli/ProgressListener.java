@@ -13,13 +13,15 @@ import java.io.PrintWriter;
 
 /**
  * A progress bar per epoch on stderr (images, images/s, ETA, running loss, loader wait) when stderr is a terminal,
- * and one summary line per epoch on stdout (train loss, test loss / top-1 / top-5, time).
+ * and one summary line per epoch on stdout (train loss, test loss / top-1 / top-5, time). The bar never stops a run:
+ * if the terminal library fails, one warning says so and the run goes on with the summary lines alone.
  */
 final class ProgressListener implements TrainingListener {
     private final PrintWriter out;
     private final PrintStream barStream;
     private final int epochs, batchSize;
     private ProgressBar bar;
+    private boolean barFailed;
     private double lossSum, accuracySum;
     private int steps;
 
@@ -36,11 +38,33 @@ final class ProgressListener implements TrainingListener {
         lossSum = 0;
         accuracySum = 0;
         steps = 0;
-        if (barStream == null) return;
-        bar = new ProgressBarBuilder().setTaskName("epoch " + (epoch + 1) + "/" + epochs).setInitialMax((long) batches * batchSize)
-                .setUnit(" img", 1).showSpeed().setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
-                .setConsumer(new ConsoleProgressBarConsumer(barStream, 120)).build();
-        bar.stepTo((long) firstBatch * batchSize);
+        if (barStream == null || barFailed) return;
+        guarded(() -> {
+            bar = new ProgressBarBuilder().setTaskName("epoch " + (epoch + 1) + "/" + epochs).setInitialMax((long) batches * batchSize)
+                    .setUnit(" img", 1).showSpeed().setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
+                    .setConsumer(new ConsoleProgressBarConsumer(barStream, 120)).build();
+            bar.stepTo((long) firstBatch * batchSize);
+        });
+    }
+
+    /** Runs a bar operation; on any failure drops the bar for the rest of the run, with one warning. */
+    private void guarded(Runnable barWork) {
+        try {
+            barWork.run();
+        } catch (Exception | LinkageError e) {
+            barFailed = true;
+            ProgressBar broken = bar;
+            bar = null;
+            if (broken != null) {
+                try {
+                    broken.close();
+                } catch (Exception | LinkageError ignored) {
+                    // already reported below
+                }
+            }
+            out.println("jdnn: progress bar off (" + e + "); training goes on");
+            out.flush();
+        }
     }
 
     @Override
@@ -49,14 +73,16 @@ final class ProgressListener implements TrainingListener {
         accuracySum += s.accuracy();
         steps++;
         if (bar == null) return;
-        bar.stepTo((long) (s.batch() + 1) * batchSize);
-        bar.setExtraMessage(String.format(" loss %.4f acc %.1f%% wait %.0fms", lossSum / steps, 100 * accuracySum / steps, s.loaderWaitMillis()));
+        guarded(() -> {
+            bar.stepTo((long) (s.batch() + 1) * batchSize);
+            bar.setExtraMessage(String.format(" loss %.4f acc %.1f%% wait %.0fms", lossSum / steps, 100 * accuracySum / steps, s.loaderWaitMillis()));
+        });
     }
 
     @Override
     public void onEpochEnd(EpochMetrics e) {
         if (bar != null) {
-            bar.close();
+            guarded(bar::close);
             bar = null;
         }
         String test = e.test() == null ? "" : String.format(" | test loss %.4f top-1 %.2f%% top-5 %.2f%%", e.test().loss(), 100 * e.test().top1(), 100 * e.test().top5());

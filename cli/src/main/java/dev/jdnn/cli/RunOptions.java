@@ -1,5 +1,6 @@
 package dev.jdnn.cli;
 
+import dev.jdnn.ops.Backend;
 import picocli.CommandLine.Option;
 
 import java.util.Locale;
@@ -9,8 +10,23 @@ final class RunOptions {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
     String device;
 
+    @Option(names = "--deterministic", description = "Repeatable GPU runs: only deterministic cuDNN algorithms, chosen by cuDNN's "
+            + "heuristics rather than timing (slower). Off by default (fastest). The CPU backend is always deterministic.")
+    boolean deterministic;
+
     @Option(names = "--verbose", description = "Stack traces on errors.")
     boolean verbose;
+
+    /** The backend --device names, in the mode --deterministic asks for. */
+    Backend openBackend() {
+        return Backends.open(device, deterministic);
+    }
+
+    /** For the run header and config.json: "on" or "off", and why the CPU needs no flag. */
+    String determinism(Backend backend) {
+        if (!backend.device().isCuda()) return "on (the CPU backend always is)";
+        return deterministic ? "on (--deterministic: deterministic cuDNN algorithms)" : "off (fastest algorithms; --deterministic for repeatable runs)";
+    }
 
     /** Checks --device before any data is read, so a typo fails fast. */
     void validate() {

@@ -43,7 +43,7 @@ public final class TrainCommand implements Callable<Integer> {
             data.validateForTraining(model);
             Dataset train = data.open(true, hyper.limit), test = data.open(false, data.testLimit);
             Module m = ZooModels.create(model, train.numClasses(), train.channels(), train.height(), train.width());
-            return TrainingRun.execute(spec.commandLine(), hyper, data, run.device,
+            return TrainingRun.execute(spec.commandLine(), hyper, data, run,
                     new TrainingRun.Setup(model, m, train, test, Map.of("command", "train")));
         });
     }

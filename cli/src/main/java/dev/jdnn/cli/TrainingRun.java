@@ -46,7 +46,7 @@ final class TrainingRun {
         }
     }
 
-    static int execute(CommandLine cmd, HyperOptions h, DataOptions d, String device, Setup s) {
+    static int execute(CommandLine cmd, HyperOptions h, DataOptions d, RunOptions run, Setup s) {
         PrintWriter out = cmd.getOut();
         long seed = h.seed;
         TrainingState resumeState = null;
@@ -61,15 +61,17 @@ final class TrainingRun {
                 : h.resume != null ? h.resume.toAbsolutePath().getParent()
                 : Path.of("runs", s.modelName() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
 
-        try (Backend backend = Backends.open(device)) {
+        try (Backend backend = run.openBackend()) {
             Shape input = Shape.of(h.batchSize, s.train().channels(), s.train().height(), s.train().width());
             out.printf("model %s (%,d parameters) on %s, %s: %,d training / %,d test images, batch %d, %d epochs%n",
                     s.modelName(), s.model().parameterCount(), backend.name(), d.source().cliName(), s.train().size(), s.test().size(), h.batchSize, h.epochs);
+            out.println("deterministic: " + run.determinism(backend));
             try (CompiledModel model = CompiledModel.compile(s.model(), input, backend, seed)) {
                 if (s.afterCompile() != null) s.afterCompile().accept(model);
-                Map<String, Object> config = config(h, d, device, backend, s, seed);
+                Map<String, Object> config = config(h, d, run, backend, s, seed);
                 String configJson = toJson(config);
                 int batchesPerEpoch = s.train().size() / h.batchSize;
+                MetricsFiles metrics = new MetricsFiles(dir, resumeState == null ? 0 : resumeState.epoch(), cmd.getErr()::println);
                 try (Optimizer optimizer = h.createOptimizer(model, s.headPaths(), s.headLr());
                      Trainer trainer = Trainer.builder(model, optimizer)
                              .trainData(s.train(), d.trainTransform(d.augments(s.modelName()))).testData(s.test(), d.evalTransform())
@@ -79,7 +81,7 @@ final class TrainingRun {
                              .bufferAllocator(Backends.batchBufferAllocator(backend))
                              .weightsMetadata(weightsMetadata(s, d))
                              .listener(new ProgressListener(out, barStream(), h.epochs, h.batchSize))
-                             .listener(new MetricsFiles(dir, resumeState == null ? 0 : resumeState.epoch()))
+                             .listener(metrics)
                              .build()) {
                     if (h.resume != null) {
                         TrainingState st = trainer.resume(h.resume);
@@ -92,7 +94,7 @@ final class TrainingRun {
                     EpochMetrics best = history.stream().filter(e -> e.test() != null).max((a, b) -> Double.compare(a.test().top1(), b.test().top1())).orElse(null);
                     if (best != null) out.printf("best test top-1 %.2f%% (epoch %d)%n", 100 * best.test().top1(), best.epoch() + 1);
                     out.println("graph capture: " + model.graphCaptureStatus());
-                    out.println("wrote " + dir.toAbsolutePath() + "/{" + String.join(", ", CONFIG, MetricsFiles.CSV, MetricsFiles.CURVES, Trainer.LAST_CHECKPOINT, Trainer.BEST_WEIGHTS) + "}");
+                    out.println("wrote " + dir.toAbsolutePath() + "/{" + String.join(", ", written(dir, metrics)) + "}");
                     out.flush();
                 }
             }
@@ -100,10 +102,24 @@ final class TrainingRun {
         return 0;
     }
 
+    /** The run directory's files that exist now; curves.png only when this run drew it. */
+    static List<String> written(Path dir, MetricsFiles metrics) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String f : List.of(CONFIG, MetricsFiles.CSV, MetricsFiles.CURVES, Trainer.LAST_CHECKPOINT, Trainer.BEST_WEIGHTS)) {
+            boolean drawn = !f.equals(MetricsFiles.CURVES) || metrics.curvesWritten();
+            if (drawn && java.nio.file.Files.isRegularFile(dir.resolve(f))) out.add(f);
+        }
+        return out;
+    }
+
     /** The progress bar only on an interactive terminal; redirected output gets the summary lines alone. */
     private static PrintStream barStream() {
-        java.io.Console c = System.console();
-        return c != null && c.isTerminal() ? System.err : null;
+        try {
+            java.io.Console c = System.console();
+            return c != null && c.isTerminal() ? System.err : null;
+        } catch (RuntimeException | LinkageError e) { // a terminal problem never stops a run
+            return null;
+        }
     }
 
     /** What predict and eval need to use best.safetensors without repeating the options. */
@@ -116,7 +132,7 @@ final class TrainingRun {
         return m;
     }
 
-    private static Map<String, Object> config(HyperOptions h, DataOptions d, String device, Backend backend, Setup s, long seed) {
+    private static Map<String, Object> config(HyperOptions h, DataOptions d, RunOptions run, Backend backend, Setup s, long seed) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("model", s.modelName());
         c.put("data", d.source().cliName());
@@ -137,8 +153,9 @@ final class TrainingRun {
         if (d.classes != null) c.put("classes", d.classes);
         if (d.perClass > 0) c.put("per_class", d.perClass);
         c.put("augment", d.augments(s.modelName()) ? "standard" : "none");
-        c.put("device", device);
+        c.put("device", run.device);
         c.put("backend", backend.name());
+        c.put("deterministic", run.deterministic || !backend.device().isCuda());
         if (s.headLr() != null) c.put("head_lr", s.headLr());
         c.putAll(s.extraConfig());
         return c;

@@ -59,8 +59,9 @@ final class ConvAlgorithmStore {
 
     /**
      * One search: direction, math mode (strict FP32 admits FMA math only), determinism (deterministic mode admits only
-     * algorithms cuDNN reports as deterministic), workspace limit and the convolution's geometry. The bias flag is
-     * dropped: the bias is added by a separate call and does not affect the choice.
+     * algorithms cuDNN reports as deterministic; plans do not time algorithms in that mode today, but a choice made in
+     * one mode must never be read back in the other), workspace limit and the convolution's geometry. The bias flag
+     * is dropped: the bias is added by a separate call and does not affect the choice.
      */
     record ConvKey(ConvDirection direction, boolean strictFp32, boolean deterministic, long workspaceLimit, Conv2dSpec spec) {
         ConvKey {

@@ -44,15 +44,17 @@ public final class CudaBackend implements Backend {
      * @param strictFp32 no TF32 anywhere: cuDNN FMA math only, cuBLAS pedantic math (for parity checks); otherwise
      *                   cuDNN and cuBLAS may use TF32 tensor cores
      * @param benchmarkConvolutions choose convolution algorithms by timing them (cudnnFind*AlgorithmEx) at plan time;
-     *                   otherwise take cuDNN's heuristic ranking (cudnnGet*_v7)
+     *                   otherwise, and always in deterministic mode, take cuDNN's heuristic ranking (cudnnGet*_v7)
      * @param convWorkspaceLimitBytes the most workspace one convolution algorithm may use
      * @param kernelCacheDir where compiled NVRTC kernels are cached across runs, or null for no disk cache
      * @param convAlgorithmCacheDir where benchmarked convolution algorithms are kept across runs (a file per GPU model
      *                   and cuDNN version), or null to benchmark each shape once per backend only
      * @param deterministic only convolution algorithms cuDNN reports as deterministic (its search results carry a
      *                   determinism field; the backward-filter and backward-data algorithms that accumulate with
-     *                   atomics are left out), so the same work on the same inputs gives the same bits every time (with
-     *                   the same GPU model, library versions and options). The rest is deterministic in either mode:
+     *                   atomics are left out), chosen by cuDNN's heuristic ranking rather than by timing (timings vary
+     *                   from run to run, and so would the algorithm and its rounding), so the same work on the same
+     *                   inputs gives the same bits in every run and process (with the same GPU model, library versions
+     *                   and options), with no algorithm cache involved. The rest is deterministic in either mode:
      *                   every NVRTC kernel (no atomics), cuDNN's deterministic max pooling and batch norm, and cuBLAS
      *                   (atomics not allowed, one stream, a fixed workspace). Off by default: the fastest algorithms.
      */
@@ -84,6 +86,11 @@ public final class CudaBackend implements Backend {
         /** These options in deterministic mode (true) or the fastest mode (false). */
         public Options withDeterministic(boolean on) {
             return new Options(strictFp32, benchmarkConvolutions, convWorkspaceLimitBytes, kernelCacheDir, convAlgorithmCacheDir, on);
+        }
+
+        /** Whether plans time convolution algorithms: asked for, and not in deterministic mode. */
+        public boolean timesConvolutions() {
+            return benchmarkConvolutions && !deterministic;
         }
 
         /** These options with convolution algorithms timed (true) or taken from cuDNN's heuristics (false). */

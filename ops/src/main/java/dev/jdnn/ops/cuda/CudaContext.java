@@ -59,7 +59,7 @@ final class CudaContext implements AutoCloseable {
         ConvAlgorithmStore.DeviceKey deviceKey =
                 ConvAlgorithmStore.DeviceKey.of(CudaDevice.describe(ordinal), cudnn_h.cudnnGetVersion());
         this.convAlgorithms =
-                ConvAlgorithmStore.open(options.benchmarkConvolutions() ? options.convAlgorithmCacheDir() : null, deviceKey);
+                ConvAlgorithmStore.open(options.timesConvolutions() ? options.convAlgorithmCacheDir() : null, deviceKey);
         // What is created is released again, newest first, if a later step fails: a failed backend leaks nothing.
         Deque<Runnable> undo = new ArrayDeque<>();
         try {

@@ -22,7 +22,7 @@ import static dev.jdnn.ops.cuda.Cudnn.ptr;
  * A cuDNN convolution (groups, dilation) prepared for one {@link Conv2dSpec}. At plan time: descriptors, one
  * convolution descriptor per direction (each carries the math type of the algorithm chosen for it), and the three
  * algorithms — benchmarked with cudnnFind*AlgorithmEx on scratch buffers within the workspace limit, or taken from
- * the cudnnGet*_v7 heuristics when {@link CudaBackend.Options#benchmarkConvolutions()} is off. Benchmarked choices go
+ * the cudnnGet*_v7 heuristics otherwise ({@link CudaBackend.Options#timesConvolutions()}). Benchmarked choices go
  * to the backend's {@link ConvAlgorithmStore}, so a shape seen before (in this backend, or in an earlier run with the
  * same GPU model and cuDNN) is not benchmarked again. Strict FP32 admits only FMA-math algorithms (no TF32);
  * deterministic mode ({@link CudaBackend.Options#deterministic()}) only algorithms cuDNN reports as deterministic.
@@ -56,7 +56,7 @@ final class CudaConvolution implements Conv2dPlan {
             for (ConvDirection d : ConvDirection.values()) convDescs.put(d, convolutionDescriptor(spec, mathType));
             checkOutputDims(spec, convDescs.get(ConvDirection.FORWARD), xDescs.contiguous(), wDesc);
             long limit = ctx.options.convWorkspaceLimitBytes();
-            if (ctx.options.benchmarkConvolutions()) benchmark(limit); else fromHeuristics(limit);
+            if (ctx.options.timesConvolutions()) benchmark(limit); else fromHeuristics(limit);
         } catch (RuntimeException e) {
             close(); // e.g. no algorithm fits the workspace limit: the descriptors built so far are not leaked
             throw e;

@@ -90,5 +90,8 @@ class ConvAlgorithmChoiceTest {
         assertTrue(det.withConvAlgorithmCacheDir(null).deterministic());
         assertTrue(det.withBenchmarkConvolutions(false).deterministic());
         assertFalse(new CudaBackend.Options(true, false, 1, null, null).deterministic());
+        assertTrue(d.timesConvolutions());
+        assertFalse(det.timesConvolutions(), "deterministic mode ranks by cuDNN's heuristics: timings vary between runs");
+        assertFalse(d.withBenchmarkConvolutions(false).timesConvolutions());
     }
 }
