@@ -2,7 +2,9 @@
 # jdnn vs PyTorch on one GPU in one device session: jdnn's train-throughput rows (from the GPU bundle), PyTorch's
 # compare.py on the same rows, then benchmarks/pytorch/side_by_side.py joins them into one Markdown table with the
 # ratio jdnn/PyTorch and the targets. Run from the repository root on the GPU machine:
-#   ci/gpu-bench.sh [--quick] [--rows ROW,ROW...] [--graphs on|off|both]   (--graphs both: jdnn rows with and without CUDA graphs)
+#   ci/gpu-bench.sh [--quick] [--rows ROW,ROW...] [--graphs on|off|both] [--configs tf32,tf32-cl,bf16,bf16-cl]
+#     --graphs both: jdnn rows with and without CUDA graphs; --configs: the PyTorch configurations (precision and memory
+#     format, see benchmarks/pytorch/compare.py; default: TF32 and bf16 autocast, each NCHW and channels_last)
 #   BENCH_SETS=train-throughput,ops-gpu,gemm,downcall ci/gpu-bench.sh   # also the JMH sets (ops-gpu: ~15 min)
 # Needs: the bundle made by ci/gpu-bundle.sh (build/gpu-bundle/jdnn-gpu, or build/gpu-carry/jdnn-gpu.tar.xz as a device
 # call carries it, or $JDNN_BUNDLE: an unpacked jdnn-gpu directory; ci/gpu-check.sh passes its own); a python with torch and
@@ -14,13 +16,14 @@ cd "$root"
 bundle="${JDNN_BUNDLE:-$root/build/gpu-bundle/jdnn-gpu}"
 out="${OUT:-$root/benchmarks/results/$(date -u +%F)-gpu}"
 sets="${BENCH_SETS:-train-throughput}"
-quick="" rows="" graphs=""
+quick="" rows="" graphs="" configs=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick="--quick" ;;
     --rows) rows="$2"; shift ;;
     --graphs) graphs="$2"; shift ;;
-    *) echo "gpu-bench: unknown argument '$1' (valid: --quick, --rows ROW,ROW..., --graphs on|off|both)" >&2; exit 2 ;;
+    --configs) configs="$2"; shift ;;
+    *) echo "gpu-bench: unknown argument '$1' (valid: --quick, --rows ROW,ROW..., --graphs on|off|both, --configs C,C...)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -60,7 +63,7 @@ if [[ ",$sets," == *",train-throughput,"* ]]; then
     torch_rows="${rows:-}"
     iters=(); [ -n "$quick" ] && iters=(--warmup 2 --iters 5)
     echo "gpu-bench: PyTorch ($py)"
-    "$py" benchmarks/pytorch/compare.py --json "$out/pytorch.json" ${torch_rows:+--rows "$torch_rows"} "${iters[@]}" 2>&1 | tee "$out/pytorch.log"
+    "$py" benchmarks/pytorch/compare.py --json "$out/pytorch.json" ${torch_rows:+--rows "$torch_rows"} ${configs:+--configs "$configs"} "${iters[@]}" 2>&1 | tee "$out/pytorch.log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
     if [ -f "$out/jdnn/jdnn-throughput.json" ] && [ -f "$out/pytorch.json" ]; then
       "$py" benchmarks/pytorch/side_by_side.py --jdnn "$out/jdnn/jdnn-throughput.json" --pytorch "$out/pytorch.json" --out "$out/side_by_side.md" || status=1

@@ -3,7 +3,7 @@ package dev.jdnn.benchmarks.cpu;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Conv2dSpec;
-import dev.jdnn.ops.cpu.CpuConv2dPlan;
+import dev.jdnn.ops.cpu.CpuConv2d;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * CpuConv2dPlan on real layer shapes at batch 8: ResNet-50's 3x3 64->64 and 1x1 256->64 at 56x56, and
+ * CpuConv2d on real layer shapes at batch 8: ResNet-50's 3x3 64->64 and 1x1 256->64 at 56x56, and
  * MobileNetV2's depthwise 3x3 over 144 channels at 56x56. "flops" counts 2 * multiply-adds of the pass.
  */
 @State(Scope.Benchmark)
@@ -37,7 +37,7 @@ public class ConvBenchmark {
     @Param("8")
     public int batch;
 
-    private CpuConv2dPlan plan;
+    private CpuConv2d plan;
     private Tensor x, w, b, y, dx, dw;
 
     static Conv2dSpec spec(String layer, int batch) {
@@ -52,7 +52,7 @@ public class ConvBenchmark {
     @Setup(Level.Trial)
     public void setup() {
         Conv2dSpec s = spec(layer, batch);
-        plan = CpuConv2dPlan.of(s);
+        plan = CpuConv2d.of(s);
         x = random(s.inputShape(), 1);
         w = random(s.weightShape(), 2);
         b = random(s.biasShape(), 3);

@@ -27,8 +27,8 @@ import dev.jdnn.ops.SoftmaxPlan;
 /**
  * The pure-Java backend: host memory from {@link HostAllocator#global()}, Vector API kernels, work split over
  * {@link Parallel}'s fixed pool. Calls are synchronous. Each op lives in its own class (CpuBatchNorm, CpuPooling,
- * CpuActivations, CpuLrn, CpuDropout, CpuSoftmax, CpuCrossEntropy, CpuPointwise, CpuOptimizers, CpuMemory; convolution
- * and linear layers in CpuConv2dPlan / CpuLinearPlan); this class only wires them to {@link Backend}.
+ * CpuActivations, CpuLrn, CpuDropout, CpuSoftmax, CpuCrossEntropy, CpuPointwise, CpuOptimizers, CpuTransfers; convolution
+ * and linear layers in CpuConv2d / CpuLinear); this class only wires them to {@link Backend}.
  */
 public final class CpuBackend implements Backend {
     private final HostAllocator allocator = HostAllocator.global();
@@ -43,17 +43,17 @@ public final class CpuBackend implements Backend {
         return Tensor.allocate(allocator, shape, dtype);
     }
 
-    @Override public void upload(float[] src, Tensor dst) { CpuMemory.upload(src, dst); }
-    @Override public void uploadInts(int[] src, Tensor dst) { CpuMemory.uploadInts(src, dst); }
-    @Override public void download(Tensor src, float[] dst) { CpuMemory.download(src, dst); }
-    @Override public void copy(Tensor src, Tensor dst) { CpuMemory.copy(src, dst); }
+    @Override public void upload(float[] src, Tensor dst) { CpuTransfers.upload(src, dst); }
+    @Override public void uploadInts(int[] src, Tensor dst) { CpuTransfers.uploadInts(src, dst); }
+    @Override public void download(Tensor src, float[] dst) { CpuTransfers.download(src, dst); }
+    @Override public void copy(Tensor src, Tensor dst) { CpuTransfers.copy(src, dst); }
     @Override public void synchronize() { /* every CPU call completes before returning */ }
     @Override public MemoryStats memoryStats() { return allocator.stats(); }
 
     // ---- planned ops ----
 
-    @Override public Conv2dPlan conv2d(Conv2dSpec spec) { return new CpuConv2dPlan(spec); }
-    @Override public LinearPlan linear(LinearSpec spec) { return new CpuLinearPlan(spec); }
+    @Override public Conv2dPlan conv2d(Conv2dSpec spec) { return new CpuConv2d(spec); }
+    @Override public LinearPlan linear(LinearSpec spec) { return new CpuLinear(spec); }
     @Override public BatchNormPlan batchNorm(BatchNormSpec spec) { return new CpuBatchNorm(spec); }
     @Override public PoolPlan pool(PoolSpec spec) { return new CpuPooling(spec); }
     @Override public ActivationPlan activation(Activation kind, float param, Shape shape) { return new CpuActivations(kind, param, shape); }

@@ -1,11 +1,11 @@
 /**
  * The pure-Java CPU backend. {@link dev.jdnn.ops.cpu.CpuBackend} wires one class per op family:
  * <ul>
- *   <li>{@code CpuConv2dPlan}, {@code CpuLinearPlan}, {@code CpuGemm} — convolution and fully connected layers;</li>
+ *   <li>{@code CpuConv2d}, {@code CpuLinear}, {@code CpuGemm} — convolution and fully connected layers;</li>
  *   <li>{@code CpuBatchNorm}, {@code CpuPooling}, {@code CpuActivations} (kernels in {@code ActivationKernels}),
  *       {@code CpuLrn}, {@code CpuDropout}, {@code CpuSoftmax}, {@code CpuCrossEntropy} — the planned ops;</li>
  *   <li>{@code CpuPointwise} (fill, add, scale, bias, SE gate, channel shuffle, sum of squares),
- *       {@code CpuOptimizers} (SGD, Adam/AdamW), {@code CpuMemory} (transfers, strided copies).</li>
+ *       {@code CpuOptimizers} (SGD, Adam/AdamW), {@code CpuTransfers} (transfers, strided copies).</li>
  * </ul>
  * Shared plumbing: {@code HostTensors} (argument checks, the {@code Rows} run view), {@code Planes} (NCHW as H*W
  * planes), {@code Vec} (Vector API kernels over memory segments), {@code TailScratch} (running a vector kernel over

@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The three convolution directions, each with its cuDNN search, heuristic and workspace-size entry points, so the
- * algorithm choice in {@link CudaConvolution} is written once. Descriptor arguments are always passed in the order
+ * algorithm choice in {@link CudaConv2d} is written once. Descriptor arguments are always passed in the order
  * (input-side tensor or filter, output-side tensor or filter) that the cuDNN function for the direction expects:
  * forward (x, w → y), backward data (w, dy → dx), backward filter (x, dy → dw).
  */

@@ -37,7 +37,7 @@ import java.nio.file.Path;
  * The CUDA backend: cuDNN, cuBLAS and NVRTC kernels called through FFM on one device and one stream.
  * Work is asynchronous; {@link #synchronize()} and downloads wait for it and report asynchronous faults with the
  * op issued last. One backend is driven from one thread at a time. Each op family lives in its own class
- * (CudaConvolution, CudaBatchNorm, CudaPooling, ...); this class only wires them up.
+ * (CudaConv2d, CudaBatchNorm, CudaPooling, ...); this class only wires them up.
  */
 public final class CudaBackend implements Backend {
     /**
@@ -100,16 +100,16 @@ public final class CudaBackend implements Backend {
     }
 
     private final CudaContext ctx;
-    private final Transfers transfers;
-    private final Tensor partials; // sum-of-squares scratch: Transfers.PARTIALS doubles
+    private final CudaTransfers transfers;
+    private final Tensor partials; // sum-of-squares scratch: CudaTransfers.PARTIALS doubles
     private boolean closed;
 
     private CudaBackend(int ordinal, Options options) {
         this.ctx = new CudaContext(ordinal, options);
-        Transfers t = null;
+        CudaTransfers t = null;
         try {
-            t = new Transfers(ctx);
-            this.partials = ctx.allocate(Shape.of(Transfers.PARTIALS * 2), DType.FLOAT32);
+            t = new CudaTransfers(ctx);
+            this.partials = ctx.allocate(Shape.of(CudaTransfers.PARTIALS * 2), DType.FLOAT32);
         } catch (RuntimeException | Error e) {
             try {
                 if (t != null) t.close();
@@ -232,7 +232,7 @@ public final class CudaBackend implements Backend {
     @Override public void synchronize() { open(); ctx.synchronize(); }
     @Override public MemoryStats memoryStats() { return ctx.allocator.stats(); }
 
-    @Override public Conv2dPlan conv2d(Conv2dSpec spec) { open(); return new CudaConvolution(ctx, spec); }
+    @Override public Conv2dPlan conv2d(Conv2dSpec spec) { open(); return new CudaConv2d(ctx, spec); }
     @Override public LinearPlan linear(LinearSpec spec) { open(); return new CudaLinear(ctx, spec); }
     @Override public BatchNormPlan batchNorm(BatchNormSpec spec) { open(); return new CudaBatchNorm(ctx, spec); }
     @Override public PoolPlan pool(PoolSpec spec) { open(); return new CudaPooling(ctx, spec); }

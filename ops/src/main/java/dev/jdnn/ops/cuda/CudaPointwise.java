@@ -104,11 +104,11 @@ final class CudaPointwise {
     }
 
     /** Partial sums per block in double, then one block adds them; the result is downloaded (synchronises). */
-    static double sumOfSquares(CudaContext ctx, Tensor x, Tensor partials, Transfers transfers) {
+    static double sumOfSquares(CudaContext ctx, Tensor x, Tensor partials, CudaTransfers transfers) {
         same(ctx, "sumOfSquares", x);
-        int blocks = Math.toIntExact(Math.min(Transfers.PARTIALS - 1, (x.numel() + KernelLauncher.THREADS - 1) / KernelLauncher.THREADS));
+        int blocks = Math.toIntExact(Math.min(CudaTransfers.PARTIALS - 1, (x.numel() + KernelLauncher.THREADS - 1) / KernelLauncher.THREADS));
         if (blocks == 0) return 0.0;
-        long resultOffset = (Transfers.PARTIALS - 1) * 8L;
+        long resultOffset = (CudaTransfers.PARTIALS - 1) * 8L;
         ctx.launch.launch(Kernel.SUM_SQUARES_PARTIAL, blocks, KernelLauncher.THREADS, x.numel(), sample(x), x, batchStride(x), partials);
         ctx.launch.launch(Kernel.SUM_PARTIALS, 1, KernelLauncher.THREADS, partials, blocks, partials.address() + resultOffset);
         return transfers.downloadDouble(partials.address() + resultOffset);

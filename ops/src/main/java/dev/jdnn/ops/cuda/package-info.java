@@ -6,10 +6,10 @@
  * <ul>
  *   <li>{@code CudaContext}: stream, cuDNN/cuBLAS handles bound to it, device allocator, kernel launcher, host scalars
  *       for alpha/beta, and the "last op" label that asynchronous errors are reported with.</li>
- *   <li>One class per op family, mirroring the CPU backend: {@code CudaConvolution} (+ {@code ConvDirection},
+ *   <li>One class per op family, mirroring the CPU backend: {@code CudaConv2d} (+ {@code ConvDirection},
  *       algorithm choice), {@code CudaLinear} (cuBLAS, row-major via swapped operands), {@code CudaBatchNorm},
  *       {@code CudaPooling}, {@code CudaActivations}, {@code CudaLrn}, {@code CudaDropout}, {@code CudaSoftmax},
- *       {@code CudaCrossEntropy}, {@code CudaPointwise}, {@code CudaOptimizers}; {@code Transfers} for host↔device.</li>
+ *       {@code CudaCrossEntropy}, {@code CudaPointwise}, {@code CudaOptimizers}; {@code CudaTransfers} for host↔device.</li>
  *   <li>Descriptors are built at plan time ({@code Cudnn}, {@code TensorDescriptors}: one per batch stride seen);
  *       plans free them on close.</li>
  *   <li>NVRTC kernels: sources in {@code resources/dev/jdnn/ops/cuda/kernels}, every launched kernel listed in

@@ -9,17 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ConvMathChoiceTest {
     @Test
     void tf32ModeKeepsDefaultTensorOpAndFmaButNeverFp16Conversion() {
-        assertEquals(cudnn_h.CUDNN_DEFAULT_MATH(), CudaConvolution.usableMath(cudnn_h.CUDNN_DEFAULT_MATH(), false));
-        assertEquals(cudnn_h.CUDNN_TENSOR_OP_MATH(), CudaConvolution.usableMath(cudnn_h.CUDNN_TENSOR_OP_MATH(), false));
-        assertEquals(cudnn_h.CUDNN_FMA_MATH(), CudaConvolution.usableMath(cudnn_h.CUDNN_FMA_MATH(), false));
-        assertEquals(-1, CudaConvolution.usableMath(cudnn_h.CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION(), false));
+        assertEquals(cudnn_h.CUDNN_DEFAULT_MATH(), CudaConv2d.usableMath(cudnn_h.CUDNN_DEFAULT_MATH(), false));
+        assertEquals(cudnn_h.CUDNN_TENSOR_OP_MATH(), CudaConv2d.usableMath(cudnn_h.CUDNN_TENSOR_OP_MATH(), false));
+        assertEquals(cudnn_h.CUDNN_FMA_MATH(), CudaConv2d.usableMath(cudnn_h.CUDNN_FMA_MATH(), false));
+        assertEquals(-1, CudaConv2d.usableMath(cudnn_h.CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION(), false));
     }
 
     @Test
     void strictModeAlwaysRunsFma() {
         for (int reported : new int[]{cudnn_h.CUDNN_DEFAULT_MATH(), cudnn_h.CUDNN_TENSOR_OP_MATH(),
                 cudnn_h.CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION(), cudnn_h.CUDNN_FMA_MATH()}) {
-            assertEquals(cudnn_h.CUDNN_FMA_MATH(), CudaConvolution.usableMath(reported, true));
+            assertEquals(cudnn_h.CUDNN_FMA_MATH(), CudaConv2d.usableMath(reported, true));
         }
     }
 }

@@ -35,7 +35,7 @@ class CudaConvAlgorithmCacheTest {
 
     private static Map<ConvDirection, ConvAlgorithm> planAndRead(CudaBackend cuda) {
         Map<ConvDirection, ConvAlgorithm> chosen = new EnumMap<>(ConvDirection.class);
-        try (CudaConvolution plan = (CudaConvolution) cuda.conv2d(SPEC)) {
+        try (CudaConv2d plan = (CudaConv2d) cuda.conv2d(SPEC)) {
             for (ConvDirection d : ConvDirection.values()) chosen.put(d, plan.chosen(d));
         }
         return chosen;

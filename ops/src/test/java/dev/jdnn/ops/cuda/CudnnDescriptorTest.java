@@ -29,9 +29,9 @@ class CudnnDescriptorTest {
     private static int[] cudnnConvOutput(Conv2dSpec spec) {
         MemorySegment x = Cudnn.tensor(spec.inputShape().toArray());
         MemorySegment w = Cudnn.filter(spec.outChannels(), spec.inChannels() / spec.groups(), spec.kernelH(), spec.kernelW());
-        MemorySegment conv = CudaConvolution.convolutionDescriptor(spec, cudnn_h.CUDNN_FMA_MATH());
+        MemorySegment conv = CudaConv2d.convolutionDescriptor(spec, cudnn_h.CUDNN_FMA_MATH());
         try {
-            return CudaConvolution.outputDims(conv, x, w);
+            return CudaConv2d.outputDims(conv, x, w);
         } finally {
             cudnn_h.cudnnDestroyConvolutionDescriptor(conv);
             cudnn_h.cudnnDestroyFilterDescriptor(w);

@@ -10,13 +10,13 @@ import java.lang.foreign.ValueLayout;
  * Fully connected layer on the CPU, every product one {@link CpuGemm} call. x, y, dx and dy may be batch-strided
  * (rows any distance apart): the row stride is simply the GEMM's leading dimension.
  */
-public final class CpuLinearPlan implements LinearPlan {
+public final class CpuLinear implements LinearPlan {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     private final LinearSpec spec;
     private final int batch, in, out;
 
-    CpuLinearPlan(LinearSpec spec) {
+    CpuLinear(LinearSpec spec) {
         this.spec = spec;
         this.batch = spec.batch();
         this.in = spec.inFeatures();
@@ -24,8 +24,8 @@ public final class CpuLinearPlan implements LinearPlan {
     }
 
     /** A plan usable without a backend (benchmarks, tools); same as {@code CpuBackend.linear(spec)}. */
-    public static CpuLinearPlan of(LinearSpec spec) {
-        return new CpuLinearPlan(spec);
+    public static CpuLinear of(LinearSpec spec) {
+        return new CpuLinear(spec);
     }
 
     @Override public LinearSpec spec() { return spec; }

@@ -9,14 +9,14 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The host operand of CudaBackend.copy's host↔device path is checked before anything is staged (no GPU needed). */
-class TransfersHostSideTest {
+class CudaTransfersHostSideTest {
     @Test
     void contiguousHostTensorsGiveTheirByteCount() {
         try (Tensor h = Tensor.zerosHost(Shape.of(2, 3, 4, 5)); Tensor d = Tensor.zerosHost(Shape.of(2, 3, 4, 5));
              Tensor hi = Tensor.allocate(HostAllocator.global(), Shape.of(7), DType.INT32);
              Tensor di = Tensor.allocate(HostAllocator.global(), Shape.of(7), DType.INT32)) {
-            assertEquals(4L * 120, Transfers.hostSide(h, d, "copy source"));
-            assertEquals(4L * 7, Transfers.hostSide(hi, di, "copy source"));
+            assertEquals(4L * 120, CudaTransfers.hostSide(h, d, "copy source"));
+            assertEquals(4L * 7, CudaTransfers.hostSide(hi, di, "copy source"));
         }
     }
 
@@ -24,10 +24,10 @@ class TransfersHostSideTest {
     void stridedHostSideAndMismatchesAreRejectedByName() {
         try (Tensor wide = Tensor.zerosHost(Shape.of(2, 6, 3, 3)); Tensor d = Tensor.zerosHost(Shape.of(2, 3, 3, 3));
              Tensor ints = Tensor.allocate(HostAllocator.global(), Shape.of(2, 3, 3, 3), DType.INT32)) {
-            var strided = assertThrows(IllegalArgumentException.class, () -> Transfers.hostSide(wide.narrow(1, 0, 3), d, "copy source"));
+            var strided = assertThrows(IllegalArgumentException.class, () -> CudaTransfers.hostSide(wide.narrow(1, 0, 3), d, "copy source"));
             assertTrue(strided.getMessage().contains("copy source") && strided.getMessage().contains("contiguous"), strided.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> Transfers.hostSide(ints, d, "copy destination"));
-            assertThrows(IllegalArgumentException.class, () -> Transfers.hostSide(wide, d, "copy destination"));
+            assertThrows(IllegalArgumentException.class, () -> CudaTransfers.hostSide(ints, d, "copy destination"));
+            assertThrows(IllegalArgumentException.class, () -> CudaTransfers.hostSide(wide, d, "copy destination"));
         }
     }
 }

@@ -15,10 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * CpuLinearPlan: forward against a float64 x·Wᵀ + b, gradients against central finite differences of
- * L = sum(y * r). Tolerances as in {@link CpuConv2dPlanTest}.
+ * CpuLinear: forward against a float64 x·Wᵀ + b, gradients against central finite differences of
+ * L = sum(y * r). Tolerances as in {@link CpuConv2dTest}.
  */
-class CpuLinearPlanTest {
+class CpuLinearTest {
 
     @ParameterizedTest(name = "batch={0} in={1} out={2} bias={3} views={4}")
     @CsvSource({
@@ -28,7 +28,7 @@ class CpuLinearPlanTest {
     })
     void forwardAndGradientsMatchFloat64(int batch, int in, int out, boolean bias, boolean views) {
         LinearSpec s = new LinearSpec(batch, in, out, bias);
-        try (TestTensors t = new TestTensors(batch * 1000L + in * 10L + out); CpuLinearPlan plan = new CpuLinearPlan(s)) {
+        try (TestTensors t = new TestTensors(batch * 1000L + in * 10L + out); CpuLinear plan = new CpuLinear(s)) {
             double[] x = t.random(batch * in), w = t.random(out * in), b = bias ? t.random(out) : null, r = t.random(batch * out);
             Tensor xt = t.tensor(s.inputShape(), x, views), wt = t.tensor(s.weightShape(), w, false);
             Tensor bt = b == null ? null : t.tensor(s.biasShape(), b, false), rt = t.tensor(s.outputShape(), r, views);
@@ -71,9 +71,9 @@ class CpuLinearPlanTest {
         LinearSpec s = new LinearSpec(4, 6, 3, false);
         try (Tensor x = Tensor.zerosHost(Shape.of(4, 5)); Tensor w = Tensor.zerosHost(s.weightShape()); Tensor y = Tensor.zerosHost(s.outputShape());
              Tensor wi = Tensor.allocate(HostAllocator.global(), s.weightShape(), DType.INT32)) {
-            IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, () -> new CpuLinearPlan(s).forward(1f, x, w, null, 0f, y));
+            IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, () -> new CpuLinear(s).forward(1f, x, w, null, 0f, y));
             assertEquals("linear input: expected shape [4, 6], got [4, 5]", shape.getMessage());
-            IllegalArgumentException dtype = assertThrows(IllegalArgumentException.class, () -> new CpuLinearPlan(s).backwardData(1f, y, wi, 0f, x));
+            IllegalArgumentException dtype = assertThrows(IllegalArgumentException.class, () -> new CpuLinear(s).backwardData(1f, y, wi, 0f, x));
             assertTrue(dtype.getMessage().startsWith("linear weight: expected a float32 tensor, got int32[3, 6]"), dtype.getMessage());
         }
     }

@@ -10,8 +10,8 @@ import java.lang.foreign.ValueLayout;
 import static dev.jdnn.ops.cpu.HostTensors.seg;
 
 /** Host transfers and strided copies for the CPU backend. */
-final class CpuMemory {
-    private CpuMemory() {}
+final class CpuTransfers {
+    private CpuTransfers() {}
 
     static void upload(float[] src, Tensor dst) {
         HostTensors.floats("upload dst", dst);

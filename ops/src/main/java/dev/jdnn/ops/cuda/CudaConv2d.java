@@ -30,7 +30,7 @@ import static dev.jdnn.ops.cuda.Cudnn.ptr;
  * <p>Batch-strided operands get their own descriptors on first sight; the algorithm is re-validated for them
  * (cuDNN may not support it for that layout), falling back to the heuristics' best that fits the workspace.
  */
-final class CudaConvolution implements Conv2dPlan {
+final class CudaConv2d implements Conv2dPlan {
     private final CudaContext ctx;
     private final Conv2dSpec spec;
     private final TensorDescriptors xDescs, yDescs;
@@ -43,7 +43,7 @@ final class CudaConvolution implements Conv2dPlan {
     private final Map<String, ConvAlgorithm> stridedChoices = new HashMap<>();
     private final long workspaceBytes;
 
-    CudaConvolution(CudaContext ctx, Conv2dSpec spec) {
+    CudaConv2d(CudaContext ctx, Conv2dSpec spec) {
         this.ctx = ctx;
         this.spec = spec;
         this.xDescs = new TensorDescriptors("conv2d input", spec.inputShape(), ctx.device);

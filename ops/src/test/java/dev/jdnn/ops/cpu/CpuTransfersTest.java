@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Transfers, strided copies and memory accounting of the CPU backend. */
-class CpuMemoryTest {
+/** CudaTransfers, strided copies and memory accounting of the CPU backend. */
+class CpuTransfersTest {
     private final Backend backend = new CpuBackend();
 
     @Test

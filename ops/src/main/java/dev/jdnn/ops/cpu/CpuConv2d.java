@@ -15,7 +15,7 @@ import java.util.function.IntConsumer;
  * worker); with fewer samples than workers the GEMMs parallelise themselves instead. Column buffers are per-thread
  * scratch ({@link ThreadScratch}), so {@link #workspaceBytes()} is 0 and the workspace argument is ignored.
  */
-public final class CpuConv2dPlan implements Conv2dPlan {
+public final class CpuConv2d implements Conv2dPlan {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     private final Conv2dSpec spec;
@@ -24,7 +24,7 @@ public final class CpuConv2dPlan implements Conv2dPlan {
     private final boolean pointwise;
     private final DepthwiseConv depthwise;
 
-    CpuConv2dPlan(Conv2dSpec spec) {
+    CpuConv2d(Conv2dSpec spec) {
         this.spec = spec;
         this.groups = spec.groups();
         this.kg = spec.outChannels() / groups;
@@ -39,8 +39,8 @@ public final class CpuConv2dPlan implements Conv2dPlan {
     }
 
     /** A plan usable without a backend (benchmarks, tools); same as {@code CpuBackend.conv2d(spec)}. */
-    public static CpuConv2dPlan of(Conv2dSpec spec) {
-        return new CpuConv2dPlan(spec);
+    public static CpuConv2d of(Conv2dSpec spec) {
+        return new CpuConv2d(spec);
     }
 
     @Override public Conv2dSpec spec() { return spec; }

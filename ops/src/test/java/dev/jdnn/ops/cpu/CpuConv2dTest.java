@@ -17,12 +17,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * CpuConv2dPlan against float64 references: the forward pass against a naive direct convolution; the three
+ * CpuConv2d against float64 references: the forward pass against a naive direct convolution; the three
  * gradients against central finite differences of L = sum(conv(x, w, b) * r) for a random r (L is linear in each
  * argument, so the differences are exact up to float64 rounding). Forward tolerance 1e-5 * (1 + |y|) * sqrt(terms);
  * gradient tolerance 1e-4 * (1 + |g|) (float32 sums of up to a few hundred terms of magnitude <= 1).
  */
-class CpuConv2dPlanTest {
+class CpuConv2dTest {
 
     static Stream<Arguments> specs() {
         return Stream.of(
@@ -46,7 +46,7 @@ class CpuConv2dPlanTest {
     @MethodSource("specs")
     void forwardAndGradientsMatchFloat64(String name, Conv2dSpec s, boolean views) {
         boolean small = s.inputShape().numel() < 2000;
-        try (TestTensors t = new TestTensors(name.hashCode()); CpuConv2dPlan plan = new CpuConv2dPlan(s)) {
+        try (TestTensors t = new TestTensors(name.hashCode()); CpuConv2d plan = new CpuConv2d(s)) {
             double[] x = t.random(s.inputShape().numel()), w = t.random(s.weightShape().numel());
             double[] b = s.bias() ? t.random(s.outChannels()) : null, r = t.random(s.outputShape().numel());
             Tensor xt = t.tensor(s.inputShape(), x, views), wt = t.tensor(s.weightShape(), w, false);
@@ -143,7 +143,7 @@ class CpuConv2dPlanTest {
         try (Tensor x = Tensor.zerosHost(Shape.of(3, 5, 7, 8)); Tensor w = Tensor.zerosHost(SPEC.weightShape());
              Tensor y = Tensor.zerosHost(SPEC.outputShape())) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new CpuConv2dPlan(SPEC).forward(1f, x, w, null, 0f, y, null));
+                    () -> new CpuConv2d(SPEC).forward(1f, x, w, null, 0f, y, null));
             assertEquals("conv2d input: expected shape [3, 5, 7, 9], got [3, 5, 7, 8]", e.getMessage());
         }
     }
@@ -154,7 +154,7 @@ class CpuConv2dPlanTest {
              Tensor w = Tensor.allocate(HostAllocator.global(), SPEC.weightShape(), DType.INT32);
              Tensor y = Tensor.zerosHost(SPEC.outputShape())) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new CpuConv2dPlan(SPEC).forward(1f, x, w, null, 0f, y, null));
+                    () -> new CpuConv2d(SPEC).forward(1f, x, w, null, 0f, y, null));
             assertTrue(e.getMessage().startsWith("conv2d weight: expected a float32 tensor, got int32[4, 5, 3, 3]"), e.getMessage());
         }
     }
@@ -165,7 +165,7 @@ class CpuConv2dPlanTest {
              Tensor y = Tensor.zerosHost(SPEC.outputShape())) {
             Tensor x = big.step(3, 2);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new CpuConv2dPlan(SPEC).forward(1f, x, w, null, 0f, y, null));
+                    () -> new CpuConv2d(SPEC).forward(1f, x, w, null, 0f, y, null));
             assertTrue(e.getMessage().startsWith("conv2d input: expected a contiguous or batch-strided tensor"), e.getMessage());
         }
     }

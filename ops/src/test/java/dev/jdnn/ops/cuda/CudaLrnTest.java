@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * The GPU-free half of CudaLrn: which specs cuDNN may run (its window is PyTorch's only for odd sizes, per
  * cudnn_ops.h) and that the lrn.cu launch arguments have the kinds the kernel source declares.
  */
-class CudaLrnPlanTest {
+class CudaLrnTest {
     private static final Shape NCHW = Shape.of(2, 6, 3, 3);
 
     @Test

@@ -16,7 +16,7 @@ import java.lang.foreign.ValueLayout;
  * asynchronous and fast). Uploads return once the copy is queued; the staging buffer is reused only after the
  * event recorded behind the previous copy has completed. Downloads synchronise.
  */
-final class Transfers implements AutoCloseable {
+final class CudaTransfers implements AutoCloseable {
     /** Slots of the sum-of-squares partials buffer: up to PARTIALS - 1 block partials, then the result. */
     static final int PARTIALS = 1025;
 
@@ -29,7 +29,7 @@ final class Transfers implements AutoCloseable {
     private long pinnedBytes;
     private boolean copyPending;
 
-    Transfers(CudaContext ctx) {
+    CudaTransfers(CudaContext ctx) {
         this.ctx = ctx;
         MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
         Check.cudart(cudart_h.cudaEventCreateWithFlags(out, cudart_h.cudaEventDisableTiming()), "cudaEventCreateWithFlags");
