@@ -311,7 +311,7 @@ grep -q "^FAIL" "$reports/memcheck.result" && status=1
 # ---- D. PyTorch side by side, alone ----
 t=$(cap 120)
 if [ "$have_gpu" = 1 ] && [ "$t" -ge 30 ]; then
-  JDNN_BUNDLE="$bundle" OUT="$reports/bench" timeout "$t" bash ci/gpu-bench.sh --quick --rows "$bench_rows" > "$reports/bench.txt" 2>&1
+  JDNN_BUNDLE="$bundle" OUT="$reports/bench" timeout "$t" bash ci/gpu-bench.sh --quick --rows "$bench_rows" --configs tf32 > "$reports/bench.txt" 2>&1
   rc=$?
   if [ -f "$reports/bench/side_by_side.md" ]; then
     line "D  bench       $([ "$rc" = 0 ] && echo ok || echo "exit $rc"): quick rows ($bench_rows), jdnn vs PyTorch:"

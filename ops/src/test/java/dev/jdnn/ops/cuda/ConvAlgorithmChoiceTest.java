@@ -35,23 +35,23 @@ class ConvAlgorithmChoiceTest {
 
     @Test
     void theFastestModeKeepsCudnnsOrder() {
-        List<ConvAlgorithm> ok = CudaConvolution.admissible(FILTER_SEARCH, LIMIT, false, false);
+        List<ConvAlgorithm> ok = CudaConv2d.admissible(FILTER_SEARCH, LIMIT, false, false);
         assertEquals(List.of(3, 0, 1), algos(ok));
         assertEquals(new ConvAlgorithm(3, TENSOR, 4096), ok.getFirst(), "math type and workspace as reported");
     }
 
     @Test
     void deterministicModeTakesOnlyWhatCudnnReportsDeterministic() {
-        List<ConvAlgorithm> ok = CudaConvolution.admissible(FILTER_SEARCH, LIMIT, false, true);
+        List<ConvAlgorithm> ok = CudaConv2d.admissible(FILTER_SEARCH, LIMIT, false, true);
         assertEquals(List.of(1), algos(ok));
         assertEquals(new ConvAlgorithm(1, DEFAULT, 512), ok.getFirst());
-        assertEquals(List.of(), CudaConvolution.admissible(FILTER_SEARCH.subList(0, 3), LIMIT, false, true), "nothing deterministic fits: the plan fails, naming the mode");
+        assertEquals(List.of(), CudaConv2d.admissible(FILTER_SEARCH.subList(0, 3), LIMIT, false, true), "nothing deterministic fits: the plan fails, naming the mode");
     }
 
     @Test
     void strictFp32RunsEveryAdmissibleResultWithFmaMath() {
-        for (ConvAlgorithm a : CudaConvolution.admissible(FILTER_SEARCH, LIMIT, true, true)) assertEquals(cudnn_h.CUDNN_FMA_MATH(), a.mathType());
-        assertEquals(List.of(6, 1), algos(CudaConvolution.admissible(FILTER_SEARCH, LIMIT, true, true)), "strict FP32 runs even a conversion result with FMA math");
+        for (ConvAlgorithm a : CudaConv2d.admissible(FILTER_SEARCH, LIMIT, true, true)) assertEquals(cudnn_h.CUDNN_FMA_MATH(), a.mathType());
+        assertEquals(List.of(6, 1), algos(CudaConv2d.admissible(FILTER_SEARCH, LIMIT, true, true)), "strict FP32 runs even a conversion result with FMA math");
     }
 
     @Test
