@@ -24,6 +24,7 @@ public record ThroughputRow(String name, Kind kind, String model, int batch, int
         imagenet("resnet50_train_b256", Kind.TRAIN, "resnet50", 256);
         imagenet("resnet18_train_b256", Kind.TRAIN, "resnet18", 256);
         imagenet("mobilenet_v2_train_b256", Kind.TRAIN, "mobilenet_v2", 256);
+        imagenet("efficientnet_b0_train_b256", Kind.TRAIN, "efficientnet_b0", 256);
         cifar("cifar_resnet20_train_b128", "resnet20", 128);
         cifar("cifar_resnet56_train_b128", "resnet56", 128);
         imagenet("resnet50_infer_b1", Kind.INFER, "resnet50", 1);
