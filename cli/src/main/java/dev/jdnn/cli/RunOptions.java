@@ -22,7 +22,12 @@ final class RunOptions {
         return Backends.open(device, deterministic);
     }
 
-    /** For the run header and config.json: "on" or "off", and why the CPU needs no flag. */
+    /** Whether runs on {@code backend} repeat bit for bit: the CPU backend always does, CUDA with --deterministic. */
+    boolean deterministicOn(Backend backend) {
+        return deterministic || !backend.device().isCuda();
+    }
+
+    /** For the run header: on or off, and why. */
     String determinism(Backend backend) {
         if (!backend.device().isCuda()) return "on (the CPU backend always is)";
         return deterministic ? "on (--deterministic: deterministic cuDNN algorithms)" : "off (fastest algorithms; --deterministic for repeatable runs)";

@@ -155,7 +155,7 @@ final class TrainingRun {
         c.put("augment", d.augments(s.modelName()) ? "standard" : "none");
         c.put("device", run.device);
         c.put("backend", backend.name());
-        c.put("deterministic", run.deterministic || !backend.device().isCuda());
+        c.put("deterministic", run.deterministicOn(backend));
         if (s.headLr() != null) c.put("head_lr", s.headLr());
         c.putAll(s.extraConfig());
         return c;
