@@ -19,7 +19,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The launcher's decision to rebuild ({@code JDNN_LAUNCHER_DRY_RUN=1 ./jdnn}: says what it would do, builds and runs
  * nothing), on a copy of the script in a fake checkout whose jars and sources are empty files with chosen times:
  * a missing jar (the CLI's own, or a jdnn module's copy in cli/target/lib, which is how ci/gpu-bundle.sh used to
- * break ./jdnn) or a source newer than any of them means a build; build outputs and run directories do not count.
+ * break ./jdnn) or a module's main source newer than that module's jar means a build; test sources, build outputs
+ * and run directories do not count, and an old jar whose own module did not change is no reason (Maven leaves such
+ * a jar as it was, so counting it would rebuild on every run).
  */
 class LauncherTest {
     private static final List<String> LIB_MODULES = List.of("native-bindings", "memory", "ops", "networks", "training");
@@ -34,10 +36,14 @@ class LauncherTest {
         if (!Files.isRegularFile(script)) script = Path.of("jdnn");
         assumeTrue(Files.isRegularFile(script), "the jdnn launcher is not reachable from " + Path.of("").toAbsolutePath());
         Files.copy(script, checkout.resolve("jdnn"));
-        file("ops/src/main/java/dev/jdnn/ops/Backend.java", BUILT.minusSeconds(3600));
-        file("cli/pom.xml", BUILT.minusSeconds(3600));
         file("cli/target/jdnn-cli-0.1.0-SNAPSHOT.jar", BUILT);
-        for (String m : LIB_MODULES) file("cli/target/lib/jdnn-" + m + "-0.1.0-SNAPSHOT.jar", BUILT);
+        file("cli/pom.xml", BUILT.minusSeconds(3600));
+        file("cli/src/main/java/dev/jdnn/cli/Main.java", BUILT.minusSeconds(3600));
+        for (String m : LIB_MODULES) {
+            file("cli/target/lib/jdnn-" + m + "-0.1.0-SNAPSHOT.jar", BUILT);
+            file(m + "/pom.xml", BUILT.minusSeconds(3600));
+        }
+        file("ops/src/main/java/dev/jdnn/ops/Backend.java", BUILT.minusSeconds(3600));
     }
 
     private Path file(String relative, Instant time) throws Exception {
@@ -77,17 +83,39 @@ class LauncherTest {
     }
 
     @Test
-    void aSourceNewerThanTheOldestJarMeansABuild() throws Exception {
-        // A module rebuilt alone (its own target/ jar is new) leaves the CLI's copy stale: the copy is what runs.
-        file("cli/target/lib/jdnn-ops-0.1.0-SNAPSHOT.jar", BUILT.minusSeconds(7200));
+    void aMainSourceNewerThanItsModulesJarMeansABuild() throws Exception {
+        file("ops/src/main/java/dev/jdnn/ops/Backend.java", BUILT.plusSeconds(60));
         assertEquals("jdnn: would build: ops/src/main/java/dev/jdnn/ops/Backend.java is newer than cli/target/lib/jdnn-ops-0.1.0-SNAPSHOT.jar", decision());
-        file("cli/target/lib/jdnn-ops-0.1.0-SNAPSHOT.jar", BUILT);
-        file("training/src/main/resources/dev/jdnn/training/x.txt", BUILT.plusSeconds(60));
-        assertTrue(decision().startsWith("jdnn: would build: training/src/main/resources/dev/jdnn/training/x.txt is newer than"), decision());
     }
 
     @Test
-    void buildOutputsAndRunDirectoriesDoNotCount() throws Exception {
+    void aModuleRebuiltAloneLeavesTheCliCopyStale() throws Exception {
+        // ./mvnw -pl ops package renews ops/target's jar, not the copy the CLI runs with
+        file("cli/target/lib/jdnn-ops-0.1.0-SNAPSHOT.jar", BUILT.minusSeconds(7200));
+        assertEquals("jdnn: would build: ops/src/main/java/dev/jdnn/ops/Backend.java is newer than cli/target/lib/jdnn-ops-0.1.0-SNAPSHOT.jar", decision());
+    }
+
+    @Test
+    void resourcesAndModulePomsCount() throws Exception {
+        file("training/src/main/resources/dev/jdnn/training/x.txt", BUILT.plusSeconds(60));
+        assertEquals("jdnn: would build: training/src/main/resources/dev/jdnn/training/x.txt is newer than cli/target/lib/jdnn-training-0.1.0-SNAPSHOT.jar", decision());
+        file("training/src/main/resources/dev/jdnn/training/x.txt", BUILT.minusSeconds(60));
+        file("cli/pom.xml", BUILT.plusSeconds(60));
+        assertEquals("jdnn: would build: cli/pom.xml is newer than cli/target/jdnn-cli-0.1.0-SNAPSHOT.jar", decision());
+    }
+
+    @Test
+    void anOldJarWhoseModuleDidNotChangeIsNoReason() throws Exception {
+        // native-bindings was built long ago and has not changed since; ops changed and was rebuilt after it
+        file("cli/target/lib/jdnn-native-bindings-0.1.0-SNAPSHOT.jar", BUILT.minusSeconds(9000));
+        file("native-bindings/pom.xml", BUILT.minusSeconds(9500));
+        file("native-bindings/src/main/java/dev/jdnn/bindings/Check.java", BUILT.minusSeconds(9500));
+        assertEquals("jdnn: up to date", decision());
+    }
+
+    @Test
+    void testSourcesBuildOutputsAndRunDirectoriesDoNotCount() throws Exception {
+        file("ops/src/test/java/dev/jdnn/ops/BackendTest.java", BUILT.plusSeconds(60));
         file("networks/target/generated-sources/X.java", BUILT.plusSeconds(60));
         file("runs/resnet20-1/config.json", BUILT.plusSeconds(60));
         file("build/gpu-bundle/jdnn-gpu/Y.java", BUILT.plusSeconds(60));
