@@ -41,15 +41,21 @@ echo "gpu-bundle: building (tests compiled, not run) and collecting dependencies
   -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit_platform_version" -DoutputDirectory="$bundle"
 mv "$bundle"/junit-platform-console-standalone-*.jar "$bundle/junit-platform-console-standalone.jar"
 # The project's own jars come from the modules' target/ below; JUnit comes only from the console launcher (it bundles
-# Jupiter and the platform); XChart's PDF/SVG export stack is never used for PNGs.
+# Jupiter and the platform); jqwik only runs the readers' fuzz properties, which the bundle leaves out; XChart's
+# PDF/SVG export stack is never used for PNGs.
 rm -f "$bundle"/lib/jdnn-*.jar "$bundle"/lib/junit-*.jar "$bundle"/lib/opentest4j-*.jar "$bundle"/lib/apiguardian-*.jar \
+      "$bundle"/lib/jqwik-*.jar \
       "$bundle"/lib/pdfbox-*.jar "$bundle"/lib/fontbox-*.jar "$bundle"/lib/graphics2d-*.jar "$bundle"/lib/VectorGraphics2D-*.jar \
       "$bundle"/lib/commons-logging-*.jar
 
 for m in "${modules[@]}"; do
   cp "$m"/target/jdnn-"$m"-*.jar "$bundle/jars/" 2>/dev/null || cp "$m"/target/*.jar "$bundle/jars/"
   if [ -d "$m/target/test-classes" ] && [ -n "$(ls -A "$m/target/test-classes")" ]; then
-    "$JAVA_HOME/bin/jar" --create --file "$bundle/jars/$m-tests.jar" -C "$m/target/test-classes" .
+    staged="$out/test-classes/$m"
+    mkdir -p "$staged" && cp -r "$m/target/test-classes/." "$staged/"
+    # The readers' fuzz properties need jqwik, which stays behind (see above): their classes stay behind too.
+    rm -rf "$staged/dev/jdnn/training/fuzz"
+    "$JAVA_HOME/bin/jar" --create --file "$bundle/jars/$m-tests.jar" -C "$staged" .
   fi
 done
 rm -f "$bundle"/jars/*-sources.jar "$bundle"/jars/*-javadoc.jar

@@ -25,6 +25,8 @@
 # Needs there: an NVIDIA driver, python3 with torch + torchvision (for the PyTorch steps), compute-sanitizer on PATH
 # or in /usr/local/cuda*/bin (memcheck). No Java, Maven or network.
 #
+# One issue's device checks only: JDNN_CLASSES="dev.jdnn.ops.cuda.CudaFusedParityTest dev.jdnn.ops.cuda.CudaFusionSurveyTest"
+# bash ci/gpu-check.sh runs A and those test classes (any tag), then stops: a short call.
 # Environment: JDNN_CHECK_BUDGET_S (default 480: the whole script's time), JDNN_BENCH_ROWS (default
 # resnet50_train_b256,cifar_resnet20_train_b128,resnet50_infer_b8). Without a usable GPU the script still unpacks,
 # runs `jdnn info` and the gpu-tagged tests (which then skip with the reason) and says NOT RUN for the rest;
@@ -45,6 +47,7 @@ rm -rf "$work"
 mkdir -p "$work/reports" "$work/runs"
 reports="$work/reports"
 summary="$reports/summary.txt"
+r20="$work/runs/resnet20"
 status=0
 
 line() { printf '%s\n' "$*" | tee -a "$summary"; }
@@ -104,56 +107,76 @@ else
   big=(--limit 0 --epochs 15); lenet=(--limit 0 --epochs 2); small=(--limit 0 --epochs 1); evaluation=()
 fi
 
-# ---- B. resnet20 on the full Fashion-MNIST, alone ----
-r20="$work/runs/resnet20"
-if [ "$cli_ready" = 1 ]; then
-  t=$(cap 150)
-  timeout "$t" "$jdnn" train --model resnet20 --data fashion-mnist --data-dir "$data" "${big[@]}" --device "$device" --out "$r20" \
-    > "$reports/train-resnet20.txt" 2>&1
-  rc=$?
-  if [ "$rc" = 0 ] && [ -f "$r20/metrics.csv" ]; then
-    result="$(python3 - "$r20/metrics.csv" <<'PY'
-import csv, statistics, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
-secs = [float(r["seconds"]) for r in rows]
-top1 = [float(r["test_top1"]) for r in rows]
-def reach(target):
-    total = 0.0
-    for r, s, t in zip(rows, secs, top1):
-        total += s
-        if t >= target:
-            return f"epoch {r['epoch']} ({total:.1f} s)"
-    return "not reached"
-best = max(range(len(rows)), key=lambda i: top1[i])
-print(f"best top-1 {100 * top1[best]:.2f}% (epoch {rows[best]['epoch']}), final {100 * top1[-1]:.2f}%, "
-      f"{statistics.median(secs):.2f} s/epoch median incl. test pass, {statistics.median(float(r['train_images_per_s']) for r in rows):,.0f} train img/s; "
-      f"93%: {reach(0.93)}, 94%: {reach(0.94)}|{top1[best]}")
-PY
-)"
-    best="${result##*|}"
-    if [ -z "$smoke" ] && python3 -c "import sys; sys.exit(0 if float('$best') >= 0.94 else 1)"; then
-      line "B  resnet20    ok: ${result%|*}"
-    elif [ -n "$smoke" ]; then
-      line "B  resnet20    ${smoke}${result%|*}"
-    else
-      fail "B  resnet20    BELOW TARGET (94%): ${result%|*}"
-    fi
-    grep -m1 "^deterministic:" "$reports/train-resnet20.txt" | sed 's/^/               /' | tee -a "$summary"
-    grep -m1 "^graph capture:" "$reports/train-resnet20.txt" | cut -c1-160 | sed 's/^/               /' | tee -a "$summary"
-    grep -q "curves.png" <(grep "^wrote " "$reports/train-resnet20.txt") && line "               curves.png drawn" || fail "               curves.png NOT drawn: $(grep -m1 'not drawn' "$reports/train-resnet20.txt")"
-  else
-    fail "B  resnet20    FAIL (exit $rc, ${t}s allowed): $(grep -v '^WARNING' "$reports/train-resnet20.txt" | tail -n 2 | tr '\n' ' ' | cut -c1-300)"
-  fi
-else
-  line "B  resnet20    NOT RUN: $([ -z "$data" ] && echo "no data" || echo "needs a GPU (JDNN_CHECK_CPU_SMOKE=1 for a CPU smoke run)")"
-fi
-
-# ---- C. concurrently: gpu tests | CLI and PyTorch chain | memcheck ----
-gpu_tests() {
-  (cd "$work" && timeout "$1" "${java[@]}" -Xmx16g -cp "$test_cp" org.junit.platform.console.ConsoleLauncher execute \
-     --scan-class-path "$test_jars" --include-tag gpu --reports-dir "$reports/junit-gpu" --details=tree --disable-banner) \
-     > "$reports/tests-gpu.txt" 2>&1
+# ---- the steps, as functions ----
+gpu_tests() { # $1: seconds; the rest: JUnit selectors (default: every gpu-tagged test of the test jars)
+  local t="$1"; shift
+  [ "$#" -gt 0 ] || set -- --scan-class-path "$test_jars" --include-tag gpu
+  (cd "$work" && timeout "$t" "${java[@]}" -Xmx16g -cp "$test_cp" org.junit.platform.console.ConsoleLauncher execute \
+     "$@" --reports-dir "$reports/junit-gpu" --details=tree --disable-banner) > "$reports/tests-gpu.txt" 2>&1
   echo "$?" > "$reports/tests-gpu.rc"
+}
+# The JUnit reports summarised: totals, the classes named in $1 (space-separated simple names), every failure.
+summarise_tests() {
+  python3 - "$reports/junit-gpu" "$(cat "$reports/tests-gpu.rc" 2>/dev/null || echo '?')" "$have_gpu" "$1" > "$reports/tests.result" <<'PY'
+import collections, glob, os, sys
+import xml.etree.ElementTree as ET
+files = glob.glob(os.path.join(sys.argv[1], "*.xml"))
+if not files:
+    print(f"C  gpu tests   FAIL: no JUnit report (launcher exit {sys.argv[2]}; see tests-gpu.txt)")
+    sys.exit()
+per_class = collections.defaultdict(lambda: collections.Counter())
+failures, skip_reasons = [], collections.Counter()
+def first_line(el):
+    text = (el.get("message") or el.text or "").strip()
+    return text.splitlines()[0] if text else "?"
+for f in files:
+    for case in ET.parse(f).getroot().iter("testcase"):
+        cls = case.get("classname", "?").rsplit(".", 1)[-1]
+        if case.find("failure") is not None or case.find("error") is not None:
+            per_class[cls]["failed"] += 1
+            el = case.find("failure") if case.find("failure") is not None else case.find("error")
+            failures.append(f"{cls}.{case.get('name')}: {first_line(el)[:220]}")
+        elif case.find("skipped") is not None:
+            per_class[cls]["skipped"] += 1
+            skip_reasons[first_line(case.find("skipped")).replace("org.opentest4j.TestAbortedException: Assumption failed: ", "")[:160]] += 1
+        else:
+            per_class[cls]["passed"] += 1
+total = collections.Counter()
+for c in per_class.values():
+    total.update(c)
+n = sum(total.values())
+if total["failed"] == 0 and total["passed"] > 0:
+    verdict = "ok"
+elif total["failed"] == 0 and total["passed"] == 0 and sys.argv[3] == "0":
+    verdict = "NOT RUN (no GPU: every one skipped, with its reason)"
+else:
+    verdict = "FAIL"
+print(f"C  gpu tests   {verdict}: {n} run, {total['passed']} passed, {total['failed']} failed, {total['skipped']} skipped"
+      + (f" (launcher exit {sys.argv[2]})" if sys.argv[2] not in ("0", "1") else ""))
+for cls in sys.argv[4].split():
+    c = per_class.get(cls)
+    if c:
+        print(f"               {cls}: {c['passed']} passed, {c['failed']} failed, {c['skipped']} skipped")
+for reason, count in skip_reasons.most_common(2):
+    print(f"               skipped ({count}): {reason}")
+for f in failures[:12]:
+    print(f"               FAILED {f}")
+if len(failures) > 12:
+    print(f"               ... {len(failures) - 12} more failures (tests-gpu.txt)")
+PY
+  tee -a "$summary" < "$reports/tests.result"
+  grep -q "gpu tests   FAIL" "$reports/tests.result" && status=1
+}
+# What comes back from a device call: at most 8 files, two folders deep.
+finish() {
+  line "end: $((SECONDS - start)) s of the ${budget} s budget; exit $status; full reports in reports.tar.xz"
+  cp "$summary" "$out/summary.txt"
+  cp "$reports/info.txt" "$out/info.txt" 2>/dev/null
+  cp "$r20/curves.png" "$out/resnet20-curves.png" 2>/dev/null
+  cp "$r20/metrics.csv" "$out/resnet20-metrics.csv" 2>/dev/null
+  cp -r "$work/runs" "$reports/runs" 2>/dev/null && find "$reports/runs" \( -name '*.ckpt' -o -name '*.safetensors' \) -delete
+  tar -C "$work" -cf - reports | xz -6 -T0 > "$out/reports.tar.xz"
+  exit "$status"
 }
 memcheck() {
   local tool=""
@@ -242,6 +265,61 @@ cli_chain() { # $1: seconds; one result line per step into cli.result
   fi
 }
 
+# ---- one issue's device checks only ----
+if [ -n "${JDNN_CLASSES:-}" ]; then
+  selected=()
+  for c in $JDNN_CLASSES; do selected+=(--select-class "$c"); done
+  t=$(cap 400)
+  line "C  running only JDNN_CLASSES (${t}s allowed): $JDNN_CLASSES"
+  gpu_tests "$t" "${selected[@]}"
+  summarise_tests "$(for c in $JDNN_CLASSES; do printf '%s ' "${c##*.}"; done)"
+  finish
+fi
+
+# ---- B. resnet20 on the full Fashion-MNIST, alone ----
+if [ "$cli_ready" = 1 ]; then
+  t=$(cap 150)
+  timeout "$t" "$jdnn" train --model resnet20 --data fashion-mnist --data-dir "$data" "${big[@]}" --device "$device" --out "$r20" \
+    > "$reports/train-resnet20.txt" 2>&1
+  rc=$?
+  if [ "$rc" = 0 ] && [ -f "$r20/metrics.csv" ]; then
+    result="$(python3 - "$r20/metrics.csv" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+secs = [float(r["seconds"]) for r in rows]
+top1 = [float(r["test_top1"]) for r in rows]
+def reach(target):
+    total = 0.0
+    for r, s, t in zip(rows, secs, top1):
+        total += s
+        if t >= target:
+            return f"epoch {r['epoch']} ({total:.1f} s)"
+    return "not reached"
+best = max(range(len(rows)), key=lambda i: top1[i])
+print(f"best top-1 {100 * top1[best]:.2f}% (epoch {rows[best]['epoch']}), final {100 * top1[-1]:.2f}%, "
+      f"{statistics.median(secs):.2f} s/epoch median incl. test pass, {statistics.median(float(r['train_images_per_s']) for r in rows):,.0f} train img/s; "
+      f"93%: {reach(0.93)}, 94%: {reach(0.94)}|{top1[best]}")
+PY
+)"
+    best="${result##*|}"
+    if [ -z "$smoke" ] && python3 -c "import sys; sys.exit(0 if float('$best') >= 0.94 else 1)"; then
+      line "B  resnet20    ok: ${result%|*}"
+    elif [ -n "$smoke" ]; then
+      line "B  resnet20    ${smoke}${result%|*}"
+    else
+      fail "B  resnet20    BELOW TARGET (94%): ${result%|*}"
+    fi
+    grep -m1 "^deterministic:" "$reports/train-resnet20.txt" | sed 's/^/               /' | tee -a "$summary"
+    grep -m1 "^graph capture:" "$reports/train-resnet20.txt" | cut -c1-160 | sed 's/^/               /' | tee -a "$summary"
+    grep -q "curves.png" <(grep "^wrote " "$reports/train-resnet20.txt") && line "               curves.png drawn" || fail "               curves.png NOT drawn: $(grep -m1 'not drawn' "$reports/train-resnet20.txt")"
+  else
+    fail "B  resnet20    FAIL (exit $rc, ${t}s allowed): $(grep -v '^WARNING' "$reports/train-resnet20.txt" | tail -n 2 | tr '\n' ' ' | cut -c1-300)"
+  fi
+else
+  line "B  resnet20    NOT RUN: $([ -z "$data" ] && echo "no data" || echo "needs a GPU (JDNN_CHECK_CPU_SMOKE=1 for a CPU smoke run)")"
+fi
+
+# ---- C. concurrently: gpu tests | CLI and PyTorch chain | memcheck ----
 t=$(cap 300)
 line "C  running the gpu-tagged tests, the CLI and PyTorch checks and memcheck side by side (${t}s allowed)..."
 gpu_tests "$t" &
@@ -251,56 +329,7 @@ chain_pid=$!
 if [ "$have_gpu" = 1 ]; then memcheck "$t" & mem_pid=$!; else echo "NOT RUN: needs a GPU" > "$reports/memcheck.result"; mem_pid=""; fi
 wait "$tests_pid" "$chain_pid" ${mem_pid:+"$mem_pid"}
 
-# gpu-tagged tests: totals, the zoo and replay classes, every failure
-python3 - "$reports/junit-gpu" "$(cat "$reports/tests-gpu.rc" 2>/dev/null || echo '?')" "$have_gpu" >> "$reports/tests.result" <<'PY'
-import collections, glob, os, sys
-import xml.etree.ElementTree as ET
-files = glob.glob(os.path.join(sys.argv[1], "*.xml"))
-if not files:
-    print(f"C  gpu tests   FAIL: no JUnit report (launcher exit {sys.argv[2]}; see tests-gpu.txt)")
-    sys.exit()
-per_class = collections.defaultdict(lambda: collections.Counter())
-failures, skip_reasons = [], collections.Counter()
-def first_line(el):
-    text = (el.get("message") or el.text or "").strip()
-    return text.splitlines()[0] if text else "?"
-for f in files:
-    for case in ET.parse(f).getroot().iter("testcase"):
-        cls = case.get("classname", "?").rsplit(".", 1)[-1]
-        if case.find("failure") is not None or case.find("error") is not None:
-            per_class[cls]["failed"] += 1
-            el = case.find("failure") if case.find("failure") is not None else case.find("error")
-            failures.append(f"{cls}.{case.get('name')}: {first_line(el)[:220]}")
-        elif case.find("skipped") is not None:
-            per_class[cls]["skipped"] += 1
-            skip_reasons[first_line(case.find("skipped")).replace("org.opentest4j.TestAbortedException: Assumption failed: ", "")[:160]] += 1
-        else:
-            per_class[cls]["passed"] += 1
-total = collections.Counter()
-for c in per_class.values():
-    total.update(c)
-n = sum(total.values())
-if total["failed"] == 0 and total["passed"] > 0:
-    verdict = "ok"
-elif total["failed"] == 0 and total["passed"] == 0 and sys.argv[3] == "0":
-    verdict = "NOT RUN (no GPU: every one skipped, with its reason)"
-else:
-    verdict = "FAIL"
-print(f"C  gpu tests   {verdict}: {n} run, {total['passed']} passed, {total['failed']} failed, {total['skipped']} skipped"
-      + (f" (launcher exit {sys.argv[2]})" if sys.argv[2] not in ("0", "1") else ""))
-for cls in ("CudaPyTorchParityTest", "CudaZooTrainingStepTest", "CudaGraphReplayTest"):
-    c = per_class.get(cls)
-    if c:
-        print(f"               {cls}: {c['passed']} passed, {c['failed']} failed, {c['skipped']} skipped")
-for reason, count in skip_reasons.most_common(2):
-    print(f"               skipped ({count}): {reason}")
-for f in failures[:12]:
-    print(f"               FAILED {f}")
-if len(failures) > 12:
-    print(f"               ... {len(failures) - 12} more failures (tests-gpu.txt)")
-PY
-cat "$reports/tests.result" | tee -a "$summary"
-grep -q "gpu tests   FAIL" "$reports/tests.result" && status=1
+summarise_tests "CudaPyTorchParityTest CudaZooTrainingStepTest CudaGraphReplayTest"
 grep -h "parity .* on cuda" "$reports/tests-gpu.txt" > "$reports/parity-cuda.txt" 2>/dev/null || true
 [ -s "$reports/parity-cuda.txt" ] && line "               measured parity errors per model and precision: parity-cuda.txt ($(wc -l < "$reports/parity-cuda.txt") lines)"
 cat "$reports/cli.result" | tee -a "$summary"
@@ -323,12 +352,4 @@ else
   line "D  bench       NOT RUN: $([ "$have_gpu" = 1 ] && echo "only ${t}s left" || echo "needs a GPU")"
 fi
 
-line "end: $((SECONDS - start)) s of the ${budget} s budget; exit $status; full reports in reports.tar.xz"
-# What comes back from a device call: at most 8 files, two folders deep.
-cp "$summary" "$out/summary.txt"
-cp "$reports/info.txt" "$out/info.txt" 2>/dev/null
-cp "$r20/curves.png" "$out/resnet20-curves.png" 2>/dev/null
-cp "$r20/metrics.csv" "$out/resnet20-metrics.csv" 2>/dev/null
-cp -r "$work/runs" "$reports/runs" 2>/dev/null && find "$reports/runs" \( -name '*.ckpt' -o -name '*.safetensors' \) -delete
-tar -C "$work" -cf - reports | xz -6 -T0 > "$out/reports.tar.xz"
-exit "$status"
+finish

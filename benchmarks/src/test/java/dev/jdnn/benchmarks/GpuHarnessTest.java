@@ -16,7 +16,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The harness's CUDA paths (run by ci/gpu-run.sh on a GPU machine): every op case, and the step-overhead split. */
+/** The harness's CUDA paths (run by ci/gpu-check.sh on a GPU machine): every op case, and the step-overhead split. */
 @Tag("gpu")
 class GpuHarnessTest {
     @BeforeEach

@@ -35,9 +35,13 @@ final class CliSupport {
                  | TrainingDivergedException | UncheckedIOException e) {
             return fail(err, verbose, e, e.getMessage(), EXIT_FAILURE);
         } catch (Exception e) {
-            return fail(err, verbose, e, e.getClass().getSimpleName() + ": " + e.getMessage(), EXIT_FAILURE);
+            // Not a failure the code anticipated: a bug, or a library's exception. Its message, never its class name.
+            String what = e.getMessage() == null || e.getMessage().isBlank() ? "an unexpected internal error" : e.getMessage();
+            return fail(err, verbose, e, what + " (unexpected; --verbose shows where)", EXIT_FAILURE);
         } catch (OutOfMemoryError e) {
-            return fail(err, verbose, e, "out of memory: " + e.getMessage() + " (try a smaller --batch-size)", EXIT_FAILURE);
+            boolean batched = cmd.getCommandSpec().findOption("--batch-size") != null;
+            return fail(err, verbose, e, "out of memory (" + e.getMessage() + "): give the JVM more with JDNN_JAVA_OPTS=-Xmx<size>"
+                    + (batched ? " or use a smaller --batch-size" : ""), EXIT_FAILURE);
         }
     }
 

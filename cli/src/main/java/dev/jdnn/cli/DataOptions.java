@@ -43,9 +43,16 @@ final class DataOptions {
         return DataSource.byName(data);
     }
 
-    /** Fails on bad training-only options before anything is loaded. */
+    /** Fails on bad options before anything is loaded. */
+    void validate() {
+        OptionChecks.between("--image-size", imageSize, 1, 4096, "the crop size of image-folder images, in pixels");
+        OptionChecks.atLeast("--test-limit", testLimit, 0, "how many test images to use; 0 is all");
+    }
+
+    /** {@link #validate} and the training-only options. */
     void validateForTraining(String model) {
-        if (perClass < 0) throw new IllegalArgumentException("--per-class must be >= 0, got " + perClass);
+        validate();
+        OptionChecks.atLeast("--per-class", perClass, 0, "training images per class; 0 is all");
         augments(model);
     }
 

@@ -45,7 +45,8 @@ public final class EvalCommand implements Callable<Integer> {
         return CliSupport.run(spec.commandLine(), run.verbose, () -> {
             run.validate();
             ZooModels.requireKnown(model);
-            if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+            OptionChecks.atLeast("--batch-size", batchSize, 1, "images per forward pass");
+            data.validate();
             if (!Files.isRegularFile(weights)) throw new CliFailure("weights file not found: " + weights);
             Dataset test = data.open(false, data.testLimit);
             Module m = ZooModels.create(model, test.numClasses(), test.channels(), test.height(), test.width());
@@ -59,6 +60,7 @@ public final class EvalCommand implements Callable<Integer> {
                     r = Evaluator.evaluate(cm, loader);
                 }
                 out.printf("%s on %s test (%,d images): loss %.4f, top-1 %.2f%%, top-5 %.2f%%%n", model, data.source().cliName(), r.samples(), r.loss(), 100 * r.top1(), 100 * r.top5());
+                if (r.nonFinite() > 0) out.println("warning: " + r.nonFiniteNote() + " (are the weights diverged?)");
                 out.println("confusion matrix (rows: true class, columns: predicted):");
                 out.print(r.confusionTable());
                 out.flush();

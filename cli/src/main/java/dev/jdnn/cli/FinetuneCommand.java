@@ -59,7 +59,7 @@ public final class FinetuneCommand implements Callable<Integer> {
             hyper.applyModelDefaults(model);
             hyper.validate();
             data.validateForTraining(model);
-            if (headLr != null && !(headLr > 0)) throw new IllegalArgumentException("--head-lr must be > 0, got " + headLr);
+            if (headLr != null) OptionChecks.positive("--head-lr", headLr, "the size of each update of the new head");
             if (!MODES.contains(mode)) throw new IllegalArgumentException("unknown --mode '" + mode + "'; valid: " + MODES);
             if (!java.nio.file.Files.isRegularFile(weights)) throw new CliFailure("weights file not found: " + weights);
             Dataset train = data.open(true, hyper.limit), test = data.open(false, data.testLimit);

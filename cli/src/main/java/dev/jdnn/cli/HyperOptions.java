@@ -59,7 +59,8 @@ final class HyperOptions {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<model>-<timestamp>/, or the checkpoint's directory with --resume).")
     Path out;
 
-    @Option(names = "--resume", paramLabel = "CKPT", description = "Continue the run saved in this last.ckpt (same options; its seed is used).")
+    @Option(names = "--resume", paramLabel = "CKPT", description = "Continue the run saved in this last.ckpt, with the same options (its config.json lists them; "
+            + "a different one is refused). --epochs may differ only with --schedule constant, where that equals a run started with the new count.")
     Path resume;
 
     /** Fills what the user left open with the model's defaults ({@link ModelDefaults}); call before {@link #validate}. */
@@ -71,14 +72,17 @@ final class HyperOptions {
 
     void validate() {
         if (batchSize == null) throw new IllegalStateException("applyModelDefaults must run before validate");
-        if (epochs < 1) throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
-        if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+        OptionChecks.atLeast("--epochs", epochs, 1, "passes over the training data");
+        OptionChecks.atLeast("--batch-size", batchSize, 1, "images per step");
         if (!OPTIMIZERS.contains(optimizer.toLowerCase(Locale.ROOT))) throw new IllegalArgumentException("unknown optimizer '" + optimizer + "'; valid: " + OPTIMIZERS);
         if (!LrSchedule.NAMES.contains(schedule.toLowerCase(Locale.ROOT))) throw new IllegalArgumentException("unknown schedule '" + schedule + "'; valid: " + LrSchedule.NAMES);
-        if (labelSmoothing < 0 || labelSmoothing >= 1) throw new IllegalArgumentException("--label-smoothing must be in [0, 1), got " + labelSmoothing);
-        if (effectiveLr() <= 0) throw new IllegalArgumentException("--lr must be > 0, got " + effectiveLr());
-        if (limit < 0) throw new IllegalArgumentException("--limit must be >= 0, got " + limit);
-        if (workers < 1) throw new IllegalArgumentException("--workers must be >= 1, got " + workers);
+        OptionChecks.positive("--lr", effectiveLr(), "the size of each update");
+        OptionChecks.fraction("--momentum", momentum, "the fraction of the previous update kept; 0 is plain SGD");
+        OptionChecks.nonNegative("--weight-decay", effectiveWeightDecay(), "a pull of the weights towards 0; negative would push them away");
+        OptionChecks.fraction("--label-smoothing", labelSmoothing, "the probability mass spread over the other classes");
+        OptionChecks.nonNegative("--max-grad-norm", maxGradNorm, "the largest gradient norm kept; 0 turns clipping off");
+        OptionChecks.atLeast("--limit", limit, 0, "how many training images to use; 0 is all");
+        OptionChecks.between("--workers", workers, 1, 256, "data loader threads");
     }
 
     String optimizerName() {

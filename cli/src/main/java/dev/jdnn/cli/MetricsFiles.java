@@ -1,6 +1,7 @@
 package dev.jdnn.cli;
 
 import dev.jdnn.training.EpochMetrics;
+import dev.jdnn.training.IoErrors;
 import dev.jdnn.training.StepMetrics;
 import dev.jdnn.training.TrainingListener;
 import dev.jdnn.training.checkpoint.AtomicFiles;
@@ -170,7 +171,7 @@ final class MetricsFiles implements TrainingListener {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create output directory " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create output directory " + dir + ": " + IoErrors.reason(e), e);
         }
     }
 }

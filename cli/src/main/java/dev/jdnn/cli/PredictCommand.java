@@ -4,6 +4,7 @@ import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Module;
 import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.ops.Backend;
+import dev.jdnn.training.Ranking;
 import dev.jdnn.training.data.Augmentations;
 import dev.jdnn.training.data.DataSource;
 import dev.jdnn.training.data.ImageFolderDataset;
@@ -21,7 +22,6 @@ import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -61,6 +61,8 @@ public final class PredictCommand implements Callable<Integer> {
         return CliSupport.run(spec.commandLine(), run.verbose, () -> {
             run.validate();
             ZooModels.requireKnown(model);
+            OptionChecks.atLeast("--top", top, 1, "how many classes to print per image");
+            if (input != null) WeightsInfo.parseChw(input); // a bad --input fails before any file is read
             if (!Files.isRegularFile(weights)) throw new CliFailure("weights file not found: " + weights);
             for (Path p : images) if (!Files.isRegularFile(p)) throw new CliFailure("image not found: " + p);
             int[] chw;
@@ -79,6 +81,7 @@ public final class PredictCommand implements Callable<Integer> {
             if (norm.channels() != chw[0]) throw new IllegalArgumentException("normalisation has " + norm.channels() + " channels but the input has " + chw[0]);
             Module m = ZooModels.create(model, classes, chw[0], chw[1], chw[2]);
             PrintWriter out = spec.commandLine().getOut();
+            int nonFinite = 0;
             try (Backend backend = run.openBackend();
                  CompiledModel cm = CompiledModel.compile(m, Shape.of(1, chw[0], chw[1], chw[2]), backend, 0)) {
                 ZooModels.loadStrict(weights, cm);
@@ -91,13 +94,19 @@ public final class PredictCommand implements Callable<Integer> {
                     backend.upload(buf.data(), cm.input());
                     float[] logits = backend.download(cm.forward());
                     out.println(image + ":");
-                    for (int idx : topK(logits, Math.min(top, classes))) {
+                    if (!Ranking.allFinite(logits, 0, logits.length)) {
+                        out.println("  no prediction: the model's outputs are NaN or infinite");
+                        nonFinite++;
+                        continue;
+                    }
+                    for (int idx : Ranking.topK(logits, top)) {
                         String name = names != null && idx < names.size() ? names.get(idx) : "class " + idx;
-                        out.printf("  %6.2f%%  %s%n", 100 * softmax(logits, idx), name);
+                        out.printf("  %6.2f%%  %s%n", 100 * Ranking.softmax(logits, idx), name);
                     }
                 }
                 out.flush();
             }
+            if (nonFinite > 0) throw new CliFailure(nonFinite + " of " + images.size() + " images gave NaN or infinite outputs, so no class could be predicted (are the weights diverged?)");
             return 0;
         });
     }
@@ -113,19 +122,5 @@ public final class PredictCommand implements Callable<Integer> {
         else if (chw[0] == 1) for (int i = 0; i < plane; i++) dst[i] = 0.299f * rgb[i] + 0.587f * rgb[plane + i] + 0.114f * rgb[2 * plane + i];
         else throw new IllegalArgumentException("predict supports 1- or 3-channel models, this one takes " + chw[0] + " channels");
         if (chw[1] != chw[2]) throw new IllegalArgumentException("predict supports square inputs, got " + chw[1] + "x" + chw[2]);
-    }
-
-    static List<Integer> topK(float[] z, int k) {
-        List<Integer> idx = new ArrayList<>();
-        for (int i = 0; i < z.length; i++) idx.add(i);
-        idx.sort((a, b) -> Float.compare(z[b], z[a]));
-        return idx.subList(0, k);
-    }
-
-    static double softmax(float[] z, int i) {
-        double max = Double.NEGATIVE_INFINITY, sum = 0;
-        for (float v : z) max = Math.max(max, v);
-        for (float v : z) sum += Math.exp(v - max);
-        return Math.exp(z[i] - max) / sum;
     }
 }

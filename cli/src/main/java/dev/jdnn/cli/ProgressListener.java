@@ -85,7 +85,8 @@ final class ProgressListener implements TrainingListener {
             guarded(bar::close);
             bar = null;
         }
-        String test = e.test() == null ? "" : String.format(" | test loss %.4f top-1 %.2f%% top-5 %.2f%%", e.test().loss(), 100 * e.test().top1(), 100 * e.test().top5());
+        String test = e.test() == null ? "" : String.format(" | test loss %.4f top-1 %.2f%% top-5 %.2f%%%s", e.test().loss(), 100 * e.test().top1(), 100 * e.test().top5(),
+                e.test().nonFinite() == 0 ? "" : " (" + e.test().nonFiniteNote() + ")");
         out.printf("epoch %d/%d: train loss %.4f acc %.2f%%, %.0f img/s, loader wait %.1fs%s | %.1fs%n",
                 e.epoch() + 1, epochs, e.trainLoss(), 100 * e.trainAccuracy(), e.trainImagesPerSecond(), e.loaderWaitSeconds(), test, e.seconds());
         out.flush();

@@ -10,8 +10,6 @@ import dev.jdnn.ops.Backend;
 import dev.jdnn.training.EpochMetrics;
 import dev.jdnn.training.Trainer;
 import dev.jdnn.training.checkpoint.AtomicFiles;
-import dev.jdnn.training.checkpoint.SafeTensorsFile;
-import dev.jdnn.training.checkpoint.TrainingCheckpoint;
 import dev.jdnn.training.checkpoint.TrainingState;
 import dev.jdnn.training.data.Dataset;
 import dev.jdnn.training.optim.LrSchedule;
@@ -27,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.zip.CRC32;
 
 /**
  * What train and finetune share once the model is built: compile, optimizer, schedule, the Trainer with progress
@@ -49,14 +48,9 @@ final class TrainingRun {
     static int execute(CommandLine cmd, HyperOptions h, DataOptions d, RunOptions run, Setup s) {
         PrintWriter out = cmd.getOut();
         long seed = h.seed;
-        TrainingState resumeState = null;
-        if (h.resume != null) {
-            try (SafeTensorsFile f = SafeTensorsFile.open(h.resume)) {
-                resumeState = TrainingCheckpoint.readState(f);
-            }
-            if (resumeState.seed() != seed) out.println("resuming with the checkpoint's seed " + resumeState.seed());
-            seed = resumeState.seed();
-        }
+        int batchesPerEpoch = s.train().size() / h.batchSize;
+        Map<String, Object> config = config(h, d, run, s, seed);
+        TrainingState resumeState = h.resume == null ? null : ResumeCheck.check(h.resume, config, h.epochs, h.schedule, batchesPerEpoch, out);
         Path dir = h.out != null ? h.out
                 : h.resume != null ? h.resume.toAbsolutePath().getParent()
                 : Path.of("runs", s.modelName() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -68,9 +62,9 @@ final class TrainingRun {
             out.println("deterministic: " + run.determinism(backend));
             try (CompiledModel model = CompiledModel.compile(s.model(), input, backend, seed)) {
                 if (s.afterCompile() != null) s.afterCompile().accept(model);
-                Map<String, Object> config = config(h, d, run, backend, s, seed);
+                config.put("backend", backend.name());
+                config.put("deterministic", run.deterministicOn(backend));
                 String configJson = toJson(config);
-                int batchesPerEpoch = s.train().size() / h.batchSize;
                 MetricsFiles metrics = new MetricsFiles(dir, resumeState == null ? 0 : resumeState.epoch(), cmd.getErr()::println);
                 try (Optimizer optimizer = h.createOptimizer(model, s.headPaths(), s.headLr());
                      Trainer trainer = Trainer.builder(model, optimizer)
@@ -132,13 +126,18 @@ final class TrainingRun {
         return m;
     }
 
-    private static Map<String, Object> config(HyperOptions h, DataOptions d, RunOptions run, Backend backend, Setup s, long seed) {
+    /**
+     * The run's options and data as config.json and every checkpoint record them; {@code --resume} compares them
+     * ({@link ResumeCheck}). "backend" and "deterministic" are filled in once the backend is open.
+     */
+    private static Map<String, Object> config(HyperOptions h, DataOptions d, RunOptions run, Setup s, long seed) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("model", s.modelName());
         c.put("data", d.source().cliName());
         c.put("data_dir", d.dataDir == null ? String.valueOf(d.source().defaultDirectory()) : d.dataDir.toString());
         c.put("train_images", s.train().size());
         c.put("test_images", s.test().size());
+        c.put("train_labels_crc32", labelsChecksum(s.train()));
         c.put("epochs", h.epochs);
         c.put("batch_size", h.batchSize);
         c.put("optimizer", h.optimizerName());
@@ -154,11 +153,19 @@ final class TrainingRun {
         if (d.perClass > 0) c.put("per_class", d.perClass);
         c.put("augment", d.augments(s.modelName()) ? "standard" : "none");
         c.put("device", run.device);
-        c.put("backend", backend.name());
-        c.put("deterministic", run.deterministicOn(backend));
+        c.put("backend", null);
+        c.put("deterministic", null);
         if (s.headLr() != null) c.put("head_lr", s.headLr());
         c.putAll(s.extraConfig());
         return c;
+    }
+
+    /** CRC-32 of the training set's class names and labels in order, as hex: tells "the same data" from other data of the same size. */
+    static String labelsChecksum(Dataset train) {
+        CRC32 crc = new CRC32();
+        crc.update(String.join("\n", train.classNames()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (int i = 0; i < train.size(); i++) crc.update(train.label(i));
+        return String.format("%08x", crc.getValue());
     }
 
     static String compactJson(Object o) {

@@ -13,6 +13,9 @@ final class WeightsInfo {
     static final String DATA = "jdnn.data";
     static final String CLASSES = "jdnn.classes";
 
+    /** The largest channel count or side an input shape may have (as --image-size's limit). */
+    static final int MAX_INPUT_SIDE = 4096;
+
     private WeightsInfo() {}
 
     /** [C, H, W] from "CxHxW", or null when absent. */
@@ -26,10 +29,10 @@ final class WeightsInfo {
         if (parts.length != 3) throw new IllegalArgumentException("input shape must be CxHxW, e.g. 3x224x224; got '" + s + "'");
         try {
             int[] chw = {Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2])};
-            for (int v : chw) if (v < 1) throw new NumberFormatException();
+            for (int v : chw) if (v < 1 || v > MAX_INPUT_SIDE) throw new NumberFormatException();
             return chw;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("input shape must be three positive integers CxHxW; got '" + s + "'");
+            throw new IllegalArgumentException("input shape must be three integers CxHxW, each in [1, " + MAX_INPUT_SIDE + "]; got '" + s + "'");
         }
     }
 

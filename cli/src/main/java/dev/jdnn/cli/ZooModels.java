@@ -10,6 +10,7 @@ import dev.jdnn.training.checkpoint.SafeTensorsFile;
 import dev.jdnn.training.checkpoint.StateDicts;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -27,10 +28,27 @@ final class ZooModels {
         return Models.create(name, ModelConfig.of(classes, channels, height, width));
     }
 
-    /** The class count a weights file's head was trained for, from the head weight's first dimension (or -1). */
+    /**
+     * The class count a weights file's head was trained for, from the head weight's first dimension (or -1 when the
+     * file has no head weight). A head weight whose other dimensions differ from this model's is refused by name:
+     * its first dimension would not be a class count (a transposed matrix, or another model's weights).
+     */
     static int classesIn(SafeTensorsFile f, Module model) {
-        SafeTensorsFile.Entry e = f.entries().get(ModelHeads.head(model) + ".weight");
-        return e == null || e.shape().length == 0 ? -1 : Math.toIntExact(e.shape()[0]);
+        String key = ModelHeads.head(model) + ".weight";
+        SafeTensorsFile.Entry e = f.entries().get(key);
+        if (e == null || e.shape().length == 0) return -1;
+        long[] file = e.shape();
+        int[] mine = model.stateDict().get(key).shape().toArray();
+        boolean fits = file.length == mine.length;
+        for (int i = 1; fits && i < mine.length; i++) fits = file[i] == mine[i];
+        if (!fits) {
+            StringBuilder expected = new StringBuilder("[classes");
+            for (int i = 1; i < mine.length; i++) expected.append(", ").append(mine[i]);
+            boolean transposed = file.length == 2 && mine.length == 2 && file[0] == mine[1];
+            throw new CliFailure(f.file() + ": its head weight " + key + " has shape " + Arrays.toString(file) + " but the model's"
+                    + " head takes " + expected + "]" + (transposed ? " (is it transposed?)" : " (is the file for another model?)"));
+        }
+        return (int) file[0];
     }
 
     /** Loads a weights file or training checkpoint strictly into a compiled model (readable message for a class-count mismatch). */

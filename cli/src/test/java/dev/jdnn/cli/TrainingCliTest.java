@@ -40,7 +40,7 @@ class TrainingCliTest {
         Path data = SyntheticMnist.write(dir.resolve("mnist"), 64, 30);
         Path run = dir.resolve("run");
         CliRunner train = CliRunner.run(small("train", "--model", "lenet5", "--data", "mnist", "--data-dir", data.toString(),
-                "--epochs", "2", "--lr", "0.05", "--out", run.toString()));
+                "--epochs", "2", "--lr", "0.05", "--schedule", "constant", "--out", run.toString()));
         assertEquals(0, train.exitCode(), train.err());
         assertTrue(train.out().contains("epoch 2/2: train loss"), train.out());
         assertTrue(train.out().contains("\ndeterministic: on (the CPU backend always is)\n"), "the run header says the mode: " + train.out());
@@ -75,7 +75,7 @@ class TrainingCliTest {
         }
 
         CliRunner resume = CliRunner.run(small("train", "--model", "lenet5", "--data", "mnist", "--data-dir", data.toString(),
-                "--epochs", "3", "--lr", "0.05", "--resume", run.resolve(Trainer.LAST_CHECKPOINT).toString()));
+                "--epochs", "3", "--lr", "0.05", "--schedule", "constant", "--resume", run.resolve(Trainer.LAST_CHECKPOINT).toString()));
         assertEquals(0, resume.exitCode(), resume.err());
         assertTrue(resume.out().contains("resumed from") && resume.out().contains("epoch 3/3") && !resume.out().contains("epoch 1/3"), resume.out());
         assertEquals(4, Files.readAllLines(run.resolve("metrics.csv")).size(), "earlier rows kept, epoch 3 added");

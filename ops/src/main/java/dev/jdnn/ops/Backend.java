@@ -89,6 +89,18 @@ public interface Backend extends AutoCloseable {
 
     CrossEntropyPlan crossEntropy(int batch, int classes, float labelSmoothing);
 
+    // ---- fused patterns ---------------------------------------------------------------------------------------
+
+    /**
+     * The pattern {@code spec} describes (see the {@link FusedSpec} records) as one plan, or why this backend cannot
+     * fuse it for that spec: then the caller runs the pattern's unfused ops, which each spec names, for that node.
+     * The CPU backend computes every float32 NCHW pattern by composing its unfused ops (the reference the fused CUDA
+     * plans are tested against) and reports other dtypes and layouts as {@link Fusion.Reason#OPERANDS_UNSUPPORTED}.
+     * The CUDA backend builds a cuDNN operation graph and runs the engine configuration chosen for it (timed once per
+     * shape and kept on disk like the convolution algorithms), or reports why cuDNN offered none.
+     */
+    <P extends FusedPlan> Fusion<P> fuse(FusedSpec<P> spec);
+
     // ---- pointwise and layout ops (any same-shaped operands, batch-strided allowed) -----------------------------
 
     void fill(Tensor t, float value);

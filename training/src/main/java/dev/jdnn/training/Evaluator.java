@@ -9,8 +9,10 @@ import dev.jdnn.training.data.DataLoader;
 
 /**
  * Runs the evaluation graph (no gradients, BN running statistics, no dropout) over a loader's epoch and scores the
- * logits on the host in float64: cross-entropy, top-1, top-5, confusion matrix. Padded entries of the last batch
- * are skipped. Restores the model's previous mode afterwards.
+ * logits on the host in float64: cross-entropy, top-1, top-5, confusion matrix. Ties and non-finite logits count
+ * against the model ({@link Ranking}); samples with a NaN or infinite logit are counted wrong, reported in
+ * {@link EvalResult#nonFinite()} and left out of the confusion matrix (they have no prediction). Padded entries of
+ * the last batch are skipped. Restores the model's previous mode afterwards.
  */
 public final class Evaluator {
     private Evaluator() {}
@@ -27,7 +29,7 @@ public final class Evaluator {
         model.setTraining(false);
         long[][] confusion = new long[classes][classes];
         double lossSum = 0;
-        long top1 = 0, top5 = 0, count = 0;
+        long top1 = 0, top5 = 0, nonFinite = 0, count = 0;
         float[] logits = new float[n * classes];
         try (Tensor labels = model.backend().allocate(Shape.of(n), DType.INT32);
              DataLoader.Epoch epoch = loader.epoch(0)) {
@@ -39,17 +41,18 @@ public final class Evaluator {
                 for (int i = 0; i < b.count(); i++) {
                     int label = b.labels()[i];
                     lossSum += crossEntropy(logits, i * classes, classes, label);
-                    int rank = rankOf(logits, i * classes, classes, label);
-                    if (rank == 0) top1++;
-                    if (rank < 5) top5++;
-                    confusion[label][argmax(logits, i * classes, classes)]++;
+                    int rank = Ranking.rank(logits, i * classes, classes, label);
+                    if (rank <= 1) top1++;
+                    if (rank <= 5) top5++;
+                    if (rank == Ranking.UNRANKED) nonFinite++;
+                    else confusion[label][Ranking.predicted(logits, i * classes, classes, label)]++;
                     count++;
                 }
             }
         } finally {
             model.setTraining(wasTraining);
         }
-        return new EvalResult((int) count, lossSum / count, (double) top1 / count, (double) top5 / count, confusion, loader.dataset().classNames());
+        return new EvalResult((int) count, (int) nonFinite, lossSum / count, (double) top1 / count, (double) top5 / count, confusion, loader.dataset().classNames());
     }
 
     static double crossEntropy(float[] z, int off, int classes, int label) {
@@ -58,25 +61,5 @@ public final class Evaluator {
         double sum = 0;
         for (int j = 0; j < classes; j++) sum += Math.exp(z[off + j] - max);
         return Math.log(sum) + max - z[off + label];
-    }
-
-    /** How many classes score strictly higher than the label (0 = top-1 hit); ties count in the label's favour. */
-    static int rankOf(float[] z, int off, int classes, int label) {
-        int higher = 0;
-        for (int j = 0; j < classes; j++) if (z[off + j] > z[off + label]) higher++;
-        return higher;
-    }
-
-    /** How many of the first {@code count} rows of [N, C] logits have their label as the arg-max. */
-    static int correctTop1(float[] logits, int[] labels, int count) {
-        int classes = logits.length / labels.length, hits = 0;
-        for (int i = 0; i < count; i++) if (argmax(logits, i * classes, classes) == labels[i]) hits++;
-        return hits;
-    }
-
-    static int argmax(float[] z, int off, int classes) {
-        int best = 0;
-        for (int j = 1; j < classes; j++) if (z[off + j] > z[off + best]) best = j;
-        return best;
     }
 }

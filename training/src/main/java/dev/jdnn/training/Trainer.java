@@ -175,7 +175,7 @@ public final class Trainer implements AutoCloseable {
                     throw new TrainingDivergedException(epoch, batch.index(), globalStep, loss);
                 }
                 model.backend().download(model.output(), logits);
-                int hits = Evaluator.correctTop1(logits, batch.labels(), batch.count());
+                int hits = Ranking.correctTop1(logits, batch.labels(), batch.count());
                 correct += hits;
                 if (!recorded) {
                     if (maxGradNorm > 0) GradientClipping.clipGlobalNorm(model.backend(), gradients, maxGradNorm);

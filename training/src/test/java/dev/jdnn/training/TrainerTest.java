@@ -202,20 +202,43 @@ class TrainerTest {
 
     @Test
     void evaluationCountsEverySampleOnceDespitePadding() {
+        var test = TinySetup.data(10, 2);
         try (CompiledModel m = TinySetup.compile(); Sgd opt = TinySetup.sgd(m, 0.05);
-             Trainer t = Trainer.builder(m, opt).trainData(TinySetup.data(8, 1), null).testData(TinySetup.data(10, 2), null).build()) {
+             Trainer t = Trainer.builder(m, opt).trainData(TinySetup.data(8, 1), null).testData(test, null).build()) {
             EvalResult r = t.evaluate();
-            assertEquals(10, r.samples());
-            long total = 0;
-            long[] perClass = new long[3];
-            for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) {
-                total += r.confusion()[i][j];
-                perClass[i] += r.confusion()[i][j];
+            // The reference: the same forward on hand-made batches (the last one zero-padded), scored in float64 by a
+            // sort-based rank that is written independently of Ranking (ties placed against the label).
+            int top1 = 0, top5 = 0;
+            double loss = 0;
+            long[][] confusion = new long[3][3];
+            m.setTraining(false);
+            for (int start = 0; start < 10; start += 4) {
+                float[] batch = new float[4 * 64];
+                for (int i = start; i < Math.min(10, start + 4); i++) System.arraycopy(test.sample(i).chw(), 0, batch, (i - start) * 64, 64);
+                m.backend().upload(batch, m.input());
+                float[] z = m.backend().download(m.forward());
+                for (int i = start; i < Math.min(10, start + 4); i++) {
+                    float[] row = java.util.Arrays.copyOfRange(z, (i - start) * 3, (i - start) * 3 + 3);
+                    int label = test.label(i);
+                    List<Integer> order = new ArrayList<>(List.of(0, 1, 2));
+                    order.sort((a, b) -> row[a] != row[b] ? Float.compare(row[b], row[a]) : Boolean.compare(a == label, b == label));
+                    int rank = order.indexOf(label) + 1;
+                    if (rank == 1) top1++;
+                    if (rank <= 5) top5++;
+                    confusion[label][order.get(0)]++;
+                    double max = Math.max(row[0], Math.max(row[1], row[2]));
+                    loss += Math.log(Math.exp(row[0] - max) + Math.exp(row[1] - max) + Math.exp(row[2] - max)) + max - row[label];
+                }
             }
-            assertEquals(10, total);
-            assertArrayEquals(new long[]{4, 3, 3}, perClass, "labels i mod 3 over 10 images");
-            assertTrue(r.top5() == 1.0, "3 classes: every label is in the top 5");
-            assertTrue(r.top1() >= 0 && r.top1() <= 1 && r.loss() > 0);
+            assertEquals(10, r.samples());
+            assertEquals(0, r.nonFinite());
+            assertEquals(top1 / 10.0, r.top1(), "top-1 of the untrained model, counted exactly");
+            assertEquals(top5 / 10.0, r.top5(), "3 classes: every label is in the top 5");
+            assertEquals(1.0, r.top5());
+            assertEquals(loss / 10, r.loss(), 1e-9);
+            for (int i = 0; i < 3; i++) assertArrayEquals(confusion[i], r.confusion()[i], "confusion row " + i);
+            assertArrayEquals(new long[]{4, 3, 3}, java.util.Arrays.stream(r.confusion()).mapToLong(row -> java.util.Arrays.stream(row).sum()).toArray(),
+                    "labels i mod 3 over 10 images, each counted once");
         }
     }
 

@@ -15,6 +15,9 @@ import dev.jdnn.ops.Conv2dPlan;
 import dev.jdnn.ops.Conv2dSpec;
 import dev.jdnn.ops.CrossEntropyPlan;
 import dev.jdnn.ops.DropoutPlan;
+import dev.jdnn.ops.FusedPlan;
+import dev.jdnn.ops.FusedSpec;
+import dev.jdnn.ops.Fusion;
 import dev.jdnn.ops.LinearPlan;
 import dev.jdnn.ops.LinearSpec;
 import dev.jdnn.ops.LrnPlan;
@@ -61,6 +64,7 @@ public final class CpuBackend implements Backend {
     @Override public DropoutPlan dropout(Shape shape, float probability, long seed) { return new CpuDropout(shape, probability, seed); }
     @Override public SoftmaxPlan softmax(Shape shape, boolean log) { return new CpuSoftmax(shape, log); }
     @Override public CrossEntropyPlan crossEntropy(int batch, int classes, float labelSmoothing) { return new CpuCrossEntropy(batch, classes, labelSmoothing); }
+    @Override public <P extends FusedPlan> Fusion<P> fuse(FusedSpec<P> spec) { return CpuFused.fuse(spec); }
 
     // ---- pointwise and layout ----
 

@@ -18,6 +18,9 @@ import dev.jdnn.ops.Conv2dPlan;
 import dev.jdnn.ops.Conv2dSpec;
 import dev.jdnn.ops.CrossEntropyPlan;
 import dev.jdnn.ops.DropoutPlan;
+import dev.jdnn.ops.FusedPlan;
+import dev.jdnn.ops.FusedSpec;
+import dev.jdnn.ops.Fusion;
 import dev.jdnn.ops.LinearPlan;
 import dev.jdnn.ops.LinearSpec;
 import dev.jdnn.ops.LrnPlan;
@@ -241,6 +244,7 @@ public final class CudaBackend implements Backend {
     @Override public DropoutPlan dropout(Shape shape, float probability, long seed) { open(); return new CudaDropout(ctx, shape, probability, seed); }
     @Override public SoftmaxPlan softmax(Shape shape, boolean log) { open(); return new CudaSoftmax(ctx, shape, log); }
     @Override public CrossEntropyPlan crossEntropy(int batch, int classes, float labelSmoothing) { open(); return new CudaCrossEntropy(ctx, batch, classes, labelSmoothing); }
+    @Override public <P extends FusedPlan> Fusion<P> fuse(FusedSpec<P> spec) { open(); return CudaFused.fuse(ctx, spec); }
 
     @Override public void fill(Tensor t, float value) { open(); CudaPointwise.fill(ctx, t, value); }
     @Override public void addScaled(float alpha, Tensor x, float beta, Tensor y) { open(); CudaPointwise.addScaled(ctx, alpha, x, beta, y); }

@@ -20,8 +20,8 @@ import java.util.Deque;
 
 /**
  * What every CUDA op needs: the device, the backend's stream, the cuDNN and cuBLAS handles bound to it, the device
- * allocator, the kernel launcher, the store of benchmarked convolution algorithms and the "last op" label. Created
- * once per backend; plans keep a reference.
+ * allocator, the kernel launcher, the stores of benchmarked convolution algorithms and fused-graph engines, and the
+ * "last op" label. Created once per backend; plans keep a reference.
  * Like the stream it wraps, a context is used from one thread at a time.
  */
 final class CudaContext implements AutoCloseable {
@@ -42,6 +42,8 @@ final class CudaContext implements AutoCloseable {
     final KernelCache kernels;
     final KernelLauncher launch;
     final ConvAlgorithmStore convAlgorithms;
+    /** Autotuned engine configurations of fused graphs, in the same directory as the convolution algorithms. */
+    final FusedEngineStore fusedEngines;
     final LastOp lastOp = new LastOp();
     final int computeMajor, computeMinor;
     private final Arena arena = Arena.ofShared();
@@ -56,10 +58,11 @@ final class CudaContext implements AutoCloseable {
         this.computeMajor = deviceAttribute(cudart_h.cudaDevAttrComputeCapabilityMajor(), ordinal);
         this.computeMinor = deviceAttribute(cudart_h.cudaDevAttrComputeCapabilityMinor(), ordinal);
         // Only benchmarked choices are worth keeping across runs: the heuristics (cudnnGet*_v7) are cheap to ask again.
-        ConvAlgorithmStore.DeviceKey deviceKey =
-                ConvAlgorithmStore.DeviceKey.of(CudaDevice.describe(ordinal), cudnn_h.cudnnGetVersion());
+        ChoiceStore.DeviceKey deviceKey =
+                ChoiceStore.DeviceKey.of(CudaDevice.describe(ordinal), cudnn_h.cudnnGetVersion());
         this.convAlgorithms =
                 ConvAlgorithmStore.open(options.timesConvolutions() ? options.convAlgorithmCacheDir() : null, deviceKey);
+        this.fusedEngines = FusedEngineStore.open(options.timesConvolutions() ? options.convAlgorithmCacheDir() : null, deviceKey);
         // What is created is released again, newest first, if a later step fails: a failed backend leaks nothing.
         Deque<Runnable> undo = new ArrayDeque<>();
         try {

@@ -19,7 +19,13 @@
  *       the {@link dev.jdnn.ops.Recording} of {@link dev.jdnn.ops.Backend#capture}).</li>
  *   <li>{@code ConvAlgorithmStore}: convolution algorithms benchmarked with cudnnFind* are searched once per shape and
  *       kept in {@code CudaBackend.Options#convAlgorithmCacheDir} (default {@code ~/.cache/jdnn/conv-algorithms}, a
- *       text file per GPU model and cuDNN version), so later runs skip the search; null keeps them per backend only.</li>
+ *       text file per GPU model and cuDNN version), so later runs skip the search; null keeps them per backend only.
+ *       The file handling is {@code ChoiceStore}'s, shared with {@code FusedEngineStore}.</li>
+ *   <li>Fused patterns ({@link dev.jdnn.ops.Backend#fuse}): {@code CudaFused} picks the plan class
+ *       ({@code CudaConvBiasActivation}, {@code CudaConvStats}, {@code CudaBnFinalize}, {@code CudaDgradDrelu},
+ *       {@code CudaBnBackward}), each of which builds its cuDNN operation graph with {@link dev.jdnn.ops.cuda.graphapi};
+ *       {@code CudaFusedGraph} chooses the engine ({@code EngineChooser}: cache, heuristics, autotuning) and runs it.
+ *       The design note is {@link dev.jdnn.ops.cuda.graphapi}'s package documentation.</li>
  * </ul>
  */
 package dev.jdnn.ops.cuda;

@@ -2,7 +2,7 @@ package dev.jdnn.ops.cuda;
 
 import dev.jdnn.ops.Conv2dSpec;
 import dev.jdnn.ops.cuda.ConvAlgorithmStore.ConvKey;
-import dev.jdnn.ops.cuda.ConvAlgorithmStore.DeviceKey;
+import dev.jdnn.ops.cuda.ChoiceStore.DeviceKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -174,11 +174,11 @@ class ConvAlgorithmStoreTest {
     @ParameterizedTest
     @ValueSource(strings = {
             "garbage",
-            "forward tf32 fastest limit=268435456 input=8x16x12x12 out=32 kernel=3x3 stride=1x1 pad=1x1 dilation=1x1 groups=1 -> algo=1 math=0",
-            "forward tf32 fastest limit=268435456 input=8x16x12x12 out=32 kernel=3x3 stride=1x1 pad=1x1 dilation=1x1 groups=1 -> algo=99999999999 math=0 workspace=0",
-            "sideways tf32 fastest limit=268435456 input=8x16x12x12 out=32 kernel=3x3 stride=1x1 pad=1x1 dilation=1x1 groups=1 -> algo=1 math=0 workspace=0",
-            "forward tf32 fastest limit=268435456 input=8x16x2x2 out=32 kernel=3x3 stride=1x1 pad=0x0 dilation=1x1 groups=1 -> algo=1 math=0 workspace=0",
-            "forward tf32 fastest limit=268435456 input=8x16x12x12 out=32 kernel=3x3 stride=1x1 pad=1x1 dilation=1x1 groups=3 -> algo=1 math=0 workspace=0"})
+            "forward tf32 any limit=268435456 input=8x16x12x12 out=32 kernel=3x3 stride=1x1 pad=1x1 dilation=1x1 groups=1 -> algo=1 math=0",
+            "forward tf32 any limit=268435456 input=8x16x12x12 out=32 kernel=3x3 stride=1x1 pad=1x1 dilation=1x1 groups=1 -> algo=99999999999 math=0 workspace=0",
+            "sideways tf32 any limit=268435456 input=8x16x12x12 out=32 kernel=3x3 stride=1x1 pad=1x1 dilation=1x1 groups=1 -> algo=1 math=0 workspace=0",
+            "forward tf32 any limit=268435456 input=8x16x2x2 out=32 kernel=3x3 stride=1x1 pad=0x0 dilation=1x1 groups=1 -> algo=1 math=0 workspace=0",
+            "forward tf32 any limit=268435456 input=8x16x12x12 out=32 kernel=3x3 stride=1x1 pad=1x1 dilation=1x1 groups=3 -> algo=1 math=0 workspace=0"})
     void aCorruptFileIsIgnoredWithOneWarningAndRewritten(String badLine, @TempDir Path dir) throws IOException {
         Path file = dir.resolve(H100.fileName());
         Files.write(file, List.of(ConvAlgorithmStore.FORMAT_LINE, "# device: " + H100.describe(), VALID_ENTRY, badLine));

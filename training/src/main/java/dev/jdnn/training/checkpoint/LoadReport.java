@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * What loading a state dict found: keys the model has but the file lacks, keys the file has but the model lacks,
- * and keys present in both with different shapes (those are never loaded).
+ * and keys present in both with different shapes or a non-floating-point dtype in the file (those are never loaded).
  */
 public record LoadReport(int loaded, List<String> missing, List<String> unexpected, List<String> mismatched) {
     public LoadReport {
@@ -23,7 +23,7 @@ public record LoadReport(int loaded, List<String> missing, List<String> unexpect
         List<String> out = new ArrayList<>();
         if (!missing.isEmpty()) out.add("missing keys (in the model, not in the file): " + missing);
         if (!unexpected.isEmpty()) out.add("unexpected keys (in the file, not in the model): " + unexpected);
-        if (!mismatched.isEmpty()) out.add("shape mismatches: " + mismatched);
+        if (!mismatched.isEmpty()) out.add("shape or dtype mismatches: " + mismatched);
         return out;
     }
 }

@@ -1,10 +1,14 @@
 package dev.jdnn.training.checkpoint;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.jdnn.training.IoErrors;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,13 +43,17 @@ public final class SafeTensorsFile implements AutoCloseable {
     public static final String METADATA_KEY = "__metadata__";
     /** The reference implementation's limit; anything larger is corruption, not a header. */
     static final long MAX_HEADER_BYTES = 100_000_000L;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** jdnn's tensors have int dimensions; a header with a larger one is refused when the file is opened. */
+    public static final long MAX_DIMENSION = Integer.MAX_VALUE;
+    /** Duplicate names are refused, as the reference implementation refuses them, rather than the last one winning. */
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
     private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** One tensor's header entry; offsets are relative to the data section. */
     public record Entry(String name, SafeTensorsDType dtype, long[] shape, long begin, long end) {
+        /** The element count; {@link #open} has checked that it and its byte size fit in a long. */
         public long numel() {
-            return Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+            return Arrays.stream(shape).reduce(1, Math::multiplyExact);
         }
 
         public int[] intShape() {
@@ -70,7 +78,7 @@ public final class SafeTensorsFile implements AutoCloseable {
     // ---- reading ----------------------------------------------------------------------------------------------
 
     public static SafeTensorsFile open(Path file) {
-        if (!Files.isRegularFile(file)) throw new UncheckedIOException(new java.io.FileNotFoundException("no such file: " + file));
+        if (!Files.isRegularFile(file)) throw new UncheckedIOException(file + ": no such file", new java.io.FileNotFoundException(file.toString()));
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -85,7 +93,7 @@ public final class SafeTensorsFile implements AutoCloseable {
             return new SafeTensorsFile(file, arena, data, parsed.entries, parsed.metadata);
         } catch (IOException e) {
             arena.close();
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + file + ": " + IoErrors.reason(e), e);
         } catch (RuntimeException e) {
             arena.close();
             throw e;
@@ -99,7 +107,8 @@ public final class SafeTensorsFile implements AutoCloseable {
         try {
             root = JSON.readTree(new String(header, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
-            throw new SafeTensorsFormatException(file, 8 + e.getLocation().getCharOffset(), "header is not valid JSON: " + e.getOriginalMessage());
+            long at = e.getLocation() == null ? 8 : 8 + Math.max(0, e.getLocation().getCharOffset());
+            throw new SafeTensorsFormatException(file, at, "header is not valid JSON: " + e.getOriginalMessage());
         }
         if (root == null || !root.isObject()) throw new SafeTensorsFormatException(file, 8, "header is not a JSON object");
         Map<String, String> metadata = new LinkedHashMap<>();
@@ -133,13 +142,25 @@ public final class SafeTensorsFile implements AutoCloseable {
         }
         long[] dims = new long[shape.size()];
         for (int i = 0; i < dims.length; i++) {
-            if (!shape.get(i).canConvertToLong() || shape.get(i).asLong() < 0) throw new SafeTensorsFormatException(file, 8, "tensor '" + name + "' has a bad shape " + shape);
-            dims[i] = shape.get(i).asLong();
+            JsonNode d = shape.get(i);
+            if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0) throw new SafeTensorsFormatException(file, 8, "tensor '" + name + "' has a bad shape " + shape + " (dimensions must be non-negative integers)");
+            if (d.asLong() > MAX_DIMENSION) throw new SafeTensorsFormatException(file, 8, "tensor '" + name + "' has dimension " + d.asLong() + " in shape " + shape + "; jdnn's tensors allow at most " + MAX_DIMENSION);
+            dims[i] = d.asLong();
         }
-        Entry entry = new Entry(name, dt, dims, offsets.get(0).asLong(), offsets.get(1).asLong());
-        if (entry.begin < 0 || entry.end < entry.begin) throw new SafeTensorsFormatException(file, 8, "tensor '" + name + "' has bad data_offsets " + offsets);
-        if (entry.end - entry.begin != entry.numel() * dt.byteSize()) {
-            throw new SafeTensorsFormatException(file, 8, "tensor '" + name + "' of shape " + shape + " and dtype " + dt + " needs " + entry.numel() * dt.byteSize()
+        JsonNode begin = offsets.get(0), end = offsets.get(1);
+        if (!begin.isIntegralNumber() || !begin.canConvertToLong() || !end.isIntegralNumber() || !end.canConvertToLong()
+                || begin.asLong() < 0 || end.asLong() < begin.asLong()) {
+            throw new SafeTensorsFormatException(file, 8, "tensor '" + name + "' has bad data_offsets " + offsets + " (need integers 0 <= begin <= end)");
+        }
+        long bytes;
+        try {
+            bytes = Math.multiplyExact(Arrays.stream(dims).reduce(1, Math::multiplyExact), dt.byteSize());
+        } catch (ArithmeticException overflow) {
+            throw new SafeTensorsFormatException(file, 8, "tensor '" + name + "' of shape " + shape + " and dtype " + dt + " has more bytes than 64-bit offsets can address");
+        }
+        Entry entry = new Entry(name, dt, dims, begin.asLong(), end.asLong());
+        if (entry.end - entry.begin != bytes) {
+            throw new SafeTensorsFormatException(file, 8, "tensor '" + name + "' of shape " + shape + " and dtype " + dt + " needs " + bytes
                     + " bytes but data_offsets " + offsets + " span " + (entry.end - entry.begin));
         }
         return entry;
@@ -178,9 +199,16 @@ public final class SafeTensorsFile implements AutoCloseable {
         return e;
     }
 
-    /** A tensor's values converted to float32 (exact for F32; F16, BF16, F64 and integers are converted). */
+    /**
+     * A floating-point tensor's values as float32: exact for F32, F16 and BF16; F64 is rounded to nearest. Integer
+     * and boolean tensors are refused: they are never parameters, and reading them as floats would hide a wrong file.
+     */
     public float[] readFloats(String name) {
         Entry e = entry(name);
+        if (!e.dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException(file + ": tensor '" + name + "' holds " + e.dtype + " values; only floating-point tensors (F32, F16, BF16, F64) load as parameters");
+        }
+        if (e.numel() > Integer.MAX_VALUE - 8) throw new IllegalArgumentException(file + ": tensor '" + name + "' has " + e.numel() + " elements, more than a Java array holds");
         MemorySegment seg = data.asSlice(e.begin, e.end - e.begin);
         float[] out = new float[Math.toIntExact(e.numel())];
         if (e.dtype == SafeTensorsDType.F32) {

@@ -54,8 +54,9 @@ public final class StateDicts {
         target.forEach((name, p) -> {
             if (skip.test(name)) return;
             SafeTensorsFile.Entry e = file.entries().get(name);
+            String problem = e == null ? null : mismatch(e, p.shape().toArray());
             if (e == null) missing.add(name);
-            else if (!Arrays.equals(e.intShape(), p.shape().toArray())) mismatched.add(name + " (file " + Arrays.toString(e.shape()) + ", model " + p.shape() + ")");
+            else if (problem != null) mismatched.add(name + " " + problem);
             else toLoad.put(name, p);
         });
         for (String name : file.entries().keySet()) {
@@ -72,11 +73,22 @@ public final class StateDicts {
         List<String> problems = new ArrayList<>();
         target.forEach((name, t) -> {
             SafeTensorsFile.Entry e = file.entries().get(name);
-            if (e == null) problems.add(name + " missing");
-            else if (!Arrays.equals(e.intShape(), t.shape().toArray())) problems.add(name + " (file " + Arrays.toString(e.shape()) + ", model " + t.shape() + ")");
+            String problem = e == null ? "missing" : mismatch(e, t.shape().toArray());
+            if (problem != null) problems.add(name + " " + problem);
         });
         if (!problems.isEmpty()) throw new CheckpointMismatchException(file.file(), "optimizer state does not match: " + problems);
         target.forEach((name, t) -> backend.upload(file.readFloats(name), t));
+    }
+
+    /**
+     * Why a file's tensor cannot load into a float32 tensor of {@code shape}, or null when it can: the shapes must
+     * be equal, and the file's dtype floating-point (F64, F32, F16, BF16 convert to float32; an integer or boolean
+     * tensor in a parameter's place is a wrong file, not something to convert).
+     */
+    private static String mismatch(SafeTensorsFile.Entry e, int[] shape) {
+        if (!Arrays.equals(e.intShape(), shape)) return "(file " + Arrays.toString(e.shape()) + ", model " + Arrays.toString(shape) + ")";
+        if (!e.dtype().isFloatingPoint()) return "(file dtype " + e.dtype() + ", model F32: integer and boolean tensors are not loaded into float parameters)";
+        return null;
     }
 
     private static Tensor requireBound(String name, Parameter p) {

@@ -1,5 +1,10 @@
 package dev.jdnn.training.checkpoint;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * Where a run stands, enough to continue it exactly: epochs completed, batches done in the current epoch, global
  * optimizer steps (the schedule's position), the optimizer's own step count, the data-order/augmentation seed,
@@ -10,4 +15,28 @@ package dev.jdnn.training.checkpoint;
  */
 public record TrainingState(int epoch, int batchInEpoch, long globalStep, long optimizerSteps, long seed, long dropoutSeed,
                             String optimizer, double bestTop1, long[] randomPositions) {
+    /** What makes this state impossible for a run to have reached (negative counters, ...); empty when it is sound. */
+    public List<String> problems() {
+        List<String> p = new ArrayList<>();
+        if (epoch < 0) p.add("epoch " + epoch + " is negative");
+        if (batchInEpoch < 0) p.add("batchInEpoch " + batchInEpoch + " is negative");
+        if (globalStep < 0) p.add("globalStep " + globalStep + " is negative");
+        if (optimizerSteps < 0) p.add("optimizerSteps " + optimizerSteps + " is negative");
+        if (optimizer == null || optimizer.isBlank()) p.add("the optimizer is not named");
+        if (!(bestTop1 == -1 || bestTop1 >= 0 && bestTop1 <= 1)) p.add("bestTop1 " + bestTop1 + " is neither -1 (none yet) nor an accuracy in [0, 1]");
+        if (randomPositions != null && Arrays.stream(randomPositions).anyMatch(r -> r < 0)) p.add("randomPositions " + Arrays.toString(randomPositions) + " has a negative position");
+        return p;
+    }
+
+    /**
+     * Checks that this position can belong to a run of {@code batchesPerEpoch} steps per epoch: a checkpoint's
+     * global step is the batches of its finished epochs plus those of the current one. Anything else means the
+     * checkpoint was written for other data, another --limit or another batch size.
+     */
+    public void checkPosition(Path file, int batchesPerEpoch) {
+        if (batchInEpoch >= batchesPerEpoch || globalStep != (long) epoch * batchesPerEpoch + batchInEpoch) {
+            throw new CheckpointMismatchException(file, "stopped at epoch " + epoch + ", batch " + batchInEpoch + ", step " + globalStep
+                    + ", which a run of " + batchesPerEpoch + " batches per epoch never reaches: it was written for other training data or another batch size");
+        }
+    }
 }

@@ -30,13 +30,19 @@ public final class CifarReader {
         }
     }
 
-    /** Reads and concatenates the records of {@code files}; labels are checked against {@code numClasses}. */
+    /**
+     * Reads and concatenates the records of {@code files}; labels are checked against {@code numClasses}. Each
+     * file must be a positive whole number of records; all of them together at most 2 GiB of pixels.
+     */
     public static ByteImageDataset read(List<Path> files, Variant variant, List<String> classNames) {
         byte[][] contents = new byte[files.size()][];
         long records = 0;
         for (int f = 0; f < files.size(); f++) {
             Path file = files.get(f);
-            byte[] data = BinaryFiles.readAll(file);
+            byte[] data;
+            try (BinaryFiles.Source in = BinaryFiles.open(file)) {
+                data = in.readRest(variant + " records");
+            }
             long whole = data.length / variant.recordBytes() * (long) variant.recordBytes();
             if (whole != data.length || data.length == 0) {
                 throw new DataFormatException(file, whole, "file is truncated or not a " + variant + " batch: " + data.length
@@ -44,9 +50,13 @@ public final class CifarReader {
             }
             contents[f] = data;
             records += data.length / variant.recordBytes();
+            if (records * IMAGE_BYTES > BinaryFiles.MAX_ARRAY_BYTES) {
+                throw new DataFormatException(file, whole, "the " + records + " records read up to here hold more pixels than the "
+                        + BinaryFiles.MAX_ARRAY_BYTES + " bytes one Java array holds; data sets over 2 GiB are not supported");
+            }
         }
-        int count = Math.toIntExact(records);
-        byte[] pixels = new byte[Math.multiplyExact(count, IMAGE_BYTES)];
+        int count = (int) records;
+        byte[] pixels = new byte[count * IMAGE_BYTES];
         int[] labels = new int[count];
         int i = 0;
         for (int f = 0; f < files.size(); f++) {

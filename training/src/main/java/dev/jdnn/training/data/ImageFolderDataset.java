@@ -1,5 +1,7 @@
 package dev.jdnn.training.data;
 
+import dev.jdnn.training.IoErrors;
+
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -49,7 +51,7 @@ public final class ImageFolderDataset implements Dataset {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list image folder " + root + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot list image folder " + root + ": " + IoErrors.reason(e), e);
         }
         if (files.isEmpty()) {
             throw new DatasetNotFoundException("no images (" + EXTENSIONS + ") found under " + root + "/<class name>/ — found class folders " + classNames);
@@ -94,24 +96,40 @@ public final class ImageFolderDataset implements Dataset {
         Resampler.bilinear(rgb, 3, h, w, y0, x0, region, region, chw, size, size);
     }
 
-    /** Decodes an image, reporting a corrupt or truncated file with the byte offset the decoder had reached. */
+    /**
+     * The most pixels an image may have (64 Mi, e.g. 8192×8192; an 8K photo is 33 M). Decoding takes about 16 bytes
+     * per pixel here (ARGB plus three float planes), so a larger image would need gigabytes; it is refused from its
+     * header, before anything is decoded.
+     */
+    public static final long MAX_PIXELS = 1L << 26;
+
+    /**
+     * Decodes an image, first reading its dimensions from the header (refused beyond {@link #MAX_PIXELS}); a
+     * corrupt or truncated file is reported with the byte offset the decoder had reached.
+     */
     public static BufferedImage decode(Path file) {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            if (in == null) throw new UncheckedIOException(new IOException("cannot open " + file));
+            if (in == null) throw new UncheckedIOException("cannot open " + file, new IOException("ImageIO found no stream for " + file));
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) throw new DataFormatException(file, 0, "not a PNG, JPEG, BMP or GIF image (no decoder recognises its first bytes)");
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
+                long w = reader.getWidth(0), h = reader.getHeight(0);
+                if (w < 1 || h < 1 || w * h > MAX_PIXELS) {
+                    throw new DataFormatException(file, 0, reader.getFormatName() + " image of " + w + "x" + h + " pixels: "
+                            + (w < 1 || h < 1 ? "empty" : "larger than the " + MAX_PIXELS / (1 << 20) + " Mi pixels jdnn decodes; scale it down first"));
+                }
                 return reader.read(0);
             } catch (IOException | RuntimeException e) {
+                if (e instanceof DataFormatException d) throw d;
                 long at = safePosition(in);
-                throw new DataFormatException(file, at, "corrupt or truncated " + reader.getFormatName() + " image: " + e.getMessage());
+                throw new DataFormatException(file, at, "corrupt or truncated " + reader.getFormatName() + " image: " + java.util.Objects.requireNonNullElse(e.getMessage(), "the decoder gave no reason"));
             } finally {
                 reader.dispose();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + file + ": " + IoErrors.reason(e), e);
         }
     }
 

@@ -69,6 +69,14 @@ public interface LrSchedule {
     List<String> NAMES = List.of("constant", "step", "cosine", "onecycle");
 
     /**
+     * Whether the named schedule's factors depend on the run's length (all but constant): the first epochs of a
+     * 1-epoch run then differ from those of a 2-epoch run, so such a run cannot be extended into a longer one.
+     */
+    static boolean spansRun(String name) {
+        return !name.toLowerCase(Locale.ROOT).equals("constant");
+    }
+
+    /**
      * The CLI's schedules over a run of {@code epochs} × {@code stepsPerEpoch} steps: step = ×0.1 every third of the
      * epochs (at least every epoch), cosine = one epoch (at most 10% of the run) of linear warm-up then cosine to 0,
      * onecycle = torch's defaults (30% up, div 25, final div 1e4).

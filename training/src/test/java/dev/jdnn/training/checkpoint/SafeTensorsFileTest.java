@@ -100,4 +100,52 @@ class SafeTensorsFileTest {
         Path huge = Files.write(dir.resolve("x.safetensors"), ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(Long.MAX_VALUE).array());
         assertTrue(assertThrows(SafeTensorsFormatException.class, () -> SafeTensorsFile.open(huge)).getMessage().contains("implausible header length"));
     }
+
+    private String openError(String name, String json, int dataBytes) throws Exception {
+        Path f = Files.write(dir.resolve(name), handBuilt(json, new byte[dataBytes]));
+        String message = assertThrows(SafeTensorsFormatException.class, () -> SafeTensorsFile.open(f)).getMessage();
+        assertTrue(message.startsWith(f + ": not a valid safetensors file: "), message);
+        return message;
+    }
+
+    @Test
+    void shapesWhoseSizeOverflowsAreRefusedWhenOpened() throws Exception {
+        // Both wrap to 0 bytes in 64-bit arithmetic, so "data_offsets": [0, 0] looked consistent before.
+        assertTrue(openError("a.safetensors", "{\"w\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904],\"data_offsets\":[0,0]}}", 0)
+                .contains("dimension 4611686018427387904 in shape [4611686018427387904]; jdnn's tensors allow at most 2147483647"));
+        assertTrue(openError("b.safetensors", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2147483647,2147483647,2147483647],\"data_offsets\":[0,0]}}", 0)
+                .contains("more bytes than 64-bit offsets can address"));
+        assertTrue(openError("c.safetensors", "{\"w\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,0]}}", 0)
+                .contains("jdnn's tensors allow at most"));
+    }
+
+    @Test
+    void nonIntegerShapesAndOffsetsAreRefused() throws Exception {
+        assertTrue(openError("s.safetensors", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2.5],\"data_offsets\":[0,8]}}", 8).contains("bad shape [2.5]"));
+        assertTrue(openError("n.safetensors", "{\"w\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,8]}}", 8).contains("bad shape [-1]"));
+        // A string offset used to read as 0.
+        assertTrue(openError("o.safetensors", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[\"0\",8]}}", 8).contains("bad data_offsets"));
+        assertTrue(openError("r.safetensors", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,0]}}", 8).contains("bad data_offsets"));
+        assertTrue(openError("t.safetensors", "{\"w\":{\"dtype\":\"I128\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8).contains("unknown safetensors dtype 'I128'"));
+        assertTrue(openError("d.safetensors", "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8)
+                .contains("Duplicate field 'w'"));
+        assertTrue(openError("m.safetensors", "{\"__metadata__\":{\"k\":1}}", 0).contains("__metadata__ value of 'k' is not a string"));
+        assertTrue(openError("e.safetensors", "{\"w\":5}", 0).contains("needs dtype (string), shape (array) and data_offsets"));
+    }
+
+    @Test
+    void integerTensorsAreNotReadAsFloats() throws Exception {
+        Path f = Files.write(dir.resolve("i.safetensors"), handBuilt("{\"w\":{\"dtype\":\"I32\",\"shape\":[2],\"data_offsets\":[0,8]}}", new byte[8]));
+        try (SafeTensorsFile st = SafeTensorsFile.open(f)) {
+            var e = assertThrows(IllegalArgumentException.class, () -> st.readFloats("w"));
+            assertTrue(e.getMessage().contains("tensor 'w' holds I32 values; only floating-point tensors"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aMissingFileIsNamedWithoutJavaClassNames() {
+        Path missing = dir.resolve("nope.safetensors");
+        var e = assertThrows(java.io.UncheckedIOException.class, () -> SafeTensorsFile.open(missing));
+        assertEquals(missing + ": no such file", e.getMessage());
+    }
 }

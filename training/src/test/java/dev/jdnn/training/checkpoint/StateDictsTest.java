@@ -79,4 +79,29 @@ class StateDictsTest {
             assertEquals(List.of(), skipped.unexpected());
         }
     }
+
+    /** An I32 tensor of {@code shape} holding 0, 1, 2, ... */
+    private static TensorData int32(String name, long[] shape, int n) {
+        return new TensorData(name, SafeTensorsDType.I32, shape, out -> {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; i++) b.putInt(i);
+            TensorData.writeFully(out, b.flip());
+        });
+    }
+
+    @Test
+    void anIntegerTensorInAFloatParametersPlaceIsRefusedNotConverted() {
+        Path f = dir.resolve("int.safetensors");
+        SafeTensorsFile.write(f, List.of(TensorData.f32("conv1.weight", new long[]{2, 1, 3, 3}, new float[18]),
+                TensorData.f32("bn1.running_mean", new long[]{2}, new float[2]), int32("fc.weight", new long[]{3, 2}, 6)), Map.of());
+        Map<String, Parameter> m = model(3);
+        try (SafeTensorsFile st = SafeTensorsFile.open(f)) {
+            var e = assertThrows(CheckpointMismatchException.class, () -> StateDicts.load(st, m, backend, true, k -> false));
+            assertTrue(e.getMessage().contains("fc.weight (file dtype I32, model F32: integer and boolean tensors are not loaded into float parameters)"), e.getMessage());
+            assertEquals(1f, backend.download(m.get("conv1.weight").value())[1], "strict failure loads nothing");
+            LoadReport lenient = StateDicts.load(st, m, backend, false, k -> false);
+            assertEquals(2, lenient.loaded());
+            assertEquals(200f, backend.download(m.get("fc.weight").value())[0], "the integer tensor was not loaded");
+        }
+    }
 }

@@ -55,4 +55,18 @@ class CifarReaderTest {
         DataFormatException e = assertThrows(DataFormatException.class, () -> CifarReader.read(List.of(f), CifarReader.Variant.CIFAR10, DataSource.CIFAR10_CLASSES));
         assertEquals(3073, e.offset());
     }
+
+    @Test
+    void filesLargerThanAnArrayAreRefusedBeforeReading() throws Exception {
+        Path f = TestFiles.sparse(dir.resolve("huge.bin"), TestFiles.cifar(new int[][]{{1}}), 3L << 30);
+        DataFormatException e = assertThrows(DataFormatException.class, () -> CifarReader.read(List.of(f), CifarReader.Variant.CIFAR10, DataSource.CIFAR10_CLASSES));
+        assertTrue(e.getMessage().startsWith(f.toString()) && e.getMessage().contains("data files over 2 GiB are not supported"), e.getMessage());
+    }
+
+    @Test
+    void aGzNameOnAFileThatIsNotGzipSaysSo() throws Exception {
+        Path f = TestFiles.write(dir.resolve("test_batch.bin.gz"), TestFiles.cifar(new int[][]{{1}}));
+        var e = assertThrows(DataFormatException.class, () -> DataSource.CIFAR10.open(dir, false, 0));
+        assertTrue(e.getMessage().startsWith(f + ": not a gzip file"), e.getMessage());
+    }
 }

@@ -86,4 +86,34 @@ class ImageFolderDatasetTest {
         var e = assertThrows(DatasetNotFoundException.class, () -> new ImageFolderDataset(dir, 8, 8));
         assertTrue(e.getMessage().contains("empty_class"), e.getMessage());
     }
+
+    /** A PNG whose header says w×h but whose pixel data is a few bytes: only a header reader can size it up cheaply. */
+    static byte[] pngHeaderOnly(int w, int h) {
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(w).putInt(h).put(new byte[]{8, 0, 0, 0, 0});
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        for (var chunk : List.of(java.util.Map.entry("IHDR", ihdr.array()), java.util.Map.entry("IDAT", new byte[]{0x78, (byte) 0x9c, 3, 0}),
+                java.util.Map.entry("IEND", new byte[0]))) {
+            byte[] type = chunk.getKey().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(type);
+            crc.update(chunk.getValue());
+            out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(chunk.getValue().length).array());
+            out.writeBytes(type);
+            out.writeBytes(chunk.getValue());
+            out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void imagesOverThePixelLimitAreRefusedFromTheirHeader() throws Exception {
+        Path huge = Files.write(dir.resolve("huge.png"), pngHeaderOnly(20000, 20000));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> ImageFolderDataset.decode(huge));
+        assertTrue(e.getMessage().startsWith(huge + ": png image of 20000x20000 pixels: larger than the 64 Mi pixels"), e.getMessage());
+        // Just inside the limit by pixel count: the header passes, and the (bogus) pixel data is what fails.
+        Path inside = Files.write(dir.resolve("inside.png"), pngHeaderOnly(8192, 8192));
+        DataFormatException c = assertThrows(DataFormatException.class, () -> ImageFolderDataset.decode(inside));
+        assertTrue(c.getMessage().contains("corrupt or truncated png image"), c.getMessage());
+    }
 }

@@ -47,4 +47,12 @@ final class TestFiles {
         Files.createDirectories(file.getParent());
         return Files.write(file, data);
     }
+
+    /** {@code head} followed by zeros up to {@code length} bytes, as a sparse file (no disk space for the zeros). */
+    static Path sparse(Path file, byte[] head, long length) throws IOException {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(write(file, head).toFile(), "rw")) {
+            f.setLength(length);
+        }
+        return file;
+    }
 }

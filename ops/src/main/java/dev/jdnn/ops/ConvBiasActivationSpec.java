@@ -1,0 +1,43 @@
+package dev.jdnn.ops;
+
+import dev.jdnn.memory.DType;
+import dev.jdnn.memory.MemoryFormat;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Inference's convolution + bias + activation: {@code y = act(conv(x, w) + b)}, act IDENTITY or RELU. The bias is
+ * there exactly when {@code conv.bias()}. Unfused, it is {@link Conv2dPlan#forward} with the bias, then
+ * {@link ActivationPlan#forward} in place on y.
+ */
+public record ConvBiasActivationSpec(Conv2dSpec conv, Activation activation, DType dtype, MemoryFormat layout)
+        implements FusedSpec<ConvBiasActivationPlan> {
+    public ConvBiasActivationSpec {
+        Objects.requireNonNull(conv, "conv-bias-activation conv");
+        Objects.requireNonNull(activation, "conv-bias-activation activation");
+        if (activation != Activation.IDENTITY && activation != Activation.RELU) {
+            throw new IllegalArgumentException("conv-bias-activation fuses IDENTITY or RELU, got " + activation);
+        }
+        Specs.operandFormat("conv-bias-activation", dtype, layout);
+    }
+
+    /** Float32, NCHW. */
+    public static ConvBiasActivationSpec of(Conv2dSpec conv, Activation activation) {
+        return new ConvBiasActivationSpec(conv, activation, DType.FLOAT32, MemoryFormat.NCHW);
+    }
+
+    public ConvBiasActivationSpec with(DType newDtype, MemoryFormat newLayout) {
+        return new ConvBiasActivationSpec(conv, activation, newDtype, newLayout);
+    }
+
+    @Override public String pattern() { return "conv-bias-activation"; }
+
+    @Override
+    public String describe() {
+        return pattern() + " " + Specs.geometry(conv) + " bias=" + conv.bias() + " activation=" + activation.name().toLowerCase(Locale.ROOT)
+                + " " + Specs.format(dtype, layout);
+    }
+
+    @Override public Class<ConvBiasActivationPlan> planType() { return ConvBiasActivationPlan.class; }
+}

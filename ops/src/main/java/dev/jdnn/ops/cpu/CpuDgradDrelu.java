@@ -1,0 +1,55 @@
+package dev.jdnn.ops.cpu;
+
+import dev.jdnn.memory.DType;
+import dev.jdnn.memory.HostAllocator;
+import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Activation;
+import dev.jdnn.ops.DgradDreluPlan;
+import dev.jdnn.ops.DgradDreluSpec;
+
+/**
+ * {@link DgradDreluSpec} as its unfused ops: the convolution's backward-data into dx, then the ReLU's backward in place
+ * on dx, with the ReLU's input recomputed (batch-norm apply) into a buffer the plan owns when the spec asks for it.
+ */
+final class CpuDgradDrelu implements DgradDreluPlan {
+    private final DgradDreluSpec spec;
+    private final CpuConv2d conv;
+    private final CpuActivations relu;
+    private final Tensor reluInput; // reluInput * scale + bias, with reluInputFromScaleBias only
+
+    CpuDgradDrelu(DgradDreluSpec spec) {
+        this.spec = spec;
+        this.conv = new CpuConv2d(spec.conv());
+        this.relu = new CpuActivations(Activation.RELU, 0f, spec.conv().inputShape());
+        this.reluInput = spec.reluInputFromScaleBias() ? Tensor.allocate(HostAllocator.global(), spec.conv().inputShape(), DType.FLOAT32) : null;
+    }
+
+    @Override public DgradDreluSpec spec() { return spec; }
+    @Override public long workspaceBytes() { return 0; }
+
+    @Override
+    public String implementation() {
+        return "CPU composition: conv2d backward-data, " + (spec.reluInputFromScaleBias() ? "scale-bias of the relu input, " : "") + "relu backward";
+    }
+
+    @Override
+    public void backward(Tensor dy, Tensor w, Tensor reluInput, Tensor scale, Tensor bias, Tensor dx, Tensor workspace) {
+        String p = spec.pattern();
+        int in = spec.conv().inChannels();
+        Tensor r = reluInput;
+        if (spec.reluInputFromScaleBias()) {
+            Channels.affine(Planes.of(p + " reluInput", reluInput, spec.conv().inputShape()), Channels.vector(p + " scale", scale, in),
+                    Channels.vector(p + " bias", bias, in), Planes.of(p + " reluInput", this.reluInput, spec.conv().inputShape()));
+            r = this.reluInput;
+        } else if (scale != null || bias != null) {
+            throw new IllegalArgumentException(p + ": scale and bias must be null without reluInputFromScaleBias");
+        }
+        conv.backwardData(1f, dy, w, 0f, dx, null);
+        relu.backward(1f, r, r, dx, 0f, dx);
+    }
+
+    @Override
+    public void close() {
+        if (reluInput != null) reluInput.close();
+    }
+}

@@ -1,0 +1,241 @@
+package dev.jdnn.ops.cuda;
+
+import dev.jdnn.bindings.Check;
+import dev.jdnn.bindings.CudaException;
+import dev.jdnn.bindings.cudart.cudart_h;
+import dev.jdnn.bindings.cudnn.cudnn_h;
+import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.FusedPlan;
+import dev.jdnn.ops.FusedSpec;
+import dev.jdnn.ops.Fusion;
+import dev.jdnn.ops.cuda.graphapi.EngineCandidate;
+import dev.jdnn.ops.cuda.graphapi.EngineChoice;
+import dev.jdnn.ops.cuda.graphapi.EngineHeuristics;
+import dev.jdnn.ops.cuda.graphapi.ExecutionPlan;
+import dev.jdnn.ops.cuda.graphapi.GraphTensor;
+import dev.jdnn.ops.cuda.graphapi.HeuristicsMode;
+import dev.jdnn.ops.cuda.graphapi.OperationGraph;
+import dev.jdnn.ops.cuda.graphapi.VariantPack;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * One fused pattern on the device: its cuDNN operation graph, the execution plan of the engine configuration chosen
+ * for it ({@link EngineChooser}), and the variant pack of the last call's pointers (a static graph passes the same
+ * pointers every step, so after the first step no descriptor is built on the per-step path). The fused CUDA plans
+ * (CudaConvBiasActivation, ...) check their operands and call {@link #run}.
+ */
+final class CudaFusedGraph implements AutoCloseable {
+    /** Configurations timed at most per graph when autotuning (runtime-compiled ones take seconds to build). */
+    static final int MAX_TIMED = 8;
+
+    private final CudaContext ctx;
+    private final String label;
+    private final OperationGraph graph;
+    private final ExecutionPlan plan;
+    private final String implementation;
+    private final long[] operandUids;
+    private final Map<Long, Long> fixed;
+    private long[] lastAddresses;
+    private VariantPack pack;
+
+    private CudaFusedGraph(CudaContext ctx, String label, OperationGraph graph, ExecutionPlan plan, String implementation, long[] operandUids, Map<Long, Long> fixed) {
+        this.ctx = ctx;
+        this.label = label;
+        this.graph = graph;
+        this.plan = plan;
+        this.implementation = implementation;
+        this.operandUids = operandUids;
+        this.fixed = fixed;
+    }
+
+    /**
+     * The settings a fused graph's engine is chosen under: in deterministic mode only engines without cuDNN's
+     * NONDETERMINISTIC note, taken by the heuristics' rank rather than timed (as convolutions, see
+     * {@link CudaBackend.Options#deterministic()}).
+     */
+    static EngineChooser.Policy policy(CudaBackend.Options options) {
+        return new EngineChooser.Policy(options.strictFp32(), options.deterministic(), options.convWorkspaceLimitBytes(), options.timesConvolutions(), MAX_TIMED);
+    }
+
+    /**
+     * Builds {@code spec}'s graph and chooses its engine configuration, then wraps it in the pattern's plan; or says why
+     * it cannot be fused. {@code operandUids} are the uids the plan binds on each call, in the order it passes their
+     * addresses to {@link #run}; {@code fixed} maps the others (plan-owned constants, host scalars passed by value) to
+     * their addresses. Together they must be exactly the graph's bound tensors.
+     */
+    static <P extends FusedPlan> Fusion<P> fuse(CudaContext ctx, FusedSpec<P> spec, Function<MemorySegment, OperationGraph> graphOf,
+                                                long[] operandUids, Map<Long, Long> fixed, Function<CudaFusedGraph, P> planOf) {
+        OperationGraph graph;
+        try {
+            graph = graphOf.apply(ctx.cudnn);
+        } catch (CudaException e) {
+            return Fusion.unfused(spec, Fusion.Reason.GRAPH_REJECTED, "cuDNN " + cudnn_h.cudnnGetVersion() + " rejects the operation graph: " + e.getMessage());
+        }
+        CudaFusedGraph fused = null;
+        try {
+            checkBindings(spec, graph, operandUids, fixed.keySet());
+            EngineChooser.Policy policy = policy(ctx.options);
+            EngineChooser.Outcome<ExecutionPlan> outcome;
+            try (DeviceEngines engines = new DeviceEngines(ctx, graph, fixed)) {
+                outcome = EngineChooser.choose(engines, spec.dtype(), policy, ctx.fusedEngines,
+                        FusedEngineStore.FusedKey.of(spec, policy.strictFp32(), policy.deterministic(), policy.workspaceLimit()));
+            }
+            switch (outcome) {
+                case EngineChooser.Outcome.Refused<ExecutionPlan> r -> {
+                    graph.close();
+                    return Fusion.unfused(spec, r.reason(), r.detail());
+                }
+                case EngineChooser.Outcome.Chosen<ExecutionPlan> c -> {
+                    String implementation = "cuDNN graph " + graph.summary() + ", " + c.choice().format() + ", workspace "
+                            + c.plan().workspaceBytes() + " bytes; " + c.how();
+                    fused = new CudaFusedGraph(ctx, spec.describe(), graph, c.plan(), implementation, operandUids.clone(), Map.copyOf(fixed));
+                    return Fusion.fused(spec, planOf.apply(fused));
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            if (fused != null) fused.close(); else graph.close();
+            throw e;
+        }
+    }
+
+    /** Throws unless the plan's operand uids and its fixed ones are exactly the graph's bound tensors. */
+    static void checkBindings(FusedSpec<?> spec, OperationGraph graph, long[] operandUids, Set<Long> fixed) {
+        Set<Long> bound = new TreeSet<>(), given = new TreeSet<>(fixed);
+        for (GraphTensor t : graph.boundTensors()) bound.add(t.uid());
+        for (long uid : operandUids) given.add(uid);
+        if (!bound.equals(given) || given.size() != operandUids.length + fixed.size()) {
+            throw new IllegalStateException(spec.pattern() + ": the graph binds uids " + bound + ", the plan passes " + Arrays.toString(operandUids) + " and " + fixed);
+        }
+    }
+
+    long workspaceBytes() {
+        return plan.workspaceBytes();
+    }
+
+    String implementation() {
+        return implementation;
+    }
+
+    /** Runs the plan on the stream with the operands' addresses (in the order of the plan's operand uids). */
+    void run(long[] addresses, long workspace) {
+        if (addresses.length != operandUids.length) throw new IllegalArgumentException(label + ": " + addresses.length + " addresses for " + operandUids.length + " operands");
+        ctx.ensureContext();
+        long[] key = Arrays.copyOf(addresses, addresses.length + 1);
+        key[addresses.length] = workspace;
+        if (pack == null || !Arrays.equals(key, lastAddresses)) {
+            if (pack != null) pack.close();
+            pack = null;
+            pack = variantPack(operandUids, addresses, fixed, workspace);
+            lastAddresses = key;
+        }
+        ctx.cudnn("cudnnBackendExecute (" + label + ")", plan.execute(ctx.cudnn, pack));
+    }
+
+    private static VariantPack variantPack(long[] operandUids, long[] addresses, Map<Long, Long> fixed, long workspace) {
+        long[] uids = Arrays.copyOf(operandUids, operandUids.length + fixed.size());
+        long[] pointers = Arrays.copyOf(addresses, addresses.length + fixed.size());
+        int i = operandUids.length;
+        for (Map.Entry<Long, Long> e : fixed.entrySet()) {
+            uids[i] = e.getKey();
+            pointers[i++] = e.getValue();
+        }
+        return new VariantPack(uids, pointers, workspace);
+    }
+
+    @Override
+    public void close() {
+        if (pack != null) pack.close();
+        pack = null;
+        plan.close();
+        graph.close();
+    }
+
+    /**
+     * The chooser's view of the device: the heuristics, execution plans on the backend's handle, and timing with CUDA
+     * events on scratch operands (zero-filled device buffers for the graph's operands, allocated at the first timing
+     * and freed on close).
+     */
+    private static final class DeviceEngines implements EngineChooser.Engines<ExecutionPlan>, AutoCloseable {
+        private static final int RUNS = 3;
+        private final CudaContext ctx;
+        private final OperationGraph graph;
+        private final Map<Long, Long> fixed;
+        private final List<Tensor> scratch = new ArrayList<>();
+        private long[] uids, addresses;
+        private final Arena arena = Arena.ofConfined();
+        private MemorySegment start, stop;
+
+        DeviceEngines(CudaContext ctx, OperationGraph graph, Map<Long, Long> fixed) {
+            this.ctx = ctx;
+            this.graph = graph;
+            this.fixed = fixed;
+        }
+
+        @Override public List<EngineCandidate> offered(HeuristicsMode mode) { return EngineHeuristics.query(graph, mode); }
+        @Override public ExecutionPlan build(EngineChoice choice) { return ExecutionPlan.build(graph, choice, ctx.cudnn); }
+        @Override public long workspaceBytes(ExecutionPlan plan) { return plan.workspaceBytes(); }
+        @Override public void discard(ExecutionPlan plan) { plan.close(); }
+
+        @Override
+        public double millis(ExecutionPlan plan) {
+            bindScratch();
+            try (Tensor ws = ctx.scratch(plan.workspaceBytes());
+                 VariantPack pack = new VariantPack(uids, addresses, ws == null ? 0 : ws.address())) {
+                ctx.cudnn("cudnnBackendExecute (timing " + plan.choice().format() + ")", plan.execute(ctx.cudnn, pack)); // warm-up
+                ctx.cudart("cudaEventRecord", cudart_h.cudaEventRecord(start, ctx.stream));
+                for (int i = 0; i < RUNS; i++) ctx.cudnn("cudnnBackendExecute (timing " + plan.choice().format() + ")", plan.execute(ctx.cudnn, pack));
+                ctx.cudart("cudaEventRecord", cudart_h.cudaEventRecord(stop, ctx.stream));
+                ctx.cudart("cudaEventSynchronize", cudart_h.cudaEventSynchronize(stop));
+                MemorySegment ms = arena.allocate(ValueLayout.JAVA_FLOAT);
+                Check.cudart(cudart_h.cudaEventElapsedTime(ms, start, stop), "cudaEventElapsedTime");
+                return ms.get(ValueLayout.JAVA_FLOAT, 0) / RUNS;
+            }
+        }
+
+        private void bindScratch() {
+            if (uids != null) return;
+            List<GraphTensor> bound = graph.boundTensors();
+            uids = new long[bound.size()];
+            addresses = new long[bound.size()];
+            for (int i = 0; i < uids.length; i++) {
+                GraphTensor t = bound.get(i);
+                uids[i] = t.uid();
+                Long known = fixed.get(t.uid());
+                if (known != null) {
+                    addresses[i] = known;
+                } else {
+                    Tensor buffer = ctx.scratch(t.bytes());
+                    scratch.add(buffer);
+                    ctx.cudart("cudaMemsetAsync (fused graph timing operand)", cudart_h.cudaMemsetAsync(Cudnn.ptr(buffer), 0, t.bytes(), ctx.stream));
+                    addresses[i] = buffer.address();
+                }
+            }
+            start = event();
+            stop = event();
+        }
+
+        private MemorySegment event() {
+            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+            Check.cudart(cudart_h.cudaEventCreate(out), "cudaEventCreate");
+            return out.get(ValueLayout.ADDRESS, 0);
+        }
+
+        @Override
+        public void close() {
+            if (start != null) cudart_h.cudaEventDestroy(start);
+            if (stop != null) cudart_h.cudaEventDestroy(stop);
+            for (Tensor t : scratch) t.close();
+            arena.close();
+        }
+    }
+}
