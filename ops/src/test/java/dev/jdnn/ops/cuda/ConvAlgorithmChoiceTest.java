@@ -93,5 +93,10 @@ class ConvAlgorithmChoiceTest {
         assertTrue(d.timesConvolutions());
         assertFalse(det.timesConvolutions(), "deterministic mode ranks by cuDNN's heuristics: timings vary between runs");
         assertFalse(d.withBenchmarkConvolutions(false).timesConvolutions());
+        // fused graphs' engines follow the same mode
+        assertTrue(CudaFusedGraph.policy(det).deterministic());
+        assertFalse(CudaFusedGraph.policy(det).autotune());
+        assertFalse(CudaFusedGraph.policy(d).deterministic());
+        assertTrue(CudaFusedGraph.policy(d).autotune());
     }
 }
