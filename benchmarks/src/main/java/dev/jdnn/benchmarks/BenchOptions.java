@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The command line of {@code jdnn bench} / {@link BenchRunner}.
+ * What {@code jdnn bench} ({@link BenchRunner}) was asked to run, validated.
  *
  * @param sets   what to run, in order (never "all": that is expanded here)
  * @param quick  short warm-up and measurement, smallest batches: a smoke run, not numbers to publish
@@ -23,58 +23,26 @@ public record BenchOptions(List<String> sets, boolean quick, Path outDir, List<S
     public static final List<String> DEVICES = List.of("auto", "cpu", "cuda");
     public static final List<String> GRAPHS = List.of("on", "off", "both");
 
-    public static final String USAGE = """
-            usage: jdnn bench [--set SET[,SET...]] [--quick] [--out DIR] [--rows ROW[,ROW...]] [--device auto|cpu|cuda]
-                              [--graphs on|off|both]
-              --set     downcall | gemm | ops-cpu | ops-gpu | train-throughput | all   (default: downcall)
-                        gemm: the ceilings (CPU FMA peak and copy bandwidth; on a GPU large SGEMM FP32/TF32 and
-                        device-to-device copy); ops-*: per-layer forward/backward at ResNet-50/MobileNetV2 shapes;
-                        train-throughput: images/s and latency for the PyTorch-comparison rows
-              --quick   short runs and small batches (a smoke test)
-              --out     result directory (default benchmarks/results/<date>-<device>/)
-              --rows    train-throughput rows (default: all rows on CUDA, %s on the CPU)
-              --device  backend for train-throughput (default auto: CUDA when usable)
-              --graphs  train-throughput with CUDA graphs (recorded, replayed steps) on, off, or both (each row twice,
-                        the graphs-off result marked "cuda_graphs": false); default on. No effect on the CPU.
-            """;
+    public BenchOptions {
+        for (String set : sets) if (!SETS.contains(set)) throw new IllegalArgumentException("--set: unknown set '" + set + "'; valid: " + String.join(", ", SETS) + ", all");
+        if (!DEVICES.contains(device)) throw new IllegalArgumentException("--device: unknown device '" + device + "'; valid: " + DEVICES);
+        if (!GRAPHS.contains(graphs)) throw new IllegalArgumentException("--graphs: unknown mode '" + graphs + "'; valid: " + GRAPHS);
+        sets = List.copyOf(sets);
+        rows = List.copyOf(rows);
+    }
 
-    /** Parses the arguments; bad input gets an IllegalArgumentException naming the argument and the valid values. */
-    public static BenchOptions parse(String... args) {
+    /** From the command line's values: "all" expands to every set (GPU sets then optional); no set means downcall. */
+    public static BenchOptions of(List<String> requestedSets, boolean quick, Path outDir, List<String> rows, String device, String graphs) {
         Set<String> sets = new LinkedHashSet<>();
-        boolean quick = false;
-        Path out = null;
-        List<String> rows = new ArrayList<>();
-        String device = "auto";
-        String graphs = "on";
         boolean all = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--quick" -> quick = true;
-                case "--set" -> {
-                    for (String s : value(args, ++i, a).split(",")) {
-                        if (s.equals("all")) {
-                            sets.addAll(SETS);
-                            all = true;
-                        } else if (SETS.contains(s)) sets.add(s);
-                        else throw new IllegalArgumentException("--set: unknown set '" + s + "'; valid: " + String.join(", ", SETS) + ", all");
-                    }
-                }
-                case "--out" -> out = Path.of(value(args, ++i, a));
-                case "--rows" -> rows.addAll(List.of(value(args, ++i, a).split(",")));
-                case "--device" -> {
-                    device = value(args, ++i, a);
-                    if (!DEVICES.contains(device)) throw new IllegalArgumentException("--device: unknown device '" + device + "'; valid: " + DEVICES);
-                }
-                case "--graphs" -> {
-                    graphs = value(args, ++i, a);
-                    if (!GRAPHS.contains(graphs)) throw new IllegalArgumentException("--graphs: unknown mode '" + graphs + "'; valid: " + GRAPHS);
-                }
-                default -> throw new IllegalArgumentException("unknown argument '" + a + "'\n" + usage());
-            }
+        for (String s : requestedSets) {
+            if (s.equals("all")) {
+                sets.addAll(SETS);
+                all = true;
+            } else sets.add(s);
         }
         if (sets.isEmpty()) sets.add("downcall");
-        return new BenchOptions(List.copyOf(sets), quick, out, List.copyOf(rows), device, all, graphs);
+        return new BenchOptions(new ArrayList<>(sets), quick, outDir, rows, device, all, graphs);
     }
 
     /** The CUDA-graph settings each train-throughput row runs with, in order. */
@@ -84,18 +52,5 @@ public record BenchOptions(List<String> sets, boolean quick, Path outDir, List<S
             case "both" -> List.of(true, false);
             default -> List.of(true);
         };
-    }
-
-    public static String usage() {
-        return USAGE.formatted(String.join(",", dev.jdnn.benchmarks.train.ThroughputRow.CPU_DEFAULT_ROWS));
-    }
-
-    public static boolean wantsHelp(String... args) {
-        return List.of(args).contains("--help") || List.of(args).contains("-h");
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length || args[i].startsWith("--")) throw new IllegalArgumentException(option + " needs a value");
-        return args[i];
     }
 }

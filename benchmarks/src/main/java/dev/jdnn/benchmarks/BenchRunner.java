@@ -6,6 +6,12 @@ import dev.jdnn.benchmarks.train.TrainThroughput;
 import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.cuda.CudaBackend;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -13,29 +19,61 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * {@code jdnn bench}: runs the chosen benchmark sets and writes a Markdown table and JSON under
- * benchmarks/results/&lt;date&gt;-&lt;device&gt;/ (see {@link BenchOptions#USAGE}). JMH sets run through JMH's Runner API
- * (each benchmark in a forked JVM); train-throughput runs in this JVM.
+ * benchmarks/results/&lt;date&gt;-&lt;device&gt;/. JMH sets run through JMH's Runner API (each benchmark in a forked
+ * JVM); train-throughput runs in this JVM. A sub-command of the {@code jdnn} command line, and on its own the main
+ * class the GPU bundle's scripts run.
  */
-public final class BenchRunner {
-    private BenchRunner() {}
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run benchmarks (JMH sets, training throughput) and write Markdown and JSON results.")
+public final class BenchRunner implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
 
-    public static void main(String[] args) throws Exception {
-        if (BenchOptions.wantsHelp(args)) {
-            System.out.print(BenchOptions.usage());
-            return;
-        }
-        BenchOptions options;
+    @Option(names = "--set", split = ",", paramLabel = "SET",
+            description = "downcall, gemm, ops-cpu, ops-gpu, train-throughput or all (default: downcall). gemm: the ceilings "
+                    + "(CPU FMA peak and copy bandwidth; on a GPU large SGEMM FP32/TF32 and device-to-device copy); ops-*: per-layer "
+                    + "forward/backward at ResNet-50/MobileNetV2 shapes; train-throughput: images/s and latency for the PyTorch-comparison rows.")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--quick", description = "Short runs and small batches (a smoke test, not numbers to publish).")
+    boolean quick;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Result directory (default: benchmarks/results/<date>-<device>/).")
+    Path out;
+
+    @Option(names = "--rows", split = ",", paramLabel = "ROW", description = "train-throughput rows (default: all rows on CUDA, the CPU rows on the CPU).")
+    List<String> rows = new ArrayList<>();
+
+    @Option(names = "--device", defaultValue = "auto", description = "Backend for train-throughput: auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--graphs", defaultValue = "on",
+            description = "train-throughput with CUDA graphs on, off, or both (each row twice, the graphs-off result marked \"cuda_graphs\": false); "
+                    + "no effect on the CPU (default: ${DEFAULT-VALUE}).")
+    String graphs;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchRunner()).execute(args));
+    }
+
+    /** The validated options of a command line (a usage error names the bad argument). */
+    BenchOptions options() {
         try {
-            options = BenchOptions.parse(args);
+            return BenchOptions.of(sets, quick, out, rows, device, graphs);
         } catch (IllegalArgumentException e) {
-            System.err.println("jdnn bench: " + e.getMessage());
-            System.exit(2);
-            return;
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        System.exit(run(options, args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        if (spec.parent() != null && !args.isEmpty() && args.getFirst().equals(spec.name())) args.removeFirst(); // run as "jdnn bench ..."
+        return run(options(), args.toArray(String[]::new));
     }
 
     static int run(BenchOptions options, String[] args) throws Exception {

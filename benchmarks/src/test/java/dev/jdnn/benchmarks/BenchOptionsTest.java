@@ -1,16 +1,26 @@
 package dev.jdnn.benchmarks;
 
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+/** jdnn bench's command line (picocli) and the options it yields. */
 class BenchOptionsTest {
+    static BenchOptions parse(String... args) {
+        BenchRunner runner = new BenchRunner();
+        new CommandLine(runner).parseArgs(args);
+        return runner.options();
+    }
+
     @Test
     void defaultsToTheDowncallSet() {
-        BenchOptions o = BenchOptions.parse();
+        BenchOptions o = parse();
         assertEquals(List.of("downcall"), o.sets());
         assertFalse(o.quick());
         assertNull(o.outDir());
@@ -21,15 +31,15 @@ class BenchOptionsTest {
 
     @Test
     void graphsOffOrBoth() {
-        assertEquals(List.of(false), BenchOptions.parse("--graphs", "off").graphSettings());
-        assertEquals(List.of(true, false), BenchOptions.parse("--graphs", "both").graphSettings());
-        var e = assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--graphs", "maybe"));
+        assertEquals(List.of(false), parse("--graphs", "off").graphSettings());
+        assertEquals(List.of(true, false), parse("--graphs", "both").graphSettings());
+        var e = assertThrows(CommandLine.ParameterException.class, () -> parse("--graphs", "maybe"));
         assertTrue(e.getMessage().contains("'maybe'") && e.getMessage().contains("both"), e.getMessage());
     }
 
     @Test
     void parsesEveryOption() {
-        BenchOptions o = BenchOptions.parse("--set", "gemm,ops-cpu", "--quick", "--out", "x/y", "--rows", "a,b", "--rows", "c", "--device", "cpu");
+        BenchOptions o = parse("--set", "gemm,ops-cpu", "--quick", "--out", "x/y", "--rows", "a,b", "--rows", "c", "--device", "cpu");
         assertEquals(List.of("gemm", "ops-cpu"), o.sets());
         assertTrue(o.quick());
         assertEquals(Path.of("x/y"), o.outDir());
@@ -39,27 +49,30 @@ class BenchOptionsTest {
 
     @Test
     void allExpandsToEverySetOnceAndMakesGpuSetsOptional() {
-        BenchOptions o = BenchOptions.parse("--set", "downcall,all");
+        BenchOptions o = parse("--set", "downcall,all");
         assertEquals(BenchOptions.SETS, o.sets());
         assertTrue(o.gpuOptional());
     }
 
     @Test
     void badInputNamesTheArgument() {
-        var e = assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--set", "opz"));
+        var e = assertThrows(CommandLine.ParameterException.class, () -> parse("--set", "opz"));
         assertTrue(e.getMessage().contains("'opz'") && e.getMessage().contains("ops-cpu"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--set"));
-        assertTrue(e.getMessage().contains("--set needs a value"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--device", "tpu"));
+        e = assertThrows(CommandLine.ParameterException.class, () -> parse("--set"));
+        assertTrue(e.getMessage().contains("--set"), e.getMessage());
+        e = assertThrows(CommandLine.ParameterException.class, () -> parse("--device", "tpu"));
         assertTrue(e.getMessage().contains("'tpu'"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--fast"));
-        assertTrue(e.getMessage().contains("'--fast'") && e.getMessage().contains("usage"), e.getMessage());
+        e = assertThrows(CommandLine.ParameterException.class, () -> parse("--fast"));
+        assertTrue(e.getMessage().contains("--fast"), e.getMessage());
     }
 
     @Test
-    void helpIsRecognised() {
-        assertTrue(BenchOptions.wantsHelp("--set", "gemm", "--help"));
-        assertFalse(BenchOptions.wantsHelp("--set", "gemm"));
-        assertTrue(BenchOptions.usage().contains("cifar_resnet20_train_b32"));
+    void helpListsTheOptionsAndAUsageErrorExitsWith2() {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cmd = new CommandLine(new BenchRunner()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+        assertEquals(0, cmd.execute("--help"));
+        for (String option : List.of("--set", "--quick", "--out", "--rows", "--device", "--graphs")) assertTrue(out.toString().contains(option), out.toString());
+        assertEquals(2, new CommandLine(new BenchRunner()).setErr(new PrintWriter(err)).execute("--set", "opz"));
+        assertTrue(err.toString().contains("'opz'"), err.toString());
     }
 }

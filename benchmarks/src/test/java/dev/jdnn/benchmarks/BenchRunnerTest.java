@@ -17,9 +17,9 @@ class BenchRunnerTest {
         assumeFalse(BenchBackends.cudaAvailable(), "a GPU is present: nothing to check");
         Path out = tmp.resolve("r");
         String[] gpuOps = {"--set", "ops-gpu", "--out", out.toString()};
-        assertEquals(2, BenchRunner.run(BenchOptions.parse(gpuOps), gpuOps));
+        assertEquals(2, BenchRunner.run(BenchOptionsTest.parse(gpuOps), gpuOps));
         String[] cudaRows = {"--set", "train-throughput", "--device", "cuda", "--out", out.toString()};
-        assertEquals(2, BenchRunner.run(BenchOptions.parse(cudaRows), cudaRows));
+        assertEquals(2, BenchRunner.run(BenchOptionsTest.parse(cudaRows), cudaRows));
         assertFalse(Files.exists(out));
     }
 }

@@ -1,11 +1,14 @@
 package dev.jdnn.cli;
 
 import dev.jdnn.memory.Shape;
-import dev.jdnn.networks.Module;
 import dev.jdnn.networks.graph.CompiledModel;
+import dev.jdnn.networks.models.Models;
+import dev.jdnn.networks.models.ZooModel;
 import dev.jdnn.ops.Backend;
+import dev.jdnn.ops.Backends;
 import dev.jdnn.training.EvalResult;
 import dev.jdnn.training.Evaluator;
+import dev.jdnn.training.checkpoint.ZooWeights;
 import dev.jdnn.training.data.DataLoader;
 import dev.jdnn.training.data.Dataset;
 import picocli.CommandLine.Command;
@@ -20,7 +23,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code jdnn eval}: top-1 / top-5 and the confusion matrix of a weights file on a data set's test split. */
-@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate weights on a data set's test split.")
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false, description = "Evaluate weights on a data set's test split.")
 public final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -31,7 +34,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Zoo model the weights belong to.")
     String model;
 
-    @Option(names = "--batch-size", defaultValue = "100", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-b", "--batch-size"}, defaultValue = "100", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Mixin
@@ -44,16 +47,16 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         return CliSupport.run(spec.commandLine(), run.verbose, () -> {
             run.validate();
-            ZooModels.requireKnown(model);
+            ZooModel zoo = Models.get(model);
             OptionChecks.atLeast("--batch-size", batchSize, 1, "images per forward pass");
             data.validate();
             if (!Files.isRegularFile(weights)) throw new CliFailure("weights file not found: " + weights);
-            Dataset test = data.open(false, data.testLimit);
-            Module m = ZooModels.create(model, test.numClasses(), test.channels(), test.height(), test.width());
+            Dataset test = data.openTest();
             PrintWriter out = spec.commandLine().getOut();
             try (Backend backend = run.openBackend();
-                 CompiledModel cm = CompiledModel.compile(m, Shape.of(batchSize, test.channels(), test.height(), test.width()), backend, 0)) {
-                ZooModels.loadStrict(weights, cm);
+                 CompiledModel cm = CompiledModel.compile(zoo.create(test.numClasses(), test.channels(), test.height(), test.width()),
+                         Shape.of(batchSize, test.channels(), test.height(), test.width()), backend, 0)) {
+                ZooWeights.load(weights, cm, zoo);
                 EvalResult r;
                 try (DataLoader loader = new DataLoader(test, data.evalTransform(), new DataLoader.Options(batchSize, false, false, 0, 2, 2),
                         Backends.batchBufferAllocator(backend))) {

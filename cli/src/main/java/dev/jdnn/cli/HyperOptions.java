@@ -1,6 +1,8 @@
 package dev.jdnn.cli;
 
 import dev.jdnn.networks.graph.CompiledModel;
+import dev.jdnn.networks.models.Models;
+import dev.jdnn.networks.models.TrainingRecipe;
 import dev.jdnn.training.optim.Adam;
 import dev.jdnn.training.optim.GroupRules;
 import dev.jdnn.training.optim.LrSchedule;
@@ -19,7 +21,7 @@ final class HyperOptions {
     @Option(names = "--epochs", defaultValue = "2", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--batch-size", description = "Images per step (default: 128; 32 for lenet5 and lenet5_28).")
+    @Option(names = {"-b", "--batch-size"}, description = "Images per step (default: the model's recipe: 128; 32 for lenet5 and lenet5_28).")
     Integer batchSize;
 
     @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd, adam or adamw (default: ${DEFAULT-VALUE}).")
@@ -29,7 +31,7 @@ final class HyperOptions {
     Double lr;
 
     /** The SGD learning rate used when --lr is not given; set from the model by {@link #applyModelDefaults}. */
-    private double defaultSgdLr = ModelDefaults.GENERAL.sgdLr();
+    private double defaultSgdLr = TrainingRecipe.GENERAL.sgdLr();
 
     @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum, Nesterov (default: ${DEFAULT-VALUE}).")
     double momentum;
@@ -37,8 +39,13 @@ final class HyperOptions {
     @Option(names = "--weight-decay", description = "Weight decay, not applied to biases and BN parameters (default: 5e-4 for sgd, 0 for adam, 0.01 for adamw).")
     Double weightDecay;
 
-    @Option(names = "--schedule", defaultValue = "cosine", description = "constant, step, cosine (1 epoch warm-up) or onecycle (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--schedule", defaultValue = "cosine", description = "constant, step, cosine or onecycle (default: ${DEFAULT-VALUE}).")
     String schedule;
+
+    @Option(names = "--lr-warmup-epochs", paramLabel = "E",
+            description = "Epochs of linear learning-rate warm-up from 0 before the schedule (fractions allowed; not with onecycle, which has its own) "
+                    + "(default: 1 for cosine, at most 10% of the run; 0 otherwise).")
+    Double lrWarmupEpochs;
 
     @Option(names = "--label-smoothing", defaultValue = "0", description = "Label smoothing epsilon (default: ${DEFAULT-VALUE}).")
     double labelSmoothing;
@@ -49,25 +56,25 @@ final class HyperOptions {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation, data order and augmentation (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "6000",
-            description = "Train on the first N training images (0 = all). The default keeps the default run to a few minutes on 2 CPU cores (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+            description = "Train on only the first N training images (0 = all: an epoch is the whole training set; default: ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--workers", defaultValue = "2", description = "Data loader threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-j", "--workers"}, defaultValue = "2", description = "Data loader threads (default: ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<model>-<timestamp>/, or the checkpoint's directory with --resume).")
+    @Option(names = {"--out", "--output-dir"}, paramLabel = "DIR", description = "Output directory (default: runs/<model>-<timestamp>/, or the checkpoint's directory with --resume).")
     Path out;
 
     @Option(names = "--resume", paramLabel = "CKPT", description = "Continue the run saved in this last.ckpt, with the same options (its config.json lists them; "
             + "a different one is refused). --epochs may differ only with --schedule constant, where that equals a run started with the new count.")
     Path resume;
 
-    /** Fills what the user left open with the model's defaults ({@link ModelDefaults}); call before {@link #validate}. */
+    /** Fills what the user left open with the model's recipe ({@link TrainingRecipe}); call before {@link #validate}. */
     void applyModelDefaults(String model) {
-        ModelDefaults d = ModelDefaults.of(model);
-        if (batchSize == null) batchSize = d.batchSize();
-        defaultSgdLr = d.sgdLr();
+        TrainingRecipe r = Models.get(model).recipe();
+        if (batchSize == null) batchSize = r.batchSize();
+        defaultSgdLr = r.sgdLr();
     }
 
     void validate() {
@@ -83,6 +90,14 @@ final class HyperOptions {
         OptionChecks.nonNegative("--max-grad-norm", maxGradNorm, "the largest gradient norm kept; 0 turns clipping off");
         OptionChecks.atLeast("--limit", limit, 0, "how many training images to use; 0 is all");
         OptionChecks.between("--workers", workers, 1, 256, "data loader threads");
+        if (lrWarmupEpochs != null && !(lrWarmupEpochs >= 0 && lrWarmupEpochs <= epochs)) {
+            throw new IllegalArgumentException("--lr-warmup-epochs must be between 0 and --epochs (" + epochs + "), got " + lrWarmupEpochs);
+        }
+    }
+
+    /** The learning-rate schedule over the run, with --lr-warmup-epochs when given. */
+    LrSchedule schedule(long stepsPerEpoch) {
+        return lrWarmupEpochs == null ? LrSchedule.named(schedule, epochs, stepsPerEpoch) : LrSchedule.named(schedule, epochs, stepsPerEpoch, lrWarmupEpochs);
     }
 
     String optimizerName() {

@@ -5,6 +5,7 @@ import dev.jdnn.training.IoErrors;
 import dev.jdnn.training.StepMetrics;
 import dev.jdnn.training.TrainingListener;
 import dev.jdnn.training.checkpoint.AtomicFiles;
+import dev.jdnn.training.listeners.MetricsCsv;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -20,51 +21,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * Keeps {@code metrics.csv} (one row per epoch) and {@code curves.png} (XChart, headless) up to date after every
- * epoch; both are rewritten atomically, so an interrupted run leaves complete files. A resumed run keeps the rows of
- * the epochs it does not redo. The loss chart shows the training loss of every step, smoothed, so a run of one or two
- * epochs draws a curve, with the per-epoch train and test points over it; the accuracy chart the per-epoch points.
+ * Keeps {@code curves.png} (XChart, headless) up to date after every epoch, from the rows of the run's
+ * {@link MetricsCsv} (registered before this listener, so a resumed run's earlier epochs are drawn too); rewritten
+ * atomically, so an interrupted run leaves a complete file. The loss chart shows the training loss of every step of
+ * this run, smoothed, so a run of one or two epochs draws a curve, with the per-epoch train and test points over it;
+ * the accuracy chart the per-epoch points.
  *
  * <p>The plot never stops a run: it is drawn with the font this jar ships ({@link ChartFont}), and if drawing or
  * writing it fails anyway, one warning says so and the run goes on without it ({@link #curvesWritten()} tells).
- * metrics.csv is the record: a failure to write it still stops the run.
+ * metrics.csv is the record.
  */
 final class MetricsFiles implements TrainingListener {
-    static final String CSV = "metrics.csv";
     static final String CURVES = "curves.png";
-    static final String HEADER = "epoch,train_loss,train_top1,test_loss,test_top1,test_top5,train_images_per_s,loader_wait_s,lr,seconds";
-    private static final int COLUMNS = 10;
-
     /** Weight of the running value in the smoothed step loss (an exponential moving average over about 10 steps). */
     static final double SMOOTHING = 0.9;
 
     private final Path dir;
+    private final MetricsCsv csv;
     private final Consumer<String> warn;
-    private final List<double[]> rows = new ArrayList<>();
+    private List<double[]> rows = List.of();
     /** Per step of this run: x (epochs, fractional) and the training loss. */
     private final List<double[]> steps = new ArrayList<>();
     private boolean curvesWritten, curvesFailed;
 
     /** {@code warn} gets the one line said when the plot cannot be drawn. */
-    MetricsFiles(Path dir, int keepEpochs, Consumer<String> warn) {
+    MetricsFiles(Path dir, MetricsCsv csv, Consumer<String> warn) {
         this.dir = dir;
+        this.csv = csv;
         this.warn = warn;
-        Path csv = dir.resolve(CSV);
-        if (keepEpochs > 0 && Files.isRegularFile(csv)) {
-            try {
-                for (String line : Files.readAllLines(csv)) {
-                    if (line.startsWith("epoch")) continue;
-                    double[] r = java.util.Arrays.stream(line.split(",")).mapToDouble(s -> s.isEmpty() ? Double.NaN : Double.parseDouble(s)).toArray();
-                    if (r.length == COLUMNS && r[0] <= keepEpochs) rows.add(r);
-                }
-            } catch (IOException | NumberFormatException e) {
-                rows.clear(); // an unreadable history is rebuilt from here on
-            }
-        }
     }
 
     @Override
@@ -74,20 +61,16 @@ final class MetricsFiles implements TrainingListener {
 
     @Override
     public void onEpochEnd(EpochMetrics e) {
-        double nan = Double.NaN;
-        rows.add(new double[]{e.epoch() + 1, e.trainLoss(), e.trainAccuracy(), e.test() == null ? nan : e.test().loss(), e.test() == null ? nan : e.test().top1(),
-                e.test() == null ? nan : e.test().top5(), e.trainImagesPerSecond(), e.loaderWaitSeconds(), e.lr(), e.seconds()});
-        writeCsv();
-        if (!curvesFailed) {
-            try {
-                writeCurves();
-                curvesWritten = true;
-            } catch (Exception | LinkageError | InternalError | java.awt.AWTError failure) {
-                // Font, fontconfig, headless graphics, PNG encoder or file system: the run matters more than its plot.
-                curvesFailed = true;
-                curvesWritten = false;
-                warn.accept("jdnn: " + CURVES + " not drawn (" + failure + "); training goes on, " + CSV + " has every number");
-            }
+        rows = csv.rows();
+        if (curvesFailed) return;
+        try {
+            writeCurves();
+            curvesWritten = true;
+        } catch (Exception | LinkageError | InternalError | java.awt.AWTError failure) {
+            // Font, fontconfig, headless graphics, PNG encoder or file system: the run matters more than its plot.
+            curvesFailed = true;
+            curvesWritten = false;
+            warn.accept("jdnn: " + CURVES + " not drawn (" + failure + "); training goes on, " + MetricsCsv.FILE + " has every number");
         }
     }
 
@@ -108,17 +91,6 @@ final class MetricsFiles implements TrainingListener {
             out[i] = norm == 0 ? Double.NaN : avg / norm;
         }
         return out;
-    }
-
-    private void writeCsv() {
-        StringBuilder sb = new StringBuilder(HEADER).append('\n');
-        for (double[] r : rows) {
-            List<String> cells = new ArrayList<>();
-            cells.add(Integer.toString((int) r[0]));
-            for (int i = 1; i < r.length; i++) cells.add(Double.isNaN(r[i]) ? "" : String.format(Locale.ROOT, "%.6g", r[i]));
-            sb.append(String.join(",", cells)).append('\n');
-        }
-        AtomicFiles.writeString(dir.resolve(CSV), sb.toString());
     }
 
     private void writeCurves() throws IOException {

@@ -1,9 +1,10 @@
 package dev.jdnn.cli;
 
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.models.ModelConfig;
 import dev.jdnn.networks.models.ModelSummary;
 import dev.jdnn.networks.models.Models;
+import dev.jdnn.training.checkpoint.WeightsMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -41,9 +42,9 @@ public final class ModelsCommand implements Callable<Integer> {
     public Integer call() {
         int[] chw;
         try {
-            chw = parseInput(input);
+            chw = WeightsMetadata.parseChw(input);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw new ParameterException(spec.commandLine(), "--input: " + e.getMessage());
         }
         if (classes < 1) throw new ParameterException(spec.commandLine(), "--classes must be >= 1, got " + classes);
         if (only != null) {
@@ -61,7 +62,7 @@ public final class ModelsCommand implements Callable<Integer> {
             ModelConfig cfg = ModelConfig.of(classes, chw[0], chw[1], chw[2]);
             String params, macs;
             try {
-                Module m = Models.create(name, cfg);
+                Layer m = Models.create(name, cfg);
                 ModelSummary s = ModelSummary.of(m, chw[0], chw[1], chw[2]);
                 params = csv ? Long.toString(s.parameters()) : String.format("%,d", s.parameters());
                 macs = csv ? Long.toString(s.macs()) : humanMacs(s.macs());
@@ -75,20 +76,6 @@ public final class ModelsCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    /** "3x224x224" → {3, 224, 224}; anything else is a usage error naming the value. */
-    static int[] parseInput(String s) {
-        String[] parts = s.toLowerCase().split("x");
-        try {
-            if (parts.length == 3) {
-                int[] chw = {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()), Integer.parseInt(parts[2].trim())};
-                if (chw[0] > 0 && chw[1] > 0 && chw[2] > 0) return chw;
-            }
-        } catch (NumberFormatException ignored) {
-            // falls through to the error below
-        }
-        throw new IllegalArgumentException("--input must be CxHxW with positive integers, e.g. 3x224x224; got '" + s + "'");
     }
 
     /** 4,089,184,256 → "4.09 G", 40,551,040 → "40.55 M". */

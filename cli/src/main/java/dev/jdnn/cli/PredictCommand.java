@@ -1,16 +1,13 @@
 package dev.jdnn.cli;
 
-import dev.jdnn.memory.Shape;
-import dev.jdnn.networks.Module;
-import dev.jdnn.networks.graph.CompiledModel;
+import dev.jdnn.networks.models.InputSpec;
+import dev.jdnn.networks.models.Models;
 import dev.jdnn.ops.Backend;
-import dev.jdnn.training.Ranking;
-import dev.jdnn.training.data.Augmentations;
-import dev.jdnn.training.data.DataSource;
-import dev.jdnn.training.data.ImageFolderDataset;
-import dev.jdnn.training.data.Normalization;
-import dev.jdnn.training.data.Transform;
 import dev.jdnn.training.checkpoint.SafeTensorsFile;
+import dev.jdnn.training.checkpoint.WeightsMetadata;
+import dev.jdnn.training.data.DataSource;
+import dev.jdnn.training.inference.Prediction;
+import dev.jdnn.training.inference.Predictor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,37 +15,40 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /**
- * {@code jdnn predict}: the top classes of each image. Input size, class names and normalisation come from the
- * metadata jdnn writes into best.safetensors; for other files give --input and (optionally) --data.
+ * {@code jdnn predict}: the top classes of each image, through the library's {@link Predictor}. Model, input size,
+ * preprocessing and class names come from the metadata jdnn writes into best.safetensors; for other files (e.g.
+ * torchvision's weights converted to safetensors) give --model, and --input / --data where the zoo's defaults
+ * (torchvision's ImageNet preprocessing for the ImageNet models, ImageNet class names for 1000 classes) do not fit.
  */
-@Command(name = "predict", mixinStandardHelpOptions = true, description = "Print the top classes for images.")
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false, description = "Print the top classes for images.")
 public final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--weights", required = true, paramLabel = "FILE", description = "Weights (.safetensors).")
+    @Option(names = "--weights", required = true, paramLabel = "FILE", description = "Weights (.safetensors; jdnn's or torchvision's key names).")
     Path weights;
 
-    @Option(names = "--model", required = true, description = "Zoo model the weights belong to.")
+    @Option(names = "--model", description = "Zoo model the weights belong to (default: the one the file records).")
     String model;
 
-    @Option(names = "--input", paramLabel = "CxHxW", description = "Input shape when the weights do not record it (default: 3x224x224).")
+    @Option(names = "--input", paramLabel = "CxHxW", description = "Input shape when the weights do not record it (default: the zoo model's, e.g. 3x224x224).")
     String input;
 
-    @Option(names = "--data", paramLabel = "NAME", description = "Data set whose normalisation to use when the weights do not record it (default: ImageNet statistics).")
+    @Option(names = "--data", paramLabel = "NAME", description = "Data set whose normalisation and class names to use when the weights do not record them.")
     String data;
 
     @Option(names = "--top", defaultValue = "5", description = "How many classes to print (default: ${DEFAULT-VALUE}).")
     int top;
+
+    @Option(names = {"-b", "--batch-size"}, defaultValue = "1", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize;
 
     @Mixin
     RunOptions run;
@@ -60,67 +60,54 @@ public final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         return CliSupport.run(spec.commandLine(), run.verbose, () -> {
             run.validate();
-            ZooModels.requireKnown(model);
+            if (model != null) Models.get(model);
             OptionChecks.atLeast("--top", top, 1, "how many classes to print per image");
-            if (input != null) WeightsInfo.parseChw(input); // a bad --input fails before any file is read
+            OptionChecks.atLeast("--batch-size", batchSize, 1, "images per forward pass");
+            if (input != null) WeightsMetadata.parseChw(input); // a bad --input fails before any file is read
             if (!Files.isRegularFile(weights)) throw new CliFailure("weights file not found: " + weights);
             for (Path p : images) if (!Files.isRegularFile(p)) throw new CliFailure("image not found: " + p);
-            int[] chw;
-            List<String> names;
-            Normalization norm;
-            int classes;
-            try (SafeTensorsFile f = SafeTensorsFile.open(weights)) {
-                int[] recorded = WeightsInfo.input(f);
-                chw = input != null ? WeightsInfo.parseChw(input) : recorded != null ? recorded : new int[]{3, 224, 224};
-                names = WeightsInfo.classes(f);
-                String dataName = data != null ? data : f.metadata().get(WeightsInfo.DATA);
-                norm = dataName != null ? DataSource.byName(dataName).normalization() : Normalization.IMAGENET;
-                classes = ZooModels.classesIn(f, ZooModels.create(model, 1000, chw[0], chw[1], chw[2]));
-            }
-            if (classes < 1) throw new CliFailure(weights + " has no head weight for model " + model + " (is it the right model?)");
-            if (norm.channels() != chw[0]) throw new IllegalArgumentException("normalisation has " + norm.channels() + " channels but the input has " + chw[0]);
-            Module m = ZooModels.create(model, classes, chw[0], chw[1], chw[2]);
             PrintWriter out = spec.commandLine().getOut();
             int nonFinite = 0;
-            try (Backend backend = run.openBackend();
-                 CompiledModel cm = CompiledModel.compile(m, Shape.of(1, chw[0], chw[1], chw[2]), backend, 0)) {
-                ZooModels.loadStrict(weights, cm);
-                cm.setTraining(false);
-                Transform normalize = Augmentations.normalize(norm);
-                for (Path image : images) {
-                    Transform.ImageBuffer buf = new Transform.ImageBuffer(chw[0], chw[1], chw[2]);
-                    preprocess(ImageFolderDataset.decode(image), chw, buf.data());
-                    normalize.apply(buf, new SplittableRandom(0));
-                    backend.upload(buf.data(), cm.input());
-                    float[] logits = backend.download(cm.forward());
-                    out.println(image + ":");
-                    if (!Ranking.allFinite(logits, 0, logits.length)) {
-                        out.println("  no prediction: the model's outputs are NaN or infinite");
-                        nonFinite++;
-                        continue;
-                    }
-                    for (int idx : Ranking.topK(logits, top)) {
-                        String name = names != null && idx < names.size() ? names.get(idx) : "class " + idx;
-                        out.printf("  %6.2f%%  %s%n", 100 * Ranking.softmax(logits, idx), name);
+            try (Backend backend = run.openBackend()) {
+                Predictor.Builder b = Predictor.builder(weights).backend(backend).batchSize(batchSize);
+                if (model != null) b.model(model);
+                InputSpec spec = inputOverride();
+                if (spec != null) b.input(spec);
+                if (data != null && DataSource.byName(data).knownClassNames() != null) b.classNames(DataSource.byName(data).knownClassNames());
+                try (Predictor p = b.build()) {
+                    List<List<Prediction>> all = p.predictAll(images, top);
+                    for (int i = 0; i < images.size(); i++) {
+                        out.println(images.get(i) + ":");
+                        if (all.get(i).isEmpty()) {
+                            out.println("  no prediction: the model's outputs are NaN or infinite");
+                            nonFinite++;
+                        }
+                        for (Prediction c : all.get(i)) out.printf("  %6.2f%%  %s%n", 100 * c.probability(), c.name());
                     }
                 }
-                out.flush();
             }
+            out.flush();
             if (nonFinite > 0) throw new CliFailure(nonFinite + " of " + images.size() + " images gave NaN or infinite outputs, so no class could be predicted (are the weights diverged?)");
             return 0;
         });
     }
 
-    /** Resize + centre crop to H×W (small inputs: the whole image), grey from RGB by ITU-R 601 luma as torchvision's Grayscale. */
-    static void preprocess(BufferedImage image, int[] chw, float[] dst) {
-        int size = Math.min(chw[1], chw[2]);
-        int resize = size >= 64 ? size * 8 / 7 : size;
-        float[] rgb = new float[3 * chw[1] * chw[2]];
-        ImageFolderDataset.resizeAndCrop(image, resize, size, rgb);
-        int plane = chw[1] * chw[2];
-        if (chw[0] == 3) System.arraycopy(rgb, 0, dst, 0, 3 * plane);
-        else if (chw[0] == 1) for (int i = 0; i < plane; i++) dst[i] = 0.299f * rgb[i] + 0.587f * rgb[plane + i] + 0.114f * rgb[2 * plane + i];
-        else throw new IllegalArgumentException("predict supports 1- or 3-channel models, this one takes " + chw[0] + " channels");
-        if (chw[1] != chw[2]) throw new IllegalArgumentException("predict supports square inputs, got " + chw[1] + "x" + chw[2]);
+    /** --input / --data applied to what the file records (or the zoo's default): null when neither is given. */
+    private InputSpec inputOverride() {
+        if (input == null && data == null) return null;
+        InputSpec base;
+        try (SafeTensorsFile f = SafeTensorsFile.open(weights)) {
+            WeightsMetadata meta = WeightsMetadata.read(f);
+            String name = model != null ? model : meta.model();
+            if (name == null) throw new IllegalArgumentException(weights + " does not record its model: give --model");
+            base = meta.input() != null ? meta.input() : Models.get(name).input();
+        }
+        int[] chw = input != null ? WeightsMetadata.parseChw(input) : new int[]{base.channels(), base.height(), base.width()};
+        var norm = data != null ? DataSource.byName(data).normalization() : base.normalization();
+        if (norm.channels() != chw[0]) {
+            throw new IllegalArgumentException("the normalisation (" + (data != null ? "--data " + data : "recorded or the model's") + ") has "
+                    + norm.channels() + " channel(s) but the input has " + chw[0] + (data == null ? "; give --data" : ""));
+        }
+        return base.withInput(chw[0], chw[1], chw[2], norm);
     }
 }

@@ -9,15 +9,13 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 import java.io.PrintStream;
-import java.io.PrintWriter;
 
 /**
- * A progress bar per epoch on stderr (images, images/s, ETA, running loss, loader wait) when stderr is a terminal,
- * and one summary line per epoch on stdout (train loss, test loss / top-1 / top-5, time). The bar never stops a run:
- * if the terminal library fails, one warning says so and the run goes on with the summary lines alone.
+ * A progress bar per epoch on stderr (images, images/s, ETA, running loss, loader wait) when stderr is a terminal.
+ * (The per-epoch summary lines come from the library's {@code EpochSummaryPrinter}.) The bar never stops a run: if
+ * the terminal library fails, one warning says so and the run goes on without it.
  */
 final class ProgressListener implements TrainingListener {
-    private final PrintWriter out;
     private final PrintStream barStream;
     private final int epochs, batchSize;
     private ProgressBar bar;
@@ -26,8 +24,7 @@ final class ProgressListener implements TrainingListener {
     private int steps;
 
     /** {@code barStream} null: no bar (not a terminal, or tests). */
-    ProgressListener(PrintWriter out, PrintStream barStream, int epochs, int batchSize) {
-        this.out = out;
+    ProgressListener(PrintStream barStream, int epochs, int batchSize) {
         this.barStream = barStream;
         this.epochs = epochs;
         this.batchSize = batchSize;
@@ -55,15 +52,12 @@ final class ProgressListener implements TrainingListener {
             barFailed = true;
             ProgressBar broken = bar;
             bar = null;
-            if (broken != null) {
-                try {
-                    broken.close();
-                } catch (Exception | LinkageError ignored) {
-                    // already reported below
-                }
+            try {
+                if (broken != null) broken.close();
+                barStream.println("jdnn: progress bar off (" + e + "); training goes on");
+            } catch (Exception | LinkageError ignored) {
+                // the terminal is gone as well: nothing more to say there
             }
-            out.println("jdnn: progress bar off (" + e + "); training goes on");
-            out.flush();
         }
     }
 
@@ -85,10 +79,5 @@ final class ProgressListener implements TrainingListener {
             guarded(bar::close);
             bar = null;
         }
-        String test = e.test() == null ? "" : String.format(" | test loss %.4f top-1 %.2f%% top-5 %.2f%%%s", e.test().loss(), 100 * e.test().top1(), 100 * e.test().top5(),
-                e.test().nonFinite() == 0 ? "" : " (" + e.test().nonFiniteNote() + ")");
-        out.printf("epoch %d/%d: train loss %.4f acc %.2f%%, %.0f img/s, loader wait %.1fs%s | %.1fs%n",
-                e.epoch() + 1, epochs, e.trainLoss(), 100 * e.trainAccuracy(), e.trainImagesPerSecond(), e.loaderWaitSeconds(), test, e.seconds());
-        out.flush();
     }
 }

@@ -1,13 +1,13 @@
 package dev.jdnn.cli;
 
 import dev.jdnn.ops.Backend;
+import dev.jdnn.ops.Backends;
 import picocli.CommandLine.Option;
-
-import java.util.Locale;
 
 /** The options every command that runs a model shares (a picocli mixin): where it runs and how errors are shown. */
 final class RunOptions {
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE",
+            description = "auto (CUDA device 0 when usable, else the CPU), cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
     String device;
 
     @Option(names = "--deterministic", description = "Repeatable GPU runs: only deterministic cuDNN algorithms, chosen by cuDNN's "
@@ -17,9 +17,9 @@ final class RunOptions {
     @Option(names = "--verbose", description = "Stack traces on errors.")
     boolean verbose;
 
-    /** The backend --device names, in the mode --deterministic asks for. */
-    Backend openBackend() {
-        return Backends.open(device, deterministic);
+    /** Checks --device before any data is read, so a typo fails fast. */
+    void validate() {
+        Backends.validate(device);
     }
 
     /** Whether runs on {@code backend} repeat bit for bit: the CPU backend always does, CUDA with --deterministic. */
@@ -33,10 +33,15 @@ final class RunOptions {
         return deterministic ? "on (--deterministic: deterministic cuDNN algorithms)" : "off (fastest algorithms; --deterministic for repeatable runs)";
     }
 
-    /** Checks --device before any data is read, so a typo fails fast. */
-    void validate() {
-        if (!Backends.DEVICES.contains(device.toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("unknown device '" + device + "'; valid: " + Backends.DEVICES);
+    /**
+     * The backend for --device, in the mode --deterministic asks for; a CUDA device that cannot run here is a
+     * user-facing failure naming why.
+     */
+    Backend openBackend() {
+        try {
+            return Backends.open(device, deterministic);
+        } catch (IllegalStateException e) {
+            throw new CliFailure("--" + e.getMessage() + " (use --device cpu)");
         }
     }
 }

@@ -4,15 +4,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.jdnn.memory.Shape;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.graph.CompiledModel;
+import dev.jdnn.networks.models.InputSpec;
 import dev.jdnn.ops.Backend;
+import dev.jdnn.ops.Backends;
 import dev.jdnn.training.EpochMetrics;
 import dev.jdnn.training.Trainer;
 import dev.jdnn.training.checkpoint.AtomicFiles;
 import dev.jdnn.training.checkpoint.TrainingState;
+import dev.jdnn.training.checkpoint.WeightsMetadata;
 import dev.jdnn.training.data.Dataset;
-import dev.jdnn.training.optim.LrSchedule;
+import dev.jdnn.training.listeners.EpochSummaryPrinter;
+import dev.jdnn.training.listeners.MetricsCsv;
 import dev.jdnn.training.optim.Optimizer;
 import picocli.CommandLine;
 
@@ -38,18 +42,18 @@ final class TrainingRun {
     private TrainingRun() {}
 
     /** Everything a run needs beyond the options. */
-    record Setup(String modelName, Module model, Dataset train, Dataset test, Map<String, Object> extraConfig,
+    record Setup(String modelName, Layer model, Dataset train, Dataset test, Map<String, Object> extraConfig,
                  Consumer<CompiledModel> afterCompile, List<String> headPaths, Double headLr) {
-        Setup(String modelName, Module model, Dataset train, Dataset test, Map<String, Object> extraConfig) {
+        Setup(String modelName, Layer model, Dataset train, Dataset test, Map<String, Object> extraConfig) {
             this(modelName, model, train, test, extraConfig, null, List.of(), null);
         }
     }
 
-    static int execute(CommandLine cmd, HyperOptions h, DataOptions d, RunOptions run, Setup s) {
+    static int execute(CommandLine cmd, HyperOptions h, DataOptions d, TrainingDataOptions td, RunOptions run, Setup s) {
         PrintWriter out = cmd.getOut();
         long seed = h.seed;
         int batchesPerEpoch = s.train().size() / h.batchSize;
-        Map<String, Object> config = config(h, d, run, s, seed);
+        Map<String, Object> config = config(h, d, td, run.device, s, seed);
         TrainingState resumeState = h.resume == null ? null : ResumeCheck.check(h.resume, config, h.epochs, h.schedule, batchesPerEpoch, out);
         Path dir = h.out != null ? h.out
                 : h.resume != null ? h.resume.toAbsolutePath().getParent()
@@ -65,17 +69,20 @@ final class TrainingRun {
                 config.put("backend", backend.name());
                 config.put("deterministic", run.deterministicOn(backend));
                 String configJson = toJson(config);
-                MetricsFiles metrics = new MetricsFiles(dir, resumeState == null ? 0 : resumeState.epoch(), cmd.getErr()::println);
+                MetricsCsv csv = new MetricsCsv(dir, resumeState == null ? 0 : resumeState.epoch());
+                MetricsFiles curves = new MetricsFiles(dir, csv, cmd.getErr()::println);
                 try (Optimizer optimizer = h.createOptimizer(model, s.headPaths(), s.headLr());
                      Trainer trainer = Trainer.builder(model, optimizer)
-                             .trainData(s.train(), d.trainTransform(d.augments(s.modelName()))).testData(s.test(), d.evalTransform())
-                             .epochs(h.epochs).schedule(LrSchedule.named(h.schedule, h.epochs, Math.max(1, batchesPerEpoch)))
+                             .trainData(s.train(), td.transform(d, s.modelName())).testData(s.test(), d.evalTransform())
+                             .epochs(h.epochs).schedule(h.schedule(Math.max(1, batchesPerEpoch)))
                              .labelSmoothing(h.labelSmoothing).maxGradNorm(h.maxGradNorm).seed(seed)
                              .checkpointDir(dir).config(configJson).loaderWorkers(h.workers)
                              .bufferAllocator(Backends.batchBufferAllocator(backend))
-                             .weightsMetadata(weightsMetadata(s, d))
-                             .listener(new ProgressListener(out, barStream(), h.epochs, h.batchSize))
-                             .listener(metrics)
+                             .weightsMetadata(weightsMetadata(s, d).toMap())
+                             .listener(new ProgressListener(barStream(), h.epochs, h.batchSize))
+                             .listener(new EpochSummaryPrinter(out, h.epochs))
+                             .listener(csv)
+                             .listener(curves)
                              .build()) {
                     if (h.resume != null) {
                         TrainingState st = trainer.resume(h.resume);
@@ -88,7 +95,7 @@ final class TrainingRun {
                     EpochMetrics best = history.stream().filter(e -> e.test() != null).max((a, b) -> Double.compare(a.test().top1(), b.test().top1())).orElse(null);
                     if (best != null) out.printf("best test top-1 %.2f%% (epoch %d)%n", 100 * best.test().top1(), best.epoch() + 1);
                     out.println("graph capture: " + model.graphCaptureStatus());
-                    out.println("wrote " + dir.toAbsolutePath() + "/{" + String.join(", ", written(dir, metrics)) + "}");
+                    out.println("wrote " + dir.toAbsolutePath() + "/{" + String.join(", ", written(dir, curves)) + "}");
                     out.flush();
                 }
             }
@@ -97,10 +104,10 @@ final class TrainingRun {
     }
 
     /** The run directory's files that exist now; curves.png only when this run drew it. */
-    static List<String> written(Path dir, MetricsFiles metrics) {
+    static List<String> written(Path dir, MetricsFiles curves) {
         List<String> out = new java.util.ArrayList<>();
-        for (String f : List.of(CONFIG, MetricsFiles.CSV, MetricsFiles.CURVES, Trainer.LAST_CHECKPOINT, Trainer.BEST_WEIGHTS)) {
-            boolean drawn = !f.equals(MetricsFiles.CURVES) || metrics.curvesWritten();
+        for (String f : List.of(CONFIG, MetricsCsv.FILE, MetricsFiles.CURVES, Trainer.LAST_CHECKPOINT, Trainer.BEST_WEIGHTS)) {
+            boolean drawn = !f.equals(MetricsFiles.CURVES) || curves.curvesWritten();
             if (drawn && java.nio.file.Files.isRegularFile(dir.resolve(f))) out.add(f);
         }
         return out;
@@ -116,21 +123,23 @@ final class TrainingRun {
         }
     }
 
-    /** What predict and eval need to use best.safetensors without repeating the options. */
-    static Map<String, String> weightsMetadata(Setup s, DataOptions d) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put(WeightsInfo.MODEL, s.modelName());
-        m.put(WeightsInfo.INPUT, s.train().channels() + "x" + s.train().height() + "x" + s.train().width());
-        m.put(WeightsInfo.DATA, d.source().cliName());
-        m.put(WeightsInfo.CLASSES, compactJson(s.train().classNames()));
-        return m;
+    /**
+     * What predict and eval (and {@code Predictor}) need to use best.safetensors without repeating the options:
+     * the model, the input with the data set's normalisation (image folders: their resize and crop), the classes.
+     */
+    static WeightsMetadata weightsMetadata(Setup s, DataOptions d) {
+        Dataset t = s.train();
+        int side = Math.min(t.height(), t.width());
+        int resize = d.source() == dev.jdnn.training.data.DataSource.FOLDER ? side * 8 / 7 : side;
+        InputSpec input = new InputSpec(t.channels(), t.height(), t.width(), resize, InputSpec.Interpolation.BILINEAR, d.source().normalization());
+        return new WeightsMetadata(s.modelName(), input, t.classNames(), d.source().cliName());
     }
 
     /**
      * The run's options and data as config.json and every checkpoint record them; {@code --resume} compares them
      * ({@link ResumeCheck}). "backend" and "deterministic" are filled in once the backend is open.
      */
-    private static Map<String, Object> config(HyperOptions h, DataOptions d, RunOptions run, Setup s, long seed) {
+    private static Map<String, Object> config(HyperOptions h, DataOptions d, TrainingDataOptions td, String device, Setup s, long seed) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("model", s.modelName());
         c.put("data", d.source().cliName());
@@ -145,14 +154,15 @@ final class TrainingRun {
         c.put("momentum", h.momentum);
         c.put("weight_decay", h.effectiveWeightDecay());
         c.put("schedule", h.schedule);
+        if (h.lrWarmupEpochs != null) c.put("lr_warmup_epochs", h.lrWarmupEpochs);
         c.put("label_smoothing", h.labelSmoothing);
         c.put("max_grad_norm", h.maxGradNorm);
         c.put("seed", seed);
         c.put("limit", h.limit);
         if (d.classes != null) c.put("classes", d.classes);
-        if (d.perClass > 0) c.put("per_class", d.perClass);
-        c.put("augment", d.augments(s.modelName()) ? "standard" : "none");
-        c.put("device", run.device);
+        if (td.perClass > 0) c.put("per_class", td.perClass);
+        c.put("augment", td.augments(s.modelName()) ? "standard" : "none");
+        c.put("device", device);
         c.put("backend", null);
         c.put("deterministic", null);
         if (s.headLr() != null) c.put("head_lr", s.headLr());
@@ -166,14 +176,6 @@ final class TrainingRun {
         crc.update(String.join("\n", train.classNames()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         for (int i = 0; i < train.size(); i++) crc.update(train.label(i));
         return String.format("%08x", crc.getValue());
-    }
-
-    static String compactJson(Object o) {
-        try {
-            return new ObjectMapper().writeValueAsString(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static String toJson(Object o) {

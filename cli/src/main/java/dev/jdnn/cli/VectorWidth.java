@@ -7,10 +7,8 @@ final class VectorWidth {
 
     static String describe() {
         // Touching FloatVector without the incubator module resolved would throw NoClassDefFoundError.
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            return "Vector API not enabled (start the JVM with --add-modules jdk.incubator.vector)";
-        }
-        return Preferred.describe();
+        String missing = dev.jdnn.ops.cpu.CpuBackend.unavailableReason();
+        return missing != null ? "Vector API not enabled: " + missing : Preferred.describe();
     }
 
     /** Separate class so it is only loaded once the module is known to be present. */

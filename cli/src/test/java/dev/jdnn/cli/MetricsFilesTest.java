@@ -2,6 +2,7 @@ package dev.jdnn.cli;
 
 import dev.jdnn.training.EpochMetrics;
 import dev.jdnn.training.StepMetrics;
+import dev.jdnn.training.listeners.MetricsCsv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,7 +15,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** metrics.csv and curves.png: the smoothed step loss, and a plot failure that must not stop the run. */
+/** curves.png: the smoothed step loss, and a plot failure that must not stop the run. */
 class MetricsFilesTest {
     @TempDir
     Path dir;
@@ -36,27 +37,32 @@ class MetricsFilesTest {
     @Test
     void aOneEpochRunDrawsAStepCurve() throws Exception {
         List<String> warnings = new ArrayList<>();
-        MetricsFiles m = new MetricsFiles(dir, 0, warnings::add);
+        MetricsCsv csv = new MetricsCsv(dir);
+        MetricsFiles m = new MetricsFiles(dir, csv, warnings::add);
         for (int b = 0; b < 20; b++) m.onStep(new StepMetrics(0, b, 20, b, 2.3 - 0.05 * b, 0.3, 0.1, 1000, 1));
+        csv.onEpochEnd(epoch(0, 1.8));
         m.onEpochEnd(epoch(0, 1.8));
         assertEquals(List.of(), warnings);
         assertTrue(m.curvesWritten());
         BufferedImage png = ImageIO.read(dir.resolve(MetricsFiles.CURVES).toFile());
         assertEquals(1120, png.getWidth(), "loss and accuracy charts side by side");
-        assertEquals(2, Files.readAllLines(dir.resolve(MetricsFiles.CSV)).size());
+        assertEquals(2, Files.readAllLines(dir.resolve(MetricsCsv.FILE)).size());
     }
 
     @Test
     void aPlotThatCannotBeWrittenWarnsOnceAndTrainingGoesOn() throws Exception {
         Files.createDirectories(dir.resolve(MetricsFiles.CURVES).resolve("in-the-way")); // curves.png is a full directory
         List<String> warnings = new ArrayList<>();
-        MetricsFiles m = new MetricsFiles(dir, 0, warnings::add);
-        m.onEpochEnd(epoch(0, 1.0));
-        m.onEpochEnd(epoch(1, 0.9));
+        MetricsCsv csv = new MetricsCsv(dir);
+        MetricsFiles m = new MetricsFiles(dir, csv, warnings::add);
+        for (int e = 0; e < 2; e++) {
+            csv.onEpochEnd(epoch(e, 1.0 - 0.1 * e));
+            m.onEpochEnd(epoch(e, 1.0 - 0.1 * e));
+        }
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.getFirst().startsWith("jdnn: curves.png not drawn (") && warnings.getFirst().contains("metrics.csv has every number"), warnings.getFirst());
         assertFalse(m.curvesWritten());
-        assertEquals(3, Files.readAllLines(dir.resolve(MetricsFiles.CSV)).size(), "both epochs in metrics.csv");
+        assertEquals(3, Files.readAllLines(dir.resolve(MetricsCsv.FILE)).size(), "both epochs in metrics.csv");
         assertEquals(List.of("metrics.csv"), TrainingRun.written(dir, m), "the final line lists only files written");
     }
 

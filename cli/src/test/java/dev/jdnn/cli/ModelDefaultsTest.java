@@ -20,7 +20,7 @@ class ModelDefaultsTest {
         TrainCommand c = parse("--model", "lenet5");
         assertEquals(32, c.hyper.batchSize);
         assertEquals(0.05, c.hyper.effectiveLr());
-        assertFalse(c.data.augments(c.model));
+        assertFalse(c.trainingData.augments(c.model));
         assertEquals(32, parse("--model", "lenet5_28").hyper.batchSize);
     }
 
@@ -29,7 +29,7 @@ class ModelDefaultsTest {
         TrainCommand c = parse("--model", "resnet20");
         assertEquals(128, c.hyper.batchSize);
         assertEquals(0.1, c.hyper.effectiveLr());
-        assertTrue(c.data.augments(c.model));
+        assertTrue(c.trainingData.augments(c.model));
     }
 
     @Test
@@ -37,8 +37,8 @@ class ModelDefaultsTest {
         TrainCommand c = parse("--model", "lenet5", "--batch-size", "64", "--lr", "0.2", "--augment", "standard");
         assertEquals(64, c.hyper.batchSize);
         assertEquals(0.2, c.hyper.effectiveLr());
-        assertTrue(c.data.augments(c.model));
-        assertFalse(parse("--model", "resnet20", "--augment", "none").data.augments("resnet20"));
+        assertTrue(c.trainingData.augments(c.model));
+        assertFalse(parse("--model", "resnet20", "--augment", "none").trainingData.augments("resnet20"));
         assertEquals(1e-3, parse("--model", "lenet5", "--optimizer", "adam").hyper.effectiveLr(), "the LeNet lr applies to SGD only");
     }
 }

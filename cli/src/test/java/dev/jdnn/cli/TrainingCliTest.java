@@ -63,6 +63,10 @@ class TrainingCliTest {
         CliRunner predict = CliRunner.run("predict", "--weights", run.resolve("best.safetensors").toString(), "--model", "lenet5", "--top", "3", "--device", "cpu", png.toString());
         assertEquals(0, predict.exitCode(), predict.err());
         assertEquals(4, predict.out().strip().lines().count(), predict.out()); // file name + 3 classes
+        CliRunner fromMetadata = CliRunner.run("predict", "--weights", run.resolve("best.safetensors").toString(), "--top", "3", "--device", "cpu", png.toString(), png.toString());
+        assertEquals(0, fromMetadata.exitCode(), fromMetadata.err());
+        assertEquals(predict.out().strip(), fromMetadata.out().strip().lines().limit(4).collect(java.util.stream.Collectors.joining("\n")),
+                "the model and classes come from the file's metadata");
 
         Path ft = dir.resolve("ft");
         CliRunner finetune = CliRunner.run(small("finetune", "--weights", run.resolve("best.safetensors").toString(), "--model", "lenet5",
@@ -123,13 +127,13 @@ class TrainingCliTest {
             String[] withDevice = Stream.concat(Stream.of(args), Stream.of("--device", "tpu")).toArray(String[]::new);
             CliRunner r = CliRunner.run(withDevice);
             assertEquals(2, r.exitCode(), args[0] + ": " + r.err());
-            assertTrue(r.err().contains("unknown device 'tpu'; valid: [auto, cpu, cuda]"), args[0] + ": " + r.err());
+            assertTrue(r.err().contains("unknown device 'tpu'; valid: auto, cpu, cuda, cuda:N"), args[0] + ": " + r.err());
         }
     }
 
     @Test
     void cudaDeviceWithoutABackendSaysWhy() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Backends.cudaUnavailableReason() != null, "a usable CUDA backend is present");
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.jdnn.ops.cuda.CudaBackend.unavailableReason() != null, "a usable CUDA backend is present");
         Path data = SyntheticMnist.write(dir.resolve("mnist"), 20, 20);
         Path out = dir.resolve("cuda-run");
         CliRunner r = CliRunner.run("train", "--model", "lenet5", "--data", "mnist", "--data-dir", data.toString(), "--batch-size", "4",

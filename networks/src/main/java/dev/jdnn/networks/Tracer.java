@@ -3,7 +3,7 @@ package dev.jdnn.networks;
 import java.util.List;
 
 /**
- * What a module's {@link Module#forward} talks to while the model is traced into a static graph. Composite
+ * What a module's {@link Layer#forward} talks to while the model is traced into a static graph. Composite
  * modules (blocks, whole networks) call their children through {@link #call} and join branches with the
  * structural ops below; leaf layers record their own nodes.
  */
@@ -12,7 +12,7 @@ public interface Tracer {
     boolean training();
 
     /** Runs a child module on x (records the module path, so shape errors name it). */
-    Value call(Module child, Value x);
+    Value call(Layer child, Value x);
 
     /** Element-wise a + b of equal shapes (residual connections). */
     Value add(Value a, Value b);

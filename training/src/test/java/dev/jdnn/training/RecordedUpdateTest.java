@@ -6,7 +6,7 @@ import dev.jdnn.training.checkpoint.TrainingState;
 import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.testing.CaptureCheckingBackend;
 import dev.jdnn.training.data.Augmentations;
-import dev.jdnn.training.data.Normalization;
+import dev.jdnn.networks.models.Normalization;
 import dev.jdnn.training.data.Transform;
 import dev.jdnn.training.optim.Adam;
 import dev.jdnn.training.optim.GroupRules;

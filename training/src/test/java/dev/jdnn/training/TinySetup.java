@@ -1,7 +1,7 @@
 package dev.jdnn.training;
 
 import dev.jdnn.memory.Shape;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.graph.CompiledModel;
@@ -28,19 +28,19 @@ final class TinySetup {
 
     private TinySetup() {}
 
-    static Module tinyNet() {
+    static Layer tinyNet() {
         return new Sequential(new Conv2d(1, 4, 3, 1, 1, true), new BatchNorm2d(4), Act.relu(), Pool2d.max(2, 2),
                 new Flatten(), new Linear(4 * 4 * 4, 3));
     }
 
     /** The tiny net with both kinds of randomness: a residual branch under stochastic depth, dropout before the classifier. */
-    static Module tinyNetWithRandomness() {
+    static Layer tinyNetWithRandomness() {
         return new Sequential(new Conv2d(1, 4, 3, 1, 1, true), new BatchNorm2d(4), Act.relu(), new DroppedResidual(4, 0.3f),
                 Pool2d.max(2, 2), new Flatten(), new Dropout(0.3f), new Linear(4 * 4 * 4, 3));
     }
 
     /** x + stochasticDepth(conv(x), p), as EfficientNet's blocks use it. */
-    static final class DroppedResidual extends Module {
+    static final class DroppedResidual extends Layer {
         final Conv2d conv;
         final float p;
 

@@ -6,7 +6,7 @@ import dev.jdnn.training.checkpoint.SafeTensorsFile;
 import dev.jdnn.training.checkpoint.TrainingCheckpoint;
 import dev.jdnn.training.checkpoint.TrainingState;
 import dev.jdnn.training.data.Augmentations;
-import dev.jdnn.training.data.Normalization;
+import dev.jdnn.networks.models.Normalization;
 import dev.jdnn.training.data.Transform;
 import dev.jdnn.training.optim.LrSchedule;
 import dev.jdnn.training.optim.Sgd;

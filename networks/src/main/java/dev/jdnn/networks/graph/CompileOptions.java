@@ -1,7 +1,7 @@
 package dev.jdnn.networks.graph;
 
 /**
- * Switches for {@link CompiledModel#compile(dev.jdnn.networks.Module, dev.jdnn.memory.Shape, dev.jdnn.ops.Backend, long, CompileOptions)}.
+ * Switches for {@link CompiledModel#compile(dev.jdnn.networks.Layer, dev.jdnn.memory.Shape, dev.jdnn.ops.Backend, long, CompileOptions)}.
  *
  * @param shareMemory   plan activation memory with lifetime-based sharing (false: every buffer gets its own range)
  * @param poisonBuffers fill every planned buffer with NaN when its lifetime starts and ends, to expose plan errors

@@ -3,7 +3,7 @@ package dev.jdnn.networks.graph;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.Value;
 import dev.jdnn.ops.Backend;
@@ -53,7 +53,7 @@ import java.util.Map;
  * run restored from a checkpoint continues with exactly the masks the uninterrupted run would have drawn.
  */
 public final class CompiledModel implements AutoCloseable {
-    private final Module module;
+    private final Layer module;
     private final Backend backend;
     private final Shape inputShape;
     private final Shape outputShape;
@@ -70,7 +70,7 @@ public final class CompiledModel implements AutoCloseable {
     private ExecutionPlan lastRun;
     private boolean closed;
 
-    private CompiledModel(Module module, Shape inputShape, Backend backend, long seed, CompileOptions options) {
+    private CompiledModel(Layer module, Shape inputShape, Backend backend, long seed, CompileOptions options) {
         if (inputShape.rank() != 4) throw new IllegalArgumentException("compile expects an NCHW input shape, got " + inputShape);
         this.module = module;
         this.backend = backend;
@@ -144,16 +144,16 @@ public final class CompiledModel implements AutoCloseable {
      * gradient memory, allocates parameters (trainable values in one flat buffer, gradients in another, same order)
      * and buffers, and initialises them from their Init with new SplittableRandom(seed) in state_dict order.
      */
-    public static CompiledModel compile(Module model, Shape inputShape, Backend backend, long seed) {
+    public static CompiledModel compile(Layer model, Shape inputShape, Backend backend, long seed) {
         return compile(model, inputShape, backend, seed, CompileOptions.DEFAULT);
     }
 
-    /** As {@link #compile(Module, Shape, Backend, long)} with debug options (no memory sharing, NaN poisoning). */
-    public static CompiledModel compile(Module model, Shape inputShape, Backend backend, long seed, CompileOptions options) {
+    /** As {@link #compile(Layer, Shape, Backend, long)} with debug options (no memory sharing, NaN poisoning). */
+    public static CompiledModel compile(Layer model, Shape inputShape, Backend backend, long seed, CompileOptions options) {
         return new CompiledModel(model, inputShape, backend, seed, options);
     }
 
-    private static Graph prepareGraph(Module model, Shape inputShape, boolean training, CompileOptions options) {
+    private static Graph prepareGraph(Layer model, Shape inputShape, boolean training, CompileOptions options) {
         Graph g = GraphTracer.trace(model, inputShape, training);
         g.pruneDeadNodes();
         InPlaceConcat.apply(g); // first: writing a concat part in place saves a copy, not just memory
@@ -190,7 +190,7 @@ public final class CompiledModel implements AutoCloseable {
     // ---- accessors ----------------------------------------------------------------------------------------------
 
     public Backend backend() { return backend; }
-    public Module module() { return module; }
+    public Layer module() { return module; }
     public Shape inputShape() { return inputShape; }
     /** [N, numClasses] of the main output. */
     public Shape outputShape() { return outputShape; }

@@ -1,7 +1,7 @@
 package dev.jdnn.networks.graph;
 
 import dev.jdnn.memory.Shape;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Act;
@@ -24,18 +24,18 @@ import java.util.Map;
  * and the shapes involved. Leaf layers reach it through {@code Layers.trace}, which calls {@link #leaf}.
  */
 public final class GraphTracer implements Tracer {
-    private record Frame(Module module, String path) {}
+    private record Frame(Layer module, String path) {}
 
     private final Graph graph;
     private final Deque<Frame> stack = new ArrayDeque<>();
 
-    private GraphTracer(Graph graph, Module root) {
+    private GraphTracer(Graph graph, Layer root) {
         this.graph = graph;
         stack.push(new Frame(root, ""));
     }
 
     /** Traces {@code model} on an input of {@code inputShape} into a new graph for the given mode. */
-    static Graph trace(Module model, Shape inputShape, boolean training) {
+    static Graph trace(Layer model, Shape inputShape, boolean training) {
         Graph g = new Graph(training, inputShape);
         GraphTracer t = new GraphTracer(g, model);
         Value out = model.forward(t, g.input);
@@ -85,9 +85,10 @@ public final class GraphTracer implements Tracer {
     }
 
     @Override
-    public Value call(Module child, Value x) {
+    public Value call(Layer child, Value x) {
         check(x);
         Frame parent = stack.peek();
+        child = parent.module().current(child);
         String name = childName(parent.module(), child);
         if (name == null) {
             throw error("called " + child + ", which is not a registered child of this module (register it so its parameters are in the state dict)");
@@ -103,13 +104,13 @@ public final class GraphTracer implements Tracer {
         }
     }
 
-    private static String childName(Module parent, Module child) {
-        for (Map.Entry<String, Module> e : parent.children().entrySet()) if (e.getValue() == child) return e.getKey();
+    private static String childName(Layer parent, Layer child) {
+        for (Map.Entry<String, Layer> e : parent.children().entrySet()) if (e.getValue() == child) return e.getKey();
         return null;
     }
 
     /** Records a leaf layer (Conv2d, BatchNorm2d, Linear, Act, Pool2d, Dropout, LocalResponseNorm) applied to x. */
-    public Value leaf(Module layer, Value x) {
+    public Value leaf(Layer layer, Value x) {
         check(x);
         return switch (layer) {
             case Conv2d c -> ConvNode.trace(this, c, x);

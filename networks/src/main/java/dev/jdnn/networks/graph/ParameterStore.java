@@ -2,7 +2,7 @@ package dev.jdnn.networks.graph;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.ops.Backend;
 
@@ -28,7 +28,7 @@ final class ParameterStore implements AutoCloseable {
     private final Tensor values, grads, others;
     private final long trainableCount, otherCount;
 
-    ParameterStore(Module model, Backend backend, long seed) {
+    ParameterStore(Layer model, Backend backend, long seed) {
         stateDict = Collections.unmodifiableMap(model.stateDict());
         List<Parameter> unique = unique(stateDict);
         long t = 0, o = 0;

@@ -1,5 +1,5 @@
 /**
- * The graph layer: turns a {@link dev.jdnn.networks.Module} into a static, memory-planned program on a
+ * The graph layer: turns a {@link dev.jdnn.networks.Layer} into a static, memory-planned program on a
  * {@link dev.jdnn.ops.Backend}. Entry point: {@link dev.jdnn.networks.graph.CompiledModel#compile}.
  *
  * <p>How a compile proceeds, class by class:

@@ -1,12 +1,12 @@
 package dev.jdnn.networks.layers;
 
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.ops.Activation;
 
 /** A pointwise activation layer (torch's ReLU, ReLU6, Hardswish, SiLU, ... as one class). */
-public final class Act extends Module {
+public final class Act extends Layer {
     public final Activation kind;
     public final float param;
 

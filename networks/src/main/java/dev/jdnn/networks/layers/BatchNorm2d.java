@@ -2,7 +2,7 @@ package dev.jdnn.networks.layers;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Init;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
@@ -12,7 +12,7 @@ import dev.jdnn.networks.Value;
  * families differ in eps/momentum (default 1e-5 / 0.1; GoogLeNet eps 1e-3; MobileNetV3 eps 1e-3 momentum 0.01...).
  * {@code num_batches_tracked} is not kept: it only matters for momentum=None, which no zoo model uses.
  */
-public final class BatchNorm2d extends Module {
+public final class BatchNorm2d extends Layer {
     public static final double DEFAULT_EPS = 1e-5, DEFAULT_MOMENTUM = 0.1;
 
     public final int channels;

@@ -2,13 +2,13 @@ package dev.jdnn.networks.layers;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Init;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 
 /** torch.nn.Conv2d with square kernel, stride, padding and dilation; weight [out, in/groups, k, k]. */
-public final class Conv2d extends Module {
+public final class Conv2d extends Layer {
     public final int inChannels, outChannels, kernel, stride, padding, dilation, groups;
     public final Parameter weight;
     public final Parameter bias; // null when bias=false

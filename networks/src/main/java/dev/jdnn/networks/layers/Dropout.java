@@ -1,11 +1,11 @@
 package dev.jdnn.networks.layers;
 
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 
 /** torch.nn.Dropout(p): active only in the training graph. */
-public final class Dropout extends Module {
+public final class Dropout extends Layer {
     public final float p;
 
     public Dropout(float p) {

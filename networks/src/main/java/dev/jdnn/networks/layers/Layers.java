@@ -1,6 +1,6 @@
 package dev.jdnn.networks.layers;
 
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.graph.GraphTracer;
@@ -9,7 +9,7 @@ import dev.jdnn.networks.graph.GraphTracer;
 final class Layers {
     private Layers() {}
 
-    static Value trace(Tracer t, Module leaf, Value x) {
+    static Value trace(Tracer t, Layer leaf, Value x) {
         if (t instanceof GraphTracer g) return g.leaf(leaf, x);
         throw new IllegalArgumentException(leaf + " can only be traced by the graph layer's tracer, not by " + t.getClass().getName());
     }

@@ -2,13 +2,13 @@ package dev.jdnn.networks.layers;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Init;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 
 /** torch.nn.Linear: weight [out, in], bias [out]; input [N, in]. */
-public final class Linear extends Module {
+public final class Linear extends Layer {
     public final int inFeatures, outFeatures;
     public final Parameter weight, bias;
 

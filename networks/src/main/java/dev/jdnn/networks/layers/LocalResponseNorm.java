@@ -1,11 +1,11 @@
 package dev.jdnn.networks.layers;
 
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 
 /** torch.nn.LocalResponseNorm(size, alpha, beta, k) — the original AlexNet's normalisation. */
-public final class LocalResponseNorm extends Module {
+public final class LocalResponseNorm extends Layer {
     public final int size;
     public final double alpha, beta, k;
 

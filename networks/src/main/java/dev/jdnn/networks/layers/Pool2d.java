@@ -1,12 +1,12 @@
 package dev.jdnn.networks.layers;
 
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.ops.PoolSpec;
 
 /** torch's MaxPool2d, AvgPool2d and AdaptiveAvgPool2d in one class; build with the static factories. */
-public final class Pool2d extends Module {
+public final class Pool2d extends Layer {
     public final PoolSpec.Mode mode;
     public final int kernel, stride, padding, outH, outW;
     public final boolean ceilMode;

@@ -1,7 +1,7 @@
 package dev.jdnn.networks.models;
 
 import dev.jdnn.networks.Init;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Act;
@@ -19,7 +19,7 @@ import dev.jdnn.networks.layers.Sequential;
  * conv2, and the paper's init (weights N(0, 0.01); biases 1 in conv2, conv4, conv5 and the hidden FC layers, 0
  * elsewhere). Like torchvision it is one tower (no groups=2 split) and pads conv1 by 2 so 224x224 inputs work.
  */
-public final class AlexNet extends Module {
+public final class AlexNet extends Layer {
     private static final float DROPOUT = 0.5f;
     private final Sequential features, classifier;
     private final Pool2d avgpool;
@@ -62,7 +62,7 @@ public final class AlexNet extends Module {
         WeightInit.convs(this, Init.normal(0, 0.01));
         WeightInit.linears(this, l -> Init.normal(0, 0.01), Init.zeros());
         for (String path : new String[]{"features.4", "features.10", "features.12", "classifier.1", "classifier.4"}) {
-            Module m = module(path);
+            Layer m = module(path);
             (m instanceof Conv2d c ? c.bias : ((Linear) m).bias).setInit(Init.ones());
         }
     }

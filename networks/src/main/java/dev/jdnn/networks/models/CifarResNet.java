@@ -1,6 +1,6 @@
 package dev.jdnn.networks.models;
 
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Act;
@@ -17,7 +17,7 @@ import dev.jdnn.networks.layers.Sequential;
  * option A (subsample + zero-pad channels, parameter-free, the paper's CIFAR choice) by default, or option B (1x1
  * projection) via {@link ModelConfig#shortcut()}. Init as torchvision's ResNet (kaiming_normal fan_out).
  */
-public final class CifarResNet extends Module {
+public final class CifarResNet extends Layer {
     private final Conv2d conv1;
     private final BatchNorm2d bn1;
     private final Act relu;

@@ -1,7 +1,7 @@
 package dev.jdnn.networks.models;
 
 import dev.jdnn.networks.Init;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Act;
@@ -22,7 +22,7 @@ import java.util.List;
  * momentum 0.01 for b5-b7, eps 1e-3 for V2. Init: kaiming_normal(fan_out) convs, Linear U(-1/sqrt(out), 1/sqrt(out)),
  * zero biases. b0: 5,288,548 parameters; V2-S: 21,458,488.
  */
-public final class EfficientNet extends Module {
+public final class EfficientNet extends Layer {
     private static final float STOCHASTIC_DEPTH = 0.2f;
 
     /** One stage: expansion, kernel, first stride, in/out channels, blocks, fused (V2's Fused-MBConv). */
@@ -105,7 +105,7 @@ public final class EfficientNet extends Module {
     }
 
     /** Mobile inverted bottleneck with squeeze-and-excitation. */
-    static final class MBConv extends Module {
+    static final class MBConv extends Layer {
         private final Sequential block;
         private final boolean residual;
         private final float stochasticDepth;
@@ -134,7 +134,7 @@ public final class EfficientNet extends Module {
     }
 
     /** EfficientNetV2's Fused-MBConv: the expand 1x1 and depthwise kxk merged into one kxk conv; no SE. */
-    static final class FusedMBConv extends Module {
+    static final class FusedMBConv extends Layer {
         private final Sequential block;
         private final boolean residual;
         private final float stochasticDepth;

@@ -1,7 +1,7 @@
 package dev.jdnn.networks.models;
 
 import dev.jdnn.networks.Init;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Act;
@@ -22,7 +22,7 @@ import java.util.List;
  * transform_input is off. Init: trunc_normal(std 0.01, a -2, b 2) for conv and linear weights.
  * 13,004,888 parameters with aux heads, 6,624,904 without (torchvision's documented count).
  */
-public final class GoogLeNet extends Module {
+public final class GoogLeNet extends Layer {
     /** Szegedy et al. §5: "during training, their loss gets added to the total loss with a discount weight 0.3". */
     static final float AUX_LOSS_WEIGHT = 0.3f;
 
@@ -86,11 +86,11 @@ public final class GoogLeNet extends Module {
 
     @Override
     public Value forward(Tracer t, Value x) {
-        for (Module m : List.of(conv1, maxpool1, conv2, conv3, maxpool2, i3a, i3b, maxpool3, i4a)) x = t.call(m, x);
+        for (Layer m : List.of(conv1, maxpool1, conv2, conv3, maxpool2, i3a, i3b, maxpool3, i4a)) x = t.call(m, x);
         auxiliary(t, aux1, x);
-        for (Module m : List.of(i4b, i4c, i4d)) x = t.call(m, x);
+        for (Layer m : List.of(i4b, i4c, i4d)) x = t.call(m, x);
         auxiliary(t, aux2, x);
-        for (Module m : List.of(i4e, maxpool4, i5a, i5b, avgpool)) x = t.call(m, x);
+        for (Layer m : List.of(i4e, maxpool4, i5a, i5b, avgpool)) x = t.call(m, x);
         return t.call(fc, t.call(dropout, t.flatten(x)));
     }
 
@@ -99,7 +99,7 @@ public final class GoogLeNet extends Module {
     }
 
     /** torchvision's BasicConv2d: conv (no bias) + BN (eps 1e-3) + ReLU. */
-    static final class BasicConv2d extends Module {
+    static final class BasicConv2d extends Layer {
         private final Conv2d conv;
         private final BatchNorm2d bn;
         private final Act relu;
@@ -117,8 +117,8 @@ public final class GoogLeNet extends Module {
     }
 
     /** Four parallel branches concatenated along channels. */
-    static final class Inception extends Module {
-        private final Module branch1, branch2, branch3, branch4;
+    static final class Inception extends Layer {
+        private final Layer branch1, branch2, branch3, branch4;
 
         Inception(int in, int ch1x1, int ch3x3red, int ch3x3, int ch5x5red, int ch5x5, int poolProj) {
             branch1 = register("branch1", new BasicConv2d(in, ch1x1, 1, 1, 0));
@@ -135,7 +135,7 @@ public final class GoogLeNet extends Module {
     }
 
     /** Auxiliary classifier: 4x4 average pool, 1x1 conv 128, FC 1024 + ReLU, dropout 0.7, FC classes. */
-    static final class InceptionAux extends Module {
+    static final class InceptionAux extends Layer {
         private final Pool2d pool;
         private final BasicConv2d conv;
         private final Linear fc1, fc2;

@@ -1,6 +1,6 @@
 package dev.jdnn.networks.models;
 
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Act;
@@ -19,7 +19,7 @@ import dev.jdnn.networks.layers.Sequential;
  * is identical to LeNet-5 — the paper padded MNIST's 28x28 digits to 32x32 for the same reason.
  * Other sizes work too: F5's input width follows the image size.
  */
-public final class LeNet extends Module {
+public final class LeNet extends Layer {
     private final Sequential features, classifier;
 
     private LeNet(ModelConfig cfg, int conv1Padding) {

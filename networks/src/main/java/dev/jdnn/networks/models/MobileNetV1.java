@@ -1,7 +1,7 @@
 package dev.jdnn.networks.models;
 
 import dev.jdnn.networks.Init;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Act;
@@ -18,7 +18,7 @@ import dev.jdnn.networks.layers.Sequential;
  * torchvision's Conv2dNormActivation), {@code features.N.dw.0.weight} / {@code features.N.pw.1.running_mean}, {@code fc}.
  * BN eps 1e-3 as in the TF original; init as torchvision's MobileNetV2. 4,231,976 parameters at alpha 1, 1000 classes.
  */
-public final class MobileNetV1 extends Module {
+public final class MobileNetV1 extends Layer {
     /** Table 1 after the stem: (depthwise stride, pointwise output channels) per separable layer. */
     private static final int[][] LAYERS = {
             {1, 64}, {2, 128}, {1, 128}, {2, 256}, {1, 256}, {2, 512},

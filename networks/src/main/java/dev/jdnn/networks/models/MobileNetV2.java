@@ -1,7 +1,7 @@
 package dev.jdnn.networks.models;
 
 import dev.jdnn.networks.Init;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Act;
@@ -18,7 +18,7 @@ import dev.jdnn.networks.layers.Sequential;
  * rounded to multiples of 8. Init: kaiming_normal(fan_out) convs, Linear N(0, 0.01), zero biases.
  * 3,504,872 parameters at width 1.0 with 1000 classes.
  */
-public final class MobileNetV2 extends Module {
+public final class MobileNetV2 extends Layer {
     /** Table 2: expansion t, output channels c, repeats n, first stride s. */
     private static final int[][] SETTINGS = {
             {1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
@@ -55,7 +55,7 @@ public final class MobileNetV2 extends Module {
     }
 
     /** torchvision's InvertedResidual: its layers in a Sequential named "conv". */
-    static final class InvertedResidual extends Module {
+    static final class InvertedResidual extends Layer {
         private final Sequential conv;
         private final boolean residual;
 

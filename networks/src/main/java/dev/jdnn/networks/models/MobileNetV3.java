@@ -1,7 +1,7 @@
 package dev.jdnn.networks.models;
 
 import dev.jdnn.networks.Init;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Act;
@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * BN eps 1e-3, momentum 0.01. Init: kaiming_normal(fan_out) convs, Linear N(0, 0.01), zero biases.
  * 5,483,032 (large) and 2,542,856 (small) parameters with 1000 classes.
  */
-public final class MobileNetV3 extends Module {
+public final class MobileNetV3 extends Layer {
     private static final Norm NORM = Norm.TF;
 
     /** One table row: input, kernel, expanded and output channels, SE, hardswish (else ReLU), stride. */
@@ -81,7 +81,7 @@ public final class MobileNetV3 extends Module {
     }
 
     /** [expand 1x1] → depthwise kxk → [SE] → linear 1x1 projection, in a Sequential named "block". */
-    static final class InvertedResidual extends Module {
+    static final class InvertedResidual extends Layer {
         private final Sequential block;
         private final boolean residual;
 

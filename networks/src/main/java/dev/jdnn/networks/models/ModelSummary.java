@@ -1,7 +1,7 @@
 package dev.jdnn.networks.models;
 
 import dev.jdnn.memory.Shape;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 
 /**
  * Size and cost of a model for one input sample: trainable parameter count, multiply-accumulates of one
@@ -10,7 +10,7 @@ import dev.jdnn.networks.Module;
 public record ModelSummary(long parameters, long macs, Shape output) {
 
     /** Summarises model for one sample of shape [channels, height, width], without running anything. */
-    public static ModelSummary of(Module model, int channels, int height, int width) {
+    public static ModelSummary of(Layer model, int channels, int height, int width) {
         ShapeTracer.Result r = ShapeTracer.trace(model, Shape.of(1, channels, height, width), false);
         return new ModelSummary(model.parameterCount(), r.macs(), r.output());
     }

@@ -1,6 +1,6 @@
 package dev.jdnn.networks.models;
 
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Act;
@@ -16,7 +16,7 @@ import dev.jdnn.networks.layers.Sequential;
  * {@code downsample.0/1} where the shape changes, global average pool, FC. Init: kaiming_normal(fan_out) convs, BN
  * 1/0, FC keeps PyTorch's default; zero_init_residual off. Works at 32x32 too (the stem just shrinks it faster).
  */
-public final class ResNet extends Module {
+public final class ResNet extends Layer {
     /** One column of the paper's Table 1: the block type, blocks per stage, and ResNeXt's cardinality and width. */
     record Spec(boolean bottleneck, int[] layers, int groups, int widthPerGroup) {
         int expansion() { return bottleneck ? 4 : 1; }
@@ -72,7 +72,7 @@ public final class ResNet extends Module {
     }
 
     /** Two 3x3 convs with an identity (or projection / zero-padding) shortcut; ResNet-18/34 and CIFAR ResNets. */
-    static final class BasicBlock extends Module {
+    static final class BasicBlock extends Layer {
         private final Conv2d conv1, conv2;
         private final BatchNorm2d bn1, bn2;
         private final Act relu;
@@ -103,7 +103,7 @@ public final class ResNet extends Module {
     }
 
     /** 1x1 reduce, 3x3 (stride, groups), 1x1 expand x4; ResNet-50+ and ResNeXt. */
-    static final class Bottleneck extends Module {
+    static final class Bottleneck extends Layer {
         private final Conv2d conv1, conv2, conv3;
         private final BatchNorm2d bn1, bn2, bn3;
         private final Act relu;

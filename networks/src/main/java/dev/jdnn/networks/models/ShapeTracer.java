@@ -1,7 +1,7 @@
 package dev.jdnn.networks.models;
 
 import dev.jdnn.memory.Shape;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Act;
@@ -32,7 +32,7 @@ public final class ShapeTracer implements Tracer {
     public record Result(Shape output, List<Shape> auxiliaryOutputs, List<Float> auxiliaryWeights, long macs) {}
 
     private final boolean training;
-    private final Deque<Module> stack = new ArrayDeque<>();
+    private final Deque<Layer> stack = new ArrayDeque<>();
     private final Deque<String> path = new ArrayDeque<>();
     private final List<Shape> auxShapes = new ArrayList<>();
     private final List<Float> auxWeights = new ArrayList<>();
@@ -44,7 +44,7 @@ public final class ShapeTracer implements Tracer {
     }
 
     /** Traces model on an input of the given NCHW shape, in the training or evaluation graph. */
-    public static Result trace(Module model, Shape input, boolean training) {
+    public static Result trace(Layer model, Shape input, boolean training) {
         ShapeTracer t = new ShapeTracer(training);
         t.stack.push(model);
         Value out = model.forward(t, t.value(input));
@@ -57,7 +57,8 @@ public final class ShapeTracer implements Tracer {
     }
 
     @Override
-    public Value call(Module child, Value x) {
+    public Value call(Layer child, Value x) {
+        child = stack.peek().current(child);
         path.addLast(nameOf(child));
         stack.push(child);
         try {
@@ -87,8 +88,8 @@ public final class ShapeTracer implements Tracer {
     }
 
     /** The child's registered name in the module now running (or its class name when it was not registered). */
-    private String nameOf(Module child) {
-        for (Map.Entry<String, Module> e : stack.peek().children().entrySet()) {
+    private String nameOf(Layer child) {
+        for (Map.Entry<String, Layer> e : stack.peek().children().entrySet()) {
             if (e.getValue() == child) return e.getKey();
         }
         return child.toString();

@@ -1,6 +1,6 @@
 package dev.jdnn.networks.models;
 
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Act;
@@ -20,7 +20,7 @@ import java.util.List;
  * concatenate a 3x3/2 average-pooled input (so the residual branch produces output - input channels); ReLU after.
  * No torchvision equivalent; names follow the unit's structure. PyTorch default init.
  */
-public final class ShuffleNetV1 extends Module {
+public final class ShuffleNetV1 extends Layer {
     private static final int GROUPS = 3;
     private static final int[] REPEATS = {4, 8, 4};
     /** Table 1, g = 3: stem and stage output channels. */
@@ -54,12 +54,12 @@ public final class ShuffleNetV1 extends Module {
 
     @Override
     public Value forward(Tracer t, Value x) {
-        for (Module m : List.of(conv1, maxpool, stage2, stage3, stage4, avgpool)) x = t.call(m, x);
+        for (Layer m : List.of(conv1, maxpool, stage2, stage3, stage4, avgpool)) x = t.call(m, x);
         return t.call(fc, t.flatten(x));
     }
 
     /** The ShuffleNet unit (Fig. 2 b/c). */
-    static final class Unit extends Module {
+    static final class Unit extends Layer {
         private final Conv2d gconv1, dwconv, gconv2;
         private final BatchNorm2d bn1, bn2, bn3;
         private final Act relu;

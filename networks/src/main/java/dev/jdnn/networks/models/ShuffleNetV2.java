@@ -1,6 +1,6 @@
 package dev.jdnn.networks.models;
 
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Act;
@@ -17,7 +17,7 @@ import java.util.List;
  * or feeds both branches the whole input (stride 2), concatenates, then shuffles with 2 groups.
  * PyTorch default init. x1_0: 2,278,604 parameters with 1000 classes.
  */
-public final class ShuffleNetV2 extends Module {
+public final class ShuffleNetV2 extends Layer {
     private static final int[] REPEATS = {4, 8, 4};
 
     /** Output channels of conv1, stages 2-4 and conv5, per width (0.5x, 1.0x, 1.5x, 2.0x). */
@@ -55,12 +55,12 @@ public final class ShuffleNetV2 extends Module {
 
     @Override
     public Value forward(Tracer t, Value x) {
-        for (Module m : List.of(conv1, maxpool, stage2, stage3, stage4, conv5, avgpool)) x = t.call(m, x);
+        for (Layer m : List.of(conv1, maxpool, stage2, stage3, stage4, conv5, avgpool)) x = t.call(m, x);
         return t.call(fc, t.flatten(x));
     }
 
     /** The ShuffleNet v2 unit (Fig. 3 c/d). */
-    static final class InvertedResidual extends Module {
+    static final class InvertedResidual extends Layer {
         private final Sequential branch1, branch2;   // branch1 only when stride > 1
         private final int branchChannels;
 

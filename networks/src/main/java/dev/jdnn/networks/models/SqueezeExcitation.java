@@ -1,6 +1,6 @@
 package dev.jdnn.networks.models;
 
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Act;
@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * width, activation, 1x1 conv fc2 back, gate activation, then the input scaled channel-wise by the gate.
  * MobileNetV3 uses ReLU + hardsigmoid, EfficientNet SiLU + sigmoid.
  */
-final class SqueezeExcitation extends Module {
+final class SqueezeExcitation extends Layer {
     private final Pool2d avgpool;
     private final Conv2d fc1, fc2;
     private final Act activation, scaleActivation;

@@ -1,7 +1,7 @@
 package dev.jdnn.networks.models;
 
 import dev.jdnn.networks.Init;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Act;
@@ -11,6 +11,8 @@ import dev.jdnn.networks.layers.Linear;
 import dev.jdnn.networks.layers.Pool2d;
 import dev.jdnn.networks.layers.Sequential;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,7 +20,7 @@ import java.util.Map;
  * adaptive 7x7 average pool, three FC layers with dropout. Init: kaiming_normal(fan_out) convs, N(0, 0.01) linears,
  * zero biases.
  */
-public final class Vgg extends Module {
+public final class Vgg extends Layer {
     /** A max pool in a configuration row. */
     private static final int M = -1;
 
@@ -60,6 +62,30 @@ public final class Vgg extends Module {
         int[] config = CONFIGS.get(depth);
         if (config == null) throw new IllegalArgumentException("VGG depth must be one of " + CONFIGS.keySet() + ", got " + depth);
         return new Vgg(config, batchNorm, cfg);
+    }
+
+    /**
+     * The last block of convolutions (after the fourth pool, with their BNs) and the two hidden fully connected
+     * layers, as {@code features.i} / {@code classifier.i} paths.
+     */
+    static List<String> lastStage(int depth, boolean batchNorm) {
+        List<String> out = new ArrayList<>();
+        int index = 0, pools = 0;
+        for (int v : CONFIGS.get(depth)) {
+            if (v == M) {
+                pools++;
+                index++;
+                continue;
+            }
+            if (pools == 4) {
+                out.add("features." + index);
+                if (batchNorm) out.add("features." + (index + 1));
+            }
+            index += batchNorm ? 3 : 2;
+        }
+        out.add("classifier.0");
+        out.add("classifier.3");
+        return out;
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.jdnn.networks.models;
 
 import dev.jdnn.networks.Init;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.layers.Conv2d;
 import dev.jdnn.networks.layers.Linear;
 
@@ -15,8 +15,8 @@ final class WeightInit {
     private WeightInit() {}
 
     /** Every Conv2d below root gets the given weight init; conv biases (where present) start at zero. */
-    static void convs(Module root, Init weight) {
-        for (Module m : root.namedModules().values()) {
+    static void convs(Layer root, Init weight) {
+        for (Layer m : root.namedModules().values()) {
             if (m instanceof Conv2d c) {
                 c.weight.setInit(weight);
                 if (c.bias != null) c.bias.setInit(Init.zeros());
@@ -25,8 +25,8 @@ final class WeightInit {
     }
 
     /** Every Linear below root gets a weight init chosen per layer; bias init null keeps PyTorch's default. */
-    static void linears(Module root, Function<Linear, Init> weight, Init bias) {
-        for (Module m : root.namedModules().values()) {
+    static void linears(Layer root, Function<Linear, Init> weight, Init bias) {
+        for (Layer m : root.namedModules().values()) {
             if (m instanceof Linear l) {
                 l.weight.setInit(weight.apply(l));
                 if (bias != null && l.bias != null) l.bias.setInit(bias);
@@ -35,7 +35,7 @@ final class WeightInit {
     }
 
     /** kaiming_normal_(fan_out, relu) for convs with zero biases: ResNet, VGG, MobileNets, EfficientNet. */
-    static void kaimingConvs(Module root) {
+    static void kaimingConvs(Layer root) {
         convs(root, Init.kaimingNormalFanOut());
     }
 }

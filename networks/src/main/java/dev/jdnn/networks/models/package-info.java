@@ -1,5 +1,5 @@
 /**
- * The model zoo: classic CNN image classifiers built on the Module API, one class per family with its paper's
+ * The model zoo: classic CNN image classifiers built on the Layer API, one class per family with its paper's
  * configuration table as data and one builder per variant, in the manner of torchvision's models.
  *
  * <p>Entry points: {@link dev.jdnn.networks.models.Models#create(String, dev.jdnn.networks.models.ModelConfig)} by

@@ -21,7 +21,7 @@ public final class DeterministicFill {
 
     private DeterministicFill() {}
 
-    /** SplitMix64 finaliser of (k << 32 | j). */
+    /** SplitMix64 finaliser of {@code (k << 32 | j)}. */
     public static long hash(long k, long j) {
         long z = (k << 32 | j) + 0x9E3779B97F4A7C15L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
@@ -35,7 +35,7 @@ public final class DeterministicFill {
         return (float) (m - (1L << 23)) * 0x1p-23f; // exact
     }
 
-    /** Power-of-two scale ~ 1/sqrt(fan_in): 2^-floor(log2(fan_in)/2), fan_in = numel / dim 0 (1 for rank <= 1). */
+    /** Power-of-two scale ~ 1/sqrt(fan_in): 2^-floor(log2(fan_in)/2), fan_in = numel / dim 0 (1 for rank {@literal <=} 1). */
     public static float weightScale(Shape shape) {
         long fanIn = shape.rank() >= 2 ? shape.numel() / shape.dim(0) : 1;
         int e = (63 - Long.numberOfLeadingZeros(Math.max(1, fanIn))) / 2;

@@ -2,7 +2,7 @@ package dev.jdnn.networks.graph;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Conv2d;
@@ -48,7 +48,7 @@ class AuxAndStochasticDepthTest {
     }
 
     /** conv then stochastic depth with p = 0.5 (so the test sees both kept and dropped samples). */
-    static final class Dropped extends Module {
+    static final class Dropped extends Layer {
         final Conv2d conv = register("conv", new Conv2d(3, 4, 3, 1, 1, true));
 
         @Override
@@ -58,7 +58,7 @@ class AuxAndStochasticDepthTest {
     }
 
     /** A residual block whose branch goes through stochastic depth with probability p. */
-    static final class ResidualWithDrop extends Module {
+    static final class ResidualWithDrop extends Layer {
         final Conv2d conv = register("conv", new Conv2d(3, 3, 3, 1, 1, true));
         final float p;
 

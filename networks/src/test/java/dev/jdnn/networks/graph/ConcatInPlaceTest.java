@@ -1,7 +1,7 @@
 package dev.jdnn.networks.graph;
 
 import dev.jdnn.memory.Shape;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Act;
@@ -35,7 +35,7 @@ class ConcatInPlaceTest {
     }
 
     /** [relu(conv(x)), x, conv(x) also added to the result]: only the first part may be written in place. */
-    static final class PartlyShared extends Module {
+    static final class PartlyShared extends Layer {
         final Conv2d a = register("a", new Conv2d(3, 3, 1, 1, 0, true)), b = register("b", new Conv2d(3, 3, 1, 1, 0, true));
         final Act relu = register("relu", Act.relu());
 

@@ -3,7 +3,7 @@ package dev.jdnn.networks.graph;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.models.ModelConfig;
 import dev.jdnn.networks.models.Models;
@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @Tag("gpu")
 class CudaGraphReplayTest {
-    private static Supplier<Module> model(String name) {
+    private static Supplier<Layer> model(String name) {
         return switch (name) {
             case "deepNet" -> () -> TinyNets.deepNet(5, 0.3f);
             case "resnet20" -> () -> Models.create("resnet20", ModelConfig.of(10, 3, 32, 32));

@@ -2,7 +2,7 @@ package dev.jdnn.networks.graph;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.ops.Backend;
 import org.junit.jupiter.api.Test;
@@ -76,11 +76,11 @@ class GradientCheckTest {
         return m.forwardBackward(labels, 0f);
     }
 
-    static void check(Module net, Shape inputShape) {
+    static void check(Layer net, Shape inputShape) {
         check(net, inputShape, m -> {});
     }
 
-    static void check(Module net, Shape inputShape, java.util.function.Consumer<CompiledModel> setUp) {
+    static void check(Layer net, Shape inputShape, java.util.function.Consumer<CompiledModel> setUp) {
         Backend backend = TestBackends.cpu();
         try (CompiledModel m = CompiledModel.compile(net, inputShape, backend, 7);
              Tensor labels = backend.allocate(Shape.of(N), dev.jdnn.memory.DType.INT32)) {

@@ -3,7 +3,7 @@ package dev.jdnn.networks.graph;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
@@ -48,7 +48,7 @@ class GraphReplayTest {
         final Shape shape;
         final int classes;
 
-        Twins(Supplier<Module> model, Shape shape, long seed) {
+        Twins(Supplier<Layer> model, Shape shape, long seed) {
             this.shape = shape;
             eager = CompiledModel.compile(model.get(), shape, cpu, seed);
             graphs = CompiledModel.compile(model.get(), shape, checking.backend(), seed);
@@ -133,7 +133,7 @@ class GraphReplayTest {
         }
     }
 
-    private static Supplier<Module> model(String name) {
+    private static Supplier<Layer> model(String name) {
         return switch (name) {
             // dropout, BN, concat (in place and copied), narrow, channel shuffle, SE gate, option-A shortcut, linear
             case "deepNet" -> () -> TinyNets.deepNet(5, 0.3f);
@@ -293,10 +293,10 @@ class GraphReplayTest {
     }
 
     /** conv, stochastic depth, then a classifier head: the training graph draws a per-sample mask every step. */
-    static final class WithStochasticDepth extends Module {
+    static final class WithStochasticDepth extends Layer {
         final Conv2d conv = register("conv", new Conv2d(3, 4, 3, 1, 1, true));
-        final Module pool = register("pool", Pool2d.adaptiveAvg(1, 1));
-        final Module flatten = register("flatten", new Flatten());
+        final Layer pool = register("pool", Pool2d.adaptiveAvg(1, 1));
+        final Layer flatten = register("flatten", new Flatten());
         final Linear fc = register("fc", new Linear(4, 3));
 
         @Override
@@ -358,10 +358,10 @@ class GraphReplayTest {
     }
 
     /** conv, the host-scale node (training graph only), then a classifier head. */
-    static final class WithHostScale extends Module {
+    static final class WithHostScale extends Layer {
         final Conv2d conv = register("conv", new Conv2d(3, 4, 3, 1, 1, true));
-        final Module pool = register("pool", Pool2d.adaptiveAvg(1, 1));
-        final Module flatten = register("flatten", new Flatten());
+        final Layer pool = register("pool", Pool2d.adaptiveAvg(1, 1));
+        final Layer flatten = register("flatten", new Flatten());
         final Linear fc = register("fc", new Linear(4, 3));
 
         @Override

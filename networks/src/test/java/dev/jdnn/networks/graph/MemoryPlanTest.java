@@ -2,7 +2,7 @@ package dev.jdnn.networks.graph;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.ops.Backend;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +55,7 @@ class MemoryPlanTest {
 
     private Results run(CompileOptions options) {
         Shape shape = Shape.of(4, 3, 8, 8);
-        Module net = TinyNets.deepNet(5, 0.3f);
+        Layer net = TinyNets.deepNet(5, 0.3f);
         try (CompiledModel m = CompiledModel.compile(net, shape, backend, 21, options); Tensor labels = GraphFixture.labels(backend, 4, 5)) {
             backend.upload(GraphFixture.input(shape, 8), m.input());
             m.setTraining(false);

@@ -2,7 +2,7 @@ package dev.jdnn.networks.graph;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.ops.Backend;
 import org.junit.jupiter.api.Test;
@@ -71,8 +71,8 @@ class ModeSwitchTest {
     @Test
     void dropoutIsActiveOnlyInTraining() {
         Shape shape = Shape.of(8, 3, 4, 4);
-        Module withDropout = new TinyNets.Classifier(new dev.jdnn.networks.layers.Conv2d(3, 16, 3, 1, 1, true), 16, 3, 0.5f);
-        Module without = new TinyNets.Classifier(new dev.jdnn.networks.layers.Conv2d(3, 16, 3, 1, 1, true), 16, 3, 0f);
+        Layer withDropout = new TinyNets.Classifier(new dev.jdnn.networks.layers.Conv2d(3, 16, 3, 1, 1, true), 16, 3, 0.5f);
+        Layer without = new TinyNets.Classifier(new dev.jdnn.networks.layers.Conv2d(3, 16, 3, 1, 1, true), 16, 3, 0f);
         try (CompiledModel d = CompiledModel.compile(withDropout, shape, backend, 5);
              CompiledModel plain = CompiledModel.compile(without, shape, backend, 5)) {
             float[] x = GraphFixture.input(shape, 4);

@@ -2,7 +2,7 @@ package dev.jdnn.networks.graph;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.layers.Act;
 import dev.jdnn.networks.layers.BatchNorm2d;
 import dev.jdnn.networks.layers.Conv2d;
@@ -40,7 +40,7 @@ class ReproducibilityTest {
      * The raw bits of each step's loss over {@code steps} plain SGD steps on one fixed batch (a fresh backend and
      * compile), then a hash of the final trainable parameters' bits.
      */
-    static long[] trajectory(Module model, Shape shape, int steps) {
+    static long[] trajectory(Layer model, Shape shape, int steps) {
         try (CpuBackend backend = new CpuBackend();
              CompiledModel cm = CompiledModel.compile(model, shape, backend, SEED);
              Tensor labels = GraphFixture.labels(backend, shape.dim(0), 10)) {
@@ -66,7 +66,7 @@ class ReproducibilityTest {
      */
     @Test
     void mobilenetV2TrainsBitIdenticallyInEveryCompiledModelOfAJvm() {
-        Supplier<Module> model = () -> Models.create("mobilenet_v2", ModelConfig.of(10, 3, 32, 32));
+        Supplier<Layer> model = () -> Models.create("mobilenet_v2", ModelConfig.of(10, 3, 32, 32));
         Shape shape = Shape.of(2, 3, 32, 32);
         long[] first = trajectory(model.get(), shape, 2), second = trajectory(model.get(), shape, 2);
         assertArrayEquals(first, second, () -> "losses " + losses(first) + " then " + losses(second));
@@ -76,7 +76,7 @@ class ReproducibilityTest {
      * Every op whose result could depend on the JIT: batch norm's reductions, the smooth activations' exp and tanh,
      * LRN's pow, dropout; conv and linear for the parameters. Small enough that C1 runs it in a moment.
      */
-    static Module tinyNet() {
+    static Layer tinyNet() {
         Sequential body = new Sequential(
                 new Conv2d(3, 8, 3, 1, 1, false), new BatchNorm2d(8), Act.silu(), new LocalResponseNorm(3, 1e-2, 0.75, 2),
                 new Conv2d(8, 8, 3, 1, 1, false), new BatchNorm2d(8), Act.tanh(),

@@ -1,7 +1,7 @@
 package dev.jdnn.networks.graph;
 
 import dev.jdnn.memory.Shape;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Conv2d;
@@ -16,7 +16,7 @@ class ShapeErrorTest {
     @Test
     void linearWithWrongInFeaturesAfterFlattenNamesPathAndShapes() {
         // body ends with 4 channels, the classifier expects 6 features
-        Module net = new TinyNets.Classifier(new Conv2d(3, 4, 3, 1, 1, false), 6, 3, 0f);
+        Layer net = new TinyNets.Classifier(new Conv2d(3, 4, 3, 1, 1, false), 6, 3, 0f);
         var e = assertThrows(IllegalArgumentException.class, () -> CompiledModel.compile(net, Shape.of(2, 3, 5, 5), TestBackends.cpu(), 1));
         String m = e.getMessage();
         assertTrue(m.startsWith("fc "), m);
@@ -27,7 +27,7 @@ class ShapeErrorTest {
     void convWithWrongInputChannelsNamesNestedPath() {
         Sequential block = new Sequential();
         block.add("conv1", new Conv2d(5, 4, 3, 1, 1, false));
-        Module net = new TinyNets.Classifier(new Sequential(new Sequential(new Conv2d(3, 4, 1, 1, 0, false), block)), 4, 3, 0f);
+        Layer net = new TinyNets.Classifier(new Sequential(new Sequential(new Conv2d(3, 4, 1, 1, 0, false), block)), 4, 3, 0f);
         var e = assertThrows(IllegalArgumentException.class, () -> CompiledModel.compile(net, Shape.of(2, 3, 5, 5), TestBackends.cpu(), 1));
         assertTrue(e.getMessage().startsWith("body.0.1.conv1 "), e.getMessage());
         assertTrue(e.getMessage().contains("[N, 5, H, W]") && e.getMessage().contains("[2, 4, 5, 5]"), e.getMessage());
@@ -35,7 +35,7 @@ class ShapeErrorTest {
 
     @Test
     void addOfMismatchedShapesNamesTheCompositeModule() {
-        Module bad = new Module() {
+        Layer bad = new Layer() {
             final Conv2d conv = register("conv", new Conv2d(3, 4, 3, 1, 1, false));
 
             @Override
@@ -43,7 +43,7 @@ class ShapeErrorTest {
                 return t.add(t.call(conv, x), x);
             }
         };
-        Module net = new TinyNets.Classifier(new Sequential().add("block", bad), 4, 3, 0f);
+        Layer net = new TinyNets.Classifier(new Sequential().add("block", bad), 4, 3, 0f);
         var e = assertThrows(IllegalArgumentException.class, () -> CompiledModel.compile(net, Shape.of(2, 3, 5, 5), TestBackends.cpu(), 1));
         assertTrue(e.getMessage().startsWith("body.block "), e.getMessage());
         assertTrue(e.getMessage().contains("[2, 4, 5, 5]") && e.getMessage().contains("[2, 3, 5, 5]"), e.getMessage());
@@ -51,7 +51,7 @@ class ShapeErrorTest {
 
     @Test
     void unregisteredChildAndNonLogitOutputAndBadLabelsAreNamed() {
-        Module unregistered = new Module() {
+        Layer unregistered = new Layer() {
             final Conv2d stray = new Conv2d(3, 3, 1, 1, 0, false);
 
             @Override

@@ -1,6 +1,6 @@
 package dev.jdnn.networks.graph;
 
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Act;
@@ -26,7 +26,7 @@ final class TinyNets {
     static final Supplier<Act> RELU = Act::relu, SMOOTH = Act::silu;
 
     /** conv-BN-ReLU-conv-BN plus identity (or 1x1 conv + BN projection) shortcut, then ReLU. */
-    static final class ResidualBlock extends Module {
+    static final class ResidualBlock extends Layer {
         final Conv2d conv1, conv2;
         final BatchNorm2d bn1, bn2;
         final Sequential downsample; // null for identity
@@ -53,7 +53,7 @@ final class TinyNets {
     }
 
     /** Three branches concatenated: 1x1 conv; 1x1 conv-BN-ReLU-3x3 conv; 3x3 max pool then 1x1 conv. */
-    static final class InceptionBlock extends Module {
+    static final class InceptionBlock extends Layer {
         final Sequential branch1, branch2, branch3;
 
         InceptionBlock(int in, int c1, int c2, int c3, Supplier<Act> act) {
@@ -73,7 +73,7 @@ final class TinyNets {
      * ShuffleNet/SE/CIFAR-ResNet odds and ends: a channel split (narrowChannels) with one half passed through and the
      * other convolved, concatenated and shuffled; a squeeze-and-excitation gate; an option-A padded shortcut (stride 2, channels doubled).
      */
-    static final class MixedBlock extends Module {
+    static final class MixedBlock extends Layer {
         final Sequential branch, squeeze;
         final Conv2d conv;
         final Act relu;
@@ -100,14 +100,14 @@ final class TinyNets {
     }
 
     /** body, then global average pool, flatten, optional dropout, and a linear classifier. */
-    static final class Classifier extends Module {
-        final Module body;
-        final Module pool = register("pool", Pool2d.adaptiveAvg(1, 1));
-        final Module flatten = register("flatten", new Flatten());
-        final Module dropout;
+    static final class Classifier extends Layer {
+        final Layer body;
+        final Layer pool = register("pool", Pool2d.adaptiveAvg(1, 1));
+        final Layer flatten = register("flatten", new Flatten());
+        final Layer dropout;
         final Linear fc;
 
-        Classifier(Module body, int features, int classes, float dropoutP) {
+        Classifier(Layer body, int features, int classes, float dropoutP) {
             this.body = register("body", body);
             this.dropout = dropoutP > 0 ? register("dropout", new Dropout(dropoutP)) : null;
             this.fc = register("fc", new Linear(features, classes));
@@ -121,20 +121,20 @@ final class TinyNets {
         }
     }
 
-    static Module residualNet(int classes, Supplier<Act> act) {
+    static Layer residualNet(int classes, Supplier<Act> act) {
         return new Classifier(new Sequential(new ResidualBlock(3, 3, 1, act), new ResidualBlock(3, 4, 2, act)), 4, classes, 0f);
     }
 
-    static Module inceptionNet(int classes, Supplier<Act> act) {
+    static Layer inceptionNet(int classes, Supplier<Act> act) {
         return new Classifier(new InceptionBlock(3, 2, 3, 2, act), 7, classes, 0f);
     }
 
-    static Module mixedNet(int classes, Supplier<Act> act) {
+    static Layer mixedNet(int classes, Supplier<Act> act) {
         return new Classifier(new Sequential(new Conv2d(3, 4, 3, 1, 1, false), new MixedBlock(4, act)), 8, classes, 0f);
     }
 
     /** A deeper mix of everything (for the memory-plan tests). */
-    static Module deepNet(int classes, float dropoutP) {
+    static Layer deepNet(int classes, float dropoutP) {
         Supplier<Act> act = RELU;
         Sequential body = new Sequential(new Conv2d(3, 4, 3, 1, 1, false), new BatchNorm2d(4), Act.relu());
         body.add(new ResidualBlock(4, 4, 1, act)).add(new ResidualBlock(4, 4, 1, act)).add(new InceptionBlock(4, 2, 3, 3, act))
@@ -144,7 +144,7 @@ final class TinyNets {
     }
 
     /** Calls the same conv twice (shared parameters: its gradient accumulates over both uses). */
-    static final class SharedConv extends Module {
+    static final class SharedConv extends Layer {
         final Conv2d conv = register("conv", new Conv2d(3, 3, 3, 1, 1, true));
         final Act act;
 
@@ -159,7 +159,7 @@ final class TinyNets {
     }
 
     /** A GoogLeNet-style auxiliary classifier on an intermediate feature map, active only in training. */
-    static final class WithAuxHead extends Module {
+    static final class WithAuxHead extends Layer {
         final Sequential stem, aux;
         final Classifier main;
         final float auxWeight;

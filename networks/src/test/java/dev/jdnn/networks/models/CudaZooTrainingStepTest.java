@@ -3,7 +3,7 @@ package dev.jdnn.networks.models;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.ops.Backend;
@@ -60,7 +60,7 @@ class CudaZooTrainingStepTest {
     void oneTrainingStepOnCuda(String name) {
         assumeTrue(CudaBackend.isAvailable(), () -> "CUDA backend unavailable: " + CudaBackend.unavailableReason());
         Shape in = ZooInputs.smallest(name, BATCH);
-        Module model = Models.create(name, ModelConfig.of(CLASSES, in.dim(1), in.dim(2), in.dim(3)));
+        Layer model = Models.create(name, ModelConfig.of(CLASSES, in.dim(1), in.dim(2), in.dim(3)));
         float[] x = new float[Math.toIntExact(in.numel())];
         SplittableRandom r = new SplittableRandom(11);
         for (int i = 0; i < x.length; i++) x[i] = (float) (2 * r.nextDouble() - 1);
@@ -96,7 +96,7 @@ class CudaZooTrainingStepTest {
 
     /** The same step on the CPU from the CUDA model's initial parameters; returns the measured differences. */
     private static String againstCpu(String name, Shape in, float[] x, int[] y, float[] initial, float cudaLoss, float[] cudaGradients, float[] cudaLogits) {
-        Module model = Models.create(name, ModelConfig.of(CLASSES, in.dim(1), in.dim(2), in.dim(3)));
+        Layer model = Models.create(name, ModelConfig.of(CLASSES, in.dim(1), in.dim(2), in.dim(3)));
         try (CompiledModel cpu = CompiledModel.compile(model, in, CPU, 7); Tensor labels = CPU.allocate(Shape.of(BATCH), DType.INT32)) {
             CPU.upload(initial, cpu.flatParameters());
             CPU.upload(x, cpu.input());

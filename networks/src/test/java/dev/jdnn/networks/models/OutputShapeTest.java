@@ -1,7 +1,7 @@
 package dev.jdnn.networks.models;
 
 import dev.jdnn.memory.Shape;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,7 +27,7 @@ class OutputShapeTest {
         int c = name.startsWith("lenet") ? 1 : 3;
         int size = name.equals("lenet5_28") ? 28 : name.equals("lenet5") || isCifar(name) ? 32 : 224;
         int classes = size == 224 ? 1000 : 10;
-        Module m = Models.create(name, ModelConfig.of(classes, c, size, size));
+        Layer m = Models.create(name, ModelConfig.of(classes, c, size, size));
         for (boolean training : new boolean[]{false, true}) {
             ShapeTracer.Result r = ShapeTracer.trace(m, Shape.of(2, c, size, size), training);
             assertEquals(Shape.of(2, classes), r.output(), name + (training ? " (training)" : " (eval)"));
@@ -45,31 +45,31 @@ class OutputShapeTest {
             "googlenet, 3, 32", "vgg11_bn, 3, 32", "vgg16, 1, 32",
     })
     void smallInputs(String name, int channels, int size) {
-        Module m = Models.create(name, ModelConfig.of(10, channels, size, size));
+        Layer m = Models.create(name, ModelConfig.of(10, channels, size, size));
         assertEquals(Shape.of(2, 10), ShapeTracer.trace(m, Shape.of(2, channels, size, size), true).output());
     }
 
     @Test
     void googlenetAuxHeadsOnlyInTrainingWithWeight03() {
-        Module m = Models.create("googlenet", ModelConfig.of(10, 3, 224, 224));
+        Layer m = Models.create("googlenet", ModelConfig.of(10, 3, 224, 224));
         ShapeTracer.Result train = ShapeTracer.trace(m, Shape.of(2, 3, 224, 224), true);
         assertEquals(List.of(Shape.of(2, 10), Shape.of(2, 10)), train.auxiliaryOutputs());
         assertEquals(List.of(0.3f, 0.3f), train.auxiliaryWeights());
         assertTrue(ShapeTracer.trace(m, Shape.of(2, 3, 224, 224), false).auxiliaryOutputs().isEmpty());
-        Module noAux = Models.create("googlenet", ModelConfig.of(10, 3, 224, 224).withAuxLogits(false));
+        Layer noAux = Models.create("googlenet", ModelConfig.of(10, 3, 224, 224).withAuxLogits(false));
         assertTrue(ShapeTracer.trace(noAux, Shape.of(2, 3, 224, 224), true).auxiliaryOutputs().isEmpty());
     }
 
     @Test
     void wrongInputChannelsNameTheLayerAndBothShapes() {
-        Module m = Models.create("resnet18");
+        Layer m = Models.create("resnet18");
         var e = assertThrows(IllegalArgumentException.class, () -> ShapeTracer.trace(m, Shape.of(1, 1, 224, 224), false));
         assertTrue(e.getMessage().contains("'conv1'") && e.getMessage().contains("3 channels") && e.getMessage().contains("[1, 1, 224, 224]"), e.getMessage());
     }
 
     @Test
     void tooSmallInputIsRejectedWithThePath() {
-        Module m = Models.create("alexnet", ModelConfig.of(10, 3, 32, 32));
+        Layer m = Models.create("alexnet", ModelConfig.of(10, 3, 32, 32));
         var e = assertThrows(IllegalArgumentException.class, () -> ShapeTracer.trace(m, Shape.of(1, 3, 32, 32), false));
         assertTrue(e.getMessage().contains("features."), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Models.create("lenet5", ModelConfig.of(10, 1, 12, 12)));

@@ -1,7 +1,7 @@
 package dev.jdnn.networks.models;
 
 import dev.jdnn.memory.Shape;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Conv2d;
@@ -24,7 +24,7 @@ class ShapeTracerTest {
     }
 
     /** A module whose forward is given as a lambda, with a grouped conv and a ceil-mode pool to call. */
-    private static final class Probe extends Module {
+    private static final class Probe extends Layer {
         final Conv2d conv = register("conv", new Conv2d(4, 6, 3, 2, 1, 1, 2, true));
         final Pool2d pool = register("pool", Pool2d.max(3, 2, 0, true));
         private final Body body;

@@ -1,7 +1,7 @@
 package dev.jdnn.networks.models;
 
 import dev.jdnn.memory.Shape;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -103,7 +103,7 @@ class StateDictKeysTest {
     /** Trainable parameters come in PyTorch's parameters() order (buffers excluded): the optimizer relies on it. */
     @Test
     void mobilenetV2ParameterOrder() {
-        Module m = Models.create("mobilenet_v2");
+        Layer m = Models.create("mobilenet_v2");
         assertEquals(List.of("features.0.0.weight", "features.0.1.weight", "features.0.1.bias",
                         "features.1.conv.0.0.weight", "features.1.conv.0.1.weight", "features.1.conv.0.1.bias",
                         "features.1.conv.1.weight", "features.1.conv.2.weight", "features.1.conv.2.bias",

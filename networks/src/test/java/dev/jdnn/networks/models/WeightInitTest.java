@@ -1,6 +1,6 @@
 package dev.jdnn.networks.models;
 
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Parameter;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WeightInitTest {
 
-    private static float[] sample(Module m, String key) {
+    private static float[] sample(Layer m, String key) {
         Parameter p = m.stateDict().get(key);
         float[] v = new float[(int) p.numel()];
         p.init().fill(v, p.shape(), new SplittableRandom(42));
@@ -42,7 +42,7 @@ class WeightInitTest {
 
     @Test
     void resnetConvsAreKaimingFanOutAndFcKeepsPytorchDefault() {
-        Module m = Models.create("resnet50");
+        Layer m = Models.create("resnet50");
         // layer3.0.conv2: [256, 256, 3, 3], fan_out = 256*9, std = sqrt(2/2304) = 0.02946.
         assertEquals(Math.sqrt(2.0 / 2304), std(sample(m, "layer3.0.conv2.weight")), 0.0005);
         // fc: PyTorch default U(-1/sqrt(2048), 1/sqrt(2048)): std = bound/sqrt(3).
@@ -55,7 +55,7 @@ class WeightInitTest {
 
     @Test
     void vggLinearsAreNormal001WithZeroBias() {
-        Module m = Models.create("vgg11", ModelConfig.of(10, 3, 32, 32));
+        Layer m = Models.create("vgg11", ModelConfig.of(10, 3, 32, 32));
         assertEquals(0.01, std(sample(m, "classifier.3.weight")), 0.0002);
         assertEquals(0.0, maxAbs(sample(m, "classifier.3.bias")), 0);
         assertEquals(0.0, maxAbs(sample(m, "features.0.bias")), 0);
@@ -63,7 +63,7 @@ class WeightInitTest {
 
     @Test
     void efficientnetLinearIsUniformOneOverSqrtOut() {
-        Module m = Models.create("efficientnet_b0", ModelConfig.of(100, 3, 224, 224));
+        Layer m = Models.create("efficientnet_b0", ModelConfig.of(100, 3, 224, 224));
         float[] w = sample(m, "classifier.1.weight");
         double bound = 1 / Math.sqrt(100);
         assertTrue(maxAbs(w) <= bound && maxAbs(w) > 0.95 * bound);
@@ -72,14 +72,14 @@ class WeightInitTest {
 
     @Test
     void googlenetIsTruncatedNormal001() {
-        Module m = Models.create("googlenet");
+        Layer m = Models.create("googlenet");
         assertEquals(0.01, std(sample(m, "inception4a.branch2.1.conv.weight")), 0.0002);
         assertEquals(0.01, std(sample(m, "aux1.fc1.weight")), 0.0002);
     }
 
     @Test
     void mobilenetV3LinearsAndBnHyperParameters() {
-        Module m = Models.create("mobilenet_v3_large");
+        Layer m = Models.create("mobilenet_v3_large");
         assertEquals(0.01, std(sample(m, "classifier.0.weight")), 0.0002);
         var bn = (dev.jdnn.networks.layers.BatchNorm2d) m.module("features.1.block.0.1");
         assertEquals(1e-3, bn.eps, 0);
@@ -95,7 +95,7 @@ class WeightInitTest {
 
     @Test
     void alexnetLrnUsesThePapersBiases() {
-        Module m = Models.create("alexnet_lrn");
+        Layer m = Models.create("alexnet_lrn");
         assertEquals(1.0, mean(sample(m, "features.4.bias")), 0);
         assertEquals(0.0, mean(sample(m, "features.0.bias")), 0);
         assertEquals(1.0, mean(sample(m, "classifier.4.bias")), 0);

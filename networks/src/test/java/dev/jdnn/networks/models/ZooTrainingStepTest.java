@@ -3,7 +3,7 @@ package dev.jdnn.networks.models;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.ops.Backend;
@@ -34,7 +34,7 @@ class ZooTrainingStepTest {
     private static final int BATCH = 2;
 
     private static CompiledModel compile(String name, int channels, int size, int classes) {
-        Module m = Models.create(name, ModelConfig.of(classes, channels, size, size));
+        Layer m = Models.create(name, ModelConfig.of(classes, channels, size, size));
         CompiledModel cm = CompiledModel.compile(m, Shape.of(BATCH, channels, size, size), CPU, 7);
         float[] x = new float[BATCH * channels * size * size];
         SplittableRandom r = new SplittableRandom(11);
@@ -156,7 +156,7 @@ class ZooTrainingStepTest {
     }
 
     /** Paths of EfficientNet blocks that training may skip (stochastic depth > 0). */
-    static List<String> stochasticDepthBlocks(Module model) {
+    static List<String> stochasticDepthBlocks(Layer model) {
         return model.namedModules().entrySet().stream()
                 .filter(e -> e.getValue() instanceof EfficientNet.MBConv b && b.stochasticDepth() > 0
                         || e.getValue() instanceof EfficientNet.FusedMBConv f && f.stochasticDepth() > 0)

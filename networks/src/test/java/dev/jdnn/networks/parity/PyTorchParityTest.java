@@ -3,7 +3,7 @@ package dev.jdnn.networks.parity;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.networks.layers.BatchNorm2d;
@@ -102,7 +102,7 @@ class PyTorchParityTest {
         long start = System.nanoTime();
         ParityFixture fx = ParityFixture.read(ParityFixture.directory().resolve(name + ".json"));
         Shape in = fx.inputShape();
-        Module model = Models.create(fx.model(), ModelConfig.of(fx.numClasses(), in.dim(1), in.dim(2), in.dim(3)).withAuxLogits(true));
+        Layer model = Models.create(fx.model(), ModelConfig.of(fx.numClasses(), in.dim(1), in.dim(2), in.dim(3)).withAuxLogits(true));
         assertSameStateDict(fx, model);
         Map<String, Boolean> batchNormKeys = batchNormOwnership(model);
 
@@ -184,7 +184,7 @@ class PyTorchParityTest {
     }
 
     /** Keys and shapes in order; the first difference names both sides. */
-    private static void assertSameStateDict(ParityFixture fx, Module model) {
+    private static void assertSameStateDict(ParityFixture fx, Layer model) {
         List<Map.Entry<String, Parameter>> ours = List.copyOf(model.stateDict().entrySet());
         List<ParityFixture.Key> torch = fx.stateDict();
         for (int i = 0; i < Math.min(ours.size(), torch.size()); i++) {
@@ -199,7 +199,7 @@ class PyTorchParityTest {
     }
 
     /** For each state_dict key: whether the module owning it is a BatchNorm2d (decides the fill's role). */
-    private static Map<String, Boolean> batchNormOwnership(Module model) {
+    private static Map<String, Boolean> batchNormOwnership(Layer model) {
         Map<String, Boolean> out = new LinkedHashMap<>();
         for (String key : model.stateDict().keySet()) {
             int dot = key.lastIndexOf('.');

@@ -1,6 +1,6 @@
 package dev.jdnn.networks.parity;
 
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Dropout;
@@ -17,16 +17,16 @@ import java.util.Map;
  * child replaced by Identity, and that traces the original's forward through a tracer on which stochastic depth is
  * the identity.
  *
- * <p>Why wrap rather than just {@link Module#replace}: zoo modules call children through fields
+ * <p>Why wrap rather than just {@link Layer#replace}: zoo modules call children through fields
  * ({@code t.call(dropout, x)}), so a replaced child would no longer be registered. The wrapper's tracer maps each
  * child the original calls to whatever is now registered under that child's name.
  */
-final class WithoutRandomness extends Module {
-    private final Module original;
+final class WithoutRandomness extends Layer {
+    private final Layer original;
     /** The original's children by identity → their names, captured before any descendant is replaced. */
-    private final Map<Module, String> names = new IdentityHashMap<>();
+    private final Map<Layer, String> names = new IdentityHashMap<>();
 
-    private WithoutRandomness(Module original) {
+    private WithoutRandomness(Layer original) {
         if (!original.ownParameters().isEmpty() || !original.ownBuffers().isEmpty()) {
             throw new IllegalArgumentException(original + " has both children and its own parameters " + original.ownParameters().keySet()
                     + "; it cannot be re-wrapped without changing the state_dict");
@@ -39,9 +39,9 @@ final class WithoutRandomness extends Module {
     }
 
     /** The deterministic equivalent of {@code model} (which it shares parameters and leaves with). */
-    static Module of(Module model) {
+    static Layer of(Layer model) {
         if (model.children().isEmpty()) return model;
-        Module root = new WithoutRandomness(model);
+        Layer root = new WithoutRandomness(model);
         // Pre-order (parents first): a parent's wrapper captures its original children before they are replaced.
         List<String> composites = model.namedModules().entrySet().stream()
                 .filter(e -> !e.getKey().isEmpty() && !e.getValue().children().isEmpty())
@@ -71,7 +71,7 @@ final class WithoutRandomness extends Module {
         @Override public boolean training() { return t.training(); }
 
         @Override
-        public Value call(Module child, Value x) {
+        public Value call(Layer child, Value x) {
             String name = names.get(child);
             return t.call(name == null ? child : children().get(name), x);
         }

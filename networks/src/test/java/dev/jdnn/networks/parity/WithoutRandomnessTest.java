@@ -3,7 +3,7 @@ package dev.jdnn.networks.parity;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
-import dev.jdnn.networks.Module;
+import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.networks.layers.Dropout;
 import dev.jdnn.networks.models.ModelConfig;
@@ -27,9 +27,9 @@ class WithoutRandomnessTest {
     void sameStateDictNoDropoutAndRepeatableTrainingLoss(String name) {
         // 64x64: at 32x32 the last stages are 1x1 and training-mode BN normalises 2 values per channel, which turns
         // rounding differences into loss differences of 10% and more (chaotic), masking what this test looks for.
-        Module model = Models.create(name, ModelConfig.of(10, 3, 64, 64));
+        Layer model = Models.create(name, ModelConfig.of(10, 3, 64, 64));
         assertTrue(model.namedModules().values().stream().anyMatch(m -> m instanceof Dropout), name + " should have dropout to remove");
-        Module det = WithoutRandomness.of(model);
+        Layer det = WithoutRandomness.of(model);
         assertEquals(List.copyOf(model.stateDict().keySet()), List.copyOf(det.stateDict().keySet()));
         assertTrue(det.namedModules().values().stream().noneMatch(m -> m instanceof Dropout), "dropout left in " + name);
 

@@ -34,7 +34,31 @@ import dev.jdnn.ops.SoftmaxPlan;
  * and linear layers in CpuConv2d / CpuLinear); this class only wires them to {@link Backend}.
  */
 public final class CpuBackend implements Backend {
+    /** The JVM options a program using this backend needs; named in the error when they are missing. */
+    public static final String JVM_FLAGS = "--add-modules jdk.incubator.vector";
+
     private final HostAllocator allocator = HostAllocator.global();
+
+    /**
+     * @throws IllegalStateException when the JVM was started without the Vector API module (the kernels would
+     *                               otherwise fail later with a bare NoClassDefFoundError: jdk/incubator/vector/Vector)
+     */
+    public CpuBackend() {
+        String why = unavailableReason();
+        if (why != null) throw new IllegalStateException(why);
+    }
+
+    /** Null when this JVM can run the CPU kernels, else why not and which flag fixes it. */
+    public static String unavailableReason() {
+        try {
+            Class.forName("jdk.incubator.vector.FloatVector", false, CpuBackend.class.getClassLoader());
+            return null;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return "the CPU backend needs the Vector API, which this JVM was started without: add the JVM option "
+                    + JVM_FLAGS + " (e.g. java " + JVM_FLAGS + " --enable-native-access=ALL-UNNAMED -cp ... Main; "
+                    + "for Maven tests, surefire's argLine; see the README's \"Use it from Maven\")";
+        }
+    }
 
     @Override public Device device() { return Device.CPU; }
     @Override public String name() { return "cpu"; }

@@ -3,6 +3,7 @@ package dev.jdnn.training.data;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * The samples of some classes of another data set, relabelled 0..k-1 in the order the classes are given, optionally
@@ -88,6 +89,11 @@ public final class ClassSubset implements Dataset {
     @Override
     public int read(int index, float[] chw) {
         return newLabel[base.read(baseIndex(index), chw)];
+    }
+
+    @Override
+    public int read(int index, float[] chw, SplittableRandom rng) {
+        return newLabel[base.read(baseIndex(index), chw, rng)];
     }
 
     private int baseIndex(int index) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -163,8 +164,9 @@ public final class DataLoader implements AutoCloseable {
                     continue;
                 }
                 int i = order[start + k];
-                slot.labels[k] = dataset.read(i, slot.image.data());
-                transform.apply(slot.image, Seeds.sampleRandom(options.seed(), epoch, i));
+                SplittableRandom rng = Seeds.sampleRandom(options.seed(), epoch, i);
+                slot.labels[k] = dataset.read(i, slot.image.data(), rng); // a random crop draws first, the augmentation next
+                transform.apply(slot.image, rng);
                 MemorySegment.copy(slot.image.data(), 0, dst, ValueLayout.JAVA_FLOAT_UNALIGNED, (long) k * sample * 4, sample);
             }
             return new Batch(index, count, slot.images, slot.labels);

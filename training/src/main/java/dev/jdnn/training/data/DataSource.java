@@ -1,5 +1,6 @@
 package dev.jdnn.training.data;
 
+import dev.jdnn.networks.models.Normalization;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,9 +24,6 @@ public enum DataSource {
             "download and unpack https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz and pass --data-dir DIR/cifar-100-binary"),
     FOLDER("folder", null, Normalization.IMAGENET,
             "pass --data-dir DIR with DIR/train/<class>/<images> and DIR/val/<class>/<images> (or DIR/<class>/<images>)");
-
-    public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
-    public static final List<String> CIFAR10_CLASSES = List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
 
     private final String cliName;
     private final String defaultDir;
@@ -56,6 +54,18 @@ public enum DataSource {
         return Arrays.stream(values()).map(DataSource::cliName).toList();
     }
 
+    /** The class names of this data set when they are fixed (null for CIFAR-100's file-given names and image folders). */
+    public List<String> knownClassNames() {
+        return switch (this) {
+            case FASHION_MNIST -> ClassNames.FASHION_MNIST;
+            case MNIST -> MNIST_CLASSES;
+            case CIFAR10 -> ClassNames.CIFAR_10;
+            case CIFAR100, FOLDER -> null;
+        };
+    }
+
+    private static final List<String> MNIST_CLASSES = IntStream.range(0, 10).mapToObj(Integer::toString).toList();
+
     /** Where we look when --data-dir is not given (null: it must be given). */
     public Path defaultDirectory() {
         return defaultDir == null ? null : Path.of(defaultDir);
@@ -69,12 +79,24 @@ public enum DataSource {
         Path d = dir != null ? dir : defaultDirectory();
         if (d == null) throw new DatasetNotFoundException("data set '" + cliName + "' has no default location; " + howToGet);
         return switch (this) {
-            case FASHION_MNIST -> openIdx(d, train, FASHION_MNIST_CLASSES);
-            case MNIST -> openIdx(d, train, IntStream.range(0, 10).mapToObj(Integer::toString).toList());
+            case FASHION_MNIST -> openIdx(d, train, ClassNames.FASHION_MNIST);
+            case MNIST -> openIdx(d, train, MNIST_CLASSES);
             case CIFAR10 -> openCifar10(d, train);
             case CIFAR100 -> openCifar100(d, train);
             case FOLDER -> openFolder(d, train, imageSize);
         };
+    }
+
+    /**
+     * The training split as a training run reads it: for image folders with {@code randomResizedCrop}, each sample is
+     * torchvision's RandomResizedCrop(imageSize) of the whole decoded image, drawn anew every epoch; otherwise
+     * {@link #open}. (The fixed-size data sets are augmented afterwards, by {@link Transform}s.)
+     */
+    public Dataset openTraining(Path dir, int imageSize, boolean randomResizedCrop) {
+        if (this != FOLDER || !randomResizedCrop) return open(dir, true, imageSize);
+        Path d = dir != null ? dir : defaultDirectory();
+        if (d == null) throw new DatasetNotFoundException("data set '" + cliName + "' has no default location; " + howToGet);
+        return new ImageFolderDataset(folderSplit(d, true), ImageCrop.RandomResized.standard(imageSize));
     }
 
     private Dataset openIdx(Path dir, boolean train, List<String> classes) {
@@ -106,7 +128,7 @@ public enum DataSource {
         List<Path> files = new ArrayList<>();
         if (train) for (int i = 1; i <= 5; i++) files.add(findOne(base, "data_batch_" + i + ".bin"));
         else files.add(findOne(base, "test_batch.bin"));
-        List<String> names = readNames(base.resolve("batches.meta.txt"), CIFAR10_CLASSES);
+        List<String> names = readNames(base.resolve("batches.meta.txt"), ClassNames.CIFAR_10);
         return CifarReader.read(files, CifarReader.Variant.CIFAR10, names);
     }
 
@@ -118,11 +140,13 @@ public enum DataSource {
     }
 
     private Dataset openFolder(Path dir, boolean train, int imageSize) {
-        int resize = imageSize * 8 / 7;
+        return new ImageFolderDataset(folderSplit(dir, train), imageSize * 8 / 7, imageSize);
+    }
+
+    private static Path folderSplit(Path dir, boolean train) {
         Path split = dir.resolve(train ? "train" : "val");
         if (!train && !Files.isDirectory(split)) split = dir.resolve("test");
-        if (!Files.isDirectory(split)) split = dir; // a single folder serves both splits
-        return new ImageFolderDataset(split, resize, imageSize);
+        return Files.isDirectory(split) ? split : dir; // a single folder serves both splits
     }
 
     /** Class names from a meta file (one per line, blank lines ignored) when present and of the right count. */

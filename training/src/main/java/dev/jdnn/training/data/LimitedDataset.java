@@ -1,6 +1,7 @@
 package dev.jdnn.training.data;
 
 import java.util.List;
+import java.util.SplittableRandom;
 
 /** The first {@code size} samples of another data set. */
 final class LimitedDataset implements Dataset {
@@ -26,6 +27,11 @@ final class LimitedDataset implements Dataset {
     @Override
     public int read(int index, float[] chw) {
         return base.read(checkIndex(index), chw);
+    }
+
+    @Override
+    public int read(int index, float[] chw, SplittableRandom rng) {
+        return base.read(checkIndex(index), chw, rng);
     }
 
     private int checkIndex(int index) {

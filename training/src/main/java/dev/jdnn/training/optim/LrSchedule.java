@@ -22,7 +22,7 @@ public interface LrSchedule {
         return step -> Math.pow(gamma, Math.floorDiv(step, stepSize));
     }
 
-    /** torch's MultiStepLR: gamma^(number of milestones <= step). */
+    /** torch's MultiStepLR: gamma^(number of milestones {@literal <=} step). */
     static LrSchedule multiStep(long[] milestones, double gamma) {
         long[] m = milestones.clone();
         Arrays.sort(m);
@@ -83,12 +83,28 @@ public interface LrSchedule {
      */
     static LrSchedule named(String name, int epochs, long stepsPerEpoch) {
         long total = Math.max(1, epochs * stepsPerEpoch);
-        return switch (name.toLowerCase(Locale.ROOT)) {
+        return named(name, epochs, stepsPerEpoch, name.equalsIgnoreCase("cosine") ? (double) Math.min(stepsPerEpoch, total / 10) / stepsPerEpoch : 0);
+    }
+
+    /**
+     * As {@link #named(String, int, long)} with {@code warmupEpochs} of linear warm-up from 0 (torchvision's
+     * {@code --lr-warmup-epochs}; fractions allowed) before the schedule, which then spans the remaining steps;
+     * onecycle has its own warm-up and takes none.
+     */
+    static LrSchedule named(String name, int epochs, long stepsPerEpoch, double warmupEpochs) {
+        long total = Math.max(1, epochs * stepsPerEpoch);
+        long warmup = Math.round(warmupEpochs * stepsPerEpoch);
+        if (warmupEpochs < 0 || warmup > total) throw new IllegalArgumentException("warm-up must be between 0 and " + epochs + " epochs, got " + warmupEpochs);
+        String n = name.toLowerCase(Locale.ROOT);
+        if (n.equals("onecycle") && warmup > 0) throw new IllegalArgumentException("the onecycle schedule has its own warm-up; give no warm-up epochs");
+        LrSchedule main = switch (n) {
             case "constant" -> constant();
             case "step" -> stepDecay(Math.max(1, Math.max(1, epochs / 3) * stepsPerEpoch), 0.1);
-            case "cosine" -> warmupCosine(Math.min(stepsPerEpoch, total / 10), total, 0.0, 0.0);
+            case "cosine" -> warmupCosine(warmup, total, 0.0, 0.0);
             case "onecycle" -> oneCycle(Math.max(2, total), 0.3, 25, 1e4);
             default -> throw new IllegalArgumentException("unknown schedule '" + name + "'; valid: " + NAMES);
         };
+        if (warmup == 0 || n.equals("cosine")) return main;
+        return step -> step < warmup ? (double) step / warmup : main.factor(step - warmup);
     }
 }

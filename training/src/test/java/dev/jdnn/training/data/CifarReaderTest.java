@@ -52,14 +52,14 @@ class CifarReaderTest {
     @Test
     void outOfRangeLabelPointsAtItsByte() throws Exception {
         Path f = TestFiles.write(dir.resolve("x.bin"), TestFiles.cifar(new int[][]{{1}, {200}}));
-        DataFormatException e = assertThrows(DataFormatException.class, () -> CifarReader.read(List.of(f), CifarReader.Variant.CIFAR10, DataSource.CIFAR10_CLASSES));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> CifarReader.read(List.of(f), CifarReader.Variant.CIFAR10, ClassNames.CIFAR_10));
         assertEquals(3073, e.offset());
     }
 
     @Test
     void filesLargerThanAnArrayAreRefusedBeforeReading() throws Exception {
         Path f = TestFiles.sparse(dir.resolve("huge.bin"), TestFiles.cifar(new int[][]{{1}}), 3L << 30);
-        DataFormatException e = assertThrows(DataFormatException.class, () -> CifarReader.read(List.of(f), CifarReader.Variant.CIFAR10, DataSource.CIFAR10_CLASSES));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> CifarReader.read(List.of(f), CifarReader.Variant.CIFAR10, ClassNames.CIFAR_10));
         assertTrue(e.getMessage().startsWith(f.toString()) && e.getMessage().contains("data files over 2 GiB are not supported"), e.getMessage());
     }
 

@@ -55,8 +55,32 @@ class ImageFolderDatasetTest {
         BufferedImage im = solid(12, 4, 0);
         for (int y = 0; y < 4; y++) for (int x = 4; x < 8; x++) im.setRGB(x, y, 0xFFFFFF);
         float[] chw = new float[3 * 16];
-        ImageFolderDataset.resizeAndCrop(im, 4, 4, chw);
+        new ImageCrop.Centre(4, 4).apply(FloatImage.of(im), null, chw);
         for (float v : chw) assertEquals(1f, v, 1e-6);
+    }
+
+    /**
+     * The fix for RandomResizedCrop on image folders: it cuts from the whole decoded image, not from the centre crop
+     * the evaluation view keeps. A 64×16 image, white in its outer quarters and black in the middle: the centre
+     * 16×16 is all black, yet random crops of it (scale up to 1 of the whole image) show white.
+     */
+    @Test
+    void randomResizedCropsDrawFromTheWholeImage() throws Exception {
+        BufferedImage im = solid(64, 16, 0);
+        for (int y = 0; y < 16; y++) for (int x = 0; x < 64; x++) if (x < 16 || x >= 48) im.setRGB(x, y, 0xFFFFFF);
+        png("a", "wide.png", im);
+        float[] centre = new ImageFolderDataset(dir, 16, 16).sample(0).chw();
+        for (float v : centre) assertEquals(0f, v, 1e-6);
+        ImageFolderDataset random = new ImageFolderDataset(dir, ImageCrop.RandomResized.standard(16));
+        double whiteSeen = 0;
+        float[] a = new float[3 * 256], b = new float[3 * 256];
+        for (int seed = 0; seed < 20; seed++) {
+            random.read(0, a, new java.util.SplittableRandom(seed));
+            random.read(0, b, new java.util.SplittableRandom(seed));
+            assertArrayEquals(a, b, "the same generator gives the same crop");
+            for (float v : a) whiteSeen = Math.max(whiteSeen, v);
+        }
+        assertEquals(1.0, whiteSeen, 1e-6);
     }
 
     @Test
@@ -109,11 +133,11 @@ class ImageFolderDatasetTest {
     @Test
     void imagesOverThePixelLimitAreRefusedFromTheirHeader() throws Exception {
         Path huge = Files.write(dir.resolve("huge.png"), pngHeaderOnly(20000, 20000));
-        DataFormatException e = assertThrows(DataFormatException.class, () -> ImageFolderDataset.decode(huge));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> FloatImage.decode(huge));
         assertTrue(e.getMessage().startsWith(huge + ": png image of 20000x20000 pixels: larger than the 64 Mi pixels"), e.getMessage());
         // Just inside the limit by pixel count: the header passes, and the (bogus) pixel data is what fails.
         Path inside = Files.write(dir.resolve("inside.png"), pngHeaderOnly(8192, 8192));
-        DataFormatException c = assertThrows(DataFormatException.class, () -> ImageFolderDataset.decode(inside));
+        DataFormatException c = assertThrows(DataFormatException.class, () -> FloatImage.decode(inside));
         assertTrue(c.getMessage().contains("corrupt or truncated png image"), c.getMessage());
     }
 }

@@ -53,4 +53,21 @@ class LrScheduleTest {
         var e = assertThrows(IllegalArgumentException.class, () -> LrSchedule.named("linear", 3, 10));
         assertTrue(e.getMessage().contains("constant") && e.getMessage().contains("onecycle"));
     }
+
+    @Test
+    void warmupEpochsAsTorchvisionsLrWarmupEpochs() {
+        LrSchedule cos = LrSchedule.named("cosine", 10, 100, 2);   // 200 warm-up steps, cosine over the other 800
+        assertEquals(0.0, cos.factor(0));
+        assertEquals(0.5, cos.factor(100), 1e-12);
+        assertEquals(1.0, cos.factor(200), 1e-12);
+        assertEquals(0.5, cos.factor(600), 1e-12);
+        LrSchedule step = LrSchedule.named("step", 9, 10, 1);      // 10 warm-up steps, then ×0.1 every 30 steps
+        assertEquals(0.5, step.factor(5), 1e-12);
+        assertEquals(1.0, step.factor(39));
+        assertEquals(0.1, step.factor(40), 1e-15);
+        assertEquals(1.0, LrSchedule.named("constant", 3, 10, 0).factor(0));
+        assertEquals(LrSchedule.named("cosine", 10, 100).factor(50), LrSchedule.named("cosine", 10, 100, 1).factor(50), "the default: one epoch");
+        assertThrows(IllegalArgumentException.class, () -> LrSchedule.named("onecycle", 3, 10, 1));
+        assertThrows(IllegalArgumentException.class, () -> LrSchedule.named("cosine", 3, 10, 4));
+    }
 }

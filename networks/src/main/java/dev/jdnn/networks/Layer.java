@@ -3,6 +3,7 @@ package dev.jdnn.networks;
 import dev.jdnn.memory.Shape;
 
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,11 +11,15 @@ import java.util.Map;
  * A building block of a network, in the style of torch.nn.Module: it owns named parameters, buffers and child
  * modules, and describes its computation by {@link #forward(Tracer, Value)}, which the graph layer traces once into
  * a static graph. Names compose with dots exactly like PyTorch's state_dict keys ({@code layer1.0.conv1.weight}).
+ * (Called Layer, as in Keras and DL4J, so that {@code import dev.jdnn.networks.*} does not clash with
+ * {@code java.lang.Module}; the methods keep PyTorch's names: children, namedModules, module(path).)
  */
-public abstract class Module {
-    private final Map<String, Module> children = new LinkedHashMap<>();
+public abstract class Layer {
+    private final Map<String, Layer> children = new LinkedHashMap<>();
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, Parameter> buffers = new LinkedHashMap<>();
+    /** Children replaced by {@link #replace}, original to replacement (by identity). */
+    private final Map<Layer, Layer> replaced = new IdentityHashMap<>();
     private boolean frozen;
 
     /** Describes this module's computation on a symbolic input; called while tracing, never per step. */
@@ -22,7 +27,7 @@ public abstract class Module {
 
     // ---- construction ------------------------------------------------------------------------------------------
 
-    protected final <M extends Module> M register(String name, M module) {
+    protected final <M extends Layer> M register(String name, M module) {
         checkName(name);
         if (module == null) throw new IllegalArgumentException("module '" + name + "' is null");
         children.put(name, module);
@@ -52,7 +57,7 @@ public abstract class Module {
 
     // ---- introspection -----------------------------------------------------------------------------------------
 
-    public final Map<String, Module> children() {
+    public final Map<String, Layer> children() {
         return Collections.unmodifiableMap(children);
     }
 
@@ -86,13 +91,13 @@ public abstract class Module {
     }
 
     /** All modules below and including this one, by dotted path ("" for this one). */
-    public final Map<String, Module> namedModules() {
-        Map<String, Module> out = new LinkedHashMap<>();
+    public final Map<String, Layer> namedModules() {
+        Map<String, Layer> out = new LinkedHashMap<>();
         walk("", out);
         return out;
     }
 
-    private void walk(String path, Map<String, Module> out) {
+    private void walk(String path, Map<String, Layer> out) {
         out.put(path, this);
         children.forEach((n, m) -> m.walk(path.isEmpty() ? n : path + "." + n, out));
     }
@@ -103,35 +108,48 @@ public abstract class Module {
     }
 
     /** The sub-module at a dotted path, e.g. {@code "layer4.1"} or {@code "fc"}. */
-    public final Module module(String path) {
-        Module m = this;
+    public final Layer module(String path) {
+        Layer m = this;
         if (path.isEmpty()) return m;
         for (String part : path.split("\\.")) {
-            Module next = m.children.get(part);
+            Layer next = m.children.get(part);
             if (next == null) throw new IllegalArgumentException("no module '" + part + "' in path '" + path + "'; children here: " + m.children.keySet());
             m = next;
         }
         return m;
     }
 
-    /** Replaces the sub-module at a dotted path (e.g. a new classifier head) — before compiling. */
-    public final void replace(String path, Module replacement) {
+    /**
+     * Replaces the sub-module at a dotted path (e.g. a new classifier head) — before compiling. The parent's
+     * {@link #forward} keeps naming the original (zoo models call children through fields); tracing runs the
+     * replacement in its place ({@link #current}).
+     */
+    public final void replace(String path, Layer replacement) {
+        if (replacement == null) throw new IllegalArgumentException("replacement for '" + path + "' is null");
         int dot = path.lastIndexOf('.');
-        Module parent = dot < 0 ? this : module(path.substring(0, dot));
+        Layer parent = dot < 0 ? this : module(path.substring(0, dot));
         String name = path.substring(dot + 1);
-        if (!parent.children.containsKey(name)) throw new IllegalArgumentException("no module at '" + path + "' to replace");
+        Layer old = parent.children.get(name);
+        if (old == null) throw new IllegalArgumentException("no module at '" + path + "' to replace");
         parent.children.put(name, replacement);
+        parent.replaced.put(old, replacement);
+        parent.replaced.replaceAll((original, now) -> now == old ? replacement : now); // replaced twice: the latest wins
+    }
+
+    /** The child a tracer runs when this module's forward calls {@code child}: the child, or what replaced it. */
+    public final Layer current(Layer child) {
+        return replaced.getOrDefault(child, child);
     }
 
     // ---- freezing ----------------------------------------------------------------------------------------------
 
     /** Freezes this module and everything below it: no gradients, no optimizer state; BN stays in eval mode. */
-    public final Module freeze() {
+    public final Layer freeze() {
         setFrozen(true);
         return this;
     }
 
-    public final Module unfreeze() {
+    public final Layer unfreeze() {
         setFrozen(false);
         return this;
     }

@@ -1,0 +1,41 @@
+package dev.jdnn.training.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Class names of the well-known label sets, in label order, from resources (one per line; made by
+ * ci/pytorch/export_class_names.py): ImageNet-1k as torchvision names it for its pretrained weights, Fashion-MNIST,
+ * CIFAR-10.
+ */
+public final class ClassNames {
+    public static final List<String> IMAGENET_1K = load("imagenet-1k");
+    public static final List<String> FASHION_MNIST = load("fashion-mnist");
+    public static final List<String> CIFAR_10 = load("cifar-10");
+
+    private ClassNames() {}
+
+    /** The label set of this many classes when only one well-known set has that size (1000: ImageNet-1k), else null. */
+    public static List<String> forClassCount(int classes) {
+        return classes == IMAGENET_1K.size() ? IMAGENET_1K : null;
+    }
+
+    /** The names by set: "imagenet-1k", "fashion-mnist", "cifar-10". */
+    public static Map<String, List<String>> all() {
+        return Map.of("imagenet-1k", IMAGENET_1K, "fashion-mnist", FASHION_MNIST, "cifar-10", CIFAR_10);
+    }
+
+    private static List<String> load(String name) {
+        String resource = "classes/" + name + ".txt";
+        try (InputStream in = ClassNames.class.getResourceAsStream(resource)) {
+            if (in == null) throw new IllegalStateException("class-name resource " + resource + " is missing from the jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read class-name resource " + resource, e);
+        }
+    }
+}
