@@ -7,7 +7,7 @@
 # Then ONE device call, from the repository root, exactly:
 #     run(command="bash ci/gpu-check.sh", carry=["build/gpu-carry"], timeout_s=600)
 # (build/ is git-ignored, so the bundle must be named in carry; the scripts themselves travel with the working tree.
-# The measured size of tree + carry is printed by gpu-bundle.sh: 56 MiB at the time of writing, one call suffices.)
+# The measured size of tree + carry is printed by gpu-bundle.sh: 57 MiB at the time of writing, one call suffices.)
 #
 # What it does, in this order (a step that needs more time than is left is reported as NOT RUN):
 #   A. unpack the bundle and the data; `jdnn info` (libraries, the cuDNN builds found and which is used, the GPU)
