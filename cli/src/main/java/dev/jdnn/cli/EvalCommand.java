@@ -5,7 +5,7 @@ import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.networks.models.Models;
 import dev.jdnn.networks.models.ZooModel;
 import dev.jdnn.ops.Backend;
-import dev.jdnn.ops.Backends;
+import dev.jdnn.ops.backends.Backends;
 import dev.jdnn.training.EvalResult;
 import dev.jdnn.training.Evaluator;
 import dev.jdnn.training.checkpoint.ZooWeights;

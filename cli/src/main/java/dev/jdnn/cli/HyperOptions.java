@@ -3,11 +3,11 @@ package dev.jdnn.cli;
 import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.networks.models.Models;
 import dev.jdnn.networks.models.TrainingRecipe;
-import dev.jdnn.training.optim.Adam;
+import dev.jdnn.ops.OptimizerConfig;
 import dev.jdnn.training.optim.GroupRules;
 import dev.jdnn.training.optim.LrSchedule;
 import dev.jdnn.training.optim.Optimizer;
-import dev.jdnn.training.optim.Sgd;
+import dev.jdnn.training.optim.Optimizers;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -121,11 +121,11 @@ final class HyperOptions {
     Optimizer createOptimizer(CompiledModel m, List<String> headPrefixes, Double headLr) {
         GroupRules rules = new GroupRules(effectiveLr(), effectiveWeightDecay()).noDecayOnRank1(true);
         if (headLr != null) for (String p : headPrefixes) rules.lrForPrefix(p, headLr);
-        var groups = rules.partition(m.trainableParameters());
-        return switch (optimizerName()) {
-            case "sgd" -> new Sgd(m.backend(), m.trainableParameters(), m.flatParameters(), m.flatGradients(), groups, momentum, 0, momentum > 0);
-            case "adam" -> new Adam(m.backend(), m.trainableParameters(), m.flatParameters(), m.flatGradients(), groups, 0.9, 0.999, 1e-8, false, false);
-            default -> new Adam(m.backend(), m.trainableParameters(), m.flatParameters(), m.flatGradients(), groups, 0.9, 0.999, 1e-8, true, false);
+        OptimizerConfig rule = switch (optimizerName()) {
+            case "sgd" -> new OptimizerConfig.Sgd(momentum, 0, effectiveWeightDecay(), momentum > 0);
+            case "adam" -> OptimizerConfig.Adam.adam(effectiveWeightDecay());
+            default -> OptimizerConfig.Adam.adamw(effectiveWeightDecay());
         };
+        return Optimizers.create(m, rules.partition(m.trainableParameters()), rule);
     }
 }

@@ -1,8 +1,8 @@
 package dev.jdnn.cli;
 
 import dev.jdnn.training.EpochMetrics;
-import dev.jdnn.training.IoErrors;
 import dev.jdnn.training.StepMetrics;
+import dev.jdnn.training.io.IoErrors;
 import dev.jdnn.training.TrainingListener;
 import dev.jdnn.training.checkpoint.AtomicFiles;
 import dev.jdnn.training.listeners.MetricsCsv;

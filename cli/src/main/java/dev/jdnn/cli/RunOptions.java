@@ -1,7 +1,7 @@
 package dev.jdnn.cli;
 
 import dev.jdnn.ops.Backend;
-import dev.jdnn.ops.Backends;
+import dev.jdnn.ops.backends.Backends;
 import picocli.CommandLine.Option;
 
 /** The options every command that runs a model shares (a picocli mixin): where it runs and how errors are shown. */

@@ -8,15 +8,17 @@ import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.networks.models.InputSpec;
 import dev.jdnn.ops.Backend;
-import dev.jdnn.ops.Backends;
+import dev.jdnn.ops.backends.Backends;
 import dev.jdnn.training.EpochMetrics;
 import dev.jdnn.training.Trainer;
 import dev.jdnn.training.checkpoint.AtomicFiles;
 import dev.jdnn.training.checkpoint.TrainingState;
 import dev.jdnn.training.checkpoint.WeightsMetadata;
 import dev.jdnn.training.data.Dataset;
+import dev.jdnn.training.listeners.CheckpointWriter;
 import dev.jdnn.training.listeners.EpochSummaryPrinter;
 import dev.jdnn.training.listeners.MetricsCsv;
+import dev.jdnn.training.listeners.StopOnDivergence;
 import dev.jdnn.training.optim.Optimizer;
 import picocli.CommandLine;
 
@@ -76,9 +78,10 @@ final class TrainingRun {
                              .trainData(s.train(), td.transform(d, s.modelName())).testData(s.test(), d.evalTransform())
                              .epochs(h.epochs).schedule(h.schedule(Math.max(1, batchesPerEpoch)))
                              .labelSmoothing(h.labelSmoothing).maxGradNorm(h.maxGradNorm).seed(seed)
-                             .checkpointDir(dir).config(configJson).loaderWorkers(h.workers)
+                             .loaderWorkers(h.workers)
                              .bufferAllocator(Backends.batchBufferAllocator(backend))
-                             .weightsMetadata(weightsMetadata(s, d).toMap())
+                             .listener(new StopOnDivergence())
+                             .listener(new CheckpointWriter(dir, configJson, weightsMetadata(s, d).toMap()))
                              .listener(new ProgressListener(barStream(), h.epochs, h.batchSize))
                              .listener(new EpochSummaryPrinter(out, h.epochs))
                              .listener(csv)
@@ -106,7 +109,7 @@ final class TrainingRun {
     /** The run directory's files that exist now; curves.png only when this run drew it. */
     static List<String> written(Path dir, MetricsFiles curves) {
         List<String> out = new java.util.ArrayList<>();
-        for (String f : List.of(CONFIG, MetricsCsv.FILE, MetricsFiles.CURVES, Trainer.LAST_CHECKPOINT, Trainer.BEST_WEIGHTS)) {
+        for (String f : List.of(CONFIG, MetricsCsv.FILE, MetricsFiles.CURVES, CheckpointWriter.LAST_CHECKPOINT, CheckpointWriter.BEST_WEIGHTS)) {
             boolean drawn = !f.equals(MetricsFiles.CURVES) || curves.curvesWritten();
             if (drawn && java.nio.file.Files.isRegularFile(dir.resolve(f))) out.add(f);
         }

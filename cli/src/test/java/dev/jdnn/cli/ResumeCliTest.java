@@ -1,6 +1,6 @@
 package dev.jdnn.cli;
 
-import dev.jdnn.training.Trainer;
+import dev.jdnn.training.listeners.CheckpointWriter;
 import dev.jdnn.training.checkpoint.SafeTensorsFile;
 import dev.jdnn.training.checkpoint.TensorData;
 import dev.jdnn.training.checkpoint.TrainingCheckpoint;
@@ -45,7 +45,7 @@ class ResumeCliTest {
         args.addAll(List.of("--out", run.toString()));
         CliRunner r = train(args.toArray(String[]::new));
         assertEquals(0, r.exitCode(), r.err());
-        return run.resolve(Trainer.LAST_CHECKPOINT);
+        return run.resolve(CheckpointWriter.LAST_CHECKPOINT);
     }
 
     @Test
@@ -99,7 +99,7 @@ class ResumeCliTest {
 
     /** The trained checkpoint with its training state or config replaced. */
     private static Path withMetadata(Path ckpt, String name, String key, String value) {
-        Path out = dir.resolve(name).resolve(Trainer.LAST_CHECKPOINT);
+        Path out = dir.resolve(name).resolve(CheckpointWriter.LAST_CHECKPOINT);
         try (SafeTensorsFile f = SafeTensorsFile.open(ckpt)) {
             List<TensorData> tensors = new ArrayList<>();
             for (SafeTensorsFile.Entry e : f.entries().values()) tensors.add(TensorData.f32(e.name(), e.shape(), f.readFloats(e.name())));

@@ -1,6 +1,6 @@
 package dev.jdnn.cli;
 
-import dev.jdnn.training.Trainer;
+import dev.jdnn.training.listeners.CheckpointWriter;
 import dev.jdnn.training.checkpoint.SafeTensorsFile;
 import dev.jdnn.training.checkpoint.TensorData;
 import org.junit.jupiter.api.Test;
@@ -79,7 +79,7 @@ class TrainingCliTest {
         }
 
         CliRunner resume = CliRunner.run(small("train", "--model", "lenet5", "--data", "mnist", "--data-dir", data.toString(),
-                "--epochs", "3", "--lr", "0.05", "--schedule", "constant", "--resume", run.resolve(Trainer.LAST_CHECKPOINT).toString()));
+                "--epochs", "3", "--lr", "0.05", "--schedule", "constant", "--resume", run.resolve(CheckpointWriter.LAST_CHECKPOINT).toString()));
         assertEquals(0, resume.exitCode(), resume.err());
         assertTrue(resume.out().contains("resumed from") && resume.out().contains("epoch 3/3") && !resume.out().contains("epoch 1/3"), resume.out());
         assertEquals(4, Files.readAllLines(run.resolve("metrics.csv")).size(), "earlier rows kept, epoch 3 added");

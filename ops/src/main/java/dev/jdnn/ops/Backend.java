@@ -129,45 +129,44 @@ public interface Backend extends AutoCloseable {
     /** y[n, c] = bias-free sum over H, W is done by pooling; this adds a per-channel bias: y[n,c,...] += b[c]. */
     void addBias(Tensor y, Tensor bias);
 
-    // ---- optimizer and reductions ----------------------------------------------------------------------------
-
-    /** One in-place SGD step; momentumBuffer may be null when momentum is 0. firstStep initialises the buffer. */
-    void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd config, boolean firstStep);
-
-    /** One in-place Adam/AdamW step; {@code step} counts from 1; maxExpAvgSq is used only with amsgrad. */
-    void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam config, long step);
+    // ---- optimizer updates and gradient clipping --------------------------------------------------------------
 
     /**
-     * {@link #sgdStep(Tensor, Tensor, Tensor, OptimizerConfig.Sgd, boolean)} with the per-step scalars (learning
-     * rate, first-step flag) read from {@code stepScalars}, a float32 tensor on this device laid out as
-     * {@link OptimizerScalars} describes, when the update runs — not when it is issued. So it can be recorded
-     * ({@link #capture}) once and replayed each step after the host {@link #upload}s that step's scalars.
-     * {@code config} holds the fixed hyper-parameters; its {@code lr()} must be 0 (the learning rate comes from
-     * {@code stepScalars}). With the same scalar values the update equals the host-scalar call bit for bit on the CPU.
-     * When the scalars' {@code apply} slot is 0 ({@link #finiteFlag}) it changes nothing.
+     * One in-place SGD step (see {@link OptimizerConfig.Sgd}); momentumBuffer may be null when momentum is 0. The
+     * per-step values (learning rate, first-step flag, apply flag) are read from {@code stepScalars}, a float32
+     * tensor on this device laid out as {@link OptimizerScalars} describes, when the update runs — not when it is
+     * issued — so the call may be recorded ({@link #capture}) once and replayed each step after the host
+     * {@link #upload}s that step's scalars. When their {@code apply} slot is 0 ({@link #finiteFlag}) it changes
+     * nothing.
      */
     void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd config, Tensor stepScalars);
 
     /**
-     * {@link #adamStep(Tensor, Tensor, Tensor, Tensor, Tensor, OptimizerConfig.Adam, long)} with the per-step scalars
-     * (learning rate, bias-corrected step size, sqrt of the second bias correction) read from {@code stepScalars}
-     * (see {@link OptimizerScalars}) when the update runs, so it can be recorded and replayed. {@code config.lr()}
-     * must be 0. When the scalars' {@code apply} slot is 0 ({@link #finiteFlag}) it changes nothing.
+     * One in-place Adam/AdamW step in torch's order of operations (see {@link OptimizerConfig.Adam}); maxExpAvgSq
+     * is used only with amsgrad. Per-step values (bias-corrected step size, sqrt of the second bias correction,
+     * AdamW's decay factor, apply flag) are read from {@code stepScalars} ({@link OptimizerScalars}) when the update
+     * runs, as for {@link #sgdStep}.
      */
     void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam config, Tensor stepScalars);
 
     /**
-     * The guard of a recorded optimizer update: {@code flagDst[0] = 1} when every element of {@code values} is
-     * finite (and, when {@code and}, {@code flagDst[0]} was already non-zero), else 0. {@code values}: a contiguous
-     * float32 tensor on this device (the step's losses); {@code flagDst}: one float32 element on this device, e.g.
-     * the {@code apply} slot of an {@link OptimizerScalars} tensor. Asynchronous and recordable: issued between the
-     * loss and an update reading {@code stepScalars}, it makes the update skip a step whose loss is NaN or infinite
-     * on the device. {@code and} combines several loss tensors into one flag.
+     * The guard of an optimizer update: {@code flagDst[0] = 1} when every element of {@code values} is finite (and,
+     * when {@code and}, {@code flagDst[0]} was already non-zero), else 0. {@code values}: a contiguous float32 tensor
+     * on this device (the step's losses); {@code flagDst}: one float32 element on this device, e.g. the {@code apply}
+     * slot of an {@link OptimizerScalars} tensor. Asynchronous and recordable: issued between the loss and an update,
+     * it makes the update skip a step whose loss is NaN or infinite on the device. {@code and} combines several loss
+     * tensors into one flag.
      */
     void finiteFlag(Tensor values, Tensor flagDst, boolean and);
 
-    /** Sum of squares of all elements, accumulated in double where the backend can (gradient clipping). */
-    double sumOfSquares(Tensor t);
+    /**
+     * torch.nn.utils.clip_grad_norm_ on the device, asynchronous and recordable: {@code norm[0]} = the L2 norm of
+     * all of {@code grads} (squares summed in double, the root rounded to float), then every element is multiplied
+     * by min(1, (1 / (norm + 1e-6)) · maxNorm), computed in float as torch does. {@code grads}: a contiguous float32
+     * tensor on this device (the flat gradients of a compiled model); {@code norm}: one float32 element on this
+     * device, where the host can read the norm later without holding up the step.
+     */
+    void clipGradNorm(Tensor grads, float maxNorm, Tensor norm);
 
     /** x *= factor, in place. */
     void scale(Tensor x, float factor);
@@ -187,12 +186,12 @@ public interface Backend extends AutoCloseable {
      * <p>Rules for {@code work}, because nothing runs while it is recorded and a replay repeats it verbatim:
      * <ul>
      *   <li>only asynchronous ops on tensors and plans that already exist: no {@link #upload}, {@link #download},
-     *       {@link #synchronize}, {@link #sumOfSquares} (all wait for the device or read host memory at call time),
+     *       {@link #synchronize} (all wait for the device or read host memory at call time),
      *       no {@link #allocate}/{@link #zeros} and no closing of tensors or plans, no plan creation (cuDNN
      *       benchmarking synchronises);</li>
      *   <li>every argument is frozen at capture: tensor addresses, host scalars (alpha/beta, learning rates, step
      *       counts), which ops run. Anything that must change between replays has to live in device memory (the
-     *       optimizer updates taking an {@link OptimizerScalars} tensor read their learning rate and step there);</li>
+     *       optimizer updates read their learning rate and step from an {@link OptimizerScalars} tensor);</li>
      *   <li>run the same work eagerly once before capturing it, so lazy initialisation (kernel loading, library
      *       set-up) happens outside the capture.</li>
      * </ul>

@@ -18,11 +18,20 @@ import dev.jdnn.memory.Tensor;
  * backward. x and y may be the same tensor (in place); both may be batch-strided views.
  */
 public interface DropoutPlan extends AutoCloseable {
-    Shape shape();
+    /** Shape, probability and seed, as created. */
+    DropoutSpec spec();
 
-    float probability();
+    default Shape shape() {
+        return spec().shape();
+    }
 
-    long reserveBytes();
+    default float probability() {
+        return spec().probability();
+    }
+
+    default long reserveBytes() {
+        return spec().reserveBytes();
+    }
 
     /** y = x * mask / (1-p) with the next mask of the stream; advances {@link #position()} by one. */
     void forward(Tensor x, Tensor y, Tensor reserve);

@@ -7,7 +7,6 @@ import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.networks.graph.GuardedUpdate;
 import dev.jdnn.training.checkpoint.CheckpointMismatchException;
-import dev.jdnn.training.checkpoint.StateDicts;
 import dev.jdnn.training.checkpoint.TrainingCheckpoint;
 import dev.jdnn.training.checkpoint.TrainingState;
 import dev.jdnn.training.data.Batch;
@@ -21,70 +20,54 @@ import dev.jdnn.training.optim.Optimizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
  * Trains a {@link CompiledModel}: an embeddable loop over epochs of a {@link DataLoader}, one fused optimizer update
- * per batch, evaluation after each epoch, checkpoints, callbacks.
+ * per batch, evaluation after each epoch, and {@link TrainingListener}s for everything else — progress, metric
+ * files, checkpoints ({@code listeners.CheckpointWriter}), stopping on divergence ({@code listeners.StopOnDivergence}).
  *
  * <pre>{@code
  * try (Trainer t = Trainer.builder(model, optimizer).trainData(train, augment).testData(test, normalize)
- *         .epochs(10).schedule(LrSchedule.named("cosine", 10, steps)).checkpointDir(out).build()) {
+ *         .epochs(10).schedule(LrSchedule.named("cosine", 10, steps))
+ *         .listener(new StopOnDivergence()).listener(new CheckpointWriter(out, configJson, metadata)).build()) {
  *     t.fit();
  * }
  * }</pre>
  *
  * <p>Semantics: the last partial training batch is dropped (torch's drop_last), the last evaluation batch is padded
- * and its padding ignored. A NaN or infinite loss stops training with {@link TrainingDivergedException} without the
- * optimizer applying that step — parameters, optimizer state and {@link Optimizer#stepCount()} in memory are as
- * after the last good step, whichever path ran the update (see below) — and the last checkpoint is left as it was.
- * (The step's forward did run: batch-norm running statistics and the random streams moved on, as in any step.)
- * With a checkpoint directory, {@code last.ckpt}
- * is written after every epoch and {@code best.safetensors} whenever test top-1 improves. A run resumed from
- * {@code last.ckpt} continues exactly (data order, augmentation, schedule, optimizer state, and the position of every
- * dropout and stochastic-depth stream, {@link CompiledModel#randomPositions()}); on the CPU backend its losses and
- * weights equal the uninterrupted run's bit for bit, dropout included, when the model is compiled with the same seed.
+ * and its padding ignored. A run resumed from a checkpoint ({@link #resume}) continues exactly (data order,
+ * augmentation, schedule, optimizer state, and the position of every dropout and stochastic-depth stream,
+ * {@link CompiledModel#randomPositions()}); on the CPU backend its losses and weights equal the uninterrupted run's
+ * bit for bit, dropout included, when the model is compiled with the same seed.
  *
- * <p>Each step is {@link CompiledModel#forwardBackward} — on CUDA a replayed CUDA graph from the model's second step
- * on (see {@link CompiledModel}, {@link CompiledModel#graphCaptureStatus()}). Batches are copied straight into the
- * model's own input and labels tensors, which the recording reads. The optimizer update runs one of two ways:
- * <ul>
- *   <li>Recorded with the step (the default, {@link Builder#recordOptimizerUpdate(boolean)}) when there is no
- *       gradient clipping and the model records its steps ({@link CompiledModel#recordsStepsWithUpdate()}): the
- *       optimizer writes the step's learning rates and step count into device memory
- *       ({@link Optimizer#writeStepScalars}), and {@link CompiledModel#forwardBackward(Tensor, float, GuardedUpdate)}
- *       replays forward, loss, backward, a guard and the update as one graph. The loss reaches the host only after
- *       the update ran, so the guard decides on the device: it clears the update's apply flags when a loss value is
- *       NaN or infinite, and the update then changes nothing. On divergence the Trainer takes back the optimizer's
- *       step count ({@link Optimizer#undoSkippedStep()}) before throwing. (Not caught on the device: finite losses
- *       whose weighted sum overflows float; that update stays applied and counted.)</li>
- *   <li>Eager after the step, with host scalars (the scheduled learning rate, Adam's step count), when the option
- *       is off, gradient clipping is configured (its norm is read on the host), or the model does not record
- *       (the CPU backend, CUDA graphs off): the loss is checked on the host before the update is issued.</li>
- * </ul>
- * Both give the same results (bit for bit on the CPU backend), divergence included. {@link #optimizerUpdateStatus()}
- * says which path runs and why.
+ * <p>Each step has one path: the optimizer writes the step's learning rates and step count into device memory
+ * ({@link Optimizer#writeStepScalars}), then {@link CompiledModel#forwardBackward(Tensor, float, GuardedUpdate)} runs
+ * forward, loss, backward, a guard, the gradient clipping if configured ({@link GradientClipping}, computed on the
+ * device) and the update — recorded as one CUDA graph and replayed where the model records its steps (see
+ * {@link CompiledModel#graphCaptureStatus()}), run eagerly otherwise, with the same results (bit for bit on the CPU
+ * backend). Batches are copied straight into the model's own input and labels tensors, which the recording reads.
+ * The loss reaches the host only after the update ran, so the guard decides on the device: when a loss value is NaN
+ * or infinite it clears the update's apply flags and the update changes nothing; the Trainer then takes back the
+ * optimizer's step count ({@link Optimizer#undoSkippedStep()}) and reports the step to the listeners with its loss
+ * (the batch and the schedule's step are used up, as torch's loop does when its scaler skips a step; the epoch's
+ * mean loss and accuracy leave the step out) — {@code StopOnDivergence} stops the run there with
+ * {@link TrainingDivergedException}; without it training goes on, skipping such steps. (Not caught on the device: finite losses whose weighted sum
+ * overflows float; that update stays applied and counted.) A step's forward has run either way: batch-norm running
+ * statistics and the random streams moved on.
  */
 public final class Trainer implements AutoCloseable {
-    public static final String LAST_CHECKPOINT = "last.ckpt";
-    public static final String BEST_WEIGHTS = "best.safetensors";
-
     private final CompiledModel model;
     private final Optimizer optimizer;
     private final LrSchedule schedule;
     private final DataLoader trainLoader, testLoader;
     private final int epochs;
     private final float labelSmoothing;
-    private final double maxGradNorm;
-    private final boolean recordOptimizerUpdate;
+    private final GradientClipping clipping; // null without a max gradient norm
+    private final GuardedUpdate update;      // one instance: the model keys its recording by it
     private final long seed, compileSeed;
-    private final Path checkpointDir;
-    private final String configJson;
-    private final Map<String, String> weightsMetadata;
     private final List<TrainingListener> listeners;
     private final Tensor labels;
-    private final List<Tensor> gradients;
 
     private int epoch, batchInEpoch;
     private long globalStep;
@@ -96,26 +79,21 @@ public final class Trainer implements AutoCloseable {
         this.schedule = b.schedule;
         this.epochs = b.epochs;
         this.labelSmoothing = b.labelSmoothing;
-        this.maxGradNorm = b.maxGradNorm;
-        this.recordOptimizerUpdate = b.recordOptimizerUpdate;
         this.seed = b.seed;
         this.compileSeed = b.compileSeed != null ? b.compileSeed : b.seed;
-        this.checkpointDir = b.checkpointDir;
-        this.configJson = b.configJson;
-        this.weightsMetadata = Map.copyOf(b.weightsMetadata);
         this.listeners = List.copyOf(b.listeners);
         int n = model.inputShape().dim(0);
         checkGeometry(b.trainData, "training");
         if (b.trainData.size() < n) {
             throw new IllegalArgumentException("the training set has " + b.trainData.size() + " images, fewer than one batch of " + n + " (the last partial batch is dropped)");
         }
-        this.trainLoader = new DataLoader(b.trainData, b.trainTransform, new DataLoader.Options(n, true, true, seed, b.workers, 2), b.bufferAllocator);
         if (b.testData != null) checkGeometry(b.testData, "test");
+        this.clipping = b.maxGradNorm > 0 ? new GradientClipping(model.backend(), model.flatGradients(), b.maxGradNorm) : null;
+        this.update = clipping == null ? optimizer.guardedUpdate() : optimizer.guardedUpdate().after(clipping::enqueue);
+        this.trainLoader = new DataLoader(b.trainData, b.trainTransform, new DataLoader.Options(n, true, true, seed, b.workers, 2), b.bufferAllocator);
         this.testLoader = b.testData == null ? null
                 : new DataLoader(b.testData, b.testTransform, new DataLoader.Options(n, false, false, seed, b.workers, 2), b.bufferAllocator);
         this.labels = model.labels(); // the model's own: forwardBackward then copies nothing
-        Tensor flat = model.flatGradients();
-        this.gradients = flat != null ? List.of(flat) : model.trainableParameters().values().stream().map(p -> p.grad()).toList();
     }
 
     private void checkGeometry(Dataset d, String which) {
@@ -140,6 +118,7 @@ public final class Trainer implements AutoCloseable {
 
     /** Trains up to (excluding) epoch {@code stopAt} of the configured run — the schedule still spans all epochs. */
     public List<EpochMetrics> fit(int stopAt) {
+        listeners.forEach(l -> l.onFitStart(this));
         List<EpochMetrics> history = new ArrayList<>();
         while (epoch < Math.min(stopAt, epochs)) history.add(runEpoch());
         return history;
@@ -161,30 +140,18 @@ public final class Trainer implements AutoCloseable {
                 Batch batch = it.next();
                 transfer.toDevice(batch, model.input(), labels);
                 double factor = schedule.factor(globalStep);
-                boolean recorded = updateInRecordedStep() == null;
-                float loss;
-                if (recorded) {
-                    optimizer.writeStepScalars(factor); // outside the recording: this step's learning rates and count
-                    loss = model.forwardBackward(labels, labelSmoothing, optimizer.guardedUpdate());
-                } else {
-                    loss = model.forwardBackward(labels, labelSmoothing);
-                }
-                if (!Float.isFinite(loss)) {
-                    // The device guard skipped the recorded update: uncount it, as the eager path never counted it.
-                    if (recorded) optimizer.undoSkippedStep();
-                    throw new TrainingDivergedException(epoch, batch.index(), globalStep, loss);
-                }
+                optimizer.writeStepScalars(factor); // outside the recording: this step's learning rates and count
+                float loss = model.forwardBackward(labels, labelSmoothing, update);
+                boolean applied = Float.isFinite(loss) || !optimizer.undoSkippedStep(); // the optimizer does not count a skipped step
                 model.backend().download(model.output(), logits);
                 int hits = Ranking.correctTop1(logits, batch.labels(), batch.count());
-                correct += hits;
-                if (!recorded) {
-                    if (maxGradNorm > 0) GradientClipping.clipGlobalNorm(model.backend(), gradients, maxGradNorm);
-                    optimizer.step(factor);
+                globalStep++; // the batch and the schedule's step are used up either way
+                if (applied) {
+                    lossSum += loss;
+                    correct += hits;
+                    steps++;
                 }
-                globalStep++;
                 batchInEpoch = batch.index() + 1;
-                lossSum += loss;
-                steps++;
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 StepMetrics m = new StepMetrics(epoch, batch.index(), batches, globalStep, loss, (double) hits / batch.count(), baseLr() * factor, n / seconds, trainLoader.lastWaitNanos() / 1e6);
                 listeners.forEach(l -> l.onStep(m));
@@ -194,43 +161,32 @@ public final class Trainer implements AutoCloseable {
         EvalResult test = testLoader == null ? null : Evaluator.evaluate(model, testLoader);
         epoch++;
         batchInEpoch = 0;
-        if (checkpointDir != null) saveCheckpoints(test);
+        if (test != null) bestTop1 = Math.max(bestTop1, test.top1());
         EpochMetrics em = new EpochMetrics(epoch - 1, lossSum / Math.max(1, steps), correct / Math.max(1.0, (double) steps * n), steps * (double) n / trainSeconds,
                 (trainLoader.totalWaitNanos() - waitStart) / 1e9, test, (System.nanoTime() - epochStart) / 1e9, baseLr() * schedule.factor(globalStep));
         listeners.forEach(l -> l.onEpochEnd(em));
         return em;
     }
 
-    /** Null when the next step records the optimizer update with the training step; else why it runs eagerly after it. */
-    private String updateInRecordedStep() {
-        if (!recordOptimizerUpdate) return "Builder.recordOptimizerUpdate is off";
-        if (maxGradNorm > 0) return "gradient clipping is configured (its norm is read back on the host)";
-        if (!model.recordsStepsWithUpdate()) return "the model does not record training steps (" + model.graphCaptureStatus() + ")";
-        return null;
-    }
-
     /**
-     * How the next step's optimizer update runs: "recorded with the training step", or "eager after the training
-     * step: " and why (the option is off, gradient clipping is configured, or the model does not record its steps).
+     * How the optimizer update runs: "recorded with the training step" (replayed as part of its CUDA graph), or
+     * "eager after the backward" and why the model does not record its steps.
      */
     public String optimizerUpdateStatus() {
-        String why = updateInRecordedStep();
-        return why == null ? "recorded with the training step" : "eager after the training step: " + why;
+        return model.recordsStepsWithUpdate() ? "recorded with the training step"
+                : "eager after the backward: the model does not record training steps (" + model.graphCaptureStatus() + ")";
     }
 
     private double baseLr() {
         return optimizer.groups().isEmpty() ? 0 : optimizer.groups().get(0).lr();
     }
 
-    private void saveCheckpoints(EvalResult test) {
-        if (test != null && test.top1() > bestTop1) {
-            bestTop1 = test.top1();
-            Map<String, String> meta = new java.util.LinkedHashMap<>(weightsMetadata);
-            meta.put("epoch", Integer.toString(epoch));
-            meta.put("top1", Double.toString(test.top1()));
-            StateDicts.saveWeights(checkpointDir.resolve(BEST_WEIGHTS), model.stateDict(), model.backend(), meta);
-        }
-        TrainingCheckpoint.save(checkpointDir.resolve(LAST_CHECKPOINT), model.stateDict(), optimizer, model.backend(), state(), configJson);
+    public CompiledModel model() {
+        return model;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
     }
 
     /** The run's position, as a checkpoint records it. */
@@ -285,6 +241,7 @@ public final class Trainer implements AutoCloseable {
     public void close() {
         trainLoader.close();
         if (testLoader != null) testLoader.close();
+        if (clipping != null) clipping.close();
     }
 
     /** Options of a {@link Trainer}; the model's compiled batch size is the batch size. */
@@ -297,12 +254,8 @@ public final class Trainer implements AutoCloseable {
         private int epochs = 1;
         private float labelSmoothing;
         private double maxGradNorm;
-        private boolean recordOptimizerUpdate = true;
         private long seed;
         private Long compileSeed;
-        private Path checkpointDir;
-        private String configJson;
-        private final Map<String, String> weightsMetadata = new java.util.LinkedHashMap<>();
         private int workers = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
         private Allocator bufferAllocator = HostAllocator.global();
         private final List<TrainingListener> listeners = new ArrayList<>();
@@ -328,29 +281,21 @@ public final class Trainer implements AutoCloseable {
         public Builder schedule(LrSchedule s) { this.schedule = s; return this; }
         public Builder epochs(int e) { if (e < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + e); this.epochs = e; return this; }
         public Builder labelSmoothing(double ls) { if (ls < 0 || ls >= 1) throw new IllegalArgumentException("label smoothing must be in [0, 1), got " + ls); this.labelSmoothing = (float) ls; return this; }
-        /** Clip gradients to this global L2 norm before each update (0 = off). */
-        public Builder maxGradNorm(double norm) { this.maxGradNorm = norm; return this; }
-        /**
-         * Record the optimizer update inside the training step's CUDA graph (default on). Takes effect without
-         * gradient clipping and when the model records its steps; results are unchanged, and a NaN or infinite loss
-         * still leaves model and optimizer as they were (a guard on the device skips the update; see the class
-         * comment). Off issues the update eagerly after each step, one launch per parameter segment.
-         */
-        public Builder recordOptimizerUpdate(boolean on) { this.recordOptimizerUpdate = on; return this; }
+        /** Clip gradients to this global L2 norm before each update, on the device (0 = off; see {@link GradientClipping}). */
+        public Builder maxGradNorm(double norm) {
+            if (!(norm >= 0) || Double.isInfinite(norm)) throw new IllegalArgumentException("max gradient norm must be >= 0 and finite, got " + norm);
+            this.maxGradNorm = norm;
+            return this;
+        }
         /** Seeds the data order and augmentation. */
         public Builder seed(long seed) { this.seed = seed; return this; }
         /** The seed the model was compiled with (it seeds the dropout plans); recorded in checkpoints. Default: {@link #seed}. */
         public Builder compileSeed(long s) { this.compileSeed = s; return this; }
-        /** Where last.ckpt and best.safetensors go (null = no checkpoints). */
-        public Builder checkpointDir(Path dir) { this.checkpointDir = dir; return this; }
-        /** Free-form JSON stored in each checkpoint's metadata. */
-        public Builder config(String json) { this.configJson = json; return this; }
-        /** Extra metadata for best.safetensors (model name, input geometry, class names: what predict needs). */
-        public Builder weightsMetadata(Map<String, String> meta) { this.weightsMetadata.putAll(meta); return this; }
         public Builder loaderWorkers(int n) { this.workers = n; return this; }
         /** Where the loader's batch buffers come from: pinned host memory for a CUDA backend. */
         public Builder bufferAllocator(Allocator a) { this.bufferAllocator = a; return this; }
-        public Builder listener(TrainingListener l) { this.listeners.add(l); return this; }
+        /** Called in the order added (a {@code StopOnDivergence} before listeners that should not see a skipped step). */
+        public Builder listener(TrainingListener l) { this.listeners.add(Objects.requireNonNull(l, "listener")); return this; }
 
         public Trainer build() {
             if (trainData == null) throw new IllegalStateException("no training data given");

@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@link RecordedUpdateTest} on real CUDA graphs: a run whose optimizer update is recorded with the training step
- * (the *_scalars kernels reading the learning rate and step from device memory) against an eager run on the same
- * backend with CUDA graphs off and host-scalar updates. Compared within a small tolerance: cuDNN's backward may
+ * (the kernels reading the learning rate and step from device memory) against the same run unrecorded on the same
+ * backend (CUDA graphs off), with and without gradient clipping. Compared within a small tolerance: cuDNN's backward may
  * accumulate with atomics, so even two eager runs can differ in the last bits. (ci/gpu-bundle.sh leaves the training
  * tests out of the GPU bundle; networks' CudaGraphReplayTest covers the recorded update there. This one runs from
  * Maven on a machine with a GPU.)
@@ -22,17 +22,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Tag("gpu")
 class CudaRecordedUpdateTest {
     @ParameterizedTest
-    @CsvSource({"sgd-nesterov, cosine", "sgd-dampening, step", "adamw-amsgrad, onecycle", "adam, cosine"})
-    void theRecordedUpdateMatchesTheEagerOne(String optimizer, String schedule) {
+    @CsvSource({"sgd-nesterov, cosine, 0", "sgd-dampening, step, 0", "adamw-amsgrad, onecycle, 0", "adam, cosine, 0", "adam, cosine, 0.5"})
+    void theRecordedUpdateMatchesTheEagerOne(String optimizer, String schedule, double maxGradNorm) {
         assumeTrue(CudaBackend.isAvailable(), () -> "CUDA backend unavailable: " + CudaBackend.unavailableReason());
         CudaBackend.Options d = CudaBackend.Options.defaults();
         Shape shape = Shape.of(TinySetup.BATCH, 1, 8, 8);
         // Strict FP32 and heuristic algorithm choice: both models get the same algorithms.
         try (CudaBackend cuda = CudaBackend.create(0, new CudaBackend.Options(true, false, d.convWorkspaceLimitBytes(), d.kernelCacheDir(), null))) {
             RecordedUpdateTest.Outcome eager = RecordedUpdateTest.train(cuda,
-                    b -> CompiledModel.compile(TinySetup.tinyNet(), shape, b, 1234, CompileOptions.DEFAULT.withCudaGraphs(false)), optimizer, schedule, false, 0);
+                    b -> CompiledModel.compile(TinySetup.tinyNet(), shape, b, 1234, CompileOptions.DEFAULT.withCudaGraphs(false)), optimizer, schedule, maxGradNorm);
             RecordedUpdateTest.Outcome recorded = RecordedUpdateTest.train(cuda,
-                    b -> CompiledModel.compile(TinySetup.tinyNet(), shape, b, 1234), optimizer, schedule, true, 0);
+                    b -> CompiledModel.compile(TinySetup.tinyNet(), shape, b, 1234), optimizer, schedule, maxGradNorm);
             assertEquals("recorded with the training step", recorded.updateStatus());
             assertTrue(recorded.graphStatus().contains("training step with optimizer update: replaying (1 capture)"), recorded.graphStatus());
             assertEquals(eager.losses().size(), recorded.losses().size());
@@ -48,7 +48,7 @@ class CudaRecordedUpdateTest {
     /**
      * The device guard on real CUDA graphs: a NaN loss at the first step (warm-up) or at a replayed step stops the
      * run with parameters and optimizer state bit for bit as after the last good step and the step uncounted; the
-     * eager run (graphs off, host-scalar updates) stops at the same step with the same count and close state.
+     * unrecorded run (graphs off) stops at the same step with the same count and close state.
      */
     @ParameterizedTest
     @CsvSource({"sgd-nesterov, false", "adamw-amsgrad, false", "sgd-dampening, true"})

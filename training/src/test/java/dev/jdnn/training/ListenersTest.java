@@ -7,7 +7,8 @@ import dev.jdnn.training.listeners.EarlyStopping;
 import dev.jdnn.training.listeners.EarlyStopping.TrainingStoppedEarly;
 import dev.jdnn.training.listeners.EpochSummaryPrinter;
 import dev.jdnn.training.listeners.MetricsCsv;
-import dev.jdnn.training.optim.Sgd;
+import dev.jdnn.training.listeners.CheckpointWriter;
+import dev.jdnn.training.optim.Optimizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +31,7 @@ class ListenersTest {
     void metricsCsvAndSummaryLinesFollowTheEpochs() throws Exception {
         StringWriter text = new StringWriter();
         MetricsCsv csv = new MetricsCsv(dir);
-        try (CompiledModel m = TinySetup.compile(); Sgd opt = TinySetup.sgd(m, 0.05);
+        try (CompiledModel m = TinySetup.compile(); Optimizer opt = TinySetup.sgd(m, 0.05);
              Trainer t = Trainer.builder(m, opt).trainData(TinySetup.data(30, 1), Augmentations.normalize(NORM))
                      .testData(TinySetup.data(10, 2), Augmentations.normalize(NORM)).epochs(2).loaderWorkers(1)
                      .listener(csv).listener(new EpochSummaryPrinter(new PrintWriter(text), 2)).build()) {
@@ -52,16 +53,16 @@ class ListenersTest {
     @Test
     void earlyStoppingEndsFitAfterPatienceEpochsWithoutImprovement() {
         // lr 0 never improves the model: top-1 stays where it starts, so patience 2 stops after epoch 3.
-        try (CompiledModel m = TinySetup.compile(); Sgd opt = TinySetup.sgd(m, 1e-30);
+        try (CompiledModel m = TinySetup.compile(); Optimizer opt = TinySetup.sgd(m, 1e-30);
              Trainer t = Trainer.builder(m, opt).trainData(TinySetup.data(30, 1), Augmentations.normalize(NORM))
                      .testData(TinySetup.data(10, 2), Augmentations.normalize(NORM)).epochs(10).loaderWorkers(1)
-                     .checkpointDir(dir).listener(new EarlyStopping(2, 0.0)).build()) {
+                     .listener(new CheckpointWriter(dir, null, java.util.Map.of())).listener(new EarlyStopping(2, 0.0)).build()) {
             TrainingStoppedEarly stop = assertThrows(TrainingStoppedEarly.class, t::fit);
             assertEquals(2, stop.epoch());
             assertEquals(0, stop.bestEpoch());
             assertEquals(3, t.epoch(), "three epochs ran");
             assertTrue(stop.getMessage().contains("after epoch 3") && stop.getMessage().contains("test top-1"), stop.getMessage());
-            assertTrue(Files.exists(dir.resolve(Trainer.LAST_CHECKPOINT)), "the stopping epoch's checkpoint was written first");
+            assertTrue(Files.exists(dir.resolve(CheckpointWriter.LAST_CHECKPOINT)), "the stopping epoch's checkpoint was written first");
         }
     }
 

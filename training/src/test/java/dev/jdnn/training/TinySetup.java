@@ -16,7 +16,9 @@ import dev.jdnn.networks.layers.Sequential;
 import dev.jdnn.ops.cpu.CpuBackend;
 import dev.jdnn.training.data.ByteImageDataset;
 import dev.jdnn.training.optim.GroupRules;
-import dev.jdnn.training.optim.Sgd;
+import dev.jdnn.training.optim.Optimizer;
+import dev.jdnn.training.optim.Optimizers;
+import dev.jdnn.ops.OptimizerConfig;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -84,8 +86,7 @@ final class TinySetup {
         return new ByteImageDataset(px, labels, 1, 8, 8, List.of("top", "middle", "bottom"));
     }
 
-    static Sgd sgd(CompiledModel m, double lr) {
-        return new Sgd(m.backend(), m.trainableParameters(), m.flatParameters(), m.flatGradients(),
-                new GroupRules(lr, 5e-4).noDecayOnRank1(true).partition(m.trainableParameters()), 0.9, 0, true);
+    static Optimizer sgd(CompiledModel m, double lr) {
+        return Optimizers.create(m, new GroupRules(lr, 5e-4).noDecayOnRank1(true).partition(m.trainableParameters()), new OptimizerConfig.Sgd(0.9, 0, 5e-4, true));
     }
 }

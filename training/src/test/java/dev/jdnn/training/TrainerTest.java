@@ -9,7 +9,9 @@ import dev.jdnn.training.data.Augmentations;
 import dev.jdnn.networks.models.Normalization;
 import dev.jdnn.training.data.Transform;
 import dev.jdnn.training.optim.LrSchedule;
-import dev.jdnn.training.optim.Sgd;
+import dev.jdnn.training.optim.Optimizer;
+import dev.jdnn.training.listeners.CheckpointWriter;
+import dev.jdnn.training.listeners.StopOnDivergence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,15 +42,17 @@ class TrainerTest {
         }
     }
 
-    private Trainer trainer(CompiledModel m, Sgd opt, int epochs, Path ckptDir, TrainingListener l) {
-        return Trainer.builder(m, opt).trainData(TinySetup.data(30, 1), AUGMENT).testData(TinySetup.data(10, 2), Augmentations.normalize(NORM))
-                .epochs(epochs).schedule(LrSchedule.named("cosine", epochs, 7)).seed(77).checkpointDir(ckptDir).loaderWorkers(2).listener(l).build();
+    private Trainer trainer(CompiledModel m, Optimizer opt, int epochs, Path ckptDir, TrainingListener l) {
+        Trainer.Builder b = Trainer.builder(m, opt).trainData(TinySetup.data(30, 1), AUGMENT).testData(TinySetup.data(10, 2), Augmentations.normalize(NORM))
+                .epochs(epochs).schedule(LrSchedule.named("cosine", epochs, 7)).seed(77).loaderWorkers(2).listener(l);
+        if (ckptDir != null) b.listener(new CheckpointWriter(ckptDir, null, Map.of()));
+        return b.build();
     }
 
     @Test
     void resumedRunContinuesBitForBit() throws Exception {
         LossLog full = new LossLog();
-        try (CompiledModel m = TinySetup.compile(); Sgd opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 3, null, full)) {
+        try (CompiledModel m = TinySetup.compile(); Optimizer opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 3, null, full)) {
             assertEquals(7, t.batchesPerEpoch()); // 30 images, batch 4, last partial batch dropped
             List<EpochMetrics> history = t.fit();
             assertEquals(3, history.size());
@@ -57,22 +61,22 @@ class TrainerTest {
         }
         Path run = dir.resolve("run");
         LossLog first = new LossLog();
-        try (CompiledModel m = TinySetup.compile(); Sgd opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 3, run, first)) {
+        try (CompiledModel m = TinySetup.compile(); Optimizer opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 3, run, first)) {
             t.fit(1); // interrupted after the first of three epochs
         }
         assertEquals(full.losses.subList(0, 7), first.losses);
-        try (SafeTensorsFile f = SafeTensorsFile.open(run.resolve(Trainer.LAST_CHECKPOINT))) {
+        try (SafeTensorsFile f = SafeTensorsFile.open(run.resolve(CheckpointWriter.LAST_CHECKPOINT))) {
             assertTrue(f.entries().containsKey("optim.0.weight.momentum_buffer"), f.entries().keySet().toString());
             assertTrue(f.entries().containsKey("1.running_mean"));
             assertEquals(1, TrainingCheckpoint.readState(f).epoch());
             assertEquals(7, TrainingCheckpoint.readState(f).globalStep());
         }
-        assertTrue(Files.exists(run.resolve(Trainer.BEST_WEIGHTS)));
+        assertTrue(Files.exists(run.resolve(CheckpointWriter.BEST_WEIGHTS)));
 
         LossLog resumed = new LossLog();
         // compiled with other initial weights: everything must come from the checkpoint
-        try (CompiledModel m = TinySetup.compile(999); Sgd opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 3, dir.resolve("run2"), resumed)) {
-            t.resume(run.resolve(Trainer.LAST_CHECKPOINT));
+        try (CompiledModel m = TinySetup.compile(999); Optimizer opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 3, dir.resolve("run2"), resumed)) {
+            t.resume(run.resolve(CheckpointWriter.LAST_CHECKPOINT));
             assertEquals(1, t.epoch());
             t.fit();
         }
@@ -94,22 +98,22 @@ class TrainerTest {
     void resumedRunWithDropoutAndStochasticDepthContinuesBitForBit() throws Exception {
         LossLog full = new LossLog();
         Map<String, float[]> fullWeights;
-        try (CompiledModel m = TinySetup.compileWithRandomness(); Sgd opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 2, null, full)) {
+        try (CompiledModel m = TinySetup.compileWithRandomness(); Optimizer opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 2, null, full)) {
             t.fit();
             assertArrayEquals(new long[]{14, 14}, m.randomPositions(), "stochastic depth, then dropout: one draw per step each");
             fullWeights = weights(m);
         }
         Path run = dir.resolve("random");
-        try (CompiledModel m = TinySetup.compileWithRandomness(); Sgd opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 2, run, new LossLog())) {
+        try (CompiledModel m = TinySetup.compileWithRandomness(); Optimizer opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 2, run, new LossLog())) {
             t.fit(1);
         }
-        Path ckpt = run.resolve(Trainer.LAST_CHECKPOINT);
+        Path ckpt = run.resolve(CheckpointWriter.LAST_CHECKPOINT);
         try (SafeTensorsFile f = SafeTensorsFile.open(ckpt)) {
             assertArrayEquals(new long[]{7, 7}, TrainingCheckpoint.readState(f).randomPositions());
         }
 
         LossLog resumed = new LossLog();
-        try (CompiledModel m = TinySetup.compileWithRandomness(); Sgd opt = TinySetup.sgd(m, 0.05);
+        try (CompiledModel m = TinySetup.compileWithRandomness(); Optimizer opt = TinySetup.sgd(m, 0.05);
              Trainer t = trainer(m, opt, 2, dir.resolve("random2"), resumed)) {
             t.resume(ckpt);
             assertArrayEquals(new long[]{7, 7}, m.randomPositions());
@@ -126,7 +130,7 @@ class TrainerTest {
 
         // Control: the same resume with the streams restarted (as before positions were saved) is not exact.
         LossLog restarted = new LossLog();
-        try (CompiledModel m = TinySetup.compileWithRandomness(); Sgd opt = TinySetup.sgd(m, 0.05);
+        try (CompiledModel m = TinySetup.compileWithRandomness(); Optimizer opt = TinySetup.sgd(m, 0.05);
              Trainer t = trainer(m, opt, 2, dir.resolve("random3"), restarted)) {
             t.resume(ckpt);
             m.seekRandom(new long[]{0, 0});
@@ -137,7 +141,7 @@ class TrainerTest {
 
     @Test
     void aCheckpointForAnotherNumberOfRandomStreamsIsRefused() {
-        try (CompiledModel m = TinySetup.compileWithRandomness(); Sgd opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 1, null, new LossLog())) {
+        try (CompiledModel m = TinySetup.compileWithRandomness(); Optimizer opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 1, null, new LossLog())) {
             // The model's own checkpoint, but recording one stream position where the model has two.
             Path own = dir.resolve("own.ckpt");
             TrainingState s = t.state();
@@ -150,7 +154,7 @@ class TrainerTest {
 
     @Test
     void aCheckpointWithoutStreamPositionsLeavesTheStreamsWhereTheyAre() throws Exception {
-        try (CompiledModel m = TinySetup.compileWithRandomness(); Sgd opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 1, null, new LossLog())) {
+        try (CompiledModel m = TinySetup.compileWithRandomness(); Optimizer opt = TinySetup.sgd(m, 0.05); Trainer t = trainer(m, opt, 1, null, new LossLog())) {
             // As written before positions were recorded: no randomPositions key in the state JSON at all.
             Path old = dir.resolve("old.ckpt");
             TrainingState s = t.state();
@@ -183,10 +187,11 @@ class TrainerTest {
             }
         };
         Path run = dir.resolve("nan");
-        try (CompiledModel m = TinySetup.compile(); Sgd opt = TinySetup.sgd(m, 0.05);
-             Trainer t = Trainer.builder(m, opt).trainData(TinySetup.data(30, 1), poison).epochs(3).seed(3).checkpointDir(run).listener(arm).build()) {
+        try (CompiledModel m = TinySetup.compile(); Optimizer opt = TinySetup.sgd(m, 0.05);
+             Trainer t = Trainer.builder(m, opt).trainData(TinySetup.data(30, 1), poison).epochs(3).seed(3)
+                     .listener(new StopOnDivergence()).listener(new CheckpointWriter(run, null, Map.of())).listener(arm).build()) {
             TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t::fit);
-            Path ckpt = run.resolve(Trainer.LAST_CHECKPOINT);
+            Path ckpt = run.resolve(CheckpointWriter.LAST_CHECKPOINT);
             byte[] before = Files.readAllBytes(ckpt);
             assertTrue(e.globalStep() >= 7 && e.globalStep() < 14, "diverged in epoch 2, at step " + e.globalStep());
             assertTrue(e.getMessage().contains("at step " + e.globalStep()), e.getMessage());
@@ -200,10 +205,37 @@ class TrainerTest {
         }
     }
 
+    /**
+     * Without {@link StopOnDivergence} a NaN step is skipped and training goes on: the listeners see its loss, the
+     * optimizer's step count leaves it out while the run's position (batches, schedule) moves on — so a checkpoint's
+     * position stays one a run of this many batches reaches — and the parameters stay finite.
+     */
+    @Test
+    void withoutStopOnDivergenceANanStepIsSkippedAndTrainingGoesOn() {
+        Transform poison = (img, rng) -> {
+            if (Math.abs(img.data()[0] - 5 / 255f) < 1e-7) java.util.Arrays.fill(img.data(), Float.NaN);
+        };
+        LossLog log = new LossLog();
+        try (CompiledModel m = TinySetup.compile(); Optimizer opt = TinySetup.sgd(m, 0.05);
+             Trainer t = Trainer.builder(m, opt).trainData(TinySetup.data(30, 1), poison).epochs(2).seed(3).listener(log).build()) {
+            List<EpochMetrics> history = t.fit();
+            long skipped = log.losses.stream().filter(l -> !Float.isFinite(l)).count();
+            assertTrue(skipped >= 1, "image 5's batch (unless it fell in the dropped partial batch): " + log.losses);
+            assertEquals(14, log.losses.size());
+            assertEquals(14, t.globalStep(), "every batch is a step of the run");
+            t.state().checkPosition(Path.of("last.ckpt"), 7);
+            assertEquals(14 - skipped, opt.stepCount(), "skipped steps are not the optimizer's");
+            assertTrue(Double.isFinite(history.get(1).trainLoss()), "the epoch's mean leaves the skipped step out");
+            m.trainableParameters().values().forEach(p -> {
+                for (float v : m.backend().download(p.value())) assertTrue(Float.isFinite(v), "finite parameters");
+            });
+        }
+    }
+
     @Test
     void evaluationCountsEverySampleOnceDespitePadding() {
         var test = TinySetup.data(10, 2);
-        try (CompiledModel m = TinySetup.compile(); Sgd opt = TinySetup.sgd(m, 0.05);
+        try (CompiledModel m = TinySetup.compile(); Optimizer opt = TinySetup.sgd(m, 0.05);
              Trainer t = Trainer.builder(m, opt).trainData(TinySetup.data(8, 1), null).testData(test, null).build()) {
             EvalResult r = t.evaluate();
             // The reference: the same forward on hand-made batches (the last one zero-padded), scored in float64 by a
@@ -244,7 +276,7 @@ class TrainerTest {
 
     @Test
     void mismatchedDataIsRefusedClearly() {
-        try (CompiledModel m = TinySetup.compile(); Sgd opt = TinySetup.sgd(m, 0.05)) {
+        try (CompiledModel m = TinySetup.compile(); Optimizer opt = TinySetup.sgd(m, 0.05)) {
             var small = TinySetup.data(3, 1);
             var e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder(m, opt).trainData(small, null).build());
             assertTrue(e.getMessage().contains("fewer than one batch of 4"), e.getMessage());

@@ -9,6 +9,7 @@ import dev.jdnn.ops.ActivationPlan;
 import dev.jdnn.ops.BatchNormPlan;
 import dev.jdnn.ops.BatchNormSpec;
 import dev.jdnn.ops.OptimizerConfig;
+import dev.jdnn.ops.OptimizerScalars;
 import dev.jdnn.ops.PoolPlan;
 import dev.jdnn.ops.PoolSpec;
 import dev.jdnn.ops.cpu.CpuBackend;
@@ -54,8 +55,8 @@ public class CpuOpsBenchmark {
     private ActivationPlan relu;
     private PoolPlan globalAvg, maxPool;
     private Tensor x, y, dy, dx, gamma, beta, runningMean, runningVar, saveMean, saveInvStd, dgamma, dbeta;
-    private Tensor pooled, pooledGrad, maxOut, params, grads, momentum;
-    private final OptimizerConfig.Sgd sgd = new OptimizerConfig.Sgd(0.1f, 0.9f, 0f, 5e-4f, true);
+    private Tensor pooled, pooledGrad, maxOut, params, grads, momentum, sgdScalars;
+    private final OptimizerConfig.Sgd sgd = new OptimizerConfig.Sgd(0.9, 0, 5e-4, true);
 
     @Setup(Level.Trial)
     public void setup() {
@@ -90,6 +91,8 @@ public class CpuOpsBenchmark {
         params = random(resnet20Params, 9);
         grads = random(resnet20Params, 10);
         momentum = random(resnet20Params, 11);
+        sgdScalars = scope.track(backend.allocate(Shape.of(OptimizerScalars.SGD_LENGTH)));
+        backend.upload(OptimizerScalars.of(sgd, 0.1, 2), sgdScalars); // a step after the first: the momentum path
     }
 
     private Tensor track(Tensor t) {
@@ -162,6 +165,6 @@ public class CpuOpsBenchmark {
 
     @Benchmark
     public void sgdNesterovStep() {
-        backend.sgdStep(params, grads, momentum, sgd, false);
+        backend.sgdStep(params, grads, momentum, sgd, sgdScalars);
     }
 }

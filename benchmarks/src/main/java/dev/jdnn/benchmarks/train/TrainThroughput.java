@@ -7,10 +7,9 @@ import dev.jdnn.networks.graph.GuardedUpdate;
 import dev.jdnn.networks.models.ModelConfig;
 import dev.jdnn.networks.models.Models;
 import dev.jdnn.ops.Backend;
-import dev.jdnn.ops.OptimizerConfig;
 import dev.jdnn.ops.cuda.CudaBackend;
-import dev.jdnn.training.optim.ParameterGroup;
-import dev.jdnn.training.optim.Sgd;
+import dev.jdnn.training.optim.Optimizer;
+import dev.jdnn.training.optim.Optimizers;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +26,8 @@ import java.util.SplittableRandom;
  * whether CUDA graphs were asked for ({@code cuda_graphs}) with what the model made of it ({@code graph_capture},
  * {@link CompiledModel#graphCaptureStatus()}). With graphs on, the first warm-up step runs eagerly and the second
  * is captured (see {@link CompiledModel}), so the measured steps are replays — the SGD update included, as the
- * {@link dev.jdnn.training.Trainer} runs it: a {@link Sgd} whose learning rate is read from device memory, guarded
- * against a non-finite loss ({@link GuardedUpdate}).
+ * {@link dev.jdnn.training.Trainer} runs it: an SGD {@link Optimizer} whose learning rate is read from device
+ * memory, guarded against a non-finite loss ({@link GuardedUpdate}).
  */
 public final class TrainThroughput {
     /** Steps before and during the measurement; compare.py uses 10 / 30. */
@@ -38,7 +37,7 @@ public final class TrainThroughput {
         }
     }
 
-    private static final OptimizerConfig.Sgd SGD = new OptimizerConfig.Sgd(0.01f, 0.9f, 0f, 1e-4f, false);
+    private static final double LR = 0.01, WEIGHT_DECAY = 1e-4;
 
     private TrainThroughput() {}
 
@@ -86,9 +85,7 @@ public final class TrainThroughput {
     private static void train(CompiledModel model, Backend backend, Settings s, int batch, Map<String, Object> result) {
         model.setTraining(true);
         Tensor labels = model.labels();
-        List<ParameterGroup> all = List.of(new ParameterGroup("all", List.copyOf(model.trainableParameters().keySet()), SGD.lr(), SGD.weightDecay()));
-        try (Sgd sgd = new Sgd(backend, model.trainableParameters(), model.flatParameters(), model.flatGradients(), all,
-                SGD.momentum(), SGD.dampening(), SGD.nesterov())) {
+        try (Optimizer sgd = Optimizers.sgd(model, LR, 0.9, WEIGHT_DECAY, false)) {
             GuardedUpdate update = sgd.guardedUpdate(); // one instance: the recording is keyed by it
             Runnable step = () -> {
                 sgd.writeStepScalars(1.0);

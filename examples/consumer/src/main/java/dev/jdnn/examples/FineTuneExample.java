@@ -9,7 +9,7 @@ import dev.jdnn.networks.models.Normalization;
 import dev.jdnn.networks.models.Trainable;
 import dev.jdnn.networks.models.ZooModel;
 import dev.jdnn.ops.Backend;
-import dev.jdnn.ops.Backends;
+import dev.jdnn.ops.backends.Backends;
 import dev.jdnn.training.Trainer;
 import dev.jdnn.training.checkpoint.StateDicts;
 import dev.jdnn.training.checkpoint.WeightsMetadata;

@@ -1,5 +1,18 @@
 package dev.jdnn.networks.graph;
 
+import dev.jdnn.networks.graph.nodes.Graph;
+import dev.jdnn.networks.graph.trace.GraphBuilder;
+import dev.jdnn.networks.graph.nodes.Node;
+import dev.jdnn.networks.graph.plan.BufferPlan;
+import dev.jdnn.networks.graph.plan.GradientFlow;
+import dev.jdnn.networks.graph.plan.MemoryPlanner;
+import dev.jdnn.networks.graph.run.ExecutionPlan;
+import dev.jdnn.networks.graph.run.GraphRecordings;
+import dev.jdnn.networks.graph.run.NodeExecution;
+
+import dev.jdnn.networks.graph.nodes.PlanCache;
+import dev.jdnn.networks.graph.run.ParameterStore;
+
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
@@ -11,7 +24,6 @@ import dev.jdnn.ops.CrossEntropyPlan;
 import dev.jdnn.ops.DropoutPlan;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,14 +43,13 @@ import java.util.Map;
  * launch instead of one launch and one Java-to-native call per op. Callers copy new data into {@link #input()} (and pass labels, which are copied into {@link #labels()}
  * unless they are that tensor) before each call, as before. The loss download stays outside the recording.
  *
- * <p>The optimizer update can be recorded with the step: its per-step scalars (the scheduled learning rate, Adam's
- * bias corrections, SGD's first-step flag) change every step, so the recordable update reads them from a small
- * device tensor the optimizer writes before each step ({@link dev.jdnn.ops.OptimizerScalars}), and
+ * <p>The optimizer update is recorded with the step: its per-step scalars (the scheduled learning rate, Adam's
+ * bias corrections, SGD's first-step flag) change every step, so the update reads them from a small device tensor
+ * the optimizer writes before each step ({@link dev.jdnn.ops.OptimizerScalars}), and
  * {@link #forwardBackward(Tensor, float, GuardedUpdate)} issues it inside the recording — after a guard that clears
  * the update's apply flags when a loss is NaN or infinite, so a divergent step changes nothing on the device
- * although the host reads its loss only after the replay. An update with host scalars stays outside
- * ({@link #forwardBackward(Tensor, float)}, then the update), and so must gradient clipping: its norm is read back
- * on the host.
+ * although the host reads its loss only after the replay. Gradient clipping records with it (its norm is computed
+ * and applied on the device, {@link Backend#clipGradNorm}).
  *
  * <p>A graph with a node whose per-step work cannot be recorded ({@link Node#notCapturable()}; none of the built-in
  * nodes today) runs that kind eagerly; a capture that fails falls back to eager for its kind. Either way the reason
@@ -70,13 +81,13 @@ public final class CompiledModel implements AutoCloseable {
     private ExecutionPlan lastRun;
     private boolean closed;
 
-    private CompiledModel(Layer module, Shape inputShape, Backend backend, long seed, CompileOptions options) {
+    private CompiledModel(Layer module, Shape inputShape, Backend backend, long seed, CompileOptions options, NodeExecution execution) {
         if (inputShape.rank() != 4) throw new IllegalArgumentException("compile expects an NCHW input shape, got " + inputShape);
         this.module = module;
         this.backend = backend;
         this.inputShape = inputShape;
-        Graph trainGraph = prepareGraph(module, inputShape, true, options);
-        Graph evalGraph = prepareGraph(module, inputShape, false, options);
+        Graph trainGraph = GraphBuilder.build(module, inputShape, true, options.inPlaceActivations());
+        Graph evalGraph = GraphBuilder.build(module, inputShape, false, options.inPlaceActivations());
         if (!trainGraph.output.shape().equals(evalGraph.output.shape())) {
             throw new IllegalArgumentException("training and evaluation graphs disagree on the output shape: " + trainGraph.output.shape() + " vs " + evalGraph.output.shape());
         }
@@ -96,23 +107,15 @@ public final class CompiledModel implements AutoCloseable {
             MemoryPlanner.Layout evalLayout = layout(evalBuffers, options);
             long arenaBytes = Math.max(trainLayout.size(), evalLayout.size());
             arena = track(opened, backend.allocate(rows(Math.max(1, arenaBytes / 4))));
-            trainingPlan = new ExecutionPlan(trainBuffers, backend, input, workspace, arena, trainLayout.offsets(), options.poisonBuffers());
-            evaluationPlan = new ExecutionPlan(evalBuffers, backend, input, workspace, arena, evalLayout.offsets(), options.poisonBuffers());
+            trainingPlan = new ExecutionPlan(trainBuffers, backend, input, workspace, arena, trainLayout.offsets(), options.poisonBuffers(), execution);
+            evaluationPlan = new ExecutionPlan(evalBuffers, backend, input, workspace, arena, evalLayout.offsets(), options.poisonBuffers(), execution);
             losses = new Tensor[trainGraph.outputs().size()];
             lossValues = track(opened, backend.allocate(Shape.of(losses.length))); // one tensor: one guard launch, one download
             for (int j = 0; j < losses.length; j++) losses[j] = lossValues.narrow(0, j, 1);
             long naive = Math.max(MemoryPlanner.naive(trainBuffers.requests()).size(), MemoryPlanner.naive(evalBuffers.requests()).size());
             lastRun = evaluationPlan;
             memoryReport = new MemoryReport(arenaBytes, naive, parameters.bytes(), workspaceBytes);
-            String trainingReason = trainingPlan.notCapturable(), evalReason = evaluationPlan.notCapturable();
-            Map<GraphRecordings.Kind, String> notCapturable = new EnumMap<>(GraphRecordings.Kind.class);
-            if (evalReason != null) notCapturable.put(GraphRecordings.Kind.EVAL_FORWARD, evalReason);
-            if (trainingReason != null) {
-                notCapturable.put(GraphRecordings.Kind.TRAINING_FORWARD, trainingReason);
-                notCapturable.put(GraphRecordings.Kind.TRAINING_STEP, trainingReason);
-                notCapturable.put(GraphRecordings.Kind.TRAINING_STEP_WITH_UPDATE, trainingReason);
-            }
-            recordings = new GraphRecordings(backend, GraphRecordings.offReason(options, backend), notCapturable);
+            recordings = new GraphRecordings(backend, options.cudaGraphs(), trainingPlan.notCapturable(), evaluationPlan.notCapturable());
             randomStreams = randomStreams(trainGraph);
         } catch (RuntimeException | Error e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
@@ -150,16 +153,12 @@ public final class CompiledModel implements AutoCloseable {
 
     /** As {@link #compile(Layer, Shape, Backend, long)} with debug options (no memory sharing, NaN poisoning). */
     public static CompiledModel compile(Layer model, Shape inputShape, Backend backend, long seed, CompileOptions options) {
-        return new CompiledModel(model, inputShape, backend, seed, options);
+        return new CompiledModel(model, inputShape, backend, seed, options, NodeExecution.DIRECT);
     }
 
-    private static Graph prepareGraph(Layer model, Shape inputShape, boolean training, CompileOptions options) {
-        Graph g = GraphTracer.trace(model, inputShape, training);
-        g.pruneDeadNodes();
-        InPlaceConcat.apply(g); // first: writing a concat part in place saves a copy, not just memory
-        if (options.inPlaceActivations()) InPlaceActivations.apply(g);
-        AddPassThrough.apply(g);
-        return g;
+    /** As {@link #compile(Layer, Shape, Backend, long, CompileOptions)}, every node call run through {@code execution}. */
+    static CompiledModel compile(Layer model, Shape inputShape, Backend backend, long seed, CompileOptions options, NodeExecution execution) {
+        return new CompiledModel(model, inputShape, backend, seed, options, execution);
     }
 
     /** Creates every node's plans; returns the largest workspace any of them needs. */
@@ -262,7 +261,7 @@ public final class CompiledModel implements AutoCloseable {
         checkOpen();
         ExecutionPlan plan = training ? trainingPlan : evaluationPlan;
         lastRun = plan;
-        recordings.run(training ? GraphRecordings.Kind.TRAINING_FORWARD : GraphRecordings.Kind.EVAL_FORWARD, null, plan::forward);
+        recordings.forward(training, plan::forward);
         return plan.output();
     }
 
@@ -310,20 +309,7 @@ public final class CompiledModel implements AutoCloseable {
             for (Tensor flag : flags) backend.finiteFlag(lossValues, flag, false);
             update.enqueue();
         };
-        return step(labels, labelSmoothing, new UpdateVariant(labelSmoothing, update), guardedUpdate);
-    }
-
-    /** The recording key of a training step with an update: the label smoothing and the update, by identity. */
-    private record UpdateVariant(float labelSmoothing, GuardedUpdate update) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof UpdateVariant v && Float.compare(v.labelSmoothing, labelSmoothing) == 0 && v.update == update;
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * Float.hashCode(labelSmoothing) + System.identityHashCode(update);
-        }
+        return step(labels, labelSmoothing, update, guardedUpdate);
     }
 
     /**
@@ -332,10 +318,11 @@ public final class CompiledModel implements AutoCloseable {
      * eagerly. See {@link #graphCaptureStatus()}.
      */
     public boolean recordsStepsWithUpdate() {
-        return recordings.records(GraphRecordings.Kind.TRAINING_STEP_WITH_UPDATE);
+        return recordings.recordsStepsWithUpdate();
     }
 
-    private float step(Tensor labels, float labelSmoothing, UpdateVariant variant, Runnable afterBackward) {
+    /** {@code update}: what the recording of a step with an update is made for (its identity), or null without one. */
+    private float step(Tensor labels, float labelSmoothing, GuardedUpdate update, Runnable afterBackward) {
         checkOpen();
         int n = inputShape.dim(0);
         if (labels.dtype() != DType.INT32 || !labels.shape().equals(Shape.of(n))) {
@@ -353,8 +340,8 @@ public final class CompiledModel implements AutoCloseable {
             trainingPlan.lossAndBackward(this.labels, lossPlans, losses);
             if (afterBackward != null) afterBackward.run();
         };
-        if (afterBackward == null) recordings.run(GraphRecordings.Kind.TRAINING_STEP, labelSmoothing, work);
-        else recordings.run(GraphRecordings.Kind.TRAINING_STEP_WITH_UPDATE, variant, work);
+        if (update == null) recordings.trainingStep(labelSmoothing, work);
+        else recordings.trainingStepWithUpdate(labelSmoothing, update, work);
         float[] values = backend.download(lossValues);
         float total = values[0];
         List<Graph.AuxOutput> aux = trainingPlan.graph().auxOutputs();
@@ -366,7 +353,7 @@ public final class CompiledModel implements AutoCloseable {
     public String describeGraph(boolean trainingGraph) {
         Graph g = (trainingGraph ? trainingPlan : evaluationPlan).graph();
         StringBuilder sb = new StringBuilder();
-        for (Node n : g.nodes()) sb.append(n.index).append(' ').append(n).append('\n');
+        for (Node n : g.nodes()) sb.append(n.index()).append(' ').append(n).append('\n');
         return sb.toString();
     }
 

@@ -9,7 +9,7 @@ import java.util.List;
  * training step, guarded on the device: between the loss and the update the model writes each of
  * {@link #applyFlags()} — 1 when every loss value of the step is finite, else 0
  * ({@link dev.jdnn.ops.Backend#finiteFlag}) — and {@link #enqueue()} must leave everything untouched when its flag
- * is 0 (the step-scalar updates of {@link dev.jdnn.ops.Backend} do: the flags are the {@code apply} slots of their
+ * is 0 (the optimizer updates of {@link dev.jdnn.ops.Backend} do: the flags are the {@code apply} slots of their
  * {@link dev.jdnn.ops.OptimizerScalars}). So a step whose loss is NaN or infinite changes no parameter and no
  * optimizer state, though the host sees the loss only after the whole step ran.
  *
@@ -25,4 +25,24 @@ public interface GuardedUpdate {
      * the same arguments every call), reading its flags when it runs.
      */
     void enqueue();
+
+    /**
+     * This update with {@code before} issued first, under the same flags — e.g. gradient clipping, which must
+     * follow the same rules (recordable device work, the same every call).
+     */
+    default GuardedUpdate after(Runnable before) {
+        GuardedUpdate self = this;
+        return new GuardedUpdate() {
+            @Override
+            public List<Tensor> applyFlags() {
+                return self.applyFlags();
+            }
+
+            @Override
+            public void enqueue() {
+                before.run();
+                self.enqueue();
+            }
+        };
+    }
 }

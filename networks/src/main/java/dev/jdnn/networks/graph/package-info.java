@@ -1,29 +1,27 @@
 /**
  * The graph layer: turns a {@link dev.jdnn.networks.Layer} into a static, memory-planned program on a
- * {@link dev.jdnn.ops.Backend}. Entry point: {@link dev.jdnn.networks.graph.CompiledModel#compile}.
- *
- * <p>How a compile proceeds, class by class:
+ * {@link dev.jdnn.ops.Backend}. What users see is here: {@link dev.jdnn.networks.graph.CompiledModel#compile}
+ * (the façade), {@link dev.jdnn.networks.graph.CompileOptions}, {@link dev.jdnn.networks.graph.GuardedUpdate} (an
+ * optimizer update recorded with the training step), {@link dev.jdnn.networks.graph.MemoryReport}, and
+ * {@link dev.jdnn.networks.graph.ModelTrace} (a backend-free trace: shapes and multiply-adds per op). The
+ * subpackages are the layer's inside, one job each, public only so that they can reach each other:
  * <ol>
- *   <li>{@code GraphTracer} runs the module's forward on symbolic values, once for the training graph and once for
- *       the evaluation graph, recording one {@code Node} per leaf layer and structural op (ConvNode, BatchNormNode,
- *       ConcatNode, ...) into a {@code Graph}, inferring and checking shapes; errors name the module path.</li>
- *   <li>Graph rewrites decide storage sharing: {@code InPlaceConcat} (producers write into channel slices of the
- *       concat output), {@code InPlaceActivations} (ReLU overwrites its input), {@code AddPassThrough} (a residual
- *       branch takes the sum's gradient as its own). Views (narrowChannels, flatten) are {@code Alias}es from the
- *       start.</li>
- *   <li>{@code GradientFlow} decides which gradients exist (frozen parameters and everything upstream of only frozen
- *       work get none); {@code BufferPlan} lists every buffer with its lifetime on the {@code Timeline} and the beta
- *       of every gradient write; {@code MemoryPlanner} packs the buffers into one arena.</li>
- *   <li>{@code ParameterStore} holds the parameters (flat trainable values, flat gradients, the rest) and
- *       initialises them; {@code PlanCache} creates backend plans once per distinct spec.</li>
- *   <li>{@code ExecutionPlan} binds a {@code NodeContext} of tensors to every node and runs forward, loss and
- *       backward.</li>
- *   <li>{@code GraphRecordings} records each kind of call (evaluation forward, training forward, training step,
- *       training step with the optimizer update reading its per-step scalars from device memory, behind a guard
- *       that skips it when the step's loss is not finite, {@code GuardedUpdate}) once and replays it where the
- *       backend can (CUDA graphs, {@link dev.jdnn.ops.Backend#capture}); a node whose
- *       per-step work could not be recorded would say so ({@code Node.notCapturable}; none of the built-in nodes
- *       does: dropout and stochastic depth draw their masks on the device from counter-based streams).</li>
+ *   <li>{@code graph.nodes} — what a traced model is made of: the {@code Graph} (values, nodes in execution order,
+ *       storage aliases) and one {@code Node} class per op (ConvNode, BatchNormNode, ConcatNode, ...). Each node
+ *       kind holds everything about its op: its shape rules and errors (its {@code trace} factory), its cost, the
+ *       backend plans it prepares ({@code PlanCache}) and its forward and backward on the tensors a
+ *       {@code NodeContext} binds for it.</li>
+ *   <li>{@code graph.trace} — {@code GraphBuilder}: the one tracer ({@code GraphTracer}, the implementation of
+ *       {@link dev.jdnn.networks.Tracer}) runs the module's forward on symbolic values, once for the training graph
+ *       and once for the evaluation graph; then rewrites decide storage sharing ({@code InPlaceConcat},
+ *       {@code InPlaceActivations}, {@code AddPassThrough}).</li>
+ *   <li>{@code graph.plan} — which gradients exist ({@code GradientFlow}), every buffer with its lifetime on the
+ *       {@code Timeline} ({@code BufferPlan}), and the packing of the buffers into one arena
+ *       ({@code MemoryPlanner}).</li>
+ *   <li>{@code graph.run} — the parameters' storage ({@code ParameterStore}), one graph bound to memory and run
+ *       forward, loss and backward ({@code ExecutionPlan}, each node call through a {@code NodeExecution}, the hook
+ *       for per-node instrumentation), and the recording and replay of each kind of call (CUDA graphs,
+ *       {@code GraphRecordings}).</li>
  * </ol>
  */
 package dev.jdnn.networks.graph;

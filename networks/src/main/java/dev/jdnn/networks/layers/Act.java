@@ -27,7 +27,7 @@ public final class Act extends Layer {
 
     @Override
     public Value forward(Tracer t, Value x) {
-        return Layers.trace(t, this, x);
+        return t.activation(x, kind, param);
     }
 
     @Override

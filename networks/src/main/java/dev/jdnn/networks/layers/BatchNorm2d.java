@@ -34,6 +34,6 @@ public final class BatchNorm2d extends Layer {
 
     @Override
     public Value forward(Tracer t, Value x) {
-        return Layers.trace(t, this, x);
+        return t.batchNorm2d(x, weight, bias, runningMean, runningVar, eps, momentum, t.training() && !isFrozen());
     }
 }

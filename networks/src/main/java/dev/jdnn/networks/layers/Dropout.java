@@ -15,6 +15,6 @@ public final class Dropout extends Layer {
 
     @Override
     public Value forward(Tracer t, Value x) {
-        return Layers.trace(t, this, x);
+        return t.dropout(x, p);
     }
 }

@@ -15,6 +15,6 @@ public final class LocalResponseNorm extends Layer {
 
     @Override
     public Value forward(Tracer t, Value x) {
-        return Layers.trace(t, this, x);
+        return t.localResponseNorm(x, size, alpha, beta, k);
     }
 }

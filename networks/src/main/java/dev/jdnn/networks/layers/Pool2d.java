@@ -38,7 +38,11 @@ public final class Pool2d extends Layer {
 
     @Override
     public Value forward(Tracer t, Value x) {
-        return Layers.trace(t, this, x);
+        return switch (mode) {
+            case MAX -> t.maxPool2d(x, kernel, stride, padding, ceilMode);
+            case AVG_INCLUDE_PAD, AVG_EXCLUDE_PAD -> t.avgPool2d(x, kernel, stride, padding, ceilMode, mode == PoolSpec.Mode.AVG_INCLUDE_PAD);
+            case ADAPTIVE_AVG -> t.adaptiveAvgPool2d(x, outH, outW);
+        };
     }
 
     @Override

@@ -4,8 +4,8 @@
  *
  * <p>Entry points: {@link dev.jdnn.networks.models.Models#create(String, dev.jdnn.networks.models.ModelConfig)} by
  * name ({@link dev.jdnn.networks.models.Models#names()} lists them), {@link dev.jdnn.networks.models.ModelSummary}
- * for parameter and multiply-add counts, {@link dev.jdnn.networks.models.ShapeTracer} to check a model's wiring
- * for an input shape without a backend.
+ * for parameter and multiply-add counts, and {@link dev.jdnn.networks.graph.ModelTrace} to check a model's wiring
+ * for an input shape without a backend (per op: shape and multiply-adds).
  *
  * <p>Where torchvision has the model, the state_dict keys, their order, the parameter count, BatchNorm eps/momentum
  * and the weight initialisation are torchvision's, so its checkpoints map one to one (BatchNorm's

@@ -1,5 +1,9 @@
 package dev.jdnn.networks.graph;
 
+import dev.jdnn.networks.graph.nodes.Node;
+import dev.jdnn.networks.graph.nodes.StochasticDepthNode;
+import dev.jdnn.networks.graph.run.ExecutionPlan;
+
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Layer;

@@ -1,5 +1,10 @@
 package dev.jdnn.networks.graph;
 
+import dev.jdnn.networks.graph.nodes.AddNode;
+import dev.jdnn.networks.graph.nodes.ConcatNode;
+import dev.jdnn.networks.graph.nodes.Node;
+import dev.jdnn.networks.graph.run.ExecutionPlan;
+
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;

@@ -9,6 +9,7 @@ import dev.jdnn.networks.models.ModelConfig;
 import dev.jdnn.networks.models.Models;
 import dev.jdnn.ops.OptimizerConfig;
 import dev.jdnn.ops.OptimizerScalars;
+import dev.jdnn.ops.testing.Updates;
 import dev.jdnn.ops.cuda.CudaBackend;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -94,9 +95,9 @@ class CudaGraphReplayTest {
                 same.check("step " + step + ": loss", new float[]{a}, new float[]{b});
                 same.check("step " + step + ": logits", cuda.download(eager.output()), cuda.download(graphs.output()));
                 same.check("step " + step + ": gradients", cuda.download(eager.flatGradients()), cuda.download(graphs.flatGradients()));
-                OptimizerConfig.Sgd sgd = new OptimizerConfig.Sgd(0.05f / (step + 1), 0.9f, 0f, 1e-4f, false);
-                cuda.sgdStep(eager.flatParameters(), eager.flatGradients(), eagerMomentum, sgd, step == 0);
-                cuda.sgdStep(graphs.flatParameters(), graphs.flatGradients(), graphsMomentum, sgd, step == 0);
+                OptimizerConfig.Sgd sgd = new OptimizerConfig.Sgd(0.9, 0, 1e-4, false);
+                Updates.sgd(cuda, eager.flatParameters(), eager.flatGradients(), eagerMomentum, sgd, 0.05 / (step + 1), step + 1);
+                Updates.sgd(cuda, graphs.flatParameters(), graphs.flatGradients(), graphsMomentum, sgd, 0.05 / (step + 1), step + 1);
 
                 x = GraphFixture.input(shape, 90 + step);
                 cuda.upload(x, eager.input());
@@ -118,12 +119,12 @@ class CudaGraphReplayTest {
     }
 
     /**
-     * The optimizer update recorded inside the training step: the *_scalars kernels read the learning rate, the
+     * The optimizer update recorded inside the training step: the update kernels read the learning rate, the
      * first-step flag and Adam's bias corrections from a device tensor uploaded before each step (outside the graph),
-     * and must follow them on every replay. Against an eager model (graphs off) updated with host scalars. Step 3's
+     * and must follow them on every replay. Against an eager model (graphs off) updated after its step. Step 3's
      * input holds a NaN: the recorded guard must skip its update (the eager model skips it on the host), so both
      * stay equal, parameters and optimizer state, through the steps after it. Deterministic mode, so what differs is
-     * only the update kernels (the *_scalars variants read lr from memory): compared within 1e-4 of the largest value.
+     * only where the update runs (recorded with the step, or after it): compared within 1e-4 of the largest value.
      */
     @ParameterizedTest
     @ValueSource(strings = {"sgd", "adamw"})
@@ -138,21 +139,22 @@ class CudaGraphReplayTest {
              Tensor eagerM = cuda.zeros(eager.flatParameters().shape()); Tensor eagerV = cuda.zeros(eager.flatParameters().shape());
              Tensor graphsM = cuda.zeros(graphs.flatParameters().shape()); Tensor graphsV = cuda.zeros(graphs.flatParameters().shape());
              Tensor scalars = cuda.zeros(Shape.of(sgd ? OptimizerScalars.SGD_LENGTH : OptimizerScalars.ADAM_LENGTH))) {
-            OptimizerConfig.Sgd sgdFixed = new OptimizerConfig.Sgd(0f, 0.9f, 0f, 1e-4f, true);
-            OptimizerConfig.Adam adamFixed = new OptimizerConfig.Adam(0f, 0.9f, 0.99f, 1e-8f, 0.01f, true, false);
+            OptimizerConfig.Sgd sgdRule = new OptimizerConfig.Sgd(0.9, 0, 1e-4, true);
+            OptimizerConfig.Adam adamRule = new OptimizerConfig.Adam(0.9, 0.99, 1e-8, 0.01, true, false);
+            OptimizerConfig rule = sgd ? sgdRule : adamRule;
             List<Tensor> flags = List.of(scalars.narrow(0, sgd ? OptimizerScalars.SGD_APPLY : OptimizerScalars.ADAM_APPLY, 1));
             GuardedUpdate update = new GuardedUpdate() {
                 @Override public List<Tensor> applyFlags() { return flags; }
 
                 @Override
                 public void enqueue() {
-                    if (sgd) cuda.sgdStep(graphs.flatParameters(), graphs.flatGradients(), graphsM, sgdFixed, scalars);
-                    else cuda.adamStep(graphs.flatParameters(), graphs.flatGradients(), graphsM, graphsV, null, adamFixed, scalars);
+                    if (sgd) cuda.sgdStep(graphs.flatParameters(), graphs.flatGradients(), graphsM, sgdRule, scalars);
+                    else cuda.adamStep(graphs.flatParameters(), graphs.flatGradients(), graphsM, graphsV, null, adamRule, scalars);
                 }
             };
             int classes = eager.outputShape().dim(1), applied = 0;
             for (int step = 0; step < 6; step++) {
-                float lr = (sgd ? 0.05f : 0.01f) / (step + 1);
+                double lr = (sgd ? 0.05 : 0.01) / (step + 1);
                 float[] x = GraphFixture.input(shape, 40 + step);
                 boolean poisoned = step == 3; // a replay whose loss is NaN: the guard must skip its update
                 if (poisoned) x[5] = Float.NaN;
@@ -160,10 +162,7 @@ class CudaGraphReplayTest {
                 for (int i = 0; i < n; i++) y[i] = (i * 3 + step) % classes;
                 cuda.upload(x, eager.input());
                 cuda.upload(x, graphs.input());
-                float[] host = new float[(int) scalars.numel()];
-                if (sgd) OptimizerScalars.sgd(host, 0, lr, applied == 0);
-                else OptimizerScalars.adam(host, 0, lr, adamFixed.beta1(), adamFixed.beta2(), applied + 1);
-                cuda.upload(host, scalars);
+                cuda.upload(OptimizerScalars.of(rule, lr, applied + 1), scalars);
                 float a, b;
                 try (Tensor labels = cuda.allocate(Shape.of(n), DType.INT32)) {
                     cuda.uploadInts(y, labels);
@@ -173,11 +172,10 @@ class CudaGraphReplayTest {
                 assertEquals(poisoned, !Float.isFinite(a), "step " + step + ": eager loss " + a);
                 if (poisoned) {
                     assertTrue(Float.isNaN(b), "step " + step + ": recorded loss " + b);
-                } else if (sgd) { // the eager model skips a divergent step on the host, as the Trainer does
-                    cuda.sgdStep(eager.flatParameters(), eager.flatGradients(), eagerM, new OptimizerConfig.Sgd(lr, 0.9f, 0f, 1e-4f, true), applied == 0);
+                } else if (sgd) { // the eager model skips a divergent step on the host
+                    Updates.sgd(cuda, eager.flatParameters(), eager.flatGradients(), eagerM, sgdRule, lr, applied + 1);
                 } else {
-                    var withLr = new OptimizerConfig.Adam(lr, adamFixed.beta1(), adamFixed.beta2(), adamFixed.eps(), adamFixed.weightDecay(), true, false);
-                    cuda.adamStep(eager.flatParameters(), eager.flatGradients(), eagerM, eagerV, null, withLr, applied + 1);
+                    Updates.adam(cuda, eager.flatParameters(), eager.flatGradients(), eagerM, eagerV, null, adamRule, lr, applied + 1);
                 }
                 if (!poisoned) {
                     applied++;

@@ -1,5 +1,8 @@
 package dev.jdnn.networks.graph;
 
+import dev.jdnn.networks.graph.nodes.AddNode;
+import dev.jdnn.networks.graph.nodes.Graph;
+
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Layer;

@@ -1,5 +1,10 @@
 package dev.jdnn.networks.graph;
 
+import dev.jdnn.networks.graph.nodes.Node;
+import dev.jdnn.networks.graph.nodes.NodeContext;
+import dev.jdnn.networks.graph.run.GraphRecordings;
+import dev.jdnn.networks.graph.nodes.TraceContext;
+
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
@@ -19,6 +24,7 @@ import dev.jdnn.ops.OptimizerScalars;
 import dev.jdnn.ops.Recording;
 import dev.jdnn.ops.cpu.CpuBackend;
 import dev.jdnn.ops.testing.CaptureCheckingBackend;
+import dev.jdnn.ops.testing.Updates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,6 +46,8 @@ class GraphReplayTest {
      * The same model (same seed) compiled twice: eagerly on a plain CPU backend, and recording on the checking
      * backend. Every call goes to both with the same data; every result must be equal.
      */
+    private static final OptimizerConfig.Sgd SGD = new OptimizerConfig.Sgd(0.9, 0, 1e-4, false);
+
     private static final class Twins implements AutoCloseable {
         final Backend cpu = new CpuBackend();
         final CaptureCheckingBackend checking = new CaptureCheckingBackend();
@@ -63,14 +71,14 @@ class GraphReplayTest {
         }
 
         /** The learning rate of step {@code step}: it changes every step, as a schedule's does. */
-        static float lr(int step) {
-            return 0.05f / (step + 1);
+        static double lr(int step) {
+            return 0.05 / (step + 1);
         }
 
         /**
          * As {@link #trainStep(int, float)}, but where {@code update} is given, the recording model runs it inside the
          * training step, after writing this step's learning rate and first-step flag into {@code scalars} (outside the
-         * recording); the eager model runs the host-scalar SGD as before.
+         * recording); the eager model runs the same SGD after its step.
          */
         float trainStep(int step, float smoothing, GuardedUpdate update, Tensor scalars) {
             float[] x = GraphFixture.input(shape, 100 + step);
@@ -86,19 +94,16 @@ class GraphReplayTest {
                 if (update == null) {
                     b = graphs.forwardBackward(lb, smoothing);
                 } else {
-                    float[] host = new float[OptimizerScalars.SGD_LENGTH];
-                    OptimizerScalars.sgd(host, 0, lr(step), step == 0);
-                    checking.backend().upload(host, scalars);
+                    checking.backend().upload(OptimizerScalars.of(SGD, lr(step), step + 1), scalars);
                     b = graphs.forwardBackward(lb, smoothing, update);
                 }
             }
             assertEquals(a, b, "step " + step + ": loss");
             assertArrayEquals(cpu.download(eager.output()), checking.backend().download(graphs.output()), "step " + step + ": logits");
             assertArrayEquals(cpu.download(eager.flatGradients()), checking.backend().download(graphs.flatGradients()), "step " + step + ": gradients");
-            // With host scalars the optimizer runs outside the recording: its learning rate changes every step.
-            OptimizerConfig.Sgd sgd = new OptimizerConfig.Sgd(lr(step), 0.9f, 0f, 1e-4f, false);
-            cpu.sgdStep(eager.flatParameters(), eager.flatGradients(), eagerMomentum, sgd, step == 0);
-            if (update == null) checking.backend().sgdStep(graphs.flatParameters(), graphs.flatGradients(), graphsMomentum, sgd, step == 0);
+            // Without an update inside the step the optimizer runs after it, outside the recording; its learning rate changes every step.
+            Updates.sgd(cpu, eager.flatParameters(), eager.flatGradients(), eagerMomentum, SGD, lr(step), step + 1);
+            if (update == null) Updates.sgd(checking.backend(), graphs.flatParameters(), graphs.flatGradients(), graphsMomentum, SGD, lr(step), step + 1);
             assertArrayEquals(cpu.download(eager.flatParameters()), checking.backend().download(graphs.flatParameters()), "step " + step + ": parameters after the update");
             assertArrayEquals(cpu.download(eagerMomentum), checking.backend().download(graphsMomentum), "step " + step + ": momentum after the update");
             return a;
@@ -194,16 +199,15 @@ class GraphReplayTest {
 
     /**
      * The optimizer update recorded inside the training step: SGD reading its learning rate and first-step flag from
-     * a device tensor written before each step equals the eager host-scalar update bit for bit, step after step, with
-     * one capture per action; another action instance is warmed up again and captured anew.
+     * a device tensor written before each step equals the same update run eagerly after the step bit for bit, step
+     * after step, with one capture per action; another action instance is warmed up again and captured anew.
      */
     @Test
     void anUpdateInsideTheRecordedStepEqualsTheEagerUpdate() {
         try (Twins t = new Twins(model("auxHead"), shape("auxHead"), 9);
              Tensor scalars = t.checking.backend().zeros(Shape.of(OptimizerScalars.SGD_LENGTH))) {
-            OptimizerConfig.Sgd fixed = new OptimizerConfig.Sgd(0f, 0.9f, 0f, 1e-4f, false);
-            GuardedUpdate update = sgdUpdate(t.checking.backend(), t.graphs, t.graphsMomentum, fixed, scalars);
-            GuardedUpdate another = sgdUpdate(t.checking.backend(), t.graphs, t.graphsMomentum, fixed, scalars);
+            GuardedUpdate update = sgdUpdate(t.checking.backend(), t.graphs, t.graphsMomentum, SGD, scalars);
+            GuardedUpdate another = sgdUpdate(t.checking.backend(), t.graphs, t.graphsMomentum, SGD, scalars);
             int[] capturesAfter = {0, 1, 1, 1, 1, 2, 2};
             float previous = Float.NaN;
             for (int step = 0; step < capturesAfter.length; step++) {
@@ -254,7 +258,7 @@ class GraphReplayTest {
              Tensor momentum = backend.zeros(m.flatParameters().shape());
              Tensor scalars = backend.zeros(Shape.of(OptimizerScalars.SGD_LENGTH));
              Tensor labels = backend.allocate(Shape.of(shape.dim(0)), DType.INT32)) {
-            GuardedUpdate update = sgdUpdate(backend, m, momentum, new OptimizerConfig.Sgd(0f, 0.9f, 0f, 1e-4f, false), scalars);
+            GuardedUpdate update = sgdUpdate(backend, m, momentum, SGD, scalars);
             int applied = 0;
             for (int step = 0; step < 6; step++) {
                 boolean poisoned = step == 0 || step == 4;
@@ -264,9 +268,7 @@ class GraphReplayTest {
                 int[] y = new int[shape.dim(0)];
                 for (int i = 0; i < y.length; i++) y[i] = (i + step) % m.outputShape().dim(1);
                 backend.uploadInts(y, labels);
-                float[] host = new float[OptimizerScalars.SGD_LENGTH];
-                OptimizerScalars.sgd(host, 0, 0.05f, applied == 0);
-                backend.upload(host, scalars);
+                backend.upload(OptimizerScalars.of(SGD, 0.05, applied + 1), scalars);
                 float[] p0 = backend.download(m.flatParameters()), b0 = backend.download(momentum);
                 float loss = m.forwardBackward(labels, 0.1f, update);
                 float apply = backend.download(scalars)[OptimizerScalars.SGD_APPLY];
@@ -335,20 +337,20 @@ class GraphReplayTest {
             super(path, output, input);
         }
 
-        @Override String kind() { return "hostScale"; }
-        @Override String notCapturable() { return "scales by a host scalar that changes every call"; }
-        @Override boolean accumulatesInputGrad(int i) { return false; }
-        @Override boolean canWriteStridedOutput() { return false; }
+        @Override public String kind() { return "hostScale"; }
+        @Override public String notCapturable() { return "scales by a host scalar that changes every call"; }
+        @Override public boolean accumulatesInputGrad(int i) { return false; }
+        @Override public boolean canWriteStridedOutput() { return false; }
 
         @Override
-        void forward(NodeContext c) {
+        public void forward(NodeContext c) {
             factor = 1 + calls++ % 3;
             c.backend.copy(c.in[0], c.out);
             c.backend.scale(c.out, factor);
         }
 
         @Override
-        void backward(NodeContext c) {
+        public void backward(NodeContext c) {
             if (!c.wantsGrad(0)) return;
             Tensor g = c.gradTarget(0);
             c.backend.copy(c.dOut, g);
@@ -367,7 +369,7 @@ class GraphReplayTest {
         @Override
         public Value forward(Tracer t, Value x) {
             Value y = t.call(conv, x);
-            GraphTracer g = (GraphTracer) t;
+            TraceContext g = (TraceContext) t; // the graph layer's tracer is also where nodes record themselves
             if (t.training()) y = g.add(new HostScaleNode(g.path(), g.newValue(y.shape()), y.id())).output;
             return t.call(fc, t.call(flatten, t.call(pool, y)));
         }

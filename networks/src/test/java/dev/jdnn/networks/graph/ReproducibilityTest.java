@@ -11,6 +11,7 @@ import dev.jdnn.networks.layers.Sequential;
 import dev.jdnn.networks.models.ModelConfig;
 import dev.jdnn.networks.models.Models;
 import dev.jdnn.ops.OptimizerConfig;
+import dev.jdnn.ops.testing.Updates;
 import dev.jdnn.ops.cpu.CpuBackend;
 import dev.jdnn.ops.cpu.Parallel;
 import org.junit.jupiter.api.Test;
@@ -46,11 +47,11 @@ class ReproducibilityTest {
              Tensor labels = GraphFixture.labels(backend, shape.dim(0), 10)) {
             backend.upload(GraphFixture.input(shape, 5), cm.input());
             cm.setTraining(true);
-            var sgd = new OptimizerConfig.Sgd(0.05f, 0f, 0f, 0f, false);
+            var sgd = new OptimizerConfig.Sgd(0, 0, 0, false);
             long[] out = new long[steps + 1];
             for (int i = 0; i < steps; i++) {
                 out[i] = Float.floatToRawIntBits(cm.forwardBackward(labels, 0f));
-                backend.sgdStep(cm.flatParameters(), cm.flatGradients(), null, sgd, i == 0);
+                Updates.sgd(backend, cm.flatParameters(), cm.flatGradients(), null, sgd, 0.05, i + 1);
             }
             float[] p = backend.download(cm.flatParameters());
             int[] bits = new int[p.length];

@@ -1,5 +1,6 @@
 package dev.jdnn.networks.models;
 
+import dev.jdnn.networks.graph.ModelTrace;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -49,11 +50,11 @@ class MacsTest {
         assertEquals(mparams, s.parameters() / 1e6, 0.05);
     }
 
-    /** MACs scale linearly with the batch: the tracer counts the whole batch. */
+    /** MACs scale linearly with the batch: the trace counts the whole batch. */
     @Test
     void countsTheWholeBatch() {
-        var one = ShapeTracer.trace(Models.create("resnet18"), dev.jdnn.memory.Shape.of(1, 3, 64, 64), false).macs();
-        var four = ShapeTracer.trace(Models.create("resnet18"), dev.jdnn.memory.Shape.of(4, 3, 64, 64), false).macs();
+        var one = ModelTrace.of(Models.create("resnet18"), dev.jdnn.memory.Shape.of(1, 3, 64, 64), false).macs();
+        var four = ModelTrace.of(Models.create("resnet18"), dev.jdnn.memory.Shape.of(4, 3, 64, 64), false).macs();
         assertEquals(4 * one, four);
     }
 }

@@ -2,6 +2,7 @@ package dev.jdnn.networks.models;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Layer;
+import dev.jdnn.networks.graph.ModelTrace;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,7 +30,7 @@ class OutputShapeTest {
         int classes = size == 224 ? 1000 : 10;
         Layer m = Models.create(name, ModelConfig.of(classes, c, size, size));
         for (boolean training : new boolean[]{false, true}) {
-            ShapeTracer.Result r = ShapeTracer.trace(m, Shape.of(2, c, size, size), training);
+            ModelTrace r = ModelTrace.of(m, Shape.of(2, c, size, size), training);
             assertEquals(Shape.of(2, classes), r.output(), name + (training ? " (training)" : " (eval)"));
         }
     }
@@ -46,31 +47,31 @@ class OutputShapeTest {
     })
     void smallInputs(String name, int channels, int size) {
         Layer m = Models.create(name, ModelConfig.of(10, channels, size, size));
-        assertEquals(Shape.of(2, 10), ShapeTracer.trace(m, Shape.of(2, channels, size, size), true).output());
+        assertEquals(Shape.of(2, 10), ModelTrace.of(m, Shape.of(2, channels, size, size), true).output());
     }
 
     @Test
     void googlenetAuxHeadsOnlyInTrainingWithWeight03() {
         Layer m = Models.create("googlenet", ModelConfig.of(10, 3, 224, 224));
-        ShapeTracer.Result train = ShapeTracer.trace(m, Shape.of(2, 3, 224, 224), true);
+        ModelTrace train = ModelTrace.of(m, Shape.of(2, 3, 224, 224), true);
         assertEquals(List.of(Shape.of(2, 10), Shape.of(2, 10)), train.auxiliaryOutputs());
         assertEquals(List.of(0.3f, 0.3f), train.auxiliaryWeights());
-        assertTrue(ShapeTracer.trace(m, Shape.of(2, 3, 224, 224), false).auxiliaryOutputs().isEmpty());
+        assertTrue(ModelTrace.of(m, Shape.of(2, 3, 224, 224), false).auxiliaryOutputs().isEmpty());
         Layer noAux = Models.create("googlenet", ModelConfig.of(10, 3, 224, 224).withAuxLogits(false));
-        assertTrue(ShapeTracer.trace(noAux, Shape.of(2, 3, 224, 224), true).auxiliaryOutputs().isEmpty());
+        assertTrue(ModelTrace.of(noAux, Shape.of(2, 3, 224, 224), true).auxiliaryOutputs().isEmpty());
     }
 
     @Test
     void wrongInputChannelsNameTheLayerAndBothShapes() {
         Layer m = Models.create("resnet18");
-        var e = assertThrows(IllegalArgumentException.class, () -> ShapeTracer.trace(m, Shape.of(1, 1, 224, 224), false));
-        assertTrue(e.getMessage().contains("'conv1'") && e.getMessage().contains("3 channels") && e.getMessage().contains("[1, 1, 224, 224]"), e.getMessage());
+        var e = assertThrows(IllegalArgumentException.class, () -> ModelTrace.of(m, Shape.of(1, 1, 224, 224), false));
+        assertTrue(e.getMessage().startsWith("conv1 (Conv2d): ") && e.getMessage().contains("[N, 3, H, W]") && e.getMessage().contains("[1, 1, 224, 224]"), e.getMessage());
     }
 
     @Test
     void tooSmallInputIsRejectedWithThePath() {
         Layer m = Models.create("alexnet", ModelConfig.of(10, 3, 32, 32));
-        var e = assertThrows(IllegalArgumentException.class, () -> ShapeTracer.trace(m, Shape.of(1, 3, 32, 32), false));
+        var e = assertThrows(IllegalArgumentException.class, () -> ModelTrace.of(m, Shape.of(1, 3, 32, 32), false));
         assertTrue(e.getMessage().contains("features."), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Models.create("lenet5", ModelConfig.of(10, 1, 12, 12)));
     }

@@ -1,6 +1,7 @@
 package dev.jdnn.networks.models;
 
 import dev.jdnn.memory.Shape;
+import dev.jdnn.networks.graph.ModelTrace;
 
 /**
  * The smallest input a zoo model takes, for quick whole-zoo runs: LeNet-5 its own (1x32x32, 1x28x28 for lenet5_28),
@@ -19,8 +20,8 @@ final class ZooInputs {
             Shape in = Shape.of(batch, 3, s, s);
             try {
                 var m = Models.create(name, ModelConfig.of(10, 3, s, s));
-                ShapeTracer.trace(m, in, true);
-                ShapeTracer.trace(m, in, false);
+                ModelTrace.of(m, in, true);
+                ModelTrace.of(m, in, false);
                 return in;
             } catch (RuntimeException tooSmall) {
                 // the next size

@@ -11,6 +11,7 @@ import dev.jdnn.networks.models.ModelConfig;
 import dev.jdnn.networks.models.Models;
 import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.OptimizerConfig;
+import dev.jdnn.ops.testing.Updates;
 import dev.jdnn.ops.cpu.CpuBackend;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -128,12 +129,12 @@ class PyTorchParityTest {
             cmp.roundingLevel("grads", grads, zero, tol.noiseBound() * maxRms(fx));
             cmp.checksums("grads", grads, fx.gradChecksums(), tolerance, zero, Map.of());
 
-            var sgd = new OptimizerConfig.Sgd((float) fx.sgd().lr(), (float) fx.sgd().momentum(), 0f, (float) fx.sgd().weightDecay(), false);
-            cmp.checksums("sgd", updates(backend, params, (p, state) -> backend.sgdStep(p.value(), p.grad(), state[0], sgd, true)),
+            var sgd = new OptimizerConfig.Sgd(fx.sgd().momentum(), 0, fx.sgd().weightDecay(), false);
+            cmp.checksums("sgd", updates(backend, params, (p, state) -> Updates.sgd(backend, p.value(), p.grad(), state[0], sgd, fx.sgd().lr(), 1)),
                     fx.sgd().updates(), tolerance, zero, Map.of());
             var a = fx.adamw();
-            var adamw = new OptimizerConfig.Adam((float) a.lr(), (float) a.beta1(), (float) a.beta2(), (float) a.eps(), (float) a.weightDecay(), true, false);
-            cmp.checksums("adamw", updates(backend, params, (p, state) -> backend.adamStep(p.value(), p.grad(), state[0], state[1], state[2], adamw, 1)),
+            var adamw = new OptimizerConfig.Adam(a.beta1(), a.beta2(), a.eps(), a.weightDecay(), true, false);
+            cmp.checksums("adamw", updates(backend, params, (p, state) -> Updates.adam(backend, p.value(), p.grad(), state[0], state[1], state[2], adamw, a.lr(), 1)),
                     a.updates(), tolerance, zero, signFlipAllowance(grads, tolerance, a.lr()));
             System.out.printf("parity %s on %s (%.1f s: build+compile+fill %.1f, forward+backward %.1f, checks+optimizers %.1f)%n", cmp.summary(), backend.name(),
                     (System.nanoTime() - start) / 1e9, (prepared - start) / 1e9, (trained - prepared) / 1e9, (System.nanoTime() - trained) / 1e9);

@@ -1,10 +1,12 @@
 package dev.jdnn.networks.parity;
 
 import dev.jdnn.networks.Layer;
+import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.layers.Dropout;
 import dev.jdnn.networks.layers.Identity;
+import dev.jdnn.ops.Activation;
 
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -17,9 +19,9 @@ import java.util.Map;
  * child replaced by Identity, and that traces the original's forward through a tracer on which stochastic depth is
  * the identity.
  *
- * <p>Why wrap rather than just {@link Layer#replace}: zoo modules call children through fields
- * ({@code t.call(dropout, x)}), so a replaced child would no longer be registered. The wrapper's tracer maps each
- * child the original calls to whatever is now registered under that child's name.
+ * <p>Why wrap rather than swap children in place: zoo modules call children through fields
+ * ({@code t.call(dropout, x)}), so a swapped child would no longer be the one called. The wrapper's tracer maps each
+ * child the original calls to whatever the wrapper registered under that child's name.
  */
 final class WithoutRandomness extends Layer {
     private final Layer original;
@@ -34,20 +36,13 @@ final class WithoutRandomness extends Layer {
         this.original = original;
         original.children().forEach((name, child) -> {
             names.put(child, name);
-            register(name, child instanceof Dropout ? new Identity() : child);
+            register(name, child instanceof Dropout ? new Identity() : of(child));
         });
     }
 
-    /** The deterministic equivalent of {@code model} (which it shares parameters and leaves with). */
+    /** The deterministic equivalent of {@code model} (which it shares parameters and leaves with); composites wrapped recursively. */
     static Layer of(Layer model) {
-        if (model.children().isEmpty()) return model;
-        Layer root = new WithoutRandomness(model);
-        // Pre-order (parents first): a parent's wrapper captures its original children before they are replaced.
-        List<String> composites = model.namedModules().entrySet().stream()
-                .filter(e -> !e.getKey().isEmpty() && !e.getValue().children().isEmpty())
-                .map(Map.Entry::getKey).toList();
-        for (String path : composites) root.replace(path, new WithoutRandomness(root.module(path)));
-        return root;
+        return model.children().isEmpty() ? model : new WithoutRandomness(model);
     }
 
     @Override
@@ -60,7 +55,7 @@ final class WithoutRandomness extends Layer {
         return original.toString();
     }
 
-    /** Routes the original's calls to this wrapper's children; stochastic depth off. */
+    /** Routes the original's calls to this wrapper's children; dropout and stochastic depth off. */
     private final class Deterministic implements Tracer {
         private final Tracer t;
 
@@ -76,6 +71,24 @@ final class WithoutRandomness extends Layer {
             return t.call(name == null ? child : children().get(name), x);
         }
 
+        @Override
+        public Value conv2d(Value x, Parameter weight, Parameter bias, int stride, int padding, int dilation, int groups) {
+            return t.conv2d(x, weight, bias, stride, padding, dilation, groups);
+        }
+
+        @Override public Value linear(Value x, Parameter weight, Parameter bias) { return t.linear(x, weight, bias); }
+
+        @Override
+        public Value batchNorm2d(Value x, Parameter weight, Parameter bias, Parameter mean, Parameter var, double eps, double momentum, boolean batchStatistics) {
+            return t.batchNorm2d(x, weight, bias, mean, var, eps, momentum, batchStatistics);
+        }
+
+        @Override public Value activation(Value x, Activation kind, float param) { return t.activation(x, kind, param); }
+        @Override public Value maxPool2d(Value x, int k, int s, int p, boolean ceil) { return t.maxPool2d(x, k, s, p, ceil); }
+        @Override public Value avgPool2d(Value x, int k, int s, int p, boolean ceil, boolean includePad) { return t.avgPool2d(x, k, s, p, ceil, includePad); }
+        @Override public Value adaptiveAvgPool2d(Value x, int outH, int outW) { return t.adaptiveAvgPool2d(x, outH, outW); }
+        @Override public Value localResponseNorm(Value x, int size, double alpha, double beta, double k) { return t.localResponseNorm(x, size, alpha, beta, k); }
+        @Override public Value dropout(Value x, float p) { return x; }
         @Override public Value add(Value a, Value b) { return t.add(a, b); }
         @Override public Value concat(List<Value> parts) { return t.concat(parts); }
         @Override public Value narrowChannels(Value x, int start, int length) { return t.narrowChannels(x, start, length); }

@@ -15,6 +15,7 @@ import dev.jdnn.ops.Conv2dPlan;
 import dev.jdnn.ops.Conv2dSpec;
 import dev.jdnn.ops.CrossEntropyPlan;
 import dev.jdnn.ops.DropoutPlan;
+import dev.jdnn.ops.DropoutSpec;
 import dev.jdnn.ops.FusedPlan;
 import dev.jdnn.ops.FusedSpec;
 import dev.jdnn.ops.Fusion;
@@ -85,7 +86,7 @@ public final class CpuBackend implements Backend {
     @Override public PoolPlan pool(PoolSpec spec) { return new CpuPooling(spec); }
     @Override public ActivationPlan activation(Activation kind, float param, Shape shape) { return new CpuActivations(kind, param, shape); }
     @Override public LrnPlan lrn(LrnSpec spec) { return new CpuLrn(spec); }
-    @Override public DropoutPlan dropout(Shape shape, float probability, long seed) { return new CpuDropout(shape, probability, seed); }
+    @Override public DropoutPlan dropout(Shape shape, float probability, long seed) { return new CpuDropout(new DropoutSpec(shape, probability, seed)); }
     @Override public SoftmaxPlan softmax(Shape shape, boolean log) { return new CpuSoftmax(shape, log); }
     @Override public CrossEntropyPlan crossEntropy(int batch, int classes, float labelSmoothing) { return new CpuCrossEntropy(batch, classes, labelSmoothing); }
     @Override public <P extends FusedPlan> Fusion<P> fuse(FusedSpec<P> spec) { return CpuFused.fuse(spec); }
@@ -108,16 +109,6 @@ public final class CpuBackend implements Backend {
     // ---- optimizer and reductions ----
 
     @Override
-    public void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd config, boolean firstStep) {
-        CpuOptimizers.sgdStep(param, grad, momentumBuffer, config, firstStep);
-    }
-
-    @Override
-    public void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam config, long step) {
-        CpuOptimizers.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, config, step);
-    }
-
-    @Override
     public void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd config, Tensor stepScalars) {
         CpuOptimizers.sgdStep(param, grad, momentumBuffer, config, stepScalars);
     }
@@ -128,7 +119,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public void finiteFlag(Tensor values, Tensor flagDst, boolean and) { CpuOptimizers.finiteFlag(values, flagDst, and); }
-    @Override public double sumOfSquares(Tensor t) { return CpuPointwise.sumOfSquares(t); }
+    @Override public void clipGradNorm(Tensor grads, float maxNorm, Tensor norm) { CpuOptimizers.clipGradNorm(grads, maxNorm, norm); }
     @Override public void scale(Tensor x, float factor) { CpuPointwise.scale(x, factor); }
 
     @Override public void close() { /* tensors own their memory; the thread pool is shared and lives with the process */ }

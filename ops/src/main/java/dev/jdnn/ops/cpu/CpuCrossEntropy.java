@@ -3,6 +3,7 @@ package dev.jdnn.ops.cpu;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.CrossEntropyPlan;
 import dev.jdnn.ops.cpu.HostTensors.Rows;
 
@@ -37,7 +38,7 @@ final class CpuCrossEntropy implements CrossEntropyPlan {
     public synchronized void forwardBackward(Tensor logits, Tensor labels, Tensor loss, float gradScale, float beta, Tensor dLogits) {
         Rows rx = Rows.perSample(HostTensors.batched("crossEntropy logits", logits, logitsShape));
         HostTensors.typed("crossEntropy labels", labels, DType.INT32).requireShape(Shape.of(batch), "crossEntropy labels");
-        HostTensors.requireContiguous("crossEntropy labels", labels);
+        Operands.requireContiguous("crossEntropy labels", labels);
         HostTensors.floats("crossEntropy loss", loss);
         if (loss.numel() != 1) throw new IllegalArgumentException("crossEntropy loss: expected a 1-element tensor, got " + loss.describe());
         Rows rd = dLogits == null ? null : Rows.perSample(HostTensors.batched("crossEntropy dLogits", dLogits, logitsShape));

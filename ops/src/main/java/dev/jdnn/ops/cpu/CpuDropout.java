@@ -1,8 +1,8 @@
 package dev.jdnn.ops.cpu;
 
-import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.DropoutPlan;
+import dev.jdnn.ops.DropoutSpec;
 import dev.jdnn.ops.DropoutStream;
 import dev.jdnn.ops.cpu.HostTensors.Rows;
 
@@ -16,34 +16,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * work is split across threads, equals CudaDropout's, and the plan's random state is the call counter alone.
  */
 final class CpuDropout implements DropoutPlan {
-    private final Shape shape;
-    private final float probability, scale;
+    private final DropoutSpec spec;
+    private final float scale;
     private final int threshold;
-    private final long seed;
     private final AtomicLong calls = new AtomicLong();
 
-    CpuDropout(Shape shape, float probability, long seed) {
-        if (!(probability >= 0 && probability < 1)) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + probability);
-        this.shape = shape;
-        this.probability = probability;
-        this.scale = 1f / (1f - probability);
-        this.threshold = DropoutStream.threshold(probability);
-        this.seed = seed;
+    CpuDropout(DropoutSpec spec) {
+        this.spec = spec;
+        this.scale = spec.scale();
+        this.threshold = spec.threshold();
     }
 
     @Override
-    public Shape shape() {
-        return shape;
-    }
-
-    @Override
-    public float probability() {
-        return probability;
-    }
-
-    @Override
-    public long reserveBytes() {
-        return shape.numel();
+    public DropoutSpec spec() {
+        return spec;
     }
 
     @Override
@@ -51,7 +37,7 @@ final class CpuDropout implements DropoutPlan {
         Rows[] r = rows("dropout", x, "x", y, "y");
         Rows rx = r[0], ry = r[1];
         MemorySegment mask = mask("dropout", reserve);
-        long key = DropoutStream.key(seed, calls.getAndIncrement());
+        long key = DropoutStream.key(spec.seed(), calls.getAndIncrement());
         Runs.forEach(rx.rows(), rx.len(), (row, from, to) -> {
             long first = (long) row * rx.len();
             for (int i = from; i < to; i++) {
@@ -89,8 +75,8 @@ final class CpuDropout implements DropoutPlan {
     }
 
     private Rows[] rows(String op, Tensor in, String inName, Tensor out, String outName) {
-        HostTensors.batched(op + " " + inName, in, shape);
-        HostTensors.batched(op + " " + outName, out, shape);
+        HostTensors.batched(op + " " + inName, in, spec.shape());
+        HostTensors.batched(op + " " + outName, out, spec.shape());
         // Per-sample rows always, so the mask index (row * len + i) is the row-major element index.
         return new Rows[] {Rows.perSample(in), Rows.perSample(out)};
     }

@@ -1,6 +1,8 @@
 package dev.jdnn.ops.cpu;
 
+import dev.jdnn.memory.Device;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.OptimizerConfig;
 import dev.jdnn.ops.OptimizerScalars;
 import dev.jdnn.ops.cpu.HostTensors.Rows;
@@ -12,193 +14,149 @@ import static dev.jdnn.ops.cpu.Vec.L;
 import static dev.jdnn.ops.cpu.Vec.S;
 
 /**
- * Fused in-place optimizer updates with torch.optim's exact operation order: an unmasked vector loop, then the
- * same rule in scalar form for the last (fewer than one vector of) elements. (A loop mixing masked and unmasked
- * loads, or passing vectors to a method the JIT declines to inline, makes C2 box the vectors: ~20x slower.)
+ * Fused in-place optimizer updates in torch.optim's order of operations (single-tensor, CPU): each float rounding
+ * torch makes is made here, and where ATen's CPU kernels fuse a multiply-add (lerp, addcmul, add with alpha) this
+ * code calls fma. optimizers.cu spells out the same expressions with explicit rounding intrinsics, so both
+ * backends compute the same bits. Each loop is an unmasked vector loop, then the same rule in scalar form for the
+ * last (fewer than one vector of) elements. (A loop mixing masked and unmasked loads, or passing vectors to a method
+ * the JIT declines to inline, makes C2 box the vectors: ~20x slower.)
  */
 final class CpuOptimizers {
     private CpuOptimizers() {}
 
+    private static final String[] SGD_NAMES = {"param", "grad", "momentumBuffer"};
+    private static final String[] ADAM_NAMES = {"param", "grad", "expAvg", "expAvgSq", "maxExpAvgSq"};
+
     /**
-     * torch.optim.SGD: d = g + wd·p; with momentum, buf = d on the first step, else momentum·buf + (1-dampening)·d,
-     * and d = nesterov ? d + momentum·buf : buf; then p -= lr·d.
+     * torch.optim.SGD: g = fma(p, wd, g); with momentum, buf = g on the first step, else fma(g, 1-dampening,
+     * buf·momentum), and g = nesterov ? fma(buf, momentum, g) : buf; then p = fma(g, -lr, p). The learning rate and
+     * the first-step and apply flags are read from {@code scalars} now.
      */
-    static void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd cfg, boolean firstStep) {
-        boolean momentum = cfg.momentum() != 0f;
-        Rows[] r = sgdOperands(param, grad, momentumBuffer, cfg);
-        float wd = cfg.weightDecay(), mu = cfg.momentum(), keep = 1f - cfg.dampening(), negLr = -cfg.lr();
+    static void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd cfg, Tensor scalars) {
+        boolean momentum = cfg.hasMomentum();
+        Operands.optimizerStep("sgdStep", Device.CPU, cfg, scalars, SGD_NAMES, new boolean[] {true, true, momentum}, param, grad, momentumBuffer);
+        float[] s = read(scalars);
+        boolean firstStep = flag("sgdStep", "first-step", s[OptimizerScalars.SGD_FIRST_STEP]);
+        if (!flag("sgdStep", "apply", s[OptimizerScalars.SGD_APPLY])) return; // the guard skipped this step
+        float wd = cfg.weightDecayF(), mu = cfg.momentumF(), keep = cfg.keep(), negLr = -s[OptimizerScalars.SGD_LR];
         boolean nesterov = cfg.nesterov();
-        MemorySegment ps = r[0].seg(), gs = r[1].seg(), bs = momentum ? r[2].seg() : null;
-        long po = r[0].offset(), go = r[1].offset(), bo = momentum ? r[2].offset() : 0;
-        Runs.forEach(1, r[0].len(), (row, from, to) -> {
+        MemorySegment ps = HostTensors.seg(param), gs = HostTensors.seg(grad), bs = momentum ? HostTensors.seg(momentumBuffer) : null;
+        long po = param.offset(), go = grad.offset(), bo = momentum ? momentumBuffer.offset() : 0;
+        Runs.forEach(1, Math.toIntExact(param.numel()), (row, from, to) -> {
             int i = from;
-            FloatVector vwd = FloatVector.broadcast(S, wd), vmu = FloatVector.broadcast(S, mu), vlr = FloatVector.broadcast(S, negLr);
+            FloatVector vwd = FloatVector.broadcast(S, wd), vmu = FloatVector.broadcast(S, mu), vkeep = FloatVector.broadcast(S, keep),
+                    vlr = FloatVector.broadcast(S, negLr);
             for (int up = from + S.loopBound(to - from); i < up; i += L) {
-                FloatVector p = Vec.load(ps, po + i), d = Vec.load(gs, go + i);
-                if (wd != 0f) d = p.fma(vwd, d);
+                FloatVector p = Vec.load(ps, po + i), g = Vec.load(gs, go + i);
+                if (wd != 0f) g = p.fma(vwd, g);
                 if (momentum) {
-                    FloatVector buf = firstStep ? d : Vec.load(bs, bo + i).mul(mu).add(d.mul(keep));
+                    FloatVector buf = firstStep ? g : g.fma(vkeep, Vec.load(bs, bo + i).mul(vmu));
                     Vec.store(buf, bs, bo + i);
-                    d = nesterov ? buf.fma(vmu, d) : buf;
+                    g = nesterov ? buf.fma(vmu, g) : buf;
                 }
-                Vec.store(d.fma(vlr, p), ps, po + i);
+                Vec.store(g.fma(vlr, p), ps, po + i);
             }
             for (; i < to; i++) { // the same rule, scalar
-                float p = Vec.get(ps, po + i), d = Vec.get(gs, go + i);
-                if (wd != 0f) d = Math.fma(p, wd, d);
+                float p = Vec.get(ps, po + i), g = Vec.get(gs, go + i);
+                if (wd != 0f) g = Math.fma(p, wd, g);
                 if (momentum) {
-                    float buf = firstStep ? d : Vec.get(bs, bo + i) * mu + d * keep;
+                    float buf = firstStep ? g : Math.fma(g, keep, Vec.get(bs, bo + i) * mu);
                     Vec.set(bs, bo + i, buf);
-                    d = nesterov ? Math.fma(buf, mu, d) : buf;
+                    g = nesterov ? Math.fma(buf, mu, g) : buf;
                 }
-                Vec.set(ps, po + i, Math.fma(d, negLr, p));
+                Vec.set(ps, po + i, Math.fma(g, negLr, p));
             }
         });
     }
 
-    private static Rows[] sgdOperands(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd cfg) {
-        boolean momentum = cfg.momentum() != 0f;
-        if (momentum && momentumBuffer == null) throw new IllegalArgumentException("sgdStep: momentum " + cfg.momentum() + " needs a momentum buffer, got null");
-        Tensor[] ts = momentum ? new Tensor[] {param, grad, momentumBuffer} : new Tensor[] {param, grad};
-        return operands("sgdStep", new String[] {"param", "grad", "momentumBuffer"}, ts);
-    }
-
     /**
-     * As {@link #sgdStep(Tensor, Tensor, Tensor, OptimizerConfig.Sgd, boolean)}, the learning rate and first-step
-     * flag read from {@code scalars} (see {@link OptimizerScalars}) now: the same arithmetic on the same values.
-     * With apply = 0 the operands are checked and nothing changes.
-     */
-    static void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd cfg, Tensor scalars) {
-        float[] s = scalars("sgdStep", scalars, OptimizerScalars.SGD_LENGTH, cfg.lr());
-        float first = s[OptimizerScalars.SGD_FIRST_STEP];
-        if (first != 0f && first != 1f) throw new IllegalArgumentException("sgdStep: the first-step flag in stepScalars must be 0 or 1, got " + first);
-        if (!apply("sgdStep", s[OptimizerScalars.SGD_APPLY])) {
-            sgdOperands(param, grad, momentumBuffer, cfg);
-            return;
-        }
-        var withLr = new OptimizerConfig.Sgd(s[OptimizerScalars.SGD_LR], cfg.momentum(), cfg.dampening(), cfg.weightDecay(), cfg.nesterov());
-        sgdStep(param, grad, momentumBuffer, withLr, first == 1f);
-    }
-
-    /**
-     * torch.optim.Adam / AdamW (foreach=False): AdamW first decays p *= 1 - lr·wd, Adam adds wd·p to g;
-     * m = lerp(m, g, 1-β1); v = β2·v + (1-β2)·g²; amsgrad keeps vmax = max(vmax, v) and uses it;
-     * p -= (lr/bc1) · m / (sqrt(v)/sqrt(bc2) + eps) with bc_i = 1 - β_i^step.
-     */
-    static void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam cfg, long step) {
-        if (step < 1) throw new IllegalArgumentException("adamStep: step counts from 1, got " + step);
-        adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, cfg, OptimizerScalars.stepSize(cfg.lr(), cfg.beta1(), step), OptimizerScalars.bc2Sqrt(cfg.beta2(), step));
-    }
-
-    /**
-     * As the host-scalar {@code adamStep}, learning rate, step size and bc2Sqrt read from {@code scalars} now. With
-     * apply = 0 the operands are checked and nothing changes.
+     * torch.optim.Adam / AdamW, {@code _single_tensor_adam}: AdamW first p = p·decay, Adam g = fma(p, wd, g);
+     * m = lerp(m, g, 1-β1) = fma(1-β1, g - m, m); v = fma((1-β2)·g, g, v·β2) (mul_ then addcmul_); amsgrad keeps
+     * vmax = max(vmax, v) and uses it; denom = sqrt(v) / bc2Sqrt + eps; p = p + (-stepSize·m) / denom (addcdiv_).
+     * stepSize, bc2Sqrt, decay and the apply flag are read from {@code scalars} now.
      */
     static void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam cfg, Tensor scalars) {
-        float[] s = scalars("adamStep", scalars, OptimizerScalars.ADAM_LENGTH, cfg.lr());
+        boolean ams = cfg.amsgrad();
+        Operands.optimizerStep("adamStep", Device.CPU, cfg, scalars, ADAM_NAMES, new boolean[] {true, true, true, true, ams},
+                param, grad, expAvg, expAvgSq, ams ? maxExpAvgSq : null);
+        float[] s = read(scalars);
         float bc2Sqrt = s[OptimizerScalars.ADAM_BC2_SQRT];
         if (!(bc2Sqrt > 0f)) throw new IllegalArgumentException("adamStep: bc2Sqrt in stepScalars must be > 0, got " + bc2Sqrt + " (were the step's scalars written?)");
-        if (!apply("adamStep", s[OptimizerScalars.ADAM_APPLY])) {
-            adamOperands(param, grad, expAvg, expAvgSq, maxExpAvgSq, cfg);
-            return;
-        }
-        var withLr = new OptimizerConfig.Adam(s[OptimizerScalars.ADAM_LR], cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay(), cfg.decoupled(), cfg.amsgrad());
-        adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, withLr, s[OptimizerScalars.ADAM_STEP_SIZE], bc2Sqrt);
-    }
-
-    /** stepSize = lr / (1 - β1^step) and bc2Sqrt = sqrt(1 - β2^step), already rounded to float (see {@link OptimizerScalars}). */
-    private static void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam cfg,
-                                 float stepSize, float bc2Sqrt) {
-        boolean ams = cfg.amsgrad();
-        Rows[] r = adamOperands(param, grad, expAvg, expAvgSq, maxExpAvgSq, cfg);
-        float wd = cfg.weightDecay();
-        float negStep = -stepSize, eps = cfg.eps();
-        float decay = (float) (1 - (double) cfg.lr() * wd);
-        boolean decoupled = cfg.decoupled() && wd != 0f, l2 = !cfg.decoupled() && wd != 0f;
-        float w1 = 1f - cfg.beta1(), b2 = cfg.beta2(), w2 = 1f - cfg.beta2();
-        MemorySegment ps = r[0].seg(), gs = r[1].seg(), ms = r[2].seg(), vs = r[3].seg(), xs = ams ? r[4].seg() : null;
-        long po = r[0].offset(), go = r[1].offset(), mo = r[2].offset(), vo = r[3].offset(), xo = ams ? r[4].offset() : 0;
-        Runs.forEach(1, r[0].len(), (row, from, to) -> {
+        if (!flag("adamStep", "apply", s[OptimizerScalars.ADAM_APPLY])) return; // the guard skipped this step
+        float negStep = -s[OptimizerScalars.ADAM_STEP_SIZE], decay = s[OptimizerScalars.ADAM_DECAY];
+        float l2 = cfg.l2(), w1 = cfg.lerpWeight(), b2 = cfg.beta2F(), w2 = cfg.oneMinusBeta2(), eps = cfg.epsF();
+        MemorySegment ps = HostTensors.seg(param), gs = HostTensors.seg(grad), ms = HostTensors.seg(expAvg), vs = HostTensors.seg(expAvgSq);
+        MemorySegment xs = ams ? HostTensors.seg(maxExpAvgSq) : null;
+        long po = param.offset(), go = grad.offset(), mo = expAvg.offset(), vo = expAvgSq.offset(), xo = ams ? maxExpAvgSq.offset() : 0;
+        Runs.forEach(1, Math.toIntExact(param.numel()), (row, from, to) -> {
             int i = from;
-            FloatVector vwd = FloatVector.broadcast(S, wd), vw1 = FloatVector.broadcast(S, w1), vstep = FloatVector.broadcast(S, negStep);
+            FloatVector vl2 = FloatVector.broadcast(S, l2), vw1 = FloatVector.broadcast(S, w1), vw2 = FloatVector.broadcast(S, w2),
+                    vb2 = FloatVector.broadcast(S, b2), vstep = FloatVector.broadcast(S, negStep);
             for (int up = from + S.loopBound(to - from); i < up; i += L) {
-                FloatVector p = Vec.load(ps, po + i), g = Vec.load(gs, go + i);
-                if (decoupled) p = p.mul(decay);
-                if (l2) g = p.fma(vwd, g);
+                FloatVector p = Vec.load(ps, po + i).mul(decay), g = Vec.load(gs, go + i);
+                if (l2 != 0f) g = p.fma(vl2, g);
                 FloatVector m = Vec.load(ms, mo + i);
                 m = g.sub(m).fma(vw1, m);
-                FloatVector v = g.mul(g).mul(w2).add(Vec.load(vs, vo + i).mul(b2));
+                FloatVector v = g.mul(vw2).fma(g, Vec.load(vs, vo + i).mul(vb2));
                 Vec.store(m, ms, mo + i);
                 Vec.store(v, vs, vo + i);
                 if (ams) {
                     v = Vec.load(xs, xo + i).max(v);
                     Vec.store(v, xs, xo + i);
                 }
-                Vec.store(m.div(v.sqrt().div(bc2Sqrt).add(eps)).fma(vstep, p), ps, po + i);
+                Vec.store(p.add(m.mul(vstep).div(v.sqrt().div(bc2Sqrt).add(eps))), ps, po + i);
             }
             for (; i < to; i++) { // the same rule, scalar
-                float p = Vec.get(ps, po + i), g = Vec.get(gs, go + i);
-                if (decoupled) p *= decay;
-                if (l2) g = Math.fma(p, wd, g);
+                float p = Vec.get(ps, po + i) * decay, g = Vec.get(gs, go + i);
+                if (l2 != 0f) g = Math.fma(p, l2, g);
                 float m = Vec.get(ms, mo + i);
                 m = Math.fma(g - m, w1, m);
-                float v = g * g * w2 + Vec.get(vs, vo + i) * b2;
+                float v = Math.fma(g * w2, g, Vec.get(vs, vo + i) * b2);
                 Vec.set(ms, mo + i, m);
                 Vec.set(vs, vo + i, v);
                 if (ams) {
                     v = Math.max(Vec.get(xs, xo + i), v);
                     Vec.set(xs, xo + i, v);
                 }
-                Vec.set(ps, po + i, Math.fma(m / ((float) Math.sqrt(v) / bc2Sqrt + eps), negStep, p));
+                Vec.set(ps, po + i, p + negStep * m / ((float) Math.sqrt(v) / bc2Sqrt + eps));
             }
         });
     }
 
-    private static Rows[] adamOperands(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam cfg) {
-        boolean ams = cfg.amsgrad();
-        if (ams && maxExpAvgSq == null) throw new IllegalArgumentException("adamStep: amsgrad needs maxExpAvgSq, got null");
-        Tensor[] ts = ams ? new Tensor[] {param, grad, expAvg, expAvgSq, maxExpAvgSq} : new Tensor[] {param, grad, expAvg, expAvgSq};
-        return operands("adamStep", new String[] {"param", "grad", "expAvg", "expAvgSq", "maxExpAvgSq"}, ts);
-    }
-
-    /** The apply slot of the step scalars: 1 updates, 0 skips the step (its loss was not finite, see {@link #finiteFlag}). */
-    private static boolean apply(String op, float flag) {
-        if (flag != 0f && flag != 1f) throw new IllegalArgumentException(op + ": the apply flag in stepScalars must be 0 or 1, got " + flag);
+    /** A 0/1 flag of the step scalars (first step, apply: 0 when the guard skipped the step, see {@link #finiteFlag}). */
+    private static boolean flag(String op, String which, float flag) {
+        if (flag != 0f && flag != 1f) throw new IllegalArgumentException(op + ": the " + which + " flag in stepScalars must be 0 or 1, got " + flag);
         return flag == 1f;
     }
 
     /** flagDst[0] = 1 when every value is finite (and, with {@code and}, flagDst[0] was non-zero), else 0. */
     static void finiteFlag(Tensor values, Tensor flagDst, boolean and) {
-        HostTensors.floats("finiteFlag values", values);
-        HostTensors.requireContiguous("finiteFlag values", values);
-        HostTensors.floats("finiteFlag flag", flagDst);
-        if (flagDst.numel() != 1) throw new IllegalArgumentException("finiteFlag: the flag must be one float, got " + flagDst.describe());
+        Operands.finiteFlag(Device.CPU, values, flagDst);
         MemorySegment vs = HostTensors.seg(values), fs = HostTensors.seg(flagDst);
         boolean finite = !and || Vec.get(fs, flagDst.offset()) != 0f;
         for (long i = 0; finite && i < values.numel(); i++) finite = Float.isFinite(Vec.get(vs, values.offset() + i));
         Vec.set(fs, flagDst.offset(), finite ? 1f : 0f);
     }
 
-    /** The step scalars, read from a contiguous float32 host tensor of exactly {@code length} elements. */
-    private static float[] scalars(String op, Tensor t, int length, float configLr) {
-        if (configLr != 0f) throw new IllegalArgumentException(op + " with stepScalars reads the learning rate from them: config.lr() must be 0, got " + configLr);
-        HostTensors.floats(op + " stepScalars", t);
-        HostTensors.requireContiguous(op + " stepScalars", t);
-        if (t.numel() != length) throw new IllegalArgumentException(op + ": stepScalars must hold " + length + " floats (see OptimizerScalars), got " + t.describe());
-        float[] out = new float[length];
-        MemorySegment seg = HostTensors.seg(t);
-        for (int i = 0; i < length; i++) out[i] = Vec.get(seg, t.offset() + i);
-        return out;
+    /**
+     * torch.nn.utils.clip_grad_norm_: the norm from squares summed in double, rounded to float; then
+     * factor = min(1, (1 / (norm + 1e-6)) · maxNorm) in float (torch's {@code max_norm / t} is {@code t.reciprocal() * max_norm})
+     * and grads *= factor, skipped when it is 1 (a multiplication by 1 changes nothing).
+     */
+    static void clipGradNorm(Tensor grads, float maxNorm, Tensor norm) {
+        Operands.clipGradNorm(Device.CPU, grads, maxNorm, norm);
+        Rows r = Rows.whole(grads);
+        float total = (float) Math.sqrt(Vec.sumSquaredDeviations(r.seg(), r.offset(), r.len(), 0f));
+        Vec.set(HostTensors.seg(norm), norm.offset(), total);
+        float factor = Math.min(1f, 1f / (total + 1e-6f) * maxNorm);
+        if (factor != 1f) CpuPointwise.scale(grads, factor);
     }
 
-    private static Rows[] operands(String op, String[] names, Tensor... ts) {
-        for (int i = 0; i < ts.length; i++) {
-            HostTensors.floats(op + " " + names[i], ts[i]);
-            HostTensors.requireContiguous(op + " " + names[i], ts[i]);
-            if (i > 0) HostTensors.sameShape(op, ts[0], names[0], ts[i], names[i]);
-        }
-        Rows[] r = new Rows[ts.length];
-        for (int i = 0; i < ts.length; i++) r[i] = Rows.whole(ts[i]);
-        return r;
+    /** The step scalars (already checked: contiguous, the right length). */
+    private static float[] read(Tensor t) {
+        float[] out = new float[Math.toIntExact(t.numel())];
+        MemorySegment seg = HostTensors.seg(t);
+        for (int i = 0; i < out.length; i++) out[i] = Vec.get(seg, t.offset() + i);
+        return out;
     }
 }

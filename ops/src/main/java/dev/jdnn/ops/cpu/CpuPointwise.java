@@ -2,6 +2,7 @@ package dev.jdnn.ops.cpu;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.cpu.HostTensors.Rows;
 
 import java.lang.foreign.MemorySegment;
@@ -22,7 +23,7 @@ final class CpuPointwise {
     static void addScaled(float alpha, Tensor x, float beta, Tensor y) {
         floats("addScaled x", x);
         floats("addScaled y", y);
-        HostTensors.sameShape("addScaled", x, "x", y, "y");
+        Operands.sameShape("addScaled", x, "x", y, "y");
         Rows[] r = Rows.common("addScaled", new String[] {"x", "y"}, x, y);
         Rows rx = r[0], ry = r[1];
         Runs.forEach(rx.rows(), rx.len(), (row, from, to) ->
@@ -39,8 +40,8 @@ final class CpuPointwise {
         floats("add a", a);
         floats("add b", b);
         floats("add c", c);
-        HostTensors.sameShape("add", a, "a", b, "b");
-        HostTensors.sameShape("add", a, "a", c, "c");
+        Operands.sameShape("add", a, "a", b, "b");
+        Operands.sameShape("add", a, "a", c, "c");
         Rows[] r = Rows.common("add", new String[] {"a", "b", "c"}, a, b, c);
         Rows ra = r[0], rb = r[1], rc = r[2];
         Runs.forEach(ra.rows(), ra.len(), (row, from, to) ->
@@ -117,12 +118,5 @@ final class CpuPointwise {
             int in = (out % groups) * perGroup + out / groups;
             MemorySegment.copy(px.seg(), 4 * px.at(n * c + in), py.seg(), 4 * py.at(p), bytes);
         });
-    }
-
-    static double sumOfSquares(Tensor t) {
-        Rows r = Rows.common("sumOfSquares", new String[] {"t"}, floats("sumOfSquares t", t))[0];
-        double total = 0;
-        for (int row = 0; row < r.rows(); row++) total += Vec.sumSquaredDeviations(r.seg(), r.at(row), r.len(), 0f);
-        return total;
     }
 }

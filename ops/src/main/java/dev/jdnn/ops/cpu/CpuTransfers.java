@@ -3,6 +3,7 @@ package dev.jdnn.ops.cpu;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Device;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Operands;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -22,7 +23,7 @@ final class CpuTransfers {
     static void uploadInts(int[] src, Tensor dst) {
         HostTensors.typed("uploadInts dst", dst, DType.INT32);
         requireLength("uploadInts", src.length, dst);
-        HostTensors.requireContiguous("uploadInts dst", dst);
+        Operands.requireContiguous("uploadInts dst", dst);
         MemorySegment.copy(src, 0, seg(dst), ValueLayout.JAVA_INT_UNALIGNED, dst.offset() * 4, src.length);
     }
 
@@ -49,7 +50,7 @@ final class CpuTransfers {
         src.requireDevice(Device.CPU, "copy src");
         dst.requireDevice(Device.CPU, "copy dst");
         if (src.dtype() != dst.dtype()) throw new IllegalArgumentException("copy: dtype mismatch, src " + src.describe() + ", dst " + dst.describe());
-        HostTensors.sameShape("copy", src, "src", dst, "dst");
+        Operands.sameShape("copy", src, "src", dst, "dst");
         long es = src.dtype().byteSize();
         MemorySegment s = seg(src), d = seg(dst);
         if (src.isContiguous() && dst.isContiguous()) {

@@ -4,66 +4,42 @@ import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Device;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Operands;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
- * Argument checks shared by every CPU op and plan, with messages naming the op and operand ("batchNorm x: expected shape
- * [3, 5, 7, 9], got [3, 5, 7, 8]"), and the {@link Rows} view the kernels iterate over.
+ * What every CPU op does with its host tensors: the shared argument checks ({@link Operands}) on the host device,
+ * the memory segment behind a tensor, and the {@link Rows} view the kernels iterate over.
  */
 final class HostTensors {
     private HostTensors() {}
 
+    // The checks themselves are the backends' shared ones (dev.jdnn.ops.Operands), here bound to the host device.
+
     /** A float32 host tensor of any layout. */
     static Tensor floats(String what, Tensor t) {
-        return typed(what, t, DType.FLOAT32);
+        return Operands.floats(what, t, Device.CPU);
     }
 
     static Tensor typed(String what, Tensor t, DType dtype) {
-        if (t == null) throw new IllegalArgumentException(what + ": tensor is null");
-        t.requireDevice(Device.CPU, what);
-        if (t.dtype() != dtype) throw new IllegalArgumentException(what + ": expected a " + dtype.name().toLowerCase() + " tensor, got " + t.describe());
-        return t;
+        return Operands.typed(what, t, dtype, Device.CPU);
     }
 
     /** A float32 host tensor of exactly {@code shape}, contiguous or batch-strided. */
     static Tensor batched(String what, Tensor t, Shape shape) {
-        shaped(what, t, shape);
-        if (!t.isBatchStrided()) {
-            throw new IllegalArgumentException(what + ": expected a contiguous or batch-strided tensor (all dimensions but the first contiguous), got " + t.describe());
-        }
-        return t;
+        return Operands.batched(what, t, shape, Device.CPU);
     }
 
     /** A contiguous float32 host tensor of exactly {@code shape}. */
     static Tensor contiguous(String what, Tensor t, Shape shape) {
-        shaped(what, t, shape);
-        requireContiguous(what, t);
-        return t;
-    }
-
-    /** A float32 host tensor of exactly {@code shape}, any layout; a missing tensor's message names the shape expected. */
-    private static void shaped(String what, Tensor t, Shape shape) {
-        if (t == null) throw new IllegalArgumentException(what + ": tensor is null, expected shape " + shape);
-        floats(what, t).requireShape(shape, what);
+        return Operands.contiguous(what, t, shape, Device.CPU);
     }
 
     /** Elements between consecutive samples: the batch stride, or the sample size when there is one sample. */
     static long sampleStride(Tensor t) {
         return t.dim(0) == 1 ? t.sampleSize() : t.batchStride();
-    }
-
-    static Tensor requireContiguous(String what, Tensor t) {
-        if (!t.isContiguous()) throw new IllegalArgumentException(what + ": expected a contiguous tensor, got " + t.describe());
-        return t;
-    }
-
-    /** {@code b} must have {@code a}'s shape; the message names both operands. */
-    static void sameShape(String what, Tensor a, String nameA, Tensor b, String nameB) {
-        if (!a.shape().equals(b.shape())) {
-            throw new IllegalArgumentException(what + ": " + nameB + " must have the shape of " + nameA + " " + a.shape() + ", got " + b.shape());
-        }
     }
 
     static MemorySegment seg(Tensor t) {

@@ -2,6 +2,7 @@ package dev.jdnn.ops.cuda;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.Activation;
 import dev.jdnn.ops.ActivationPlan;
 
@@ -69,8 +70,8 @@ final class CudaActivations implements ActivationPlan {
     @Override
     public void forward(float alpha, Tensor x, float beta, Tensor y) {
         ctx.ensureContext();
-        Operands.check(x, "activation " + kind + " input", shape, ctx.device);
-        Operands.check(y, "activation " + kind + " output", shape, ctx.device);
+        Operands.batched("activation " + kind + " input", x, shape, ctx.device);
+        Operands.batched("activation " + kind + " output", y, shape, ctx.device);
         if (kind == Activation.IDENTITY) {
             CudaPointwise.addScaled(ctx, alpha, x, beta, y);
         } else {
@@ -81,13 +82,13 @@ final class CudaActivations implements ActivationPlan {
     @Override
     public void backward(float alpha, Tensor x, Tensor y, Tensor dy, float beta, Tensor dx) {
         ctx.ensureContext();
-        Operands.check(dy, "activation " + kind + " output gradient", shape, ctx.device);
-        Operands.check(dx, "activation " + kind + " input gradient", shape, ctx.device);
+        Operands.batched("activation " + kind + " output gradient", dy, shape, ctx.device);
+        Operands.batched("activation " + kind + " input gradient", dx, shape, ctx.device);
         if (kind == Activation.IDENTITY) {
             CudaPointwise.addScaled(ctx, alpha, dy, beta, dx);
         } else {
-            Operands.check(x, "activation " + kind + " input", shape, ctx.device);
-            Operands.check(y, "activation " + kind + " output", shape, ctx.device);
+            Operands.batched("activation " + kind + " input", x, shape, ctx.device);
+            Operands.batched("activation " + kind + " output", y, shape, ctx.device);
             ctx.launch.elementwise(Kernel.ACTIVATION_BACKWARD, x.numel(), backwardArgs(kind, param, alpha, x, y, dy, beta, dx));
         }
     }

@@ -18,6 +18,7 @@ import dev.jdnn.ops.Conv2dPlan;
 import dev.jdnn.ops.Conv2dSpec;
 import dev.jdnn.ops.CrossEntropyPlan;
 import dev.jdnn.ops.DropoutPlan;
+import dev.jdnn.ops.DropoutSpec;
 import dev.jdnn.ops.FusedPlan;
 import dev.jdnn.ops.FusedSpec;
 import dev.jdnn.ops.Fusion;
@@ -104,7 +105,7 @@ public final class CudaBackend implements Backend {
 
     private final CudaContext ctx;
     private final CudaTransfers transfers;
-    private final Tensor partials; // sum-of-squares scratch: CudaTransfers.PARTIALS doubles
+    private final Tensor partials; // gradient clipping scratch: CudaOptimizers.CLIP_BLOCKS doubles
     private boolean closed;
 
     private CudaBackend(int ordinal, Options options) {
@@ -112,7 +113,7 @@ public final class CudaBackend implements Backend {
         CudaTransfers t = null;
         try {
             t = new CudaTransfers(ctx);
-            this.partials = ctx.allocate(Shape.of(CudaTransfers.PARTIALS * 2), DType.FLOAT32);
+            this.partials = ctx.allocate(Shape.of(CudaOptimizers.CLIP_BLOCKS * 2), DType.FLOAT32);
         } catch (RuntimeException | Error e) {
             try {
                 if (t != null) t.close();
@@ -241,7 +242,7 @@ public final class CudaBackend implements Backend {
     @Override public PoolPlan pool(PoolSpec spec) { open(); return new CudaPooling(ctx, spec); }
     @Override public ActivationPlan activation(Activation kind, float param, Shape shape) { open(); return new CudaActivations(ctx, kind, param, shape); }
     @Override public LrnPlan lrn(LrnSpec spec) { open(); return new CudaLrn(ctx, spec); }
-    @Override public DropoutPlan dropout(Shape shape, float probability, long seed) { open(); return new CudaDropout(ctx, shape, probability, seed); }
+    @Override public DropoutPlan dropout(Shape shape, float probability, long seed) { open(); return new CudaDropout(ctx, new DropoutSpec(shape, probability, seed)); }
     @Override public SoftmaxPlan softmax(Shape shape, boolean log) { open(); return new CudaSoftmax(ctx, shape, log); }
     @Override public CrossEntropyPlan crossEntropy(int batch, int classes, float labelSmoothing) { open(); return new CudaCrossEntropy(ctx, batch, classes, labelSmoothing); }
     @Override public <P extends FusedPlan> Fusion<P> fuse(FusedSpec<P> spec) { open(); return CudaFused.fuse(ctx, spec); }
@@ -261,18 +262,6 @@ public final class CudaBackend implements Backend {
     @Override public void addBias(Tensor y, Tensor bias) { open(); CudaPointwise.addBias(ctx, y, bias, 1f); }
 
     @Override
-    public void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd config, boolean firstStep) {
-        open();
-        CudaOptimizers.sgd(ctx, param, grad, momentumBuffer, config, firstStep);
-    }
-
-    @Override
-    public void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, OptimizerConfig.Adam config, long step) {
-        open();
-        CudaOptimizers.adam(ctx, param, grad, expAvg, expAvgSq, maxExpAvgSq, config, step);
-    }
-
-    @Override
     public void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd config, Tensor stepScalars) {
         open();
         CudaOptimizers.sgd(ctx, param, grad, momentumBuffer, config, stepScalars);
@@ -285,7 +274,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override public void finiteFlag(Tensor values, Tensor flagDst, boolean and) { open(); CudaOptimizers.finiteFlag(ctx, values, flagDst, and); }
-    @Override public double sumOfSquares(Tensor t) { open(); return CudaPointwise.sumOfSquares(ctx, t, partials, transfers); }
+    @Override public void clipGradNorm(Tensor grads, float maxNorm, Tensor norm) { open(); CudaOptimizers.clipGradNorm(ctx, grads, maxNorm, norm, partials); }
     @Override public void scale(Tensor x, float factor) { open(); CudaPointwise.scale(ctx, x, factor); }
 
     @Override public boolean supportsCapture() { return true; }

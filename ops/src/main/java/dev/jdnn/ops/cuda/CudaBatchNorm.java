@@ -3,6 +3,7 @@ package dev.jdnn.ops.cuda;
 import dev.jdnn.bindings.Check;
 import dev.jdnn.bindings.cudnn.cudnn_h;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.BatchNormPlan;
 import dev.jdnn.ops.BatchNormSpec;
 
@@ -40,7 +41,7 @@ final class CudaBatchNorm implements BatchNormPlan {
     }
 
     private MemorySegment param(Tensor t, String what) {
-        return ptr(Operands.contiguous(t, "batchNorm " + what, spec.paramShape(), ctx.device));
+        return ptr(Operands.contiguous("batchNorm " + what, t, spec.paramShape(), ctx.device));
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.jdnn.bindings.Check;
 import dev.jdnn.bindings.CudaException;
 import dev.jdnn.bindings.cudnn.cudnn_h;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.Conv2dPlan;
 import dev.jdnn.ops.Conv2dSpec;
 
@@ -293,12 +294,12 @@ final class CudaConv2d implements Conv2dPlan {
     public void forward(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y, Tensor workspace) {
         ctx.ensureContext();
         MemorySegment xd = xDescs.of(x), yd = yDescs.of(y);
-        Operands.contiguous(w, "conv2d weight", spec.weightShape(), ctx.device);
+        Operands.contiguous("conv2d weight", w, spec.weightShape(), ctx.device);
         ConvAlgorithm a = algorithm(ConvDirection.FORWARD, x, xd, y, yd);
         ctx.cudnn("cudnnConvolutionForward " + spec, cudnn_h.cudnnConvolutionForward(ctx.cudnn, ctx.alpha(alpha), xd, ptr(x), wDesc, ptr(w),
                 convDescs.get(ConvDirection.FORWARD), a.algo(), workspace(workspace, a), a.workspaceBytes(), ctx.beta(beta), yd, ptr(y)));
         if (bias != null) {
-            Operands.contiguous(bias, "conv2d bias", spec.biasShape(), ctx.device);
+            Operands.contiguous("conv2d bias", bias, spec.biasShape(), ctx.device);
             ctx.cudnn("cudnnAddTensor (conv2d bias) " + spec, cudnn_h.cudnnAddTensor(ctx.cudnn, ctx.alpha(alpha), biasDesc, ptr(bias), ctx.beta(1f), yd, ptr(y)));
         }
     }
@@ -307,7 +308,7 @@ final class CudaConv2d implements Conv2dPlan {
     public void backwardData(float alpha, Tensor dy, Tensor w, float beta, Tensor dx, Tensor workspace) {
         ctx.ensureContext();
         MemorySegment dyd = yDescs.of(dy), dxd = xDescs.of(dx);
-        Operands.contiguous(w, "conv2d weight", spec.weightShape(), ctx.device);
+        Operands.contiguous("conv2d weight", w, spec.weightShape(), ctx.device);
         ConvAlgorithm a = algorithm(ConvDirection.BACKWARD_DATA, dx, dxd, dy, dyd);
         ctx.cudnn("cudnnConvolutionBackwardData " + spec, cudnn_h.cudnnConvolutionBackwardData(ctx.cudnn, ctx.alpha(alpha), wDesc, ptr(w), dyd, ptr(dy),
                 convDescs.get(ConvDirection.BACKWARD_DATA), a.algo(), workspace(workspace, a), a.workspaceBytes(), ctx.beta(beta), dxd, ptr(dx)));
@@ -317,7 +318,7 @@ final class CudaConv2d implements Conv2dPlan {
     public void backwardFilter(float alpha, Tensor x, Tensor dy, float beta, Tensor dw, Tensor workspace) {
         ctx.ensureContext();
         MemorySegment xd = xDescs.of(x), dyd = yDescs.of(dy);
-        Operands.contiguous(dw, "conv2d weight gradient", spec.weightShape(), ctx.device);
+        Operands.contiguous("conv2d weight gradient", dw, spec.weightShape(), ctx.device);
         ConvAlgorithm a = algorithm(ConvDirection.BACKWARD_FILTER, x, xd, dy, dyd);
         ctx.cudnn("cudnnConvolutionBackwardFilter " + spec, cudnn_h.cudnnConvolutionBackwardFilter(ctx.cudnn, ctx.alpha(alpha), xd, ptr(x), dyd, ptr(dy),
                 convDescs.get(ConvDirection.BACKWARD_FILTER), a.algo(), workspace(workspace, a), a.workspaceBytes(), ctx.beta(beta), wDesc, ptr(dw)));
@@ -327,7 +328,7 @@ final class CudaConv2d implements Conv2dPlan {
     public void backwardBias(float alpha, Tensor dy, float beta, Tensor db) {
         ctx.ensureContext();
         MemorySegment dyd = yDescs.of(dy);
-        Operands.contiguous(db, "conv2d bias gradient", spec.biasShape(), ctx.device);
+        Operands.contiguous("conv2d bias gradient", db, spec.biasShape(), ctx.device);
         ctx.cudnn("cudnnConvolutionBackwardBias " + spec, cudnn_h.cudnnConvolutionBackwardBias(ctx.cudnn, ctx.alpha(alpha), dyd, ptr(dy), ctx.beta(beta), biasDesc, ptr(db)));
     }
 

@@ -3,6 +3,7 @@ package dev.jdnn.ops.cuda;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.CrossEntropyPlan;
 
 /**
@@ -33,12 +34,12 @@ final class CudaCrossEntropy implements CrossEntropyPlan {
     @Override
     public void forwardBackward(Tensor logits, Tensor labels, Tensor loss, float gradScale, float beta, Tensor dLogits) {
         Shape logitShape = Shape.of(batch, classes);
-        Operands.check(logits, "crossEntropy logits", logitShape, ctx.device);
+        Operands.batched("crossEntropy logits", logits, logitShape, ctx.device);
         labels.requireDType(DType.INT32).requireDevice(ctx.device, "crossEntropy labels").requireShape(Shape.of(batch), "crossEntropy labels");
         if (!labels.isContiguous()) throw new IllegalArgumentException("crossEntropy labels must be contiguous, got " + labels.describe());
         loss.requireDType(DType.FLOAT32).requireDevice(ctx.device, "crossEntropy loss");
         if (loss.numel() != 1) throw new IllegalArgumentException("crossEntropy loss must hold one element, got " + loss.describe());
-        if (dLogits != null) Operands.check(dLogits, "crossEntropy logit gradient", logitShape, ctx.device);
+        if (dLogits != null) Operands.batched("crossEntropy logit gradient", dLogits, logitShape, ctx.device);
         long dStride = dLogits == null ? classes : CudaPointwise.batchStride(dLogits);
         ctx.launch.perBlock(Kernel.SOFTMAX_XENT_ROWS, batch, classes, labelSmoothing, logits, CudaPointwise.batchStride(logits), labels,
                 rowLoss, gradScale / batch, beta, dLogits, dStride);

@@ -1,9 +1,10 @@
 package dev.jdnn.ops.cuda;
 
 import dev.jdnn.bindings.cudart.cudart_h;
-import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.DropoutPlan;
+import dev.jdnn.ops.DropoutSpec;
 import dev.jdnn.ops.DropoutStream;
 
 import java.lang.foreign.Arena;
@@ -19,20 +20,16 @@ import java.lang.foreign.ValueLayout;
  */
 final class CudaDropout implements DropoutPlan {
     private final CudaContext ctx;
-    private final Shape shape;
-    private final float probability, scale;
+    private final DropoutSpec spec;
+    private final float scale;
     private final int threshold;
-    private final long seed;
     private final Tensor counter; // one i64: forward calls made
 
-    CudaDropout(CudaContext ctx, Shape shape, float probability, long seed) {
-        if (!(probability >= 0f && probability < 1f)) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + probability);
+    CudaDropout(CudaContext ctx, DropoutSpec spec) {
         this.ctx = ctx;
-        this.shape = shape;
-        this.probability = probability;
-        this.scale = 1f / (1f - probability);
-        this.threshold = DropoutStream.threshold(probability);
-        this.seed = seed;
+        this.spec = spec;
+        this.scale = spec.scale();
+        this.threshold = spec.threshold();
         this.counter = ctx.scratch(8);
         try {
             seek(0);
@@ -43,18 +40,8 @@ final class CudaDropout implements DropoutPlan {
     }
 
     @Override
-    public Shape shape() {
-        return shape;
-    }
-
-    @Override
-    public float probability() {
-        return probability;
-    }
-
-    @Override
-    public long reserveBytes() {
-        return shape.numel();
+    public DropoutSpec spec() {
+        return spec;
     }
 
     private Tensor reserve(Tensor r, String op) {
@@ -79,17 +66,17 @@ final class CudaDropout implements DropoutPlan {
 
     @Override
     public void forward(Tensor x, Tensor y, Tensor reserve) {
-        Operands.check(x, "dropout input", shape, ctx.device);
-        Operands.check(y, "dropout output", shape, ctx.device);
+        Operands.batched("dropout input", x, spec.shape(), ctx.device);
+        Operands.batched("dropout output", y, spec.shape(), ctx.device);
         Tensor mask = reserve(reserve, "dropout");
-        ctx.launch.elementwise(Kernel.DROPOUT_FORWARD, x.numel(), forwardArgs(x, y, mask, counter, seed, threshold, scale));
+        ctx.launch.elementwise(Kernel.DROPOUT_FORWARD, x.numel(), forwardArgs(x, y, mask, counter, spec.seed(), threshold, scale));
         ctx.launch.launch(Kernel.DROPOUT_ADVANCE, 1, 1, counter);
     }
 
     @Override
     public void backward(Tensor dy, Tensor dx, Tensor reserve) {
-        Operands.check(dy, "dropout output gradient", shape, ctx.device);
-        Operands.check(dx, "dropout input gradient", shape, ctx.device);
+        Operands.batched("dropout output gradient", dy, spec.shape(), ctx.device);
+        Operands.batched("dropout input gradient", dx, spec.shape(), ctx.device);
         Tensor mask = reserve(reserve, "dropout backward");
         ctx.launch.elementwise(Kernel.DROPOUT_BACKWARD, dy.numel(), backwardArgs(dy, dx, mask, scale));
     }

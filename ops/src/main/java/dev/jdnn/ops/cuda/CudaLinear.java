@@ -2,6 +2,7 @@ package dev.jdnn.ops.cuda;
 
 import dev.jdnn.bindings.cublas.cublas_h;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.LinearPlan;
 import dev.jdnn.ops.LinearSpec;
 
@@ -61,9 +62,9 @@ final class CudaLinear implements LinearPlan {
     @Override
     public void forward(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y) {
         ctx.ensureContext();
-        Operands.check(x, "linear input", spec.inputShape(), ctx.device);
-        Operands.check(y, "linear output", spec.outputShape(), ctx.device);
-        Operands.contiguous(w, "linear weight", spec.weightShape(), ctx.device);
+        Operands.batched("linear input", x, spec.inputShape(), ctx.device);
+        Operands.batched("linear output", y, spec.outputShape(), ctx.device);
+        Operands.contiguous("linear weight", w, spec.weightShape(), ctx.device);
         gemm("linear forward", forwardGemm(spec, ld(x, "linear input"), ld(y, "linear output")), alpha, w, x, beta, y);
         if (bias != null) CudaPointwise.addBias(ctx, y, bias, alpha);
     }
@@ -71,25 +72,25 @@ final class CudaLinear implements LinearPlan {
     @Override
     public void backwardData(float alpha, Tensor dy, Tensor w, float beta, Tensor dx) {
         ctx.ensureContext();
-        Operands.check(dy, "linear output gradient", spec.outputShape(), ctx.device);
-        Operands.check(dx, "linear input gradient", spec.inputShape(), ctx.device);
-        Operands.contiguous(w, "linear weight", spec.weightShape(), ctx.device);
+        Operands.batched("linear output gradient", dy, spec.outputShape(), ctx.device);
+        Operands.batched("linear input gradient", dx, spec.inputShape(), ctx.device);
+        Operands.contiguous("linear weight", w, spec.weightShape(), ctx.device);
         gemm("linear backward data", backwardDataGemm(spec, ld(dy, "linear output gradient"), ld(dx, "linear input gradient")), alpha, w, dy, beta, dx);
     }
 
     @Override
     public void backwardWeight(float alpha, Tensor x, Tensor dy, float beta, Tensor dw) {
         ctx.ensureContext();
-        Operands.check(x, "linear input", spec.inputShape(), ctx.device);
-        Operands.check(dy, "linear output gradient", spec.outputShape(), ctx.device);
-        Operands.contiguous(dw, "linear weight gradient", spec.weightShape(), ctx.device);
+        Operands.batched("linear input", x, spec.inputShape(), ctx.device);
+        Operands.batched("linear output gradient", dy, spec.outputShape(), ctx.device);
+        Operands.contiguous("linear weight gradient", dw, spec.weightShape(), ctx.device);
         gemm("linear backward weight", backwardWeightGemm(spec, ld(x, "linear input"), ld(dy, "linear output gradient")), alpha, x, dy, beta, dw);
     }
 
     @Override
     public void backwardBias(float alpha, Tensor dy, float beta, Tensor db) {
         ctx.ensureContext();
-        Operands.check(dy, "linear output gradient", spec.outputShape(), ctx.device);
+        Operands.batched("linear output gradient", dy, spec.outputShape(), ctx.device);
         CudaPointwise.biasGrad(ctx, alpha, dy, beta, db);
     }
 }

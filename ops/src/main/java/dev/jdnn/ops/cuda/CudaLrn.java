@@ -3,6 +3,7 @@ package dev.jdnn.ops.cuda;
 import dev.jdnn.bindings.Check;
 import dev.jdnn.bindings.cudnn.cudnn_h;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.LrnPlan;
 import dev.jdnn.ops.LrnSpec;
 
@@ -86,8 +87,8 @@ final class CudaLrn implements LrnPlan {
                     ctx.alpha(alpha), descs.of(x), ptr(x), ctx.beta(beta), descs.of(y), ptr(y)));
             return;
         }
-        Operands.check(x, "lrn input", spec.shape(), ctx.device);
-        Operands.check(y, "lrn output", spec.shape(), ctx.device);
+        Operands.batched("lrn input", x, spec.shape(), ctx.device);
+        Operands.batched("lrn output", y, spec.shape(), ctx.device);
         ctx.launch.elementwise(Kernel.LRN_FORWARD, x.numel(), forwardArgs(spec, alpha, x, beta, y));
     }
 
@@ -99,9 +100,9 @@ final class CudaLrn implements LrnPlan {
                     ctx.alpha(alpha), descs.of(y), ptr(y), descs.of(dy), ptr(dy), descs.of(x), ptr(x), ctx.beta(beta), descs.of(dx), ptr(dx)));
             return;
         }
-        Operands.check(x, "lrn input", spec.shape(), ctx.device);
-        Operands.check(dy, "lrn output gradient", spec.shape(), ctx.device);
-        Operands.check(dx, "lrn input gradient", spec.shape(), ctx.device);
+        Operands.batched("lrn input", x, spec.shape(), ctx.device);
+        Operands.batched("lrn output gradient", dy, spec.shape(), ctx.device);
+        Operands.batched("lrn input gradient", dx, spec.shape(), ctx.device);
         ctx.launch.elementwise(Kernel.LRN_BACKWARD, x.numel(), backwardArgs(spec, alpha, x, dy, beta, dx));
     }
 

@@ -3,6 +3,7 @@ package dev.jdnn.ops.cuda;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Operands;
 
 /**
  * Pointwise and layout ops as NVRTC kernels on batch-strided operands. Kernels rather than cudnnAddTensor/OpTensor
@@ -22,7 +23,7 @@ final class CudaPointwise {
     }
 
     private static void same(CudaContext ctx, String op, Tensor first, Tensor... others) {
-        Operands.sameShape(op, ctx.device, first, others);
+        Operands.sameShaped(op, ctx.device, first, others);
     }
 
     static void fill(CudaContext ctx, Tensor t, float value) {
@@ -57,21 +58,21 @@ final class CudaPointwise {
 
     static void scaleChannels(CudaContext ctx, Tensor x, Tensor s, Tensor y) {
         same(ctx, "scaleChannels", x, y);
-        Operands.check(s, "scaleChannels gate", gateShape(x), ctx.device);
+        Operands.batched("scaleChannels gate", s, gateShape(x), ctx.device);
         long hw = (long) x.dim(2) * x.dim(3);
         ctx.launch.elementwise(Kernel.SCALE_CHANNELS, x.numel(), x.numel(), sample(x), hw, x, batchStride(x), s, batchStride(s), y, batchStride(y));
     }
 
     static void scaleChannelsBackward(CudaContext ctx, Tensor x, Tensor s, Tensor dy, float betaX, Tensor dx, float betaS, Tensor ds) {
         same(ctx, "scaleChannelsBackward", x, dy, dx);
-        Operands.check(s, "scaleChannelsBackward gate", gateShape(x), ctx.device);
+        Operands.batched("scaleChannelsBackward gate", s, gateShape(x), ctx.device);
         long hw = (long) x.dim(2) * x.dim(3);
         if (dx != null) {
             ctx.launch.elementwise(Kernel.SCALE_CHANNELS_BACKWARD_DATA, x.numel(), x.numel(), sample(x), hw, dy, batchStride(dy),
                     s, batchStride(s), betaX, dx, batchStride(dx));
         }
         if (ds != null) {
-            Operands.check(ds, "scaleChannelsBackward gate gradient", gateShape(x), ctx.device);
+            Operands.batched("scaleChannelsBackward gate gradient", ds, gateShape(x), ctx.device);
             ctx.launch.perBlock(Kernel.SCALE_CHANNELS_BACKWARD_SCALE, x.dim(0) * x.dim(1), hw, x.dim(1), x, batchStride(x),
                     dy, batchStride(dy), betaS, ds, batchStride(ds));
         }
@@ -90,7 +91,7 @@ final class CudaPointwise {
     static void addBias(CudaContext ctx, Tensor y, Tensor bias, float alpha) {
         same(ctx, "addBias", y);
         if (y.rank() < 2) throw new IllegalArgumentException("addBias expects [N, C, ...], got " + y.describe());
-        Operands.contiguous(bias, "addBias bias", Shape.of(y.dim(1)), ctx.device);
+        Operands.contiguous("addBias bias", bias, Shape.of(y.dim(1)), ctx.device);
         long inner = sample(y) / y.dim(1);
         ctx.launch.elementwise(Kernel.ADD_BIAS, y.numel(), y.numel(), sample(y), inner, y.dim(1), y, batchStride(y), bias, alpha);
     }
@@ -98,20 +99,9 @@ final class CudaPointwise {
     /** db[c] = alpha * sum over all but dimension 1 of dy + beta * db. */
     static void biasGrad(CudaContext ctx, float alpha, Tensor dy, float beta, Tensor db) {
         same(ctx, "biasGrad", dy);
-        Operands.contiguous(db, "bias gradient", Shape.of(dy.dim(1)), ctx.device);
+        Operands.contiguous("bias gradient", db, Shape.of(dy.dim(1)), ctx.device);
         long inner = sample(dy) / dy.dim(1);
         ctx.launch.perBlock(Kernel.BIAS_GRAD, dy.dim(1), (long) dy.dim(0), dy.dim(1), inner, alpha, dy, batchStride(dy), beta, db);
-    }
-
-    /** Partial sums per block in double, then one block adds them; the result is downloaded (synchronises). */
-    static double sumOfSquares(CudaContext ctx, Tensor x, Tensor partials, CudaTransfers transfers) {
-        same(ctx, "sumOfSquares", x);
-        int blocks = Math.toIntExact(Math.min(CudaTransfers.PARTIALS - 1, (x.numel() + KernelLauncher.THREADS - 1) / KernelLauncher.THREADS));
-        if (blocks == 0) return 0.0;
-        long resultOffset = (CudaTransfers.PARTIALS - 1) * 8L;
-        ctx.launch.launch(Kernel.SUM_SQUARES_PARTIAL, blocks, KernelLauncher.THREADS, x.numel(), sample(x), x, batchStride(x), partials);
-        ctx.launch.launch(Kernel.SUM_PARTIALS, 1, KernelLauncher.THREADS, partials, blocks, partials.address() + resultOffset);
-        return transfers.downloadDouble(partials.address() + resultOffset);
     }
 
     /** dst = src for any strides of rank <= 4, for 4-byte elements (float32, int32). */

@@ -4,6 +4,7 @@ import dev.jdnn.bindings.Check;
 import dev.jdnn.bindings.cudnn.cudnn_h;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.PoolPlan;
 import dev.jdnn.ops.PoolSpec;
 
@@ -109,8 +110,8 @@ final class CudaPooling implements PoolPlan {
             ctx.cudnn("cudnnPoolingForward " + spec, cudnn_h.cudnnPoolingForward(ctx.cudnn, poolDesc, ctx.alpha(alpha), xd, ptr(x), ctx.beta(beta), yd, ptr(y)));
             return;
         }
-        Operands.check(x, "pool input", spec.input(), ctx.device);
-        Operands.check(y, "pool output", spec.outputShape(), ctx.device);
+        Operands.batched("pool input", x, spec.input(), ctx.device);
+        Operands.batched("pool output", y, spec.outputShape(), ctx.device);
         long work = y.numel();
         if (spec.mode() == PoolSpec.Mode.ADAPTIVE_AVG) {
             ctx.launch.elementwise(Kernel.ADAPTIVE_AVG_FORWARD, work, geometry, planes(), alpha, x, CudaPointwise.batchStride(x), beta, y, CudaPointwise.batchStride(y));
@@ -128,13 +129,13 @@ final class CudaPooling implements PoolPlan {
                     xd, ptr(x), ctx.beta(beta), dxd, ptr(dx)));
             return;
         }
-        Operands.check(dy, "pool output gradient", spec.outputShape(), ctx.device);
-        Operands.check(dx, "pool input gradient", spec.input(), ctx.device);
+        Operands.batched("pool output gradient", dy, spec.outputShape(), ctx.device);
+        Operands.batched("pool input gradient", dx, spec.input(), ctx.device);
         long work = dx.numel();
         if (spec.mode() == PoolSpec.Mode.ADAPTIVE_AVG) {
             ctx.launch.elementwise(Kernel.ADAPTIVE_AVG_BACKWARD, work, geometry, planes(), alpha, dy, CudaPointwise.batchStride(dy), beta, dx, CudaPointwise.batchStride(dx));
         } else {
-            Operands.check(x, "pool input", spec.input(), ctx.device);
+            Operands.batched("pool input", x, spec.input(), ctx.device);
             ctx.launch.elementwise(Kernel.POOL_BACKWARD, work, geometry, kernelMode(), planes(), alpha, x, CudaPointwise.batchStride(x),
                     dy, CudaPointwise.batchStride(dy), beta, dx, CudaPointwise.batchStride(dx));
         }

@@ -2,6 +2,7 @@ package dev.jdnn.ops.cuda;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.SoftmaxPlan;
 
 /**
@@ -45,17 +46,17 @@ final class CudaSoftmax implements SoftmaxPlan {
     @Override
     public void forward(Tensor x, Tensor y) {
         ctx.ensureContext();
-        Operands.check(x, "softmax input", shape, ctx.device);
-        Operands.check(y, "softmax output", shape, ctx.device);
+        Operands.batched("softmax input", x, shape, ctx.device);
+        Operands.batched("softmax output", y, shape, ctx.device);
         ctx.launch.perBlock(Kernel.SOFTMAX_FORWARD, shape.dim(0), forwardArgs(shape, log, x, y));
     }
 
     @Override
     public void backward(float alpha, Tensor y, Tensor dy, float beta, Tensor dx) {
         ctx.ensureContext();
-        Operands.check(y, "softmax output", shape, ctx.device);
-        Operands.check(dy, "softmax output gradient", shape, ctx.device);
-        Operands.check(dx, "softmax input gradient", shape, ctx.device);
+        Operands.batched("softmax output", y, shape, ctx.device);
+        Operands.batched("softmax output gradient", dy, shape, ctx.device);
+        Operands.batched("softmax input gradient", dx, shape, ctx.device);
         ctx.launch.perBlock(Kernel.SOFTMAX_BACKWARD, shape.dim(0), backwardArgs(shape, log, alpha, y, dy, beta, dx));
     }
 }

@@ -17,9 +17,6 @@ import java.lang.foreign.ValueLayout;
  * event recorded behind the previous copy has completed. Downloads synchronise.
  */
 final class CudaTransfers implements AutoCloseable {
-    /** Slots of the sum-of-squares partials buffer: up to PARTIALS - 1 block partials, then the result. */
-    static final int PARTIALS = 1025;
-
     private final CudaContext ctx;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment event;
@@ -147,14 +144,6 @@ final class CudaTransfers implements AutoCloseable {
         }
         ctx.synchronize();
         return s;
-    }
-
-    /** One double at a device address (a reduction result); synchronises. */
-    double downloadDouble(long deviceAddress) {
-        MemorySegment s = staging(8);
-        copyAsync(s, MemorySegment.ofAddress(deviceAddress), 8, cudart_h.cudaMemcpyDeviceToHost(), "cudaMemcpyAsync D2H (reduction)");
-        ctx.synchronize();
-        return s.get(ValueLayout.JAVA_DOUBLE, 0);
     }
 
     /** Device-to-device copy of a contiguous tensor. */

@@ -19,11 +19,10 @@ record Kernel(KernelFile file, String name) {
     static final Kernel SGD_STEP_VEC4 = new Kernel(KernelFile.OPTIMIZERS, "sgd_step_vec4");
     static final Kernel ADAM_STEP = new Kernel(KernelFile.OPTIMIZERS, "adam_step");
     static final Kernel ADAM_STEP_VEC4 = new Kernel(KernelFile.OPTIMIZERS, "adam_step_vec4");
-    static final Kernel SGD_STEP_SCALARS = new Kernel(KernelFile.OPTIMIZERS, "sgd_step_scalars");
-    static final Kernel SGD_STEP_SCALARS_VEC4 = new Kernel(KernelFile.OPTIMIZERS, "sgd_step_scalars_vec4");
-    static final Kernel ADAM_STEP_SCALARS = new Kernel(KernelFile.OPTIMIZERS, "adam_step_scalars");
-    static final Kernel ADAM_STEP_SCALARS_VEC4 = new Kernel(KernelFile.OPTIMIZERS, "adam_step_scalars_vec4");
     static final Kernel FINITE_FLAG = new Kernel(KernelFile.OPTIMIZERS, "finite_flag");
+    static final Kernel CLIP_NORM_PARTIAL = new Kernel(KernelFile.OPTIMIZERS, "clip_norm_partial");
+    static final Kernel CLIP_NORM_FINISH = new Kernel(KernelFile.OPTIMIZERS, "clip_norm_finish");
+    static final Kernel CLIP_SCALE = new Kernel(KernelFile.OPTIMIZERS, "clip_scale");
     static final Kernel FILL = new Kernel(KernelFile.POINTWISE, "fill");
     static final Kernel SCALE = new Kernel(KernelFile.POINTWISE, "scale");
     static final Kernel ADD_SCALED = new Kernel(KernelFile.POINTWISE, "add_scaled");
@@ -34,8 +33,6 @@ record Kernel(KernelFile file, String name) {
     static final Kernel CHANNEL_SHUFFLE = new Kernel(KernelFile.POINTWISE, "channel_shuffle");
     static final Kernel ADD_BIAS = new Kernel(KernelFile.POINTWISE, "add_bias");
     static final Kernel BIAS_GRAD = new Kernel(KernelFile.POINTWISE, "bias_grad");
-    static final Kernel SUM_SQUARES_PARTIAL = new Kernel(KernelFile.POINTWISE, "sum_squares_partial");
-    static final Kernel SUM_PARTIALS = new Kernel(KernelFile.POINTWISE, "sum_partials");
     static final Kernel STRIDED_COPY4 = new Kernel(KernelFile.POINTWISE, "strided_copy4");
     static final Kernel POOL_FORWARD = new Kernel(KernelFile.POOLING, "pool_forward");
     static final Kernel POOL_BACKWARD = new Kernel(KernelFile.POOLING, "pool_backward");
@@ -46,8 +43,8 @@ record Kernel(KernelFile file, String name) {
             DROPOUT_BACKWARD, SOFTMAX_XENT_ROWS, MEAN_OF, SOFTMAX_FORWARD, SOFTMAX_BACKWARD,
             LRN_FORWARD, LRN_BACKWARD,
             SGD_STEP, SGD_STEP_VEC4, ADAM_STEP, ADAM_STEP_VEC4,
-            SGD_STEP_SCALARS, SGD_STEP_SCALARS_VEC4, ADAM_STEP_SCALARS, ADAM_STEP_SCALARS_VEC4, FINITE_FLAG, FILL, SCALE, ADD_SCALED, ADD, SCALE_CHANNELS,
+            FINITE_FLAG, CLIP_NORM_PARTIAL, CLIP_NORM_FINISH, CLIP_SCALE, FILL, SCALE, ADD_SCALED, ADD, SCALE_CHANNELS,
             SCALE_CHANNELS_BACKWARD_DATA, SCALE_CHANNELS_BACKWARD_SCALE, CHANNEL_SHUFFLE, ADD_BIAS, BIAS_GRAD,
-            SUM_SQUARES_PARTIAL, SUM_PARTIALS, STRIDED_COPY4, POOL_FORWARD, POOL_BACKWARD, ADAPTIVE_AVG_FORWARD,
+            STRIDED_COPY4, POOL_FORWARD, POOL_BACKWARD, ADAPTIVE_AVG_FORWARD,
             ADAPTIVE_AVG_BACKWARD);
 }

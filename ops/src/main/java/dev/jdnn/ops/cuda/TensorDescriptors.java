@@ -5,6 +5,7 @@ import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Device;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Operands;
 
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
@@ -55,7 +56,7 @@ final class TensorDescriptors implements AutoCloseable {
 
     /** Checks {@code t} (shape, dtype, device, layout) and returns the descriptor for its batch stride. */
     MemorySegment of(Tensor t) {
-        Operands.check(t, what, shape, device);
+        Operands.batched(what, t, shape, device);
         return forStride(shape.dim(0) <= 1 ? sampleSize() : t.batchStride());
     }
 

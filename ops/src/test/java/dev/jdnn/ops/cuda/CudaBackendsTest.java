@@ -3,7 +3,7 @@ package dev.jdnn.ops.cuda;
 import dev.jdnn.memory.cuda.CudaRuntime;
 import dev.jdnn.memory.cuda.PinnedHostAllocator;
 import dev.jdnn.ops.Backend;
-import dev.jdnn.ops.Backends;
+import dev.jdnn.ops.backends.Backends;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

@@ -14,6 +14,7 @@ import dev.jdnn.ops.CrossEntropyPlan;
 import dev.jdnn.ops.LinearPlan;
 import dev.jdnn.ops.LinearSpec;
 import dev.jdnn.ops.OptimizerConfig;
+import dev.jdnn.ops.OptimizerScalars;
 import dev.jdnn.ops.testing.Rand;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -59,7 +60,10 @@ class CudaTrainingLoopTest {
             Tensor[] params = {w, gamma, beta, fw, fb}, grads = {dw, dgamma, dbeta, dfw, dfb};
             Tensor[] momenta = new Tensor[params.length];
             for (int i = 0; i < params.length; i++) momenta[i] = zeros(scope, cuda, params[i].shape());
-            OptimizerConfig.Sgd sgd = new OptimizerConfig.Sgd(0.05f, 0.9f, 0f, 1e-4f, false);
+            OptimizerConfig.Sgd sgd = new OptimizerConfig.Sgd(0.9, 0, 1e-4, false);
+            Tensor firstStep = scope.track(cuda.allocate(Shape.of(OptimizerScalars.SGD_LENGTH))), laterSteps = scope.track(cuda.allocate(Shape.of(OptimizerScalars.SGD_LENGTH)));
+            cuda.upload(OptimizerScalars.of(sgd, 0.05, 1), firstStep);
+            cuda.upload(OptimizerScalars.of(sgd, 0.05, 2), laterSteps);
 
             float firstLoss = 0, lastLoss = 0;
             long liveAfterFirstStep = 0;
@@ -76,7 +80,7 @@ class CudaTrainingLoopTest {
                 relu.backward(1f, z, a, da, 0f, dz);
                 bn.backward(1f, 0f, 1f, 0f, y, dz, gamma, dy, dgamma, dbeta, sm, si);
                 conv.backwardFilter(1f, x, dy, 0f, dw, ws);
-                for (int i = 0; i < params.length; i++) cuda.sgdStep(params[i], grads[i], momenta[i], sgd, step == 1);
+                for (int i = 0; i < params.length; i++) cuda.sgdStep(params[i], grads[i], momenta[i], sgd, step == 1 ? firstStep : laterSteps);
                 if (step == 1) {
                     firstLoss = cuda.download(loss)[0];
                     liveAfterFirstStep = cuda.memoryStats().liveBytes();

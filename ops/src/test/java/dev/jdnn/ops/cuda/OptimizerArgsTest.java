@@ -11,9 +11,9 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The arguments of the fused optimizer launches — host-scalar and device-scalar kernels, float4 and scalar
- * variants — checked against optimizers.cu without a GPU (host tensors stand in for device ones), and the scalar
- * indices the kernels use checked against {@link OptimizerScalars}.
+ * The arguments of the fused optimizer and gradient-clipping launches — float4 and scalar variants — checked against
+ * optimizers.cu without a GPU (host tensors stand in for device ones), and the scalar indices the kernels use
+ * checked against {@link OptimizerScalars}.
  */
 class OptimizerArgsTest {
     private static final String SOURCE = KernelCache.source(KernelFile.OPTIMIZERS);
@@ -24,29 +24,24 @@ class OptimizerArgsTest {
 
     @Test
     void everyOptimizerLaunchMatchesItsKernel() {
-        var sgd = new OptimizerConfig.Sgd(0.1f, 0.9f, 0f, 1e-4f, true);
-        var sgdFixed = new OptimizerConfig.Sgd(0f, 0.9f, 0f, 1e-4f, true);
-        var adam = new OptimizerConfig.Adam(1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, true);
-        var adamFixed = new OptimizerConfig.Adam(0f, 0.9f, 0.999f, 1e-8f, 0.01f, true, true);
+        var sgd = new OptimizerConfig.Sgd(0.9, 0, 1e-4, true);
+        var adam = new OptimizerConfig.Adam(0.9, 0.999, 1e-8, 0.01, true, true);
         try (Tensor flat = Tensor.zerosHost(Shape.of(5, 16)); Tensor sgdScalars = Tensor.zerosHost(Shape.of(OptimizerScalars.SGD_LENGTH));
              Tensor adamScalars = Tensor.zerosHost(Shape.of(OptimizerScalars.ADAM_LENGTH))) {
             for (int len : new int[]{16, 15}) { // float4 kernels, then the scalar ones
                 Tensor p = row(flat, 0, len), g = row(flat, 1, len), m = row(flat, 2, len), v = row(flat, 3, len), x = row(flat, 4, len);
                 boolean four = len % 4 == 0;
-                CudaOptimizers.Launch l = CudaOptimizers.sgdLaunch(p, g, m, sgd, true);
+                CudaOptimizers.Launch l = CudaOptimizers.sgdLaunch(p, g, m, sgd, sgdScalars);
                 assertEquals(four ? Kernel.SGD_STEP_VEC4 : Kernel.SGD_STEP, l.kernel());
-                check(l);
-                l = CudaOptimizers.sgdLaunch(p, g, m, sgdFixed, sgdScalars);
-                assertEquals(four ? Kernel.SGD_STEP_SCALARS_VEC4 : Kernel.SGD_STEP_SCALARS, l.kernel());
                 assertSame(sgdScalars, l.args()[4], "the scalars pointer follows the buffers");
+                assertEquals(sgd.keep(), l.args()[6], "1 - dampening");
                 check(l);
-                check(CudaOptimizers.sgdLaunch(p, g, null, new OptimizerConfig.Sgd(0f, 0f, 0f, 0f, false), sgdScalars));
-                l = CudaOptimizers.adamLaunch(p, g, m, v, x, adam, 3);
+                check(CudaOptimizers.sgdLaunch(p, g, null, new OptimizerConfig.Sgd(0, 0, 0, false), sgdScalars));
+                l = CudaOptimizers.adamLaunch(p, g, m, v, x, adam, adamScalars);
                 assertEquals(four ? Kernel.ADAM_STEP_VEC4 : Kernel.ADAM_STEP, l.kernel());
-                check(l);
-                l = CudaOptimizers.adamLaunch(p, g, m, v, x, adamFixed, adamScalars);
-                assertEquals(four ? Kernel.ADAM_STEP_SCALARS_VEC4 : Kernel.ADAM_STEP_SCALARS, l.kernel());
                 assertSame(adamScalars, l.args()[6], "the scalars pointer follows the buffers");
+                assertArrayEquals(new Object[]{adam.lerpWeight(), adam.beta2F(), adam.oneMinusBeta2(), adam.epsF(), adam.l2(), 1},
+                        java.util.Arrays.copyOfRange(l.args(), 7, 13), "w1, beta2, w2, eps, l2, amsgrad");
                 assertEquals(four ? len / 4L : (long) len, l.work());
                 check(l);
             }
@@ -58,26 +53,13 @@ class OptimizerArgsTest {
     }
 
     @Test
-    void theHostScalarAdamLaunchCarriesTheSameScalarsOptimizerScalarsWrites() {
-        var adam = new OptimizerConfig.Adam(3e-3f, 0.8f, 0.99f, 1e-8f, 0f, false, false);
-        float[] s = new float[OptimizerScalars.ADAM_LENGTH];
-        OptimizerScalars.adam(s, 0, adam.lr(), adam.beta1(), adam.beta2(), 7);
-        try (Tensor t = Tensor.zerosHost(Shape.of(8))) {
-            Object[] args = CudaOptimizers.adamLaunch(t, t, t, t, null, adam, 7).args();
-            assertEquals(s[OptimizerScalars.ADAM_LR], args[6]);
-            assertEquals(s[OptimizerScalars.ADAM_STEP_SIZE], args[args.length - 2], "stepSize");
-            assertEquals(s[OptimizerScalars.ADAM_BC2_SQRT], args[args.length - 1], "bc2Sqrt");
-        }
-    }
-
-    @Test
     void theKernelsIndexTheScalarsAsOptimizerScalarsLaysThemOut() {
         assertEquals(OptimizerScalars.SGD_LR, define("SGD_LR"));
         assertEquals(OptimizerScalars.SGD_FIRST_STEP, define("SGD_FIRST_STEP"));
-        assertEquals(OptimizerScalars.ADAM_LR, define("ADAM_LR"));
+        assertEquals(OptimizerScalars.SGD_APPLY, define("SGD_APPLY"));
         assertEquals(OptimizerScalars.ADAM_STEP_SIZE, define("ADAM_STEP_SIZE"));
         assertEquals(OptimizerScalars.ADAM_BC2_SQRT, define("ADAM_BC2_SQRT"));
-        assertEquals(OptimizerScalars.SGD_APPLY, define("SGD_APPLY"));
+        assertEquals(OptimizerScalars.ADAM_DECAY, define("ADAM_DECAY"));
         assertEquals(OptimizerScalars.ADAM_APPLY, define("ADAM_APPLY"));
     }
 
@@ -96,8 +78,21 @@ class OptimizerArgsTest {
     }
 
     @Test
-    void everyStepScalarKernelReturnsBeforeTouchingAnythingWhenApplyIsZero() {
-        for (String kernel : new String[]{"sgd_step_scalars", "sgd_step_scalars_vec4", "adam_step_scalars", "adam_step_scalars_vec4"}) {
+    void theClippingLaunchesMatchTheirKernels() {
+        try (Tensor grads = Tensor.zerosHost(Shape.of(1000)); Tensor partials = Tensor.zerosHost(Shape.of(2 * CudaOptimizers.CLIP_BLOCKS));
+             Tensor norm = Tensor.zerosHost(Shape.of(1))) {
+            KernelSignature.parse(SOURCE, Kernel.CLIP_NORM_PARTIAL.name()).check(new Object[]{grads.numel(), grads, partials});
+            KernelSignature.parse(SOURCE, Kernel.CLIP_NORM_FINISH.name()).check(new Object[]{partials, 4, norm});
+            KernelSignature.parse(SOURCE, Kernel.CLIP_SCALE.name()).check(new Object[]{grads.numel(), grads, norm, 1f});
+        }
+        assertEquals(4, CudaOptimizers.clipBlocks(1000), "one block per 256 elements");
+        assertEquals(CudaOptimizers.CLIP_BLOCKS, CudaOptimizers.clipBlocks(1L << 30), "capped at the scratch's partials");
+        assertEquals(0, CudaOptimizers.clipBlocks(0));
+    }
+
+    @Test
+    void everyUpdateKernelReturnsBeforeTouchingAnythingWhenApplyIsZero() {
+        for (String kernel : new String[]{"sgd_step", "sgd_step_vec4", "adam_step", "adam_step_vec4"}) {
             var m = Pattern.compile("extern \"C\" __global__ void " + kernel + "\\([^)]*\\)\\s*\\{\\s*([^\n]*)").matcher(SOURCE);
             assertTrue(m.find(), kernel + " not found");
             String apply = kernel.startsWith("sgd") ? "SGD_APPLY" : "ADAM_APPLY";

@@ -21,7 +21,7 @@ import java.util.Set;
  *
  * <p>{@code capture(work)} runs {@code work} with every op suppressed — nothing executes, as in a CUDA stream
  * capture — and logs each op (backend op or plan call) with its arguments. While capturing, upload, download,
- * synchronize, sumOfSquares, allocate/zeros, plan creation and closing throw: on CUDA they would fail the capture or
+ * synchronize, allocate/zeros, plan creation and closing throw: on CUDA they would fail the capture or
  * act once at capture time instead of at each replay. {@code replay()} runs {@code work} again with the ops live and
  * checks, op by op, that it issues exactly the logged ops with equal arguments (tensors by address, shape, strides
  * and dtype; scalars and specs by value). A CUDA graph replays what it captured, so any divergence — a host scalar
@@ -32,7 +32,7 @@ import java.util.Set;
  */
 public final class CaptureCheckingBackend {
     private static final Set<String> PLAN_FACTORIES = Set.of("conv2d", "linear", "batchNorm", "pool", "activation", "lrn", "dropout", "softmax", "crossEntropy");
-    private static final Set<String> HOST_OR_SYNC = Set.of("upload", "uploadInts", "download", "synchronize", "sumOfSquares", "allocate", "zeros", "close", "capture");
+    private static final Set<String> HOST_OR_SYNC = Set.of("upload", "uploadInts", "download", "synchronize", "allocate", "zeros", "close", "capture");
 
     /** One logged op: its name (plan calls as "Conv2dPlan.forward") and its arguments as values. */
     public record Op(String name, List<Object> args) {}

@@ -111,23 +111,6 @@ public abstract class PointwiseContract extends BackendContract {
         }
     }
 
-    @Test
-    public void sumOfSquaresAccumulatesAccurately() {
-        float[] big = Rand.uniform(80, 100_003, -3, 3);
-        double expected = 0;
-        for (float v : big) expected += (double) v * v;
-        try (var f = new BackendParityFixtures(backend())) {
-            assertEquals(expected, f.backend().sumOfSquares(f.tensor(Shape.of(big.length), big)), expected * 1e-6);
-            assertEquals(expectedSum(a), f.backend().sumOfSquares(f.tensor(NCHW, a, true)), 1e-5);
-        }
-    }
-
-    protected static double expectedSum(float[] v) {
-        double s = 0;
-        for (float x : v) s += (double) x * x;
-        return s;
-    }
-
     /** Big enough that elementwise work is cut into pieces across the pool's threads (rows and parts of rows). */
     @Test
     public void largeOperandsSplitAcrossThreads() {

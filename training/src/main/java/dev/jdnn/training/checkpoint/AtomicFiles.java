@@ -1,6 +1,6 @@
 package dev.jdnn.training.checkpoint;
 
-import dev.jdnn.training.IoErrors;
+import dev.jdnn.training.io.IoErrors;
 
 import java.io.IOException;
 import java.io.OutputStream;

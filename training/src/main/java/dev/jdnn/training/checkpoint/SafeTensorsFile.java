@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.jdnn.training.IoErrors;
+import dev.jdnn.training.io.IoErrors;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package dev.jdnn.training.data;
 
-import dev.jdnn.training.IoErrors;
+import dev.jdnn.training.io.IoErrors;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;

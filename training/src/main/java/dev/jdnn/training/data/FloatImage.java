@@ -1,6 +1,6 @@
 package dev.jdnn.training.data;
 
-import dev.jdnn.training.IoErrors;
+import dev.jdnn.training.io.IoErrors;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;

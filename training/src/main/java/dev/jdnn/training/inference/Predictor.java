@@ -9,7 +9,7 @@ import dev.jdnn.networks.models.ModelConfig;
 import dev.jdnn.networks.models.Models;
 import dev.jdnn.networks.models.ZooModel;
 import dev.jdnn.ops.Backend;
-import dev.jdnn.ops.Backends;
+import dev.jdnn.ops.backends.Backends;
 import dev.jdnn.training.Ranking;
 import dev.jdnn.training.checkpoint.CheckpointMismatchException;
 import dev.jdnn.training.checkpoint.SafeTensorsFile;

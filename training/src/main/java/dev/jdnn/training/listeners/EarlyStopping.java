@@ -6,8 +6,8 @@ import dev.jdnn.training.TrainingListener;
 /**
  * Stops training when the monitored metric has not improved by more than {@code minDelta} for {@code patience}
  * epochs: test top-1 when the Trainer has test data, else (lower is better) the training loss. It stops by throwing
- * {@link TrainingStoppedEarly} from the epoch's end — after the Trainer has written that epoch's checkpoints — out of
- * {@code Trainer.fit()}, which the caller catches.
+ * {@link TrainingStoppedEarly} from the epoch's end out of {@code Trainer.fit()}, which the caller catches; add it
+ * after a {@link CheckpointWriter}, so that epoch's checkpoints are written first.
  *
  * <pre>{@code
  * try { trainer.fit(); } catch (TrainingStoppedEarly stop) { System.out.println(stop.getMessage()); }

@@ -5,6 +5,8 @@ import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.graph.GuardedUpdate;
 import dev.jdnn.ops.Backend;
+import dev.jdnn.ops.OptimizerConfig;
+import dev.jdnn.ops.OptimizerScalars;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,50 +16,54 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Base of the optimizers: partitions the trainable parameters into groups and each group into as few fused update
- * calls as possible. When the parameters are views of one flat value buffer (and their gradients of a flat gradient
- * buffer at the same offsets) — as a compiled model lays them out — a group whose members are adjacent there is
- * updated by one call over the whole range; otherwise parameter by parameter. State tensors are allocated once,
+ * torch.optim's SGD, Adam and AdamW (the rule is an {@link OptimizerConfig}) over the trainable parameters,
+ * partitioned into groups ({@link ParameterGroup}: learning rate, weight decay) and each group into as few fused
+ * update calls as possible. When the parameters are views of one flat value buffer (and their gradients of a flat
+ * gradient buffer at the same offsets) — as a compiled model lays them out — a group whose members are adjacent there
+ * is updated by one call over the whole range; otherwise parameter by parameter. State tensors are allocated once,
  * zero-filled, laid out like the parameters (one flat tensor per state kind, or one tensor per parameter).
+ * {@link Optimizers} builds the usual ones for a compiled model.
  *
- * <p>A step runs either with host scalars ({@link #step(double)}), or in two halves whose second can be recorded
- * into a CUDA graph with the training step: {@link #writeStepScalars(double)} puts the step's learning rates and
- * step count into a small device tensor, and {@link #enqueueUpdateFromDeviceScalars()} issues the update reading
- * them there. Both give the same result (bit for bit on the CPU backend). The tensor also holds each group's
- * {@code apply} flag ({@link dev.jdnn.ops.OptimizerScalars}): {@link #guardedUpdate()} hands the update and those
- * flags to {@code CompiledModel.forwardBackward}, whose guard clears them when the step's loss is not finite, and
+ * <p>A step has one path, in two halves: {@link #writeStepScalars(double)} counts the step and writes its per-step
+ * values (each group's scheduled learning rate, the step count as the rule needs it) into a small device tensor
+ * ({@link OptimizerScalars}), outside any recording; {@link #enqueueUpdate()} issues the fused update, which reads
+ * them there when it runs — so it may be recorded into a CUDA graph with the training step and replayed, or simply
+ * run (eager means not recorded, nothing else). {@link #step(double)} is both halves at once. The tensor also holds
+ * each group's {@code apply} flag: {@link #guardedUpdate()} hands the update and those flags to
+ * {@code CompiledModel.forwardBackward}, whose guard clears them when the step's loss is not finite, and
  * {@link #undoSkippedStep()} then takes back the step count of a step the device skipped.
  */
-public abstract class Optimizer implements AutoCloseable {
-    protected final Backend backend;
+public final class Optimizer implements AutoCloseable {
+    private final Backend backend;
+    private final OptimizerConfig rule;
     private final List<ParameterGroup> groups;
+    private final List<OptimizerConfig> groupRules; // the rule with each group's weight decay
     private final List<List<Segment>> segmentsByGroup = new ArrayList<>();
     private final Map<String, Tensor> stateByName = new LinkedHashMap<>();
     private final List<Tensor> ownedState = new ArrayList<>();
     private final int scalarsPerGroup;
-    private final Tensor stepScalars;        // [groups × scalarsPerGroup] on the device, written before each recordable step
+    private final Tensor stepScalars;        // [groups × scalarsPerGroup] on the device, written before each step
     private final List<Tensor> groupScalars; // one view per group
-    private final int applySlot;             // index of the apply flag within a group's scalars
     private final GuardedUpdate guardedUpdate;
     private long stepCount;
     private boolean stepPending; // writeStepScalars counted a step whose update a guard may have skipped
 
     /**
-     * @param trainable   name → parameter with value and grad bound (e.g. {@code CompiledModel.trainableParameters()})
-     * @param flatValues  the flat buffer the values are views of, or null
-     * @param flatGrads   the matching flat gradient buffer, or null
-     * @param stateNames  per-parameter state kinds, e.g. "momentum_buffer" (checkpoint keys are optim.&lt;param&gt;.&lt;kind&gt;)
-     * @param scalarsPerGroup the length of one group's {@link dev.jdnn.ops.OptimizerScalars}
-     * @param applySlot   where the apply flag sits among them
+     * @param trainable  name → parameter with value and grad bound (e.g. {@code CompiledModel.trainableParameters()})
+     * @param flatValues the flat buffer the values are views of, or null
+     * @param flatGrads  the matching flat gradient buffer, or null
+     * @param groups     every trainable parameter in exactly one group
+     * @param rule       SGD or Adam/AdamW; its weight decay is replaced by each group's
      */
-    protected Optimizer(Backend backend, Map<String, Parameter> trainable, Tensor flatValues, Tensor flatGrads,
-                        List<ParameterGroup> groups, List<String> stateNames, int scalarsPerGroup, int applySlot) {
+    public Optimizer(Backend backend, Map<String, Parameter> trainable, Tensor flatValues, Tensor flatGrads,
+                     List<ParameterGroup> groups, OptimizerConfig rule) {
         this.backend = backend;
+        this.rule = rule;
         this.groups = List.copyOf(groups);
-        this.scalarsPerGroup = scalarsPerGroup;
-        if (applySlot < 0 || applySlot >= scalarsPerGroup) throw new IllegalArgumentException("apply slot " + applySlot + " outside " + scalarsPerGroup + " scalars");
-        this.applySlot = applySlot;
+        this.groupRules = this.groups.stream().map(g -> rule.withWeightDecay(g.weightDecay())).toList();
+        this.scalarsPerGroup = OptimizerScalars.length(rule);
         checkGroups(trainable, groups);
+        List<String> stateNames = stateNames(rule);
         Layout layout = Layout.of(trainable, flatValues, flatGrads);
         Tensor[] flatState = new Tensor[stateNames.size()];
         if (layout.flat) {
@@ -79,6 +85,7 @@ public abstract class Optimizer implements AutoCloseable {
         List<Tensor> views = new ArrayList<>();
         for (int gi = 0; gi < groups.size(); gi++) views.add(stepScalars.narrow(0, gi * scalarsPerGroup, scalarsPerGroup));
         groupScalars = List.copyOf(views);
+        int applySlot = OptimizerScalars.applySlot(rule);
         List<Tensor> flags = groupScalars.stream().map(t -> t.narrow(0, applySlot, 1)).toList();
         guardedUpdate = new GuardedUpdate() {
             @Override
@@ -88,8 +95,16 @@ public abstract class Optimizer implements AutoCloseable {
 
             @Override
             public void enqueue() {
-                enqueueUpdateFromDeviceScalars();
+                enqueueUpdate();
             }
+        };
+    }
+
+    /** The state each parameter has under this rule, by checkpoint kind (torch's state_dict names). */
+    private static List<String> stateNames(OptimizerConfig rule) {
+        return switch (rule) {
+            case OptimizerConfig.Sgd s -> s.hasMomentum() ? List.of("momentum_buffer") : List.of();
+            case OptimizerConfig.Adam a -> a.amsgrad() ? List.of("exp_avg", "exp_avg_sq", "max_exp_avg_sq") : List.of("exp_avg", "exp_avg_sq");
         };
     }
 
@@ -169,87 +184,83 @@ public abstract class Optimizer implements AutoCloseable {
         return out;
     }
 
-    /** One update of every group, at learning rate {@code group.lr() * lrFactor} (the schedule's factor). */
-    public final void step(double lrFactor) {
-        stepCount++;
+    /** One step of every group at learning rate {@code group.lr() * lrFactor} (the schedule's factor): both halves. */
+    public void step(double lrFactor) {
+        writeStepScalars(lrFactor);
+        enqueueUpdate();
         stepPending = false;
-        for (int gi = 0; gi < groups.size(); gi++) {
-            ParameterGroup g = groups.get(gi);
-            float lr = (float) (g.lr() * lrFactor);
-            for (Segment s : segmentsByGroup.get(gi)) update(s, lr, (float) g.weightDecay(), stepCount);
-        }
     }
 
     /**
-     * The recordable half of a step, part one (outside any recording): counts the step and writes its per-step
-     * scalars — every group's learning rate {@code group.lr() * lrFactor}, the step count as the update needs it —
-     * into the optimizer's device tensor with one {@link Backend#upload}. Then
-     * {@link #enqueueUpdateFromDeviceScalars()} issues the update that reads them. Together they equal
-     * {@link #step(double)} bit for bit on the CPU backend. Each group's apply flag is written 1; a guard may clear
-     * it before the update runs (see {@link #guardedUpdate()}, {@link #undoSkippedStep()}).
+     * The first half of a step (outside any recording): counts the step and writes its per-step values — every
+     * group's learning rate {@code group.lr() * lrFactor}, in double, and what the rule derives from it and the step
+     * count ({@link OptimizerScalars}) — into the optimizer's device tensor with one {@link Backend#upload}. Each
+     * group's apply flag is written 1; a guard may clear it before the update runs (see {@link #guardedUpdate()},
+     * {@link #undoSkippedStep()}).
      */
-    public final void writeStepScalars(double lrFactor) {
+    public void writeStepScalars(double lrFactor) {
         stepCount++;
         stepPending = true;
         float[] host = new float[Math.toIntExact(stepScalars.numel())];
         for (int gi = 0; gi < groups.size(); gi++) {
-            writeScalars(host, gi * scalarsPerGroup, (float) (groups.get(gi).lr() * lrFactor), stepCount);
+            OptimizerScalars.write(groupRules.get(gi), host, gi * scalarsPerGroup, groups.get(gi).lr() * lrFactor, stepCount);
         }
         backend.upload(host, stepScalars);
     }
 
     /**
-     * The recordable half of a step, part two: the fused update of every group, reading the learning rate and step
-     * from the device tensor {@link #writeStepScalars} last wrote. It issues only device work with the same arguments
-     * every time, so it may be recorded once (inside {@code CompiledModel.forwardBackward(labels, smoothing, update)})
-     * and replayed each step after {@link #writeStepScalars}. A group whose apply flag is 0 is left untouched. To
-     * record it with a training step, pass {@link #guardedUpdate()}, which wraps it.
+     * The second half of a step: the fused update of every group, reading the values {@link #writeStepScalars} last
+     * wrote when it runs. It issues only device work with the same arguments every time, so it may be recorded once
+     * (inside {@code CompiledModel.forwardBackward(labels, smoothing, update)}) and replayed each step after
+     * {@link #writeStepScalars}. A group whose apply flag is 0 is left untouched. To record it with a training step,
+     * pass {@link #guardedUpdate()}, which wraps it.
      */
-    public final void enqueueUpdateFromDeviceScalars() {
+    public void enqueueUpdate() {
         for (int gi = 0; gi < groups.size(); gi++) {
-            float wd = (float) groups.get(gi).weightDecay();
             Tensor scalars = groupScalars.get(gi);
-            for (Segment s : segmentsByGroup.get(gi)) update(s, wd, scalars);
+            for (Segment s : segmentsByGroup.get(gi)) {
+                switch (groupRules.get(gi)) {
+                    case OptimizerConfig.Sgd sgd -> backend.sgdStep(s.values(), s.grads(), sgd.hasMomentum() ? s.state()[0] : null, sgd, scalars);
+                    case OptimizerConfig.Adam adam -> backend.adamStep(s.values(), s.grads(), s.state()[0], s.state()[1],
+                            adam.amsgrad() ? s.state()[2] : null, adam, scalars);
+                }
+            }
         }
     }
 
     /**
      * This optimizer's recordable update for {@code CompiledModel.forwardBackward(labels, smoothing, update)}:
-     * {@link GuardedUpdate#enqueue()} is {@link #enqueueUpdateFromDeviceScalars()}, and its
+     * {@link GuardedUpdate#enqueue()} is {@link #enqueueUpdate()}, and its
      * {@link GuardedUpdate#applyFlags()} are each group's apply slot in the step-scalar tensor, which the model's
      * guard clears when the step's loss is not finite — the update then changes no parameter and no state. Always
      * the same instance (the model keys its recording by it). Call {@link #writeStepScalars} before each step.
      */
-    public final GuardedUpdate guardedUpdate() {
+    public GuardedUpdate guardedUpdate() {
         return guardedUpdate;
     }
 
     /**
-     * After a step recorded with {@link #guardedUpdate()} whose loss came back NaN or infinite: reads the apply flag
-     * back from the device (synchronises) and, when the guard skipped the update, takes back the step that
-     * {@link #writeStepScalars} counted. The eager path never counts a step it does not apply, so
-     * {@link #stepCount()}, SGD's first step, Adam's bias corrections and checkpoints stay as they would be there.
+     * After a step run with {@link #guardedUpdate()} whose loss came back NaN or infinite: reads the apply flag back
+     * from the device (synchronises) and, when the guard skipped the update, takes back the step that
+     * {@link #writeStepScalars} counted, so {@link #stepCount()}, SGD's first step, Adam's bias corrections and
+     * checkpoints stay as after the last applied step.
      * Returns whether the update was skipped (false only if every loss was finite and just their weighted sum
      * overflowed: the update then ran and stays counted).
      *
      * @throws IllegalStateException when no {@link #writeStepScalars} preceded it (since the last step or undo)
      */
-    public final boolean undoSkippedStep() {
+    public boolean undoSkippedStep() {
         if (!stepPending) throw new IllegalStateException("undoSkippedStep: no step was written by writeStepScalars since the last step, undo or setStepCount");
         stepPending = false;
-        boolean skipped = groups.isEmpty() || backend.download(groupScalars.get(0))[applySlot] == 0f; // the guard writes every group's flag alike
+        boolean skipped = groups.isEmpty() || backend.download(groupScalars.get(0))[OptimizerScalars.applySlot(rule)] == 0f; // the guard writes every group's flag alike
         if (skipped) stepCount--;
         return skipped;
     }
 
-    /** Runs the fused update on one segment; {@code step} counts from 1. */
-    protected abstract void update(Segment segment, float lr, float weightDecay, long step);
-
-    /** Writes one group's per-step scalars ({@link dev.jdnn.ops.OptimizerScalars}' layout) at {@code dst[offset]}. */
-    protected abstract void writeScalars(float[] dst, int offset, float lr, long step);
-
-    /** Runs the fused update on one segment with the per-step scalars read from the device tensor {@code scalars}. */
-    protected abstract void update(Segment segment, float weightDecay, Tensor scalars);
+    /** The update rule (its weight decay is each group's own). */
+    public OptimizerConfig rule() {
+        return rule;
+    }
 
     public List<ParameterGroup> groups() {
         return groups;
@@ -277,7 +288,9 @@ public abstract class Optimizer implements AutoCloseable {
     }
 
     /** "sgd", "adam" or "adamw": recorded in checkpoints so a resume with another optimizer is refused. */
-    public abstract String kind();
+    public String kind() {
+        return rule.kind();
+    }
 
     @Override
     public void close() {

@@ -4,6 +4,7 @@ import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Init;
 import dev.jdnn.networks.Parameter;
+import dev.jdnn.ops.OptimizerConfig;
 import dev.jdnn.ops.cpu.CpuBackend;
 import org.junit.jupiter.api.Test;
 
@@ -81,20 +82,20 @@ class OptimizerTest {
         assertEquals(0.0, groups.get(1).weightDecay());
         assertEquals(0.5, groups.get(2).lr());
         assertEquals(0.01, groups.get(2).weightDecay());
-        try (Sgd sgd = new Sgd(backend, m.params, m.flatValues, m.flatGrads, groups, 0.9, 0, false)) {
+        try (Optimizer sgd = sgd(m.params, m.flatValues, m.flatGrads, groups, 0.9, 0, false)) {
             assertEquals(List.of(1, 1, 1, 1), sgd.segmentCounts());
         }
         List<ParameterGroup> byRank = new GroupRules(0.1, 0.01).noDecayOnRank1(true).partition(m.params);
         assertEquals(List.of("conv.weight", "fc.weight"), byRank.get(0).parameterNames());
-        try (Sgd sgd = new Sgd(backend, m.params, m.flatValues, m.flatGrads, byRank, 0.9, 0, false)) {
+        try (Optimizer sgd = sgd(m.params, m.flatValues, m.flatGrads, byRank, 0.9, 0, false)) {
             assertEquals(List.of(2, 2), sgd.segmentCounts(), "conv.weight and fc.weight are not adjacent; biases split around fc.weight");
         }
         Model separate = new Model(false);
-        try (Sgd sgd = new Sgd(backend, separate.params, null, null, byRank, 0.9, 0, false)) {
+        try (Optimizer sgd = sgd(separate.params, null, null, byRank, 0.9, 0, false)) {
             assertEquals(List.of(2, 4), sgd.segmentCounts(), "without a flat buffer: one call per parameter");
         }
         var overlap = List.of(new ParameterGroup("a", List.of(NAMES), 0.1, 0), new ParameterGroup("b", List.of("fc.bias"), 0.1, 0));
-        var e = assertThrows(IllegalArgumentException.class, () -> new Sgd(backend, m.params, m.flatValues, m.flatGrads, overlap, 0, 0, false));
+        var e = assertThrows(IllegalArgumentException.class, () -> sgd(m.params, m.flatValues, m.flatGrads, overlap, 0, 0, false));
         assertTrue(e.getMessage().contains("fc.bias"));
     }
 
@@ -154,7 +155,7 @@ class OptimizerTest {
             double[][] hyper = perElementHyper(groups);
             double[] p = m.values(), v = new double[23];
             double[] factors = {1.0, 0.5, 0.25};
-            try (Sgd sgd = new Sgd(backend, m.params, flat ? m.flatValues : null, flat ? m.flatGrads : null, groups, 0.9, 0, true)) {
+            try (Optimizer sgd = sgd(m.params, flat ? m.flatValues : null, flat ? m.flatGrads : null, groups, 0.9, 0, true)) {
                 for (int s = 0; s < 3; s++) {
                     double[] g = grads(s);
                     m.setGrads(g);
@@ -180,7 +181,7 @@ class OptimizerTest {
             List<ParameterGroup> groups = RULES.partition(m.params);
             double[][] hyper = perElementHyper(groups);
             double[] p = m.values(), m1 = new double[23], m2 = new double[23], vmax = new double[23];
-            try (Adam adam = new Adam(backend, m.params, m.flatValues, m.flatGrads, groups, 0.9, 0.999, 1e-8, decoupled, true)) {
+            try (Optimizer adam = new Optimizer(backend, m.params, m.flatValues, m.flatGrads, groups, new OptimizerConfig.Adam(0.9, 0.999, 1e-8, 0, decoupled, true))) {
                 assertEquals(decoupled ? "adamw" : "adam", adam.kind());
                 assertEquals(6 * 3, adam.state().size());
                 for (int s = 0; s < 3; s++) {
@@ -196,30 +197,29 @@ class OptimizerTest {
     }
 
     /**
-     * The recordable two halves (scalars written to a device tensor, then the update reading them) equal
-     * {@link Optimizer#step(double)} bit for bit, per-parameter layout included (one update call per parameter),
-     * with three groups of different learning rates and decays and a factor that changes every step.
+     * One fused call per group over the flat buffers, or one call per parameter: the same arithmetic per element, so
+     * the same bits, with three groups of different learning rates and decays and a factor that changes every step;
+     * and {@link Optimizer#step(double)} is its two halves.
      */
     @Test
-    void deviceScalarStepsEqualHostScalarStepsBitForBit() {
+    void flatAndPerParameterLayoutsUpdateBitForBitAlike() {
         double[] factors = {1.0, 0.7, 0.3, 0.05};
         for (String kind : new String[]{"sgd", "sgd-dampened", "adam", "adamw-amsgrad"}) {
-            for (boolean flat : new boolean[]{true, false}) {
-                Model a = new Model(flat), b = new Model(flat);
-                try (Optimizer hostScalars = optimizer(kind, a, flat); Optimizer deviceScalars = optimizer(kind, b, flat)) {
-                    for (int s = 0; s < factors.length; s++) {
-                        a.setGrads(grads(s));
-                        b.setGrads(grads(s));
-                        hostScalars.step(factors[s]);
-                        deviceScalars.writeStepScalars(factors[s]);
-                        deviceScalars.enqueueUpdateFromDeviceScalars();
-                    }
-                    assertArrayEquals(a.values(), b.values(), kind + " flat=" + flat + ": parameters");
-                    for (String k : hostScalars.state().keySet()) {
-                        assertArrayEquals(backend.download(hostScalars.state().get(k)), backend.download(deviceScalars.state().get(k)), kind + " flat=" + flat + ": " + k);
-                    }
-                    assertEquals(hostScalars.stepCount(), deviceScalars.stepCount());
+            Model a = new Model(true), b = new Model(false);
+            try (Optimizer flat = optimizer(kind, a, true); Optimizer perParameter = optimizer(kind, b, false)) {
+                assertEquals(List.of(1, 1, 1, 1), flat.segmentCounts());
+                for (int s = 0; s < factors.length; s++) {
+                    a.setGrads(grads(s));
+                    b.setGrads(grads(s));
+                    flat.step(factors[s]);
+                    perParameter.writeStepScalars(factors[s]);
+                    perParameter.enqueueUpdate();
                 }
+                assertArrayEquals(a.values(), b.values(), kind + ": parameters");
+                for (String k : flat.state().keySet()) {
+                    assertArrayEquals(backend.download(flat.state().get(k)), backend.download(perParameter.state().get(k)), kind + ": " + k);
+                }
+                assertEquals(flat.stepCount(), perParameter.stepCount());
             }
         }
     }
@@ -227,7 +227,7 @@ class OptimizerTest {
     /**
      * The guarded update: its flags are every group's apply slot; a guard that sees a NaN clears them, the update
      * then leaves parameters and state untouched, and {@link Optimizer#undoSkippedStep()} takes back the count;
-     * a finite guard keeps the update and the count. Then the next step equals the host-scalar path that never ran
+     * a finite guard keeps the update and the count. Then the next step equals an unguarded run that never ran
      * the skipped one.
      */
     @Test
@@ -276,25 +276,37 @@ class OptimizerTest {
         }
     }
 
+    /** SGD with the groups' own weight decay (the rule's 0 is replaced per group). */
+    private Optimizer sgd(Map<String, Parameter> params, Tensor values, Tensor grads, List<ParameterGroup> groups, double momentum, double dampening, boolean nesterov) {
+        return new Optimizer(backend, params, values, grads, groups, new OptimizerConfig.Sgd(momentum, dampening, 0, nesterov));
+    }
+
     private Optimizer optimizer(String kind, Model m, boolean flat) {
         List<ParameterGroup> groups = RULES.partition(m.params);
         Tensor values = flat ? m.flatValues : null, grads = flat ? m.flatGrads : null;
         return switch (kind) {
-            case "sgd" -> new Sgd(backend, m.params, values, grads, groups, 0.9, 0, true);
-            case "sgd-dampened" -> new Sgd(backend, m.params, values, grads, groups, 0.5, 0.2, false);
-            case "adam" -> new Adam(backend, m.params, values, grads, groups, 0.9, 0.999, 1e-8, false, false);
-            default -> new Adam(backend, m.params, values, grads, groups, 0.8, 0.99, 1e-6, true, true);
+            case "sgd" -> sgd(m.params, values, grads, groups, 0.9, 0, true);
+            case "sgd-dampened" -> sgd(m.params, values, grads, groups, 0.5, 0.2, false);
+            case "adam" -> new Optimizer(backend, m.params, values, grads, groups, new OptimizerConfig.Adam(0.9, 0.999, 1e-8, 0, false, false));
+            default -> new Optimizer(backend, m.params, values, grads, groups, new OptimizerConfig.Adam(0.8, 0.99, 1e-6, 0, true, true));
         };
     }
 
     @Test
     void clippingScalesToTheMaxNormOnlyWhenAbove() {
-        Tensor a = Tensor.ofHost(Shape.of(2), 3f, 0f), b = Tensor.ofHost(Shape.of(1, 1), 4f); // global norm 5
-        double norm = GradientClipping.clipGlobalNorm(backend, List.of(a, b), 1.0);
-        assertEquals(5.0, norm, 1e-9);
-        assertEquals(3 / (5 + 1e-6), a.toFloatArray()[0], 1e-6);
-        assertEquals(4 / (5 + 1e-6), b.toFloatArray()[0], 1e-6);
-        GradientClipping.clipGlobalNorm(backend, List.of(a, b), 10.0);
-        assertEquals(4 / (5 + 1e-6), b.toFloatArray()[0], 1e-6, "below the limit: unchanged");
+        try (Tensor g = Tensor.ofHost(Shape.of(3), 3f, 0f, 4f); // global norm 5
+             GradientClipping clip = new GradientClipping(backend, g, 1.0); GradientClipping loose = new GradientClipping(backend, g, 10.0)) {
+            clip.enqueue();
+            assertEquals(5.0, clip.lastNorm(), 1e-6);
+            float factor = 1f / (5f + 1e-6f) * 1f;
+            assertArrayEquals(new float[]{3f * factor, 0f, 4f * factor}, g.toFloatArray(), "torch's float formula");
+            float[] clipped = g.toFloatArray();
+            loose.enqueue();
+            assertArrayEquals(clipped, g.toFloatArray(), "below the limit: unchanged");
+            assertEquals(1.0, loose.lastNorm(), 1e-6);
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> new GradientClipping(backend, null, 1.0));
+        assertTrue(e.getMessage().contains("flat gradients"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new GradientClipping(backend, Tensor.ofHost(Shape.of(1), 1f), 0));
     }
 }

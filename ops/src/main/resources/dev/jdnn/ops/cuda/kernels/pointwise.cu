@@ -99,24 +99,6 @@ extern "C" __global__ void bias_grad(i64 rows, int channels, i64 inner, float al
     if (threadIdx.x == 0) db[c] = blend(alpha, acc, beta, db[c]);
 }
 
-// Stage 1 of the sum of squares: one double partial per block (gridDim.x partials).
-extern "C" __global__ void sum_squares_partial(i64 n, i64 sample, const float* x, i64 xStride, double* partials) {
-    __shared__ double shared[32];
-    double acc = 0.0;
-    GRID_STRIDE(i, n) { double v = x[bidx(i, sample, xStride)]; acc += v * v; }
-    acc = blockSumD(acc, shared);
-    if (threadIdx.x == 0) partials[blockIdx.x] = acc;
-}
-
-// Stage 2: out[0] = sum of the partials. One block.
-extern "C" __global__ void sum_partials(const double* partials, int count, double* out) {
-    __shared__ double shared[32];
-    double acc = 0.0;
-    for (int i = threadIdx.x; i < count; i += blockDim.x) acc += partials[i];
-    acc = blockSumD(acc, shared);
-    if (threadIdx.x == 0) out[0] = acc;
-}
-
 // General strided copy of up to 4 dimensions (shape padded with leading 1s): dst = src. Moves 32-bit words, so it
 // serves float32 and int32 tensors alike, bit for bit.
 extern "C" __global__ void strided_copy4(i64 d0, i64 d1, i64 d2, i64 d3,

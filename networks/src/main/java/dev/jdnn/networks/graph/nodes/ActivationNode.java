@@ -1,0 +1,43 @@
+package dev.jdnn.networks.graph.nodes;
+
+
+import dev.jdnn.networks.Value;
+import dev.jdnn.ops.Activation;
+import dev.jdnn.ops.ActivationPlan;
+
+/** A pointwise activation; the backward reads both x and y (backends use whichever their formula needs). */
+public final class ActivationNode extends UnaryPlanNode {
+    private final Activation kind;
+    private final float param;
+
+    private ActivationNode(String path, Value output, int input, Activation kind, float param) {
+        super(path, output, input);
+        this.kind = kind;
+        this.param = param;
+    }
+
+    public static Value trace(TraceContext t, Value x, Activation kind, float param) {
+        if (kind == null) throw t.error("activation kind is null");
+        return t.add(new ActivationNode(t.path(), t.newValue(x.shape()), x.id(), kind, param)).output;
+    }
+
+    @Override
+    public String kind() {
+        return "activation(" + kind + ")";
+    }
+
+    /** True when f'(x) can be computed from y = f(x) alone, so the activation may overwrite its input. */
+    public boolean derivativeFromOutput() {
+        return switch (kind) {
+            case RELU, RELU6 -> true;
+            case LEAKY_RELU -> param >= 0;
+            default -> false;
+        };
+    }
+
+    @Override
+    public void prepare(PlanCache plans) {
+        ActivationPlan plan = plans.activation(kind, param, output.shape());
+        bindPlan(plan::forward, plan::backward);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.jdnn.networks.graph.nodes;
+
+
+import dev.jdnn.memory.Shape;
+import dev.jdnn.networks.Parameter;
+import dev.jdnn.networks.Value;
+import dev.jdnn.ops.DropoutPlan;
+
+import java.util.List;
+
+/**
+ * One operation of a traced graph. A node knows its inputs and output (value ids), the module path it came from
+ * (for error messages), its parameters, and how to run itself forward and backward on the tensors a
+ * {@link NodeContext} binds for it. What it needs kept alive for its backward it declares here, so the memory
+ * planner can extend lifetimes accordingly.
+ */
+public abstract class Node {
+    public final String path;
+    public final int[] inputs;
+    public final Value output;
+    private int index = -1;
+
+    public Node(String path, Value output, int... inputs) {
+        this.path = path;
+        this.output = output;
+        this.inputs = inputs;
+    }
+
+    /** Position in execution order, set when the node is added to its graph. */
+    public int index() {
+        return index;
+    }
+
+    void setIndex(int index) {
+        this.index = index;
+    }
+
+    /** Short op name for messages and debugging ("conv2d", "concat", ...). */
+    public abstract String kind();
+
+    /** Parameters this node reads (weights, biases), in a fixed order matching {@link NodeContext#paramGrad}. */
+    public List<Parameter> parameters() {
+        return List.of();
+    }
+
+    /** Multiply-accumulates of one forward over the whole batch (conv and linear; 0 for the rest, torchvision's convention). */
+    public long macs() {
+        return 0;
+    }
+
+    /** Creates the backend plans; called once per compile. */
+    public void prepare(PlanCache plans) {}
+
+    /** Workspace this node's plans need (the compiled model allocates the max over all nodes once). */
+    public long workspaceBytes() {
+        return 0;
+    }
+
+    /** Scratch buffers this node needs; see {@link AuxBuffer}. Called once gradient flow says whether its backward runs. */
+    public List<AuxBuffer> auxBuffers(boolean runsBackward) {
+        return List.of();
+    }
+
+    public boolean readsInputInBackward(int i) {
+        return false;
+    }
+
+    public boolean readsOutputInBackward() {
+        return false;
+    }
+
+    /** True when the backward call for input i takes a beta (so it can accumulate into an existing gradient). */
+    public boolean accumulatesInputGrad(int i) {
+        return true;
+    }
+
+    /** True when the backward call for input i cannot skip writing dx even if nobody needs it (a scratch is bound). */
+    public boolean mustWriteInputGrad(int i) {
+        return false;
+    }
+
+    /** True when this node may write its output into a batch-strided view (a channel slice of a concat output). */
+    public boolean canWriteStridedOutput() {
+        return output.shape().rank() == 4;
+    }
+
+    /**
+     * Why this node's forward or backward cannot be recorded for replay (see {@link dev.jdnn.ops.Backend#capture}),
+     * or null when it can: a node qualifies when each call issues the same backend ops with the same arguments and
+     * keeps any state that changes from step to step in device memory. Host work per step (drawing random numbers
+     * on the host and uploading them, reading results back, scalars that change per call) would be frozen by a
+     * replay, so a node doing it must say so here.
+     */
+    public String notCapturable() {
+        return null;
+    }
+
+    /**
+     * The random stream this node draws from (dropout, stochastic depth), or null. Its position is part of a
+     * training run's state: {@link CompiledModel#randomPositions()} saves it and {@link CompiledModel#seekRandom}
+     * restores it, so a resumed run draws the masks the uninterrupted run would have.
+     */
+    public DropoutPlan randomStream() {
+        return null;
+    }
+
+    public abstract void forward(NodeContext c);
+
+    public abstract void backward(NodeContext c);
+
+    @Override
+    public String toString() {
+        return kind() + "@" + (path.isEmpty() ? "<root>" : path) + " -> " + output;
+    }
+
+    /**
+     * A scratch tensor of a node. {@code untilBackward}: written in forward, read by the backward (BN saved
+     * statistics, dropout masks); otherwise it lives only during the node's backward step.
+     */
+    public record AuxBuffer(Shape shape, boolean untilBackward) {}
+}

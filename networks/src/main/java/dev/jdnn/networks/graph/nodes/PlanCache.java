@@ -1,0 +1,107 @@
+package dev.jdnn.networks.graph.nodes;
+
+import dev.jdnn.memory.Shape;
+import dev.jdnn.ops.Activation;
+import dev.jdnn.ops.ActivationPlan;
+import dev.jdnn.ops.Backend;
+import dev.jdnn.ops.BatchNormPlan;
+import dev.jdnn.ops.BatchNormSpec;
+import dev.jdnn.ops.Conv2dPlan;
+import dev.jdnn.ops.Conv2dSpec;
+import dev.jdnn.ops.CrossEntropyPlan;
+import dev.jdnn.ops.DropoutPlan;
+import dev.jdnn.ops.LinearPlan;
+import dev.jdnn.ops.LinearSpec;
+import dev.jdnn.ops.LrnPlan;
+import dev.jdnn.ops.LrnSpec;
+import dev.jdnn.ops.PoolPlan;
+import dev.jdnn.ops.PoolSpec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Creates backend plans, sharing one plan among all nodes (of both graphs) with an equal spec, so the training and
+ * evaluation graphs and repeated blocks pay for algorithm selection once. Closes them all at the end.
+ */
+public final class PlanCache implements AutoCloseable {
+    private final Backend backend;
+    private final long seed;
+    private final Map<Object, AutoCloseable> plans = new HashMap<>();
+    private final List<AutoCloseable> unshared = new ArrayList<>();
+
+    public PlanCache(Backend backend, long seed) {
+        this.backend = backend;
+        this.seed = seed;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <P extends AutoCloseable> P cached(Object key, Supplier<P> create) {
+        return (P) plans.computeIfAbsent(key, k -> create.get());
+    }
+
+    public Conv2dPlan conv(Conv2dSpec spec) {
+        return cached(spec, () -> backend.conv2d(spec));
+    }
+
+    public LinearPlan linear(LinearSpec spec) {
+        return cached(spec, () -> backend.linear(spec));
+    }
+
+    public BatchNormPlan batchNorm(BatchNormSpec spec) {
+        return cached(spec, () -> backend.batchNorm(spec));
+    }
+
+    public PoolPlan pool(PoolSpec spec) {
+        return cached(spec, () -> backend.pool(spec));
+    }
+
+    public ActivationPlan activation(Activation kind, float param, Shape shape) {
+        return cached(List.of("activation", kind, param, shape), () -> backend.activation(kind, param, shape));
+    }
+
+    public LrnPlan lrn(LrnSpec spec) {
+        return cached(spec, () -> backend.lrn(spec));
+    }
+
+    public CrossEntropyPlan crossEntropy(int batch, int classes, float labelSmoothing) {
+        return cached(List.of("crossEntropy", batch, classes, labelSmoothing), () -> backend.crossEntropy(batch, classes, labelSmoothing));
+    }
+
+    /** Dropout plans carry their own random stream, so each node gets its own, seeded from the model seed. */
+    public DropoutPlan dropout(Shape shape, float p, int nodeIndex) {
+        DropoutPlan plan = backend.dropout(shape, p, streamSeed(nodeIndex));
+        unshared.add(plan);
+        return plan;
+    }
+
+    /** A per-node seed derived from the compile seed (for host-side random streams too). */
+    public long streamSeed(int nodeIndex) {
+        return seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L * (nodeIndex + 1);
+    }
+
+    @Override
+    public void close() {
+        RuntimeException first = null;
+        List<AutoCloseable> all = new ArrayList<>(plans.values());
+        all.addAll(unshared);
+        for (AutoCloseable c : all) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (first == null) first = new RuntimeException("closing a backend plan failed", e);
+                else first.addSuppressed(e);
+            }
+        }
+        plans.clear();
+        unshared.clear();
+        if (first != null) throw first;
+    }
+}

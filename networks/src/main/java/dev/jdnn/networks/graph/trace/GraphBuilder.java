@@ -1,0 +1,32 @@
+package dev.jdnn.networks.graph.trace;
+
+import dev.jdnn.memory.Shape;
+import dev.jdnn.networks.Layer;
+import dev.jdnn.networks.graph.nodes.Graph;
+
+/**
+ * Builds the static graph of a module for one input shape and mode: traces its forward (one node per op, shapes
+ * checked; see {@link GraphTracer}), drops nodes that reach no output, then decides storage sharing with the
+ * rewrites — concat parts written in place ({@link InPlaceConcat}), ReLU-like activations overwriting their input
+ * ({@link InPlaceActivations}), residual branches taking the sum's gradient as their own ({@link AddPassThrough}).
+ * Needs no backend.
+ */
+public final class GraphBuilder {
+    private GraphBuilder() {}
+
+    /** The traced graph, dead nodes pruned, no rewrites: what the model computes, op by op. */
+    public static Graph trace(Layer model, Shape inputShape, boolean training) {
+        Graph g = GraphTracer.trace(model, inputShape, training);
+        g.pruneDeadNodes();
+        return g;
+    }
+
+    /** The graph a compile plans and runs: traced, pruned and rewritten for storage sharing. */
+    public static Graph build(Layer model, Shape inputShape, boolean training, boolean inPlaceActivations) {
+        Graph g = trace(model, inputShape, training);
+        InPlaceConcat.apply(g); // first: writing a concat part in place saves a copy, not just memory
+        if (inPlaceActivations) InPlaceActivations.apply(g);
+        AddPassThrough.apply(g);
+        return g;
+    }
+}
