@@ -4,17 +4,17 @@
 # Maven or network. Each run: the device's GEMM and copy ceilings, the step as normally run (CUDA graphs), then the
 # step eagerly with every node call between two CUDA events; a Markdown report and a JSON document per model and batch.
 #
-# Prepare here (no GPU needed):  ci/gpu-bundle.sh
-# Then one device call from the repository root, carrying the bundle gpu-bundle.sh made, e.g.
-#     run(command="bash ci/gpu-profile.sh", carry=["build/gpu-carry"], timeout_s=420)        # bundle as build/gpu-carry/jdnn-gpu.tar.xz
-#     run(command="bash ci/gpu-profile.sh", carry=["build/gpu-bundle/jdnn-gpu.tar.gz"], timeout_s=420)   # or as .tar.gz
+# Prepare here (no GPU needed):  ci/gpu-bundle.sh            # -> build/gpu-carry/jdnn-gpu.tar.xz
+# Then one device call from the repository root (build/ is git-ignored, so the bundle must be carried):
+#     run(command="bash ci/gpu-profile.sh", carry=["build/gpu-carry"], timeout_s=420)
 # About 3 minutes: a first resnet50 compile times every convolution algorithm (cudnnFind*) at each batch.
 #
 #   ci/gpu-profile.sh [--models resnet50,...] [--batches 256,128] [--steps K] [--warmup W] [--top N] [--eval] [--quick]
 #     --eval: profile the evaluation forward too; --quick: 1 warm-up step and 2 measured (a smoke run)
 # Results go to $OUT when it is set, else benchmarks/results/<date>-gpu/profile/: profile-<model>-b<batch>[-eval].md and
 # .json, one log per run, and summary.txt (each run's whole-step line). Exit status 1 when any run failed.
-# Environment: JDNN_BUNDLE (an unpacked jdnn-gpu directory), JDNN_PROFILE_TIMEOUT_S (per run, default 240),
+# Environment: JDNN_BUNDLE (an unpacked jdnn-gpu directory; else build/gpu-carry/jdnn-gpu.tar.xz is unpacked into
+# $JDNN_PROFILE_WORK, default /tmp/jdnn-profile), JDNN_PROFILE_TIMEOUT_S (per run, default 240),
 # JDNN_PROFILE_DEVICE=cpu (checks this script's wiring without a GPU: CPU SMOKE, no GPU result; use a small model).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,17 +35,18 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-# The bundle: $JDNN_BUNDLE, else unpacked from whichever archive ci/gpu-bundle.sh made and the call carried.
-bundle="${JDNN_BUNDLE:-$root/build/gpu-bundle/jdnn-gpu}"
-if [ ! -x "$bundle/runtime/bin/java" ] && [ -z "${JDNN_BUNDLE:-}" ]; then
-  mkdir -p "$root/build/gpu-bundle"
-  if [ -f "$root/build/gpu-carry/jdnn-gpu.tar.xz" ]; then tar -C "$root/build/gpu-bundle" -xJf "$root/build/gpu-carry/jdnn-gpu.tar.xz"
-  elif [ -f "$root/build/gpu-bundle/jdnn-gpu.tar.gz" ]; then tar -C "$root/build/gpu-bundle" -xzf "$root/build/gpu-bundle/jdnn-gpu.tar.gz"
-  fi
+# The bundle: $JDNN_BUNDLE, else unpacked from the archive ci/gpu-bundle.sh made and the call carried.
+bundle="${JDNN_BUNDLE:-}"
+if [ -z "$bundle" ]; then
+  work="${JDNN_PROFILE_WORK:-/tmp/jdnn-profile}"
+  archive="$root/build/gpu-carry/jdnn-gpu.tar.xz"
+  [ -f "$archive" ] || { echo "gpu-profile: $archive not found: run ci/gpu-bundle.sh here and carry build/gpu-carry (or set JDNN_BUNDLE)" >&2; exit 2; }
+  rm -rf "$work" && mkdir -p "$work" && tar -C "$work" -xJf "$archive" || { echo "gpu-profile: cannot unpack $archive" >&2; exit 2; }
+  bundle="$work/jdnn-gpu"
 fi
-[ -x "$bundle/runtime/bin/java" ] || { echo "gpu-profile: no bundle at $bundle: run ci/gpu-bundle.sh first and carry what it made (or set JDNN_BUNDLE)" >&2; exit 2; }
-# Older bundles need JDNN_CUDA_PATH from the python wheels; newer jdnn finds the libraries itself.
-[ -f "$root/ci/nvidia-libs.sh" ] && . "$root/ci/nvidia-libs.sh"
+[ -x "$bundle/runtime/bin/java" ] || { echo "gpu-profile: no Java runtime in the bundle at $bundle" >&2; exit 2; }
+# jdnn finds the NVIDIA libraries itself (CUDA installs, system directories, the pip wheels of python installs and
+# venvs); JDNN_CUDA_PATH, when set, overrides that search.
 mkdir -p "$out"
 class_path="$(ls "$bundle"/jars/*.jar "$bundle"/lib/*.jar | grep -v -- '-tests\.jar$' | paste -sd: -)"
 echo "gpu-profile: bundle from commit $(cat "$bundle/COMMIT" 2>/dev/null | cut -c1-9), results in $out" | tee "$out/summary.txt"

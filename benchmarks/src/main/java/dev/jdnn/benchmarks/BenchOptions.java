@@ -17,8 +17,11 @@ import java.util.Set;
  * @param gpuOptional the sets came from "all": GPU-only sets are left out (with a note) where no GPU is usable,
  *                    instead of failing as an explicit {@code --set ops-gpu} does
  * @param graphs train-throughput with CUDA graphs "on" (the compile default), "off", or "both" (each row twice)
+ * @param deterministic train-throughput on a CUDA backend in deterministic mode (deterministic cuDNN algorithms,
+ *                      chosen by heuristics; see CudaBackend.Options)
  */
-public record BenchOptions(List<String> sets, boolean quick, Path outDir, List<String> rows, String device, boolean gpuOptional, String graphs) {
+public record BenchOptions(List<String> sets, boolean quick, Path outDir, List<String> rows, String device, boolean gpuOptional, String graphs,
+                           boolean deterministic) {
     public static final List<String> SETS = List.of("downcall", "gemm", "ops-cpu", "ops-gpu", "train-throughput");
     public static final List<String> DEVICES = List.of("auto", "cpu", "cuda");
     public static final List<String> GRAPHS = List.of("on", "off", "both");
@@ -32,7 +35,8 @@ public record BenchOptions(List<String> sets, boolean quick, Path outDir, List<S
     }
 
     /** From the command line's values: "all" expands to every set (GPU sets then optional); no set means downcall. */
-    public static BenchOptions of(List<String> requestedSets, boolean quick, Path outDir, List<String> rows, String device, String graphs) {
+    public static BenchOptions of(List<String> requestedSets, boolean quick, Path outDir, List<String> rows, String device, String graphs,
+                                  boolean deterministic) {
         Set<String> sets = new LinkedHashSet<>();
         boolean all = false;
         for (String s : requestedSets) {
@@ -42,7 +46,7 @@ public record BenchOptions(List<String> sets, boolean quick, Path outDir, List<S
             } else sets.add(s);
         }
         if (sets.isEmpty()) sets.add("downcall");
-        return new BenchOptions(new ArrayList<>(sets), quick, outDir, rows, device, all, graphs);
+        return new BenchOptions(new ArrayList<>(sets), quick, outDir, rows, device, all, graphs, deterministic);
     }
 
     /** The CUDA-graph settings each train-throughput row runs with, in order. */

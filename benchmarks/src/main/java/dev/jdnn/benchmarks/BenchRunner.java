@@ -56,6 +56,10 @@ public final class BenchRunner implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "Backend for train-throughput: auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
     String device;
 
+    @Option(names = "--deterministic", description = "train-throughput on CUDA in deterministic mode (deterministic cuDNN algorithms, "
+            + "chosen by heuristics rather than timing), as `jdnn train --deterministic` runs; off by default (fastest).")
+    boolean deterministic;
+
     @Option(names = "--graphs", defaultValue = "on",
             description = "train-throughput with CUDA graphs on, off, or both (each row twice, the graphs-off result marked \"cuda_graphs\": false); "
                     + "no effect on the CPU (default: ${DEFAULT-VALUE}).")
@@ -106,7 +110,7 @@ public final class BenchRunner implements Callable<Integer> {
     /** The validated options of a command line (a usage error names the bad argument). */
     BenchOptions options() {
         try {
-            return BenchOptions.of(sets, quick, out, rows, device, graphs);
+            return BenchOptions.of(sets, quick, out, rows, device, graphs, deterministic);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -147,7 +151,7 @@ public final class BenchRunner implements Callable<Integer> {
         String device = options.device().equals("auto") ? (cuda ? "cuda" : "cpu") : options.device();
         System.err.println("jdnn bench: profiling " + p.model() + " " + p.input() + " on " + device + "...");
         ProfileReport report;
-        try (Backend backend = BenchBackends.open(device)) {
+        try (Backend backend = BenchBackends.open(device, options.deterministic())) {
             report = ProfileRun.run(p, backend, options.quick(), DeviceInfo.meta(device.equals("cuda"), options, args));
         }
         String markdown = report.markdown(p.top(), p.executionOrder());
@@ -209,7 +213,7 @@ public final class BenchRunner implements Callable<Integer> {
             ThroughputRow row = ThroughputRow.of(name);
             for (boolean graphs : options.graphSettings()) {
                 System.err.println("jdnn bench: " + name + " on " + device + (graphs ? "" : ", CUDA graphs off") + "...");
-                try (Backend backend = BenchBackends.open(device)) {
+                try (Backend backend = BenchBackends.open(device, options.deterministic())) {
                     results.add(TrainThroughput.run(row, backend, settings, graphs));
                 } catch (RuntimeException | OutOfMemoryError e) {
                     Map<String, Object> failed = new LinkedHashMap<>();

@@ -21,7 +21,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The harness's CUDA paths (run by the GPU scripts on a GPU machine): every op case, the step-overhead split, the profile. */
+/** The harness's CUDA paths (run by ci/gpu-check.sh on a GPU machine): every op case, the step-overhead split, the profile. */
 @Tag("gpu")
 class GpuHarnessTest {
     @BeforeEach

@@ -90,11 +90,32 @@ enum ConvDirection {
         return names.getOrDefault(algo, "algorithm " + algo);
     }
 
-    // Every perf struct starts {int algo; cudnnStatus_t status; float time; size_t memory; determinism; mathType}.
-    static int algo(MemorySegment perf) { return cudnnConvolutionFwdAlgoPerfStruct.algo(perf); }
-    static int status(MemorySegment perf) { return cudnnConvolutionFwdAlgoPerfStruct.status(perf); }
-    static long memory(MemorySegment perf) { return cudnnConvolutionFwdAlgoPerfStruct.memory(perf); }
-    static int mathType(MemorySegment perf) { return cudnnConvolutionFwdAlgoPerfStruct.mathType(perf); }
+    /** One entry of a cudnnFind*AlgorithmEx / cudnnGet*Algorithm_v7 result array. */
+    record Result(int algo, int status, long memory, int determinism, int mathType) {
+        // Every perf struct starts {int algo; cudnnStatus_t status; float time; size_t memory; determinism; mathType}.
+        static Result read(MemorySegment perf) {
+            return new Result(cudnnConvolutionFwdAlgoPerfStruct.algo(perf), cudnnConvolutionFwdAlgoPerfStruct.status(perf),
+                    cudnnConvolutionFwdAlgoPerfStruct.memory(perf), cudnnConvolutionFwdAlgoPerfStruct.determinism(perf),
+                    cudnnConvolutionFwdAlgoPerfStruct.mathType(perf));
+        }
+
+        boolean deterministic() {
+            return determinism == cudnn_h.CUDNN_DETERMINISTIC();
+        }
+    }
+
+    /**
+     * The algorithms cuDNN documents as non-deterministic (they accumulate with atomics): backward data ALGO_0,
+     * backward filter ALGO_0 and ALGO_3. A search reports determinism itself; this list only guards choices read back
+     * from the algorithm store, which carry no determinism field.
+     */
+    boolean knownNondeterministic(int algo) {
+        return switch (this) {
+            case FORWARD -> false;
+            case BACKWARD_DATA -> algo == cudnn_h.CUDNN_CONVOLUTION_BWD_DATA_ALGO_0();
+            case BACKWARD_FILTER -> algo == cudnn_h.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_0() || algo == cudnn_h.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_3();
+        };
+    }
 
     /** The descriptors one direction works on: x-side tensor, filter, y-side tensor, convolution. */
     record Descs(MemorySegment x, MemorySegment w, MemorySegment y, MemorySegment conv) {}
