@@ -31,7 +31,7 @@ import java.util.Map;
  *
  * @param backend                the backend's name ("cpu", "cuda")
  * @param input                  the model's input shape
- * @param warmupSteps            steps run before each measurement and not counted
+ * @param warmupSteps            steps run before each measurement and not counted (at least 2 before the normal one)
  * @param steps                  steps measured, each way
  * @param stepMillis             mean wall milliseconds of the step as it normally runs
  * @param graphCapture           what the model replays ({@link CompiledModel#graphCaptureStatus()}) after those steps
@@ -52,7 +52,7 @@ public record ModelProfile(String backend, Shape input, int warmupSteps, int ste
      * @param millis     device milliseconds
      * @param hostMillis host milliseconds issuing it (on CUDA asynchronous calls; on the CPU the computation itself)
      * @param macs       multiply-adds (conv and linear; 0 for the rest)
-     * @param bytes      bytes read and written, each operand once (see {@link NodeProfiler})
+     * @param bytes      bytes read and written, each operand once ({@link Node#forwardBytes}, {@link Node#backwardBytes})
      */
     public record Timing(double millis, double hostMillis, long macs, long bytes) {
         /** Floating-point operations per second (2 per multiply-add), or NaN without multiply-adds or time. */

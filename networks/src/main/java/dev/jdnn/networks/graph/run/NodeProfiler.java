@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
 
@@ -91,7 +92,7 @@ public final class NodeProfiler implements NodeExecution {
         private void timed(Node node, Phase phase, NodeContext context, Runnable call) {
             int c = call(node, phase);
             if (ranThisStep[c]) {
-                throw new IllegalStateException("profile: " + node + " ran its " + phase.name().toLowerCase() + " twice in one profiled step;"
+                throw new IllegalStateException("profile: " + node + " ran its " + phase.name().toLowerCase(Locale.ROOT) + " twice in one profiled step;"
                         + " a step may run each node once per phase (one training step, or one forward pass)");
             }
             ranThisStep[c] = true;
@@ -197,7 +198,7 @@ public final class NodeProfiler implements NodeExecution {
     /** "float32[256, 64, 56, 56] NCHW": dtype, shape and how the elements lie in memory (see {@link #layout}). */
     public static String describe(Tensor t) {
         String layout = layout(t);
-        return t.dtype().name().toLowerCase(java.util.Locale.ROOT) + t.shape() + (layout.isEmpty() ? "" : " " + layout);
+        return t.dtype().name().toLowerCase(Locale.ROOT) + t.shape() + (layout.isEmpty() ? "" : " " + layout);
     }
 
     /**
