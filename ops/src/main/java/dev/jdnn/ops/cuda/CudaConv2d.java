@@ -42,7 +42,7 @@ final class CudaConv2d implements Conv2dPlan {
     /** The math type each direction's descriptor is set to now. */
     private final Map<ConvDirection, Integer> currentMath = new EnumMap<>(ConvDirection.class);
     /** Algorithms for non-contiguous layouts, keyed by direction and the pair of batch strides. */
-    private final Map<StridedKey, ConvAlgorithm> stridedChoices = new HashMap<>();
+    private final Map<String, ConvAlgorithm> stridedChoices = new HashMap<>();
     private final long workspaceBytes;
 
     CudaConv2d(CudaContext ctx, Conv2dSpec spec) {
@@ -239,7 +239,7 @@ final class CudaConv2d implements Conv2dPlan {
             setMath(d, a.mathType());
             return a;
         }
-        StridedKey key = new StridedKey(d, xSide.batchStride(), ySide.batchStride());
+        String key = d + ":" + xSide.batchStride() + ":" + ySide.batchStride();
         ConvAlgorithm a = stridedChoices.get(key);
         if (a == null) {
             ConvDirection.Descs ds = descs(d, xDesc, yDesc);
@@ -281,8 +281,6 @@ final class CudaConv2d implements Conv2dPlan {
         return ptr(ws);
     }
 
-    private record StridedKey(ConvDirection direction, long xBatchStride, long yBatchStride) {}
-
     @Override
     public Conv2dSpec spec() {
         return spec;
@@ -298,7 +296,8 @@ final class CudaConv2d implements Conv2dPlan {
         StringJoiner j = new StringJoiner("; ", "cuDNN ", "");
         for (ConvDirection d : ConvDirection.values()) j.add(d.label + " " + chosen.get(d).describe(d));
         stridedChoices.forEach((key, a) -> {
-            if (!a.equals(chosen.get(key.direction()))) j.add(key.direction().label + " on batch-strided operands " + a.describe(key.direction()));
+            ConvDirection d = ConvDirection.valueOf(key.substring(0, key.indexOf(':'))); // keys start with the direction
+            if (!a.equals(chosen.get(d))) j.add(d.label + " on batch-strided operands " + a.describe(d));
         });
         return j.toString();
     }
