@@ -50,6 +50,23 @@ class CommandOptionsTest {
     }
 
     @Test
+    void onlyABareTrainIsTheDemo() {
+        assertTrue(parsedTrain().isDemo(), "'jdnn train' with no option runs the demo");
+        assertFalse(parsedTrain("--epochs", "2").isDemo());
+        assertFalse(parsedTrain("--limit", "0").isDemo());
+        assertFalse(parsedTrain("--device", "cpu").isDemo());
+    }
+
+    private static TrainCommand parsedTrain(String... options) {
+        var cmd = Main.commandLine();
+        String[] args = new String[options.length + 1];
+        args[0] = "train";
+        System.arraycopy(options, 0, args, 1, options.length);
+        var parsed = cmd.parseArgs(args).subcommand();
+        return (TrainCommand) parsed.commandSpec().userObject();
+    }
+
+    @Test
     void torchvisionNamesAndWarmUpAreAccepted() throws Exception {
         Path data = SyntheticMnist.write(dir.resolve("mnist"), 32, 10);
         Path out = dir.resolve("aliases");
