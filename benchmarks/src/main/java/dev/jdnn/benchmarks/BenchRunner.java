@@ -44,7 +44,7 @@ public final class BenchRunner implements Callable<Integer> {
                     + "forward/backward at ResNet-50/MobileNetV2 shapes; train-throughput: images/s and latency for the PyTorch-comparison rows.")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--quick", description = "Short runs and small batches (a smoke test, not numbers to publish).")
+    @Option(names = "--quick", description = "Short runs and small batches (a smoke test, not numbers to publish); with --profile, small CPU ceilings.")
     boolean quick;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Result directory (default: benchmarks/results/<date>-<device>/).")
@@ -53,7 +53,7 @@ public final class BenchRunner implements Callable<Integer> {
     @Option(names = "--rows", split = ",", paramLabel = "ROW", description = "train-throughput rows (default: all rows on CUDA, the CPU rows on the CPU).")
     List<String> rows = new ArrayList<>();
 
-    @Option(names = "--device", defaultValue = "auto", description = "Backend for train-throughput: auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "auto", description = "Backend for train-throughput and --profile: auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
     String device;
 
     @Option(names = "--deterministic", description = "train-throughput on CUDA in deterministic mode (deterministic cuDNN algorithms, "
