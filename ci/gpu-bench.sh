@@ -8,7 +8,8 @@
 #     --configs: the PyTorch configurations (precision and memory format, see benchmarks/pytorch/compare.py; default:
 #     TF32 and bf16 autocast, each NCHW and channels_last)
 #   BENCH_SETS=train-throughput,ops-gpu,gemm,downcall ci/gpu-bench.sh   # also the JMH sets (ops-gpu: ~15 min)
-# Needs: the bundle made by ci/gpu-bundle.sh (build/gpu-bundle/jdnn-gpu or its .tar.gz, or $JDNN_BUNDLE); a python with torch and
+# Needs: the bundle made by ci/gpu-bundle.sh (build/gpu-bundle/jdnn-gpu, or build/gpu-carry/jdnn-gpu.tar.xz as a device
+# call carries it, or $JDNN_BUNDLE: an unpacked jdnn-gpu directory; ci/gpu-check.sh passes its own); a python with torch and
 # torchvision ($PYTHON, else the first python3 found that imports torch). Results go to $OUT when it is set, else
 # benchmarks/results/<date>-gpu/: jdnn/ (results.md/json, jdnn-throughput.json), pytorch.json, side_by_side.md.
 set -uo pipefail
@@ -29,15 +30,15 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-# A device session may carry only the .tar.gz (the directory is larger): unpack it next to itself.
-if [ ! -x "$bundle/runtime/bin/java" ] && [ -z "${JDNN_BUNDLE:-}" ] && [ -f "$root/build/gpu-bundle/jdnn-gpu.tar.gz" ]; then
-  tar -C "$root/build/gpu-bundle" -xzf "$root/build/gpu-bundle/jdnn-gpu.tar.gz"
+# A device call carries only build/gpu-carry/jdnn-gpu.tar.xz (the directory is larger): unpack it into build/gpu-bundle.
+if [ ! -x "$bundle/runtime/bin/java" ] && [ -z "${JDNN_BUNDLE:-}" ] && [ -f "$root/build/gpu-carry/jdnn-gpu.tar.xz" ]; then
+  mkdir -p "$root/build/gpu-bundle" && tar -C "$root/build/gpu-bundle" -xJf "$root/build/gpu-carry/jdnn-gpu.tar.xz"
 fi
 [ -x "$bundle/runtime/bin/java" ] || { echo "gpu-bench: no bundle at $bundle: run ci/gpu-bundle.sh first (or set JDNN_BUNDLE)" >&2; exit 2; }
 mkdir -p "$out"
 
-. "$root/ci/nvidia-libs.sh"   # sets JDNN_CUDA_PATH
-echo "gpu-bench: JDNN_CUDA_PATH=$JDNN_CUDA_PATH"
+# The NVIDIA libraries are found by jdnn itself (NativeLibraries: CUDA installs, system directories, pip wheels of the
+# python installs and venvs, the newest cuDNN); JDNN_CUDA_PATH, when set, overrides that search.
 
 find_python() {
   local candidates=("${PYTHON:-}" python3 "${VIRTUAL_ENV:-/nonexistent}/bin/python3")

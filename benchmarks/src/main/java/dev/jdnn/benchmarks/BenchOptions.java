@@ -20,9 +20,11 @@ import java.util.Set;
  *                    instead of failing as an explicit {@code --set ops-gpu} does
  * @param graphs train-throughput with CUDA graphs "on" (the compile default), "off", or "both" (each row twice)
  * @param fusion train-throughput with fused ops "auto" (the compile default: on for CUDA), "off", or "both"
+ * @param deterministic train-throughput on a CUDA backend in deterministic mode (deterministic cuDNN algorithms,
+ *                      chosen by heuristics; see CudaBackend.Options)
  */
 public record BenchOptions(List<String> sets, boolean quick, Path outDir, List<String> rows, String device, boolean gpuOptional, String graphs,
-                           String fusion) {
+                           String fusion, boolean deterministic) {
     public static final List<String> SETS = List.of("downcall", "gemm", "ops-cpu", "ops-gpu", "train-throughput");
     public static final List<String> DEVICES = List.of("auto", "cpu", "cuda");
     public static final List<String> GRAPHS = List.of("on", "off", "both");
@@ -38,7 +40,8 @@ public record BenchOptions(List<String> sets, boolean quick, Path outDir, List<S
     }
 
     /** From the command line's values: "all" expands to every set (GPU sets then optional); no set means downcall. */
-    public static BenchOptions of(List<String> requestedSets, boolean quick, Path outDir, List<String> rows, String device, String graphs, String fusion) {
+    public static BenchOptions of(List<String> requestedSets, boolean quick, Path outDir, List<String> rows, String device, String graphs,
+                                  String fusion, boolean deterministic) {
         Set<String> sets = new LinkedHashSet<>();
         boolean all = false;
         for (String s : requestedSets) {
@@ -48,7 +51,7 @@ public record BenchOptions(List<String> sets, boolean quick, Path outDir, List<S
             } else sets.add(s);
         }
         if (sets.isEmpty()) sets.add("downcall");
-        return new BenchOptions(new ArrayList<>(sets), quick, outDir, rows, device, all, graphs, fusion);
+        return new BenchOptions(new ArrayList<>(sets), quick, outDir, rows, device, all, graphs, fusion, deterministic);
     }
 
     /** The CUDA-graph settings each train-throughput row runs with, in order. */

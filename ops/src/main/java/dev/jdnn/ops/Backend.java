@@ -67,6 +67,9 @@ public interface Backend extends AutoCloseable {
 
     MemoryStats memoryStats();
 
+    /** {@code count} reusable marks in this backend's order of work, for timing spans of it on the device (see {@link TimeMarks}). */
+    TimeMarks timeMarks(int count);
+
     // ---- planned ops ------------------------------------------------------------------------------------------
 
     Conv2dPlan conv2d(Conv2dSpec spec);

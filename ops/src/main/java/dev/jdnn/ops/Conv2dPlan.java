@@ -13,6 +13,13 @@ public interface Conv2dPlan extends AutoCloseable {
 
     long workspaceBytes();
 
+    /**
+     * How this backend computes the convolution, for profiles: on CUDA the cuDNN algorithm, math type and workspace
+     * of each direction; on the CPU the loop structure (im2col + GEMM, a GEMM on the input planes, direct depthwise
+     * loops).
+     */
+    String implementation();
+
     /** y = alpha * conv(x, w) (+ bias if given) + beta * y. */
     void forward(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y, Tensor workspace);
 

@@ -9,6 +9,7 @@ import dev.jdnn.networks.graph.plan.MemoryPlanner;
 import dev.jdnn.networks.graph.run.ExecutionPlan;
 import dev.jdnn.networks.graph.run.GraphRecordings;
 import dev.jdnn.networks.graph.run.NodeExecution;
+import dev.jdnn.networks.graph.run.NodeProfiler;
 
 import dev.jdnn.networks.graph.nodes.PlanCache;
 import dev.jdnn.networks.graph.run.ParameterStore;
@@ -84,6 +85,7 @@ public final class CompiledModel implements AutoCloseable {
     private final GraphRecordings recordings;
     private final FusionStatus fusion;
     private final List<DropoutPlan> randomStreams;
+    private final NodeProfiler profiler; // every node call passes through it; it times them only during profile()
     private boolean training = true;
     private ExecutionPlan lastRun;
     private boolean closed;
@@ -105,6 +107,9 @@ public final class CompiledModel implements AutoCloseable {
             }
             this.outputShape = trainGraph.output.shape();
             fusion = new FusionStatus(options.fusion(), fuse, backend.name(), evalGraph.fusionGroups(), trainGraph.fusionGroups());
+            this.profiler = new NodeProfiler(execution);
+            profiler.add(trainGraph);
+            profiler.add(evalGraph);
             long workspaceBytes = Math.max(prepare(trainGraph, plans), prepare(evalGraph, plans));
             workspace = workspaceBytes == 0 ? null : track(opened, backend.allocate(rows(workspaceBytes), DType.UINT8));
             input = track(opened, backend.allocate(inputShape));
@@ -116,8 +121,8 @@ public final class CompiledModel implements AutoCloseable {
             MemoryPlanner.Layout evalLayout = layout(evalBuffers, options);
             long arenaBytes = Math.max(trainLayout.size(), evalLayout.size());
             arena = track(opened, backend.allocate(rows(Math.max(1, arenaBytes / 4))));
-            trainingPlan = new ExecutionPlan(trainBuffers, backend, input, workspace, arena, trainLayout.offsets(), options.poisonBuffers(), execution);
-            evaluationPlan = new ExecutionPlan(evalBuffers, backend, input, workspace, arena, evalLayout.offsets(), options.poisonBuffers(), execution);
+            trainingPlan = new ExecutionPlan(trainBuffers, backend, input, workspace, arena, trainLayout.offsets(), options.poisonBuffers(), profiler);
+            evaluationPlan = new ExecutionPlan(evalBuffers, backend, input, workspace, arena, evalLayout.offsets(), options.poisonBuffers(), profiler);
             losses = new Tensor[trainGraph.outputs().size()];
             lossValues = track(opened, backend.allocate(Shape.of(losses.length))); // one tensor: one guard launch, one download
             for (int j = 0; j < losses.length; j++) losses[j] = lossValues.narrow(0, j, 1);
@@ -376,6 +381,22 @@ public final class CompiledModel implements AutoCloseable {
     /** Package-private access for tests: every candidate group of both graphs and what became of it. */
     List<dev.jdnn.networks.graph.nodes.FusionGroup> fusionGroups() {
         return fusion.groups();
+    }
+
+    /**
+     * Profiles {@code step} node by node (see {@link ModelProfile}). {@code step} is the caller's work on this model,
+     * one training step or one forward pass: e.g. an optimizer's {@code writeStepScalars} followed by
+     * {@code forwardBackward(labels(), 0f, update)}, or {@code forward()} in evaluation mode; it may run each node at
+     * most once per phase. It runs {@code max(2, warmup)} + {@code steps} times as it normally runs (the warm-up
+     * lets CUDA graphs be captured), {@code steps} of them timed as a whole, then {@code warmup} + {@code steps}
+     * times eagerly with every node call timed, {@code steps} of them measured. Each run does what the step always
+     * does — training steps train the model — and computes exactly what an unprofiled step computes; only the
+     * timing differs. Afterwards recorded calls replay again.
+     */
+    public ModelProfile profile(Runnable step, int warmup, int steps) {
+        checkOpen();
+        java.util.Objects.requireNonNull(step, "step");
+        return ModelProfile.measure(this, profiler, recordings, step, warmup, steps);
     }
 
     /** One line per node of the chosen graph (index, op, module path, output shape), for debugging and tests. */

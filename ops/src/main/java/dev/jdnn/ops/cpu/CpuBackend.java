@@ -27,6 +27,7 @@ import dev.jdnn.ops.OptimizerConfig;
 import dev.jdnn.ops.PoolPlan;
 import dev.jdnn.ops.PoolSpec;
 import dev.jdnn.ops.SoftmaxPlan;
+import dev.jdnn.ops.TimeMarks;
 
 /**
  * The pure-Java backend: host memory from {@link HostAllocator#global()}, Vector API kernels, work split over
@@ -77,6 +78,7 @@ public final class CpuBackend implements Backend {
     @Override public void copy(Tensor src, Tensor dst) { CpuTransfers.copy(src, dst); }
     @Override public void synchronize() { /* every CPU call completes before returning */ }
     @Override public MemoryStats memoryStats() { return allocator.stats(); }
+    @Override public TimeMarks timeMarks(int count) { return new CpuTimeMarks(count); }
 
     // ---- planned ops ----
 

@@ -16,13 +16,15 @@ import java.util.regex.Pattern;
  * file, its merging, atomic saves and the handling of bad files). Needs no GPU.
  */
 final class ConvAlgorithmStore extends ChoiceStore<ConvAlgorithmStore.ConvKey, ConvAlgorithm> {
-    static final String FORMAT_LINE = "# jdnn convolution algorithms, format 1";
+    static final String FORMAT_LINE = "# jdnn convolution algorithms, format 2";
 
     /**
-     * One search: direction, math mode (strict FP32 admits FMA math only), workspace limit and the convolution's
-     * geometry. The bias flag is dropped: the bias is added by a separate call and does not affect the choice.
+     * One search: direction, math mode (strict FP32 admits FMA math only), determinism (deterministic mode admits only
+     * algorithms cuDNN reports as deterministic; plans do not time algorithms in that mode today, but a choice made in
+     * one mode must never be read back in the other), workspace limit and the convolution's geometry. The bias flag
+     * is dropped: the bias is added by a separate call and does not affect the choice.
      */
-    record ConvKey(ConvDirection direction, boolean strictFp32, long workspaceLimit, Conv2dSpec spec) {
+    record ConvKey(ConvDirection direction, boolean strictFp32, boolean deterministic, long workspaceLimit, Conv2dSpec spec) {
         ConvKey {
             Objects.requireNonNull(direction, "direction");
             if (workspaceLimit < 0) throw new IllegalArgumentException("negative workspace limit " + workspaceLimit);
@@ -30,7 +32,8 @@ final class ConvAlgorithmStore extends ChoiceStore<ConvAlgorithmStore.ConvKey, C
         }
 
         String format() {
-            return direction.name().toLowerCase(Locale.ROOT).replace('_', '-') + (strictFp32 ? " fp32" : " tf32") + " limit=" + workspaceLimit
+            return direction.name().toLowerCase(Locale.ROOT).replace('_', '-') + (strictFp32 ? " fp32" : " tf32")
+                    + (deterministic ? " deterministic" : " any") + " limit=" + workspaceLimit
                     + " input=" + spec.batch() + "x" + spec.inChannels() + "x" + spec.height() + "x" + spec.width() + " out=" + spec.outChannels()
                     + " kernel=" + spec.kernelH() + "x" + spec.kernelW() + " stride=" + spec.strideH() + "x" + spec.strideW()
                     + " pad=" + spec.padH() + "x" + spec.padW() + " dilation=" + spec.dilationH() + "x" + spec.dilationW() + " groups=" + spec.groups();
@@ -43,7 +46,7 @@ final class ConvAlgorithmStore extends ChoiceStore<ConvAlgorithmStore.ConvKey, C
     }
 
     private static final String N = "(\\d{1,19})";
-    private static final Pattern ENTRY = Pattern.compile("(forward|backward-data|backward-filter) (fp32|tf32) limit=" + N
+    private static final Pattern ENTRY = Pattern.compile("(forward|backward-data|backward-filter) (fp32|tf32) (deterministic|any) limit=" + N
             + " input=" + N + "x" + N + "x" + N + "x" + N + " out=" + N + " kernel=" + N + "x" + N + " stride=" + N + "x" + N
             + " pad=" + N + "x" + N + " dilation=" + N + "x" + N + " groups=" + N + " -> algo=" + N + " math=" + N + " workspace=" + N);
 
@@ -57,11 +60,11 @@ final class ConvAlgorithmStore extends ChoiceStore<ConvAlgorithmStore.ConvKey, C
         Matcher m = ENTRY.matcher(line);
         if (!m.matches()) throw new IllegalArgumentException("not an entry: '" + line + "'");
         int[] v = new int[16];
-        for (int i = 0; i < v.length; i++) v[i] = Integer.parseInt(m.group(i + 4)); // NumberFormatException past int
+        for (int i = 0; i < v.length; i++) v[i] = Integer.parseInt(m.group(i + 5)); // NumberFormatException past int
         ConvDirection d = ConvDirection.valueOf(m.group(1).toUpperCase(Locale.ROOT).replace('-', '_'));
         Conv2dSpec spec = new Conv2dSpec(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], false);
-        ConvKey key = new ConvKey(d, m.group(2).equals("fp32"), Long.parseLong(m.group(3)), spec);
-        return Map.entry(key, new ConvAlgorithm(v[14], v[15], Long.parseLong(m.group(20))));
+        ConvKey key = new ConvKey(d, m.group(2).equals("fp32"), m.group(3).equals("deterministic"), Long.parseLong(m.group(4)), spec);
+        return Map.entry(key, new ConvAlgorithm(v[14], v[15], Long.parseLong(m.group(21))));
     }
 
     /** A store in {@code dir} (null: memory only) for {@code device}, loaded now; warnings go to the System.Logger. */

@@ -1,58 +1,34 @@
 package dev.jdnn.ops.cuda;
 
-import dev.jdnn.bindings.Check;
-import dev.jdnn.bindings.cudnn.cudnn_h;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.Activation;
 import dev.jdnn.ops.ActivationPlan;
 
-import java.lang.foreign.MemorySegment;
-
-import static dev.jdnn.ops.cuda.Cudnn.ptr;
-
 /**
- * Activations: cuDNN's activation descriptor for RELU, RELU6 (CLIPPED_RELU with ceiling 6), SIGMOID and TANH;
- * activations.cu for the rest (leaky ReLU, hard sigmoid/swish, both GELUs, and SiLU, whose cuDNN form needs
- * cudnnSetActivationDescriptorSwishBeta, absent from the bindings). IDENTITY is y = alpha*x + beta*y
- * (cuDNN's IDENTITY mode only works inside fused convolutions).
+ * Activations as the NVRTC kernels of activations.cu, for every kind and every layout; IDENTITY is
+ * y = alpha*x + beta*y (addScaled). cuDNN's activation functions are not used: on the GPU, cudnnActivationBackward
+ * refused strided and in-place operands that the graph produces (a ReLU on a channel slice of a concat buffer:
+ * CUDNN_STATUS_NOT_SUPPORTED), and its ReLU derivative at 0 is 1 where PyTorch's (and the CPU backend's) is 0. The
+ * kernels follow the CPU backend exactly: NaN propagates, derivatives at the kinks as PyTorch, sigmoid and tanh
+ * differentiated from y.
  */
 final class CudaActivations implements ActivationPlan {
     private final CudaContext ctx;
     private final Activation kind;
     private final float param;
     private final Shape shape;
-    private final TensorDescriptors descs;   // cuDNN path only
-    private final MemorySegment activation;  // NULL unless cuDNN runs it
 
     CudaActivations(CudaContext ctx, Activation kind, float param, Shape shape) {
+        if (kind == null) throw new IllegalArgumentException("activation kind is null");
         this.ctx = ctx;
         this.kind = kind;
         this.param = param;
         this.shape = shape;
-        int mode = cudnnMode(kind);
-        if (mode >= 0) {
-            this.activation = activationDescriptor(mode, kind == Activation.RELU6 ? 6.0 : 0.0);
-            this.descs = new TensorDescriptors("activation " + kind, shape, ctx.device);
-        } else {
-            this.activation = MemorySegment.NULL;
-            this.descs = null;
-        }
     }
 
-    /** The cuDNN activation mode for {@code kind}, or -1 when a kernel computes it. */
-    static int cudnnMode(Activation kind) {
-        return switch (kind) {
-            case RELU -> cudnn_h.CUDNN_ACTIVATION_RELU();
-            case RELU6 -> cudnn_h.CUDNN_ACTIVATION_CLIPPED_RELU();
-            case SIGMOID -> cudnn_h.CUDNN_ACTIVATION_SIGMOID();
-            case TANH -> cudnn_h.CUDNN_ACTIVATION_TANH();
-            default -> -1;
-        };
-    }
-
-    /** The activation code of activations.cu, or -1 for kinds cuDNN or addScaled handle. */
+    /** The activation code of activations.cu (its ACT_* defines), or -1 for IDENTITY (addScaled). */
     static int kernelCode(Activation kind) {
         return switch (kind) {
             case LEAKY_RELU -> 0;
@@ -61,19 +37,24 @@ final class CudaActivations implements ActivationPlan {
             case GELU_TANH -> 3;
             case GELU_ERF -> 4;
             case SILU -> 5;
-            default -> -1;
+            case RELU -> 6;
+            case RELU6 -> 7;
+            case SIGMOID -> 8;
+            case TANH -> 9;
+            case IDENTITY -> -1;
         };
     }
 
-    static MemorySegment activationDescriptor(int mode, double coef) {
-        MemorySegment d = Cudnn.create(cudnn_h::cudnnCreateActivationDescriptor, "cudnnCreateActivationDescriptor");
-        try {
-            Check.cudnn(cudnn_h.cudnnSetActivationDescriptor(d, mode, cudnn_h.CUDNN_PROPAGATE_NAN(), coef), "cudnnSetActivationDescriptor");
-        } catch (RuntimeException e) {
-            cudnn_h.cudnnDestroyActivationDescriptor(d);
-            throw e;
-        }
-        return d;
+    /** activation_forward's arguments (static, so they are checked against the source, and emulated, without a GPU). */
+    static Object[] forwardArgs(Activation kind, float param, float alpha, Tensor x, float beta, Tensor y) {
+        return new Object[]{kernelCode(kind), param, x.numel(), CudaPointwise.sample(x),
+                alpha, x, CudaPointwise.batchStride(x), beta, y, CudaPointwise.batchStride(y)};
+    }
+
+    static Object[] backwardArgs(Activation kind, float param, float alpha, Tensor x, Tensor y, Tensor dy, float beta, Tensor dx) {
+        return new Object[]{kernelCode(kind), param, x.numel(), CudaPointwise.sample(x),
+                alpha, x, CudaPointwise.batchStride(x), y, CudaPointwise.batchStride(y), dy, CudaPointwise.batchStride(dy),
+                beta, dx, CudaPointwise.batchStride(dx)};
     }
 
     @Override
@@ -91,14 +72,10 @@ final class CudaActivations implements ActivationPlan {
         ctx.ensureContext();
         Operands.batched("activation " + kind + " input", x, shape, ctx.device);
         Operands.batched("activation " + kind + " output", y, shape, ctx.device);
-        if (descs != null) {
-            ctx.cudnn("cudnnActivationForward " + kind, cudnn_h.cudnnActivationForward(ctx.cudnn, activation, ctx.alpha(alpha),
-                    descs.of(x), ptr(x), ctx.beta(beta), descs.of(y), ptr(y)));
-        } else if (kind == Activation.IDENTITY) {
+        if (kind == Activation.IDENTITY) {
             CudaPointwise.addScaled(ctx, alpha, x, beta, y);
         } else {
-            ctx.launch.elementwise(Kernel.ACTIVATION_FORWARD, x.numel(), kernelCode(kind), param, x.numel(), CudaPointwise.sample(x),
-                    alpha, x, CudaPointwise.batchStride(x), beta, y, CudaPointwise.batchStride(y));
+            ctx.launch.elementwise(Kernel.ACTIVATION_FORWARD, x.numel(), forwardArgs(kind, param, alpha, x, beta, y));
         }
     }
 
@@ -107,23 +84,12 @@ final class CudaActivations implements ActivationPlan {
         ctx.ensureContext();
         Operands.batched("activation " + kind + " output gradient", dy, shape, ctx.device);
         Operands.batched("activation " + kind + " input gradient", dx, shape, ctx.device);
-        if (descs != null) {
-            Operands.batched("activation " + kind + " input", x, shape, ctx.device);
-            Operands.batched("activation " + kind + " output", y, shape, ctx.device);
-            ctx.cudnn("cudnnActivationBackward " + kind, cudnn_h.cudnnActivationBackward(ctx.cudnn, activation, ctx.alpha(alpha),
-                    descs.of(y), ptr(y), descs.of(dy), ptr(dy), descs.of(x), ptr(x), ctx.beta(beta), descs.of(dx), ptr(dx)));
-        } else if (kind == Activation.IDENTITY) {
+        if (kind == Activation.IDENTITY) {
             CudaPointwise.addScaled(ctx, alpha, dy, beta, dx);
         } else {
             Operands.batched("activation " + kind + " input", x, shape, ctx.device);
-            ctx.launch.elementwise(Kernel.ACTIVATION_BACKWARD, x.numel(), kernelCode(kind), param, x.numel(), CudaPointwise.sample(x),
-                    alpha, x, CudaPointwise.batchStride(x), dy, CudaPointwise.batchStride(dy), beta, dx, CudaPointwise.batchStride(dx));
+            Operands.batched("activation " + kind + " output", y, shape, ctx.device);
+            ctx.launch.elementwise(Kernel.ACTIVATION_BACKWARD, x.numel(), backwardArgs(kind, param, alpha, x, y, dy, beta, dx));
         }
-    }
-
-    @Override
-    public void close() {
-        if (descs != null) descs.close();
-        if (!activation.equals(MemorySegment.NULL)) cudnn_h.cudnnDestroyActivationDescriptor(activation);
     }
 }

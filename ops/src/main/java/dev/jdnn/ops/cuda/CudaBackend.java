@@ -31,6 +31,7 @@ import dev.jdnn.ops.PoolPlan;
 import dev.jdnn.ops.PoolSpec;
 import dev.jdnn.ops.Recording;
 import dev.jdnn.ops.SoftmaxPlan;
+import dev.jdnn.ops.TimeMarks;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -48,30 +49,58 @@ public final class CudaBackend implements Backend {
      * @param strictFp32 no TF32 anywhere: cuDNN FMA math only, cuBLAS pedantic math (for parity checks); otherwise
      *                   cuDNN and cuBLAS may use TF32 tensor cores
      * @param benchmarkConvolutions choose convolution algorithms by timing them (cudnnFind*AlgorithmEx) at plan time;
-     *                   otherwise take cuDNN's heuristic ranking (cudnnGet*_v7)
+     *                   otherwise, and always in deterministic mode, take cuDNN's heuristic ranking (cudnnGet*_v7)
      * @param convWorkspaceLimitBytes the most workspace one convolution algorithm may use
      * @param kernelCacheDir where compiled NVRTC kernels are cached across runs, or null for no disk cache
      * @param convAlgorithmCacheDir where benchmarked convolution algorithms are kept across runs (a file per GPU model
      *                   and cuDNN version), or null to benchmark each shape once per backend only
+     * @param deterministic only convolution algorithms cuDNN reports as deterministic (its search results carry a
+     *                   determinism field; the backward-filter and backward-data algorithms that accumulate with
+     *                   atomics are left out), chosen by cuDNN's heuristic ranking rather than by timing (timings vary
+     *                   from run to run, and so would the algorithm and its rounding), so the same work on the same
+     *                   inputs gives the same bits in every run and process (with the same GPU model, library versions
+     *                   and options), with no algorithm cache involved. The rest is deterministic in either mode:
+     *                   every NVRTC kernel (no atomics), cuDNN's deterministic max pooling and batch norm, and cuBLAS
+     *                   (atomics not allowed, one stream, a fixed workspace). Off by default: the fastest algorithms.
      */
     public record Options(boolean strictFp32, boolean benchmarkConvolutions, long convWorkspaceLimitBytes, Path kernelCacheDir,
-                          Path convAlgorithmCacheDir) {
+                          Path convAlgorithmCacheDir, boolean deterministic) {
         public Options {
             if (convWorkspaceLimitBytes < 0) throw new IllegalArgumentException("negative workspace limit " + convWorkspaceLimitBytes);
         }
 
-        /** TF32 allowed, benchmarked algorithms, 256 MiB workspace limit, the default kernel and algorithm caches. */
+        /** Options in the fastest (not deterministic) mode. */
+        public Options(boolean strictFp32, boolean benchmarkConvolutions, long convWorkspaceLimitBytes, Path kernelCacheDir, Path convAlgorithmCacheDir) {
+            this(strictFp32, benchmarkConvolutions, convWorkspaceLimitBytes, kernelCacheDir, convAlgorithmCacheDir, false);
+        }
+
+        /** TF32 allowed, benchmarked algorithms, 256 MiB workspace limit, the default kernel and algorithm caches, fastest mode. */
         public static Options defaults() {
-            return new Options(false, true, 256L << 20, KernelCache.defaultDiskCache(), ConvAlgorithmStore.defaultDir());
+            return new Options(false, true, 256L << 20, KernelCache.defaultDiskCache(), ConvAlgorithmStore.defaultDir(), false);
         }
 
         public Options withStrictFp32(boolean strict) {
-            return new Options(strict, benchmarkConvolutions, convWorkspaceLimitBytes, kernelCacheDir, convAlgorithmCacheDir);
+            return new Options(strict, benchmarkConvolutions, convWorkspaceLimitBytes, kernelCacheDir, convAlgorithmCacheDir, deterministic);
         }
 
         /** These options with another algorithm cache directory (null: none on disk). */
         public Options withConvAlgorithmCacheDir(Path dir) {
-            return new Options(strictFp32, benchmarkConvolutions, convWorkspaceLimitBytes, kernelCacheDir, dir);
+            return new Options(strictFp32, benchmarkConvolutions, convWorkspaceLimitBytes, kernelCacheDir, dir, deterministic);
+        }
+
+        /** These options in deterministic mode (true) or the fastest mode (false). */
+        public Options withDeterministic(boolean on) {
+            return new Options(strictFp32, benchmarkConvolutions, convWorkspaceLimitBytes, kernelCacheDir, convAlgorithmCacheDir, on);
+        }
+
+        /** Whether plans time convolution algorithms: asked for, and not in deterministic mode. */
+        public boolean timesConvolutions() {
+            return benchmarkConvolutions && !deterministic;
+        }
+
+        /** These options with convolution algorithms timed (true) or taken from cuDNN's heuristics (false). */
+        public Options withBenchmarkConvolutions(boolean on) {
+            return new Options(strictFp32, on, convWorkspaceLimitBytes, kernelCacheDir, convAlgorithmCacheDir, deterministic);
         }
     }
 
@@ -207,6 +236,7 @@ public final class CudaBackend implements Backend {
 
     @Override public void synchronize() { open(); ctx.synchronize(); }
     @Override public MemoryStats memoryStats() { return ctx.allocator.stats(); }
+    @Override public TimeMarks timeMarks(int count) { open(); return new CudaTimeMarks(ctx, count); }
 
     @Override public Conv2dPlan conv2d(Conv2dSpec spec) { open(); return new CudaConv2d(ctx, spec); }
     @Override public LinearPlan linear(LinearSpec spec) { open(); return new CudaLinear(ctx, spec); }

@@ -16,6 +16,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 
 import static dev.jdnn.ops.cuda.Cudnn.ptr;
 
@@ -23,9 +24,10 @@ import static dev.jdnn.ops.cuda.Cudnn.ptr;
  * A cuDNN convolution (groups, dilation) prepared for one {@link Conv2dSpec}. At plan time: descriptors, one
  * convolution descriptor per direction (each carries the math type of the algorithm chosen for it), and the three
  * algorithms — benchmarked with cudnnFind*AlgorithmEx on scratch buffers within the workspace limit, or taken from
- * the cudnnGet*_v7 heuristics when {@link CudaBackend.Options#benchmarkConvolutions()} is off. Benchmarked choices go
+ * the cudnnGet*_v7 heuristics otherwise ({@link CudaBackend.Options#timesConvolutions()}). Benchmarked choices go
  * to the backend's {@link ConvAlgorithmStore}, so a shape seen before (in this backend, or in an earlier run with the
- * same GPU model and cuDNN) is not benchmarked again. Strict FP32 admits only FMA-math algorithms (no TF32).
+ * same GPU model and cuDNN) is not benchmarked again. Strict FP32 admits only FMA-math algorithms (no TF32);
+ * deterministic mode ({@link CudaBackend.Options#deterministic()}) only algorithms cuDNN reports as deterministic.
  *
  * <p>Batch-strided operands get their own descriptors on first sight; the algorithm is re-validated for them
  * (cuDNN may not support it for that layout), falling back to the heuristics' best that fits the workspace.
@@ -56,7 +58,7 @@ final class CudaConv2d implements Conv2dPlan {
             for (ConvDirection d : ConvDirection.values()) convDescs.put(d, convolutionDescriptor(spec, mathType));
             checkOutputDims(spec, convDescs.get(ConvDirection.FORWARD), xDescs.contiguous(), wDesc);
             long limit = ctx.options.convWorkspaceLimitBytes();
-            if (ctx.options.benchmarkConvolutions()) benchmark(limit); else fromHeuristics(limit);
+            if (ctx.options.timesConvolutions()) benchmark(limit); else fromHeuristics(limit);
         } catch (RuntimeException e) {
             close(); // e.g. no algorithm fits the workspace limit: the descriptors built so far are not leaked
             throw e;
@@ -135,7 +137,7 @@ final class CudaConv2d implements Conv2dPlan {
     }
 
     private ConvAlgorithmStore.ConvKey storeKey(ConvDirection d, long limit) {
-        return new ConvAlgorithmStore.ConvKey(d, ctx.options.strictFp32(), limit, spec);
+        return new ConvAlgorithmStore.ConvKey(d, ctx.options.strictFp32(), ctx.options.deterministic(), limit, spec);
     }
 
     /**
@@ -144,6 +146,7 @@ final class CudaConv2d implements Conv2dPlan {
      */
     private ConvAlgorithm revalidated(ConvDirection d, ConvAlgorithm stored, long limit) {
         if (usableMath(stored.mathType(), ctx.options.strictFp32()) != stored.mathType()) return null;
+        if (ctx.options.deterministic() && d.knownNondeterministic(stored.algo())) return null;
         try {
             setMath(d, stored.mathType());
             long ws = workspaceFor(d, descs(d, xDescs.contiguous(), yDescs.contiguous()), stored.algo());
@@ -167,25 +170,39 @@ final class CudaConv2d implements Conv2dPlan {
 
     /** Runs a search and keeps the first (fastest / most recommended) usable result; sets its math type. */
     private ConvAlgorithm search(ConvDirection d, ConvDirection.Descs ds, long limit, Search how, String kind) {
+        List<ConvDirection.Result> results = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
             Check.cudnn(d.maxCount(ctx.cudnn, count), "cudnnGetConvolution*AlgorithmMaxCount");
             int max = Math.max(1, count.get(ValueLayout.JAVA_INT, 0));
             MemorySegment perf = arena.allocate(d.perfBytes() * max, 8);
             ctx.cudnn("cudnn" + kind + " convolution " + d.label + " algorithms for " + spec, how.run(ctx.cudnn, ds, max, count, perf));
-            for (int i = 0; i < count.get(ValueLayout.JAVA_INT, 0); i++) {
-                MemorySegment p = perf.asSlice(i * d.perfBytes(), d.perfBytes());
-                if (ConvDirection.status(p) != 0 || ConvDirection.memory(p) > limit) continue;
-                int math = usableMath(ConvDirection.mathType(p), ctx.options.strictFp32());
-                if (math < 0) continue;
-                setMath(d, math);
-                long ws = workspaceFor(d, ds, ConvDirection.algo(p));
-                if (ws < 0 || ws > limit) continue;
-                return new ConvAlgorithm(ConvDirection.algo(p), math, ws);
-            }
+            for (int i = 0; i < count.get(ValueLayout.JAVA_INT, 0); i++) results.add(ConvDirection.Result.read(perf.asSlice(i * d.perfBytes(), d.perfBytes())));
+        }
+        for (ConvAlgorithm candidate : admissible(results, limit, ctx.options.strictFp32(), ctx.options.deterministic())) {
+            setMath(d, candidate.mathType());
+            long ws = workspaceFor(d, ds, candidate.algo());
+            if (ws >= 0 && ws <= limit) return new ConvAlgorithm(candidate.algo(), candidate.mathType(), ws);
         }
         throw new IllegalStateException("no cuDNN convolution " + d.label + " algorithm for " + spec + " fits the workspace limit of "
-                + ctx.options.convWorkspaceLimitBytes() + " bytes" + (ctx.options.strictFp32() ? " with FMA (strict FP32) math" : ""));
+                + ctx.options.convWorkspaceLimitBytes() + " bytes" + (ctx.options.strictFp32() ? " with FMA (strict FP32) math" : "")
+                + (ctx.options.deterministic() ? " among the deterministic ones (deterministic mode)" : ""));
+    }
+
+    /**
+     * The search results worth trying, in cuDNN's order (fastest or most recommended first), each with the math type
+     * to run it with and the workspace cuDNN reported: those that succeeded, fit the workspace limit, have a usable math
+     * type and — in deterministic mode — are reported deterministic. Needs no GPU.
+     */
+    static List<ConvAlgorithm> admissible(List<ConvDirection.Result> results, long limit, boolean strictFp32, boolean deterministic) {
+        List<ConvAlgorithm> out = new ArrayList<>();
+        for (ConvDirection.Result r : results) {
+            if (r.status() != 0 || r.memory() > limit) continue;
+            if (deterministic && !r.deterministic()) continue;
+            int math = usableMath(r.mathType(), strictFp32);
+            if (math >= 0) out.add(new ConvAlgorithm(r.algo(), math, r.memory()));
+        }
+        return out;
     }
 
     /**
@@ -267,6 +284,22 @@ final class CudaConv2d implements Conv2dPlan {
     @Override
     public Conv2dSpec spec() {
         return spec;
+    }
+
+    /**
+     * cuDNN's algorithm, math type and workspace for each direction, e.g. "cuDNN forward IMPLICIT_PRECOMP_GEMM
+     * (TENSOR_OP_MATH, 0.0 MiB); backward data ALGO_1 (...); backward filter ALGO_1 (...)", then any other
+     * algorithm a batch-strided operand (a channel slice of a concatenation) was given.
+     */
+    @Override
+    public String implementation() {
+        StringJoiner j = new StringJoiner("; ", "cuDNN ", "");
+        for (ConvDirection d : ConvDirection.values()) j.add(d.label + " " + chosen.get(d).describe(d));
+        stridedChoices.forEach((key, a) -> {
+            ConvDirection d = ConvDirection.valueOf(key.substring(0, key.indexOf(':'))); // keys start with the direction
+            if (!a.equals(chosen.get(d))) j.add(d.label + " on batch-strided operands " + a.describe(d));
+        });
+        return j.toString();
     }
 
     @Override

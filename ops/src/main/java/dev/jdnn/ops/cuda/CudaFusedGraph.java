@@ -58,9 +58,13 @@ final class CudaFusedGraph implements AutoCloseable {
         this.fixed = fixed;
     }
 
-    /** The settings a fused graph's engine is chosen under. Determinism joins when the backend gets a deterministic mode. */
+    /**
+     * The settings a fused graph's engine is chosen under: in deterministic mode only engines without cuDNN's
+     * NONDETERMINISTIC note, taken by the heuristics' rank rather than timed (as convolutions, see
+     * {@link CudaBackend.Options#deterministic()}).
+     */
     static EngineChooser.Policy policy(CudaBackend.Options options) {
-        return new EngineChooser.Policy(options.strictFp32(), false, options.convWorkspaceLimitBytes(), options.benchmarkConvolutions(), MAX_TIMED);
+        return new EngineChooser.Policy(options.strictFp32(), options.deterministic(), options.convWorkspaceLimitBytes(), options.timesConvolutions(), MAX_TIMED);
     }
 
     /**

@@ -1,27 +1,36 @@
 package dev.jdnn.ops.cuda;
 
-import dev.jdnn.bindings.cudnn.cudnn_h;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.SoftmaxPlan;
 
-import static dev.jdnn.ops.cuda.Cudnn.ptr;
-
-/** Softmax / log-softmax over dimension 1 on cuDNN (ACCURATE or LOG, MODE_INSTANCE on [N, C, 1, 1]). */
+/**
+ * Softmax / log-softmax over dimension 1 of [N, C] as loss.cu's row kernels (one block per row, sums in double, as
+ * CpuSoftmax). Not cuDNN's cudnnSoftmaxForward/Backward: on the first GPU run the contract test found a non-finite
+ * value in their output (which of its operand layouts caused it was not established); the kernels take any batch
+ * stride, never read outside the view, and are deterministic.
+ */
 final class CudaSoftmax implements SoftmaxPlan {
     private final CudaContext ctx;
     private final Shape shape;
     private final boolean log;
-    private final TensorDescriptors descs;
-    private final int algo;
 
     CudaSoftmax(CudaContext ctx, Shape shape, boolean log) {
         if (shape.rank() != 2) throw new IllegalArgumentException("softmax expects [N, C], got " + shape);
         this.ctx = ctx;
         this.shape = shape;
         this.log = log;
-        this.descs = new TensorDescriptors(log ? "logSoftmax" : "softmax", shape, ctx.device);
-        this.algo = log ? cudnn_h.CUDNN_SOFTMAX_LOG() : cudnn_h.CUDNN_SOFTMAX_ACCURATE();
+    }
+
+    /** softmax_forward's arguments (static, so their kinds are checked against the source without a GPU). */
+    static Object[] forwardArgs(Shape shape, boolean log, Tensor x, Tensor y) {
+        return new Object[]{shape.dim(1), log, x, CudaPointwise.batchStride(x), y, CudaPointwise.batchStride(y)};
+    }
+
+    static Object[] backwardArgs(Shape shape, boolean log, float alpha, Tensor y, Tensor dy, float beta, Tensor dx) {
+        return new Object[]{shape.dim(1), log, alpha, y, CudaPointwise.batchStride(y), dy, CudaPointwise.batchStride(dy),
+                beta, dx, CudaPointwise.batchStride(dx)};
     }
 
     @Override
@@ -37,19 +46,17 @@ final class CudaSoftmax implements SoftmaxPlan {
     @Override
     public void forward(Tensor x, Tensor y) {
         ctx.ensureContext();
-        ctx.cudnn("cudnnSoftmaxForward " + shape, cudnn_h.cudnnSoftmaxForward(ctx.cudnn, algo, cudnn_h.CUDNN_SOFTMAX_MODE_INSTANCE(),
-                ctx.alpha(1f), descs.of(x), ptr(x), ctx.beta(0f), descs.of(y), ptr(y)));
+        Operands.batched("softmax input", x, shape, ctx.device);
+        Operands.batched("softmax output", y, shape, ctx.device);
+        ctx.launch.perBlock(Kernel.SOFTMAX_FORWARD, shape.dim(0), forwardArgs(shape, log, x, y));
     }
 
     @Override
     public void backward(float alpha, Tensor y, Tensor dy, float beta, Tensor dx) {
         ctx.ensureContext();
-        ctx.cudnn("cudnnSoftmaxBackward " + shape, cudnn_h.cudnnSoftmaxBackward(ctx.cudnn, algo, cudnn_h.CUDNN_SOFTMAX_MODE_INSTANCE(),
-                ctx.alpha(alpha), descs.of(y), ptr(y), descs.of(dy), ptr(dy), ctx.beta(beta), descs.of(dx), ptr(dx)));
-    }
-
-    @Override
-    public void close() {
-        descs.close();
+        Operands.batched("softmax output", y, shape, ctx.device);
+        Operands.batched("softmax output gradient", dy, shape, ctx.device);
+        Operands.batched("softmax input gradient", dx, shape, ctx.device);
+        ctx.launch.perBlock(Kernel.SOFTMAX_BACKWARD, shape.dim(0), backwardArgs(shape, log, alpha, y, dy, beta, dx));
     }
 }

@@ -11,6 +11,8 @@ record Kernel(KernelFile file, String name) {
     static final Kernel DROPOUT_BACKWARD = new Kernel(KernelFile.DROPOUT, "dropout_backward");
     static final Kernel SOFTMAX_XENT_ROWS = new Kernel(KernelFile.LOSS, "softmax_xent_rows");
     static final Kernel MEAN_OF = new Kernel(KernelFile.LOSS, "mean_of");
+    static final Kernel SOFTMAX_FORWARD = new Kernel(KernelFile.LOSS, "softmax_forward");
+    static final Kernel SOFTMAX_BACKWARD = new Kernel(KernelFile.LOSS, "softmax_backward");
     static final Kernel LRN_FORWARD = new Kernel(KernelFile.LRN, "lrn_forward");
     static final Kernel LRN_BACKWARD = new Kernel(KernelFile.LRN, "lrn_backward");
     static final Kernel SGD_STEP = new Kernel(KernelFile.OPTIMIZERS, "sgd_step");
@@ -39,7 +41,7 @@ record Kernel(KernelFile file, String name) {
     static final Kernel ADAPTIVE_AVG_BACKWARD = new Kernel(KernelFile.POOLING, "adaptive_avg_backward");
 
     static final List<Kernel> ALL = List.of(ACTIVATION_FORWARD, ACTIVATION_BACKWARD, DROPOUT_FORWARD, DROPOUT_ADVANCE,
-            DROPOUT_BACKWARD, SOFTMAX_XENT_ROWS, MEAN_OF,
+            DROPOUT_BACKWARD, SOFTMAX_XENT_ROWS, MEAN_OF, SOFTMAX_FORWARD, SOFTMAX_BACKWARD,
             LRN_FORWARD, LRN_BACKWARD,
             SGD_STEP, SGD_STEP_VEC4, ADAM_STEP, ADAM_STEP_VEC4,
             FINITE_FLAG, CLIP_NORM_PARTIAL, CLIP_NORM_FINISH, CLIP_SCALE, FILL, SCALE, ADD_SCALED, ADD, SCALE_CHANNELS,

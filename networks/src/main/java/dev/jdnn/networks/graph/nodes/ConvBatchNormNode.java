@@ -118,6 +118,32 @@ public final class ConvBatchNormNode extends Node {
         return conv.macs();
     }
 
+    /** The convolution's two gradients, as for a plain convolution: data when wanted upstream, weight when trainable. */
+    @Override
+    public long backwardMacs(NodeContext c) {
+        return macs() * ((c.wantsGrad(0) ? 1 : 0) + (c.paramGrad[0] != null ? 1 : 0));
+    }
+
+    /** Besides x, the parameters and the output: y written by the convolution and read back by the batch norm's apply. */
+    @Override
+    public long forwardBytes(NodeContext c) {
+        return super.forwardBytes(c) + 2 * bytes(c.aux[Y]);
+    }
+
+    /** Besides the defaults: y read by the batch norm's backward, its gradient written and read, and the ReLU's scratch. */
+    @Override
+    public long backwardBytes(NodeContext c) {
+        return super.backwardBytes(c) + bytes(c.aux[Y]) + 2 * bytes(c.aux[dy()]) + (runsReluBackward() ? 2 * bytes(c.aux[dz()]) : 0);
+    }
+
+    @Override
+    public String implementation() {
+        return "conv-stats: " + stats.implementation() + "; bn-finalize: " + finalizer.implementation()
+                + "; bn-backward: " + (bnBackward != null ? bnBackward.implementation() : "unfused")
+                + "; backward-data: " + (dgradDrelu != null ? "dgrad-drelu " + dgradDrelu.implementation() : "unfused")
+                + "; convolution: " + conv.implementation();
+    }
+
     @Override
     public void prepare(PlanCache plans) {
         conv.prepare(plans);

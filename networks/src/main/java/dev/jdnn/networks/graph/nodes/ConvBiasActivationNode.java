@@ -67,6 +67,17 @@ public final class ConvBiasActivationNode extends Node {
         return conv.macs();
     }
 
+    /** Besides x, the parameters and the output: with a batch norm, the weights read and written again folded. */
+    @Override
+    public long forwardBytes(NodeContext c) {
+        return super.forwardBytes(c) + (bn != null ? 2 * bytes(conv.weight.value()) : 0);
+    }
+
+    @Override
+    public String implementation() {
+        return plan.implementation();
+    }
+
     @Override
     public void prepare(PlanCache plans) {
         if (bn != null) fold = plans.batchNorm(new BatchNormSpec(Shape.of(1, channels(), 1, 1), bn.spec().eps(), bn.spec().momentum()));

@@ -45,6 +45,11 @@ public final class ConvNode extends WeightedNode {
     }
 
     @Override
+    public String implementation() {
+        return plan.implementation();
+    }
+
+    @Override
     public String kind() {
         return "conv2d";
     }

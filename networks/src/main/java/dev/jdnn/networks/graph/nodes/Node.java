@@ -2,6 +2,7 @@ package dev.jdnn.networks.graph.nodes;
 
 
 import dev.jdnn.memory.Shape;
+import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.Value;
 import dev.jdnn.ops.DropoutPlan;
@@ -59,6 +60,55 @@ public abstract class Node {
     /** Multiply-accumulates of one forward over the whole batch (conv and linear; 0 for the rest, torchvision's convention). */
     public long macs() {
         return 0;
+    }
+
+    /**
+     * Multiply-accumulates of one backward that computes what {@code c} asks for (conv and linear: a forward's worth
+     * per gradient computed, data and weight; 0 for the rest), for the profile's rates.
+     */
+    public long backwardMacs(NodeContext c) {
+        return 0;
+    }
+
+    /**
+     * Bytes one forward reads and writes, each operand once (the profile's GB/s): by default its inputs, its
+     * parameters and its output. Views, which move nothing, and ops that skip parts say less.
+     */
+    public long forwardBytes(NodeContext c) {
+        long bytes = bytes(c.out);
+        for (Tensor t : c.in) bytes += bytes(t);
+        for (Parameter p : parameters()) bytes += bytes(p.value());
+        return bytes;
+    }
+
+    /**
+     * Bytes one backward that computes what {@code c} asks for reads and writes, each operand once: by default the
+     * output gradient, the inputs and output it reads ({@link #readsInputInBackward}, {@link #readsOutputInBackward}),
+     * the parameters, and every gradient it writes, twice where it accumulates (read and written).
+     */
+    public long backwardBytes(NodeContext c) {
+        long bytes = bytes(c.dOut);
+        if (readsOutputInBackward()) bytes += bytes(c.out);
+        for (int i = 0; i < c.in.length; i++) {
+            if (readsInputInBackward(i)) bytes += bytes(c.in[i]);
+            if (c.dIn[i] != null) bytes += bytes(c.dIn[i]) * (c.dInBeta[i] != 0f ? 2 : 1);
+        }
+        List<Parameter> params = parameters();
+        for (int j = 0; j < params.size(); j++) {
+            bytes += bytes(params.get(j).value());
+            if (c.paramGrad[j] != null) bytes += bytes(c.paramGrad[j]) * (c.paramBeta[j] != 0f ? 2 : 1);
+        }
+        return bytes;
+    }
+
+    /** A tensor's size in bytes (0 for none). */
+    protected static long bytes(Tensor t) {
+        return t == null ? 0 : t.numel() * t.dtype().byteSize();
+    }
+
+    /** How this node's backend plan computes it (the convolution algorithms chosen, ...), for profiles; null when it says nothing. */
+    public String implementation() {
+        return null;
     }
 
     /** Creates the backend plans; called once per compile. */

@@ -47,3 +47,44 @@ extern "C" __global__ void mean_of(const float* values, int n, float* out) {
     s = blockSumD(s, shared);
     if (threadIdx.x == 0) out[0] = (float)(s / n);
 }
+
+// Softmax (logSoftmax == 0) or log-softmax over the C entries of each row of [N, C], as CpuSoftmax: shifted by the
+// row maximum, the sum of exponentials in double. One block per row; rows may be strided (xStride, yStride:
+// elements between row starts) and y may be x (each element is read before the same thread writes it).
+extern "C" __global__ void softmax_forward(int classes, int logSoftmax, const float* x, i64 xStride, float* y, i64 yStride) {
+    __shared__ float sharedF[32];
+    __shared__ double sharedD[32];
+    const float* xr = x + (i64)blockIdx.x * xStride;
+    float* yr = y + (i64)blockIdx.x * yStride;
+    float m = NEG_INF;
+    for (int j = threadIdx.x; j < classes; j += blockDim.x) m = fmaxf(m, xr[j]); // a NaN in the row still makes it all NaN, through s
+    m = blockMax(m, sharedF);
+    double s = 0.0;
+    for (int j = threadIdx.x; j < classes; j += blockDim.x) s += (double)expf(xr[j] - m);
+    s = blockSumD(s, sharedD);
+    if (logSoftmax) {
+        float shift = (float)((double)m + log(s));
+        for (int j = threadIdx.x; j < classes; j += blockDim.x) yr[j] = xr[j] - shift;
+    } else {
+        float inv = (float)(1.0 / s);
+        for (int j = threadIdx.x; j < classes; j += blockDim.x) yr[j] = expf(xr[j] - m) * inv;
+    }
+}
+
+// dx = alpha * softmax_backward(y, dy) + beta * dx, from the forward output y, as CpuSoftmax: softmax
+// dx = y * (dy - sum(dy * y)), log-softmax dx = dy - exp(y) * sum(dy), in double. One block per row; dx may be dy.
+extern "C" __global__ void softmax_backward(int classes, int logSoftmax, float alpha, const float* y, i64 yStride,
+                                            const float* dy, i64 dyStride, float beta, float* dx, i64 dxStride) {
+    __shared__ double shared[32];
+    const float* yr = y + (i64)blockIdx.x * yStride;
+    const float* gr = dy + (i64)blockIdx.x * dyStride;
+    float* dr = dx + (i64)blockIdx.x * dxStride;
+    double dot = 0.0;
+    for (int j = threadIdx.x; j < classes; j += blockDim.x) dot += logSoftmax ? (double)gr[j] : (double)gr[j] * yr[j];
+    dot = blockSumD(dot, shared);
+    for (int j = threadIdx.x; j < classes; j += blockDim.x) {
+        double yj = yr[j], gj = gr[j];
+        float g = logSoftmax ? (float)(gj - exp(yj) * dot) : (float)(yj * (gj - dot));
+        dr[j] = blend(alpha, g, beta, dr[j]);
+    }
+}
