@@ -2,11 +2,14 @@
 # jdnn vs PyTorch on one GPU in one device session: jdnn's train-throughput rows (from the GPU bundle), PyTorch's
 # compare.py on the same rows, then benchmarks/pytorch/side_by_side.py joins them into one Markdown table with the
 # ratio jdnn/PyTorch and the targets. Run from the repository root on the GPU machine:
-#   ci/gpu-bench.sh [--quick] [--rows ROW,ROW...] [--graphs on|off|both] [--configs tf32,tf32-cl,bf16,bf16-cl]
-#     --graphs both: jdnn rows with and without CUDA graphs; --configs: the PyTorch configurations (precision and memory
-#     format, see benchmarks/pytorch/compare.py; default: TF32 and bf16 autocast, each NCHW and channels_last)
+#   ci/gpu-bench.sh [--quick] [--rows ROW,ROW...] [--graphs on|off|both] [--fusion auto|off|both]
+#                   [--configs tf32,tf32-cl,bf16,bf16-cl]
+#     --graphs both: jdnn rows with and without CUDA graphs; --fusion both: with and without fused ops (cuDNN graphs);
+#     --configs: the PyTorch configurations (precision and memory format, see benchmarks/pytorch/compare.py; default:
+#     TF32 and bf16 autocast, each NCHW and channels_last)
 #   BENCH_SETS=train-throughput,ops-gpu,gemm,downcall ci/gpu-bench.sh   # also the JMH sets (ops-gpu: ~15 min)
-# Needs: the bundle made by ci/gpu-bundle.sh (build/gpu-bundle/jdnn-gpu or its .tar.gz, or $JDNN_BUNDLE); a python with torch and
+# Needs: the bundle made by ci/gpu-bundle.sh (build/gpu-bundle/jdnn-gpu, or build/gpu-carry/jdnn-gpu.tar.xz as a device
+# call carries it, or $JDNN_BUNDLE: an unpacked jdnn-gpu directory; ci/gpu-check.sh passes its own); a python with torch and
 # torchvision ($PYTHON, else the first python3 found that imports torch). Results go to $OUT when it is set, else
 # benchmarks/results/<date>-gpu/: jdnn/ (results.md/json, jdnn-throughput.json), pytorch.json, side_by_side.md.
 set -uo pipefail
@@ -15,26 +18,27 @@ cd "$root"
 bundle="${JDNN_BUNDLE:-$root/build/gpu-bundle/jdnn-gpu}"
 out="${OUT:-$root/benchmarks/results/$(date -u +%F)-gpu}"
 sets="${BENCH_SETS:-train-throughput}"
-quick="" rows="" graphs="" configs=""
+quick="" rows="" graphs="" fusion="" configs=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick="--quick" ;;
     --rows) rows="$2"; shift ;;
     --graphs) graphs="$2"; shift ;;
+    --fusion) fusion="$2"; shift ;;
     --configs) configs="$2"; shift ;;
-    *) echo "gpu-bench: unknown argument '$1' (valid: --quick, --rows ROW,ROW..., --graphs on|off|both, --configs C,C...)" >&2; exit 2 ;;
+    *) echo "gpu-bench: unknown argument '$1' (valid: --quick, --rows ROW,ROW..., --graphs on|off|both, --fusion auto|off|both, --configs C,C...)" >&2; exit 2 ;;
   esac
   shift
 done
-# A device session may carry only the .tar.gz (the directory is larger): unpack it next to itself.
-if [ ! -x "$bundle/runtime/bin/java" ] && [ -z "${JDNN_BUNDLE:-}" ] && [ -f "$root/build/gpu-bundle/jdnn-gpu.tar.gz" ]; then
-  tar -C "$root/build/gpu-bundle" -xzf "$root/build/gpu-bundle/jdnn-gpu.tar.gz"
+# A device call carries only build/gpu-carry/jdnn-gpu.tar.xz (the directory is larger): unpack it into build/gpu-bundle.
+if [ ! -x "$bundle/runtime/bin/java" ] && [ -z "${JDNN_BUNDLE:-}" ] && [ -f "$root/build/gpu-carry/jdnn-gpu.tar.xz" ]; then
+  mkdir -p "$root/build/gpu-bundle" && tar -C "$root/build/gpu-bundle" -xJf "$root/build/gpu-carry/jdnn-gpu.tar.xz"
 fi
 [ -x "$bundle/runtime/bin/java" ] || { echo "gpu-bench: no bundle at $bundle: run ci/gpu-bundle.sh first (or set JDNN_BUNDLE)" >&2; exit 2; }
 mkdir -p "$out"
 
-. "$root/ci/nvidia-libs.sh"   # sets JDNN_CUDA_PATH
-echo "gpu-bench: JDNN_CUDA_PATH=$JDNN_CUDA_PATH"
+# The NVIDIA libraries are found by jdnn itself (NativeLibraries: CUDA installs, system directories, pip wheels of the
+# python installs and venvs, the newest cuDNN); JDNN_CUDA_PATH, when set, overrides that search.
 
 find_python() {
   local candidates=("${PYTHON:-}" python3 "${VIRTUAL_ENV:-/nonexistent}/bin/python3")
@@ -49,7 +53,7 @@ status=0
 class_path="$(ls "$bundle"/jars/*.jar "$bundle"/lib/*.jar | grep -v -- '-tests\.jar$' | paste -sd: -)"
 echo "gpu-bench: jdnn ($sets)"
 "$bundle/runtime/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx${JDNN_BENCH_XMX:-16g} \
-  -cp "$class_path" dev.jdnn.benchmarks.BenchRunner --set "$sets" --device cuda --out "$out/jdnn" $quick ${rows:+--rows "$rows"} ${graphs:+--graphs "$graphs"} \
+  -cp "$class_path" dev.jdnn.benchmarks.BenchRunner --set "$sets" --device cuda --out "$out/jdnn" $quick ${rows:+--rows "$rows"} ${graphs:+--graphs "$graphs"} ${fusion:+--fusion "$fusion"} \
   2>&1 | tee "$out/jdnn.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 

@@ -13,7 +13,9 @@ is better); peak memory jdnn / PyTorch in the same configuration (lower is bette
 
 A result without "precision" counts as tf32 and one without "layout" as nchw (results written before they existed).
 jdnn rows measured with CUDA graphs off ("cuda_graphs": false, from jdnn bench --graphs off|both) get their own line
-marked "(CUDA graphs off)"; rows without the field count as graphs on.
+marked "(CUDA graphs off)"; rows without the field count as graphs on. Likewise rows compiled with fusion turned off
+("fusion": "fusion off (CompileOptions fusion OFF)", from jdnn bench --fusion off|both) are marked "(fusion off)".
+Only rows in the default configuration (graphs on, fusion not turned off) are held to a target.
 
   python3 benchmarks/pytorch/side_by_side.py --jdnn jdnn-throughput.json --pytorch pytorch.json [--out table.md]
 """
@@ -40,6 +42,7 @@ TARGETS = {
 }
 
 GRAPHS_OFF = " (CUDA graphs off)"
+FUSION_OFF = " (fusion off)"
 LAYOUT_NAMES = {"nhwc": "channels_last", "channels_last": "channels_last", "nchw": "nchw"}
 
 
@@ -59,9 +62,19 @@ def config(r):
     return p + (" channels_last" if layout(r) == "channels_last" else "")
 
 
+def fusion_off(r):
+    """True for a result compiled with fusion turned off (not merely a backend where it is off by default)."""
+    return r.get("fusion", "").startswith("fusion off (CompileOptions")
+
+
+def default_configuration(r):
+    """CUDA graphs on and fusion not turned off: what the targets are about."""
+    return r.get("cuda_graphs") is not False and not fusion_off(r)
+
+
 def line_of(r):
-    """A jdnn result's line in the table: row, its configuration, and a mark when CUDA graphs were off."""
-    return f"{r['row']} [{config(r)}]" + (GRAPHS_OFF if r.get("cuda_graphs") is False else "")
+    """A jdnn result's line in the table: row, its configuration, and marks when CUDA graphs or fusion were off."""
+    return f"{r['row']} [{config(r)}]" + (GRAPHS_OFF if r.get("cuda_graphs") is False else "") + (FUSION_OFF if fusion_off(r) else "")
 
 
 def load(path):
@@ -159,7 +172,7 @@ def table(jdnn, torch, jmeta=None, tmeta=None):
             r_same = ratio(jv, tm[0] if tm else None)
             r_best = ratio(jv, bm[0] if bm else None)
             best_cell = cell(b, unit) + (f" ({config(b)})" if b is not None else "")
-            target = verdict(row, prec, r_best) if j.get("cuda_graphs") is not False else ""
+            target = verdict(row, prec, r_best) if default_configuration(j) else ""
             out.append(f"| {line_of(j)} | {cell(j, unit)} | {cell(t, unit)} | {fmt_ratio(r_same)} | {best_cell} "
                        f"| {fmt_ratio(r_best)} | {memory_ratio(j, t)} | {target} |")
     notes = ["", "Training: images/s (ratio > 1: jdnn faster). Inference: ms per batch (ratio < 1: jdnn faster). "

@@ -128,6 +128,16 @@ class SideBySideTest(unittest.TestCase):
         self.assertEqual(off[RATIO], "1.20x")
         self.assertEqual(off[TARGET], "")
 
+    def test_fusion_off_rows_get_their_own_line_and_no_target(self):
+        rows = self.run_table(doc(train("cifar_resnet20_train_b128", 20000.0, fusion="fusion on: evaluation conv-bias-activation 13/19 fused"),
+                                  train("cifar_resnet20_train_b128", 16000.0, fusion="fusion off (CompileOptions fusion OFF)")),
+                              doc(train("cifar_resnet20_train_b128", 10000.0)))
+        self.assertEqual(list(rows), ["cifar_resnet20_train_b128 [tf32]", "cifar_resnet20_train_b128 [tf32] (fusion off)"])
+        self.assertIn("met", rows["cifar_resnet20_train_b128 [tf32]"][TARGET])
+        off = rows["cifar_resnet20_train_b128 [tf32] (fusion off)"]
+        self.assertEqual(off[RATIO], "1.60x")
+        self.assertEqual(off[TARGET], "")
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,8 +1,12 @@
 package dev.jdnn.benchmarks;
 
 import dev.jdnn.benchmarks.ops.BenchBackends;
+import dev.jdnn.benchmarks.profile.ProfileOptions;
+import dev.jdnn.benchmarks.profile.ProfileReport;
+import dev.jdnn.benchmarks.profile.ProfileRun;
 import dev.jdnn.benchmarks.train.ThroughputRow;
 import dev.jdnn.benchmarks.train.TrainThroughput;
+import dev.jdnn.networks.graph.CompileOptions;
 import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.cuda.CudaBackend;
 
@@ -24,11 +28,13 @@ import java.util.concurrent.Callable;
 /**
  * {@code jdnn bench}: runs the chosen benchmark sets and writes a Markdown table and JSON under
  * benchmarks/results/&lt;date&gt;-&lt;device&gt;/. JMH sets run through JMH's Runner API (each benchmark in a forked
- * JVM); train-throughput runs in this JVM. A sub-command of the {@code jdnn} command line, and on its own the main
- * class the GPU bundle's scripts run.
+ * JVM); train-throughput runs in this JVM. With {@code --profile}, instead, one model's step is profiled node by node
+ * ({@link ProfileRun}). A sub-command of the {@code jdnn} command line, and on its own the main class the GPU
+ * bundle's scripts run.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Run benchmarks (JMH sets, training throughput) and write Markdown and JSON results.")
+        description = "Run benchmarks (JMH sets, training throughput) and write Markdown and JSON results; "
+                + "or, with --profile, where one model's training step spends its time, node by node.")
 public final class BenchRunner implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -39,7 +45,7 @@ public final class BenchRunner implements Callable<Integer> {
                     + "forward/backward at ResNet-50/MobileNetV2 shapes; train-throughput: images/s and latency for the PyTorch-comparison rows.")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--quick", description = "Short runs and small batches (a smoke test, not numbers to publish).")
+    @Option(names = "--quick", description = "Short runs and small batches (a smoke test, not numbers to publish); with --profile, small CPU ceilings.")
     boolean quick;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Result directory (default: benchmarks/results/<date>-<device>/).")
@@ -48,13 +54,61 @@ public final class BenchRunner implements Callable<Integer> {
     @Option(names = "--rows", split = ",", paramLabel = "ROW", description = "train-throughput rows (default: all rows on CUDA, the CPU rows on the CPU).")
     List<String> rows = new ArrayList<>();
 
-    @Option(names = "--device", defaultValue = "auto", description = "Backend for train-throughput: auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "auto", description = "Backend for train-throughput and --profile: auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
     String device;
+
+    @Option(names = "--deterministic", description = "train-throughput on CUDA in deterministic mode (deterministic cuDNN algorithms, "
+            + "chosen by heuristics rather than timing), as `jdnn train --deterministic` runs; off by default (fastest).")
+    boolean deterministic;
 
     @Option(names = "--graphs", defaultValue = "on",
             description = "train-throughput with CUDA graphs on, off, or both (each row twice, the graphs-off result marked \"cuda_graphs\": false); "
                     + "no effect on the CPU (default: ${DEFAULT-VALUE}).")
     String graphs;
+
+    @Option(names = "--fusion", defaultValue = "auto",
+            description = "train-throughput and --profile with fused ops as compiled by default (auto: on for CUDA) or off; train-throughput "
+                    + "also both (each row twice, the result's \"fusion\" field says what fused); no effect on the CPU, where auto is off "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String fusion;
+
+    @Option(names = "--profile",
+            description = "Instead of --set: profile one model's training step node by node (eagerly, every node call between two CUDA events, "
+                    + "or the clock on the CPU): device ms forward and backward, share of the step, TFLOP/s or GB/s against this device's "
+                    + "GEMM and copy ceilings, the convolution algorithms; by op kind and per node. Writes profile-<model>-b<batch>.md and .json.")
+    boolean profile;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "--profile: the zoo model (see jdnn models).")
+    String model;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "32", description = "--profile: batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--input", paramLabel = "CxHxW", description = "--profile: input sample shape (default: the model's own, e.g. 3x224x224).")
+    String input;
+
+    @Option(names = "--classes", paramLabel = "N", description = "--profile: classes (default: 10 for the MNIST and CIFAR models, else 1000).")
+    Integer classes;
+
+    @Option(names = "--steps", paramLabel = "K", defaultValue = "10", description = "--profile: steps measured, each way (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--warmup", paramLabel = "W", defaultValue = "3", description = "--profile: warm-up steps before each measurement (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--top", paramLabel = "N", defaultValue = "0", description = "--profile: list only the N slowest nodes (default: all).")
+    int top;
+
+    @Option(names = "--order", paramLabel = "ORDER", defaultValue = "time",
+            description = "--profile: the node table slowest first (time) or in execution order (execution) (default: ${DEFAULT-VALUE}).")
+    String order;
+
+    @Option(names = "--eval", description = "--profile: the evaluation forward (inference) instead of the training step.")
+    boolean eval;
+
+    /** The options only --profile reads; {@link #sets} etc. are what it leaves out. */
+    private static final List<String> PROFILE_ONLY = List.of("--model", "--batch", "--input", "--classes", "--steps", "--warmup", "--top", "--order", "--eval");
+    private static final List<String> NOT_WITH_PROFILE = List.of("--set", "--rows", "--graphs");
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchRunner()).execute(args));
@@ -63,7 +117,24 @@ public final class BenchRunner implements Callable<Integer> {
     /** The validated options of a command line (a usage error names the bad argument). */
     BenchOptions options() {
         try {
-            return BenchOptions.of(sets, quick, out, rows, device, graphs);
+            return BenchOptions.of(sets, quick, out, rows, device, graphs, fusion, deterministic);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** The validated --profile options, or null without --profile (an option that needs it, or conflicts with it, is a usage error). */
+    ProfileOptions profileOptions() {
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        List<String> wrong = (profile ? NOT_WITH_PROFILE : PROFILE_ONLY).stream().filter(parsed::hasMatchedOption).toList();
+        if (!wrong.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), profile ? "--profile runs alone: leave out " + String.join(", ", wrong)
+                    : String.join(", ", wrong) + (wrong.size() == 1 ? " is" : " are") + " for --profile only");
+        }
+        if (!profile) return null;
+        if (fusion.equals("both")) throw new CommandLine.ParameterException(spec.commandLine(), "--profile profiles one compile: --fusion auto or off");
+        try {
+            return ProfileOptions.of(model, batch, input, classes, warmup, steps, top, order, eval);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -73,7 +144,35 @@ public final class BenchRunner implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
         if (spec.parent() != null && !args.isEmpty() && args.getFirst().equals(spec.name())) args.removeFirst(); // run as "jdnn bench ..."
-        return run(options(), args.toArray(String[]::new));
+        ProfileOptions p = profileOptions();
+        String[] given = args.toArray(String[]::new);
+        return p != null ? runProfile(p, options(), given) : run(options(), given);
+    }
+
+    /** Profiles one model's step on the chosen device; prints the Markdown report and writes it with its JSON. */
+    static int runProfile(ProfileOptions p, BenchOptions options, String[] args) {
+        boolean cuda = BenchBackends.cudaAvailable();
+        if (options.device().equals("cuda") && !cuda) {
+            System.err.println("jdnn bench: --device cuda needs a usable CUDA device (" + CudaBackend.unavailableReason() + ")");
+            return 2;
+        }
+        String device = options.device().equals("auto") ? (cuda ? "cuda" : "cpu") : options.device();
+        System.err.println("jdnn bench: profiling " + p.model() + " " + p.input() + " on " + device + "...");
+        ProfileReport report;
+        try (Backend backend = BenchBackends.open(device, options.deterministic())) {
+            report = ProfileRun.run(p, backend, options.quick(), DeviceInfo.meta(device.equals("cuda"), options, args), options.fusionSettings().getFirst());
+        }
+        String markdown = report.markdown(p.top(), p.executionOrder());
+        Path md = new ResultWriter(resultDir(options, device.equals("cuda"))).writeProfile(p.fileStem(), markdown, report.json());
+        System.out.println(markdown);
+        System.out.println("jdnn bench: wrote " + md + " and " + p.fileStem() + ".json");
+        return 0;
+    }
+
+    /** --out, or benchmarks/results/&lt;date&gt;-&lt;device&gt;/. */
+    private static Path resultDir(BenchOptions options, boolean cuda) {
+        return options.outDir() != null ? options.outDir()
+                : Path.of("benchmarks", "results", LocalDate.now(ZoneOffset.UTC) + "-" + DeviceInfo.label(cuda));
     }
 
     static int run(BenchOptions options, String[] args) throws Exception {
@@ -91,9 +190,7 @@ public final class BenchRunner implements Callable<Integer> {
             System.err.println("jdnn bench: --device cuda needs a usable CUDA device");
             return 2;
         }
-        Path dir = options.outDir() != null ? options.outDir()
-                : Path.of("benchmarks", "results", LocalDate.now(ZoneOffset.UTC) + "-" + DeviceInfo.label(cuda));
-        ResultWriter writer = new ResultWriter(dir);
+        ResultWriter writer = new ResultWriter(resultDir(options, cuda));
         Map<String, Object> meta = DeviceInfo.meta(cuda, options, args);
 
         List<Measurement> measurements = new ArrayList<>();
@@ -122,10 +219,11 @@ public final class BenchRunner implements Callable<Integer> {
         List<Map<String, Object>> results = new ArrayList<>();
         for (String name : rows) {
             ThroughputRow row = ThroughputRow.of(name);
-            for (boolean graphs : options.graphSettings()) {
-                System.err.println("jdnn bench: " + name + " on " + device + (graphs ? "" : ", CUDA graphs off") + "...");
-                try (Backend backend = BenchBackends.open(device)) {
-                    results.add(TrainThroughput.run(row, backend, settings, graphs));
+            for (CompileOptions compile : options.compileSettings()) {
+                System.err.println("jdnn bench: " + name + " on " + device + (compile.cudaGraphs() ? "" : ", CUDA graphs off")
+                        + (compile.fusion() == CompileOptions.FusionMode.OFF ? ", fusion off" : "") + "...");
+                try (Backend backend = BenchBackends.open(device, options.deterministic())) {
+                    results.add(TrainThroughput.run(row, backend, settings, compile));
                 } catch (RuntimeException | OutOfMemoryError e) {
                     Map<String, Object> failed = new LinkedHashMap<>();
                     failed.put("row", name);
@@ -133,7 +231,8 @@ public final class BenchRunner implements Callable<Integer> {
                     failed.put("model", row.model());
                     failed.put("batch", row.batch());
                     failed.put("framework", "jdnn");
-                    failed.put("cuda_graphs", graphs);
+                    failed.put("cuda_graphs", compile.cudaGraphs());
+                    failed.put("fusion", compile.fusion().name().toLowerCase(java.util.Locale.ROOT));
                     failed.put("error", String.valueOf(e));
                     results.add(failed);
                     System.err.println("jdnn bench: " + name + " failed: " + e);

@@ -33,6 +33,7 @@ public final class DeviceInfo {
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
         m.put("quick", options.quick());
+        m.put("deterministic", options.deterministic());
         m.put("command", "jdnn bench " + String.join(" ", args));
         return m;
     }

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Writes a run's results into one directory: {@code results.json} + {@code results.md} for the JMH sets, and
  * {@code jdnn-throughput.json} (the schema of benchmarks/pytorch/compare.py, so side_by_side.py can join them) +
- * {@code throughput.md} for train-throughput.
+ * {@code throughput.md} for train-throughput, {@code profile-<model>-b<batch>.md} + {@code .json} for a profile.
  */
 public final class ResultWriter {
     private final Path dir;
@@ -37,6 +37,12 @@ public final class ResultWriter {
         doc.put("results", results);
         write("throughput.md", throughputTable(meta, results));
         return write("jdnn-throughput.json", Json.write(doc));
+    }
+
+    /** A profile ({@code jdnn bench --profile}): {@code <stem>.md} and {@code <stem>.json}; returns the Markdown file. */
+    public Path writeProfile(String stem, String markdown, Map<String, Object> json) {
+        write(stem + ".json", Json.write(json));
+        return write(stem + ".md", markdown);
     }
 
     static String measurementTable(Map<String, Object> meta, List<Measurement> ms) {

@@ -1,5 +1,6 @@
 package dev.jdnn.benchmarks;
 
+import dev.jdnn.networks.graph.CompileOptions;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -26,7 +27,9 @@ class BenchOptionsTest {
         assertNull(o.outDir());
         assertEquals("auto", o.device());
         assertFalse(o.gpuOptional());
+        assertFalse(o.deterministic(), "the fastest mode, as jdnn train");
         assertEquals(List.of(true), o.graphSettings(), "CUDA graphs on, as compiled models default to");
+        assertEquals(List.of(CompileOptions.DEFAULT), o.compileSettings(), "the compile defaults");
     }
 
     @Test
@@ -38,13 +41,24 @@ class BenchOptionsTest {
     }
 
     @Test
+    void fusionOffOrBothWithEachGraphSetting() {
+        assertEquals(List.of(CompileOptions.DEFAULT.withFusion(CompileOptions.FusionMode.OFF)), parse("--fusion", "off").compileSettings());
+        assertEquals(List.of(CompileOptions.DEFAULT, CompileOptions.DEFAULT.withFusion(CompileOptions.FusionMode.OFF),
+                        CompileOptions.DEFAULT.withCudaGraphs(false), CompileOptions.DEFAULT.withCudaGraphs(false).withFusion(CompileOptions.FusionMode.OFF)),
+                parse("--fusion", "both", "--graphs", "both").compileSettings());
+        var e = assertThrows(CommandLine.ParameterException.class, () -> parse("--fusion", "on"));
+        assertTrue(e.getMessage().contains("'on'") && e.getMessage().contains("auto"), e.getMessage());
+    }
+
+    @Test
     void parsesEveryOption() {
-        BenchOptions o = parse("--set", "gemm,ops-cpu", "--quick", "--out", "x/y", "--rows", "a,b", "--rows", "c", "--device", "cpu");
+        BenchOptions o = parse("--set", "gemm,ops-cpu", "--quick", "--out", "x/y", "--rows", "a,b", "--rows", "c", "--device", "cpu", "--deterministic");
         assertEquals(List.of("gemm", "ops-cpu"), o.sets());
         assertTrue(o.quick());
         assertEquals(Path.of("x/y"), o.outDir());
         assertEquals(List.of("a", "b", "c"), o.rows());
         assertEquals("cpu", o.device());
+        assertTrue(o.deterministic());
     }
 
     @Test
@@ -71,7 +85,7 @@ class BenchOptionsTest {
         StringWriter out = new StringWriter(), err = new StringWriter();
         CommandLine cmd = new CommandLine(new BenchRunner()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
         assertEquals(0, cmd.execute("--help"));
-        for (String option : List.of("--set", "--quick", "--out", "--rows", "--device", "--graphs")) assertTrue(out.toString().contains(option), out.toString());
+        for (String option : List.of("--set", "--quick", "--out", "--rows", "--device", "--graphs", "--deterministic")) assertTrue(out.toString().contains(option), out.toString());
         assertEquals(2, new CommandLine(new BenchRunner()).setErr(new PrintWriter(err)).execute("--set", "opz"));
         assertTrue(err.toString().contains("'opz'"), err.toString());
     }

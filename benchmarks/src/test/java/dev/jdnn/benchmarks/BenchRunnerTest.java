@@ -20,6 +20,8 @@ class BenchRunnerTest {
         assertEquals(2, BenchRunner.run(BenchOptionsTest.parse(gpuOps), gpuOps));
         String[] cudaRows = {"--set", "train-throughput", "--device", "cuda", "--out", out.toString()};
         assertEquals(2, BenchRunner.run(BenchOptionsTest.parse(cudaRows), cudaRows));
+        String[] cudaProfile = {"--profile", "--model", "lenet5", "--device", "cuda", "--out", out.toString()};
+        assertEquals(2, BenchRunner.runProfile(ProfileOptionsTest.parse(cudaProfile), BenchOptionsTest.parse(cudaProfile), cudaProfile));
         assertFalse(Files.exists(out));
     }
 }

@@ -3,8 +3,13 @@ package dev.jdnn.benchmarks;
 import dev.jdnn.benchmarks.ops.BenchBackends;
 import dev.jdnn.benchmarks.ops.OpCase;
 import dev.jdnn.benchmarks.ops.OpInstance;
+import dev.jdnn.benchmarks.profile.DeviceCeilings;
+import dev.jdnn.benchmarks.profile.ProfileOptions;
+import dev.jdnn.benchmarks.profile.ProfileReport;
+import dev.jdnn.benchmarks.profile.ProfileRun;
 import dev.jdnn.benchmarks.train.ThroughputRow;
 import dev.jdnn.benchmarks.train.TrainThroughput;
+import dev.jdnn.networks.graph.ModelProfile;
 import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.cuda.CudaBackend;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,7 +21,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The harness's CUDA paths (run by ci/gpu-run.sh on a GPU machine): every op case, and the step-overhead split. */
+/** The harness's CUDA paths (run by ci/gpu-check.sh on a GPU machine): every op case, the step-overhead split, the profile. */
 @Tag("gpu")
 class GpuHarnessTest {
     @BeforeEach
@@ -34,6 +39,26 @@ class GpuHarnessTest {
                     assertDoesNotThrow(backend::synchronize, c.name());
                 }
             }
+        }
+    }
+
+    /** The profile on CUDA: ceilings measured with events, every node timed, cuDNN's algorithms named. */
+    @Test
+    void cudaProfileOfAResnet20TrainingStep() {
+        try (Backend backend = BenchBackends.open("cuda")) {
+            ProfileReport r = ProfileRun.run(ProfileOptions.of("resnet20", 32, null, null, 1, 2, 0, "time", false), backend, true, Map.of());
+            DeviceCeilings c = r.ceilings();
+            assertTrue(c.gemmFlopsPerSecond() > 1e12 && c.copyBytesPerSecond() > 1e11, c.describe());
+            ModelProfile p = r.profile();
+            assertTrue(p.graphCapture().contains("training step with optimizer update: replaying"), p.graphCapture());
+            for (ModelProfile.Row row : p.rows()) {
+                if (row.forward().bytes() > 0) assertTrue(row.forward().millis() > 0, row.toString());
+                if (row.kind().equals("conv2d")) {
+                    assertTrue(row.implementation().startsWith("cuDNN forward "), row.implementation());
+                    assertTrue(r.ofCeiling(row.forward()) < 1.5, "a convolution's rate against the GEMM ceiling: " + r.ofCeiling(row.forward()) + " " + row);
+                }
+            }
+            assertTrue(r.markdown(10, false).contains("CUDA events on the stream"));
         }
     }
 

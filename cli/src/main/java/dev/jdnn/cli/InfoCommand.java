@@ -76,6 +76,8 @@ public final class InfoCommand implements Callable<Integer> {
         CudaReadiness readiness = CudaReadiness.check();
         out.println("Backend");
         out.println("  auto would pick: " + (readiness.ready() ? "cuda" : "cpu") + " (" + firstLine(readiness.reason()) + ")");
+        out.println("  deterministic: off by default on the GPU (fastest cuDNN algorithms); --deterministic on train, finetune, eval, predict"
+                + " and bench makes GPU runs repeatable; the CPU backend always is");
     }
 
     private static String firstLine(String s) {

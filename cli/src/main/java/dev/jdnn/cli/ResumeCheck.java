@@ -22,12 +22,12 @@ import java.util.Set;
  * the checkpoint's training state is sound (no negative counters), its position fits this run's batches per epoch,
  * and every option recorded in its config (model, data and its size and labels, batch size, optimizer, learning
  * rate, schedule, seed, ...) equals this invocation's. A difference is refused, naming each option with both values.
- * Only where the run happens may change (--device, the data's directory), and --epochs when the schedule does not
+ * Only where and how the run happens may change (--device, --deterministic, the data's directory), and --epochs when the schedule does not
  * depend on the run's length (constant): then continuing to N epochs equals a run started with --epochs N.
  */
 final class ResumeCheck {
-    /** Config keys that do not change the results: where the run executes, and where the same data lives. */
-    private static final Set<String> FREE = Set.of("device", "backend", "data_dir");
+    /** Config keys that do not change the results: where and how the run executes, and where the same data lives. */
+    private static final Set<String> FREE = Set.of("device", "backend", "deterministic", "data_dir");
     /** Facts older checkpoints do not record; their absence is not a difference. */
     private static final Set<String> NOT_IN_OLDER_CHECKPOINTS = Set.of("train_labels_crc32");
     private static final ObjectMapper JSON = new ObjectMapper();

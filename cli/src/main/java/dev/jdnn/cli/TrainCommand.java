@@ -41,9 +41,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     HyperOptions hyper;
 
+    /**
+     * True when {@code train} was given no option at all. The parse result's own matches, not {@code originalArgs()}:
+     * those are the whole command line, which always holds "train" itself.
+     */
+    boolean isDemo() {
+        return spec.commandLine().getParseResult().matchedArgs().isEmpty();
+    }
+
     /** With no arguments at all: the demo's subset, announced on the first line of output. */
     void applyDemo() {
-        if (!spec.commandLine().getParseResult().originalArgs().isEmpty()) return;
+        if (!isDemo()) return;
         hyper.limit = DEMO_LIMIT;
         spec.commandLine().getOut().printf("demo run: %s on the first %,d of Fashion-MNIST's training images, %d epochs "
                 + "(give any option, e.g. --limit 0, to train on the whole set; --help lists them)%n", model, DEMO_LIMIT, hyper.epochs);

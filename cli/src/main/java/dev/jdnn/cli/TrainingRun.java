@@ -65,11 +65,15 @@ final class TrainingRun {
             Shape input = Shape.of(h.batchSize, s.train().channels(), s.train().height(), s.train().width());
             out.printf("model %s (%,d parameters) on %s, %s: %,d training / %,d test images, batch %d, %d epochs%n",
                     s.modelName(), s.model().parameterCount(), backend.name(), d.source().cliName(), s.train().size(), s.test().size(), h.batchSize, h.epochs);
+            out.println("deterministic: " + run.determinism(backend));
             try (CompiledModel model = CompiledModel.compile(s.model(), input, backend, seed)) {
                 if (s.afterCompile() != null) s.afterCompile().accept(model);
+                out.println(model.fusionSummary());
                 config.put("backend", backend.name());
+                config.put("deterministic", run.deterministicOn(backend));
                 String configJson = toJson(config);
                 MetricsCsv csv = new MetricsCsv(dir, resumeState == null ? 0 : resumeState.epoch());
+                MetricsFiles curves = new MetricsFiles(dir, csv, cmd.getErr()::println);
                 try (Optimizer optimizer = h.createOptimizer(model, s.headPaths(), s.headLr());
                      Trainer trainer = Trainer.builder(model, optimizer)
                              .trainData(s.train(), td.transform(d, s.modelName())).testData(s.test(), d.evalTransform())
@@ -82,7 +86,7 @@ final class TrainingRun {
                              .listener(new ProgressListener(barStream(), h.epochs, h.batchSize))
                              .listener(new EpochSummaryPrinter(out, h.epochs))
                              .listener(csv)
-                             .listener(new MetricsFiles(dir, csv))
+                             .listener(curves)
                              .build()) {
                     if (h.resume != null) {
                         TrainingState st = trainer.resume(h.resume);
@@ -95,7 +99,7 @@ final class TrainingRun {
                     EpochMetrics best = history.stream().filter(e -> e.test() != null).max((a, b) -> Double.compare(a.test().top1(), b.test().top1())).orElse(null);
                     if (best != null) out.printf("best test top-1 %.2f%% (epoch %d)%n", 100 * best.test().top1(), best.epoch() + 1);
                     out.println("graph capture: " + model.graphCaptureStatus());
-                    out.println("wrote " + dir.toAbsolutePath() + "/{" + String.join(", ", CONFIG, MetricsCsv.FILE, MetricsFiles.CURVES, CheckpointWriter.LAST_CHECKPOINT, CheckpointWriter.BEST_WEIGHTS) + "}");
+                    out.println("wrote " + dir.toAbsolutePath() + "/{" + String.join(", ", written(dir, curves)) + "}");
                     out.flush();
                 }
             }
@@ -103,10 +107,24 @@ final class TrainingRun {
         return 0;
     }
 
+    /** The run directory's files that exist now; curves.png only when this run drew it. */
+    static List<String> written(Path dir, MetricsFiles curves) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String f : List.of(CONFIG, MetricsCsv.FILE, MetricsFiles.CURVES, CheckpointWriter.LAST_CHECKPOINT, CheckpointWriter.BEST_WEIGHTS)) {
+            boolean drawn = !f.equals(MetricsFiles.CURVES) || curves.curvesWritten();
+            if (drawn && java.nio.file.Files.isRegularFile(dir.resolve(f))) out.add(f);
+        }
+        return out;
+    }
+
     /** The progress bar only on an interactive terminal; redirected output gets the summary lines alone. */
     private static PrintStream barStream() {
-        java.io.Console c = System.console();
-        return c != null && c.isTerminal() ? System.err : null;
+        try {
+            java.io.Console c = System.console();
+            return c != null && c.isTerminal() ? System.err : null;
+        } catch (RuntimeException | LinkageError e) { // a terminal problem never stops a run
+            return null;
+        }
     }
 
     /**
@@ -123,7 +141,7 @@ final class TrainingRun {
 
     /**
      * The run's options and data as config.json and every checkpoint record them; {@code --resume} compares them
-     * ({@link ResumeCheck}). "backend" is filled in once the backend is open.
+     * ({@link ResumeCheck}). "backend" and "deterministic" are filled in once the backend is open.
      */
     private static Map<String, Object> config(HyperOptions h, DataOptions d, TrainingDataOptions td, String device, Setup s, long seed) {
         Map<String, Object> c = new LinkedHashMap<>();
@@ -150,6 +168,7 @@ final class TrainingRun {
         c.put("augment", td.augments(s.modelName()) ? "standard" : "none");
         c.put("device", device);
         c.put("backend", null);
+        c.put("deterministic", null);
         if (s.headLr() != null) c.put("head_lr", s.headLr());
         c.putAll(s.extraConfig());
         return c;

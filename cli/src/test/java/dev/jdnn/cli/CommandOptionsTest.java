@@ -33,7 +33,7 @@ class CommandOptionsTest {
         String top = CliRunner.run("--help").out();
         for (String command : List.of("info", "models", "train", "eval", "predict", "finetune", "bench")) assertTrue(top.contains("  " + command), command + " in\n" + top);
         String bench = CliRunner.run("bench", "--help").out();
-        assertTrue(bench.contains("--set") && bench.contains("--graphs"), bench);
+        assertTrue(bench.contains("--set") && bench.contains("--graphs") && bench.contains("--profile"), bench);
     }
 
     /** The Done-when case: train --data cifar10 --epochs 1 trains on every image of the five training files. */
@@ -47,6 +47,23 @@ class CommandOptionsTest {
         String config = Files.readString(out.resolve("config.json"));
         assertTrue(config.contains("\"train_images\" : 150") && config.contains("\"limit\" : 0"), config);
         assertFalse(r.out().contains("demo run"), r.out());
+    }
+
+    @Test
+    void onlyABareTrainIsTheDemo() {
+        assertTrue(parsedTrain().isDemo(), "'jdnn train' with no option runs the demo");
+        assertFalse(parsedTrain("--epochs", "2").isDemo());
+        assertFalse(parsedTrain("--limit", "0").isDemo());
+        assertFalse(parsedTrain("--device", "cpu").isDemo());
+    }
+
+    private static TrainCommand parsedTrain(String... options) {
+        var cmd = Main.commandLine();
+        String[] args = new String[options.length + 1];
+        args[0] = "train";
+        System.arraycopy(options, 0, args, 1, options.length);
+        var parsed = cmd.parseArgs(args).subcommand();
+        return (TrainCommand) parsed.commandSpec().userObject();
     }
 
     @Test

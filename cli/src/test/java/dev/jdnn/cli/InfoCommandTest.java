@@ -28,6 +28,7 @@ class InfoCommandTest {
             assertTrue(out.contains("\n  " + lib + ": "), lib + " line missing: " + out);
         }
         assertTrue(out.contains("Backend\n  auto would pick: " + (out.contains("auto would pick: cuda") ? "cuda" : "cpu")), out);
+        assertTrue(out.contains("\n  deterministic: off by default on the GPU"), out);
         if (!CudaRuntime.isAvailable()) {
             assertTrue(out.contains("  no GPU: "), out);
             assertTrue(out.contains("auto would pick: cpu ("), out);

@@ -43,12 +43,15 @@ class TrainingCliTest {
                 "--epochs", "2", "--lr", "0.05", "--schedule", "constant", "--out", run.toString()));
         assertEquals(0, train.exitCode(), train.err());
         assertTrue(train.out().contains("epoch 2/2: train loss"), train.out());
+        assertTrue(train.out().contains("\nfusion off (auto: the cpu backend's fused plans"), "the run header says whether ops are fused: " + train.out());
+        assertTrue(train.out().contains("\ndeterministic: on (the CPU backend always is)\n"), "the run header says the mode: " + train.out());
+        assertTrue(Files.readString(run.resolve("config.json")).contains("\"deterministic\" : true"), "and config.json records it");
         for (String f : List.of("config.json", "metrics.csv", "curves.png", "last.ckpt", "best.safetensors")) assertTrue(Files.isRegularFile(run.resolve(f)), f);
         assertEquals(3, Files.readAllLines(run.resolve("metrics.csv")).size(), "header + 2 epochs");
         assertNoTempFiles(run);
 
         CliRunner eval = CliRunner.run("eval", "--weights", run.resolve("best.safetensors").toString(), "--model", "lenet5", "--data", "mnist",
-                "--data-dir", data.toString(), "--batch-size", "8", "--device", "cpu");
+                "--data-dir", data.toString(), "--batch-size", "8", "--device", "cpu", "--deterministic");
         assertEquals(0, eval.exitCode(), eval.err());
         assertTrue(eval.out().contains("(30 images)") && eval.out().contains("top-5") && eval.out().contains("confusion matrix"), eval.out());
         CliRunner evalCkpt = CliRunner.run("eval", "--weights", run.resolve("last.ckpt").toString(), "--model", "lenet5", "--data", "mnist",

@@ -62,6 +62,15 @@ public enum Library {
                 } + ").";
     }
 
+    /**
+     * Whether several builds found are ranked newest first rather than by search order: cuDNN, whose builds are often
+     * installed twice (a system package and a pip wheel beside PyTorch) and whose newer minor versions bring faster
+     * and fixed kernels. The CUDA runtime, cuBLAS and NVRTC keep the search order.
+     */
+    public boolean prefersNewest() {
+        return this == CUDNN;
+    }
+
     public int minimumMajor() {
         return minimumMajor;
     }

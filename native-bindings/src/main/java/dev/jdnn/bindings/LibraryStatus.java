@@ -1,22 +1,32 @@
 package dev.jdnn.bindings;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
-/** One line of {@link NativeLibraries#report()}: a library's file and version, or the reason it is unusable. */
-public record LibraryStatus(Library library, Optional<Path> path, Optional<String> version, Optional<String> problem) {
+/**
+ * One line of {@link NativeLibraries#report()}: a library's file and version, or the reason it is unusable, and every
+ * build the search found with why the one used was chosen.
+ */
+public record LibraryStatus(Library library, Optional<Path> path, Optional<String> version, Optional<String> problem,
+                            List<LibrarySearch.Candidate> found, String preference) {
+    public LibraryStatus {
+        found = List.copyOf(found);
+    }
 
     static LibraryStatus of(Library library) {
+        LibrarySearch.Result search = LibrarySearch.search(library, NativeLibraries.searchPath());
         try {
             NativeLibraries.require(library);
             Path path = NativeLibraries.find(library).orElseThrow();
             try {
-                return new LibraryStatus(library, Optional.of(path), Optional.of(LibraryVersions.of(library)), Optional.empty());
+                return new LibraryStatus(library, Optional.of(path), Optional.of(LibraryVersions.of(library)), Optional.empty(), search.found(), search.preference());
             } catch (RuntimeException e) {
-                return new LibraryStatus(library, Optional.of(path), Optional.empty(), Optional.of("loaded, but reading its version failed: " + e.getMessage()));
+                return new LibraryStatus(library, Optional.of(path), Optional.empty(), Optional.of("loaded, but reading its version failed: " + e.getMessage()),
+                        search.found(), search.preference());
             }
         } catch (NativeLibraryException e) {
-            return new LibraryStatus(library, Optional.empty(), Optional.empty(), Optional.of(e.getMessage()));
+            return new LibraryStatus(library, Optional.empty(), Optional.empty(), Optional.of(e.getMessage()), search.found(), search.preference());
         }
     }
 
@@ -24,13 +34,19 @@ public record LibraryStatus(Library library, Optional<Path> path, Optional<Strin
         return path.isPresent();
     }
 
-    /** "cuDNN: 9.24.0 at /path" or "cuDNN: not found" followed by the indented search report. */
+    /**
+     * "cuDNN: 9.24.0 at /path" or "cuDNN: not found" followed by the indented search report; when the search found more
+     * than one build, an indented line per build, the one used marked.
+     */
     @Override
     public String toString() {
-        if (path.isPresent()) {
-            return library.displayName() + ": " + version.orElse("version unknown") + " at " + path.get()
-                    + problem.map(p -> " (" + p + ")").orElse("");
+        if (path.isEmpty()) return library.displayName() + ": not found\n    " + problem.orElse("").replace("\n", "\n    ");
+        StringBuilder sb = new StringBuilder(library.displayName() + ": " + version.orElse("version unknown") + " at " + path.get()
+                + problem.map(p -> " (" + p + ")").orElse(""));
+        if (found.size() > 1) {
+            sb.append("\n    ").append(found.size()).append(" builds found; used: ").append(preference);
+            for (LibrarySearch.Candidate c : found) sb.append("\n    ").append(c.file().equals(path.get()) ? "* " : "  ").append(c.describe());
         }
-        return library.displayName() + ": not found\n    " + problem.orElse("").replace("\n", "\n    ");
+        return sb.toString();
     }
 }

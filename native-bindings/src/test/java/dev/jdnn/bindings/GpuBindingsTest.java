@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The generated bindings driving a real GPU: an NVRTC kernel launched through the driver API, a cuBLAS SGEMM and a
- * cuDNN convolution, each checked against float64 reference code. Runs from the GPU bundle (ci/gpu-run.sh).
+ * cuDNN convolution, each checked against float64 reference code. Runs from the GPU bundle (ci/gpu-check.sh).
  */
 @Tag("gpu")
 class GpuBindingsTest {

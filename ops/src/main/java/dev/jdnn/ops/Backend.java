@@ -87,6 +87,9 @@ public interface Backend extends AutoCloseable {
 
     MemoryStats memoryStats();
 
+    /** {@code count} reusable marks in this backend's order of work, for timing spans of it on the device (see {@link TimeMarks}). */
+    TimeMarks timeMarks(int count);
+
     // ---- planned ops ------------------------------------------------------------------------------------------
 
     Conv2dPlan conv2d(Conv2dSpec spec);
@@ -177,6 +180,13 @@ public interface Backend extends AutoCloseable {
 
     /** y[n, c] = bias-free sum over H, W is done by pooling; this adds a per-channel bias: y[n,c,...] += b[c]. */
     void addBias(Tensor y, Tensor bias);
+
+    /**
+     * {@code y[n,c,h,w] = act(x[n,c,h,w] * scale[c] + bias[c])}, act IDENTITY or RELU: a batch norm applied through
+     * its equivalent per-channel scale and bias (what {@link BnFinalizePlan} writes), with the ReLU that usually
+     * follows it, in one pass. x and y NCHW of the same shape (y may be x); scale and bias contiguous float32 [C].
+     */
+    void scaleBiasActivation(Tensor x, Tensor scale, Tensor bias, Activation activation, Tensor y);
 
     // ---- optimizer updates and gradient clipping --------------------------------------------------------------
 

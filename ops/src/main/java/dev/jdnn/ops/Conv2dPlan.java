@@ -15,6 +15,13 @@ public interface Conv2dPlan extends AutoCloseable {
     /** What this plan needs of the backend's shared workspace (0 on the CPU): for memory reports, nothing to allocate. */
     long workspaceBytes();
 
+    /**
+     * How this backend computes the convolution, for profiles: on CUDA the cuDNN algorithm, math type and workspace
+     * of each direction; on the CPU the loop structure (im2col + GEMM, a GEMM on the input planes, direct depthwise
+     * loops).
+     */
+    String implementation();
+
     /** y = alpha * conv(x, w) (+ bias if given) + beta * y. */
     void forward(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y);
 

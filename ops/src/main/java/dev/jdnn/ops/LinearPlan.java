@@ -6,6 +6,9 @@ import dev.jdnn.memory.Tensor;
 public interface LinearPlan extends AutoCloseable {
     LinearSpec spec();
 
+    /** How this backend computes the products, for profiles (the GEMM and its math mode). */
+    String implementation();
+
     /** y = alpha * (x · Wᵀ + b) + beta * y; bias may be null. */
     void forward(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y);
 

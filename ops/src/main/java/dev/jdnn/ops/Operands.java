@@ -193,6 +193,22 @@ public final class Operands {
         }
     }
 
+    /**
+     * scaleBiasActivation's operands: x and y of one rank-4 shape in one format (any float dtypes, views allowed, as every
+     * pointwise op's), scale and bias contiguous float32 [C], the activation IDENTITY or RELU. Returns the format.
+     */
+    public static MemoryFormat scaleBiasActivation(Device device, Tensor x, Tensor scale, Tensor bias, Activation activation, Tensor y) {
+        if (activation != Activation.IDENTITY && activation != Activation.RELU) {
+            throw new IllegalArgumentException("scaleBiasActivation applies IDENTITY or RELU, got " + activation);
+        }
+        if (y == null) throw new IllegalArgumentException("scaleBiasActivation y: tensor is null");
+        MemoryFormat format = sameFormat("scaleBiasActivation", device, new String[]{"x", "y"}, x, y);
+        if (x.rank() != 4) throw new IllegalArgumentException("scaleBiasActivation x: expected an NCHW-shaped (rank 4) tensor, got " + x.describe());
+        contiguous("scaleBiasActivation scale", scale, Shape.of(x.dim(1)), device);
+        contiguous("scaleBiasActivation bias", bias, Shape.of(x.dim(1)), device);
+        return format;
+    }
+
     /** The guard's operands: contiguous float32 values and a one-element float32 flag, both on {@code device}. */
     public static void finiteFlag(Device device, Tensor values, Tensor flag) {
         requireContiguous("finiteFlag values", floats("finiteFlag values", values, device));

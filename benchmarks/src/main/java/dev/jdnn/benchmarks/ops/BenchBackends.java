@@ -14,6 +14,11 @@ public final class BenchBackends {
     private BenchBackends() {}
 
     public static Backend open(String name) {
+        return open(name, false);
+    }
+
+    /** As {@link #open(String)}; a CUDA backend in deterministic mode when {@code deterministic} (jdnn bench --deterministic). */
+    public static Backend open(String name, boolean deterministic) {
         return switch (name) {
             case "cpu" -> new CpuBackend();
             case "cuda", "cuda-fp32" -> {
@@ -22,7 +27,7 @@ public final class BenchBackends {
                     throw new IllegalStateException("backend=" + name + " needs a usable CUDA device, but " + why
                             + "; run with -p backend=cpu (BenchRunner does this by itself)");
                 }
-                yield CudaBackend.create(0, CudaBackend.Options.defaults().withStrictFp32(name.equals("cuda-fp32")));
+                yield CudaBackend.create(0, CudaBackend.Options.defaults().withStrictFp32(name.equals("cuda-fp32")).withDeterministic(deterministic));
             }
             default -> throw new IllegalArgumentException("unknown backend '" + name + "'; valid: cpu, cuda, cuda-fp32");
         };

@@ -1,12 +1,12 @@
 package dev.jdnn.benchmarks.train;
 
-import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.graph.CompileOptions;
 import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.networks.graph.GuardedUpdate;
 import dev.jdnn.networks.models.ModelConfig;
 import dev.jdnn.networks.models.Models;
 import dev.jdnn.ops.Backend;
+import dev.jdnn.ops.TimeMarks;
 import dev.jdnn.ops.cuda.CudaBackend;
 import dev.jdnn.training.optim.Optimizer;
 import dev.jdnn.training.optim.Optimizers;
@@ -41,21 +41,21 @@ public final class TrainThroughput {
 
     private TrainThroughput() {}
 
-    /** With CUDA graphs on (the compile default). */
+    /** With the compile defaults (CUDA graphs on, fusion where the backend fuses). */
     public static Map<String, Object> run(ThroughputRow row, Backend backend, Settings settings) {
-        return run(row, backend, settings, true);
+        return run(row, backend, settings, CompileOptions.DEFAULT);
     }
 
-    public static Map<String, Object> run(ThroughputRow row, Backend backend, Settings settings, boolean cudaGraphs) {
+    public static Map<String, Object> run(ThroughputRow row, Backend backend, Settings settings, CompileOptions options) {
         Map<String, Object> result = new LinkedHashMap<>();
         ModelConfig cfg = ModelConfig.of(row.classes(), row.channels(), row.size(), row.size());
-        String graphCapture;
-        try (CompiledModel model = CompiledModel.compile(Models.create(row.model(), cfg), row.inputShape(), backend, 0,
-                CompileOptions.DEFAULT.withCudaGraphs(cudaGraphs))) {
-            fillInput(model, backend, row);
+        String graphCapture, fusion;
+        try (CompiledModel model = CompiledModel.compile(Models.create(row.model(), cfg), row.inputShape(), backend, 0, options)) {
+            fillInput(model, backend, row.classes());
             if (row.kind() == ThroughputRow.Kind.TRAIN) train(model, backend, settings, row.batch(), result);
             else infer(model, backend, settings, result);
             graphCapture = model.graphCaptureStatus();
+            fusion = model.fusionSummary();
         }
         result.put("row", row.name());
         result.put("kind", row.kindName());
@@ -66,35 +66,58 @@ public final class TrainThroughput {
         result.put("framework", "jdnn");
         result.put("precision", precision(backend));
         result.put("backend", backend.name());
-        result.put("cuda_graphs", cudaGraphs);
+        result.put("cuda_graphs", options.cudaGraphs());
         result.put("graph_capture", graphCapture);
+        result.put("fusion", fusion);
         return result;
     }
 
-    /** A random batch in the model's own input and labels tensors (so a step copies nothing). */
-    private static void fillInput(CompiledModel model, Backend backend, ThroughputRow row) {
+    /** A random batch (inputs in [-1, 1), labels below {@code classes}) in the model's own input and labels tensors, so a step copies nothing. */
+    public static void fillInput(CompiledModel model, Backend backend, int classes) {
         SplittableRandom r = new SplittableRandom(0);
-        float[] x = new float[Math.toIntExact(row.inputShape().numel())];
+        float[] x = new float[Math.toIntExact(model.inputShape().numel())];
         for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextDouble() * 2 - 1);
         backend.upload(x, model.input());
-        int[] y = new int[row.batch()];
-        for (int i = 0; i < y.length; i++) y[i] = r.nextInt(row.classes());
+        int[] y = new int[model.inputShape().dim(0)];
+        for (int i = 0; i < y.length; i++) y[i] = r.nextInt(classes);
         backend.uploadInts(y, model.labels());
+    }
+
+    /**
+     * The training step every row measures, on the model's own input and labels: SGD (momentum 0.9, weight decay
+     * 1e-4) whose scalars are written before each step and whose update runs in the step, guarded against a
+     * non-finite loss, as the {@link dev.jdnn.training.Trainer} runs it. Close it to free the optimizer's state.
+     */
+    public static final class SgdStep implements Runnable, AutoCloseable {
+        private final CompiledModel model;
+        private final Optimizer sgd;
+        private final GuardedUpdate update;
+
+        public SgdStep(CompiledModel model) {
+            this.model = model;
+            this.sgd = Optimizers.sgd(model, LR, 0.9, WEIGHT_DECAY, false);
+            this.update = sgd.guardedUpdate(); // one instance: the recording is keyed by it
+        }
+
+        @Override
+        public void run() {
+            sgd.writeStepScalars(1.0);
+            model.forwardBackward(model.labels(), 0f, update);
+        }
+
+        @Override
+        public void close() {
+            sgd.close();
+        }
     }
 
     private static void train(CompiledModel model, Backend backend, Settings s, int batch, Map<String, Object> result) {
         model.setTraining(true);
-        Tensor labels = model.labels();
-        try (Optimizer sgd = Optimizers.sgd(model, LR, 0.9, WEIGHT_DECAY, false)) {
-            GuardedUpdate update = sgd.guardedUpdate(); // one instance: the recording is keyed by it
-            Runnable step = () -> {
-                sgd.writeStepScalars(1.0);
-                model.forwardBackward(labels, 0f, update);
-            };
+        try (SgdStep step = new SgdStep(model)) {
             double ms = timeMillis(step, backend, s);
             result.put("images_per_s", batch * 1000.0 / ms);
             result.put("ms_per_step", ms);
-            if (backend instanceof CudaBackend cuda) result.putAll(hostOverhead(model, cuda, step));
+            if (backend instanceof CudaBackend) result.putAll(hostOverhead(model, backend, step));
         }
     }
 
@@ -119,26 +142,28 @@ public final class TrainThroughput {
      * wait once per step). The forward pass alone is asynchronous: its host issue time (the Java layer: planning-free
      * op calls and FFM downcalls) against its GPU time says whether the host keeps ahead of the GPU.
      */
-    private static Map<String, Object> hostOverhead(CompiledModel model, CudaBackend backend, Runnable step) {
+    private static Map<String, Object> hostOverhead(CompiledModel model, Backend backend, Runnable step) {
         int reps = 5;
         double wall = 0, gpu = 0, issue = 0, forwardGpu = 0;
         model.forward(); // the training-graph forward's warm-up and (graphs on) capture, outside the measurement
         model.forward();
-        try (GpuStepClock clock = new GpuStepClock(backend)) {
+        try (TimeMarks marks = backend.timeMarks(2)) {
             for (int i = 0; i < reps; i++) {
                 backend.synchronize();
                 long t0 = System.nanoTime();
-                clock.start();
+                marks.record(0);
                 step.run();
-                gpu += clock.stopMillis();
+                marks.record(1);
+                gpu += marks.millis(0, 1);
                 wall += (System.nanoTime() - t0) / 1e6;
 
                 backend.synchronize();
                 long f0 = System.nanoTime();
-                clock.start();
+                marks.record(0);
                 model.forward();
                 issue += (System.nanoTime() - f0) / 1e6;
-                forwardGpu += clock.stopMillis();
+                marks.record(1);
+                forwardGpu += marks.millis(0, 1);
             }
         }
         Map<String, Object> m = new LinkedHashMap<>();
@@ -150,7 +175,8 @@ public final class TrainThroughput {
         return m;
     }
 
-    private static String precision(Backend backend) {
+    /** "tf32" on a CUDA backend that allows it (the default), else "fp32". */
+    public static String precision(Backend backend) {
         if (backend instanceof CudaBackend cuda) return cuda.options().strictFp32() ? "fp32" : "tf32";
         return "fp32";
     }

@@ -1,5 +1,6 @@
 package dev.jdnn.benchmarks.train;
 
+import dev.jdnn.networks.graph.CompileOptions;
 import dev.jdnn.ops.cpu.CpuBackend;
 import org.junit.jupiter.api.Test;
 
@@ -26,13 +27,24 @@ class TrainThroughputTest {
             assertEquals("jdnn", r.get("framework"));
             assertEquals(true, r.get("cuda_graphs"));
             assertTrue(((String) r.get("graph_capture")).contains("unsupported: the cpu backend"), (String) r.get("graph_capture"));
+            assertTrue(((String) r.get("fusion")).startsWith("fusion off (auto: the cpu backend"), (String) r.get("fusion"));
+        }
+    }
+
+    @Test
+    void fusionForcedOnIsRecordedInTheResult() {
+        try (CpuBackend backend = new CpuBackend()) {
+            Map<String, Object> r = TrainThroughput.run(ThroughputRow.of("cifar_resnet20_train_b32"), backend, new TrainThroughput.Settings(0, 1),
+                    CompileOptions.DEFAULT.withFusion(CompileOptions.FusionMode.ON));
+            assertTrue(((String) r.get("fusion")).startsWith("fusion on (forced): evaluation conv-bias-activation"), (String) r.get("fusion"));
         }
     }
 
     @Test
     void graphsOffIsRecordedInTheResult() {
         try (CpuBackend backend = new CpuBackend()) {
-            Map<String, Object> r = TrainThroughput.run(ThroughputRow.of("cifar_resnet20_train_b32"), backend, new TrainThroughput.Settings(0, 1), false);
+            Map<String, Object> r = TrainThroughput.run(ThroughputRow.of("cifar_resnet20_train_b32"), backend, new TrainThroughput.Settings(0, 1),
+                    CompileOptions.DEFAULT.withCudaGraphs(false));
             assertEquals(false, r.get("cuda_graphs"));
             assertTrue(((String) r.get("graph_capture")).contains("off (CompileOptions.cudaGraphs is false)"), (String) r.get("graph_capture"));
         }

@@ -13,7 +13,7 @@ import java.lang.foreign.ValueLayout;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** Needs an NVIDIA GPU (runs from the GPU bundle, ci/gpu-run.sh). */
+/** Needs an NVIDIA GPU (runs from the GPU bundle, ci/gpu-check.sh). */
 @Tag("gpu")
 class CudaMemoryGpuTest {
     private static final long BYTES = 64L << 20;

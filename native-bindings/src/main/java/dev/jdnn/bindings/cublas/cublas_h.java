@@ -305,6 +305,24 @@ public class cublas_h {
     public static int CUBLAS_POINTER_MODE_DEVICE() {
         return CUBLAS_POINTER_MODE_DEVICE;
     }
+    private static final int CUBLAS_ATOMICS_NOT_ALLOWED = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * enum cublasAtomicsMode_t.CUBLAS_ATOMICS_NOT_ALLOWED = 0
+     * }
+     */
+    public static int CUBLAS_ATOMICS_NOT_ALLOWED() {
+        return CUBLAS_ATOMICS_NOT_ALLOWED;
+    }
+    private static final int CUBLAS_ATOMICS_ALLOWED = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum cublasAtomicsMode_t.CUBLAS_ATOMICS_ALLOWED = 1
+     * }
+     */
+    public static int CUBLAS_ATOMICS_ALLOWED() {
+        return CUBLAS_ATOMICS_ALLOWED;
+    }
     private static final int CUBLAS_DEFAULT_MATH = (int)0L;
     /**
      * {@snippet lang=c :
@@ -1924,6 +1942,134 @@ public class cublas_h {
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("cublasSetPointerMode_v2", handle, mode);
+            }
+            return (int)mh$.invokeExact(handle, mode);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class cublasSetAtomicsMode {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            cublas_h.C_INT,
+            cublas_h.C_POINTER,
+            cublas_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = cublas_h.findOrThrow("cublasSetAtomicsMode");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * cublasStatus_t cublasSetAtomicsMode(cublasHandle_t handle, cublasAtomicsMode_t mode)
+     * }
+     */
+    public static FunctionDescriptor cublasSetAtomicsMode$descriptor() {
+        return cublasSetAtomicsMode.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * cublasStatus_t cublasSetAtomicsMode(cublasHandle_t handle, cublasAtomicsMode_t mode)
+     * }
+     */
+    public static MethodHandle cublasSetAtomicsMode$handle() {
+        requireLibrary();
+        return cublasSetAtomicsMode.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * cublasStatus_t cublasSetAtomicsMode(cublasHandle_t handle, cublasAtomicsMode_t mode)
+     * }
+     */
+    public static MemorySegment cublasSetAtomicsMode$address() {
+        requireLibrary();
+        return cublasSetAtomicsMode.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * cublasStatus_t cublasSetAtomicsMode(cublasHandle_t handle, cublasAtomicsMode_t mode)
+     * }
+     */
+    public static int cublasSetAtomicsMode(MemorySegment handle, int mode) {
+        requireLibrary();
+        var mh$ = cublasSetAtomicsMode.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("cublasSetAtomicsMode", handle, mode);
+            }
+            return (int)mh$.invokeExact(handle, mode);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class cublasGetAtomicsMode {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            cublas_h.C_INT,
+            cublas_h.C_POINTER,
+            cublas_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = cublas_h.findOrThrow("cublasGetAtomicsMode");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * cublasStatus_t cublasGetAtomicsMode(cublasHandle_t handle, cublasAtomicsMode_t * mode)
+     * }
+     */
+    public static FunctionDescriptor cublasGetAtomicsMode$descriptor() {
+        return cublasGetAtomicsMode.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * cublasStatus_t cublasGetAtomicsMode(cublasHandle_t handle, cublasAtomicsMode_t * mode)
+     * }
+     */
+    public static MethodHandle cublasGetAtomicsMode$handle() {
+        requireLibrary();
+        return cublasGetAtomicsMode.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * cublasStatus_t cublasGetAtomicsMode(cublasHandle_t handle, cublasAtomicsMode_t * mode)
+     * }
+     */
+    public static MemorySegment cublasGetAtomicsMode$address() {
+        requireLibrary();
+        return cublasGetAtomicsMode.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * cublasStatus_t cublasGetAtomicsMode(cublasHandle_t handle, cublasAtomicsMode_t * mode)
+     * }
+     */
+    public static int cublasGetAtomicsMode(MemorySegment handle, MemorySegment mode) {
+        requireLibrary();
+        var mh$ = cublasGetAtomicsMode.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("cublasGetAtomicsMode", handle, mode);
             }
             return (int)mh$.invokeExact(handle, mode);
         } catch (Error | RuntimeException ex) {

@@ -9,6 +9,7 @@ import dev.jdnn.networks.graph.plan.MemoryPlanner;
 import dev.jdnn.networks.graph.run.ExecutionPlan;
 import dev.jdnn.networks.graph.run.GraphRecordings;
 import dev.jdnn.networks.graph.run.NodeExecution;
+import dev.jdnn.networks.graph.run.NodeProfiler;
 
 import dev.jdnn.networks.graph.nodes.PlanCache;
 import dev.jdnn.networks.graph.run.ParameterStore;
@@ -57,6 +58,12 @@ import java.util.Map;
  * stochastic depth record like any op: their random streams count calls in device memory, so each replay draws the
  * next mask.
  *
+ * <h2>Fused ops</h2>
+ * Where {@link CompileOptions#fusion()} says so (by default on CUDA), groups of nodes — a convolution with its batch
+ * norm and ReLU, and the like — run as the backend's fused plans ({@link Backend#fuse}), in both graphs; each group that
+ * cannot keeps its nodes, decided at compile time. {@link #fusionStatus()} lists every candidate, fused or not and why;
+ * the package documentation of {@code graph.trace} says what fuses and when it falls back.
+ *
  * <h2>Random streams</h2>
  * Each dropout and stochastic-depth node of the training graph draws from its own counter-based stream (a
  * {@link dev.jdnn.ops.DropoutPlan} seeded from the compile seed and the node's position), whose whole state is the
@@ -76,7 +83,9 @@ public final class CompiledModel implements AutoCloseable {
     private final ExecutionPlan trainingPlan, evaluationPlan;
     private final MemoryReport memoryReport;
     private final GraphRecordings recordings;
+    private final FusionStatus fusion;
     private final List<DropoutPlan> randomStreams;
+    private final NodeProfiler profiler; // every node call passes through it; it times them only during profile()
     private boolean training = true;
     private ExecutionPlan lastRun;
     private boolean closed;
@@ -86,16 +95,21 @@ public final class CompiledModel implements AutoCloseable {
         this.module = module;
         this.backend = backend;
         this.inputShape = inputShape;
-        Graph trainGraph = GraphBuilder.build(module, inputShape, true, options.inPlaceActivations());
-        Graph evalGraph = GraphBuilder.build(module, inputShape, false, options.inPlaceActivations());
-        if (!trainGraph.output.shape().equals(evalGraph.output.shape())) {
-            throw new IllegalArgumentException("training and evaluation graphs disagree on the output shape: " + trainGraph.output.shape() + " vs " + evalGraph.output.shape());
-        }
-        this.outputShape = trainGraph.output.shape();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            parameters = track(opened, new ParameterStore(module, backend, seed));
+            parameters = track(opened, new ParameterStore(module, backend, seed)); // first: fusion checks the parameters' alignment
             plans = track(opened, new PlanCache(backend, seed));
+            boolean fuse = options.fusion().fusesOn(backend);
+            Graph trainGraph = GraphBuilder.build(module, inputShape, true, options.inPlaceActivations(), fuse ? plans : null);
+            Graph evalGraph = GraphBuilder.build(module, inputShape, false, options.inPlaceActivations(), fuse ? plans : null);
+            if (!trainGraph.output.shape().equals(evalGraph.output.shape())) {
+                throw new IllegalArgumentException("training and evaluation graphs disagree on the output shape: " + trainGraph.output.shape() + " vs " + evalGraph.output.shape());
+            }
+            this.outputShape = trainGraph.output.shape();
+            fusion = new FusionStatus(options.fusion(), fuse, backend.name(), evalGraph.fusionGroups(), trainGraph.fusionGroups());
+            this.profiler = new NodeProfiler(execution);
+            profiler.add(trainGraph);
+            profiler.add(evalGraph);
             long workspaceBytes = Math.max(prepare(trainGraph, plans), prepare(evalGraph, plans));
             input = track(opened, backend.allocate(inputShape));
             labels = track(opened, backend.allocate(Shape.of(inputShape.dim(0)), DType.INT32));
@@ -106,8 +120,8 @@ public final class CompiledModel implements AutoCloseable {
             MemoryPlanner.Layout evalLayout = layout(evalBuffers, options);
             long arenaBytes = Math.max(trainLayout.size(), evalLayout.size());
             arena = track(opened, backend.allocate(rows(Math.max(1, arenaBytes / 4))));
-            trainingPlan = new ExecutionPlan(trainBuffers, backend, input, arena, trainLayout.offsets(), options.poisonBuffers(), execution);
-            evaluationPlan = new ExecutionPlan(evalBuffers, backend, input, arena, evalLayout.offsets(), options.poisonBuffers(), execution);
+            trainingPlan = new ExecutionPlan(trainBuffers, backend, input, arena, trainLayout.offsets(), options.poisonBuffers(), profiler);
+            evaluationPlan = new ExecutionPlan(evalBuffers, backend, input, arena, evalLayout.offsets(), options.poisonBuffers(), profiler);
             losses = new Tensor[trainGraph.outputs().size()];
             lossValues = track(opened, backend.allocate(Shape.of(losses.length))); // one tensor: one guard launch, one download
             for (int j = 0; j < losses.length; j++) losses[j] = lossValues.narrow(0, j, 1);
@@ -346,6 +360,42 @@ public final class CompiledModel implements AutoCloseable {
         List<Graph.AuxOutput> aux = trainingPlan.graph().auxOutputs();
         for (int j = 0; j < aux.size(); j++) total += aux.get(j).weight() * values[j + 1];
         return total;
+    }
+
+    /**
+     * Which groups of nodes run as the backend's fused plans and why the others do not: a first line saying whether
+     * fusion is on ({@link CompileOptions#fusion()}) and how many candidates of each graph fused, then one line per
+     * candidate (graph, fused or not, pattern, module paths, and the backend's implementation or the reason). See
+     * {@link #fusionSummary()} for the first line alone.
+     */
+    public String fusionStatus() {
+        return fusion.describe();
+    }
+
+    /** The first line of {@link #fusionStatus()}. */
+    public String fusionSummary() {
+        return fusion.summary();
+    }
+
+    /** Package-private access for tests: every candidate group of both graphs and what became of it. */
+    List<dev.jdnn.networks.graph.nodes.FusionGroup> fusionGroups() {
+        return fusion.groups();
+    }
+
+    /**
+     * Profiles {@code step} node by node (see {@link ModelProfile}). {@code step} is the caller's work on this model,
+     * one training step or one forward pass: e.g. an optimizer's {@code writeStepScalars} followed by
+     * {@code forwardBackward(labels(), 0f, update)}, or {@code forward()} in evaluation mode; it may run each node at
+     * most once per phase. It runs {@code max(2, warmup)} + {@code steps} times as it normally runs (the warm-up
+     * lets CUDA graphs be captured), {@code steps} of them timed as a whole, then {@code warmup} + {@code steps}
+     * times eagerly with every node call timed, {@code steps} of them measured. Each run does what the step always
+     * does — training steps train the model — and computes exactly what an unprofiled step computes; only the
+     * timing differs. Afterwards recorded calls replay again.
+     */
+    public ModelProfile profile(Runnable step, int warmup, int steps) {
+        checkOpen();
+        java.util.Objects.requireNonNull(step, "step");
+        return ModelProfile.measure(this, profiler, recordings, step, warmup, steps);
     }
 
     /** One line per node of the chosen graph (index, op, module path, output shape), for debugging and tests. */

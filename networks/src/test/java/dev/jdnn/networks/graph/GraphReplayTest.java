@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Recording and replaying a compiled model's calls (CUDA graphs, here on {@link CaptureCheckingBackend}): replayed
- * training steps and forwards equal eager execution bit for bit (stochastic depth included), each kind is captured
+ * training steps and forwards equal eager execution bit for bit (stochastic depth and fused nodes included), each kind is captured
  * exactly once, a new label smoothing re-captures, nodes that cannot be recorded (a test-only one) and failed
  * captures fall back to eager with the reason, and closing the model closes its recordings.
  */
@@ -57,9 +57,13 @@ class GraphReplayTest {
         final int classes;
 
         Twins(Supplier<Layer> model, Shape shape, long seed) {
+            this(model, shape, seed, CompileOptions.DEFAULT);
+        }
+
+        Twins(Supplier<Layer> model, Shape shape, long seed, CompileOptions options) {
             this.shape = shape;
-            eager = CompiledModel.compile(model.get(), shape, cpu, seed);
-            graphs = CompiledModel.compile(model.get(), shape, checking.backend(), seed);
+            eager = CompiledModel.compile(model.get(), shape, cpu, seed, options);
+            graphs = CompiledModel.compile(model.get(), shape, checking.backend(), seed, options);
             classes = eager.outputShape().dim(1);
             eagerMomentum = cpu.zeros(eager.flatParameters().shape());
             graphsMomentum = checking.backend().zeros(graphs.flatParameters().shape());
@@ -143,7 +147,7 @@ class GraphReplayTest {
             // dropout, BN, concat (in place and copied), narrow, channel shuffle, SE gate, option-A shortcut, linear
             case "deepNet" -> () -> TinyNets.deepNet(5, 0.3f);
             case "auxHead" -> () -> new TinyNets.WithAuxHead(TinyNets.RELU, 3, 0.3f);
-            case "resnet20" -> () -> Models.create("resnet20", ModelConfig.of(10, 1, 16, 16));
+            case "resnet20", "resnet20 fused" -> () -> Models.create("resnet20", ModelConfig.of(10, 1, 16, 16));
             default -> throw new IllegalArgumentException(name);
         };
     }
@@ -156,10 +160,13 @@ class GraphReplayTest {
         };
     }
 
+    /** "resnet20 fused": fusion forced on (both twins), so fused nodes run in the recorded steps and forwards. */
     @ParameterizedTest
-    @ValueSource(strings = {"deepNet", "auxHead", "resnet20"})
+    @ValueSource(strings = {"deepNet", "auxHead", "resnet20", "resnet20 fused"})
     void replayedCallsEqualEagerExecutionBitForBit(String name) {
-        try (Twins t = new Twins(model(name), shape(name), 7)) {
+        CompileOptions options = CompileOptions.DEFAULT.withFusion(name.endsWith("fused") ? CompileOptions.FusionMode.ON : CompileOptions.FusionMode.AUTO);
+        try (Twins t = new Twins(model(name), shape(name), 7, options)) {
+            if (name.endsWith("fused")) assertTrue(t.graphs.describeGraph(true).contains("(fused)") && t.graphs.describeGraph(false).contains("conv-bias-activation"), t.graphs.fusionStatus());
             float previous = Float.NaN;
             int trainingForwards = 0, evalForwards = 0;
             for (int step = 0; step < 8; step++) {

@@ -156,7 +156,7 @@ class ZooTrainingStepTest {
     }
 
     /** Paths of EfficientNet blocks that training may skip (stochastic depth > 0). */
-    private static List<String> stochasticDepthBlocks(Layer model) {
+    static List<String> stochasticDepthBlocks(Layer model) {
         return model.namedModules().entrySet().stream()
                 .filter(e -> e.getValue() instanceof EfficientNet.MBConv b && b.stochasticDepth() > 0
                         || e.getValue() instanceof EfficientNet.FusedMBConv f && f.stochasticDepth() > 0)

@@ -5,6 +5,7 @@ import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Parameter;
+import dev.jdnn.networks.graph.CompileOptions;
 import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.networks.layers.BatchNorm2d;
 import dev.jdnn.networks.models.ModelConfig;
@@ -73,6 +74,21 @@ class PyTorchParityTest {
      */
     static final Map<String, Double> CONDITIONING = Map.of("resnet50", 1e-2, "resnext50_32x4d", 5e-2, "googlenet", 3e-2, "mobilenet_v2", 5e-2);
 
+    /**
+     * What a backend is held to: logits, loss and checksum tolerances as above, the checksum tolerance per
+     * ill-conditioned model, and the RMS bound (relative to the model's largest gradient RMS) that our gradient of a
+     * parameter whose PyTorch gradient is rounding noise must stay under. Which parameters those are is always decided
+     * from the fixture with {@link #ROUNDING_LEVEL}.
+     */
+    record Tolerances(double logits, double loss, double checksum, Map<String, Double> conditioning, double noiseBound) {
+        /** FP32 arithmetic, as PyTorch's: the CPU backend, and the CUDA backend in strict FP32. */
+        static final Tolerances FP32 = new Tolerances(LOGIT_TOLERANCE, LOSS_TOLERANCE, CHECKSUM_TOLERANCE, CONDITIONING, ROUNDING_LEVEL);
+
+        double checksumFor(String model) {
+            return conditioning.getOrDefault(model, checksum);
+        }
+    }
+
     static List<String> fixtures() {
         return ParityFixture.all().stream().map(p -> p.getFileName().toString().replace(".json", "")).toList();
     }
@@ -80,6 +96,31 @@ class PyTorchParityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
     void matchesPyTorch(String name) {
+        compare(name, CPU, Tolerances.FP32);
+    }
+
+    /**
+     * The same model compiled with fusion forced on ({@link CompileOptions.FusionMode#ON}: on the CPU backend the fused
+     * plans are compositions of its unfused ops, with the batch norm folded into the convolution in evaluation and its
+     * training statistics taken from sums): PyTorch's logits, loss and gradients within the same tolerances. The
+     * optimizer updates are left out: they are functions of the gradients, already compared.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void fusedMatchesPyTorch(String name) {
+        compare(name, CPU, Tolerances.FP32, CompileOptions.DEFAULT.withFusion(CompileOptions.FusionMode.ON), false);
+    }
+
+    /** One fixture on {@code backend}, compiled with the defaults (fused where the backend fuses by default), optimizers included. */
+    static void compare(String name, Backend backend, Tolerances tol) {
+        compare(name, backend, tol, CompileOptions.DEFAULT, true);
+    }
+
+    /**
+     * One fixture on {@code backend} compiled with {@code options}: every comparison is made (the optimizer updates only
+     * with {@code optimizers}), then all disagreements fail the test together.
+     */
+    static void compare(String name, Backend backend, Tolerances tol, CompileOptions options, boolean optimizers) {
         long start = System.nanoTime();
         ParityFixture fx = ParityFixture.read(ParityFixture.directory().resolve(name + ".json"));
         Shape in = fx.inputShape();
@@ -87,37 +128,41 @@ class PyTorchParityTest {
         assertSameStateDict(fx, model);
         Map<String, Boolean> batchNormKeys = batchNormOwnership(model);
 
-        ParityComparison cmp = new ParityComparison(fx.model());
-        try (CompiledModel cm = CompiledModel.compile(WithoutRandomness.of(model), in, CPU, 0);
-             Tensor labels = CPU.allocate(Shape.of(fx.labels().length), DType.INT32)) {
-            fill(cm, fx, batchNormKeys);
-            CPU.upload(values(DeterministicFill.INPUT_INDEX, in, DeterministicFill.Role.INPUT), cm.input());
-            CPU.uploadInts(fx.labels(), labels);
+        ParityComparison cmp = new ParityComparison(fx.model() + (options.fusion().fusesOn(backend) ? " (fused)" : ""));
+        try (CompiledModel cm = CompiledModel.compile(WithoutRandomness.of(model), in, backend, 0, options);
+             Tensor labels = backend.allocate(Shape.of(fx.labels().length), DType.INT32)) {
+            fill(backend, cm, fx, batchNormKeys);
+            backend.upload(values(DeterministicFill.INPUT_INDEX, in, DeterministicFill.Role.INPUT), cm.input());
+            backend.uploadInts(fx.labels(), labels);
 
             long prepared = System.nanoTime();
             cm.setTraining(false);
-            cmp.logits("eval logits", CPU.download(cm.forward()), fx.evalLogits(), LOGIT_TOLERANCE);
+            cmp.logits("eval logits", backend.download(cm.forward()), fx.evalLogits(), tol.logits());
 
             cm.setTraining(true);
-            cmp.scalar("train loss", cm.forwardBackward(labels, 0f), fx.trainLoss(), LOSS_TOLERANCE);
+            cmp.scalar("train loss", cm.forwardBackward(labels, 0f), fx.trainLoss(), tol.loss());
             Map<String, Parameter> params = cm.trainableParameters();
             long trained = System.nanoTime();
             Map<String, float[]> grads = new LinkedHashMap<>();
-            params.forEach((k, p) -> grads.put(k, CPU.download(p.grad())));
-            double noise = ROUNDING_LEVEL * maxRms(fx);
-            Set<String> zero = roundingLevelGradients(fx, noise);
-            double tolerance = CONDITIONING.getOrDefault(fx.model(), CHECKSUM_TOLERANCE);
-            cmp.roundingLevel("grads", grads, zero, noise);
+            params.forEach((k, p) -> grads.put(k, backend.download(p.grad())));
+            Set<String> zero = roundingLevelGradients(fx, ROUNDING_LEVEL * maxRms(fx));
+            double tolerance = tol.checksumFor(fx.model());
+            cmp.roundingLevel("grads", grads, zero, tol.noiseBound() * maxRms(fx));
             cmp.checksums("grads", grads, fx.gradChecksums(), tolerance, zero, Map.of());
+            if (!optimizers) {
+                System.out.printf("parity %s on %s (%.1f s)%n", cmp.summary(), backend.name(), (System.nanoTime() - start) / 1e9);
+                if (!cmp.failures().isEmpty()) fail(fx.model() + " disagrees with PyTorch:\n  " + String.join("\n  ", cmp.failures()));
+                return;
+            }
 
             var sgd = new OptimizerConfig.Sgd(fx.sgd().momentum(), 0, fx.sgd().weightDecay(), false);
-            cmp.checksums("sgd", updates(params, (p, state) -> Updates.sgd(CPU, p.value(), p.grad(), state[0], sgd, fx.sgd().lr(), 1)),
+            cmp.checksums("sgd", updates(backend, params, (p, state) -> Updates.sgd(backend, p.value(), p.grad(), state[0], sgd, fx.sgd().lr(), 1)),
                     fx.sgd().updates(), tolerance, zero, Map.of());
             var a = fx.adamw();
             var adamw = new OptimizerConfig.Adam(a.beta1(), a.beta2(), a.eps(), a.weightDecay(), true, false);
-            cmp.checksums("adamw", updates(params, (p, state) -> Updates.adam(CPU, p.value(), p.grad(), state[0], state[1], state[2], adamw, a.lr(), 1)),
+            cmp.checksums("adamw", updates(backend, params, (p, state) -> Updates.adam(backend, p.value(), p.grad(), state[0], state[1], state[2], adamw, a.lr(), 1)),
                     a.updates(), tolerance, zero, signFlipAllowance(grads, tolerance, a.lr()));
-            System.out.printf("parity %s (%.1f s: build+compile+fill %.1f, forward+backward %.1f, checks+optimizers %.1f)%n", cmp.summary(),
+            System.out.printf("parity %s on %s (%.1f s: build+compile+fill %.1f, forward+backward %.1f, checks+optimizers %.1f)%n", cmp.summary(), backend.name(),
                     (System.nanoTime() - start) / 1e9, (prepared - start) / 1e9, (trained - prepared) / 1e9, (System.nanoTime() - trained) / 1e9);
         }
         if (!cmp.failures().isEmpty()) fail(fx.model() + " disagrees with PyTorch:\n  " + String.join("\n  ", cmp.failures()));
@@ -191,12 +236,12 @@ class PyTorchParityTest {
     }
 
     /** Tensor k of the fixture's order gets fill(k, shape, role), as ci/pytorch/make_fixtures.py's fill_model. */
-    private static void fill(CompiledModel cm, ParityFixture fx, Map<String, Boolean> batchNormKeys) {
+    private static void fill(Backend backend, CompiledModel cm, ParityFixture fx, Map<String, Boolean> batchNormKeys) {
         Map<String, Parameter> state = cm.stateDict();
         for (int k = 0; k < fx.stateDict().size(); k++) {
             ParityFixture.Key key = fx.stateDict().get(k);
             var role = DeterministicFill.roleOf(key.name(), key.shape(), batchNormKeys.get(key.name()));
-            CPU.upload(values(k, key.shape(), role), state.get(key.name()).value());
+            backend.upload(values(k, key.shape(), role), state.get(key.name()).value());
         }
     }
 
@@ -210,24 +255,24 @@ class PyTorchParityTest {
      * Per parameter, from fresh (zero) optimizer state: applies {@code step}, records p_after - p_before, restores p —
      * as the fixture script's one_step, which steps every parameter from the same gradients.
      */
-    private static Map<String, float[]> updates(Map<String, Parameter> params, BiConsumer<Parameter, Tensor[]> step) {
+    private static Map<String, float[]> updates(Backend backend, Map<String, Parameter> params, BiConsumer<Parameter, Tensor[]> step) {
         Map<String, float[]> out = new LinkedHashMap<>();
         params.forEach((k, p) -> {
-            float[] before = CPU.download(p.value());
+            float[] before = backend.download(p.value());
             Tensor[] state = new Tensor[3];
             try {
                 float[] zeros = new float[before.length];
                 for (int i = 0; i < state.length; i++) {
-                    state[i] = CPU.allocate(p.shape(), DType.FLOAT32);
-                    CPU.upload(zeros, state[i]);
+                    state[i] = backend.allocate(p.shape(), DType.FLOAT32);
+                    backend.upload(zeros, state[i]);
                 }
                 step.accept(p, state);
-                float[] after = CPU.download(p.value());
+                float[] after = backend.download(p.value());
                 for (int i = 0; i < after.length; i++) after[i] -= before[i];
                 out.put(k, after);
             } finally {
                 for (Tensor t : state) if (t != null) t.close();
-                CPU.upload(before, p.value());
+                backend.upload(before, p.value());
             }
         });
         assertTrue(!out.isEmpty(), "no trainable parameters");

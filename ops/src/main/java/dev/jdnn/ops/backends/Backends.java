@@ -25,13 +25,22 @@ public final class Backends {
 
     /** A new backend for {@code device}; the caller closes it. */
     public static Backend open(String device) {
+        return open(device, false);
+    }
+
+    /**
+     * A new backend for {@code device}, a CUDA one in deterministic mode when {@code deterministic}
+     * ({@link CudaBackend.Options#deterministic()}; the CPU backend always is); the caller closes it.
+     */
+    public static Backend open(String device, boolean deterministic) {
         String d = normalise(device);
         if (d.equals("cpu")) return new CpuBackend();
-        if (d.equals("auto")) return CudaBackend.unavailableReason() == null ? CudaBackend.create(0) : new CpuBackend();
+        CudaBackend.Options options = CudaBackend.Options.defaults().withDeterministic(deterministic);
+        if (d.equals("auto")) return CudaBackend.unavailableReason() == null ? CudaBackend.create(0, options) : new CpuBackend();
         int ordinal = cudaOrdinal(d);
         String why = CudaBackend.unavailableReason();
         if (why != null) throw new IllegalStateException("device " + d + ": the CUDA backend cannot run here: " + why);
-        return CudaBackend.create(ordinal);
+        return CudaBackend.create(ordinal, options);
     }
 
     /** Checks the spelling of a device name without opening anything (so a typo fails before any work). */

@@ -119,7 +119,8 @@ final class ActivationKernels {
     }
 
     private static void reluBackward(float slope, MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs, long go, MemorySegment ds, long dO, int n, float alpha, float beta) {
-        for (int i = 0; i < n; i += L) out(ds, dO + i, gate(Vec.load(xs, xo + i), 0f, Float.POSITIVE_INFINITY, Vec.load(gs, go + i)), alpha, beta);
+        // dy where x > 0 (also at x = +inf, as PyTorch's threshold_backward), 0 elsewhere
+        for (int i = 0; i < n; i += L) out(ds, dO + i, FloatVector.zero(S).blend(Vec.load(gs, go + i), Vec.load(xs, xo + i).compare(GT, 0f)), alpha, beta);
     }
 
     private static void relu6Backward(float slope, MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs, long go, MemorySegment ds, long dO, int n, float alpha, float beta) {

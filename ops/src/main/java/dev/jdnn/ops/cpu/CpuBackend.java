@@ -30,6 +30,7 @@ import dev.jdnn.ops.OptimizerConfig;
 import dev.jdnn.ops.PoolPlan;
 import dev.jdnn.ops.PoolSpec;
 import dev.jdnn.ops.SoftmaxPlan;
+import dev.jdnn.ops.TimeMarks;
 
 /**
  * The pure-Java backend: host memory from {@link HostAllocator#global()}, Vector API kernels, work split over
@@ -83,6 +84,7 @@ public final class CpuBackend implements Backend {
     @Override public void cast(Tensor src, Tensor dst) { CpuTransfers.cast(src, dst); }
     @Override public void synchronize() { /* every CPU call completes before returning */ }
     @Override public MemoryStats memoryStats() { return allocator.stats(); }
+    @Override public TimeMarks timeMarks(int count) { return new CpuTimeMarks(count); }
 
     // ---- planned ops ----
 
@@ -115,6 +117,7 @@ public final class CpuBackend implements Backend {
 
     @Override public void channelShuffle(Tensor x, int groups, Tensor y) { CpuPointwise.channelShuffle(x, groups, y); }
     @Override public void addBias(Tensor y, Tensor bias) { CpuPointwise.addBias(y, bias); }
+    @Override public void scaleBiasActivation(Tensor x, Tensor scale, Tensor bias, Activation activation, Tensor y) { CpuPointwise.scaleBiasActivation(x, scale, bias, activation, y); }
 
     // ---- optimizer and reductions ----
 

@@ -52,6 +52,12 @@ public final class CpuConv2d implements Conv2dPlan {
     @Override public long workspaceBytes() { return 0; }
 
     @Override
+    public String implementation() {
+        if (depthwise != null) return "depthwise: direct loops";
+        return pointwise ? "1x1: GEMM on the input planes (no im2col)" : "im2col + GEMM";
+    }
+
+    @Override
     public void forward(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y) {
         OperandType type = spec.operands();
         Operands.activation("conv2d input", x, spec.inputShape(), type, Device.CPU);

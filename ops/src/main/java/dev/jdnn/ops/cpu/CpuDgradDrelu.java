@@ -36,11 +36,10 @@ final class CpuDgradDrelu implements DgradDreluPlan {
     @Override
     public void backward(Tensor dy, Tensor w, Tensor reluInput, Tensor scale, Tensor bias, Tensor dx) {
         String p = spec.pattern();
-        int in = spec.conv().inChannels();
         Tensor r = reluInput;
         if (spec.reluInputFromScaleBias()) {
-            Channels.affine(Planes.of(p + " reluInput", reluInput, spec.conv().inputShape()), Channels.vector(p + " scale", scale, in),
-                    Channels.vector(p + " bias", bias, in), Planes.of(p + " reluInput", this.reluInput, spec.conv().inputShape()));
+            Planes.of(p + " reluInput", reluInput, spec.conv().inputShape());
+            CpuPointwise.scaleBiasActivation(reluInput, scale, bias, Activation.IDENTITY, this.reluInput);
             r = this.reluInput;
         } else if (scale != null || bias != null) {
             throw new IllegalArgumentException(p + ": scale and bias must be null without reluInputFromScaleBias");

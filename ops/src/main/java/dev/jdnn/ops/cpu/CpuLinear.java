@@ -37,6 +37,8 @@ public final class CpuLinear implements LinearPlan {
 
     @Override public LinearSpec spec() { return spec; }
 
+    @Override public String implementation() { return "GEMM (float32, Vector API)"; }
+
     @Override
     public void forward(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y) {
         Operands.activation("linear input", x, spec.inputShape(), type, Device.CPU);

@@ -3,6 +3,8 @@ package dev.jdnn.ops.cpu;
 import dev.jdnn.memory.Device;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Activation;
+import dev.jdnn.ops.OperandType;
 import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.cpu.HostTensors.Rows;
 
@@ -151,6 +153,19 @@ final class CpuPointwise {
             long at = ry.at(p / channels) + (long) (p % channels) * inner;
             Vec.affine(ry.seg(), at, 1f, Vec.get(b, bo + p % channels), 0f, ry.seg(), at, inner);
         });
+    }
+
+    /** y = act(x * scale[c] + bias[c]), act IDENTITY or RELU; y may be x. Any format and float dtypes (staged). */
+    static void scaleBiasActivation(Tensor x, Tensor scale, Tensor bias, Activation activation, Tensor y) {
+        Operands.scaleBiasActivation(Device.CPU, x, scale, bias, activation, y);
+        run("scaleBiasActivation", names("x", "y"), true, 1, false, o -> scaleBiasActivation32(o[0], scale, bias, activation, o[1]), x, y);
+    }
+
+    private static void scaleBiasActivation32(Tensor x, Tensor scale, Tensor bias, Activation activation, Tensor y) {
+        int c = x.dim(1);
+        Channels.affine(Planes.of("scaleBiasActivation x", x, x.shape()), Channels.vector("scaleBiasActivation scale", scale, c),
+                Channels.vector("scaleBiasActivation bias", bias, c), Planes.of("scaleBiasActivation y", y, x.shape()));
+        if (activation == Activation.RELU) new CpuActivations(Activation.RELU, 0f, x.shape(), OperandType.DEFAULT).forward(1f, y, 0f, y);
     }
 
     /** The squeeze-and-excitation gate: y = x * s[n, c]. */

@@ -19,15 +19,17 @@ import java.util.regex.Pattern;
  * file, its merging, atomic saves and the handling of bad files). Needs no GPU.
  */
 final class ConvAlgorithmStore extends ChoiceStore<ConvAlgorithmStore.ConvKey, ConvAlgorithm> {
-    static final String FORMAT_LINE = "# jdnn convolution algorithms, format 2";
+    static final String FORMAT_LINE = "# jdnn convolution algorithms, format 3";
 
     /**
-     * One search: direction, math mode (strict FP32 admits FMA math only), the workspace policy it searched under
-     * ({@link WorkspaceLimit#key()}: the policy, not the bytes it gave that time) and the convolution's geometry and
-     * operand type (dtype and memory format change the algorithms entirely). The bias flag is dropped: the bias is
-     * added by a separate call and does not affect the choice.
+     * One search: direction, math mode (strict FP32 admits FMA math only), determinism (deterministic mode admits only
+     * algorithms cuDNN reports as deterministic; plans do not time algorithms in that mode today, but a choice made in
+     * one mode must never be read back in the other), the workspace policy it searched under ({@link WorkspaceLimit#key()}:
+     * the policy, not the bytes it gave that time) and the convolution's geometry and operand type (dtype and memory
+     * format change the algorithms entirely). The bias flag is dropped: the bias is added by a separate call and does
+     * not affect the choice.
      */
-    record ConvKey(ConvDirection direction, boolean strictFp32, String workspaceLimit, Conv2dSpec spec) {
+    record ConvKey(ConvDirection direction, boolean strictFp32, boolean deterministic, String workspaceLimit, Conv2dSpec spec) {
         ConvKey {
             Objects.requireNonNull(direction, "direction");
             Objects.requireNonNull(spec, "spec");
@@ -36,7 +38,8 @@ final class ConvAlgorithmStore extends ChoiceStore<ConvAlgorithmStore.ConvKey, C
         }
 
         String format() {
-            return direction.name().toLowerCase(Locale.ROOT).replace('_', '-') + (strictFp32 ? " fp32" : " tf32") + " limit=" + workspaceLimit
+            return direction.name().toLowerCase(Locale.ROOT).replace('_', '-') + (strictFp32 ? " fp32" : " tf32")
+                    + (deterministic ? " deterministic" : " any") + " limit=" + workspaceLimit
                     + " operands=" + spec.operands().dtype().name().toLowerCase(Locale.ROOT) + "-" + spec.operands().format().label()
                     + " input=" + spec.batch() + "x" + spec.inChannels() + "x" + spec.height() + "x" + spec.width() + " out=" + spec.outChannels()
                     + " kernel=" + spec.kernelH() + "x" + spec.kernelW() + " stride=" + spec.strideH() + "x" + spec.strideW()
@@ -45,7 +48,7 @@ final class ConvAlgorithmStore extends ChoiceStore<ConvAlgorithmStore.ConvKey, C
     }
 
     private static final String N = "(\\d{1,19})";
-    private static final Pattern ENTRY = Pattern.compile("(forward|backward-data|backward-filter) (fp32|tf32) limit=(\\S+)"
+    private static final Pattern ENTRY = Pattern.compile("(forward|backward-data|backward-filter) (fp32|tf32) (deterministic|any) limit=(\\S+)"
             + " operands=(float32|bfloat16|float16)-(nchw|nhwc)"
             + " input=" + N + "x" + N + "x" + N + "x" + N + " out=" + N + " kernel=" + N + "x" + N + " stride=" + N + "x" + N
             + " pad=" + N + "x" + N + " dilation=" + N + "x" + N + " groups=" + N + " -> algo=" + N + " math=" + N + " workspace=" + N);
@@ -60,12 +63,12 @@ final class ConvAlgorithmStore extends ChoiceStore<ConvAlgorithmStore.ConvKey, C
         Matcher m = ENTRY.matcher(line);
         if (!m.matches()) throw new IllegalArgumentException("not an entry: '" + line + "'");
         int[] v = new int[16];
-        for (int i = 0; i < v.length; i++) v[i] = Integer.parseInt(m.group(i + 6)); // NumberFormatException past int
+        for (int i = 0; i < v.length; i++) v[i] = Integer.parseInt(m.group(i + 7)); // NumberFormatException past int
         ConvDirection d = ConvDirection.valueOf(m.group(1).toUpperCase(Locale.ROOT).replace('-', '_'));
-        OperandType operands = OperandType.of(MemoryFormat.valueOf(m.group(5).toUpperCase(Locale.ROOT)), DType.valueOf(m.group(4).toUpperCase(Locale.ROOT)));
+        OperandType operands = OperandType.of(MemoryFormat.valueOf(m.group(6).toUpperCase(Locale.ROOT)), DType.valueOf(m.group(5).toUpperCase(Locale.ROOT)));
         Conv2dSpec spec = new Conv2dSpec(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], false, operands);
-        ConvKey key = new ConvKey(d, m.group(2).equals("fp32"), m.group(3), spec);
-        return Map.entry(key, new ConvAlgorithm(v[14], v[15], Long.parseLong(m.group(22))));
+        ConvKey key = new ConvKey(d, m.group(2).equals("fp32"), m.group(3).equals("deterministic"), m.group(4), spec);
+        return Map.entry(key, new ConvAlgorithm(v[14], v[15], Long.parseLong(m.group(23))));
     }
 
     /** A store in {@code dir} (null: memory only) for {@code device}, loaded now; warnings go to the System.Logger. */

@@ -1,5 +1,6 @@
 package dev.jdnn.ops.cuda;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntToLongFunction;
 import java.util.function.IntUnaryOperator;
@@ -12,9 +13,6 @@ import java.util.function.IntUnaryOperator;
 final class ConvChoice {
     private ConvChoice() {}
 
-    /** One entry of cudnnFind*AlgorithmEx's or cudnnGet*_v7's ranked answer (fastest or most recommended first). */
-    record Result(int algo, int status, long memory, int mathType) {}
-
     /** The workspace an algorithm needs run with a math type, or -1 where cuDNN does not support it for the descriptors. */
     @FunctionalInterface
     interface Sizer {
@@ -22,18 +20,30 @@ final class ConvChoice {
     }
 
     /**
-     * The first result that ran ({@code status} 0), whose math type {@code usableMath} admits (it returns the math type
-     * to run with, or -1), and whose workspace — as cuDNN reports it and as {@code sizer} asks again for that math type —
-     * fits {@code limit} bytes; null when none does.
+     * The search results worth trying, in cuDNN's order (fastest or most recommended first), each with the math type to
+     * run it with ({@code usableMath} returns it, or -1 to skip the result) and the workspace cuDNN reported: those that
+     * ran ({@code status} 0), fit {@code limit} bytes, have a usable math type and — when {@code deterministic} — are
+     * reported deterministic.
      */
-    static ConvAlgorithm first(List<Result> ranked, long limit, IntUnaryOperator usableMath, Sizer sizer) {
-        for (Result r : ranked) {
+    static List<ConvAlgorithm> admissible(List<ConvDirection.Result> ranked, long limit, IntUnaryOperator usableMath, boolean deterministic) {
+        List<ConvAlgorithm> out = new ArrayList<>();
+        for (ConvDirection.Result r : ranked) {
             if (r.status() != 0 || r.memory() > limit) continue;
+            if (deterministic && !r.deterministic()) continue;
             int math = usableMath.applyAsInt(r.mathType());
-            if (math < 0) continue;
-            long ws = sizer.workspace(r.algo(), math);
-            if (ws < 0 || ws > limit) continue;
-            return new ConvAlgorithm(r.algo(), math, ws);
+            if (math >= 0) out.add(new ConvAlgorithm(r.algo(), math, r.memory()));
+        }
+        return out;
+    }
+
+    /**
+     * The first admissible algorithm whose workspace, as {@code sizer} asks cuDNN again for its math type (a search may
+     * report another than the call will need), still fits {@code limit} bytes; null when none does.
+     */
+    static ConvAlgorithm first(List<ConvAlgorithm> admissible, long limit, Sizer sizer) {
+        for (ConvAlgorithm a : admissible) {
+            long ws = sizer.workspace(a.algo(), a.mathType());
+            if (ws >= 0 && ws <= limit) return new ConvAlgorithm(a.algo(), a.mathType(), ws);
         }
         return null;
     }

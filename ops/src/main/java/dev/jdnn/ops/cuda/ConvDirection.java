@@ -6,6 +6,7 @@ import dev.jdnn.bindings.cudnn.cudnnConvolutionFwdAlgoPerfStruct;
 import dev.jdnn.bindings.cudnn.cudnn_h;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Map;
 
 /**
  * The three convolution directions, each with its cuDNN search, heuristic and workspace-size entry points, so the
@@ -65,11 +66,56 @@ enum ConvDirection {
         };
     }
 
-    // Every perf struct starts {int algo; cudnnStatus_t status; float time; size_t memory; determinism; mathType}.
-    static int algo(MemorySegment perf) { return cudnnConvolutionFwdAlgoPerfStruct.algo(perf); }
-    static int status(MemorySegment perf) { return cudnnConvolutionFwdAlgoPerfStruct.status(perf); }
-    static long memory(MemorySegment perf) { return cudnnConvolutionFwdAlgoPerfStruct.memory(perf); }
-    static int mathType(MemorySegment perf) { return cudnnConvolutionFwdAlgoPerfStruct.mathType(perf); }
+    /** cuDNN's name of one of this direction's algorithms ("IMPLICIT_PRECOMP_GEMM", "ALGO_1", ...), for profiles. */
+    String algorithmName(int algo) {
+        Map<Integer, String> names = switch (this) {
+            case FORWARD -> Map.of(cudnn_h.CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM(), "IMPLICIT_GEMM",
+                    cudnn_h.CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM(), "IMPLICIT_PRECOMP_GEMM",
+                    cudnn_h.CUDNN_CONVOLUTION_FWD_ALGO_GEMM(), "GEMM", cudnn_h.CUDNN_CONVOLUTION_FWD_ALGO_DIRECT(), "DIRECT",
+                    cudnn_h.CUDNN_CONVOLUTION_FWD_ALGO_FFT(), "FFT", cudnn_h.CUDNN_CONVOLUTION_FWD_ALGO_FFT_TILING(), "FFT_TILING",
+                    cudnn_h.CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD(), "WINOGRAD",
+                    cudnn_h.CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD_NONFUSED(), "WINOGRAD_NONFUSED");
+            case BACKWARD_DATA -> Map.of(cudnn_h.CUDNN_CONVOLUTION_BWD_DATA_ALGO_0(), "ALGO_0",
+                    cudnn_h.CUDNN_CONVOLUTION_BWD_DATA_ALGO_1(), "ALGO_1", cudnn_h.CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT(), "FFT",
+                    cudnn_h.CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT_TILING(), "FFT_TILING",
+                    cudnn_h.CUDNN_CONVOLUTION_BWD_DATA_ALGO_WINOGRAD(), "WINOGRAD",
+                    cudnn_h.CUDNN_CONVOLUTION_BWD_DATA_ALGO_WINOGRAD_NONFUSED(), "WINOGRAD_NONFUSED");
+            case BACKWARD_FILTER -> Map.of(cudnn_h.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_0(), "ALGO_0",
+                    cudnn_h.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_1(), "ALGO_1", cudnn_h.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_FFT(), "FFT",
+                    cudnn_h.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_3(), "ALGO_3",
+                    cudnn_h.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_WINOGRAD(), "WINOGRAD",
+                    cudnn_h.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_WINOGRAD_NONFUSED(), "WINOGRAD_NONFUSED",
+                    cudnn_h.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_FFT_TILING(), "FFT_TILING");
+        };
+        return names.getOrDefault(algo, "algorithm " + algo);
+    }
+
+    /** One entry of a cudnnFind*AlgorithmEx / cudnnGet*Algorithm_v7 result array. */
+    record Result(int algo, int status, long memory, int determinism, int mathType) {
+        // Every perf struct starts {int algo; cudnnStatus_t status; float time; size_t memory; determinism; mathType}.
+        static Result read(MemorySegment perf) {
+            return new Result(cudnnConvolutionFwdAlgoPerfStruct.algo(perf), cudnnConvolutionFwdAlgoPerfStruct.status(perf),
+                    cudnnConvolutionFwdAlgoPerfStruct.memory(perf), cudnnConvolutionFwdAlgoPerfStruct.determinism(perf),
+                    cudnnConvolutionFwdAlgoPerfStruct.mathType(perf));
+        }
+
+        boolean deterministic() {
+            return determinism == cudnn_h.CUDNN_DETERMINISTIC();
+        }
+    }
+
+    /**
+     * The algorithms cuDNN documents as non-deterministic (they accumulate with atomics): backward data ALGO_0,
+     * backward filter ALGO_0 and ALGO_3. A search reports determinism itself; this list only guards choices read back
+     * from the algorithm store, which carry no determinism field.
+     */
+    boolean knownNondeterministic(int algo) {
+        return switch (this) {
+            case FORWARD -> false;
+            case BACKWARD_DATA -> algo == cudnn_h.CUDNN_CONVOLUTION_BWD_DATA_ALGO_0();
+            case BACKWARD_FILTER -> algo == cudnn_h.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_0() || algo == cudnn_h.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_3();
+        };
+    }
 
     /** The descriptors one direction works on: x-side tensor, filter, y-side tensor, convolution. */
     record Descs(MemorySegment x, MemorySegment w, MemorySegment y, MemorySegment conv) {}

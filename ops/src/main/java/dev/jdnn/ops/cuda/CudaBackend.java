@@ -34,6 +34,7 @@ import dev.jdnn.ops.PoolPlan;
 import dev.jdnn.ops.PoolSpec;
 import dev.jdnn.ops.Recording;
 import dev.jdnn.ops.SoftmaxPlan;
+import dev.jdnn.ops.TimeMarks;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -51,36 +52,64 @@ public final class CudaBackend implements Backend {
      * @param strictFp32 no TF32 anywhere: cuDNN FMA math only, cuBLAS pedantic math (for parity checks); otherwise
      *                   cuDNN and cuBLAS may use TF32 tensor cores
      * @param benchmarkConvolutions choose convolution algorithms by timing them (cudnnFind*AlgorithmEx) at plan time;
-     *                   otherwise take cuDNN's heuristic ranking (cudnnGet*_v7)
+     *                   otherwise, and always in deterministic mode, take cuDNN's heuristic ranking (cudnnGet*_v7)
      * @param workspaceLimit the most workspace one convolution algorithm or fused engine may use, decided when its plan
      *                   is made ({@link WorkspaceLimit#defaults()}: what the device can spare, as PyTorch's benchmark
      *                   mode; all plans share one workspace, sized to the largest chosen need)
      * @param kernelCacheDir where compiled NVRTC kernels are cached across runs, or null for no disk cache
      * @param convAlgorithmCacheDir where benchmarked convolution algorithms are kept across runs (a file per GPU model
      *                   and cuDNN version), or null to benchmark each shape once per backend only
+     * @param deterministic only convolution algorithms cuDNN reports as deterministic (its search results carry a
+     *                   determinism field; the backward-filter and backward-data algorithms that accumulate with
+     *                   atomics are left out), chosen by cuDNN's heuristic ranking rather than by timing (timings vary
+     *                   from run to run, and so would the algorithm and its rounding), so the same work on the same
+     *                   inputs gives the same bits in every run and process (with the same GPU model, library versions
+     *                   and options), with no algorithm cache involved. The rest is deterministic in either mode:
+     *                   every NVRTC kernel (no atomics), cuDNN's deterministic max pooling and batch norm, and cuBLAS
+     *                   (atomics not allowed, one stream, a fixed workspace). Off by default: the fastest algorithms.
      */
     public record Options(boolean strictFp32, boolean benchmarkConvolutions, WorkspaceLimit workspaceLimit, Path kernelCacheDir,
-                          Path convAlgorithmCacheDir) {
+                          Path convAlgorithmCacheDir, boolean deterministic) {
         public Options {
             java.util.Objects.requireNonNull(workspaceLimit, "workspace limit");
         }
 
-        /** TF32 allowed, benchmarked algorithms, the spare-memory workspace limit, the default kernel and algorithm caches. */
+        /** Options in the fastest (not deterministic) mode. */
+        public Options(boolean strictFp32, boolean benchmarkConvolutions, WorkspaceLimit workspaceLimit, Path kernelCacheDir, Path convAlgorithmCacheDir) {
+            this(strictFp32, benchmarkConvolutions, workspaceLimit, kernelCacheDir, convAlgorithmCacheDir, false);
+        }
+
+        /** TF32 allowed, benchmarked algorithms, the spare-memory workspace limit, the default kernel and algorithm caches, fastest mode. */
         public static Options defaults() {
-            return new Options(false, true, WorkspaceLimit.defaults(), KernelCache.defaultDiskCache(), ConvAlgorithmStore.defaultDir());
+            return new Options(false, true, WorkspaceLimit.defaults(), KernelCache.defaultDiskCache(), ConvAlgorithmStore.defaultDir(), false);
         }
 
         public Options withStrictFp32(boolean strict) {
-            return new Options(strict, benchmarkConvolutions, workspaceLimit, kernelCacheDir, convAlgorithmCacheDir);
+            return new Options(strict, benchmarkConvolutions, workspaceLimit, kernelCacheDir, convAlgorithmCacheDir, deterministic);
         }
 
         /** These options with another algorithm cache directory (null: none on disk). */
         public Options withConvAlgorithmCacheDir(Path dir) {
-            return new Options(strictFp32, benchmarkConvolutions, workspaceLimit, kernelCacheDir, dir);
+            return new Options(strictFp32, benchmarkConvolutions, workspaceLimit, kernelCacheDir, dir, deterministic);
         }
 
         public Options withWorkspaceLimit(WorkspaceLimit limit) {
-            return new Options(strictFp32, benchmarkConvolutions, limit, kernelCacheDir, convAlgorithmCacheDir);
+            return new Options(strictFp32, benchmarkConvolutions, limit, kernelCacheDir, convAlgorithmCacheDir, deterministic);
+        }
+
+        /** These options in deterministic mode (true) or the fastest mode (false). */
+        public Options withDeterministic(boolean on) {
+            return new Options(strictFp32, benchmarkConvolutions, workspaceLimit, kernelCacheDir, convAlgorithmCacheDir, on);
+        }
+
+        /** Whether plans time convolution algorithms: asked for, and not in deterministic mode. */
+        public boolean timesConvolutions() {
+            return benchmarkConvolutions && !deterministic;
+        }
+
+        /** These options with convolution algorithms timed (true) or taken from cuDNN's heuristics (false). */
+        public Options withBenchmarkConvolutions(boolean on) {
+            return new Options(strictFp32, on, workspaceLimit, kernelCacheDir, convAlgorithmCacheDir, deterministic);
         }
     }
 
@@ -228,6 +257,7 @@ public final class CudaBackend implements Backend {
     @Override public void synchronize() { open(); ctx.synchronize(); }
     /** The device allocator's counts, with the shared workspace's share (current buffer, and any a recording still holds). */
     @Override public MemoryStats memoryStats() { return ctx.allocator.stats().withWorkspace(ctx.workspace.heldBytes()); }
+    @Override public TimeMarks timeMarks(int count) { open(); return new CudaTimeMarks(ctx, count); }
 
     @Override public Conv2dPlan conv2d(Conv2dSpec spec) { open(); return new CudaConv2d(ctx, spec); }
     @Override public LinearPlan linear(LinearSpec spec) { open(); return new CudaLinear(ctx, spec); }
@@ -258,6 +288,7 @@ public final class CudaBackend implements Backend {
 
     @Override public void channelShuffle(Tensor x, int groups, Tensor y) { open(); CudaPointwise.channelShuffle(ctx, x, groups, y); }
     @Override public void addBias(Tensor y, Tensor bias) { open(); CudaPointwise.addBias(ctx, y, bias, 1f); }
+    @Override public void scaleBiasActivation(Tensor x, Tensor scale, Tensor bias, Activation activation, Tensor y) { open(); CudaPointwise.scaleBiasActivation(ctx, x, scale, bias, activation, y); }
 
     @Override
     public void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd config, Tensor stepScalars) {

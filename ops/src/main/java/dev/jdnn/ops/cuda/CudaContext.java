@@ -63,8 +63,8 @@ final class CudaContext implements AutoCloseable {
         ChoiceStore.DeviceKey deviceKey =
                 ChoiceStore.DeviceKey.of(CudaDevice.describe(ordinal), cudnn_h.cudnnGetVersion());
         this.convAlgorithms =
-                ConvAlgorithmStore.open(options.benchmarkConvolutions() ? options.convAlgorithmCacheDir() : null, deviceKey);
-        this.fusedEngines = FusedEngineStore.open(options.benchmarkConvolutions() ? options.convAlgorithmCacheDir() : null, deviceKey);
+                ConvAlgorithmStore.open(options.timesConvolutions() ? options.convAlgorithmCacheDir() : null, deviceKey);
+        this.fusedEngines = FusedEngineStore.open(options.timesConvolutions() ? options.convAlgorithmCacheDir() : null, deviceKey);
         // What is created is released again, newest first, if a later step fails: a failed backend leaks nothing.
         Deque<Runnable> undo = new ArrayDeque<>();
         try {
@@ -82,6 +82,9 @@ final class CudaContext implements AutoCloseable {
             Check.cublas(cublas_h.cublasSetStream_v2(cublas, stream), "cublasSetStream_v2");
             // Strict FP32: no TF32 and no reduced-precision shortcuts; otherwise let cuBLAS use TF32 tensor cores.
             Check.cublas(cublas_h.cublasSetMathMode(cublas, options.strictFp32() ? cublas_h.CUBLAS_PEDANTIC_MATH() : cublas_h.CUBLAS_TF32_TENSOR_OP_MATH()), "cublasSetMathMode");
+            // cuBLAS's default already; said explicitly because deterministic mode depends on it. With one stream and
+            // a fixed workspace, cuBLAS gives the same bits for the same call on the same GPU model and version.
+            Check.cublas(cublas_h.cublasSetAtomicsMode(cublas, cublas_h.CUBLAS_ATOMICS_NOT_ALLOWED()), "cublasSetAtomicsMode");
             this.allocator = new CudaDeviceAllocator(ordinal, cudaStream);
             this.cublasWorkspace = scratch(computeMajor >= 9 ? 32L << 20 : 4L << 20);
             undo.push(cublasWorkspace::close);

@@ -18,6 +18,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 
 import static dev.jdnn.ops.cuda.Cudnn.ptr;
 
@@ -28,9 +29,10 @@ import static dev.jdnn.ops.cuda.Cudnn.ptr;
  * half types). At plan time: descriptors, one convolution descriptor per direction (each carries the math type of the
  * algorithm chosen for it), and the three algorithms — benchmarked with cudnnFind*AlgorithmEx within the workspace
  * limit of the moment ({@link WorkspaceLimit}), in the backend's shared workspace grown for the search, or taken from the
- * cudnnGet*_v7 heuristics when {@link CudaBackend.Options#benchmarkConvolutions()} is off. Benchmarked choices go to the
+ * cudnnGet*_v7 heuristics otherwise ({@link CudaBackend.Options#timesConvolutions()}). Benchmarked choices go to the
  * backend's {@link ConvAlgorithmStore}, so a shape seen before (in this backend, or in an earlier run with the same GPU
- * model and cuDNN) is not benchmarked again. Strict FP32 admits only FMA-math algorithms (no TF32) for float32 data.
+ * model and cuDNN) is not benchmarked again. Strict FP32 admits only FMA-math algorithms (no TF32) for float32 data;
+ * deterministic mode ({@link CudaBackend.Options#deterministic()}) only algorithms cuDNN reports as deterministic.
  * The plan's workspace need is reserved in the backend's {@link SharedWorkspace}; the calls use it.
  *
  * <p>Where cuDNN's legacy API cannot follow the mixed-precision table exactly, with half-precision operands:
@@ -82,7 +84,7 @@ final class CudaConv2d implements Conv2dPlan {
             for (ConvDirection d : ConvDirection.values()) convDescs.put(d, convolutionDescriptor(spec, mathType));
             checkOutputDims(spec, convDescs.get(ConvDirection.FORWARD), xDescs.dense(), wDesc);
             long limit = ctx.workspaceLimit();
-            if (ctx.options.benchmarkConvolutions()) benchmark(limit); else fromHeuristics(limit);
+            if (ctx.options.timesConvolutions()) benchmark(limit); else fromHeuristics(limit);
             for (ConvDirection d : ConvDirection.values()) ws = Math.max(ws, need(d, chosen.get(d)));
             ctx.workspace.require(this, ws);
             ctx.workspace.settle(); // a search may have grown it beyond what the plans keep
@@ -196,7 +198,7 @@ final class CudaConv2d implements Conv2dPlan {
     }
 
     private ConvAlgorithmStore.ConvKey storeKey(ConvDirection d) {
-        return new ConvAlgorithmStore.ConvKey(d, ctx.options.strictFp32(), ctx.options.workspaceLimit().key(), spec);
+        return new ConvAlgorithmStore.ConvKey(d, ctx.options.strictFp32(), ctx.options.deterministic(), ctx.options.workspaceLimit().key(), spec);
     }
 
     /**
@@ -205,6 +207,7 @@ final class CudaConv2d implements Conv2dPlan {
      */
     private ConvAlgorithm revalidated(ConvDirection d, ConvAlgorithm stored, long limit) {
         if (usableMath(stored.mathType()) != stored.mathType()) return null;
+        if (ctx.options.deterministic() && d.knownNondeterministic(stored.algo())) return null;
         try {
             setMath(d, stored.mathType());
             long ws = workspaceFor(d, descs(d, xDescs.dense(), yDescs.dense()), stored.algo());
@@ -232,26 +235,25 @@ final class CudaConv2d implements Conv2dPlan {
      * bytes of workspace (with backward-filter's dW scratch, for half types); sets its math type.
      */
     private ConvAlgorithm search(ConvDirection d, ConvDirection.Descs ds, long limit, Search how, String kind) {
+        List<ConvDirection.Result> results = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
             Check.cudnn(d.maxCount(ctx.cudnn, count), "cudnnGetConvolution*AlgorithmMaxCount");
             int max = Math.max(1, count.get(ValueLayout.JAVA_INT, 0));
             MemorySegment perf = arena.allocate(d.perfBytes() * max, 8);
             ctx.cudnn("cudnn" + kind + " convolution " + d.label + " algorithms for " + spec, how.run(ctx.cudnn, ds, max, count, perf));
-            List<ConvChoice.Result> ranked = new ArrayList<>();
-            for (int i = 0; i < count.get(ValueLayout.JAVA_INT, 0); i++) {
-                MemorySegment p = perf.asSlice(i * d.perfBytes(), d.perfBytes());
-                ranked.add(new ConvChoice.Result(ConvDirection.algo(p), ConvDirection.status(p), ConvDirection.memory(p), ConvDirection.mathType(p)));
-            }
-            ConvAlgorithm a = ConvChoice.first(ranked, algoLimit(d, limit), this::usableMath, (algo, math) -> {
-                setMath(d, math);
-                return workspaceFor(d, ds, algo);
-            });
-            if (a != null) return a;
+            for (int i = 0; i < count.get(ValueLayout.JAVA_INT, 0); i++) results.add(ConvDirection.Result.read(perf.asSlice(i * d.perfBytes(), d.perfBytes())));
         }
+        long algoLimit = algoLimit(d, limit);
+        ConvAlgorithm a = ConvChoice.first(ConvChoice.admissible(results, algoLimit, this::usableMath, ctx.options.deterministic()), algoLimit, (algo, math) -> {
+            setMath(d, math);
+            return workspaceFor(d, ds, algo);
+        });
+        if (a != null) return a;
         throw new IllegalStateException("no cuDNN convolution " + d.label + " algorithm for " + spec + " fits the workspace limit of "
                 + limit + " bytes (policy " + ctx.options.workspaceLimit().key() + ")"
-                + (ctx.options.strictFp32() && !half ? " with FMA (strict FP32) math" : ""));
+                + (ctx.options.strictFp32() && !half ? " with FMA (strict FP32) math" : "")
+                + (ctx.options.deterministic() ? " among the deterministic ones (deterministic mode)" : ""));
     }
 
     /** {@link #usableMath(int, boolean)} for this plan's operands: half-precision data takes whatever math cuDNN reports. */
@@ -338,6 +340,22 @@ final class CudaConv2d implements Conv2dPlan {
     @Override
     public Conv2dSpec spec() {
         return spec;
+    }
+
+    /**
+     * cuDNN's algorithm, math type and workspace for each direction, e.g. "cuDNN forward IMPLICIT_PRECOMP_GEMM
+     * (TENSOR_OP_MATH, 0.0 MiB); backward data ALGO_1 (...); backward filter ALGO_1 (...)", then any other
+     * algorithm a strided operand (a channel slice of a concatenation) was given.
+     */
+    @Override
+    public String implementation() {
+        StringJoiner j = new StringJoiner("; ", "cuDNN ", "");
+        for (ConvDirection d : ConvDirection.values()) j.add(d.label + " " + chosen.get(d).describe(d));
+        stridedChoices.forEach((key, a) -> {
+            ConvDirection d = ConvDirection.valueOf(key.substring(0, key.indexOf(':'))); // keys start with the direction
+            if (!a.equals(chosen.get(d))) j.add(d.label + " on strided operands " + a.describe(d));
+        });
+        return j.toString();
     }
 
     /** What this plan needs of the backend's shared workspace (reserved there when the plan was made). */

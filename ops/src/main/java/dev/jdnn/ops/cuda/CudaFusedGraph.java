@@ -60,11 +60,16 @@ final class CudaFusedGraph implements AutoCloseable {
 
     /**
      * The settings a fused graph's engine is chosen under: the workspace limit of the moment (the options'
-     * {@link WorkspaceLimit}). Determinism joins when the backend gets a deterministic mode.
+     * {@link WorkspaceLimit}); in deterministic mode only engines without cuDNN's NONDETERMINISTIC note, taken by the
+     * heuristics' rank rather than timed (as convolutions, see {@link CudaBackend.Options#deterministic()}).
      */
     static EngineChooser.Policy policy(CudaContext ctx) {
-        CudaBackend.Options options = ctx.options;
-        return new EngineChooser.Policy(options.strictFp32(), false, ctx.workspaceLimit(), options.benchmarkConvolutions(), MAX_TIMED);
+        return policy(ctx.options, ctx.workspaceLimit());
+    }
+
+    /** {@link #policy(CudaContext)} for given options and a workspace limit in bytes (the limit of the moment). */
+    static EngineChooser.Policy policy(CudaBackend.Options options, long workspaceLimitBytes) {
+        return new EngineChooser.Policy(options.strictFp32(), options.deterministic(), workspaceLimitBytes, options.timesConvolutions(), MAX_TIMED);
     }
 
     /**

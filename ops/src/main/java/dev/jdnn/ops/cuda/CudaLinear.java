@@ -38,6 +38,12 @@ final class CudaLinear implements LinearPlan {
         return spec;
     }
 
+    /** The context sets the handle's math mode once: TF32 tensor ops, or pedantic FP32 in strict mode. */
+    @Override
+    public String implementation() {
+        return "cuBLAS SGEMM (" + (ctx.options.strictFp32() ? "CUBLAS_PEDANTIC_MATH" : "CUBLAS_TF32_TENSOR_OP_MATH") + ")";
+    }
+
     /** The leading dimension cuBLAS sees for a (checked) row-major operand: its row stride. */
     private static int ld(Tensor t, String what) {
         long ld = t.dim(0) <= 1 ? t.dim(1) : t.stride(0);

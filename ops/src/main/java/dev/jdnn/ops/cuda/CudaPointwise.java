@@ -4,6 +4,7 @@ import dev.jdnn.memory.DType;
 import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Activation;
 import dev.jdnn.ops.Operands;
 
 import static dev.jdnn.ops.cuda.KernelOperands.ref;
@@ -101,6 +102,17 @@ final class CudaPointwise {
         Operands.contiguous("addBias bias", bias, Shape.of(y.dim(1)), ctx.device);
         if (y.rank() != 2 && y.rank() != 4) throw new IllegalArgumentException("addBias expects [N, C] or [N, C, H, W], got " + y.describe());
         ctx.launch.elementwise(Kernel.ADD_BIAS, w.count(), w, ref(y), bias, alpha);
+    }
+
+    /** y = act(x * scale[c] + bias[c]) over x and y in one format, any float dtypes; scale and bias float32 [C]. */
+    static void scaleBiasActivation(CudaContext ctx, Tensor x, Tensor scale, Tensor bias, Activation activation, Tensor y) {
+        MemoryFormat format = Operands.scaleBiasActivation(ctx.device, x, scale, bias, activation, y);
+        ctx.launch.elementwise(Kernel.SCALE_BIAS_ACTIVATION, x.numel(), scaleBiasActivationArgs(format, x, scale, bias, activation, y));
+    }
+
+    /** scale_bias_activation's arguments (static, so they are checked against the source without a GPU). */
+    static Object[] scaleBiasActivationArgs(MemoryFormat format, Tensor x, Tensor scale, Tensor bias, Activation activation, Tensor y) {
+        return new Object[]{KernelOperands.walk(format, x, y), ref(x), scale, bias, activation == Activation.RELU ? 1 : 0, ref(y)};
     }
 
     /** db[c] = alpha * sum over all but dimension 1 of dy (any float dtype, accumulated in float32) + beta * db. */

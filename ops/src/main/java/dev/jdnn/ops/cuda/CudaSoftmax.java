@@ -1,6 +1,5 @@
 package dev.jdnn.ops.cuda;
 
-import dev.jdnn.bindings.cudnn.cudnn_h;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Shape;
@@ -9,21 +8,18 @@ import dev.jdnn.ops.OperandType;
 import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.SoftmaxPlan;
 
-import static dev.jdnn.ops.cuda.Cudnn.ptr;
-
 /**
- * Softmax / log-softmax over dimension 1 on cuDNN (ACCURATE or LOG, MODE_INSTANCE on [N, C, 1, 1]), in float32: y and
- * dy are float32. A bfloat16/float16 input is first cast into a plan-owned float32 [N, C] scratch, and its gradient is
- * computed there and then rounded into dx (add_scaled applies alpha and beta).
+ * Softmax / log-softmax over dimension 1 of [N, C] as loss.cu's row kernels (one block per row, sums in double, as
+ * CpuSoftmax), in float32: the input x is read in its storage type, y and dy are float32, and dx is written in x's
+ * type. Not cuDNN's cudnnSoftmaxForward/Backward: on the first GPU run the contract test found a non-finite value in
+ * their output (which of its operand layouts caused it was not established); the kernels take any row stride, never
+ * read outside the view, and are deterministic.
  */
 final class CudaSoftmax implements SoftmaxPlan {
     private final CudaContext ctx;
     private final Shape shape;
     private final boolean log;
     private final OperandType input;
-    private final TensorDescriptors descs; // float32 [N, C]: y, dy, and x when it is float32
-    private final Tensor scratch;          // float32 copy of a half-precision x, and its gradient; null for float32
-    private final int algo;
 
     CudaSoftmax(CudaContext ctx, Shape shape, boolean log, DType inputDtype) {
         if (shape.rank() != 2) throw new IllegalArgumentException("softmax expects [N, C], got " + shape);
@@ -31,9 +27,20 @@ final class CudaSoftmax implements SoftmaxPlan {
         this.shape = shape;
         this.log = log;
         this.input = OperandType.of(MemoryFormat.NCHW, inputDtype);
-        this.descs = new TensorDescriptors(log ? "logSoftmax" : "softmax", shape, ctx.device);
-        this.scratch = inputDtype == DType.FLOAT32 ? null : ctx.allocate(shape, DType.FLOAT32);
-        this.algo = log ? cudnn_h.CUDNN_SOFTMAX_LOG() : cudnn_h.CUDNN_SOFTMAX_ACCURATE();
+    }
+
+    /** The row stride of a float32 [N, C] operand (for one row, the row length). */
+    private static long rowStride(Tensor t) {
+        return t.dim(0) <= 1 ? t.dim(1) : t.stride(0);
+    }
+
+    /** softmax_forward's arguments (static, so their kinds are checked against the source without a GPU). */
+    static Object[] forwardArgs(Shape shape, boolean log, Tensor x, Tensor y) {
+        return new Object[]{shape.dim(1), log, KernelOperands.ref(x), y, rowStride(y)};
+    }
+
+    static Object[] backwardArgs(Shape shape, boolean log, float alpha, Tensor y, Tensor dy, float beta, Tensor dx) {
+        return new Object[]{shape.dim(1), log, alpha, y, rowStride(y), dy, rowStride(dy), beta, KernelOperands.ref(dx)};
     }
 
     @Override public Shape shape() { return shape; }
@@ -43,33 +50,17 @@ final class CudaSoftmax implements SoftmaxPlan {
     @Override
     public void forward(Tensor x, Tensor y) {
         ctx.ensureContext();
-        Operands.activation(log ? "logSoftmax x" : "softmax x", x, shape, input, ctx.device);
-        Tensor in = x;
-        if (scratch != null) {
-            CudaPointwise.cast(ctx, x, scratch);
-            in = scratch;
-        }
-        ctx.cudnn("cudnnSoftmaxForward " + shape, cudnn_h.cudnnSoftmaxForward(ctx.cudnn, algo, cudnn_h.CUDNN_SOFTMAX_MODE_INSTANCE(),
-                ctx.alpha(1f), descs.of(in), ptr(in), ctx.beta(0f), descs.of(y), ptr(y)));
+        Operands.activation("softmax input", x, shape, input, ctx.device);
+        Operands.batched("softmax output", y, shape, ctx.device);
+        ctx.launch.perBlock(Kernel.SOFTMAX_FORWARD, shape.dim(0), forwardArgs(shape, log, x, y));
     }
 
     @Override
     public void backward(float alpha, Tensor y, Tensor dy, float beta, Tensor dx) {
         ctx.ensureContext();
-        Operands.activation(log ? "logSoftmax dx" : "softmax dx", dx, shape, input, ctx.device);
-        if (scratch == null) {
-            ctx.cudnn("cudnnSoftmaxBackward " + shape, cudnn_h.cudnnSoftmaxBackward(ctx.cudnn, algo, cudnn_h.CUDNN_SOFTMAX_MODE_INSTANCE(),
-                    ctx.alpha(alpha), descs.of(y), ptr(y), descs.of(dy), ptr(dy), ctx.beta(beta), descs.of(dx), ptr(dx)));
-            return;
-        }
-        ctx.cudnn("cudnnSoftmaxBackward " + shape, cudnn_h.cudnnSoftmaxBackward(ctx.cudnn, algo, cudnn_h.CUDNN_SOFTMAX_MODE_INSTANCE(),
-                ctx.alpha(1f), descs.of(y), ptr(y), descs.of(dy), ptr(dy), ctx.beta(0f), descs.of(scratch), ptr(scratch)));
-        CudaPointwise.addScaled(ctx, alpha, scratch, beta, dx);
-    }
-
-    @Override
-    public void close() {
-        descs.close();
-        if (scratch != null) scratch.close();
+        Operands.batched("softmax output", y, shape, ctx.device);
+        Operands.batched("softmax output gradient", dy, shape, ctx.device);
+        Operands.activation("softmax input gradient", dx, shape, input, ctx.device);
+        ctx.launch.perBlock(Kernel.SOFTMAX_BACKWARD, shape.dim(0), backwardArgs(shape, log, alpha, y, dy, beta, dx));
     }
 }

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class ConvAlgorithmStoreTest {
     private static final DeviceKey H100 = new DeviceKey("NVIDIA H100 80GB HBM3", 9, 0, 132, 91002);
     private static final Conv2dSpec SPEC = new Conv2dSpec(8, 16, 12, 12, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, false);
-    private static final ConvKey KEY = new ConvKey(ConvDirection.FORWARD, false, WorkspaceLimit.fixed(256L << 20).key(), SPEC);
+    private static final ConvKey KEY = new ConvKey(ConvDirection.FORWARD, false, false, WorkspaceLimit.fixed(256L << 20).key(), SPEC);
 
     private final List<String> warnings = new ArrayList<>();
 
@@ -37,7 +37,7 @@ class ConvAlgorithmStoreTest {
     }
 
     private static ConvKey key(int batch) {
-        return new ConvKey(ConvDirection.FORWARD, false, "fixed:1048576", new Conv2dSpec(batch, 16, 12, 12, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, false));
+        return new ConvKey(ConvDirection.FORWARD, false, false, "fixed:1048576", new Conv2dSpec(batch, 16, 12, 12, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, false));
     }
 
     /** The base key and one variant per field (each field changed alone). */
@@ -59,22 +59,23 @@ class ConvAlgorithmStoreTest {
                 new Conv2dSpec(8, 16, 12, 12, 32, 3, 3, 1, 1, 1, 1, 1, 2, 1, false),   // dilation w
                 new Conv2dSpec(8, 16, 12, 12, 32, 3, 3, 1, 1, 1, 1, 1, 1, 2, false));  // groups
         List<ConvKey> keys = new ArrayList<>();
-        for (Conv2dSpec v : specs) keys.add(new ConvKey(KEY.direction(), KEY.strictFp32(), KEY.workspaceLimit(), v));
-        keys.add(new ConvKey(ConvDirection.BACKWARD_DATA, false, KEY.workspaceLimit(), s));
-        keys.add(new ConvKey(ConvDirection.BACKWARD_FILTER, false, KEY.workspaceLimit(), s));
-        keys.add(new ConvKey(ConvDirection.FORWARD, true, KEY.workspaceLimit(), s));
-        keys.add(new ConvKey(ConvDirection.FORWARD, false, WorkspaceLimit.fixed((256L << 20) + 1).key(), s));
-        keys.add(new ConvKey(ConvDirection.FORWARD, false, WorkspaceLimit.defaults().key(), s));
-        keys.add(new ConvKey(ConvDirection.FORWARD, false, KEY.workspaceLimit(), s.with(OperandType.of(MemoryFormat.NHWC, DType.FLOAT32))));
-        keys.add(new ConvKey(ConvDirection.FORWARD, false, KEY.workspaceLimit(), s.with(OperandType.of(MemoryFormat.NCHW, DType.BFLOAT16))));
-        keys.add(new ConvKey(ConvDirection.FORWARD, false, KEY.workspaceLimit(), s.with(OperandType.of(MemoryFormat.NHWC, DType.FLOAT16))));
+        for (Conv2dSpec v : specs) keys.add(new ConvKey(KEY.direction(), KEY.strictFp32(), KEY.deterministic(), KEY.workspaceLimit(), v));
+        keys.add(new ConvKey(ConvDirection.BACKWARD_DATA, false, false, KEY.workspaceLimit(), s));
+        keys.add(new ConvKey(ConvDirection.BACKWARD_FILTER, false, false, KEY.workspaceLimit(), s));
+        keys.add(new ConvKey(ConvDirection.FORWARD, true, false, KEY.workspaceLimit(), s));
+        keys.add(new ConvKey(ConvDirection.FORWARD, false, true, KEY.workspaceLimit(), s));  // deterministic mode
+        keys.add(new ConvKey(ConvDirection.FORWARD, false, false, WorkspaceLimit.fixed((256L << 20) + 1).key(), s));
+        keys.add(new ConvKey(ConvDirection.FORWARD, false, false, WorkspaceLimit.defaults().key(), s));
+        keys.add(new ConvKey(ConvDirection.FORWARD, false, false, KEY.workspaceLimit(), s.with(OperandType.of(MemoryFormat.NHWC, DType.FLOAT32))));
+        keys.add(new ConvKey(ConvDirection.FORWARD, false, false, KEY.workspaceLimit(), s.with(OperandType.of(MemoryFormat.NCHW, DType.BFLOAT16))));
+        keys.add(new ConvKey(ConvDirection.FORWARD, false, false, KEY.workspaceLimit(), s.with(OperandType.of(MemoryFormat.NHWC, DType.FLOAT16))));
         return keys;
     }
 
     @Test
     void everyFieldOfTheKeyChangesItsTextAndTheTextParsesBack() {
         List<ConvKey> keys = keyVariants();
-        assertEquals(23, keys.size());
+        assertEquals(24, keys.size());
         Set<String> texts = new HashSet<>();
         for (ConvKey k : keys) {
             assertTrue(texts.add(k.format()), "two keys format alike: " + k.format());
@@ -89,7 +90,7 @@ class ConvAlgorithmStoreTest {
     @Test
     void theBiasFlagIsNotPartOfTheKey() {
         Conv2dSpec withBias = new Conv2dSpec(8, 16, 12, 12, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, true);
-        ConvKey k = new ConvKey(KEY.direction(), KEY.strictFp32(), KEY.workspaceLimit(), withBias);
+        ConvKey k = new ConvKey(KEY.direction(), KEY.strictFp32(), KEY.deterministic(), KEY.workspaceLimit(), withBias);
         assertEquals(KEY, k);
         assertEquals(KEY.format(), k.format());
     }
@@ -180,11 +181,11 @@ class ConvAlgorithmStoreTest {
     @ParameterizedTest
     @ValueSource(strings = {
             "garbage",
-            "forward tf32 limit=fixed:268435456 operands=float32-nchw input=8x16x12x12 out=32 kernel=3x3 stride=1x1 pad=1x1 dilation=1x1 groups=1 -> algo=1 math=0",
-            "forward tf32 limit=fixed:268435456 operands=float32-nchw input=8x16x12x12 out=32 kernel=3x3 stride=1x1 pad=1x1 dilation=1x1 groups=1 -> algo=99999999999 math=0 workspace=0",
-            "sideways tf32 limit=fixed:268435456 operands=float32-nchw input=8x16x12x12 out=32 kernel=3x3 stride=1x1 pad=1x1 dilation=1x1 groups=1 -> algo=1 math=0 workspace=0",
-            "forward tf32 limit=fixed:268435456 operands=float32-nchw input=8x16x2x2 out=32 kernel=3x3 stride=1x1 pad=0x0 dilation=1x1 groups=1 -> algo=1 math=0 workspace=0",
-            "forward tf32 limit=fixed:268435456 operands=float32-nchw input=8x16x12x12 out=32 kernel=3x3 stride=1x1 pad=1x1 dilation=1x1 groups=3 -> algo=1 math=0 workspace=0"})
+            "forward tf32 any limit=fixed:268435456 operands=float32-nchw input=8x16x12x12 out=32 kernel=3x3 stride=1x1 pad=1x1 dilation=1x1 groups=1 -> algo=1 math=0",
+            "forward tf32 any limit=fixed:268435456 operands=float32-nchw input=8x16x12x12 out=32 kernel=3x3 stride=1x1 pad=1x1 dilation=1x1 groups=1 -> algo=99999999999 math=0 workspace=0",
+            "sideways tf32 any limit=fixed:268435456 operands=float32-nchw input=8x16x12x12 out=32 kernel=3x3 stride=1x1 pad=1x1 dilation=1x1 groups=1 -> algo=1 math=0 workspace=0",
+            "forward tf32 any limit=fixed:268435456 operands=float32-nchw input=8x16x2x2 out=32 kernel=3x3 stride=1x1 pad=0x0 dilation=1x1 groups=1 -> algo=1 math=0 workspace=0",
+            "forward tf32 any limit=fixed:268435456 operands=float32-nchw input=8x16x12x12 out=32 kernel=3x3 stride=1x1 pad=1x1 dilation=1x1 groups=3 -> algo=1 math=0 workspace=0"})
     void aCorruptFileIsIgnoredWithOneWarningAndRewritten(String badLine, @TempDir Path dir) throws IOException {
         Path file = dir.resolve(H100.fileName());
         Files.write(file, List.of(ConvAlgorithmStore.FORMAT_LINE, "# device: " + H100.describe(), VALID_ENTRY, badLine));
@@ -217,9 +218,13 @@ class ConvAlgorithmStoreTest {
 
     @Test
     void anotherFormatVersionIsIgnored(@TempDir Path dir) throws IOException {
-        Files.write(dir.resolve(H100.fileName()), List.of("# jdnn convolution algorithms, format 1", "# device: " + H100.describe(), VALID_ENTRY));
+        // format 2 (before the operand type and the workspace policy were part of the key) and a future format 4
+        Files.write(dir.resolve(H100.fileName()), List.of("# jdnn convolution algorithms, format 2", "# device: " + H100.describe(),
+                "forward tf32 any limit=268435456 input=8x16x12x12 out=32 kernel=3x3 stride=1x1 pad=1x1 dilation=1x1 groups=1 -> algo=1 math=0 workspace=64"));
         assertEquals(0, store(dir).size());
-        assertEquals(1, warnings.size(), warnings.toString());
+        Files.write(dir.resolve(H100.fileName()), List.of("# jdnn convolution algorithms, format 4", "# device: " + H100.describe(), VALID_ENTRY));
+        assertEquals(0, store(dir).size());
+        assertEquals(2, warnings.size(), warnings.toString());
         assertTrue(warnings.getFirst().contains("format"), warnings.getFirst());
     }
 

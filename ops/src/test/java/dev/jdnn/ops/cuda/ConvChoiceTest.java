@@ -14,18 +14,19 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class ConvChoiceTest {
     private static final long MIB = 1 << 20, GIB = 1L << 30;
+    private static final int DET = cudnn_h.CUDNN_DETERMINISTIC();
     private static final int DEFAULT_MATH = cudnn_h.CUDNN_DEFAULT_MATH(), TENSOR_OP = cudnn_h.CUDNN_TENSOR_OP_MATH();
 
     /** A b256 forward as the ranking might come back: the fastest algorithms want the most workspace. */
-    private static final List<ConvChoice.Result> RANKED = List.of(
-            new ConvChoice.Result(7, 0, 3 * GIB, TENSOR_OP),      // FFT-tiling: fastest, 3 GiB
-            new ConvChoice.Result(1, 0, 900 * MIB, TENSOR_OP),    // implicit precomputed GEMM
-            new ConvChoice.Result(6, 0, 200 * MIB, DEFAULT_MATH), // Winograd non-fused
-            new ConvChoice.Result(0, 0, 0, DEFAULT_MATH));        // implicit GEMM, no workspace
+    private static final List<ConvDirection.Result> RANKED = List.of(
+            new ConvDirection.Result(7, 0, 3 * GIB, DET, TENSOR_OP),      // FFT-tiling: fastest, 3 GiB
+            new ConvDirection.Result(1, 0, 900 * MIB, DET, TENSOR_OP),    // implicit precomputed GEMM
+            new ConvDirection.Result(6, 0, 200 * MIB, DET, DEFAULT_MATH), // Winograd non-fused
+            new ConvDirection.Result(0, 0, 0, DET, DEFAULT_MATH));        // implicit GEMM, no workspace
     private static final Map<Integer, Long> SIZES = Map.of(7, 3 * GIB, 1, 900 * MIB, 6, 200 * MIB, 0, 0L);
 
     private static ConvAlgorithm choose(long limit) {
-        return ConvChoice.first(RANKED, limit, m -> m, (algo, math) -> SIZES.get(algo));
+        return ConvChoice.first(ConvChoice.admissible(RANKED, limit, m -> m, false), limit, (algo, math) -> SIZES.get(algo));
     }
 
     @Test
@@ -43,19 +44,19 @@ class ConvChoiceTest {
 
     @Test
     void failedUnusableAndUnsupportedResultsAreSkipped() {
-        List<ConvChoice.Result> ranked = List.of(
-                new ConvChoice.Result(7, 3 /* ALLOC_FAILED in Find */, 0, TENSOR_OP),
-                new ConvChoice.Result(5, 0, MIB, cudnn_h.CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION()),
-                new ConvChoice.Result(4, 0, MIB, DEFAULT_MATH),
-                new ConvChoice.Result(2, 0, 2 * MIB, DEFAULT_MATH));
+        List<ConvDirection.Result> ranked = List.of(
+                new ConvDirection.Result(7, 3 /* ALLOC_FAILED in Find */, 0, DET, TENSOR_OP),
+                new ConvDirection.Result(5, 0, MIB, DET, cudnn_h.CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION()),
+                new ConvDirection.Result(4, 0, MIB, DET, DEFAULT_MATH),
+                new ConvDirection.Result(2, 0, 2 * MIB, DET, DEFAULT_MATH));
         // float32 data: TF32 allowed but not the FP16 down-conversion; algorithm 4 not supported at the run's math
-        ConvAlgorithm a = ConvChoice.first(ranked, GIB, m -> CudaConv2d.usableMath(m, false), (algo, math) -> algo == 4 ? -1 : 2 * MIB);
+        ConvAlgorithm a = ConvChoice.first(ConvChoice.admissible(ranked, GIB, m -> CudaConv2d.usableMath(m, false), false), GIB, (algo, math) -> algo == 4 ? -1 : 2 * MIB);
         assertEquals(new ConvAlgorithm(2, DEFAULT_MATH, 2 * MIB), a);
         // strict FP32 runs whatever it takes with FMA math
-        ConvAlgorithm strict = ConvChoice.first(ranked, GIB, m -> CudaConv2d.usableMath(m, true), (algo, math) -> MIB);
+        ConvAlgorithm strict = ConvChoice.first(ConvChoice.admissible(ranked, GIB, m -> CudaConv2d.usableMath(m, true), false), GIB, (algo, math) -> MIB);
         assertEquals(new ConvAlgorithm(5, cudnn_h.CUDNN_FMA_MATH(), MIB), strict);
         // a workspace that grew when asked again at the run's math type no longer fits
-        assertNull(ConvChoice.first(List.of(new ConvChoice.Result(1, 0, MIB, DEFAULT_MATH)), MIB, m -> m, (algo, math) -> MIB + 1));
+        assertNull(ConvChoice.first(List.of(new ConvAlgorithm(1, DEFAULT_MATH, MIB)), MIB, (algo, math) -> MIB + 1));
     }
 
     @Test

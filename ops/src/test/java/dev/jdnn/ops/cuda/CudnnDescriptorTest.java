@@ -169,19 +169,8 @@ class CudnnDescriptorTest {
     }
 
     @Test
-    void activationAndLrnDescriptorsBuild() {
-        MemorySegment a = CudaActivations.activationDescriptor(CudaActivations.cudnnMode(dev.jdnn.ops.Activation.RELU6), 6.0);
-        cudnn_h.cudnnDestroyActivationDescriptor(a);
+    void lrnDescriptorBuilds() {
         MemorySegment l = CudaLrn.lrnDescriptor(new dev.jdnn.ops.LrnSpec(Shape.of(1, 8, 4, 4), 5, 1e-4, 0.75, 2.0));
         cudnn_h.cudnnDestroyLRNDescriptor(l);
-    }
-
-    @Test
-    void everyActivationHasExactlyOneImplementation() {
-        for (dev.jdnn.ops.Activation a : dev.jdnn.ops.Activation.values()) {
-            boolean cudnn = CudaActivations.cudnnMode(a) >= 0, kernel = CudaActivations.kernelCode(a) >= 0;
-            boolean identity = a == dev.jdnn.ops.Activation.IDENTITY;
-            assertEquals(1, (cudnn ? 1 : 0) + (kernel ? 1 : 0) + (identity ? 1 : 0), a + " must be handled by exactly one path");
-        }
     }
 }

@@ -37,7 +37,7 @@ class KernelArgsTest {
             check(KernelFile.ACTIVATIONS, Kernel.ACTIVATION_FORWARD, f);
             assertEquals(new KernelOperands.Walk(2, 6, 20, true, true), f[2], "channels fastest, both dense");
             assertEquals(1, ((KernelOperands.Ref) f[4]).type(), "bfloat16");
-            check(KernelFile.ACTIVATIONS, Kernel.ACTIVATION_BACKWARD, CudaActivations.backwardArgs(Activation.GELU_ERF, 0f, BF16_NHWC, 1f, x, y, 0f, y));
+            check(KernelFile.ACTIVATIONS, Kernel.ACTIVATION_BACKWARD, CudaActivations.backwardArgs(Activation.GELU_ERF, 0f, BF16_NHWC, 1f, x, y, y, 0f, x));
         }
     }
 

@@ -4,6 +4,9 @@ import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Backend;
+import dev.jdnn.ops.FusedPlan;
+import dev.jdnn.ops.FusedSpec;
+import dev.jdnn.ops.Fusion;
 import dev.jdnn.ops.Recording;
 import dev.jdnn.ops.cpu.CpuBackend;
 
@@ -26,6 +29,8 @@ import java.util.Set;
  * checks, op by op, that it issues exactly the logged ops with equal arguments (tensors by address, shape, strides
  * and dtype; scalars and specs by value). A CUDA graph replays what it captured, so any divergence — a host scalar
  * that changes per step, another buffer, another op — would be silently stale there; here it fails.
+ *
+ * <p>Fused plans ({@code fuse}) are wrapped like the other plans.
  *
  * <p>Random streams: the CPU dropout plan advances its call counter inside the (suppressed or live) plan call, so a
  * capture draws nothing and each replay draws once, like the CUDA plan's counter advancing in device memory.
@@ -75,6 +80,10 @@ public final class CaptureCheckingBackend {
                 checkHostWork(name);
                 yield capture((Runnable) args[0]);
             }
+            case "fuse" -> {
+                checkHostWork(name);
+                yield wrapFusion((FusedSpec<?>) args[0], (Fusion<?>) call(target, m, args));
+            }
             case "toString" -> "CaptureCheckingBackend(" + target + ")";
             case "hashCode" -> System.identityHashCode(proxy);
             case "equals" -> proxy == args[0];
@@ -101,6 +110,17 @@ public final class CaptureCheckingBackend {
             case "equals" -> proxy == args[0];
             default -> m.getReturnType() == void.class ? op(prefix + m.getName(), plan, m, args) : call(plan, m, args);
         });
+    }
+
+    /** A fused plan is a plan like the others: its calls are logged and checked, its creation is host work. */
+    private <P extends FusedPlan> Fusion<P> wrapFusion(FusedSpec<P> spec, Fusion<?> fusion) {
+        if (!(fusion instanceof Fusion.Fused<?> fused)) return castUnfused(fusion);
+        return Fusion.fused(spec, spec.planType().cast(wrapPlan(spec.planType(), fused.plan())));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <P extends FusedPlan> Fusion<P> castUnfused(Fusion<?> unfused) {
+        return (Fusion<P>) unfused;
     }
 
     private void checkHostWork(String name) {

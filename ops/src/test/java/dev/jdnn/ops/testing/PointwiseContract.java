@@ -3,6 +3,7 @@ package dev.jdnn.ops.testing;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Activation;
 import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.OperandType;
 
@@ -101,6 +102,32 @@ public abstract class PointwiseContract extends TypedContract {
             Tensor onlyDs = f.actOutput(gate, false);
             f.backend().scaleChannelsBackward(x, ts, f.act(NCHW, dy, false), 0f, null, 0f, onlyDs);
             assertClose("ds alone", expectedDs, f.get(onlyDs), stored(1e-6));
+        }
+    }
+
+    /** A batch norm applied through its equivalent scale and bias, with and without the ReLU, out of place and in place. */
+    @Test
+    public void scaleBiasActivationWithAndWithoutRelu() {
+        float[] scale = Rand.uniform(83, C), bias = Rand.uniform(84, C);
+        double[] affine = map(i -> (double) a[i] * scale[(i / HW) % C] + bias[(i / HW) % C]);
+        double[] relu = java.util.Arrays.stream(affine).map(v -> Math.max(v, 0)).toArray();
+        try (var f = new BackendParityFixtures(backend())) {
+            Backend be = f.backend();
+            Tensor ts = f.tensor(Shape.of(C), scale), tb = f.tensor(Shape.of(C), bias);
+            for (boolean strided : new boolean[] {false, true}) {
+                Tensor y = f.output(NCHW, strided);
+                be.scaleBiasActivation(f.tensor(NCHW, a, strided), ts, tb, Activation.IDENTITY, y);
+                assertClose("x * scale + bias, strided=" + strided, affine, f.get(y), tol(1e-6));
+                Tensor inPlace = f.tensor(NCHW, a, strided);
+                be.scaleBiasActivation(inPlace, ts, tb, Activation.RELU, inPlace);
+                assertClose("relu(x * scale + bias) in place, strided=" + strided, relu, f.get(inPlace), tol(1e-6));
+                assertTrue(f.paddingIntact(y) && f.paddingIntact(inPlace), "wrote outside a view");
+            }
+            Tensor x = f.tensor(NCHW, a);
+            var kind = assertThrows(IllegalArgumentException.class, () -> be.scaleBiasActivation(x, ts, tb, Activation.SIGMOID, x));
+            assertTrue(kind.getMessage().contains("IDENTITY or RELU, got SIGMOID"), kind.getMessage());
+            var channels = assertThrows(IllegalArgumentException.class, () -> be.scaleBiasActivation(x, f.tensor(Shape.of(C + 1), Rand.uniform(85, C + 1)), tb, Activation.RELU, x));
+            assertTrue(channels.getMessage().contains("scaleBiasActivation scale"), channels.getMessage());
         }
     }
 

@@ -21,6 +21,11 @@ public final class ActivationNode extends UnaryPlanNode {
         return t.add(new ActivationNode(t.path(), t.newValue(x.shape()), x.id(), kind, param)).output;
     }
 
+    /** Which activation (the node's {@link #kind()} is its name in messages). */
+    public Activation activation() {
+        return kind;
+    }
+
     @Override
     public String kind() {
         return "activation(" + kind + ")";

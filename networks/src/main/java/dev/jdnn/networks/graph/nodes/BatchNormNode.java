@@ -7,6 +7,7 @@ import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.Value;
 import dev.jdnn.ops.BatchNormPlan;
 import dev.jdnn.ops.BatchNormSpec;
+import dev.jdnn.ops.BnBackwardPlan;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +49,14 @@ public final class BatchNormNode extends Node {
         return t.add(new BatchNormNode(t.path(), t.newValue(s), x.id(), params, spec, batchStats)).output;
     }
 
+    public BatchNormSpec spec() { return spec; }
+    /** True when it normalises with batch statistics (training graph, not frozen). */
+    public boolean batchStats() { return batchStats; }
+    public Parameter gamma() { return weight; }
+    public Parameter beta() { return bias; }
+    public Parameter runningMean() { return runningMean; }
+    public Parameter runningVar() { return runningVar; }
+
     @Override
     public String kind() {
         return batchStats ? "batchnorm(train)" : "batchnorm(eval)";
@@ -70,12 +79,12 @@ public final class BatchNormNode extends Node {
         Shape c = spec.paramShape();
         List<AuxBuffer> aux = new ArrayList<>();
         if (batchStats) {
-            aux.add(new AuxBuffer(c, true));
-            aux.add(new AuxBuffer(c, true));
-            if (!weight.trainable()) aux.add(new AuxBuffer(c, false));
-            if (!bias.trainable()) aux.add(new AuxBuffer(c, false));
+            aux.add(AuxBuffer.untilBackward(c));
+            aux.add(AuxBuffer.untilBackward(c));
+            if (!weight.trainable()) aux.add(AuxBuffer.backward(c));
+            if (!bias.trainable()) aux.add(AuxBuffer.backward(c));
         } else if (runsBackward) {
-            aux.add(new AuxBuffer(c, false));
+            aux.add(AuxBuffer.backward(c));
         }
         return aux;
     }
@@ -105,11 +114,15 @@ public final class BatchNormNode extends Node {
 
     @Override
     public void backward(NodeContext c) {
-        if (batchStats) backwardTraining(c);
+        if (batchStats) backwardTraining(c, null);
         else backwardFrozen(c);
     }
 
-    private void backwardTraining(NodeContext c) {
+    /**
+     * The training backward, through {@code fused} (a {@link BnBackwardPlan} for this spec, or null) when every
+     * result is overwritten rather than accumulated — the fused plan has no betas — else through the unfused plan.
+     */
+    public void backwardTraining(NodeContext c, BnBackwardPlan fused) {
         int scratch = 2;
         Tensor dGamma = c.paramGrad[0] != null ? c.paramGrad[0] : c.aux[scratch++];
         Tensor dBeta = c.paramGrad[1] != null ? c.paramGrad[1] : c.aux[scratch];
@@ -120,7 +133,11 @@ public final class BatchNormNode extends Node {
         if (c.paramGrad[0] == null && c.paramGrad[1] != null) betaParam = c.paramBeta[1];
         Tensor dx = c.wantsGrad(0) ? c.dIn[0] : c.dInTemp[0];
         float betaData = c.wantsGrad(0) ? c.dInBeta[0] : 0f;
-        plan.backward(1f, betaData, 1f, betaParam, c.in[0], c.dOut, weight.value(), dx, dGamma, dBeta, c.aux[0], c.aux[1]);
+        if (fused != null && betaData == 0f && betaParam == 0f) {
+            fused.backward(c.in[0], c.dOut, weight.value(), c.aux[0], c.aux[1], dx, dGamma, dBeta);
+        } else {
+            plan.backward(1f, betaData, 1f, betaParam, c.in[0], c.dOut, weight.value(), dx, dGamma, dBeta, c.aux[0], c.aux[1]);
+        }
     }
 
     private void backwardFrozen(NodeContext c) {

@@ -61,6 +61,24 @@ public final class ConcatNode extends Node {
         return whole.narrow(1, offsets[i], c.in[i].dim(1));
     }
 
+    /** Parts written in place move nothing; the others are read and written into their slice. */
+    @Override
+    public long forwardBytes(NodeContext c) {
+        long bytes = 0;
+        for (int i = 0; i < inputs.length; i++) if (!inPlace[i]) bytes += 2 * bytes(c.in[i]);
+        return bytes;
+    }
+
+    /** The copied parts' gradients: their slice of the output gradient read, the gradient written (accumulated: read too). */
+    @Override
+    public long backwardBytes(NodeContext c) {
+        long bytes = 0;
+        for (int i = 0; i < inputs.length; i++) {
+            if (!inPlace[i] && c.wantsGrad(i)) bytes += bytes(c.dIn[i]) * (c.dInBeta[i] != 0f ? 3 : 2);
+        }
+        return bytes;
+    }
+
     @Override
     public void forward(NodeContext c) {
         for (int i = 0; i < inputs.length; i++) if (!inPlace[i]) c.backend.copy(c.in[i], slice(c.out, c, i));

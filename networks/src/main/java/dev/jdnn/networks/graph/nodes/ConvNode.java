@@ -35,9 +35,18 @@ public final class ConvNode extends WeightedNode {
         return t.add(new ConvNode(t.path(), t.newValue(spec.outputShape()), x.id(), weight, bias, spec)).output;
     }
 
+    public Conv2dSpec spec() {
+        return spec;
+    }
+
     @Override
     public long macs() {
         return spec.macs();
+    }
+
+    @Override
+    public String implementation() {
+        return plan.implementation();
     }
 
     @Override

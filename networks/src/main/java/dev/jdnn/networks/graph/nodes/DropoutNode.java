@@ -28,7 +28,7 @@ public final class DropoutNode extends Node {
 
     @Override
     public void prepare(PlanCache plans) {
-        plan = plans.dropout(output.shape(), p, index());
+        plan = plans.dropout(output.shape(), p, tracePosition());
     }
 
     @Override
@@ -39,7 +39,7 @@ public final class DropoutNode extends Node {
     @Override
     public List<AuxBuffer> auxBuffers(boolean runsBackward) {
         long floats = Math.max(1, (plan.reserveBytes() + 3) / 4); // the reserve is raw bytes; planned as float32 words
-        return List.of(new AuxBuffer(Shape.of(Math.toIntExact(floats)), true));
+        return List.of(AuxBuffer.untilBackward(Shape.of(Math.toIntExact(floats))));
     }
 
     @Override

@@ -5,7 +5,7 @@ import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Value;
 
 /** [N, ...] → [N, prod(...)] as a reshape view of a contiguous input (the tracer copies non-contiguous ones first). */
-public final class FlattenNode extends Node {
+public final class FlattenNode extends ViewNode {
     private FlattenNode(String path, Value output, int input) {
         super(path, output, input);
     }
@@ -22,15 +22,4 @@ public final class FlattenNode extends Node {
     public String kind() {
         return "flatten";
     }
-
-    @Override
-    public boolean canWriteStridedOutput() {
-        return false;
-    }
-
-    @Override
-    public void forward(NodeContext c) {}
-
-    @Override
-    public void backward(NodeContext c) {}
 }

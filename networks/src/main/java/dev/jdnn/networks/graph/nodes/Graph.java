@@ -24,6 +24,7 @@ public final class Graph {
     private final Map<Integer, Alias> aliases = new HashMap<>();         // forward storage
     private final Map<Integer, Alias> gradientAliases = new HashMap<>(); // gradient storage
     private final List<AuxOutput> auxOutputs = new ArrayList<>();
+    private final List<FusionGroup> fusionGroups = new ArrayList<>();
     public final Value input;
     public Value output;
 
@@ -53,6 +54,7 @@ public final class Graph {
 
     public <N extends Node> N add(N node) {
         node.setIndex(nodes.size());
+        node.setTracePosition(nodes.size());
         nodes.add(node);
         producers.set(node.output.id(), node);
         return node;
@@ -163,8 +165,35 @@ public final class Graph {
         nodes.clear();
         for (Node n : kept) {
             n.setIndex(nodes.size());
+            n.setTracePosition(nodes.size());
             nodes.add(n);
         }
+    }
+
+    /**
+     * A fusion rewrite: {@code fused} takes the place of {@code group} (nodes of this graph, in execution order),
+     * at the position of its first node. {@code fused} reads the group's inputs from outside it and produces the
+     * group's last output; values produced and read only inside the group disappear from the program (no node
+     * produces them, so nothing plans them). Keeps every other node's {@link Node#tracePosition()}.
+     */
+    public void replace(List<Node> group, Node fused) {
+        int at = nodes.indexOf(group.getFirst());
+        if (at < 0 || !nodes.containsAll(group)) throw new IllegalArgumentException("replace: " + group + " are not all nodes of this graph");
+        for (Node n : group) producers.set(n.output.id(), null);
+        nodes.removeAll(group);
+        nodes.add(at, fused);
+        fused.setTracePosition(group.getFirst().tracePosition());
+        producers.set(fused.output.id(), fused);
+        for (int i = 0; i < nodes.size(); i++) nodes.get(i).setIndex(i);
+    }
+
+    /** What the fusion rewrite decided for each candidate group of this graph, in graph order (empty without fusion). */
+    public List<FusionGroup> fusionGroups() {
+        return Collections.unmodifiableList(fusionGroups);
+    }
+
+    public void addFusionGroup(FusionGroup group) {
+        fusionGroups.add(group);
     }
 
     /** For every value, the nodes reading it (a node appears once per input slot it uses the value in). */

@@ -33,6 +33,11 @@ public final class LinearNode extends WeightedNode {
     }
 
     @Override
+    public String implementation() {
+        return plan.implementation();
+    }
+
+    @Override
     public String kind() {
         return "linear";
     }

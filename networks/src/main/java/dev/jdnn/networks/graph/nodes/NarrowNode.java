@@ -4,7 +4,7 @@ package dev.jdnn.networks.graph.nodes;
 import dev.jdnn.networks.Value;
 
 /** Channels [start, start+length) of x as a zero-copy view; its gradient is the same view of x's gradient. */
-public final class NarrowNode extends Node {
+public final class NarrowNode extends ViewNode {
     private NarrowNode(String path, Value output, int input) {
         super(path, output, input);
     }
@@ -23,15 +23,4 @@ public final class NarrowNode extends Node {
     public String kind() {
         return "narrow";
     }
-
-    @Override
-    public boolean canWriteStridedOutput() {
-        return false;
-    }
-
-    @Override
-    public void forward(NodeContext c) {}
-
-    @Override
-    public void backward(NodeContext c) {}
 }

@@ -2,6 +2,7 @@ package dev.jdnn.networks.graph.nodes;
 
 
 import dev.jdnn.memory.Shape;
+import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.Value;
 import dev.jdnn.ops.DropoutPlan;
@@ -19,6 +20,7 @@ public abstract class Node {
     public final int[] inputs;
     public final Value output;
     private int index = -1;
+    private int tracePosition = -1;
 
     public Node(String path, Value output, int... inputs) {
         this.path = path;
@@ -35,6 +37,18 @@ public abstract class Node {
         this.index = index;
     }
 
+    /**
+     * Position in the traced graph (dead nodes pruned) before any fusion rewrite replaced nodes: what per-node random
+     * streams are seeded from, so that fusing other nodes never changes a dropout mask.
+     */
+    public int tracePosition() {
+        return tracePosition;
+    }
+
+    void setTracePosition(int position) {
+        this.tracePosition = position;
+    }
+
     /** Short op name for messages and debugging ("conv2d", "concat", ...). */
     public abstract String kind();
 
@@ -46,6 +60,55 @@ public abstract class Node {
     /** Multiply-accumulates of one forward over the whole batch (conv and linear; 0 for the rest, torchvision's convention). */
     public long macs() {
         return 0;
+    }
+
+    /**
+     * Multiply-accumulates of one backward that computes what {@code c} asks for (conv and linear: a forward's worth
+     * per gradient computed, data and weight; 0 for the rest), for the profile's rates.
+     */
+    public long backwardMacs(NodeContext c) {
+        return 0;
+    }
+
+    /**
+     * Bytes one forward reads and writes, each operand once (the profile's GB/s): by default its inputs, its
+     * parameters and its output. Views, which move nothing, and ops that skip parts say less.
+     */
+    public long forwardBytes(NodeContext c) {
+        long bytes = bytes(c.out);
+        for (Tensor t : c.in) bytes += bytes(t);
+        for (Parameter p : parameters()) bytes += bytes(p.value());
+        return bytes;
+    }
+
+    /**
+     * Bytes one backward that computes what {@code c} asks for reads and writes, each operand once: by default the
+     * output gradient, the inputs and output it reads ({@link #readsInputInBackward}, {@link #readsOutputInBackward}),
+     * the parameters, and every gradient it writes, twice where it accumulates (read and written).
+     */
+    public long backwardBytes(NodeContext c) {
+        long bytes = bytes(c.dOut);
+        if (readsOutputInBackward()) bytes += bytes(c.out);
+        for (int i = 0; i < c.in.length; i++) {
+            if (readsInputInBackward(i)) bytes += bytes(c.in[i]);
+            if (c.dIn[i] != null) bytes += bytes(c.dIn[i]) * (c.dInBeta[i] != 0f ? 2 : 1);
+        }
+        List<Parameter> params = parameters();
+        for (int j = 0; j < params.size(); j++) {
+            bytes += bytes(params.get(j).value());
+            if (c.paramGrad[j] != null) bytes += bytes(c.paramGrad[j]) * (c.paramBeta[j] != 0f ? 2 : 1);
+        }
+        return bytes;
+    }
+
+    /** A tensor's size in bytes (0 for none). */
+    protected static long bytes(Tensor t) {
+        return t == null ? 0 : t.numel() * t.dtype().byteSize();
+    }
+
+    /** How this node's backend plan computes it (the convolution algorithms chosen, ...), for profiles; null when it says nothing. */
+    public String implementation() {
+        return null;
     }
 
     /** Creates the backend plans; called once per compile. */
@@ -113,9 +176,27 @@ public abstract class Node {
         return kind() + "@" + (path.isEmpty() ? "<root>" : path) + " -> " + output;
     }
 
-    /**
-     * A scratch tensor of a node. {@code untilBackward}: written in forward, read by the backward (BN saved
-     * statistics, dropout masks); otherwise it lives only during the node's backward step.
-     */
-    public record AuxBuffer(Shape shape, boolean untilBackward) {}
+    /** A scratch tensor of a node (float32) and when it is alive. */
+    public record AuxBuffer(Shape shape, Lifetime lifetime) {
+        public enum Lifetime {
+            /** Only during the node's forward step (intermediate results of a fused node). */
+            FORWARD,
+            /** Written in the forward, read by the backward (BN saved statistics, dropout masks). */
+            UNTIL_BACKWARD,
+            /** Only during the node's backward step; not allocated when the node runs no backward. */
+            BACKWARD
+        }
+
+        public static AuxBuffer forward(Shape shape) {
+            return new AuxBuffer(shape, Lifetime.FORWARD);
+        }
+
+        public static AuxBuffer untilBackward(Shape shape) {
+            return new AuxBuffer(shape, Lifetime.UNTIL_BACKWARD);
+        }
+
+        public static AuxBuffer backward(Shape shape) {
+            return new AuxBuffer(shape, Lifetime.BACKWARD);
+        }
+    }
 }

@@ -10,6 +10,9 @@ import dev.jdnn.ops.Conv2dPlan;
 import dev.jdnn.ops.Conv2dSpec;
 import dev.jdnn.ops.CrossEntropyPlan;
 import dev.jdnn.ops.DropoutPlan;
+import dev.jdnn.ops.FusedPlan;
+import dev.jdnn.ops.FusedSpec;
+import dev.jdnn.ops.Fusion;
 import dev.jdnn.ops.LinearPlan;
 import dev.jdnn.ops.LinearSpec;
 import dev.jdnn.ops.LrnPlan;
@@ -25,13 +28,15 @@ import java.util.function.Supplier;
 
 /**
  * Creates backend plans, sharing one plan among all nodes (of both graphs) with an equal spec, so the training and
- * evaluation graphs and repeated blocks pay for algorithm selection once. Closes them all at the end.
+ * evaluation graphs and repeated blocks pay for algorithm selection once (fused patterns too: {@link #fuse}). Closes
+ * them all at the end.
  */
 public final class PlanCache implements AutoCloseable {
     private final Backend backend;
     private final long seed;
     private final Map<Object, AutoCloseable> plans = new HashMap<>();
     private final List<AutoCloseable> unshared = new ArrayList<>();
+    private final Map<FusedSpec<?>, Fusion<?>> fusions = new HashMap<>();
 
     public PlanCache(Backend backend, long seed) {
         this.backend = backend;
@@ -75,6 +80,16 @@ public final class PlanCache implements AutoCloseable {
         return cached(List.of("crossEntropy", batch, classes, labelSmoothing), () -> backend.crossEntropy(batch, classes, labelSmoothing));
     }
 
+    /**
+     * The backend's answer for a fused pattern ({@link Backend#fuse}), asked once per spec: the graph's fusion
+     * rewrite decides with it, at compile time, which nodes run fused. Fused plans are closed with the cache.
+     */
+    public <P extends FusedPlan> Fusion<P> fuse(FusedSpec<P> spec) {
+        @SuppressWarnings("unchecked")
+        Fusion<P> answer = (Fusion<P>) fusions.computeIfAbsent(spec, k -> backend.fuse(spec));
+        return answer;
+    }
+
     /** Dropout plans carry their own random stream, so each node gets its own, seeded from the model seed. */
     public DropoutPlan dropout(Shape shape, float p, int nodeIndex) {
         DropoutPlan plan = backend.dropout(shape, p, streamSeed(nodeIndex));
@@ -92,6 +107,7 @@ public final class PlanCache implements AutoCloseable {
         RuntimeException first = null;
         List<AutoCloseable> all = new ArrayList<>(plans.values());
         all.addAll(unshared);
+        for (Fusion<?> f : fusions.values()) if (f instanceof Fusion.Fused<?> fused) all.add(fused.plan());
         for (AutoCloseable c : all) {
             try {
                 c.close();
@@ -102,6 +118,7 @@ public final class PlanCache implements AutoCloseable {
         }
         plans.clear();
         unshared.clear();
+        fusions.clear();
         if (first != null) throw first;
     }
 }

@@ -45,7 +45,7 @@ public final class StochasticDepthNode extends Node {
 
     @Override
     public void prepare(PlanCache plans) {
-        perSample = plans.dropout(sampleShape(), p, index());
+        perSample = plans.dropout(sampleShape(), p, tracePosition());
     }
 
     @Override
@@ -56,8 +56,8 @@ public final class StochasticDepthNode extends Node {
     @Override
     public List<AuxBuffer> auxBuffers(boolean runsBackward) {
         long reserveWords = Math.max(1, (perSample.reserveBytes() + 3) / 4); // raw bytes, planned as float32 words
-        return List.of(new AuxBuffer(maskShape(), true), new AuxBuffer(sampleShape(), true),
-                new AuxBuffer(Shape.of(Math.toIntExact(reserveWords)), true));
+        return List.of(AuxBuffer.untilBackward(maskShape()), AuxBuffer.untilBackward(sampleShape()),
+                AuxBuffer.untilBackward(Shape.of(Math.toIntExact(reserveWords))));
     }
 
     @Override

@@ -45,6 +45,12 @@ public abstract class WeightedNode extends Node {
         return weight.trainable(); // the weight gradient correlates x with dy
     }
 
+    /** One forward's multiply-adds per gradient the backward computes: data when wanted upstream, weight when trainable. */
+    @Override
+    public final long backwardMacs(NodeContext c) {
+        return macs() * ((c.wantsGrad(0) ? 1 : 0) + (c.paramGrad[0] != null ? 1 : 0));
+    }
+
     @Override
     public final void backward(NodeContext c) {
         if (c.wantsGrad(0)) backwardData(c);

@@ -211,15 +211,16 @@ public final class BufferPlan {
             auxBuffer[k] = new int[aux.size()];
             for (int j = 0; j < aux.size(); j++) {
                 Node.AuxBuffer a = aux.get(j);
-                if (!a.untilBackward() && !backward) {
+                Node.AuxBuffer.Lifetime life = a.lifetime();
+                if (life == Node.AuxBuffer.Lifetime.BACKWARD && !backward) {
                     auxBuffer[k][j] = -1;
                     continue;
                 }
                 int id = newBuffer(a.shape(), "scratch " + j + " of " + n);
                 auxBuffer[k][j] = id;
                 Planned p = buffers.get(id);
-                if (a.untilBackward()) p.touch(timeline.forward(k));
-                if (backward) p.touch(timeline.backward(k));
+                if (life != Node.AuxBuffer.Lifetime.BACKWARD) p.touch(timeline.forward(k));
+                if (life != Node.AuxBuffer.Lifetime.FORWARD && backward) p.touch(timeline.backward(k));
             }
             tempBuffer[k] = filled(n.inputs.length);
             if (!backward) continue;

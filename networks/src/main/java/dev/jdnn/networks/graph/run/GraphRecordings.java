@@ -54,6 +54,7 @@ public final class GraphRecordings implements AutoCloseable {
     private final String off;
     private final Map<Kind, Slot> slots = new EnumMap<>(Kind.class);
     private RuntimeException captureFailure;
+    private boolean eagerForNow;
 
     /**
      * @param cudaGraphs      whether recording was asked for ({@code CompileOptions.cudaGraphs})
@@ -70,6 +71,14 @@ public final class GraphRecordings implements AutoCloseable {
             s.eagerReason = k == Kind.EVAL_FORWARD ? evalReason : trainingReason;
             slots.put(k, s);
         }
+    }
+
+    /**
+     * While on, every call runs eagerly and the recordings stay as they are, to be replayed again once it is off:
+     * a profile times each node call ({@link NodeProfiler}), which a replay would not pass through.
+     */
+    public void runEagerly(boolean on) {
+        eagerForNow = on;
     }
 
     /** A forward of the training or the evaluation graph. */
@@ -108,7 +117,7 @@ public final class GraphRecordings implements AutoCloseable {
     /** Runs {@code work}: eagerly, or captured and replayed, or replayed (see the class comment). */
     private void run(Kind kind, Object variant, Runnable work) {
         Slot s = slots.get(kind);
-        if (off != null || s.eagerReason != null) {
+        if (eagerForNow || off != null || s.eagerReason != null) {
             work.run();
             return;
         }

@@ -55,10 +55,13 @@
  * strict FP32 or TF32, determinism, workspace limit).
  *
  * <h2>What a GPU session must run</h2>
- * {@code JDNN_CLASSES="dev.jdnn.ops.cuda.CudaFusedParityTest dev.jdnn.ops.cuda.CudaFusionSurveyTest" JDNN_MEMCHECK=0
- * ./gpu-run.sh} in the GPU bundle: {@code CudaFusedParityTest} compares every CUDA fused plan with the CPU's
+ * {@code JDNN_CLASSES="dev.jdnn.ops.cuda.CudaFusedParityTest dev.jdnn.ops.cuda.CudaFusionSurveyTest" bash ci/gpu-check.sh}
+ * (with the bundle of ci/gpu-bundle.sh carried; both are gpu-tagged, so the full {@code ci/gpu-check.sh} runs them
+ * too): {@code CudaFusedParityTest} compares every CUDA fused plan with the CPU's
  * composition in six operand formats (a case cuDNN does not fuse skips with its reason), replays a fused plan in a
  * CUDA graph, and checks the engine cache across two backends; {@code CudaFusionSurveyTest} prints which patterns fuse
- * for ResNet-50's shapes in fp32 NCHW and bf16 NHWC ("[fusion-survey]" lines) and why the others do not.
+ * for ResNet-50's shapes in fp32 NCHW and bf16 NHWC ("[fusion-survey]" lines) and why the others do not. The graph
+ * layer's use of them (networks, {@code graph.trace}) is checked by {@code dev.jdnn.networks.graph.CudaFusionTest}:
+ * whole models fused against unfused, with each model's fusion status ("[fusion-status]" lines).
  */
 package dev.jdnn.ops.cuda.graphapi;

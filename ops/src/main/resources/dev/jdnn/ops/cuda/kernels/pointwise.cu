@@ -79,6 +79,17 @@ extern "C" __global__ void add_bias(Walk w, Ref y, const float* bias, float alph
     }
 }
 
+// y[n,c,...] = act(x[n,c,...] * scale[c] + bias[c]), act identity (relu 0) or ReLU (relu 1): a batch norm applied
+// through its equivalent scale and bias (float32 [C] vectors). y may be x (each element is read before it is written
+// by the same thread).
+extern "C" __global__ void scale_bias_activation(Walk w, Ref x, const float* scale, const float* bias, int relu, Ref y) {
+    GRID_STRIDE(i, COUNT(w)) {
+        Pos q = posOf(w, i);
+        float v = fmaf(get(x, w.dense ? i : offOf(x, q)), scale[q.ch], bias[q.ch]);
+        put(y, w.dense ? i : offOf(y, q), relu ? fmaxf(v, 0.f) : v);
+    }
+}
+
 // db[c] = alpha * sum over n and pixels of dy + beta * db[c] (db: contiguous float32 [C]). One block per channel.
 extern "C" __global__ void bias_grad(Walk w, float alpha, Ref dy, float beta, float* db) {
     __shared__ float shared[32];
