@@ -223,6 +223,24 @@ public final class Tensor implements AutoCloseable {
         return t;
     }
 
+    /**
+     * A view of this tensor's buffer holding {@code dtype} elements, starting {@code byteOffset} bytes after this
+     * tensor's element 0, with the given shape and element strides: how one planned arena of bytes holds buffers of
+     * several dtypes. The offset must be a multiple of the new element size and the view must fit the buffer.
+     */
+    public Tensor viewAs(DType newDtype, Shape newShape, long[] newStrides, long byteOffset) {
+        long start = offset * dtype.byteSize() + byteOffset;
+        if (byteOffset < 0 || start % newDtype.byteSize() != 0) {
+            throw new IllegalArgumentException("a " + newDtype + " view must start at a multiple of " + newDtype.byteSize() + " bytes, got byte " + start + " of " + describe());
+        }
+        if (newStrides.length != newShape.rank()) throw new IllegalArgumentException("strides " + Arrays.toString(newStrides) + " do not match shape " + newShape);
+        Tensor t = new Tensor(buffer, newShape, newStrides.clone(), start / newDtype.byteSize(), newDtype, false);
+        if ((t.offset + t.span()) * newDtype.byteSize() > buffer.byteSize()) {
+            throw new IndexOutOfBoundsException("view " + t.describe() + " at byte " + start + " exceeds its buffer of " + buffer.byteSize() + " bytes");
+        }
+        return t;
+    }
+
     // ---- element access (host only; for tests, I/O and small things) -------------------------------------------
 
     private long elementIndex(long[] idx) {

@@ -16,6 +16,7 @@ public final class Parameter {
     private Init init;
     private Tensor value;
     private Tensor grad;
+    private Tensor computeCopy;
     private boolean trainable = true;
 
     public Parameter(String localName, Shape shape, Kind kind, Init init) {
@@ -40,6 +41,16 @@ public final class Parameter {
     /** The backend tensor holding the values; null before compile. */
     public Tensor value() { return value; }
     public void bindValue(Tensor value) { this.value = value; }
+
+    /**
+     * What convolutions and linear layers read as this weight: in a bfloat16/float16 compile a copy of {@link #value()}
+     * in that dtype (same layout), which the compiled model refreshes from the value before every forward pass, so
+     * it is never stale; {@link #value()} itself otherwise. Everything that reads or writes weights by name uses
+     * {@link #value()}, the float32 master.
+     */
+    public Tensor computeValue() { return computeCopy != null ? computeCopy : value; }
+    /** Binds the half-precision copy {@link #computeValue()} returns; null for none (float32 compiles). */
+    public void bindComputeCopy(Tensor copy) { this.computeCopy = copy; }
 
     /** The gradient tensor; null before compile and for non-trainable parameters. */
     public Tensor grad() { return grad; }

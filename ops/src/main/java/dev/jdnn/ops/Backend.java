@@ -29,6 +29,22 @@ public interface Backend extends AutoCloseable {
     /** "cpu" or "cuda". */
     String name();
 
+    /**
+     * True where convolutions run fastest on channels-last (NHWC) activations: CUDA devices with tensor cores
+     * (compute capability 7.0 or newer). What a compiled model's automatic memory format follows.
+     */
+    default boolean prefersChannelsLast() {
+        return false;
+    }
+
+    /**
+     * True when this backend's float32 convolutions and matrix products may run on TF32 tensor cores: CUDA devices of
+     * compute capability 8.0 or newer, unless the backend was opened for strict FP32. False on the CPU (plain float32).
+     */
+    default boolean allowsTf32() {
+        return false;
+    }
+
     // ---- memory ----------------------------------------------------------------------------------------------
 
     /** A new tensor on this backend's device laid out in {@code format} (see {@link MemoryFormat#allocationStrides}); contents undefined. */

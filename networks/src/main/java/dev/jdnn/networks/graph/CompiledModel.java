@@ -15,6 +15,7 @@ import dev.jdnn.networks.graph.nodes.PlanCache;
 import dev.jdnn.networks.graph.run.ParameterStore;
 
 import dev.jdnn.memory.DType;
+import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Layer;
@@ -23,10 +24,16 @@ import dev.jdnn.networks.Value;
 import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.CrossEntropyPlan;
 import dev.jdnn.ops.DropoutPlan;
+import dev.jdnn.ops.LossScaling;
+import dev.jdnn.ops.OperandType;
+import dev.jdnn.networks.graph.nodes.ConvNode;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A module compiled for one input shape on one backend: a training graph and an evaluation graph traced from it
@@ -58,10 +65,27 @@ import java.util.Map;
  * stochastic depth record like any op: their random streams count calls in device memory, so each replay draws the
  * next mask.
  *
+ * <h2>Precision and memory format</h2>
+ * {@link CompileOptions#precision()} and {@link CompileOptions#layout()} decide how activations are stored: one
+ * {@link OperandType} for the whole model (NHWC by default where the backend prefers it, i.e. CUDA with tensor cores;
+ * bfloat16 or float16 in the mixed precisions), every plan made for it. The model input stays float32 NCHW (host
+ * batches as they come) and a first node casts it; a flatten of channels-last features with more than one pixel
+ * copies them into NCHW order first (PyTorch's classifier weights expect it; listed in profiles as
+ * "copy(nhwc->nchw)"). Convolution weights are stored in the layout their plans read (channels-last for NHWC) under
+ * their torchvision shape, so everything by name — {@link #stateDict()}, safetensors, checkpoints — sees
+ * torchvision's OIHW values. In bf16/fp16 the convolutions and linear layers read half-precision weight copies, cast
+ * from the float32 masters before every forward (recorded with it; never stale), while master weights, gradients,
+ * optimizer state, batch-norm parameters and statistics and the loss stay float32. Float16 training adds dynamic
+ * loss scaling on the device inside the recorded step ({@link LossScaling}: the loss gradient scaled, the weight
+ * gradients unscaled and checked, the scale updated): a step whose gradients overflow is skipped like a diverging
+ * one ({@link #lastStepFinite()}) and the scale backs off. {@link #computeSummary()} says what a model computes in.
+ *
  * <h2>Fused ops</h2>
- * Where {@link CompileOptions#fusion()} says so (by default on CUDA), groups of nodes — a convolution with its batch
- * norm and ReLU, and the like — run as the backend's fused plans ({@link Backend#fuse}), in both graphs; each group that
- * cannot keeps its nodes, decided at compile time. {@link #fusionStatus()} lists every candidate, fused or not and why;
+ * Where {@link CompileOptions#fusion()} says so, groups of nodes — a convolution with its batch norm and ReLU, and
+ * the like — run as the backend's fused plans ({@link Backend#fuse}), in both graphs; each group that cannot keeps its
+ * nodes, decided at compile time. Off by default until a GPU session has verified cuDNN's fused engines
+ * ({@code withFusion(FusionMode.AUTO)} uses them on CUDA); fused patterns are float32 NCHW only, so other compiles
+ * keep every group unfused with that reason. {@link #fusionStatus()} lists every candidate, fused or not and why;
  * the package documentation of {@code graph.trace} says what fuses and when it falls back.
  *
  * <h2>Random streams</h2>
@@ -78,8 +102,14 @@ public final class CompiledModel implements AutoCloseable {
     private final PlanCache plans;
     private final ParameterStore parameters;
     private final Tensor input, labels, arena;
+    private final Tensor stepValues; // [outputs + 1]: the losses, then the step's finite flag; one download per step
     private final Tensor lossValues; // [outputs]: the main loss, then each auxiliary head's (unweighted)
     private final Tensor[] losses;   // one-element views of lossValues, one per output
+    private final Tensor stepFinite; // 1 when the last step's losses (and, in fp16, unscaled gradients) were finite
+    private final CompileOptions.Precision precision; // what the model computes in on its backend
+    private final MemoryFormat format;                 // of its activations
+    private final LossScaling lossScaling;             // fp16 only, else null
+    private final Tensor lossScaleState;               // the scaler's [scale, good steps] on the device; fp16 only
     private final ExecutionPlan trainingPlan, evaluationPlan;
     private final MemoryReport memoryReport;
     private final GraphRecordings recordings;
@@ -87,6 +117,7 @@ public final class CompiledModel implements AutoCloseable {
     private final List<DropoutPlan> randomStreams;
     private final NodeProfiler profiler; // every node call passes through it; it times them only during profile()
     private boolean training = true;
+    private boolean lastStepFinite = true;
     private ExecutionPlan lastRun;
     private boolean closed;
 
@@ -95,13 +126,18 @@ public final class CompiledModel implements AutoCloseable {
         this.module = module;
         this.backend = backend;
         this.inputShape = inputShape;
+        this.precision = options.precision().on(backend);
+        this.format = options.layout().on(backend);
+        this.lossScaling = precision == CompileOptions.Precision.FP16 ? options.lossScaling() : null;
+        OperandType activations = OperandType.of(format, precision.activationDtype());
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            parameters = track(opened, new ParameterStore(module, backend, seed)); // first: fusion checks the parameters' alignment
+            // first: fusion checks the parameters' alignment
+            parameters = track(opened, new ParameterStore(module, backend, seed, channelsLastWeights(module, inputShape, activations), activations.dtype()));
             plans = track(opened, new PlanCache(backend, seed));
             boolean fuse = options.fusion().fusesOn(backend);
-            Graph trainGraph = GraphBuilder.build(module, inputShape, true, options.inPlaceActivations(), fuse ? plans : null);
-            Graph evalGraph = GraphBuilder.build(module, inputShape, false, options.inPlaceActivations(), fuse ? plans : null);
+            Graph trainGraph = GraphBuilder.build(module, inputShape, true, activations, options.inPlaceActivations(), fuse ? plans : null);
+            Graph evalGraph = GraphBuilder.build(module, inputShape, false, activations, options.inPlaceActivations(), fuse ? plans : null);
             if (!trainGraph.output.shape().equals(evalGraph.output.shape())) {
                 throw new IllegalArgumentException("training and evaluation graphs disagree on the output shape: " + trainGraph.output.shape() + " vs " + evalGraph.output.shape());
             }
@@ -114,17 +150,21 @@ public final class CompiledModel implements AutoCloseable {
             input = track(opened, backend.allocate(inputShape));
             labels = track(opened, backend.allocate(Shape.of(inputShape.dim(0)), DType.INT32));
 
-            BufferPlan trainBuffers = new BufferPlan(trainGraph, GradientFlow.training(trainGraph));
+            BufferPlan trainBuffers = new BufferPlan(trainGraph, GradientFlow.training(trainGraph), lossScaling != null);
             BufferPlan evalBuffers = new BufferPlan(evalGraph, GradientFlow.inferenceOnly(evalGraph));
             MemoryPlanner.Layout trainLayout = layout(trainBuffers, options);
             MemoryPlanner.Layout evalLayout = layout(evalBuffers, options);
             long arenaBytes = Math.max(trainLayout.size(), evalLayout.size());
             arena = track(opened, backend.allocate(rows(Math.max(1, arenaBytes / 4))));
-            trainingPlan = new ExecutionPlan(trainBuffers, backend, input, arena, trainLayout.offsets(), options.poisonBuffers(), profiler);
-            evaluationPlan = new ExecutionPlan(evalBuffers, backend, input, arena, evalLayout.offsets(), options.poisonBuffers(), profiler);
+            trainingPlan = new ExecutionPlan(trainBuffers, backend, input, arena, trainLayout.offsets(), options.poisonBuffers(), profiler, parameters::refreshCopies);
+            evaluationPlan = new ExecutionPlan(evalBuffers, backend, input, arena, evalLayout.offsets(), options.poisonBuffers(), profiler, parameters::refreshCopies);
             losses = new Tensor[trainGraph.outputs().size()];
-            lossValues = track(opened, backend.allocate(Shape.of(losses.length))); // one tensor: one guard launch, one download
+            stepValues = track(opened, backend.zeros(Shape.of(losses.length + 1))); // one tensor: one guard launch, one download
+            lossValues = stepValues.narrow(0, 0, losses.length);
+            stepFinite = stepValues.narrow(0, losses.length, 1);
             for (int j = 0; j < losses.length; j++) losses[j] = lossValues.narrow(0, j, 1);
+            lossScaleState = lossScaling == null ? null : track(opened, backend.allocate(Shape.of(LossScaling.LENGTH)));
+            if (lossScaleState != null) backend.upload(lossScaling.initialState(), lossScaleState);
             long naive = Math.max(MemoryPlanner.naive(trainBuffers.requests()).size(), MemoryPlanner.naive(evalBuffers.requests()).size());
             lastRun = evaluationPlan;
             memoryReport = new MemoryReport(arenaBytes, naive, parameters.bytes(), workspaceBytes);
@@ -172,6 +212,22 @@ public final class CompiledModel implements AutoCloseable {
     /** As {@link #compile(Layer, Shape, Backend, long, CompileOptions)}, every node call run through {@code execution}. */
     static CompiledModel compile(Layer model, Shape inputShape, Backend backend, long seed, CompileOptions options, NodeExecution execution) {
         return new CompiledModel(model, inputShape, backend, seed, options, execution);
+    }
+
+    /**
+     * The weights of the model's convolutions when they are planned for NHWC activations: stored channels-last (KRSC),
+     * as those plans read them. Found by a plain trace (no backend; every convolution of either graph is in the
+     * training graph's trace).
+     */
+    private static Set<Parameter> channelsLastWeights(Layer module, Shape inputShape, OperandType activations) {
+        Set<Parameter> weights = Collections.newSetFromMap(new IdentityHashMap<>());
+        if (activations.format() != MemoryFormat.NHWC) return weights;
+        for (boolean training : new boolean[] {true, false}) {
+            for (Node n : GraphBuilder.trace(module, inputShape, training, activations).nodes()) {
+                if (n instanceof ConvNode conv) weights.add(conv.weight);
+            }
+        }
+        return weights;
     }
 
     /** Creates every node's plans; returns the largest workspace any of them needs (of the backend's one shared workspace). */
@@ -301,8 +357,9 @@ public final class CompiledModel implements AutoCloseable {
      * writes into device memory before this call, outside the recording.
      *
      * <p>The guard: after the loss and before {@link GuardedUpdate#enqueue()}, each of the update's
-     * {@link GuardedUpdate#applyFlags()} is set to 1 when every loss value (main and auxiliary heads) is finite, else
-     * 0 ({@link Backend#finiteFlag}); the update does nothing where its flag is 0. So when this returns a NaN or
+     * {@link GuardedUpdate#applyFlags()} is set to 1 when every loss value (main and auxiliary heads) is finite — and,
+     * in fp16, every weight gradient after unscaling — else 0 ({@link Backend#finiteFlag},
+     * {@link Backend#unscaleAndCheck}); the update does nothing where its flag is 0. So when this returns a NaN or
      * infinite loss, parameters and optimizer state are as before the call. (Not caught: finite losses whose
      * weighted sum overflows float, beyond 10^38; the update was then applied.) The forward's own side effects
      * happen either way, as they do eagerly: batch-norm running statistics and the random streams' positions.
@@ -319,7 +376,7 @@ public final class CompiledModel implements AutoCloseable {
         java.util.Objects.requireNonNull(update, "update");
         List<Tensor> flags = List.copyOf(update.applyFlags()); // read once, outside the recording
         Runnable guardedUpdate = () -> {
-            for (Tensor flag : flags) backend.finiteFlag(lossValues, flag, false);
+            for (Tensor flag : flags) backend.copy(stepFinite, flag);
             update.enqueue();
         };
         return step(labels, labelSmoothing, update, guardedUpdate);
@@ -344,22 +401,91 @@ public final class CompiledModel implements AutoCloseable {
         labels.requireDevice(backend.device(), "labels");
         // The (recorded) step reads only model-owned buffers, so other labels are copied in, outside the recording.
         if (!(labels.isContiguous() && labels.address() == this.labels.address())) backend.copy(labels, this.labels);
-        List<Value> outputs = trainingPlan.graph().outputs();
+        Graph graph = trainingPlan.graph();
         List<CrossEntropyPlan> lossPlans = new ArrayList<>();
-        for (Value v : outputs) lossPlans.add(plans.crossEntropy(v.dim(0), v.dim(1), labelSmoothing)); // created outside the recording
+        for (Value v : graph.outputs()) {
+            lossPlans.add(plans.crossEntropy(v.dim(0), v.dim(1), labelSmoothing, graph.type(v.id()).dtype())); // created outside the recording
+        }
         lastRun = trainingPlan;
         Runnable work = () -> {
             trainingPlan.forward();
-            trainingPlan.lossAndBackward(this.labels, lossPlans, losses);
+            trainingPlan.lossAndBackward(this.labels, lossPlans, losses, lossScaleState);
+            backend.finiteFlag(lossValues, stepFinite, false);
+            if (lossScaling != null) unscaleGradients();
             if (afterBackward != null) afterBackward.run();
+            if (lossScaling != null) backend.updateLossScale(lossScaleState, stepFinite, lossScaling);
         };
         if (update == null) recordings.trainingStep(labelSmoothing, work);
         else recordings.trainingStepWithUpdate(labelSmoothing, update, work);
-        float[] values = backend.download(lossValues);
+        float[] values = backend.download(stepValues);
+        lastStepFinite = values[losses.length] != 0f;
         float total = values[0];
         List<Graph.AuxOutput> aux = trainingPlan.graph().auxOutputs();
         for (int j = 0; j < aux.size(); j++) total += aux.get(j).weight() * values[j + 1];
         return total;
+    }
+
+    /**
+     * Float16 training: the weight gradients (computed from the scaled loss) back to their true values, and the step's
+     * finite flag cleared when any of them overflowed (the update then skips the step and the scale backs off).
+     */
+    private void unscaleGradients() {
+        Tensor grads = parameters.flatGradients();
+        if (grads.numel() > 0) backend.unscaleAndCheck(grads, lossScaleState, stepFinite, true);
+    }
+
+    /**
+     * Whether the last training step was finite — every loss value and, in fp16, every unscaled weight gradient — so
+     * that an update passed to {@link #forwardBackward(Tensor, float, GuardedUpdate)} was applied. False: the update
+     * changed nothing (a diverging step, or an fp16 overflow, after which the loss scale was backed off). Read from
+     * the download that returns the loss (no extra synchronisation).
+     */
+    public boolean lastStepFinite() {
+        return lastStepFinite;
+    }
+
+    /** What the model computes in on its backend: the compile's precision, TF32 as FP32 where the backend has none. */
+    public CompileOptions.Precision precision() {
+        return precision;
+    }
+
+    /** The memory format of the activations (and of the convolution weights' storage). */
+    public MemoryFormat memoryFormat() {
+        return format;
+    }
+
+    /**
+     * One line for run headers: precision and layout, and what they mean here, e.g. "precision bf16 (bfloat16
+     * activations and weight copies; float32 master weights, batch norm, loss and optimizer), layout nhwc".
+     */
+    public String computeSummary() {
+        String what = switch (precision) {
+            case FP32 -> backend.device().isCuda() ? "strict float32, no TF32" : "float32";
+            case TF32 -> "float32 storage, TF32 tensor cores in convolutions and matrix products";
+            case BF16 -> "bfloat16 activations and weight copies; float32 master weights, batch norm, loss and optimizer";
+            case FP16 -> "float16 activations and weight copies, dynamic loss scaling; float32 master weights, batch norm, loss and optimizer";
+        };
+        return "precision " + precision.label() + " (" + what + "), layout " + format.label();
+    }
+
+    /**
+     * The fp16 loss scaler's state, {@code [scale, good steps in a row]} (see {@link LossScaling}), downloaded
+     * (synchronises); null when the model does not train in fp16. Checkpoints save it.
+     */
+    public float[] lossScaleState() {
+        checkOpen();
+        return lossScaleState == null ? null : backend.download(lossScaleState);
+    }
+
+    /** Restores the fp16 loss scaler's state saved by {@link #lossScaleState()} (a resumed run continues its scale). */
+    public void setLossScaleState(float[] state) {
+        checkOpen();
+        if (lossScaleState == null) throw new IllegalStateException("the model trains in " + precision.label() + ": it has no loss scaler");
+        if (state == null || state.length != LossScaling.LENGTH || !(state[LossScaling.SCALE] > 0) || Float.isInfinite(state[LossScaling.SCALE])
+                || !(state[LossScaling.GOOD_STEPS] >= 0)) {
+            throw new IllegalArgumentException("a loss scaler state is [scale > 0, good steps >= 0], got " + java.util.Arrays.toString(state));
+        }
+        backend.upload(state, lossScaleState);
     }
 
     /**
@@ -432,7 +558,8 @@ public final class CompiledModel implements AutoCloseable {
                 input.close();
                 labels.close();
                 arena.close();
-                lossValues.close();
+                stepValues.close();
+                if (lossScaleState != null) lossScaleState.close();
             }
         }
     }

@@ -30,7 +30,8 @@ record FusionStatus(CompileOptions.FusionMode mode, boolean on, String backend, 
     /** One line: on or off (and why), and per graph and pattern how many candidates fused. */
     String summary() {
         if (!on) {
-            return "fusion off (" + (mode == CompileOptions.FusionMode.OFF ? "CompileOptions fusion OFF"
+            return "fusion off (" + (mode == CompileOptions.FusionMode.OFF
+                    ? "the default until cuDNN's fused engines are verified on a GPU; fusion auto (--fusion auto) turns it on for CUDA"
                     : "auto: the " + backend + " backend's fused plans are compositions of its unfused ops; CompileOptions fusion ON forces them") + ")";
         }
         return "fusion on" + (mode == CompileOptions.FusionMode.ON ? " (forced)" : "") + ": evaluation " + counts(evaluation) + "; training " + counts(training);

@@ -57,7 +57,8 @@ final class FusedVsUnfused {
      */
     static FusedVsUnfused run(String name, Supplier<Layer> model, Shape shape, Backend backend, int steps, Tolerances tol) {
         FusedVsUnfused c = new FusedVsUnfused(name, backend);
-        CompileOptions separate = new CompileOptions(false, false, true, true, CompileOptions.FusionMode.OFF);
+        // NCHW float32 on every backend: the fused patterns take nothing else (CUDA would pick NHWC by default)
+        CompileOptions separate = new CompileOptions(false, false, true).withFusion(CompileOptions.FusionMode.OFF).withLayout(CompileOptions.Layout.NCHW);
         try (CompiledModel plain = CompiledModel.compile(model.get(), shape, backend, 5, separate);
              CompiledModel fused = CompiledModel.compile(model.get(), shape, backend, 5, separate.withFusion(CompileOptions.FusionMode.ON));
              Tensor labels = GraphFixture.labels(backend, shape.dim(0), plain.outputShape().dim(1))) {

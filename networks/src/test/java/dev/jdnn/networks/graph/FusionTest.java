@@ -84,7 +84,8 @@ class FusionTest {
         }
         try (CompiledModel auto = compile(resnet20(), RESNET20_INPUT, CPU, AUTO); CompiledModel off = compile(resnet20(), RESNET20_INPUT, CPU, OFF)) {
             assertTrue(auto.fusionStatus().startsWith("fusion off (auto: the cpu backend's fused plans are compositions of its unfused ops"), auto.fusionStatus());
-            assertEquals("fusion off (CompileOptions fusion OFF)", off.fusionStatus());
+            assertEquals("fusion off (the default until cuDNN's fused engines are verified on a GPU; fusion auto (--fusion auto) turns it on for CUDA)", off.fusionStatus());
+            assertEquals(OFF, CompileOptions.DEFAULT.fusion(), "opt-in until verified on a GPU");
             assertTrue(auto.fusionGroups().isEmpty() && !auto.describeGraph(true).contains("fused"));
         }
     }
@@ -169,8 +170,8 @@ class FusionTest {
     @Test
     void fusedNodesReadNoBufferOutsideItsLifetime() {
         Shape shape = Shape.of(2, 3, 16, 16);
-        try (CompiledModel separate = CompiledModel.compile(resnet20(), shape, CPU, 3, new CompileOptions(false, false, true, true, ON));
-             CompiledModel poisoned = CompiledModel.compile(resnet20(), shape, CPU, 3, new CompileOptions(true, true, true, true, ON))) {
+        try (CompiledModel separate = CompiledModel.compile(resnet20(), shape, CPU, 3, new CompileOptions(false, false, true).withFusion(ON));
+             CompiledModel poisoned = CompiledModel.compile(resnet20(), shape, CPU, 3, new CompileOptions(true, true, true).withFusion(ON))) {
             assertTrue(poisoned.memoryReport().plannedActivationBytes() < separate.memoryReport().plannedActivationBytes(), "the poisoned compile shares memory");
             assertSameRuns(separate, CPU, poisoned, CPU);
         }

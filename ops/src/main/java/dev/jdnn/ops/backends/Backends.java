@@ -33,9 +33,17 @@ public final class Backends {
      * ({@link CudaBackend.Options#deterministic()}; the CPU backend always is); the caller closes it.
      */
     public static Backend open(String device, boolean deterministic) {
+        return open(device, deterministic, false);
+    }
+
+    /**
+     * As {@link #open(String, boolean)}; with {@code strictFp32} a CUDA backend uses no TF32 tensor cores
+     * ({@link CudaBackend.Options#strictFp32()}: what a compile for strict float32 needs). The CPU backend has no TF32.
+     */
+    public static Backend open(String device, boolean deterministic, boolean strictFp32) {
         String d = normalise(device);
         if (d.equals("cpu")) return new CpuBackend();
-        CudaBackend.Options options = CudaBackend.Options.defaults().withDeterministic(deterministic);
+        CudaBackend.Options options = CudaBackend.Options.defaults().withDeterministic(deterministic).withStrictFp32(strictFp32);
         if (d.equals("auto")) return CudaBackend.unavailableReason() == null ? CudaBackend.create(0, options) : new CpuBackend();
         int ordinal = cudaOrdinal(d);
         String why = CudaBackend.unavailableReason();

@@ -183,6 +183,18 @@ public final class CudaBackend implements Backend {
         return ctx.options;
     }
 
+    /** Tensor cores from Volta (7.0) on: their convolutions want NHWC. */
+    @Override
+    public boolean prefersChannelsLast() {
+        return computeCapability() >= 70;
+    }
+
+    /** TF32 exists from Ampere (8.0) on; {@code strictFp32} forbids it. */
+    @Override
+    public boolean allowsTf32() {
+        return !ctx.options.strictFp32() && computeCapability() >= 80;
+    }
+
     /** The benchmarked convolution algorithms of this backend (hit and miss counts for tests). */
     ConvAlgorithmStore convAlgorithms() {
         return ctx.convAlgorithms;

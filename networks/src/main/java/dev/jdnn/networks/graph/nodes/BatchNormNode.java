@@ -44,7 +44,7 @@ public final class BatchNormNode extends Node {
         if (c.rank() != 1 || s.rank() != 4 || s.dim(1) != c.dim(0)) {
             throw t.error("batchNorm2d(%s) expects an input of shape [N, %s, H, W], got %s".formatted(c, c.rank() == 1 ? c.dim(0) : "C", s));
         }
-        BatchNormSpec spec = new BatchNormSpec(s, eps, momentum);
+        BatchNormSpec spec = new BatchNormSpec(s, eps, momentum, t.graph().type(x.id()));
         Parameter[] params = {weight, bias, runningMean, runningVar};
         return t.add(new BatchNormNode(t.path(), t.newValue(s), x.id(), params, spec, batchStats)).output;
     }

@@ -7,7 +7,11 @@ import dev.jdnn.networks.Parameter;
 import dev.jdnn.ops.Conv2dPlan;
 import dev.jdnn.ops.Conv2dSpec;
 
-/** A Conv2d layer: forward, backward-data (only when needed upstream), backward-filter/bias (only when trainable). */
+/**
+ * A Conv2d layer: forward, backward-data (only when needed upstream), backward-filter/bias (only when trainable), in
+ * its input's format and dtype (the weight read as {@link Parameter#computeValue()}: in that dtype, laid out KRSC
+ * for NHWC plans; the weight gradient float32 into the master gradient).
+ */
 public final class ConvNode extends WeightedNode {
     private final Conv2dSpec spec;
     private Conv2dPlan plan;
@@ -28,7 +32,7 @@ public final class ConvNode extends WeightedNode {
         }
         Conv2dSpec spec;
         try {
-            spec = Conv2dSpec.of(s, out, kernel, stride, padding, dilation, groups, bias != null);
+            spec = Conv2dSpec.of(s, out, kernel, stride, padding, dilation, groups, bias != null).with(t.graph().type(x.id()));
         } catch (IllegalArgumentException e) {
             throw t.error(e.getMessage() + " (input shape " + s + ")");
         }
@@ -66,12 +70,12 @@ public final class ConvNode extends WeightedNode {
 
     @Override
     public void forward(NodeContext c) {
-        plan.forward(1f, c.in[0], weight.value(), biasValue(), 0f, c.out);
+        plan.forward(1f, c.in[0], weight.computeValue(), biasValue(), 0f, c.out);
     }
 
     @Override
     public void backwardData(NodeContext c) {
-        plan.backwardData(1f, c.dOut, weight.value(), c.dInBeta[0], c.dIn[0]);
+        plan.backwardData(1f, c.dOut, weight.computeValue(), c.dInBeta[0], c.dIn[0]);
     }
 
     @Override

@@ -1,21 +1,38 @@
 package dev.jdnn.networks.graph.nodes;
 
 
+import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.networks.Value;
+import dev.jdnn.ops.OperandType;
 
-/** A contiguous copy of a strided value, for ops that need contiguous operands (Linear, the loss, flatten). */
+/**
+ * A densely packed copy of a value, for ops that need dense operands (Linear, the loss, flatten), in the value's own
+ * format or converting an NHWC value into NCHW order (flatten before a classifier: PyTorch's weights expect the
+ * features in NCHW order).
+ */
 public final class CopyNode extends Node {
-    private CopyNode(String path, Value output, int input) {
+    private final boolean toNchw;
+
+    private CopyNode(String path, Value output, int input, boolean toNchw) {
         super(path, output, input);
+        this.toNchw = toNchw;
     }
 
+    /** A dense copy in x's own format and dtype. */
     public static Value trace(TraceContext t, Value x) {
-        return t.add(new CopyNode(t.path(), t.newValue(x.shape()), x.id())).output;
+        return t.add(new CopyNode(t.path(), t.newValue(x.shape()), x.id(), false)).output;
+    }
+
+    /** A dense NCHW copy of x (same dtype): the layout conversion before a flatten of channels-last features. */
+    public static Value toNchw(TraceContext t, Value x) {
+        CopyNode n = t.add(new CopyNode(t.path(), t.newValue(x.shape()), x.id(), true));
+        t.graph().setType(n.output, OperandType.of(MemoryFormat.NCHW, t.graph().type(x.id()).dtype()));
+        return n.output;
     }
 
     @Override
     public String kind() {
-        return "copy";
+        return toNchw ? "copy(nhwc->nchw)" : "copy";
     }
 
     @Override
@@ -23,8 +40,20 @@ public final class CopyNode extends Node {
         c.backend.copy(c.in[0], c.out);
     }
 
+    /** Accumulating takes one format on both sides, so a converting copy adds a second reader's gradient through scratch. */
+    @Override
+    public boolean accumulatesInputGrad(int i) {
+        return !toNchw;
+    }
+
     @Override
     public void backward(NodeContext c) {
-        if (c.wantsGrad(0)) c.accumulate(c.dOut, 0);
+        if (!c.wantsGrad(0)) return;
+        if (!toNchw) {
+            c.accumulate(c.dOut, 0);
+            return;
+        }
+        c.backend.copy(c.dOut, c.gradTarget(0));
+        c.finishGrad(0);
     }
 }

@@ -4,21 +4,24 @@ package dev.jdnn.networks.graph.nodes;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Value;
 import dev.jdnn.ops.DropoutPlan;
+import dev.jdnn.ops.OperandType;
 
 import java.util.List;
 
 /** Inverted dropout; only traced into the training graph. The mask lives in a reserve buffer until the backward. */
 public final class DropoutNode extends Node {
     private final float p;
+    private final OperandType type;
     private DropoutPlan plan;
 
-    private DropoutNode(String path, Value output, int input, float p) {
+    private DropoutNode(String path, Value output, int input, float p, OperandType type) {
         super(path, output, input);
         this.p = p;
+        this.type = type;
     }
 
     public static Value trace(TraceContext t, Value x, float p) {
-        return t.add(new DropoutNode(t.path(), t.newValue(x.shape()), x.id(), p)).output;
+        return t.add(new DropoutNode(t.path(), t.newValue(x.shape()), x.id(), p, t.graph().type(x.id()))).output;
     }
 
     @Override
@@ -28,7 +31,7 @@ public final class DropoutNode extends Node {
 
     @Override
     public void prepare(PlanCache plans) {
-        plan = plans.dropout(output.shape(), p, tracePosition());
+        plan = plans.dropout(output.shape(), p, type, tracePosition());
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.jdnn.networks.graph.nodes;
 
+import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Value;
+import dev.jdnn.ops.OperandType;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,13 +13,18 @@ import java.util.Map;
 
 /**
  * One traced graph (training or evaluation): its values, nodes in execution (= trace, hence topological) order,
- * storage aliases, the input and the outputs.
+ * storage aliases, the input and the outputs, and how each value is stored ({@link #type}): the compile's activation
+ * format and dtype ({@link #activations}), except where a node says otherwise (the model input, float32 NCHW; a
+ * flatten's copy into NCHW order).
  */
 public final class Graph {
     /** A classifier output whose loss is added with {@code weight} in training (GoogLeNet's auxiliary heads). */
     public record AuxOutput(Value logits, float weight) {}
 
     public final boolean training;
+    /** The format and dtype of the activations and their gradients (rank-2 values: the dtype, rows as NCHW). */
+    public final OperandType activations;
+    private final Map<Integer, OperandType> types = new HashMap<>(); // values stored otherwise than the rule of type()
     private final List<Value> values = new ArrayList<>();
     private final List<Node> producers = new ArrayList<>();
     private final List<Node> nodes = new ArrayList<>();
@@ -29,8 +36,30 @@ public final class Graph {
     public Value output;
 
     public Graph(boolean training, Shape inputShape) {
+        this(training, inputShape, OperandType.DEFAULT);
+    }
+
+    /** The model input is float32 NCHW whatever {@code activations} says (host batches are uploaded as they come). */
+    public Graph(boolean training, Shape inputShape, OperandType activations) {
         this.training = training;
+        this.activations = activations;
         this.input = newValue(inputShape);
+        setType(input, OperandType.DEFAULT);
+    }
+
+    /**
+     * How value {@code id} is stored: as {@link #setType} said, else in the {@link #activations} format and dtype
+     * (values that are not rank 4 — a linear layer's [N, F] — have no format: NCHW row-major, the activations' dtype).
+     */
+    public OperandType type(int id) {
+        OperandType t = types.get(id);
+        if (t != null) return t;
+        return value(id).shape().rank() == 4 ? activations : OperandType.of(MemoryFormat.NCHW, activations.dtype());
+    }
+
+    /** Stores {@code v} as {@code type} instead of the activations' type (a node that converts, or the input). */
+    public void setType(Value v, OperandType type) {
+        types.put(v.id(), type);
     }
 
     public Value newValue(Shape shape) {

@@ -6,7 +6,7 @@ import dev.jdnn.networks.Parameter;
 import dev.jdnn.ops.LinearPlan;
 import dev.jdnn.ops.LinearSpec;
 
-/** A Linear layer on a contiguous [N, in] input. */
+/** A Linear layer on a contiguous [N, in] input, in its dtype (the weight read as {@link Parameter#computeValue()}). */
 public final class LinearNode extends WeightedNode {
     private final LinearSpec spec;
     private LinearPlan plan;
@@ -23,7 +23,7 @@ public final class LinearNode extends WeightedNode {
         if (x.shape().rank() != 2 || x.shape().dim(1) != in) {
             throw t.error("linear(in_features=%d, out_features=%d) expects an input of shape [N, %d], got %s".formatted(in, out, in, x.shape()));
         }
-        LinearSpec spec = new LinearSpec(x.shape().dim(0), in, out, bias != null);
+        LinearSpec spec = new LinearSpec(x.shape().dim(0), in, out, bias != null, t.graph().type(x.id()).dtype());
         return t.add(new LinearNode(t.path(), t.newValue(spec.outputShape()), x.id(), weight, bias, spec)).output;
     }
 
@@ -54,12 +54,12 @@ public final class LinearNode extends WeightedNode {
 
     @Override
     public void forward(NodeContext c) {
-        plan.forward(1f, c.in[0], weight.value(), biasValue(), 0f, c.out);
+        plan.forward(1f, c.in[0], weight.computeValue(), biasValue(), 0f, c.out);
     }
 
     @Override
     public void backwardData(NodeContext c) {
-        plan.backwardData(1f, c.dOut, weight.value(), c.dInBeta[0], c.dIn[0]);
+        plan.backwardData(1f, c.dOut, weight.computeValue(), c.dInBeta[0], c.dIn[0]);
     }
 
     @Override

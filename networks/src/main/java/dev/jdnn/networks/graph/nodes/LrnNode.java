@@ -20,7 +20,7 @@ public final class LrnNode extends UnaryPlanNode {
         if (s.rank() != 4) throw t.error("localResponseNorm expects an NCHW input, got " + s);
         LrnSpec spec;
         try {
-            spec = new LrnSpec(s, size, alpha, beta, k);
+            spec = new LrnSpec(s, size, alpha, beta, k, t.graph().type(x.id()));
         } catch (IllegalArgumentException e) {
             throw t.error(e.getMessage());
         }

@@ -10,6 +10,9 @@ import dev.jdnn.ops.Conv2dPlan;
 import dev.jdnn.ops.Conv2dSpec;
 import dev.jdnn.ops.CrossEntropyPlan;
 import dev.jdnn.ops.DropoutPlan;
+import dev.jdnn.ops.DropoutSpec;
+import dev.jdnn.ops.OperandType;
+import dev.jdnn.memory.DType;
 import dev.jdnn.ops.FusedPlan;
 import dev.jdnn.ops.FusedSpec;
 import dev.jdnn.ops.Fusion;
@@ -68,16 +71,18 @@ public final class PlanCache implements AutoCloseable {
         return cached(spec, () -> backend.pool(spec));
     }
 
-    public ActivationPlan activation(Activation kind, float param, Shape shape) {
-        return cached(List.of("activation", kind, param, shape), () -> backend.activation(kind, param, shape));
+    public ActivationPlan activation(Activation kind, float param, Shape shape, OperandType type) {
+        return cached(List.of("activation", kind, param, shape, type), () -> backend.activation(kind, param, shape, type));
     }
 
     public LrnPlan lrn(LrnSpec spec) {
         return cached(spec, () -> backend.lrn(spec));
     }
 
-    public CrossEntropyPlan crossEntropy(int batch, int classes, float labelSmoothing) {
-        return cached(List.of("crossEntropy", batch, classes, labelSmoothing), () -> backend.crossEntropy(batch, classes, labelSmoothing));
+    /** For logits stored as {@code logitsDtype}. */
+    public CrossEntropyPlan crossEntropy(int batch, int classes, float labelSmoothing, DType logitsDtype) {
+        return cached(List.of("crossEntropy", batch, classes, labelSmoothing, logitsDtype),
+                () -> backend.crossEntropy(batch, classes, labelSmoothing, logitsDtype));
     }
 
     /**
@@ -91,8 +96,8 @@ public final class PlanCache implements AutoCloseable {
     }
 
     /** Dropout plans carry their own random stream, so each node gets its own, seeded from the model seed. */
-    public DropoutPlan dropout(Shape shape, float p, int nodeIndex) {
-        DropoutPlan plan = backend.dropout(shape, p, streamSeed(nodeIndex));
+    public DropoutPlan dropout(Shape shape, float p, OperandType type, int nodeIndex) {
+        DropoutPlan plan = backend.dropout(new DropoutSpec(shape, p, streamSeed(nodeIndex), type));
         unshared.add(plan);
         return plan;
     }

@@ -23,7 +23,7 @@ public final class PoolNode extends UnaryPlanNode {
         if (s.rank() != 4) throw t.error(op + " expects an NCHW input, got " + s);
         PoolSpec spec;
         try {
-            spec = specOf.apply(s);
+            spec = specOf.apply(s).with(t.graph().type(x.id()));
             if (spec.outHeight() <= 0 || spec.outWidth() <= 0) throw new IllegalArgumentException("pooling leaves an empty output");
         } catch (IllegalArgumentException e) {
             throw t.error(e.getMessage() + " (input shape " + s + ")");

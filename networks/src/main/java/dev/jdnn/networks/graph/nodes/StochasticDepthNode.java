@@ -5,6 +5,7 @@ import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Value;
 import dev.jdnn.ops.DropoutPlan;
+import dev.jdnn.ops.OperandType;
 
 import java.util.List;
 
@@ -45,7 +46,7 @@ public final class StochasticDepthNode extends Node {
 
     @Override
     public void prepare(PlanCache plans) {
-        perSample = plans.dropout(sampleShape(), p, tracePosition());
+        perSample = plans.dropout(sampleShape(), p, OperandType.DEFAULT, tracePosition()); // on its float32 scratch
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.jdnn.networks.graph.nodes.Graph;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.Value;
+import dev.jdnn.ops.OperandType;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,15 +30,20 @@ import java.util.Set;
  * narrowChannels views), which is zero-filled right before that write.
  */
 public final class BufferPlan {
-    /** One planned buffer: its tensor shape and inclusive lifetime; {@code output}s are never poisoned at death. */
+    /**
+     * One planned buffer: its tensor shape, how it is stored (format and dtype) and its inclusive lifetime;
+     * {@code output}s are never poisoned at death.
+     */
     public static final class Planned {
         final Shape shape;
+        final OperandType type;
         final String what;
         int start = Integer.MAX_VALUE, end = Integer.MIN_VALUE;
         boolean output;
 
-        Planned(Shape shape, String what) {
+        Planned(Shape shape, OperandType type, String what) {
             this.shape = shape;
+            this.type = type;
             this.what = what;
         }
 
@@ -47,6 +53,10 @@ public final class BufferPlan {
         }
 
         public Shape shape() { return shape; }
+        /** The dtype and format the buffer's tensor is laid out in. */
+        public OperandType type() { return type; }
+        /** The element strides of the buffer's densely packed tensor ({@link dev.jdnn.memory.MemoryFormat#allocationStrides}). */
+        public long[] strides() { return type.format().allocationStrides(shape); }
         /** The timeline step of its first use. */
         public int start() { return start; }
         /** The timeline step of its last use. */
@@ -55,7 +65,7 @@ public final class BufferPlan {
         public boolean output() { return output; }
 
         long bytes() {
-            return shape.numel() * 4;
+            return shape.numel() * type.dtype().byteSize();
         }
     }
 
@@ -71,9 +81,18 @@ public final class BufferPlan {
     public final float[][] gradBeta;
     public final float[][] paramBeta;
     public final float[] lossBeta;    // per graph output
+    public final int[] lossScratch;   // per graph output: the float32 loss gradient before loss scaling (-1: none)
     public final List<List<Integer>> zeroFillAt; // by step: gradient buffers to zero right before that step
 
     public BufferPlan(Graph graph, GradientFlow flow) {
+        this(graph, flow, false);
+    }
+
+    /**
+     * {@code scaledLoss}: the loss writes its gradient in float32 into a scratch per output, to be loss-scaled into
+     * the output's gradient in the activations' dtype (float16 training; see {@link dev.jdnn.ops.LossScaling}).
+     */
+    public BufferPlan(Graph graph, GradientFlow flow, boolean scaledLoss) {
         this.graph = graph;
         this.flow = flow;
         int nodes = graph.nodes().size();
@@ -86,10 +105,12 @@ public final class BufferPlan {
         gradBeta = new float[nodes][];
         paramBeta = new float[nodes][];
         lossBeta = new float[graph.outputs().size()];
+        lossScratch = filled(graph.outputs().size());
         zeroFillAt = new ArrayList<>();
         for (int t = 0; t < timeline.steps(); t++) zeroFillAt.add(new ArrayList<>());
         planActivations();
         planGradients();
+        if (scaledLoss) planLossScratch();
         planParameterGradients();
         planScratch();
     }
@@ -106,8 +127,8 @@ public final class BufferPlan {
         return out;
     }
 
-    private int newBuffer(Shape shape, String what) {
-        buffers.add(new Planned(shape, what));
+    private int newBuffer(Shape shape, OperandType type, String what) {
+        buffers.add(new Planned(shape, type, what));
         return buffers.size() - 1;
     }
 
@@ -116,7 +137,7 @@ public final class BufferPlan {
     private void touchValue(int value, int step) {
         int root = graph.root(value);
         if (root == graph.input.id()) return; // the graph-owned input tensor is not planned
-        if (valueBuffer[root] < 0) valueBuffer[root] = newBuffer(graph.value(root).shape(), "value " + graph.value(root));
+        if (valueBuffer[root] < 0) valueBuffer[root] = newBuffer(graph.value(root).shape(), graph.type(root), "value " + graph.value(root));
         buffers.get(valueBuffer[root]).touch(step);
     }
 
@@ -150,7 +171,7 @@ public final class BufferPlan {
 
     private int gradRoot(int value) {
         int root = graph.gradientRoot(value);
-        if (gradBuffer[root] < 0) gradBuffer[root] = newBuffer(graph.value(root).shape(), "gradient of " + graph.value(root));
+        if (gradBuffer[root] < 0) gradBuffer[root] = newBuffer(graph.value(root).shape(), graph.type(root), "gradient of " + graph.value(root));
         return root;
     }
 
@@ -186,6 +207,16 @@ public final class BufferPlan {
         }
     }
 
+    private void planLossScratch() {
+        List<Value> outputs = graph.outputs();
+        for (int j = 0; j < outputs.size(); j++) {
+            Value v = outputs.get(j);
+            if (!flow.hasGrad(v.id())) continue;
+            lossScratch[j] = newBuffer(v.shape(), OperandType.DEFAULT, "float32 loss gradient of " + v);
+            buffers.get(lossScratch[j]).touch(timeline.loss());
+        }
+    }
+
     /** First writer of a parameter's gradient (in backward order) overwrites, later ones (shared modules) accumulate. */
     private void planParameterGradients() {
         Set<Parameter> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -216,7 +247,7 @@ public final class BufferPlan {
                     auxBuffer[k][j] = -1;
                     continue;
                 }
-                int id = newBuffer(a.shape(), "scratch " + j + " of " + n);
+                int id = newBuffer(a.shape(), OperandType.DEFAULT, "scratch " + j + " of " + n);
                 auxBuffer[k][j] = id;
                 Planned p = buffers.get(id);
                 if (life != Node.AuxBuffer.Lifetime.BACKWARD) p.touch(timeline.forward(k));
@@ -228,7 +259,7 @@ public final class BufferPlan {
                 boolean accumulateViaTemp = writesGrad[k][i] && !n.accumulatesInputGrad(i) && gradBeta[k][i] != 0f;
                 boolean discardedDx = !writesGrad[k][i] && n.mustWriteInputGrad(i);
                 if (accumulateViaTemp || discardedDx) {
-                    tempBuffer[k][i] = newBuffer(graph.value(n.inputs[i]).shape(), "gradient scratch " + i + " of " + n);
+                    tempBuffer[k][i] = newBuffer(graph.value(n.inputs[i]).shape(), graph.type(n.inputs[i]), "gradient scratch " + i + " of " + n);
                     buffers.get(tempBuffer[k][i]).touch(timeline.backward(k));
                 }
             }

@@ -29,20 +29,27 @@ public final class ExecutionPlan {
     private final Backend backend;
     private final boolean poison;
     private final NodeExecution execution;
+    private final Runnable beforeForward;
     private final Tensor[] buffers;
     private final Tensor[] values;
     private final Tensor[] grads;
     private final NodeContext[] contexts;
     private final List<List<Tensor>> startAt = new ArrayList<>(), endAt = new ArrayList<>();
 
-    /** {@code execution}: how each node call is run ({@link NodeExecution#DIRECT}, or with per-node instrumentation). */
+    /**
+     * {@code arena}: one tensor whose bytes hold every planned buffer, each at its offset in its own dtype and format;
+     * {@code execution}: how each node call is run ({@link NodeExecution#DIRECT}, or with per-node instrumentation);
+     * {@code beforeForward}: device work issued before the first node of every forward (a half-precision compile's
+     * weight copies, refreshed from the master weights), recorded with it.
+     */
     public ExecutionPlan(BufferPlan plan, Backend backend, Tensor input, Tensor arena, long[] offsets, boolean poison,
-                         NodeExecution execution) {
+                         NodeExecution execution, Runnable beforeForward) {
         this.plan = plan;
         this.graph = plan.graph;
         this.backend = backend;
         this.poison = poison;
         this.execution = execution;
+        this.beforeForward = beforeForward;
         buffers = new Tensor[plan.buffers.size()];
         for (int t = 0; t < plan.timeline.steps(); t++) {
             startAt.add(new ArrayList<>());
@@ -50,7 +57,7 @@ public final class ExecutionPlan {
         }
         for (int i = 0; i < buffers.length; i++) {
             BufferPlan.Planned p = plan.buffers.get(i);
-            buffers[i] = arena.asStrided(p.shape(), p.shape().contiguousStrides(), offsets[i] / 4);
+            buffers[i] = arena.viewAs(p.type().dtype(), p.shape(), p.strides(), offsets[i]);
             startAt.get(p.start()).add(buffers[i]);
             if (!p.output()) endAt.get(p.end()).add(buffers[i]);
         }
@@ -133,6 +140,7 @@ public final class ExecutionPlan {
 
     /** Runs every node's forward in order. */
     public Tensor forward() {
+        beforeForward.run();
         for (Node n : graph.nodes()) {
             NodeContext c = contexts[n.index()];
             step(plan.timeline.forward(n.index()), n, "forward", () -> execution.run(n, NodeExecution.Phase.FORWARD, c, () -> n.forward(c)));
@@ -142,16 +150,29 @@ public final class ExecutionPlan {
 
     /**
      * Loss on each output (gradient scale 1 for the main one, its weight for each auxiliary one) written into
-     * {@code losses[j]}, then the backward in reverse order. Call after {@link #forward()}.
+     * {@code losses[j]}, then the backward in reverse order. Call after {@link #forward()}. {@code lossScale}: the
+     * state of a dynamic loss scaler ({@link dev.jdnn.ops.LossScaling}) for a plan made with float32 loss gradients
+     * (float16 training), whose gradients are multiplied by its scale on their way into the output gradients; else null.
      */
-    public void lossAndBackward(Tensor labels, List<CrossEntropyPlan> lossPlans, Tensor[] losses) {
+    public void lossAndBackward(Tensor labels, List<CrossEntropyPlan> lossPlans, Tensor[] losses, Tensor lossScale) {
         List<Value> outputs = graph.outputs();
         step(plan.timeline.loss(), null, "loss", () -> {
             for (int j = 0; j < outputs.size(); j++) {
                 int id = outputs.get(j).id();
                 float scale = j == 0 ? 1f : graph.auxOutputs().get(j - 1).weight();
                 Tensor d = plan.flow.hasGrad(id) ? grad(id) : null;
-                lossPlans.get(j).forwardBackward(value(id), labels, losses[j], scale, plan.lossBeta[j], d);
+                if (d == null || plan.lossScratch[j] < 0) {
+                    lossPlans.get(j).forwardBackward(value(id), labels, losses[j], scale, plan.lossBeta[j], d);
+                    continue;
+                }
+                Tensor unscaled = buffers[plan.lossScratch[j]];
+                lossPlans.get(j).forwardBackward(value(id), labels, losses[j], scale, 0f, unscaled);
+                if (plan.lossBeta[j] == 0f) {
+                    backend.lossScale(unscaled, lossScale, d);
+                } else {
+                    backend.lossScale(unscaled, lossScale, unscaled);
+                    backend.addScaled(1f, unscaled, 1f, d);
+                }
             }
         });
         for (int k = graph.nodes().size() - 1; k >= 0; k--) {

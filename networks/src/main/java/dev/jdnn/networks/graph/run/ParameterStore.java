@@ -1,5 +1,7 @@
 package dev.jdnn.networks.graph.run;
 
+import dev.jdnn.memory.DType;
+import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Layer;
@@ -21,14 +23,32 @@ import java.util.SplittableRandom;
  * third. Each {@link Parameter} is bound to views of these. Values are initialised from their {@code Init} in
  * state_dict order with one generator seeded by the model seed; gradients start at zero (a parameter whose node
  * never runs a backward keeps a zero gradient).
+ *
+ * <p>Layout: a parameter's view keeps its logical (torchvision) shape, so everything that reads or writes it by name
+ * — state dicts, safetensors files, checkpoints — sees torchvision's values in torchvision's order. The weights of
+ * convolutions planned for NHWC lie channels-last in their range of the flat buffer (KRSC: the OIHW-shaped view with
+ * channels-last strides, as those plans want them), their gradients alike. The optimizer is elementwise over the
+ * flat buffers, so it does not care.
+ *
+ * <p>Half precision: with a copy dtype (bf16/fp16 compiles), two more flat buffers in that dtype mirror the values
+ * and the frozen parameters element for element, each parameter bound to its view there
+ * ({@link Parameter#computeValue()}, what convolutions and linear layers read); {@link #refreshCopies()} casts the
+ * float32 masters into them, two ops in all.
  */
 public final class ParameterStore implements AutoCloseable {
+    private final Backend backend;
     private final Map<String, Parameter> stateDict;
     private final Map<String, Parameter> trainable = new LinkedHashMap<>();
     private final Tensor values, grads, others;
+    private final Tensor valueCopies, otherCopies; // null in float32 compiles
     private final long trainableCount, otherCount;
 
-    public ParameterStore(Layer model, Backend backend, long seed) {
+    /**
+     * @param channelsLast the parameters to lay out channels-last (the weights of convolutions planned for NHWC)
+     * @param copyDtype    FLOAT32 for no copies, or the half-precision dtype of the weight copies
+     */
+    public ParameterStore(Layer model, Backend backend, long seed, Set<Parameter> channelsLast, DType copyDtype) {
+        this.backend = backend;
         stateDict = Collections.unmodifiableMap(model.stateDict());
         List<Parameter> unique = unique(stateDict);
         long t = 0, o = 0;
@@ -38,18 +58,25 @@ public final class ParameterStore implements AutoCloseable {
         }
         trainableCount = t;
         otherCount = o;
-        values = backend.allocate(Shape.of(Math.toIntExact(Math.max(1, t))));
-        grads = backend.zeros(Shape.of(Math.toIntExact(Math.max(1, t))));
-        others = backend.allocate(Shape.of(Math.toIntExact(Math.max(1, o))));
+        Shape trainableShape = Shape.of(Math.toIntExact(Math.max(1, t))), otherShape = Shape.of(Math.toIntExact(Math.max(1, o)));
+        values = backend.allocate(trainableShape);
+        grads = backend.zeros(trainableShape);
+        others = backend.allocate(otherShape);
+        boolean copies = copyDtype != DType.FLOAT32;
+        valueCopies = copies ? backend.allocate(trainableShape, copyDtype) : null;
+        otherCopies = copies ? backend.allocate(otherShape, copyDtype) : null;
         long to = 0, oo = 0;
         for (Parameter p : unique) {
+            boolean nhwc = channelsLast.contains(p);
             if (p.trainable()) {
-                p.bindValue(view(values, to, p.shape()));
-                p.bindGrad(view(grads, to, p.shape()));
+                p.bindValue(view(values, to, p.shape(), nhwc));
+                p.bindGrad(view(grads, to, p.shape(), nhwc));
+                p.bindComputeCopy(copies ? view(valueCopies, to, p.shape(), nhwc) : null);
                 to += p.numel();
             } else {
-                p.bindValue(view(others, oo, p.shape()));
+                p.bindValue(view(others, oo, p.shape(), nhwc));
                 p.bindGrad(null);
+                p.bindComputeCopy(copies ? view(otherCopies, oo, p.shape(), nhwc) : null);
                 oo += p.numel();
             }
         }
@@ -67,8 +94,10 @@ public final class ParameterStore implements AutoCloseable {
         return out;
     }
 
-    private static Tensor view(Tensor flat, long offset, Shape shape) {
-        return flat.narrow(0, Math.toIntExact(offset), Math.toIntExact(shape.numel())).reshape(shape);
+    /** The range [offset, offset + numel) of a flat buffer as a tensor of {@code shape}: row-major, or channels-last. */
+    private static Tensor view(Tensor flat, long offset, Shape shape, boolean channelsLast) {
+        Tensor range = flat.narrow(0, Math.toIntExact(offset), Math.toIntExact(shape.numel()));
+        return channelsLast ? range.asStrided(shape, MemoryFormat.NHWC.allocationStrides(shape), 0) : range.reshape(shape);
     }
 
     private static void initialise(List<Parameter> params, Backend backend, long seed) {
@@ -77,8 +106,19 @@ public final class ParameterStore implements AutoCloseable {
             float[] v = new float[Math.toIntExact(p.numel())];
             if (p.init() == null) throw new IllegalStateException("parameter '" + p.localName() + "' " + p.shape() + " has no initialiser");
             p.init().fill(v, p.shape(), rng);
-            backend.upload(v, p.value());
+            backend.upload(v, p.value()); // in the logical order, whatever the view's strides
         }
+    }
+
+    /**
+     * Casts the float32 master values into the half-precision copies (asynchronous and recordable; nothing to do in
+     * a float32 compile). A compiled model issues it before every forward, so the copies are never stale — after an
+     * optimizer step, a state-dict load or any other write into the values.
+     */
+    public void refreshCopies() {
+        if (valueCopies == null) return;
+        backend.cast(values, valueCopies);
+        backend.cast(others, otherCopies);
     }
 
     public Map<String, Parameter> stateDict() {
@@ -97,9 +137,10 @@ public final class ParameterStore implements AutoCloseable {
         return grads.narrow(0, 0, Math.toIntExact(trainableCount));
     }
 
-    /** Bytes of trainable values, their gradients, and frozen parameters plus buffers. */
+    /** Bytes of trainable values, their gradients, frozen parameters plus buffers, and the half-precision copies of both. */
     public long bytes() {
-        return (2 * trainableCount + otherCount) * 4;
+        long copies = valueCopies == null ? 0 : (trainableCount + otherCount) * valueCopies.dtype().byteSize();
+        return (2 * trainableCount + otherCount) * 4 + copies;
     }
 
     @Override
@@ -107,5 +148,7 @@ public final class ParameterStore implements AutoCloseable {
         values.close();
         grads.close();
         others.close();
+        if (valueCopies != null) valueCopies.close();
+        if (otherCopies != null) otherCopies.close();
     }
 }

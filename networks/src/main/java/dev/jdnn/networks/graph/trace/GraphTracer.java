@@ -1,6 +1,7 @@
 package dev.jdnn.networks.graph.trace;
 
 import dev.jdnn.networks.graph.nodes.ActivationNode;
+import dev.jdnn.networks.graph.nodes.CastNode;
 import dev.jdnn.networks.graph.nodes.AddNode;
 import dev.jdnn.networks.graph.nodes.BatchNormNode;
 import dev.jdnn.networks.graph.nodes.ChannelShuffleNode;
@@ -21,12 +22,14 @@ import dev.jdnn.networks.graph.nodes.TraceContext;
 import dev.jdnn.networks.graph.nodes.Graph;
 import dev.jdnn.networks.graph.nodes.Node;
 
+import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Tracer;
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.ops.Activation;
+import dev.jdnn.ops.OperandType;
 import dev.jdnn.ops.PoolSpec;
 
 import java.util.ArrayDeque;
@@ -51,11 +54,15 @@ final class GraphTracer implements Tracer, TraceContext {
         stack.push(new Frame(root, ""));
     }
 
-    /** Traces {@code model} on an input of {@code inputShape} into a new graph for the given mode. */
-    static Graph trace(Layer model, Shape inputShape, boolean training) {
-        Graph g = new Graph(training, inputShape);
+    /**
+     * Traces {@code model} on an input of {@code inputShape} into a new graph for the given mode, its activations
+     * stored as {@code activations} says: the float32 NCHW model input is then cast into them first.
+     */
+    static Graph trace(Layer model, Shape inputShape, boolean training, OperandType activations) {
+        Graph g = new Graph(training, inputShape, activations);
         GraphTracer t = new GraphTracer(g, model);
-        Value out = model.forward(t, g.input);
+        Value x = activations.equals(g.type(g.input.id())) ? g.input : CastNode.trace(t, g.input);
+        Value out = model.forward(t, x);
         if (!g.owns(out)) throw new IllegalArgumentException(model + ".forward returned " + out + ", which is not a value of this trace");
         if (out.shape().rank() != 2) {
             throw new IllegalArgumentException(model + " must end in [N, classes] logits, but its output has shape " + out.shape()
@@ -218,7 +225,18 @@ final class GraphTracer implements Tracer, TraceContext {
         check(x);
         if (x.shape().rank() < 2) throw error("flatten expects a rank >= 2 input, got " + x.shape());
         if (x.shape().rank() == 2) return x;
-        return FlattenNode.trace(this, contiguous(x));
+        return FlattenNode.trace(this, rowMajor(x));
+    }
+
+    /**
+     * x itself when its storage is dense in NCHW order, else a dense NCHW copy: the features a flatten hands to a
+     * classifier are in NCHW order, as PyTorch's weights expect. Channels-last values with more than one pixel per
+     * sample are converted (a "copy(nhwc->nchw)" node); with one pixel NHWC and NCHW are the same bytes.
+     */
+    private Value rowMajor(Value x) {
+        Shape s = x.shape();
+        boolean channelsLast = graph.type(x.id()).format() == MemoryFormat.NHWC && s.dim(2) * s.dim(3) > 1;
+        return channelsLast ? CopyNode.toNchw(this, x) : contiguous(x);
     }
 
     @Override
