@@ -16,6 +16,12 @@ public final class CastNode extends Node {
         return t.add(new CastNode(t.path(), t.newValue(x.shape()), x.id())).output;
     }
 
+    /** Only non-default compiles have it: it must not move the random streams' seeds. */
+    @Override
+    public boolean takesTracePosition() {
+        return false;
+    }
+
     @Override
     public String kind() {
         return "cast(input)";

@@ -12,22 +12,32 @@ import dev.jdnn.ops.OperandType;
  */
 public final class CopyNode extends Node {
     private final boolean toNchw;
+    private final boolean takesTracePosition;
 
-    private CopyNode(String path, Value output, int input, boolean toNchw) {
+    private CopyNode(String path, Value output, int input, boolean toNchw, boolean takesTracePosition) {
         super(path, output, input);
         this.toNchw = toNchw;
+        this.takesTracePosition = takesTracePosition;
     }
 
     /** A dense copy in x's own format and dtype. */
     public static Value trace(TraceContext t, Value x) {
-        return t.add(new CopyNode(t.path(), t.newValue(x.shape()), x.id(), false)).output;
+        return t.add(new CopyNode(t.path(), t.newValue(x.shape()), x.id(), false, true)).output;
     }
 
-    /** A dense NCHW copy of x (same dtype): the layout conversion before a flatten of channels-last features. */
+    /**
+     * A dense NCHW copy of x (same dtype): the layout conversion before a flatten of channels-last features. It takes
+     * a trace position only where an NCHW compile copies too (x not densely packed).
+     */
     public static Value toNchw(TraceContext t, Value x) {
-        CopyNode n = t.add(new CopyNode(t.path(), t.newValue(x.shape()), x.id(), true));
+        CopyNode n = t.add(new CopyNode(t.path(), t.newValue(x.shape()), x.id(), true, !t.graph().isContiguous(x.id())));
         t.graph().setType(n.output, OperandType.of(MemoryFormat.NCHW, t.graph().type(x.id()).dtype()));
         return n.output;
+    }
+
+    @Override
+    public boolean takesTracePosition() {
+        return takesTracePosition;
     }
 
     @Override

@@ -32,6 +32,7 @@ public final class Graph {
     private final Map<Integer, Alias> gradientAliases = new HashMap<>(); // gradient storage
     private final List<AuxOutput> auxOutputs = new ArrayList<>();
     private final List<FusionGroup> fusionGroups = new ArrayList<>();
+    private int tracePositions; // nodes so far that take a trace position (Node#takesTracePosition)
     public final Value input;
     public Value output;
 
@@ -83,7 +84,8 @@ public final class Graph {
 
     public <N extends Node> N add(N node) {
         node.setIndex(nodes.size());
-        node.setTracePosition(nodes.size());
+        node.setTracePosition(tracePositions);
+        if (node.takesTracePosition()) tracePositions++;
         nodes.add(node);
         producers.set(node.output.id(), node);
         return node;
@@ -192,9 +194,11 @@ public final class Graph {
         }
         Collections.reverse(kept);
         nodes.clear();
+        tracePositions = 0;
         for (Node n : kept) {
             n.setIndex(nodes.size());
-            n.setTracePosition(nodes.size());
+            n.setTracePosition(tracePositions);
+            if (n.takesTracePosition()) tracePositions++;
             nodes.add(n);
         }
     }

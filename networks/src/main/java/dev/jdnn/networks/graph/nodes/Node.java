@@ -38,11 +38,20 @@ public abstract class Node {
     }
 
     /**
-     * Position in the traced graph (dead nodes pruned) before any fusion rewrite replaced nodes: what per-node random
-     * streams are seeded from, so that fusing other nodes never changes a dropout mask.
+     * Position in the traced graph (dead nodes pruned) before any fusion rewrite replaced nodes, not counting the
+     * nodes that exist only for the compile's layout or precision ({@link #takesTracePosition()}): what per-node random
+     * streams are seeded from, so that neither fusion nor the layout or precision ever changes a dropout mask.
      */
     public int tracePosition() {
         return tracePosition;
+    }
+
+    /**
+     * False for a node that only a non-default layout or precision adds (the input cast, a layout conversion where
+     * NCHW needs no copy): it shares the next node's trace position instead of taking one.
+     */
+    public boolean takesTracePosition() {
+        return true;
     }
 
     void setTracePosition(int position) {
