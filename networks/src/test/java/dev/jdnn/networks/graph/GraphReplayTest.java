@@ -188,6 +188,38 @@ class GraphReplayTest {
         }
     }
 
+    /**
+     * Mixed precision records like float32: the whole step with its SGD update — the input cast, the weight copies
+     * cast from the master weights before the forward, and in fp16 the loss scaling, the unscaling with its finite
+     * check and the scale's update on the device — replays bit for bit what eager execution computes (NHWC, the
+     * deep net's every node kind). The fp16 scale starts at 2^10 and doubles every second good step, so the replays
+     * must have read and written the scaler's device state.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"bf16", "fp16"})
+    void mixedPrecisionStepsReplayAsTheyRunEagerly(String precision) {
+        CompileOptions options = CompileOptions.DEFAULT.withLayout(CompileOptions.Layout.NHWC).withPrecision(CompileOptions.Precision.parse(precision))
+                .withLossScaling(new dev.jdnn.ops.LossScaling(1024f, 2f, 0.5f, 2));
+        try (Twins t = new Twins(model("deepNet"), shape("deepNet"), 5, options);
+             Tensor scalars = t.checking.backend().zeros(Shape.of(OptimizerScalars.SGD_LENGTH))) {
+            GuardedUpdate update = sgdUpdate(t.checking.backend(), t.graphs, t.graphsMomentum, SGD, scalars);
+            for (int step = 0; step < 6; step++) {
+                t.trainStep(step, 0f, update, scalars);
+                assertTrue(t.eager.lastStepFinite() && t.graphs.lastStepFinite(), "step " + step + " is finite");
+                if (step % 2 == 1) t.forward(step, false);
+            }
+            t.assertSameState();
+            assertEquals(2, t.checking.captures(), "the step with its update and the evaluation forward, each captured once");
+            assertTrue(t.graphs.graphCaptureStatus().contains("training step with optimizer update: replaying (1 capture)"), t.graphs.graphCaptureStatus());
+            if (precision.equals("fp16")) {
+                assertArrayEquals(t.eager.lossScaleState(), t.graphs.lossScaleState(), "loss scaler state");
+                assertArrayEquals(new float[] {1024f * 8, 0f}, t.graphs.lossScaleState(), "6 good steps, growth every 2: 2^10 doubled three times");
+            } else {
+                assertNull(t.graphs.lossScaleState(), "bf16 needs no loss scaling");
+            }
+        }
+    }
+
     @Test
     void aNewLabelSmoothingRecapturesTheTrainingStep() {
         try (Twins t = new Twins(model("deepNet"), shape("deepNet"), 3)) {

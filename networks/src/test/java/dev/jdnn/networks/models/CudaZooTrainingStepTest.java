@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * One training step of every zoo model on the CUDA backend (strict FP32, heuristic algorithms), at batch 4 and the
+ * One training step of every zoo model on the CUDA backend (strict FP32, heuristic algorithms, its default NHWC
+ * layout: channels-last activations and KRSC weights; the CPU comparison below runs NCHW), at batch 4 and the
  * smallest input the model takes ({@link ZooInputs}). Every model: a finite positive loss, a finite non-zero gradient
  * for every trainable parameter (stochastic depth may rightly drop a block), finite evaluation logits. Models up to
  * {@link #CPU_COMPARISON_MAX_PARAMETERS} parameters also run the same step on the CPU backend from the same weights,

@@ -1,5 +1,6 @@
 package dev.jdnn.networks.parity;
 
+import dev.jdnn.networks.graph.CompileOptions;
 import dev.jdnn.ops.cuda.CudaBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,9 +13,11 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * {@link PyTorchParityTest} on the CUDA backend: every fixture, once in strict FP32 (held to the CPU test's
+ * {@link PyTorchParityTest} on the CUDA backend, in its default layout there (NHWC: channels-last activations and
+ * KRSC weights, compared by name in torchvision's OIHW): every fixture, once in strict FP32 (held to the CPU test's
  * tolerances: PyTorch's fixtures are FP32 too) and once with TF32 tensor cores, jdnn's default on the GPU, held to
- * {@link #TF32}. Convolution algorithms come from cuDNN's heuristics (no timing: this test is about numbers).
+ * {@link #TF32}; and once in strict FP32 NCHW, the other layout. Convolution algorithms come from cuDNN's
+ * heuristics (no timing: this test is about numbers).
  */
 @Tag("gpu")
 class CudaPyTorchParityTest {
@@ -58,7 +61,15 @@ class CudaPyTorchParityTest {
     @MethodSource("fixtures")
     void strictFp32MatchesPyTorch(String name) {
         assumeGpu();
-        PyTorchParityTest.compare(name, strict, PyTorchParityTest.Tolerances.FP32);
+        PyTorchParityTest.compare(name, strict, PyTorchParityTest.Tolerances.FP32, CompileOptions.DEFAULT.withPrecision(CompileOptions.Precision.FP32), true);
+    }
+
+    @ParameterizedTest(name = "{0} strict FP32 NCHW")
+    @MethodSource("fixtures")
+    void strictFp32NchwMatchesPyTorch(String name) {
+        assumeGpu();
+        PyTorchParityTest.compare(name, strict, PyTorchParityTest.Tolerances.FP32,
+                CompileOptions.DEFAULT.withPrecision(CompileOptions.Precision.FP32).withLayout(CompileOptions.Layout.NCHW), false);
     }
 
     @ParameterizedTest(name = "{0} TF32")

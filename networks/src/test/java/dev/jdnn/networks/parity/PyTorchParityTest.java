@@ -1,6 +1,7 @@
 package dev.jdnn.networks.parity;
 
 import dev.jdnn.memory.DType;
+import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Layer;
@@ -111,7 +112,19 @@ class PyTorchParityTest {
         compare(name, CPU, Tolerances.FP32, CompileOptions.DEFAULT.withFusion(CompileOptions.FusionMode.ON), false);
     }
 
-    /** One fixture on {@code backend}, compiled with the defaults (fused where the backend fuses by default), optimizers included. */
+    /**
+     * The same model compiled for channels-last activations (NHWC; weights stored KRSC, loaded and compared by name
+     * in torchvision's OIHW): PyTorch's numbers within the same tolerances (on the CPU it equals the NCHW compile bit
+     * for bit, ChannelsLastZooTest). The optimizer updates are left out: elementwise over the flat buffers, they do not
+     * see the layout.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void channelsLastMatchesPyTorch(String name) {
+        compare(name, CPU, Tolerances.FP32, CompileOptions.DEFAULT.withLayout(CompileOptions.Layout.NHWC), false);
+    }
+
+    /** One fixture on {@code backend}, compiled with the defaults (on CUDA: NHWC, unfused), optimizers included. */
     static void compare(String name, Backend backend, Tolerances tol) {
         compare(name, backend, tol, CompileOptions.DEFAULT, true);
     }
@@ -128,7 +141,8 @@ class PyTorchParityTest {
         assertSameStateDict(fx, model);
         Map<String, Boolean> batchNormKeys = batchNormOwnership(model);
 
-        ParityComparison cmp = new ParityComparison(fx.model() + (options.fusion().fusesOn(backend) ? " (fused)" : ""));
+        ParityComparison cmp = new ParityComparison(fx.model() + (options.fusion().fusesOn(backend) ? " (fused)" : "")
+                + (options.layout().on(backend) == MemoryFormat.NHWC ? " (nhwc)" : ""));
         try (CompiledModel cm = CompiledModel.compile(WithoutRandomness.of(model), in, backend, 0, options);
              Tensor labels = backend.allocate(Shape.of(fx.labels().length), DType.INT32)) {
             fill(backend, cm, fx, batchNormKeys);
