@@ -48,7 +48,8 @@ import java.util.Objects;
  * {@link CompiledModel#graphCaptureStatus()}), run eagerly otherwise, with the same results (bit for bit on the CPU
  * backend). Batches are copied straight into the model's own input and labels tensors, which the recording reads.
  * The loss reaches the host only after the update ran, so the guard decides on the device: when a loss value is NaN
- * or infinite it clears the update's apply flags and the update changes nothing; the Trainer then takes back the
+ * or infinite — or, training in fp16, a gradient overflowed under the loss scale ({@link CompiledModel#lastStepFinite()};
+ * the scale then backs off) — it clears the update's apply flags and the update changes nothing; the Trainer then takes back the
  * optimizer's step count ({@link Optimizer#undoSkippedStep()}) and reports the step to the listeners with its loss
  * (the batch and the schedule's step are used up, as torch's loop does when its scaler skips a step; the epoch's
  * mean loss and accuracy leave the step out) — {@code StopOnDivergence} stops the run there with
@@ -142,7 +143,7 @@ public final class Trainer implements AutoCloseable {
                 double factor = schedule.factor(globalStep);
                 optimizer.writeStepScalars(factor); // outside the recording: this step's learning rates and count
                 float loss = model.forwardBackward(labels, labelSmoothing, update);
-                boolean applied = Float.isFinite(loss) || !optimizer.undoSkippedStep(); // the optimizer does not count a skipped step
+                boolean applied = model.lastStepFinite() || !optimizer.undoSkippedStep(); // the optimizer does not count a skipped step
                 model.backend().download(model.output(), logits);
                 int hits = Ranking.correctTop1(logits, batch.labels(), batch.count());
                 globalStep++; // the batch and the schedule's step are used up either way
@@ -192,13 +193,13 @@ public final class Trainer implements AutoCloseable {
     /** The run's position, as a checkpoint records it. */
     public TrainingState state() {
         return new TrainingState(epoch, batchInEpoch, globalStep, optimizer.stepCount(), seed, compileSeed, optimizer.kind(), bestTop1,
-                model.randomPositions());
+                model.randomPositions(), model.lossScaleState());
     }
 
     /**
-     * Restores model, optimizer, position and the random streams' positions from a training checkpoint;
-     * {@link #fit()} then continues the run. A checkpoint without stream positions (written before they were
-     * recorded) leaves the streams where they are.
+     * Restores model, optimizer, position, the random streams' positions and an fp16 run's loss scale from a training
+     * checkpoint; {@link #fit()} then continues the run. A checkpoint without stream positions (written before they
+     * were recorded) leaves the streams where they are, one without a loss scale the model's initial scale.
      */
     public TrainingState resume(Path checkpoint) {
         TrainingState s = TrainingCheckpoint.load(checkpoint, model.stateDict(), optimizer, model.backend());
@@ -213,6 +214,7 @@ public final class Trainer implements AutoCloseable {
             }
             model.seekRandom(s.randomPositions());
         }
+        if (s.lossScale() != null && model.lossScaleState() != null) model.setLossScaleState(s.lossScale()); // fp16: the scale goes on where it was
         epoch = s.epoch();
         batchInEpoch = s.batchInEpoch();
         globalStep = s.globalStep();

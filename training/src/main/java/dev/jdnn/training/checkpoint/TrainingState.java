@@ -10,11 +10,18 @@ import java.util.List;
  * optimizer steps (the schedule's position), the optimizer's own step count, the data-order/augmentation seed,
  * the dropout seed (the model's compile seed: the dropout and stochastic-depth streams are seeded from it), the
  * position of each of those streams ({@link dev.jdnn.networks.graph.CompiledModel#randomPositions()}, in graph
- * order; null in checkpoints written before positions were recorded, whose streams restart on resume), and the best
- * test top-1 so far.
+ * order; null in checkpoints written before positions were recorded, whose streams restart on resume), the best
+ * test top-1 so far, and an fp16 run's loss scaler ({@code [scale, good steps in a row]},
+ * {@link dev.jdnn.networks.graph.CompiledModel#lossScaleState()}; null for other precisions and older checkpoints).
  */
 public record TrainingState(int epoch, int batchInEpoch, long globalStep, long optimizerSteps, long seed, long dropoutSeed,
-                            String optimizer, double bestTop1, long[] randomPositions) {
+                            String optimizer, double bestTop1, long[] randomPositions, float[] lossScale) {
+    /** Without a loss scaler (every precision but fp16). */
+    public TrainingState(int epoch, int batchInEpoch, long globalStep, long optimizerSteps, long seed, long dropoutSeed,
+                         String optimizer, double bestTop1, long[] randomPositions) {
+        this(epoch, batchInEpoch, globalStep, optimizerSteps, seed, dropoutSeed, optimizer, bestTop1, randomPositions, null);
+    }
+
     /** What makes this state impossible for a run to have reached (negative counters, ...); empty when it is sound. */
     public List<String> problems() {
         List<String> p = new ArrayList<>();
@@ -25,6 +32,9 @@ public record TrainingState(int epoch, int batchInEpoch, long globalStep, long o
         if (optimizer == null || optimizer.isBlank()) p.add("the optimizer is not named");
         if (!(bestTop1 == -1 || bestTop1 >= 0 && bestTop1 <= 1)) p.add("bestTop1 " + bestTop1 + " is neither -1 (none yet) nor an accuracy in [0, 1]");
         if (randomPositions != null && Arrays.stream(randomPositions).anyMatch(r -> r < 0)) p.add("randomPositions " + Arrays.toString(randomPositions) + " has a negative position");
+        if (lossScale != null && (lossScale.length != 2 || !(lossScale[0] > 0) || Float.isInfinite(lossScale[0]) || !(lossScale[1] >= 0) || lossScale[1] != Math.rint(lossScale[1]))) {
+            p.add("lossScale " + Arrays.toString(lossScale) + " is not [scale > 0, a count of good steps >= 0]");
+        }
         return p;
     }
 

@@ -3,6 +3,7 @@ package dev.jdnn.training.inference;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Layer;
+import dev.jdnn.networks.graph.CompileOptions;
 import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.networks.models.InputSpec;
 import dev.jdnn.networks.models.ModelConfig;
@@ -101,6 +102,8 @@ public final class Predictor implements AutoCloseable {
     public InputSpec input() { return preprocessing.spec(); }
     public List<String> classNames() { return classNames; }
     public int batchSize() { return model.inputShape().dim(0); }
+    /** What the model computes in, e.g. "precision bf16 (...), layout nhwc" ({@link CompiledModel#computeSummary()}). */
+    public String computeSummary() { return model.computeSummary(); }
 
     /**
      * The {@code k} most probable classes of an image file (PNG, JPEG, BMP, GIF), most probable first; an empty list
@@ -214,6 +217,7 @@ public final class Predictor implements AutoCloseable {
         private InputSpec input;
         private List<String> classNames;
         private int batchSize = 1;
+        private CompileOptions options = CompileOptions.DEFAULT;
 
         private Builder(Path weights) {
             this.weights = Objects.requireNonNull(weights, "weights");
@@ -229,6 +233,16 @@ public final class Predictor implements AutoCloseable {
         public Builder input(InputSpec spec) { this.input = spec; return this; }
         /** Class names, instead of the file's or ImageNet's. */
         public Builder classNames(List<String> names) { this.classNames = names; return this; }
+        /**
+         * How the model is compiled (precision, layout, fusion; default {@link CompileOptions#DEFAULT}: TF32 where the
+         * device has it, NHWC on GPUs with tensor cores).
+         */
+        public Builder compileOptions(CompileOptions o) { this.options = Objects.requireNonNull(o, "compile options"); return this; }
+        /**
+         * The precision to compute in (fp32, tf32, bf16, fp16; see {@link CompileOptions.Precision}); a backend the
+         * predictor opens for {@link #device} is opened for it (strict float32 math for fp32).
+         */
+        public Builder precision(CompileOptions.Precision p) { return compileOptions(options.withPrecision(p)); }
         /** Images per forward pass (default 1). */
         public Builder batchSize(int n) {
             if (n < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + n);
@@ -257,10 +271,10 @@ public final class Predictor implements AutoCloseable {
                 cfg = ModelConfig.of(classes, spec.channels(), spec.height(), spec.width()).withAuxLogits(aux);
             }
             Layer net = zoo.create(cfg);
-            Backend b = backend != null ? backend : Backends.open(device);
+            Backend b = backend != null ? backend : Backends.open(device, false, options.precision() == CompileOptions.Precision.FP32);
             CompiledModel cm = null;
             try {
-                cm = CompiledModel.compile(net, Shape.of(batchSize, spec.channels(), spec.height(), spec.width()), b, 0);
+                cm = CompiledModel.compile(net, Shape.of(batchSize, spec.channels(), spec.height(), spec.width()), b, 0, options);
                 cm.setTraining(false);
                 ZooWeights.load(weights, cm, zoo);
                 return new Predictor(cm, true, backend != null ? null : b, zoo.name(), spec, names);

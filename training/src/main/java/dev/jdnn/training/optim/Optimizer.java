@@ -20,8 +20,11 @@ import java.util.Map;
  * partitioned into groups ({@link ParameterGroup}: learning rate, weight decay) and each group into as few fused
  * update calls as possible. When the parameters are views of one flat value buffer (and their gradients of a flat
  * gradient buffer at the same offsets) — as a compiled model lays them out — a group whose members are adjacent there
- * is updated by one call over the whole range; otherwise parameter by parameter. State tensors are allocated once,
- * zero-filled, laid out like the parameters (one flat tensor per state kind, or one tensor per parameter).
+ * is updated by one call over the whole range; otherwise parameter by parameter. A parameter may lie in its range in any
+ * order (a channels-last convolution weight: its logical shape with permuted strides): the update is elementwise.
+ * State tensors are allocated once, zero-filled, laid out like the parameters (one flat tensor per state kind, each
+ * parameter's state with its parameter's strides, so state dicts read it in the parameter's logical order; or one
+ * tensor per parameter).
  * {@link Optimizers} builds the usual ones for a compiled model.
  *
  * <p>A step has one path, in two halves: {@link #writeStepScalars(double)} counts the step and writes its per-step
@@ -73,7 +76,7 @@ public final class Optimizer implements AutoCloseable {
             Parameter p = trainable.get(pname);
             for (int s = 0; s < stateNames.size(); s++) {
                 Tensor t = layout.flat
-                        ? flatState[s].narrow(0, Math.toIntExact(layout.offsets.get(pname)), Math.toIntExact(p.numel())).reshape(p.shape())
+                        ? flatState[s].asStrided(p.shape(), p.value().strides(), layout.offsets.get(pname)) // laid out like the parameter
                         : own(backend.zeros(p.shape()));
                 stateByName.put("optim." + pname + "." + stateNames.get(s), t);
             }
@@ -138,13 +141,22 @@ public final class Optimizer implements AutoCloseable {
             for (var e : trainable.entrySet()) {
                 Tensor v = e.getValue().value(), g = e.getValue().grad();
                 long off = v.offset() - flatValues.offset();
-                boolean inside = v.buffer() == flatValues.buffer() && g.buffer() == flatGrads.buffer() && v.isContiguous() && g.isContiguous()
+                boolean inside = v.buffer() == flatValues.buffer() && g.buffer() == flatGrads.buffer() && dense(v) && java.util.Arrays.equals(v.strides(), g.strides())
                         && off >= 0 && off + v.numel() <= flatValues.numel() && g.offset() - flatGrads.offset() == off;
                 if (!inside) return new Layout(false, 0, Map.of(), null, null);
                 offsets.put(e.getKey(), off);
             }
             Shape flat1d = Shape.of(Math.toIntExact(flatValues.numel()));
             return new Layout(true, flatValues.numel(), offsets, flatValues.reshape(flat1d), flatGrads.reshape(flat1d));
+        }
+
+        /**
+         * True when {@code t} fills exactly {@code numel} consecutive elements in some order: row-major, or permuted
+         * strides such as a channels-last convolution weight. An elementwise update over that range is an update of t.
+         */
+        private static boolean dense(Tensor t) {
+            for (long stride : t.strides()) if (stride < 0) return false;
+            return t.span() == t.numel();
         }
     }
 
