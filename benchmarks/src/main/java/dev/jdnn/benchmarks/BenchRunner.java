@@ -66,11 +66,21 @@ public final class BenchRunner implements Callable<Integer> {
                     + "no effect on the CPU (default: ${DEFAULT-VALUE}).")
     String graphs;
 
-    @Option(names = "--fusion", defaultValue = "auto",
-            description = "train-throughput and --profile with fused ops as compiled by default (auto: on for CUDA) or off; train-throughput "
-                    + "also both (each row twice, the result's \"fusion\" field says what fused); no effect on the CPU, where auto is off "
-                    + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--fusion", defaultValue = "off",
+            description = "train-throughput and --profile with cuDNN's fused conv + batch norm + ReLU graphs off (the default until they are "
+                    + "verified on a GPU) or auto (on for CUDA; float32 NCHW compiles only); train-throughput also both (each row twice, off "
+                    + "then auto; the result's \"fusion\" field says what fused); no effect on the CPU (default: ${DEFAULT-VALUE}).")
     String fusion;
+
+    @Option(names = "--precision", split = ",", paramLabel = "P",
+            description = "train-throughput and --profile in fp32 (strict), tf32, bf16, fp16, a list, or all (train-throughput: each row once per "
+                    + "precision; results carry \"precision\"); --profile takes one (default: tf32, float32 on the CPU).")
+    List<String> precision = new ArrayList<>();
+
+    @Option(names = "--layout", split = ",", paramLabel = "L",
+            description = "train-throughput and --profile with activations in auto (nhwc on GPUs with tensor cores), nchw, nhwc, a list, or both "
+                    + "(nchw and nhwc; results carry \"layout\"); --profile takes one (default: auto).")
+    List<String> layout = new ArrayList<>();
 
     @Option(names = "--profile",
             description = "Instead of --set: profile one model's training step node by node (eagerly, every node call between two CUDA events, "
@@ -117,7 +127,7 @@ public final class BenchRunner implements Callable<Integer> {
     /** The validated options of a command line (a usage error names the bad argument). */
     BenchOptions options() {
         try {
-            return BenchOptions.of(sets, quick, out, rows, device, graphs, fusion, deterministic);
+            return BenchOptions.of(sets, quick, out, rows, device, graphs, fusion, deterministic, precision, layout);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -133,6 +143,10 @@ public final class BenchRunner implements Callable<Integer> {
         }
         if (!profile) return null;
         if (fusion.equals("both")) throw new CommandLine.ParameterException(spec.commandLine(), "--profile profiles one compile: --fusion auto or off");
+        BenchOptions o = options();
+        if (o.precisions().size() > 1 || o.layouts().size() > 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--profile profiles one compile: one --precision and one --layout");
+        }
         try {
             return ProfileOptions.of(model, batch, input, classes, warmup, steps, top, order, eval);
         } catch (IllegalArgumentException e) {
@@ -159,8 +173,9 @@ public final class BenchRunner implements Callable<Integer> {
         String device = options.device().equals("auto") ? (cuda ? "cuda" : "cpu") : options.device();
         System.err.println("jdnn bench: profiling " + p.model() + " " + p.input() + " on " + device + "...");
         ProfileReport report;
-        try (Backend backend = BenchBackends.open(device, options.deterministic())) {
-            report = ProfileRun.run(p, backend, options.quick(), DeviceInfo.meta(device.equals("cuda"), options, args), options.fusionSettings().getFirst());
+        CompileOptions compile = options.compileSettings().getFirst();
+        try (Backend backend = BenchBackends.open(device, options.deterministic(), compile.precision())) {
+            report = ProfileRun.run(p, backend, options.quick(), DeviceInfo.meta(device.equals("cuda"), options, args), compile);
         }
         String markdown = report.markdown(p.top(), p.executionOrder());
         Path md = new ResultWriter(resultDir(options, device.equals("cuda"))).writeProfile(p.fileStem(), markdown, report.json());
@@ -220,9 +235,9 @@ public final class BenchRunner implements Callable<Integer> {
         for (String name : rows) {
             ThroughputRow row = ThroughputRow.of(name);
             for (CompileOptions compile : options.compileSettings()) {
-                System.err.println("jdnn bench: " + name + " on " + device + (compile.cudaGraphs() ? "" : ", CUDA graphs off")
-                        + (compile.fusion() == CompileOptions.FusionMode.OFF ? ", fusion off" : "") + "...");
-                try (Backend backend = BenchBackends.open(device, options.deterministic())) {
+                System.err.println("jdnn bench: " + name + " on " + device + ", " + compile.precision().label() + " " + compile.layout().label()
+                        + (compile.cudaGraphs() ? "" : ", CUDA graphs off") + (compile.fusion() == CompileOptions.FusionMode.OFF ? "" : ", fusion " + compile.fusion().name().toLowerCase(java.util.Locale.ROOT)) + "...");
+                try (Backend backend = BenchBackends.open(device, options.deterministic(), compile.precision())) {
                     results.add(TrainThroughput.run(row, backend, settings, compile));
                 } catch (RuntimeException | OutOfMemoryError e) {
                     Map<String, Object> failed = new LinkedHashMap<>();
@@ -231,6 +246,8 @@ public final class BenchRunner implements Callable<Integer> {
                     failed.put("model", row.model());
                     failed.put("batch", row.batch());
                     failed.put("framework", "jdnn");
+                    failed.put("precision", compile.precision().label());
+                    failed.put("layout", compile.layout().label());
                     failed.put("cuda_graphs", compile.cudaGraphs());
                     failed.put("fusion", compile.fusion().name().toLowerCase(java.util.Locale.ROOT));
                     failed.put("error", String.valueOf(e));

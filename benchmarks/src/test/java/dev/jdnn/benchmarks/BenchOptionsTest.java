@@ -41,13 +41,32 @@ class BenchOptionsTest {
     }
 
     @Test
-    void fusionOffOrBothWithEachGraphSetting() {
-        assertEquals(List.of(CompileOptions.DEFAULT.withFusion(CompileOptions.FusionMode.OFF)), parse("--fusion", "off").compileSettings());
-        assertEquals(List.of(CompileOptions.DEFAULT, CompileOptions.DEFAULT.withFusion(CompileOptions.FusionMode.OFF),
-                        CompileOptions.DEFAULT.withCudaGraphs(false), CompileOptions.DEFAULT.withCudaGraphs(false).withFusion(CompileOptions.FusionMode.OFF)),
+    void fusionOffByDefaultAutoOrBothWithEachGraphSetting() {
+        assertEquals(List.of(CompileOptions.DEFAULT), parse("--fusion", "off").compileSettings());
+        assertEquals(CompileOptions.FusionMode.OFF, CompileOptions.DEFAULT.fusion(), "off until cuDNN's fused engines are verified on a GPU");
+        assertEquals(List.of(CompileOptions.DEFAULT.withFusion(CompileOptions.FusionMode.AUTO)), parse("--fusion", "auto").compileSettings());
+        CompileOptions auto = CompileOptions.DEFAULT.withFusion(CompileOptions.FusionMode.AUTO);
+        assertEquals(List.of(CompileOptions.DEFAULT, auto, CompileOptions.DEFAULT.withCudaGraphs(false), auto.withCudaGraphs(false)),
                 parse("--fusion", "both", "--graphs", "both").compileSettings());
         var e = assertThrows(CommandLine.ParameterException.class, () -> parse("--fusion", "on"));
         assertTrue(e.getMessage().contains("'on'") && e.getMessage().contains("auto"), e.getMessage());
+    }
+
+    @Test
+    void precisionsAndLayoutsMultiplyTheCompiles() {
+        CompileOptions.Precision tf32 = CompileOptions.Precision.TF32, bf16 = CompileOptions.Precision.BF16;
+        CompileOptions.Layout nchw = CompileOptions.Layout.NCHW, nhwc = CompileOptions.Layout.NHWC;
+        assertEquals(List.of(CompileOptions.DEFAULT.withLayout(nchw), CompileOptions.DEFAULT.withLayout(nhwc),
+                        CompileOptions.DEFAULT.withPrecision(bf16).withLayout(nchw), CompileOptions.DEFAULT.withPrecision(bf16).withLayout(nhwc)),
+                parse("--precision", "tf32,bf16", "--layout", "both").compileSettings());
+        assertEquals(List.of(CompileOptions.Precision.values()), parse("--precision", "all").precisions());
+        assertEquals(List.of(tf32), parse().precisions());
+        assertEquals(List.of(CompileOptions.Layout.AUTO), parse().layouts());
+        assertEquals(List.of(nhwc), parse("--layout", "nhwc", "--layout", "nhwc").layouts(), "each once");
+        var e = assertThrows(CommandLine.ParameterException.class, () -> parse("--precision", "fp8"));
+        assertTrue(e.getMessage().contains("'fp8'") && e.getMessage().contains("bf16"), e.getMessage());
+        e = assertThrows(CommandLine.ParameterException.class, () -> parse("--layout", "chwn"));
+        assertTrue(e.getMessage().contains("'chwn'") && e.getMessage().contains("both"), e.getMessage());
     }
 
     @Test
@@ -85,7 +104,7 @@ class BenchOptionsTest {
         StringWriter out = new StringWriter(), err = new StringWriter();
         CommandLine cmd = new CommandLine(new BenchRunner()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
         assertEquals(0, cmd.execute("--help"));
-        for (String option : List.of("--set", "--quick", "--out", "--rows", "--device", "--graphs", "--deterministic")) assertTrue(out.toString().contains(option), out.toString());
+        for (String option : List.of("--set", "--quick", "--out", "--rows", "--device", "--graphs", "--deterministic", "--precision", "--layout", "--fusion")) assertTrue(out.toString().contains(option), out.toString());
         assertEquals(2, new CommandLine(new BenchRunner()).setErr(new PrintWriter(err)).execute("--set", "opz"));
         assertTrue(err.toString().contains("'opz'"), err.toString());
     }

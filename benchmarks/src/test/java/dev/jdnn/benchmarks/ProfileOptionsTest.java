@@ -69,6 +69,8 @@ class ProfileOptionsTest {
         assertError("--profile runs alone: leave out --set, --graphs", "--profile", "--model", "lenet5", "--set", "gemm", "--graphs", "off");
         assertError("--model, --top are for --profile only", "--model", "lenet5", "--top", "3");
         assertError("--profile profiles one compile: --fusion auto or off", "--profile", "--model", "lenet5", "--fusion", "both");
+        assertError("--profile profiles one compile: one --precision and one --layout", "--profile", "--model", "lenet5", "--layout", "both");
+        assertError("--profile profiles one compile: one --precision and one --layout", "--profile", "--model", "lenet5", "--precision", "tf32,bf16");
     }
 
     private static void assertError(String expected, String... args) {

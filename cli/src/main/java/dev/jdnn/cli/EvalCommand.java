@@ -55,8 +55,9 @@ public final class EvalCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             try (Backend backend = run.openBackend();
                  CompiledModel cm = CompiledModel.compile(zoo.create(test.numClasses(), test.channels(), test.height(), test.width()),
-                         Shape.of(batchSize, test.channels(), test.height(), test.width()), backend, 0)) {
+                         Shape.of(batchSize, test.channels(), test.height(), test.width()), backend, 0, run.compileOptions())) {
                 ZooWeights.load(weights, cm, zoo);
+                out.println(cm.computeSummary());
                 EvalResult r;
                 try (DataLoader loader = new DataLoader(test, data.evalTransform(), new DataLoader.Options(batchSize, false, false, 0, 2, 2),
                         Backends.batchBufferAllocator(backend))) {

@@ -78,6 +78,23 @@ public final class InfoCommand implements Callable<Integer> {
         out.println("  auto would pick: " + (readiness.ready() ? "cuda" : "cpu") + " (" + firstLine(readiness.reason()) + ")");
         out.println("  deterministic: off by default on the GPU (fastest cuDNN algorithms); --deterministic on train, finetune, eval, predict"
                 + " and bench makes GPU runs repeatable; the CPU backend always is");
+        CudaDevice gpu = readiness.ready() && availability.available() ? CudaRuntime.devices().getFirst() : null;
+        out.println("  " + autoChoices(gpu));
+        out.println("  fusion: off by default until cuDNN's fused graphs are verified on a GPU; --fusion auto uses them on CUDA");
+    }
+
+    /**
+     * What --precision and --layout default to on the device auto picks ({@code gpu}; null for the CPU): tf32 and an
+     * automatic layout, meaning TF32 from compute capability 8.0 and NHWC from 7.0 (tensor cores) on a GPU, float32
+     * and NCHW on the CPU.
+     */
+    static String autoChoices(CudaDevice gpu) {
+        if (gpu == null) return "precision tf32 = fp32 here (the CPU has no TF32), layout auto = nchw (the CPU backend's own)";
+        int cc = gpu.computeMajor() * 10 + gpu.computeMinor();
+        String tf32 = cc >= 80 ? "TF32 tensor cores for float32 convolutions and matrix products" : "fp32 (no TF32 before compute capability 8.0)";
+        String layout = cc >= 70 ? "nhwc (tensor cores want channels-last)" : "nchw (no tensor cores before compute capability 7.0)";
+        return "precision tf32 = " + tf32 + ", layout auto = " + layout + " on GPU " + gpu.ordinal() + " (compute capability "
+                + gpu.computeCapability() + "); --precision fp32|tf32|bf16|fp16, --layout auto|nchw|nhwc";
     }
 
     private static String firstLine(String s) {

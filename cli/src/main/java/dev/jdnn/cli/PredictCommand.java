@@ -69,7 +69,7 @@ public final class PredictCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             int nonFinite = 0;
             try (Backend backend = run.openBackend()) {
-                Predictor.Builder b = Predictor.builder(weights).backend(backend).batchSize(batchSize);
+                Predictor.Builder b = Predictor.builder(weights).backend(backend).batchSize(batchSize).compileOptions(run.compileOptions());
                 if (model != null) b.model(model);
                 InputSpec spec = inputOverride();
                 if (spec != null) b.input(spec);

@@ -22,12 +22,18 @@ import java.util.Set;
  * the checkpoint's training state is sound (no negative counters), its position fits this run's batches per epoch,
  * and every option recorded in its config (model, data and its size and labels, batch size, optimizer, learning
  * rate, schedule, seed, ...) equals this invocation's. A difference is refused, naming each option with both values.
- * Only where and how the run happens may change (--device, --deterministic, the data's directory), and --epochs when the schedule does not
- * depend on the run's length (constant): then continuing to N epochs equals a run started with --epochs N.
+ * Only where and how the run happens may change (--device, --deterministic, --layout, --fusion, the data's directory, fp32 for
+ * tf32 and back), and --epochs when the schedule does not depend on the run's length (constant): then continuing to N
+ * epochs equals a run started with --epochs N. A change to or from bf16 or fp16 is refused: the activations' storage
+ * type is part of what is trained (an fp16 run's loss scale continues from its checkpoint).
  */
 final class ResumeCheck {
-    /** Config keys that do not change the results: where and how the run executes, and where the same data lives. */
-    private static final Set<String> FREE = Set.of("device", "backend", "deterministic", "data_dir");
+    /**
+     * Config keys that do not change what is trained: where and how the run executes (the memory layout and fused ops
+     * only reorder the same arithmetic), and where the same data lives. The precision is compared by what it stores
+     * ({@link #storage}).
+     */
+    private static final Set<String> FREE = Set.of("device", "backend", "deterministic", "data_dir", "layout", "fusion", "compute", "precision");
     /** Facts older checkpoints do not record; their absence is not a difference. */
     private static final Set<String> NOT_IN_OLDER_CHECKPOINTS = Set.of("train_labels_crc32");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,6 +70,11 @@ final class ResumeCheck {
             if (was == null && NOT_IN_OLDER_CHECKPOINTS.contains(key)) continue; // an older checkpoint: only its data's size is known
             if (was == null ? now != null : !was.equals(now)) differences.add(describe(key, now) + " (the checkpoint's run: " + text(was) + ")");
         }
+        String wasPrecision = recorded.path("precision").asText("tf32"), nowPrecision = String.valueOf(config.get("precision"));
+        if (!storage(wasPrecision).equals(storage(nowPrecision))) {
+            differences.add("--precision " + nowPrecision + " (the checkpoint's run: " + wasPrecision + "; a precision that stores activations in "
+                    + "another type trains another model: fp32 and tf32 may replace each other, bf16 and fp16 only themselves)");
+        }
         int recordedEpochs = recorded.path("epochs").asInt(-1);
         if (recordedEpochs != epochs && LrSchedule.spansRun(schedule)) {
             differences.add("--epochs " + epochs + " (the checkpoint's run: " + recordedEpochs + "; its " + schedule
@@ -85,6 +96,11 @@ final class ResumeCheck {
             out.println("continuing on --device " + device + " (the checkpoint's run used " + recorded.path("device").asText() + ")");
         }
         return state;
+    }
+
+    /** What a precision stores activations in: fp32 and tf32 are both float32 (TF32 is only the math of a GPU's tensor cores). */
+    static String storage(String precision) {
+        return precision.equals("fp32") || precision.equals("tf32") ? "float32" : precision;
     }
 
     private static JsonNode parse(String json) {

@@ -55,7 +55,7 @@ final class TrainingRun {
         PrintWriter out = cmd.getOut();
         long seed = h.seed;
         int batchesPerEpoch = s.train().size() / h.batchSize;
-        Map<String, Object> config = config(h, d, td, run.device, s, seed);
+        Map<String, Object> config = config(h, d, td, run, s, seed);
         TrainingState resumeState = h.resume == null ? null : ResumeCheck.check(h.resume, config, h.epochs, h.schedule, batchesPerEpoch, out);
         Path dir = h.out != null ? h.out
                 : h.resume != null ? h.resume.toAbsolutePath().getParent()
@@ -66,11 +66,13 @@ final class TrainingRun {
             out.printf("model %s (%,d parameters) on %s, %s: %,d training / %,d test images, batch %d, %d epochs%n",
                     s.modelName(), s.model().parameterCount(), backend.name(), d.source().cliName(), s.train().size(), s.test().size(), h.batchSize, h.epochs);
             out.println("deterministic: " + run.determinism(backend));
-            try (CompiledModel model = CompiledModel.compile(s.model(), input, backend, seed)) {
+            try (CompiledModel model = CompiledModel.compile(s.model(), input, backend, seed, run.compileOptions())) {
                 if (s.afterCompile() != null) s.afterCompile().accept(model);
+                out.println(model.computeSummary());
                 out.println(model.fusionSummary());
                 config.put("backend", backend.name());
                 config.put("deterministic", run.deterministicOn(backend));
+                config.put("compute", model.computeSummary());
                 String configJson = toJson(config);
                 MetricsCsv csv = new MetricsCsv(dir, resumeState == null ? 0 : resumeState.epoch());
                 MetricsFiles curves = new MetricsFiles(dir, csv, cmd.getErr()::println);
@@ -141,9 +143,10 @@ final class TrainingRun {
 
     /**
      * The run's options and data as config.json and every checkpoint record them; {@code --resume} compares them
-     * ({@link ResumeCheck}). "backend" and "deterministic" are filled in once the backend is open.
+     * ({@link ResumeCheck}). "backend", "deterministic" and "compute" (what the precision and layout mean there) are
+     * filled in once the backend is open and the model compiled.
      */
-    private static Map<String, Object> config(HyperOptions h, DataOptions d, TrainingDataOptions td, String device, Setup s, long seed) {
+    private static Map<String, Object> config(HyperOptions h, DataOptions d, TrainingDataOptions td, RunOptions run, Setup s, long seed) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("model", s.modelName());
         c.put("data", d.source().cliName());
@@ -166,9 +169,11 @@ final class TrainingRun {
         if (d.classes != null) c.put("classes", d.classes);
         if (td.perClass > 0) c.put("per_class", td.perClass);
         c.put("augment", td.augments(s.modelName()) ? "standard" : "none");
-        c.put("device", device);
+        c.put("device", run.device);
+        c.putAll(run.config());
         c.put("backend", null);
         c.put("deterministic", null);
+        c.put("compute", null);
         if (s.headLr() != null) c.put("head_lr", s.headLr());
         c.putAll(s.extraConfig());
         return c;

@@ -33,6 +33,15 @@ public final class BenchBackends {
         };
     }
 
+    /**
+     * The backend for a compile in {@code precision} on {@code device} ("cpu" or "cuda"): on CUDA strict FP32 math for
+     * fp32 (what that precision needs), TF32 allowed otherwise.
+     */
+    public static Backend open(String device, boolean deterministic, dev.jdnn.networks.graph.CompileOptions.Precision precision) {
+        boolean strict = precision == dev.jdnn.networks.graph.CompileOptions.Precision.FP32;
+        return open(device.equals("cuda") && strict ? "cuda-fp32" : device, deterministic);
+    }
+
     public static boolean cudaAvailable() {
         return CudaBackend.isAvailable();
     }

@@ -2,7 +2,6 @@ package dev.jdnn.benchmarks.profile;
 
 import dev.jdnn.benchmarks.ops.CopyBandwidthBenchmark;
 import dev.jdnn.benchmarks.ops.GemmCeilingBenchmark;
-import dev.jdnn.benchmarks.train.TrainThroughput;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Backend;
@@ -34,7 +33,7 @@ public record DeviceCeilings(String gemm, double gemmFlopsPerSecond, String copy
         int reps = cpu ? 5 : 10;
         double gemmSeconds = gemmSeconds(backend, n, reps);
         double copySeconds = copySeconds(backend, mib, reps);
-        return new DeviceCeilings("SGEMM " + n + "³ (" + TrainThroughput.precision(backend) + ")", GemmCeilingBenchmark.flops(n) / gemmSeconds,
+        return new DeviceCeilings("SGEMM " + n + "³ (" + (backend.allowsTf32() ? "tf32" : "fp32") + ")", GemmCeilingBenchmark.flops(n) / gemmSeconds,
                 "copy of " + mib + " MiB", CopyBandwidthBenchmark.bytes(mib) / copySeconds);
     }
 

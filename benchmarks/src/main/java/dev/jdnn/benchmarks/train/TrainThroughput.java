@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
  * and measures training images/s (forward + cross-entropy + backward + SGD momentum 0.9, weight decay 1e-4 over
  * {@link CompiledModel#flatParameters()}) or inference latency per batch (evaluation graph, no sync per batch, as
  * compare.py). The result map has compare.py's fields (row, kind, model, batch, input, images_per_s / ms_per_step or
- * latency_ms, peak_memory_bytes, framework, precision) plus, on CUDA, the host-overhead split of a training step, and
+ * latency_ms, peak_memory_bytes, framework, precision — what the model computed in: fp32, tf32, bf16 or fp16 — and
+ * layout, nchw or nhwc, as side_by_side.py matches them) plus, on CUDA, the host-overhead split of a training step, and
  * whether CUDA graphs were asked for ({@code cuda_graphs}) with what the model made of it ({@code graph_capture},
  * {@link CompiledModel#graphCaptureStatus()}). With graphs on, the first warm-up step runs eagerly and the second
  * is captured (see {@link CompiledModel}), so the measured steps are replays — the SGD update included, as the
@@ -41,7 +42,7 @@ public final class TrainThroughput {
 
     private TrainThroughput() {}
 
-    /** With the compile defaults (CUDA graphs on, fusion where the backend fuses). */
+    /** With the compile defaults (CUDA graphs on, TF32 where the device has it, NHWC on GPUs with tensor cores, fusion off). */
     public static Map<String, Object> run(ThroughputRow row, Backend backend, Settings settings) {
         return run(row, backend, settings, CompileOptions.DEFAULT);
     }
@@ -49,13 +50,15 @@ public final class TrainThroughput {
     public static Map<String, Object> run(ThroughputRow row, Backend backend, Settings settings, CompileOptions options) {
         Map<String, Object> result = new LinkedHashMap<>();
         ModelConfig cfg = ModelConfig.of(row.classes(), row.channels(), row.size(), row.size());
-        String graphCapture, fusion;
+        String graphCapture, fusion, precision, layout;
         try (CompiledModel model = CompiledModel.compile(Models.create(row.model(), cfg), row.inputShape(), backend, 0, options)) {
             fillInput(model, backend, row.classes());
             if (row.kind() == ThroughputRow.Kind.TRAIN) train(model, backend, settings, row.batch(), result);
             else infer(model, backend, settings, result);
             graphCapture = model.graphCaptureStatus();
             fusion = model.fusionSummary();
+            precision = model.precision().label();
+            layout = model.memoryFormat().label();
         }
         result.put("row", row.name());
         result.put("kind", row.kindName());
@@ -64,7 +67,8 @@ public final class TrainThroughput {
         result.put("input", List.of(row.channels(), row.size(), row.size()));
         result.put("peak_memory_bytes", backend.memoryStats().peakBytes());
         result.put("framework", "jdnn");
-        result.put("precision", precision(backend));
+        result.put("precision", precision);
+        result.put("layout", layout);
         result.put("backend", backend.name());
         result.put("cuda_graphs", options.cudaGraphs());
         result.put("graph_capture", graphCapture);
@@ -175,9 +179,4 @@ public final class TrainThroughput {
         return m;
     }
 
-    /** "tf32" on a CUDA backend that allows it (the default), else "fp32". */
-    public static String precision(Backend backend) {
-        if (backend instanceof CudaBackend cuda) return cuda.options().strictFp32() ? "fp32" : "tf32";
-        return "fp32";
-    }
 }

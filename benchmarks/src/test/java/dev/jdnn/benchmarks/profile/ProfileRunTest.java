@@ -114,7 +114,7 @@ class ProfileRunTest {
     void aFusedCompileProfilesItsFusedNodes() {
         try (CpuBackend cpu = new CpuBackend()) {
             ProfileReport r = ProfileRun.run(ProfileOptions.of("resnet20", 4, null, null, 0, 1, 0, "time", false), cpu, true, Map.of(),
-                    CompileOptions.FusionMode.ON);
+                    CompileOptions.DEFAULT.withFusion(CompileOptions.FusionMode.ON));
             assertTrue(r.what().endsWith("; fusion on (forced): evaluation conv-bias-activation 13/19 fused; training conv-stats + bn-finalize 19/19 fused, "
                     + "bn-backward 19/19 fused, dgrad-drelu 9/10 fused"), r.what());
             List<ModelProfile.Row> fused = r.profile().rows().stream().filter(row -> row.kind().endsWith("(fused)")).toList();

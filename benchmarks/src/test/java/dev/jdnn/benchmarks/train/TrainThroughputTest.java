@@ -27,7 +27,9 @@ class TrainThroughputTest {
             assertEquals("jdnn", r.get("framework"));
             assertEquals(true, r.get("cuda_graphs"));
             assertTrue(((String) r.get("graph_capture")).contains("unsupported: the cpu backend"), (String) r.get("graph_capture"));
-            assertTrue(((String) r.get("fusion")).startsWith("fusion off (auto: the cpu backend"), (String) r.get("fusion"));
+            assertTrue(((String) r.get("fusion")).startsWith("fusion off (the default until"), (String) r.get("fusion"));
+            assertEquals("fp32", r.get("precision"), "tf32 asked for, the CPU computes float32");
+            assertEquals("nchw", r.get("layout"), "auto on the CPU");
         }
     }
 
@@ -37,6 +39,17 @@ class TrainThroughputTest {
             Map<String, Object> r = TrainThroughput.run(ThroughputRow.of("cifar_resnet20_train_b32"), backend, new TrainThroughput.Settings(0, 1),
                     CompileOptions.DEFAULT.withFusion(CompileOptions.FusionMode.ON));
             assertTrue(((String) r.get("fusion")).startsWith("fusion on (forced): evaluation conv-bias-activation"), (String) r.get("fusion"));
+        }
+    }
+
+    @Test
+    void precisionAndLayoutAreRecordedAsTheModelComputed() {
+        try (CpuBackend backend = new CpuBackend()) {
+            Map<String, Object> r = TrainThroughput.run(ThroughputRow.of("cifar_resnet20_train_b32"), backend, new TrainThroughput.Settings(0, 1),
+                    CompileOptions.DEFAULT.withPrecision(CompileOptions.Precision.BF16).withLayout(CompileOptions.Layout.NHWC));
+            assertEquals("bf16", r.get("precision"));
+            assertEquals("nhwc", r.get("layout"));
+            assertTrue((Double) r.get("images_per_s") > 0);
         }
     }
 
