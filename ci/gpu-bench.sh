@@ -2,11 +2,12 @@
 # jdnn vs PyTorch on one GPU in one device session: jdnn's train-throughput rows (from the GPU bundle), PyTorch's
 # compare.py on the same rows, then benchmarks/pytorch/side_by_side.py joins them into one Markdown table with the
 # ratio jdnn/PyTorch and the targets. Run from the repository root on the GPU machine:
-#   ci/gpu-bench.sh [--quick] [--rows ROW,ROW...] [--graphs on|off|both] [--fusion auto|off|both]
-#                   [--configs tf32,tf32-cl,bf16,bf16-cl]
-#     --graphs both: jdnn rows with and without CUDA graphs; --fusion both: with and without fused ops (cuDNN graphs);
-#     --configs: the PyTorch configurations (precision and memory format, see benchmarks/pytorch/compare.py; default:
-#     TF32 and bf16 autocast, each NCHW and channels_last)
+#   ci/gpu-bench.sh [--quick] [--rows ROW,ROW...] [--graphs on|off|both] [--fusion off|auto|both]
+#                   [--precision tf32,bf16] [--layout nchw,nhwc|both|auto] [--configs tf32,tf32-cl,bf16,bf16-cl]
+#     --graphs both: jdnn rows with and without CUDA graphs; --fusion both: without and with fused ops (cuDNN graphs,
+#     off by default until verified); --precision / --layout: jdnn's configurations (default tf32, auto = nhwc on tensor
+#     cores); --configs: the PyTorch configurations (precision and memory format, see benchmarks/pytorch/compare.py;
+#     default: TF32 and bf16 autocast, each NCHW and channels_last)
 #   BENCH_SETS=train-throughput,ops-gpu,gemm,downcall ci/gpu-bench.sh   # also the JMH sets (ops-gpu: ~15 min)
 # Needs: the bundle made by ci/gpu-bundle.sh (build/gpu-bundle/jdnn-gpu, or build/gpu-carry/jdnn-gpu.tar.xz as a device
 # call carries it, or $JDNN_BUNDLE: an unpacked jdnn-gpu directory; ci/gpu-check.sh passes its own); a python with torch and
@@ -18,7 +19,7 @@ cd "$root"
 bundle="${JDNN_BUNDLE:-$root/build/gpu-bundle/jdnn-gpu}"
 out="${OUT:-$root/benchmarks/results/$(date -u +%F)-gpu}"
 sets="${BENCH_SETS:-train-throughput}"
-quick="" rows="" graphs="" fusion="" configs=""
+quick="" rows="" graphs="" fusion="" configs="" precision="" layout=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick="--quick" ;;
@@ -26,7 +27,9 @@ while [ $# -gt 0 ]; do
     --graphs) graphs="$2"; shift ;;
     --fusion) fusion="$2"; shift ;;
     --configs) configs="$2"; shift ;;
-    *) echo "gpu-bench: unknown argument '$1' (valid: --quick, --rows ROW,ROW..., --graphs on|off|both, --fusion auto|off|both, --configs C,C...)" >&2; exit 2 ;;
+    --precision) precision="$2"; shift ;;
+    --layout) layout="$2"; shift ;;
+    *) echo "gpu-bench: unknown argument '$1' (valid: --quick, --rows ROW,ROW..., --graphs on|off|both, --fusion off|auto|both, --precision P,P..., --layout L,L..., --configs C,C...)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -54,6 +57,7 @@ class_path="$(ls "$bundle"/jars/*.jar "$bundle"/lib/*.jar | grep -v -- '-tests\.
 echo "gpu-bench: jdnn ($sets)"
 "$bundle/runtime/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx${JDNN_BENCH_XMX:-16g} \
   -cp "$class_path" dev.jdnn.benchmarks.BenchRunner --set "$sets" --device cuda --out "$out/jdnn" $quick ${rows:+--rows "$rows"} ${graphs:+--graphs "$graphs"} ${fusion:+--fusion "$fusion"} \
+  ${precision:+--precision "$precision"} ${layout:+--layout "$layout"} \
   2>&1 | tee "$out/jdnn.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 

@@ -298,24 +298,7 @@ if [ "$cli_ready" = 1 ]; then
     > "$reports/train-resnet20.txt" 2>&1
   rc=$?
   if [ "$rc" = 0 ] && [ -f "$r20/metrics.csv" ]; then
-    result="$(python3 - "$r20/metrics.csv" <<'PY'
-import csv, statistics, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
-secs = [float(r["seconds"]) for r in rows]
-top1 = [float(r["test_top1"]) for r in rows]
-def reach(target):
-    total = 0.0
-    for r, s, t in zip(rows, secs, top1):
-        total += s
-        if t >= target:
-            return f"epoch {r['epoch']} ({total:.1f} s)"
-    return "not reached"
-best = max(range(len(rows)), key=lambda i: top1[i])
-print(f"best top-1 {100 * top1[best]:.2f}% (epoch {rows[best]['epoch']}), final {100 * top1[-1]:.2f}%, "
-      f"{statistics.median(secs):.2f} s/epoch median incl. test pass, {statistics.median(float(r['train_images_per_s']) for r in rows):,.0f} train img/s; "
-      f"93%: {reach(0.93)}, 94%: {reach(0.94)}|{top1[best]}")
-PY
-)"
+    result="$(python3 ci/run_metrics.py "$r20/metrics.csv")"
     best="${result##*|}"
     if [ -z "$smoke" ] && python3 -c "import sys; sys.exit(0 if float('$best') >= 0.94 else 1)"; then
       line "B  resnet20    ok: ${result%|*}"
@@ -326,6 +309,7 @@ PY
     fi
     grep -m1 "^deterministic:" "$reports/train-resnet20.txt" | sed 's/^/               /' | tee -a "$summary"
     grep -m1 "^graph capture:" "$reports/train-resnet20.txt" | cut -c1-160 | sed 's/^/               /' | tee -a "$summary"
+    grep -m1 "^precision " "$reports/train-resnet20.txt" | cut -c1-200 | sed 's/^/               /' | tee -a "$summary"
     grep -m1 "^fusion " "$reports/train-resnet20.txt" | cut -c1-200 | sed 's/^/               /' | tee -a "$summary"
     grep -q "curves.png" <(grep "^wrote " "$reports/train-resnet20.txt") && line "               curves.png drawn" || fail "               curves.png NOT drawn: $(grep -m1 'not drawn' "$reports/train-resnet20.txt")"
   else
@@ -345,7 +329,7 @@ chain_pid=$!
 if [ "$have_gpu" = 1 ]; then memcheck "$t" & mem_pid=$!; else echo "NOT RUN: needs a GPU" > "$reports/memcheck.result"; mem_pid=""; fi
 wait "$tests_pid" "$chain_pid" ${mem_pid:+"$mem_pid"}
 
-summarise_tests "CudaPyTorchParityTest CudaZooTrainingStepTest CudaGraphReplayTest"
+summarise_tests "CudaPyTorchParityTest CudaZooTrainingStepTest CudaGraphReplayTest CudaMixedPrecisionTest"
 grep -h "parity .* on cuda" "$reports/tests-gpu.txt" > "$reports/parity-cuda.txt" 2>/dev/null || true
 [ -s "$reports/parity-cuda.txt" ] && line "               measured parity errors per model and precision: parity-cuda.txt ($(wc -l < "$reports/parity-cuda.txt") lines)"
 cat "$reports/cli.result" | tee -a "$summary"
@@ -356,7 +340,7 @@ grep -q "^FAIL" "$reports/memcheck.result" && status=1
 # ---- D. PyTorch side by side, alone ----
 t=$(cap 120)
 if [ "$have_gpu" = 1 ] && [ "$t" -ge 30 ]; then
-  JDNN_BUNDLE="$bundle" OUT="$reports/bench" timeout "$t" bash ci/gpu-bench.sh --quick --rows "$bench_rows" --configs tf32 > "$reports/bench.txt" 2>&1
+  JDNN_BUNDLE="$bundle" OUT="$reports/bench" timeout "$t" bash ci/gpu-bench.sh --quick --rows "$bench_rows" --configs tf32-cl > "$reports/bench.txt" 2>&1
   rc=$?
   if [ -f "$reports/bench/side_by_side.md" ]; then
     line "D  bench       $([ "$rc" = 0 ] && echo ok || echo "exit $rc"): quick rows ($bench_rows), jdnn vs PyTorch:"

@@ -128,15 +128,28 @@ class SideBySideTest(unittest.TestCase):
         self.assertEqual(off[RATIO], "1.20x")
         self.assertEqual(off[TARGET], "")
 
-    def test_fusion_off_rows_get_their_own_line_and_no_target(self):
-        rows = self.run_table(doc(train("cifar_resnet20_train_b128", 20000.0, fusion="fusion on: evaluation conv-bias-activation 13/19 fused"),
-                                  train("cifar_resnet20_train_b128", 16000.0, fusion="fusion off (CompileOptions fusion OFF)")),
+    def test_fused_rows_get_their_own_line_and_both_a_target(self):
+        rows = self.run_table(doc(train("cifar_resnet20_train_b128", 16000.0, fusion="fusion off (the default until cuDNN's fused engines are verified)"),
+                                  train("cifar_resnet20_train_b128", 20000.0, fusion="fusion on: evaluation conv-bias-activation 13/19 fused")),
                               doc(train("cifar_resnet20_train_b128", 10000.0)))
-        self.assertEqual(list(rows), ["cifar_resnet20_train_b128 [tf32]", "cifar_resnet20_train_b128 [tf32] (fusion off)"])
-        self.assertIn("met", rows["cifar_resnet20_train_b128 [tf32]"][TARGET])
-        off = rows["cifar_resnet20_train_b128 [tf32] (fusion off)"]
-        self.assertEqual(off[RATIO], "1.60x")
-        self.assertEqual(off[TARGET], "")
+        self.assertEqual(list(rows), ["cifar_resnet20_train_b128 [tf32]", "cifar_resnet20_train_b128 [tf32] (fused)"])
+        self.assertEqual(rows["cifar_resnet20_train_b128 [tf32]"][RATIO], "1.60x")
+        self.assertIn("NOT met", rows["cifar_resnet20_train_b128 [tf32]"][TARGET])  # 1.6x < 2.0x
+        on = rows["cifar_resnet20_train_b128 [tf32] (fused)"]
+        self.assertEqual(on[RATIO], "2.00x")
+        self.assertIn(": met", on[TARGET])
+
+    def test_precision_and_layout_pick_pytorchs_configuration(self):
+        rows = self.run_table(doc(train("resnet50_train_b256", 5200.0, precision="bf16", layout="nhwc"),
+                                  train("resnet50_train_b256", 3300.0, precision="tf32", layout="nhwc")),
+                              doc(train("resnet50_train_b256", 3150.0, precision="tf32", layout="channels_last"),
+                                  train("resnet50_train_b256", 4708.0, precision="bf16", layout="channels_last"),
+                                  train("resnet50_train_b256", 2449.0, precision="bf16", layout="nchw")))
+        bf16 = rows["resnet50_train_b256 [bf16 channels_last]"]
+        self.assertEqual(bf16[SAME], "4708.0 img/s")
+        self.assertEqual(bf16[BEST], "4708.0 img/s (bf16 channels_last)")
+        self.assertIn(": met", bf16[TARGET])
+        self.assertEqual(rows["resnet50_train_b256 [tf32 channels_last]"][SAME], "3150.0 img/s")
 
 
 if __name__ == "__main__":
