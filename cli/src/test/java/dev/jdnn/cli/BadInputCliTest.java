@@ -172,7 +172,7 @@ class BadInputCliTest {
         assertTrue(o.err().toLowerCase().contains("not a directory") || o.err().contains("already exists"), o.err());
     }
 
-    /** Every numeric option's rule, checked before any data is read: the data directory here does not exist. */
+    /** Every numeric option's rule, and the named choices', checked before any data is read: the data directory here does not exist. */
     @Test
     void numericOptionsAreCheckedUpFrontWithOneLineEach() {
         String noData = dir.resolve("no-such-data").toString();
@@ -208,7 +208,10 @@ class BadInputCliTest {
                 {eval, "--test-limit", "-5", "--test-limit must be >= 0"},
                 {predict, "--top", "-3", "--top must be >= 1 (how many classes to print per image), got -3"},
                 {predict, "--top", "0", "--top must be >= 1"},
-                {predict, "--input", "3x100000x100000", "input shape must be three integers CxHxW, each in [1, 4096]"}};
+                {predict, "--input", "3x100000x100000", "input shape must be three integers CxHxW, each in [1, 4096]"},
+                {train, "--precision", "fp8", "--precision must be fp32, tf32, bf16 or fp16 (what activations are stored and computed in), got fp8"},
+                {eval, "--layout", "chwn", "--layout must be auto, nchw or nhwc (the memory format of the activations), got chwn"},
+                {predict, "--fusion", "always", "--fusion must be off, auto or on (cuDNN's fused conv + batch norm + ReLU graphs), got always"}};
         for (Object[] c : cases) {
             String[] args = Stream.concat(Arrays.stream((String[]) c[0]), Stream.of((String) c[1], (String) c[2])).toArray(String[]::new);
             CliRunner r = CliRunner.run(args);

@@ -64,6 +64,28 @@ class ResumeCliTest {
                 "the resumed run now records the 2-epoch options");
     }
 
+    /**
+     * The layout and fp32-for-tf32 only change how the same float32 arithmetic runs: a run may continue in them (on the
+     * CPU bit for bit: its NHWC ops equal its NCHW ops). A precision that stores activations otherwise is refused.
+     */
+    @Test
+    void theLayoutMayChangeOnResumeButNotThePrecisionsStorage() throws Exception {
+        Path straight = trained("straight-nchw", "--epochs", "2", "--schedule", "constant");
+        Path resumed = trained("then-nhwc", "--epochs", "1", "--schedule", "constant");
+        byte[] before = Files.readAllBytes(resumed);
+        CliRunner bf16 = train("--epochs", "2", "--schedule", "constant", "--precision", "bf16", "--resume", resumed.toString());
+        assertEquals(2, bf16.exitCode(), bf16.err());
+        assertTrue(bf16.err().contains("--precision bf16 (the checkpoint's run: tf32; a precision that stores activations in another type trains another model"), bf16.err());
+        assertArrayEquals(before, Files.readAllBytes(resumed), "a refused resume leaves the checkpoint alone");
+
+        CliRunner r = train("--epochs", "2", "--schedule", "constant", "--layout", "nhwc", "--precision", "fp32", "--resume", resumed.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("\nprecision fp32 (float32), layout nhwc\n"), r.out());
+        try (SafeTensorsFile a = SafeTensorsFile.open(straight); SafeTensorsFile b = SafeTensorsFile.open(resumed)) {
+            for (String k : a.entries().keySet()) assertArrayEquals(a.readFloats(k), b.readFloats(k), k + ": weights and optimizer state bit for bit");
+        }
+    }
+
     @Test
     void optionsThatWouldChangeTheRunAreRefusedNamingBothValues() throws Exception {
         Path ckpt = trained("cosine", "--epochs", "1");

@@ -43,7 +43,12 @@ class TrainingCliTest {
                 "--epochs", "2", "--lr", "0.05", "--schedule", "constant", "--out", run.toString()));
         assertEquals(0, train.exitCode(), train.err());
         assertTrue(train.out().contains("epoch 2/2: train loss"), train.out());
-        assertTrue(train.out().contains("\nfusion off (auto: the cpu backend's fused plans"), "the run header says whether ops are fused: " + train.out());
+        assertTrue(train.out().contains("\nfusion off (the default until cuDNN's fused engines are verified"), "the run header says whether ops are fused: " + train.out());
+        assertTrue(train.out().contains("\nprecision fp32 (float32), layout nchw\n"), "and what the model computes in (tf32 and auto on the CPU): " + train.out());
+        String config = Files.readString(run.resolve("config.json"));
+        for (String recorded : List.of("\"precision\" : \"tf32\"", "\"layout\" : \"auto\"", "\"fusion\" : \"off\"", "\"compute\" : \"precision fp32 (float32), layout nchw\"")) {
+            assertTrue(config.contains(recorded), "config.json records " + recorded + ": " + config);
+        }
         assertTrue(train.out().contains("\ndeterministic: on (the CPU backend always is)\n"), "the run header says the mode: " + train.out());
         assertTrue(Files.readString(run.resolve("config.json")).contains("\"deterministic\" : true"), "and config.json records it");
         for (String f : List.of("config.json", "metrics.csv", "curves.png", "last.ckpt", "best.safetensors")) assertTrue(Files.isRegularFile(run.resolve(f)), f);
