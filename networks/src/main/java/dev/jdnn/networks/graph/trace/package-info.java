@@ -2,7 +2,10 @@
  * Internal to the graph layer (see {@link dev.jdnn.networks.graph}): building a module's graph —
  * {@link dev.jdnn.networks.graph.trace.GraphBuilder} traces it with the one {@link dev.jdnn.networks.Tracer}
  * implementation and applies the rewrites: concat parts written in place, fusion, in-place activations, residual
- * gradient pass-through.
+ * gradient pass-through. The tracer stores every value as the compile's activation type (format and dtype) and adds
+ * the nodes a non-default one needs: the cast of the float32 NCHW model input, and before a flatten of channels-last
+ * features with more than one pixel a copy into NCHW order; neither takes a trace position, so random streams are
+ * seeded as in a float32 NCHW compile.
  *
  * <h2>Fusion ({@code FuseGroups})</h2>
  * What fuses, when it falls back, and where to see it:
@@ -35,6 +38,9 @@
  *       ({@code FusedZooTest}).</li>
  * </ul>
  * The outcome is {@link dev.jdnn.networks.graph.CompiledModel#fusionStatus()}; fusion is switched by
- * {@link dev.jdnn.networks.graph.CompileOptions#fusion()} (on by default on CUDA only).
+ * {@link dev.jdnn.networks.graph.CompileOptions#fusion()}: off by default until a GPU session has verified cuDNN's fused
+ * engines ({@code FusionMode.AUTO}, {@code --fusion auto}, turns it on for CUDA; {@code ON} also on the CPU). The fused
+ * patterns take float32 NCHW operands only: in a channels-last or half-precision compile every candidate keeps its
+ * nodes, with that reason.
  */
 package dev.jdnn.networks.graph.trace;
