@@ -17,7 +17,9 @@ import java.util.function.LongFunction;
  * device holds one workspace, the size of the largest algorithm actually chosen, instead of one per plan.
  *
  * <p>A resize frees the old buffer — unless a recorded CUDA graph holds its address ({@link #pin}): then the old
- * buffer stays alive until the last such recording is closed, so a replay never touches freed memory.
+ * buffer stays alive until the last such recording is closed, so a replay never touches freed memory. A resize whose
+ * allocation fails puts back a buffer of the old size (the freed memory is back in the pool) before the failure is
+ * thrown, so the live plans keep their workspace.
  * Not thread-safe: used from the backend's one thread. Needs no GPU (the allocation is a function).
  */
 final class SharedWorkspace implements AutoCloseable {
@@ -76,14 +78,26 @@ final class SharedWorkspace implements AutoCloseable {
 
     private void resize(long newBytes) {
         Tensor old = buffer;
+        long oldBytes = bytes;
         buffer = null;
         bytes = 0;
         if (old != null) {
             if (pins.containsKey(old)) retired.add(old); else old.close();
         }
-        if (newBytes > 0) {
+        if (newBytes == 0) return;
+        try {
             buffer = allocate.apply(newBytes);
             bytes = newBytes;
+        } catch (RuntimeException | Error e) {
+            if (oldBytes > 0) { // the live plans' addresses must keep working
+                try {
+                    buffer = allocate.apply(oldBytes);
+                    bytes = oldBytes;
+                } catch (RuntimeException | Error again) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw e;
         }
     }
 

@@ -95,6 +95,27 @@ class SharedWorkspaceTest {
     }
 
     @Test
+    void aFailedGrowthLeavesTheLivePlansTheirWorkspace() {
+        Object conv = new Object();
+        List<Long> asked = new ArrayList<>();
+        try (SharedWorkspace ws = new SharedWorkspace(bytes -> {
+            asked.add(bytes);
+            if (bytes > 8 * MIB) throw new IllegalStateException("out of memory: " + bytes);
+            Tensor t = Tensor.allocate(HostAllocator.global(), Shape.of(Math.toIntExact(bytes)), DType.UINT8);
+            allocated.add(t);
+            return t;
+        })) {
+            ws.require(conv, 4 * MIB);
+            var e = assertThrows(IllegalStateException.class, () -> ws.grow(64 * MIB), "a search asking for more than the device holds");
+            assertEquals("out of memory: " + 64 * MIB, e.getMessage(), "the allocation's own failure is what the caller sees");
+            assertEquals(List.of(4 * MIB, 64 * MIB, 4 * MIB), asked, "the old size is allocated again after the failure");
+            assertEquals(4 * MIB, ws.bytes());
+            assertEquals(allocated.getLast().address(), ws.address(4 * MIB, "conv"), "the live plan still has its 4 MiB");
+            assertFalse(allocated.getLast().isClosed());
+        }
+    }
+
+    @Test
     void aBufferARecordingHoldsOutlivesItsReplacement() {
         Object conv = new Object(), bigger = new Object();
         try (SharedWorkspace ws = workspace()) {
