@@ -142,7 +142,8 @@ final class CudaContext implements AutoCloseable {
 
     /**
      * The workspace one algorithm or engine may use now, by the options' {@link WorkspaceLimit}: reads the device's free
-     * and total memory (cudaMemGetInfo) when the policy follows them.
+     * and total memory (cudaMemGetInfo) when the policy follows them, and counts the shared workspace as spare only
+     * where a resize would free it (a recording may pin it).
      */
     long workspaceLimit() {
         WorkspaceLimit policy = options.workspaceLimit();
@@ -150,7 +151,7 @@ final class CudaContext implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment free = a.allocate(ValueLayout.JAVA_LONG), total = a.allocate(ValueLayout.JAVA_LONG);
             cudart("cudaMemGetInfo", cudart_h.cudaMemGetInfo(free, total));
-            return policy.limit(free.get(ValueLayout.JAVA_LONG, 0), total.get(ValueLayout.JAVA_LONG, 0), workspace.bytes());
+            return policy.limit(free.get(ValueLayout.JAVA_LONG, 0), total.get(ValueLayout.JAVA_LONG, 0), workspace.freeableBytes());
         }
     }
 

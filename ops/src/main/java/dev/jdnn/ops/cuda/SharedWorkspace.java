@@ -39,6 +39,15 @@ final class SharedWorkspace implements AutoCloseable {
         return bytes;
     }
 
+    /**
+     * The bytes a resize would give back before allocating the new buffer: the current buffer's, unless a recording
+     * pins it (then it is kept, and a larger workspace needs memory on top of it). What the spare-memory limit may
+     * count as available besides the device's free memory.
+     */
+    long freeableBytes() {
+        return buffer == null || pins.containsKey(buffer) ? 0 : bytes;
+    }
+
     /** Bytes held, the current buffer and any retired one a recording still pins: what memoryStats reports. */
     long heldBytes() {
         long held = bytes;

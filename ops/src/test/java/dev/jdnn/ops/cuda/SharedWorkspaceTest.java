@@ -116,6 +116,22 @@ class SharedWorkspaceTest {
     }
 
     @Test
+    void onlyABufferNoRecordingPinsCountsAsSpare() {
+        Object conv = new Object();
+        WorkspaceLimit policy = WorkspaceLimit.spare(8 * GIB, GIB, 0);
+        try (SharedWorkspace ws = workspace()) {
+            assertEquals(0, ws.freeableBytes());
+            ws.require(conv, 3 * MIB);
+            assertEquals(3 * MIB, ws.freeableBytes(), "a resize frees it first: spare");
+            Runnable unpin = ws.pin();
+            assertEquals(0, ws.freeableBytes(), "a recording keeps it alive through a resize: not spare");
+            assertEquals(GIB, policy.limit(2 * GIB, 16 * GIB, ws.freeableBytes()), "so the limit is the free memory's alone");
+            unpin.run();
+            assertEquals(3 * MIB, ws.freeableBytes());
+        }
+    }
+
+    @Test
     void aBufferARecordingHoldsOutlivesItsReplacement() {
         Object conv = new Object(), bigger = new Object();
         try (SharedWorkspace ws = workspace()) {
