@@ -19,7 +19,8 @@ import java.util.function.LongFunction;
  * <p>A resize frees the old buffer — unless a recorded CUDA graph holds its address ({@link #pin}): then the old
  * buffer stays alive until the last such recording is closed, so a replay never touches freed memory. A resize whose
  * allocation fails puts back a buffer of the old size (the freed memory is back in the pool) before the failure is
- * thrown, so the live plans keep their workspace.
+ * thrown, so the live plans keep their workspace. While a capture is in progress ({@link #capturing}) it is never
+ * resized: the capture would record the allocation and the free instead of doing them.
  * Not thread-safe: used from the backend's one thread. Needs no GPU (the allocation is a function).
  */
 final class SharedWorkspace implements AutoCloseable {
@@ -29,6 +30,7 @@ final class SharedWorkspace implements AutoCloseable {
     private final List<Tensor> retired = new ArrayList<>();
     private Tensor buffer; // null while 0 bytes
     private long bytes;
+    private boolean capturing;
 
     SharedWorkspace(LongFunction<Tensor> allocate) {
         this.allocate = allocate;
@@ -86,6 +88,10 @@ final class SharedWorkspace implements AutoCloseable {
     }
 
     private void resize(long newBytes) {
+        if (capturing) {
+            throw new IllegalStateException("the shared workspace cannot be resized from " + bytes + " to " + newBytes
+                    + " bytes during a CUDA graph capture (a plan was made inside Backend.capture): make plans before capturing");
+        }
         Tensor old = buffer;
         long oldBytes = bytes;
         buffer = null;
@@ -108,6 +114,14 @@ final class SharedWorkspace implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Marks a CUDA graph capture on the backend's stream as begun (true) or ended (false): meanwhile a resize throws
+     * instead of recording an allocation into the graph.
+     */
+    void capturing(boolean on) {
+        capturing = on;
     }
 
     /** The device address of the workspace for a call that needs {@code need} bytes (0 when it needs none). */

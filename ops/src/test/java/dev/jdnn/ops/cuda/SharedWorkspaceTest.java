@@ -116,6 +116,25 @@ class SharedWorkspaceTest {
     }
 
     @Test
+    void aCaptureCannotResizeIt() {
+        Object conv = new Object(), madeDuringCapture = new Object();
+        try (SharedWorkspace ws = workspace()) {
+            ws.require(conv, MIB);
+            long before = ws.address(MIB, "conv");
+            ws.capturing(true);
+            var e = assertThrows(IllegalStateException.class, () -> ws.require(madeDuringCapture, 2 * MIB));
+            assertTrue(e.getMessage().contains("during a CUDA graph capture"), e.getMessage());
+            assertThrows(IllegalStateException.class, () -> ws.grow(4 * MIB), "nor a search");
+            assertEquals(before, ws.address(MIB, "conv"), "the recorded address is the one a replay uses");
+            assertEquals(1, allocated.size(), "nothing allocated or freed inside the capture");
+            ws.require(conv, MIB); // a need it already covers moves nothing, captured or not
+            ws.capturing(false);
+            ws.require(madeDuringCapture, 2 * MIB);
+            assertEquals(2 * MIB, ws.bytes(), "after the capture it grows again");
+        }
+    }
+
+    @Test
     void onlyABufferNoRecordingPinsCountsAsSpare() {
         Object conv = new Object();
         WorkspaceLimit policy = WorkspaceLimit.spare(8 * GIB, GIB, 0);
