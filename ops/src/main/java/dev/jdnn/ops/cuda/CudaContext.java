@@ -80,8 +80,7 @@ final class CudaContext implements AutoCloseable {
             this.cublas = out.get(ValueLayout.ADDRESS, 0);
             undo.push(() -> cublas_h.cublasDestroy_v2(cublas));
             Check.cublas(cublas_h.cublasSetStream_v2(cublas, stream), "cublasSetStream_v2");
-            // Strict FP32: no TF32 and no reduced-precision shortcuts; otherwise let cuBLAS use TF32 tensor cores.
-            Check.cublas(cublas_h.cublasSetMathMode(cublas, options.strictFp32() ? cublas_h.CUBLAS_PEDANTIC_MATH() : cublas_h.CUBLAS_TF32_TENSOR_OP_MATH()), "cublasSetMathMode");
+            Check.cublas(cublas_h.cublasSetMathMode(cublas, CudaLinear.cublasMathMode(options.strictFp32())), "cublasSetMathMode");
             // cuBLAS's default already; said explicitly because deterministic mode depends on it. With one stream and
             // a fixed workspace, cuBLAS gives the same bits for the same call on the same GPU model and version.
             Check.cublas(cublas_h.cublasSetAtomicsMode(cublas, cublas_h.CUBLAS_ATOMICS_NOT_ALLOWED()), "cublasSetAtomicsMode");

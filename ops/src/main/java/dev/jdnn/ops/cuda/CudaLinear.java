@@ -44,6 +44,19 @@ final class CudaLinear implements LinearPlan {
         return "cuBLAS SGEMM (" + (ctx.options.strictFp32() ? "CUBLAS_PEDANTIC_MATH" : "CUBLAS_TF32_TENSOR_OP_MATH") + ")";
     }
 
+    /**
+     * The cuBLAS math mode of a backend's handle. Strict FP32: pedantic math, no TF32 and no reduced-precision
+     * shortcuts; otherwise TF32 tensor cores for float32 GEMMs, as PyTorch with allow_tf32. Either way with
+     * CUBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION: without it cuBLAS may reduce a GemmEx with bfloat16/float16
+     * output in the output type (cublas_api.h: the flag forces "any reductions to use the accumulator type and not
+     * output type in case of mixed precision routines with lower size output type"), where jdnn's mixed-precision
+     * table accumulates in float32 and rounds once.
+     */
+    static int cublasMathMode(boolean strictFp32) {
+        int base = strictFp32 ? cublas_h.CUBLAS_PEDANTIC_MATH() : cublas_h.CUBLAS_TF32_TENSOR_OP_MATH();
+        return base | cublas_h.CUBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION();
+    }
+
     /** The leading dimension cuBLAS sees for a (checked) row-major operand: its row stride. */
     private static int ld(Tensor t, String what) {
         long ld = t.dim(0) <= 1 ? t.dim(1) : t.stride(0);
