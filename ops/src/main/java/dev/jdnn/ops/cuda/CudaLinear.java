@@ -38,10 +38,17 @@ final class CudaLinear implements LinearPlan {
         return spec;
     }
 
-    /** The context sets the handle's math mode once: TF32 tensor ops, or pedantic FP32 in strict mode. */
+    /** The context sets the handle's math mode once ({@link #cublasMathMode}). */
     @Override
     public String implementation() {
-        return "cuBLAS SGEMM (" + (ctx.options.strictFp32() ? "CUBLAS_PEDANTIC_MATH" : "CUBLAS_TF32_TENSOR_OP_MATH") + ")";
+        return implementation(spec.dtype(), ctx.options.strictFp32());
+    }
+
+    /** "cuBLAS SGEMM (CUBLAS_TF32_TENSOR_OP_MATH)" for float32; GemmEx with the storage type for the half types. */
+    static String implementation(DType dtype, boolean strictFp32) {
+        String mode = strictFp32 ? "CUBLAS_PEDANTIC_MATH" : "CUBLAS_TF32_TENSOR_OP_MATH";
+        return dtype == DType.FLOAT32 ? "cuBLAS SGEMM (" + mode + ")"
+                : "cuBLAS GemmEx (" + dtype.name().toLowerCase(java.util.Locale.ROOT) + " A and B, CUBLAS_COMPUTE_32F, " + mode + ")";
     }
 
     /**

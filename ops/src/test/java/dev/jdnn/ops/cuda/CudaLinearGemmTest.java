@@ -87,4 +87,11 @@ class CudaLinearGemmTest {
         assertEquals(cublas_h.CUBLAS_PEDANTIC_MATH() | disallow, CudaLinear.cublasMathMode(true), "strict FP32");
         assertEquals(cublas_h.CUBLAS_TF32_TENSOR_OP_MATH() | disallow, CudaLinear.cublasMathMode(false), "TF32 allowed");
     }
+
+    /** What a profile shows: the half types run GemmEx, not SGEMM. */
+    @Test
+    void theImplementationNamesTheGemmThatRuns() {
+        assertEquals("cuBLAS SGEMM (CUBLAS_TF32_TENSOR_OP_MATH)", CudaLinear.implementation(dev.jdnn.memory.DType.FLOAT32, false));
+        assertEquals("cuBLAS GemmEx (bfloat16 A and B, CUBLAS_COMPUTE_32F, CUBLAS_PEDANTIC_MATH)", CudaLinear.implementation(dev.jdnn.memory.DType.BFLOAT16, true));
+    }
 }
