@@ -119,6 +119,14 @@ class CudnnDescriptorTest {
         }
     }
 
+    /** A plan serves several nodes, so the persistent NHWC batch norm runs only where cuDNN keeps no reserve space. */
+    @Test
+    void persistentBatchNormOnlyWithoutReserveSpace() {
+        assertArrayEquals(new long[]{4096, 8192}, CudaBatchNorm.persistentWorkspaces(new long[]{4096, 8192, 0}), "no reserve: persistent");
+        assertNull(CudaBatchNorm.persistentWorkspaces(new long[]{4096, 8192, 512}), "a reserve would be shared by the plan's nodes: plain calls");
+        assertNull(CudaBatchNorm.persistentWorkspaces(null), "cuDNN refused the mode");
+    }
+
     @Test
     void eachLayoutOfAnOperandGetsOneDescriptorAndOtherLayoutsAreRefusedByName() {
         Shape shape = Shape.of(2, 5, 4, 3);
