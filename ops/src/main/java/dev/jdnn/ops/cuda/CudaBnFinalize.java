@@ -108,6 +108,7 @@ final class CudaBnFinalize implements BnFinalizePlan {
     @Override
     public void finalizeStatistics(Tensor sum, Tensor sqSum, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
                                    Tensor saveMean, Tensor saveInvStd, Tensor eqScale, Tensor eqBias) {
+        ctx.ensureContext(); // before the copies: they are the first CUDA calls of this op
         int c = spec.channels();
         String p = spec.pattern();
         Tensor[] operands = {sum, sqSum, gamma, beta, runningMean, runningVar, saveMean, saveInvStd, eqScale, eqBias};
