@@ -47,10 +47,10 @@ final class CudaBatchNorm implements BatchNormPlan {
         }
         this.ctx = ctx;
         this.spec = spec;
-        this.xDescs = new TensorDescriptors("batchNorm input", spec.shape(), spec.operands(), ctx.device);
-        this.paramDesc = Cudnn.create(cudnn_h::cudnnCreateTensorDescriptor, "cudnnCreateTensorDescriptor");
         long[] sizes = null;
         try {
+            this.xDescs = new TensorDescriptors("batchNorm input", spec.shape(), spec.operands(), ctx.device);
+            this.paramDesc = Cudnn.create(cudnn_h::cudnnCreateTensorDescriptor, "cudnnCreateTensorDescriptor");
             Check.cudnn(cudnn_h.cudnnDeriveBNTensorDescriptor(paramDesc, xDescs.dense(), mode), "cudnnDeriveBNTensorDescriptor");
             if (spec.operands().format() == MemoryFormat.NHWC) sizes = persistentWorkspaces(persistentSizes());
             if (sizes != null) ctx.workspace.require(this, Math.max(sizes[0], sizes[1]));
@@ -160,10 +160,11 @@ final class CudaBatchNorm implements BatchNormPlan {
                 param(saveMean, "saved mean"), param(saveInvStd, "saved inverse std")));
     }
 
+    /** Also releases a half-built plan (fields still null). */
     @Override
     public void close() {
         ctx.workspace.release(this);
-        xDescs.close();
-        cudnn_h.cudnnDestroyTensorDescriptor(paramDesc);
+        if (xDescs != null) xDescs.close();
+        if (paramDesc != null) cudnn_h.cudnnDestroyTensorDescriptor(paramDesc);
     }
 }

@@ -29,7 +29,12 @@ final class CudaLrn implements LrnPlan {
         this.spec = spec;
         if (usesCudnn(spec)) {
             this.lrn = lrnDescriptor(spec);
-            this.descs = new TensorDescriptors("lrn", spec.shape(), spec.operands(), ctx.device);
+            try {
+                this.descs = new TensorDescriptors("lrn", spec.shape(), spec.operands(), ctx.device);
+            } catch (RuntimeException e) {
+                cudnn_h.cudnnDestroyLRNDescriptor(lrn); // not leaked when the tensor descriptors fail
+                throw e;
+            }
         } else {
             this.lrn = MemorySegment.NULL;
             this.descs = null;

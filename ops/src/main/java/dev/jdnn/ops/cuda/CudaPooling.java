@@ -32,12 +32,16 @@ final class CudaPooling implements PoolPlan {
         this.spec = spec;
         if (usesCudnn(spec)) {
             this.poolDesc = poolingDescriptor(spec);
-            this.xDescs = new TensorDescriptors("pool input", spec.input(), spec.operands(), ctx.device);
-            this.yDescs = new TensorDescriptors("pool output", spec.outputShape(), spec.operands(), ctx.device);
-            int[] dims = outputDims(poolDesc, xDescs.dense());
-            if (!Arrays.equals(dims, spec.outputShape().toArray())) {
-                close();
-                throw new IllegalStateException("cuDNN pools " + spec + " to " + Arrays.toString(dims) + ", the spec says " + spec.outputShape());
+            try {
+                this.xDescs = new TensorDescriptors("pool input", spec.input(), spec.operands(), ctx.device);
+                this.yDescs = new TensorDescriptors("pool output", spec.outputShape(), spec.operands(), ctx.device);
+                int[] dims = outputDims(poolDesc, xDescs.dense());
+                if (!Arrays.equals(dims, spec.outputShape().toArray())) {
+                    throw new IllegalStateException("cuDNN pools " + spec + " to " + Arrays.toString(dims) + ", the spec says " + spec.outputShape());
+                }
+            } catch (RuntimeException e) {
+                close(); // what was built so far is not leaked
+                throw e;
             }
         } else {
             this.poolDesc = MemorySegment.NULL;
@@ -156,6 +160,7 @@ final class CudaPooling implements PoolPlan {
                 : new Object[]{geometry(spec), kernelMode(spec), in, alpha, ref(x), ref(dy), beta, ref(dx)};
     }
 
+    /** Also releases a half-built plan (fields still null). */
     @Override
     public void close() {
         if (xDescs != null) xDescs.close();
