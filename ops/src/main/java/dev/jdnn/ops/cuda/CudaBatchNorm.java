@@ -40,6 +40,7 @@ final class CudaBatchNorm implements BatchNormPlan {
     /** Whether densely packed operands run the persistent NHWC kernels (Ex API). */
     private final boolean persistent;
     private final long forwardWorkspace, backwardWorkspace;
+    private boolean closed;
 
     CudaBatchNorm(CudaContext ctx, BatchNormSpec spec) {
         if (spec.eps() < Cudnn.BN_MIN_EPSILON) {
@@ -160,9 +161,11 @@ final class CudaBatchNorm implements BatchNormPlan {
                 param(saveMean, "saved mean"), param(saveInvStd, "saved inverse std")));
     }
 
-    /** Also releases a half-built plan (fields still null). */
+    /** Idempotent; also releases a half-built plan (fields still null). */
     @Override
     public void close() {
+        if (closed) return;
+        closed = true;
         ctx.workspace.release(this);
         if (xDescs != null) xDescs.close();
         if (paramDesc != null) cudnn_h.cudnnDestroyTensorDescriptor(paramDesc);

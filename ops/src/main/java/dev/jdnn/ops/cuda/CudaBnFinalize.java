@@ -70,9 +70,9 @@ final class CudaBnFinalize implements BnFinalizePlan {
         }
 
         @Override
-        public void close() {
+        public void close() { // idempotent, as the plan's close
             device.close();
-            host.close();
+            if (host.scope().isAlive()) host.close();
         }
     }
 

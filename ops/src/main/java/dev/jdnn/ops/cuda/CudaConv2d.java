@@ -67,6 +67,7 @@ final class CudaConv2d implements Conv2dPlan {
     /** With half-precision operands: the bytes at the workspace's start where backward-filter writes dW before accumulating it. */
     private final long filterScratchBytes;
     private final long workspaceBytes;
+    private boolean closed;
 
     CudaConv2d(CudaContext ctx, Conv2dSpec spec) {
         this.ctx = ctx;
@@ -429,9 +430,11 @@ final class CudaConv2d implements Conv2dPlan {
         ctx.cudnn("cudnnConvolutionBackwardBias " + spec, cudnn_h.cudnnConvolutionBackwardBias(ctx.cudnn, ctx.alpha(alpha), dyd, ptr(dy), ctx.beta(beta), biasDesc, ptr(db)));
     }
 
-    /** Also releases a half-built plan (fields still null). */
+    /** Idempotent; also releases a half-built plan (fields still null). */
     @Override
     public void close() {
+        if (closed) return;
+        closed = true;
         ctx.workspace.release(this);
         if (xDescs != null) xDescs.close();
         if (yDescs != null) yDescs.close();

@@ -26,6 +26,7 @@ final class CudaPooling implements PoolPlan {
     private final PoolSpec spec;
     private final TensorDescriptors xDescs, yDescs; // cuDNN path only
     private final MemorySegment poolDesc;           // NULL on the kernel path
+    private boolean closed;
 
     CudaPooling(CudaContext ctx, PoolSpec spec) {
         this.ctx = ctx;
@@ -160,9 +161,11 @@ final class CudaPooling implements PoolPlan {
                 : new Object[]{geometry(spec), kernelMode(spec), in, alpha, ref(x), ref(dy), beta, ref(dx)};
     }
 
-    /** Also releases a half-built plan (fields still null). */
+    /** Idempotent; also releases a half-built plan (fields still null). */
     @Override
     public void close() {
+        if (closed) return;
+        closed = true;
         if (xDescs != null) xDescs.close();
         if (yDescs != null) yDescs.close();
         if (!poolDesc.equals(MemorySegment.NULL)) cudnn_h.cudnnDestroyPoolingDescriptor(poolDesc);

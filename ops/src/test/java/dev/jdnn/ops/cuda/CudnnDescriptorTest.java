@@ -7,6 +7,7 @@ import dev.jdnn.bindings.cudnn.cudnn_h;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Shape;
+import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Conv2dSpec;
 import dev.jdnn.ops.OperandType;
 import dev.jdnn.ops.PoolSpec;
@@ -125,6 +126,19 @@ class CudnnDescriptorTest {
         assertArrayEquals(new long[]{4096, 8192}, CudaBatchNorm.persistentWorkspaces(new long[]{4096, 8192, 0}), "no reserve: persistent");
         assertNull(CudaBatchNorm.persistentWorkspaces(new long[]{4096, 8192, 512}), "a reserve would be shared by the plan's nodes: plain calls");
         assertNull(CudaBatchNorm.persistentWorkspaces(null), "cuDNN refused the mode");
+    }
+
+    /** A plan used after close() fails in Java, naming the operand, instead of handing cuDNN destroyed descriptors. */
+    @Test
+    void descriptorsOfAClosedPlanAreNotUsed() {
+        TensorDescriptors x = new TensorDescriptors("conv2d input", Shape.of(2, 3, 4, 5), dev.jdnn.memory.Device.CPU);
+        x.close();
+        var e = assertThrows(IllegalStateException.class, x::dense);
+        assertEquals("conv2d input: the plan was closed, its cuDNN descriptors are destroyed", e.getMessage());
+        try (Tensor t = Tensor.zerosHost(Shape.of(2, 3, 4, 5))) {
+            assertThrows(IllegalStateException.class, () -> x.of(t));
+        }
+        assertDoesNotThrow(x::close, "closing twice destroys nothing twice");
     }
 
     @Test
