@@ -203,7 +203,7 @@ final class CudaContext implements AutoCloseable {
     void synchronize() {
         int status = cudart_h.cudaStreamSynchronize(stream);
         if (status != 0) {
-            throw new dev.jdnn.bindings.CudaException(dev.jdnn.bindings.Library.CUDART,
+            throw new dev.jdnn.bindings.CudaException(dev.jdnn.bindings.loader.Library.CUDART,
                     "cudaStreamSynchronize (last op issued: " + lastOp.get() + ")", status, Check.describeCudart(status));
         }
     }
