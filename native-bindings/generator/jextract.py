@@ -4,7 +4,7 @@ bindings in jextract's layout and naming (one header class per library, one hold
 classes with field accessors).
 
 The one intentional difference from jextract: the header class's SYMBOL_LOOKUP is lazy and delegates to
-dev.jdnn.bindings.NativeLibraries, so referencing a constant never loads a library, and each generated
+dev.jdnn.bindings.loader.NativeLibraries, so referencing a constant never loads a library, and each generated
 function first calls requireLibrary() so that a missing library fails on first call with our clear message
 (instead of an ExceptionInInitializerError from a holder class).
 
@@ -344,15 +344,15 @@ public class {h} {{
         }};
     }}
 
-    /** The library this class binds; see {{@link dev.jdnn.bindings.NativeLibraries}} for where it is looked for. */
-    public static final dev.jdnn.bindings.Library LIBRARY = dev.jdnn.bindings.Library.{lib};
+    /** The library this class binds; see {{@link dev.jdnn.bindings.loader.NativeLibraries}} for where it is looked for. */
+    public static final dev.jdnn.bindings.loader.Library LIBRARY = dev.jdnn.bindings.loader.Library.{lib};
 
     // Differs from jextract on purpose: lazy, and resolved by our discovery (nothing loads until the first call).
-    static final SymbolLookup SYMBOL_LOOKUP = dev.jdnn.bindings.NativeLibraries.lazyLookup(LIBRARY);
+    static final SymbolLookup SYMBOL_LOOKUP = dev.jdnn.bindings.loader.NativeLibraries.lazyLookup(LIBRARY);
 
-    /** Loads the library (once) or throws {{@link dev.jdnn.bindings.NativeLibraryException}} saying where it looked. */
+    /** Loads the library (once) or throws {{@link dev.jdnn.bindings.loader.NativeLibraryException}} saying where it looked. */
     static void requireLibrary() {{
-        dev.jdnn.bindings.NativeLibraries.require(LIBRARY);
+        dev.jdnn.bindings.loader.NativeLibraries.require(LIBRARY);
     }}
 
     public static final ValueLayout.OfBoolean C_BOOL = ValueLayout.JAVA_BOOLEAN;

@@ -1,8 +1,8 @@
 package dev.jdnn.cli;
 
-import dev.jdnn.bindings.Library;
+import dev.jdnn.bindings.loader.Library;
 import dev.jdnn.bindings.LibraryStatus;
-import dev.jdnn.bindings.NativeLibraries;
+import dev.jdnn.bindings.loader.NativeLibraries;
 import dev.jdnn.memory.cuda.CudaDevice;
 import dev.jdnn.memory.cuda.CudaReadiness;
 import dev.jdnn.memory.cuda.CudaRuntime;
@@ -58,7 +58,7 @@ public final class InfoCommand implements Callable<Integer> {
 
     private static void printNvidia(PrintWriter out) {
         out.println("NVIDIA libraries");
-        List<LibraryStatus> report = NativeLibraries.report();
+        List<LibraryStatus> report = LibraryStatus.report();
         for (LibraryStatus status : report) out.println("  " + status.toString().replace("\n", "\n  "));
         out.println("CUDA");
         CudaRuntime.Availability availability = CudaRuntime.availability();

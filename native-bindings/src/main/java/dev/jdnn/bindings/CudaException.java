@@ -1,5 +1,7 @@
 package dev.jdnn.bindings;
 
+import dev.jdnn.bindings.loader.Library;
+
 /**
  * A CUDA, cuDNN, cuBLAS or NVRTC call returned a failure status. The message names the function, the numeric
  * status and the library's own description of it (and, for NVRTC compilation, the compiler log).

@@ -1,17 +1,33 @@
 package dev.jdnn.bindings;
 
+import dev.jdnn.bindings.loader.Library;
+import dev.jdnn.bindings.loader.LibrarySearch;
+import dev.jdnn.bindings.loader.NativeLibraries;
+import dev.jdnn.bindings.loader.NativeLibraryException;
+
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * One line of {@link NativeLibraries#report()}: a library's file and version, or the reason it is unusable, and every
+ * One line of {@link #report()}: a library's file and version, or the reason it is unusable, and every
  * build the search found with why the one used was chosen.
  */
 public record LibraryStatus(Library library, Optional<Path> path, Optional<String> version, Optional<String> problem,
                             List<LibrarySearch.Candidate> found, String preference) {
     public LibraryStatus {
         found = List.copyOf(found);
+    }
+
+    /**
+     * Each library: where it is and its version, or why it is unusable. Loads what it can. It lives here, above the
+     * loader, because reading a version calls the generated bindings, which themselves load through the loader.
+     */
+    public static List<LibraryStatus> report() {
+        List<LibraryStatus> out = new ArrayList<>();
+        for (Library library : Library.values()) out.add(of(library));
+        return out;
     }
 
     static LibraryStatus of(Library library) {

@@ -1,5 +1,7 @@
 package dev.jdnn.bindings;
 
+import dev.jdnn.bindings.loader.Library;
+
 import dev.jdnn.bindings.cublas.cublas_h;
 import dev.jdnn.bindings.cuda.cuda_h;
 import dev.jdnn.bindings.cudart.cudart_h;

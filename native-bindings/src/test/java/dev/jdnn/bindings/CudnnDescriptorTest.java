@@ -1,5 +1,8 @@
 package dev.jdnn.bindings;
 
+import dev.jdnn.bindings.loader.Library;
+import dev.jdnn.bindings.loader.NativeLibraries;
+
 import dev.jdnn.bindings.cudnn.cudnn_h;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

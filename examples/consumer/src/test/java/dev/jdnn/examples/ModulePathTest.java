@@ -19,7 +19,7 @@ class ModulePathTest {
     public static void main(String[] args) {
         System.out.println("MODULES " + dev.jdnn.networks.Layer.class.getModule().getName() + " " + dev.jdnn.training.inference.Predictor.class.getModule().getName()
                 + " " + dev.jdnn.ops.Backend.class.getModule().getName() + " " + dev.jdnn.memory.Tensor.class.getModule().getName()
-                + " " + dev.jdnn.bindings.NativeLibraries.class.getModule().getName());
+                + " " + dev.jdnn.bindings.loader.NativeLibraries.class.getModule().getName());
         try (dev.jdnn.ops.Backend b = dev.jdnn.ops.backends.Backends.open("auto")) {
             System.out.println("BACKEND " + b.name());
         }

@@ -2,7 +2,7 @@ package dev.jdnn.memory.cuda;
 
 import dev.jdnn.bindings.Check;
 import dev.jdnn.bindings.CudaException;
-import dev.jdnn.bindings.Library;
+import dev.jdnn.bindings.loader.Library;
 import dev.jdnn.bindings.Out;
 import dev.jdnn.bindings.cudart.cudart_h;
 import dev.jdnn.memory.Allocator;

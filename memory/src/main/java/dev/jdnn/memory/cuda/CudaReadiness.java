@@ -1,8 +1,8 @@
 package dev.jdnn.memory.cuda;
 
-import dev.jdnn.bindings.Library;
-import dev.jdnn.bindings.NativeLibraries;
-import dev.jdnn.bindings.NativeLibraryException;
+import dev.jdnn.bindings.loader.Library;
+import dev.jdnn.bindings.loader.NativeLibraries;
+import dev.jdnn.bindings.loader.NativeLibraryException;
 
 import java.util.List;
 

@@ -1,11 +1,11 @@
 package dev.jdnn.memory.cuda;
 
 import dev.jdnn.bindings.Check;
-import dev.jdnn.bindings.Library;
+import dev.jdnn.bindings.loader.Library;
 import dev.jdnn.bindings.LibraryVersions;
 import dev.jdnn.bindings.Out;
-import dev.jdnn.bindings.NativeLibraries;
-import dev.jdnn.bindings.NativeLibraryException;
+import dev.jdnn.bindings.loader.NativeLibraries;
+import dev.jdnn.bindings.loader.NativeLibraryException;
 import dev.jdnn.bindings.cudart.cudart_h;
 
 import java.lang.foreign.Arena;

@@ -1,7 +1,7 @@
 package dev.jdnn.memory.cuda;
 
-import dev.jdnn.bindings.Library;
-import dev.jdnn.bindings.NativeLibraries;
+import dev.jdnn.bindings.loader.Library;
+import dev.jdnn.bindings.loader.NativeLibraries;
 import dev.jdnn.memory.Device;
 import org.junit.jupiter.api.Test;
 

@@ -47,15 +47,15 @@ public class cublas_h {
         };
     }
 
-    /** The library this class binds; see {@link dev.jdnn.bindings.NativeLibraries} for where it is looked for. */
-    public static final dev.jdnn.bindings.Library LIBRARY = dev.jdnn.bindings.Library.CUBLAS;
+    /** The library this class binds; see {@link dev.jdnn.bindings.loader.NativeLibraries} for where it is looked for. */
+    public static final dev.jdnn.bindings.loader.Library LIBRARY = dev.jdnn.bindings.loader.Library.CUBLAS;
 
     // Differs from jextract on purpose: lazy, and resolved by our discovery (nothing loads until the first call).
-    static final SymbolLookup SYMBOL_LOOKUP = dev.jdnn.bindings.NativeLibraries.lazyLookup(LIBRARY);
+    static final SymbolLookup SYMBOL_LOOKUP = dev.jdnn.bindings.loader.NativeLibraries.lazyLookup(LIBRARY);
 
-    /** Loads the library (once) or throws {@link dev.jdnn.bindings.NativeLibraryException} saying where it looked. */
+    /** Loads the library (once) or throws {@link dev.jdnn.bindings.loader.NativeLibraryException} saying where it looked. */
     static void requireLibrary() {
-        dev.jdnn.bindings.NativeLibraries.require(LIBRARY);
+        dev.jdnn.bindings.loader.NativeLibraries.require(LIBRARY);
     }
 
     public static final ValueLayout.OfBoolean C_BOOL = ValueLayout.JAVA_BOOLEAN;

@@ -47,15 +47,15 @@ public class cudnn_h {
         };
     }
 
-    /** The library this class binds; see {@link dev.jdnn.bindings.NativeLibraries} for where it is looked for. */
-    public static final dev.jdnn.bindings.Library LIBRARY = dev.jdnn.bindings.Library.CUDNN;
+    /** The library this class binds; see {@link dev.jdnn.bindings.loader.NativeLibraries} for where it is looked for. */
+    public static final dev.jdnn.bindings.loader.Library LIBRARY = dev.jdnn.bindings.loader.Library.CUDNN;
 
     // Differs from jextract on purpose: lazy, and resolved by our discovery (nothing loads until the first call).
-    static final SymbolLookup SYMBOL_LOOKUP = dev.jdnn.bindings.NativeLibraries.lazyLookup(LIBRARY);
+    static final SymbolLookup SYMBOL_LOOKUP = dev.jdnn.bindings.loader.NativeLibraries.lazyLookup(LIBRARY);
 
-    /** Loads the library (once) or throws {@link dev.jdnn.bindings.NativeLibraryException} saying where it looked. */
+    /** Loads the library (once) or throws {@link dev.jdnn.bindings.loader.NativeLibraryException} saying where it looked. */
     static void requireLibrary() {
-        dev.jdnn.bindings.NativeLibraries.require(LIBRARY);
+        dev.jdnn.bindings.loader.NativeLibraries.require(LIBRARY);
     }
 
     public static final ValueLayout.OfBoolean C_BOOL = ValueLayout.JAVA_BOOLEAN;
@@ -8083,6 +8083,78 @@ public class cudnn_h {
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("cudnnSetTensor4dDescriptorEx", tensorDesc, dataType, n, c, h, w, nStride, cStride, hStride, wStride);
+            }
+            return (int)mh$.invokeExact(tensorDesc, dataType, n, c, h, w, nStride, cStride, hStride, wStride);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class cudnnGetTensor4dDescriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            cudnn_h.C_INT,
+            cudnn_h.C_POINTER,
+            cudnn_h.C_POINTER,
+            cudnn_h.C_POINTER,
+            cudnn_h.C_POINTER,
+            cudnn_h.C_POINTER,
+            cudnn_h.C_POINTER,
+            cudnn_h.C_POINTER,
+            cudnn_h.C_POINTER,
+            cudnn_h.C_POINTER,
+            cudnn_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = cudnn_h.findOrThrow("cudnnGetTensor4dDescriptor");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * cudnnStatus_t cudnnGetTensor4dDescriptor(const cudnnTensorDescriptor_t tensorDesc, cudnnDataType_t * dataType, int * n, int * c, int * h, int * w, int * nStride, int * cStride, int * hStride, int * wStride)
+     * }
+     */
+    public static FunctionDescriptor cudnnGetTensor4dDescriptor$descriptor() {
+        return cudnnGetTensor4dDescriptor.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * cudnnStatus_t cudnnGetTensor4dDescriptor(const cudnnTensorDescriptor_t tensorDesc, cudnnDataType_t * dataType, int * n, int * c, int * h, int * w, int * nStride, int * cStride, int * hStride, int * wStride)
+     * }
+     */
+    public static MethodHandle cudnnGetTensor4dDescriptor$handle() {
+        requireLibrary();
+        return cudnnGetTensor4dDescriptor.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * cudnnStatus_t cudnnGetTensor4dDescriptor(const cudnnTensorDescriptor_t tensorDesc, cudnnDataType_t * dataType, int * n, int * c, int * h, int * w, int * nStride, int * cStride, int * hStride, int * wStride)
+     * }
+     */
+    public static MemorySegment cudnnGetTensor4dDescriptor$address() {
+        requireLibrary();
+        return cudnnGetTensor4dDescriptor.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * cudnnStatus_t cudnnGetTensor4dDescriptor(const cudnnTensorDescriptor_t tensorDesc, cudnnDataType_t * dataType, int * n, int * c, int * h, int * w, int * nStride, int * cStride, int * hStride, int * wStride)
+     * }
+     */
+    public static int cudnnGetTensor4dDescriptor(MemorySegment tensorDesc, MemorySegment dataType, MemorySegment n, MemorySegment c, MemorySegment h, MemorySegment w, MemorySegment nStride, MemorySegment cStride, MemorySegment hStride, MemorySegment wStride) {
+        requireLibrary();
+        var mh$ = cudnnGetTensor4dDescriptor.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("cudnnGetTensor4dDescriptor", tensorDesc, dataType, n, c, h, w, nStride, cStride, hStride, wStride);
             }
             return (int)mh$.invokeExact(tensorDesc, dataType, n, c, h, w, nStride, cStride, hStride, wStride);
         } catch (Error | RuntimeException ex) {

@@ -1,7 +1,7 @@
 package dev.jdnn.ops.cuda;
 
-import dev.jdnn.bindings.Library;
-import dev.jdnn.bindings.NativeLibraries;
+import dev.jdnn.bindings.loader.Library;
+import dev.jdnn.bindings.loader.NativeLibraries;
 import dev.jdnn.bindings.cudart.cudart_h;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.Device;

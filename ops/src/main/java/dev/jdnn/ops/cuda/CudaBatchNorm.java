@@ -25,10 +25,11 @@ import static dev.jdnn.ops.cuda.Cudnn.ptr;
  * <p>NCHW runs the plain entry points with CUDNN_BATCHNORM_SPATIAL (with bnOps = BN the Ex variants compute the same
  * thing). NHWC training runs the Ex entry points with CUDNN_BATCHNORM_SPATIAL_PERSISTENT — cuDNN's fast NHWC kernels —
  * when every operand of the call is densely packed; their workspace is reserved in the backend's shared workspace at
- * plan time and their reserve space (if cuDNN asks for any) is owned by the plan, written by the forward and read by
- * the backward of the same plan (a node's training forward and backward; in a static graph they see the same kind of
- * operands, so both run persistent or neither). Pixel-strided NHWC views (channel slices), inference, and NHWC
- * devices where the persistent mode is not offered run the plain entry points with NHWC descriptors.
+ * plan time. Only where cuDNN asks for no reserve space, though: a reserve space carries state from one node's
+ * forward to the same node's backward, and a plan serves every node with an equal spec (the graph shares plans), so
+ * a plan-owned reserve would hand one node's forward state to another node's backward; the Ex calls get none.
+ * Pixel-strided NHWC views (channel slices), inference, and NHWC shapes or devices where the persistent mode is not
+ * offered (or wants a reserve) run the plain entry points with NHWC descriptors.
  */
 final class CudaBatchNorm implements BatchNormPlan {
     private final CudaContext ctx;
@@ -39,8 +40,7 @@ final class CudaBatchNorm implements BatchNormPlan {
     /** Whether densely packed operands run the persistent NHWC kernels (Ex API). */
     private final boolean persistent;
     private final long forwardWorkspace, backwardWorkspace;
-    private final Tensor reserve; // null when cuDNN needs none
-    private final long reserveBytes;
+    private boolean closed;
 
     CudaBatchNorm(CudaContext ctx, BatchNormSpec spec) {
         if (spec.eps() < Cudnn.BN_MIN_EPSILON) {
@@ -48,25 +48,30 @@ final class CudaBatchNorm implements BatchNormPlan {
         }
         this.ctx = ctx;
         this.spec = spec;
-        this.xDescs = new TensorDescriptors("batchNorm input", spec.shape(), spec.operands(), ctx.device);
-        this.paramDesc = Cudnn.create(cudnn_h::cudnnCreateTensorDescriptor, "cudnnCreateTensorDescriptor");
         long[] sizes = null;
-        Tensor r = null;
         try {
+            this.xDescs = new TensorDescriptors("batchNorm input", spec.shape(), spec.operands(), ctx.device);
+            this.paramDesc = Cudnn.create(cudnn_h::cudnnCreateTensorDescriptor, "cudnnCreateTensorDescriptor");
             Check.cudnn(cudnn_h.cudnnDeriveBNTensorDescriptor(paramDesc, xDescs.dense(), mode), "cudnnDeriveBNTensorDescriptor");
-            if (spec.operands().format() == MemoryFormat.NHWC) sizes = persistentSizes();
-            if (sizes != null && sizes[2] > 0) r = ctx.scratch(sizes[2]);
+            if (spec.operands().format() == MemoryFormat.NHWC) sizes = persistentWorkspaces(persistentSizes());
             if (sizes != null) ctx.workspace.require(this, Math.max(sizes[0], sizes[1]));
         } catch (RuntimeException e) {
-            if (r != null) r.close();
             close();
             throw e;
         }
         this.persistent = sizes != null;
         this.forwardWorkspace = sizes == null ? 0 : sizes[0];
         this.backwardWorkspace = sizes == null ? 0 : sizes[1];
-        this.reserveBytes = sizes == null ? 0 : sizes[2];
-        this.reserve = r;
+    }
+
+    /**
+     * {forward workspace, backward workspace} for the persistent mode given cuDNN's {forward workspace, backward
+     * workspace, reserve} ({@link #persistentSizes}); null — the plain entry points — when cuDNN refused the mode or
+     * wants reserve space, which a plan shared by several nodes cannot keep per node (see the class comment).
+     */
+    static long[] persistentWorkspaces(long[] sizes) {
+        if (sizes == null || sizes[2] != 0) return null;
+        return new long[]{sizes[0], sizes[1]};
     }
 
     /** {forward workspace, backward workspace, reserve} of the persistent mode on dense descriptors; null when cuDNN refuses it. */
@@ -117,7 +122,7 @@ final class CudaBatchNorm implements BatchNormPlan {
                     MemorySegment.NULL, MemorySegment.NULL, yd, ptr(y), paramDesc, param(gamma, "gamma"), param(beta, "beta"),
                     spec.momentum(), param(runningMean, "running mean"), param(runningVar, "running variance"), spec.eps(),
                     param(saveMean, "saved mean"), param(saveInvStd, "saved inverse std"), MemorySegment.NULL,
-                    workspace(forwardWorkspace), forwardWorkspace, ptr(reserve), reserveBytes));
+                    workspace(forwardWorkspace), forwardWorkspace, MemorySegment.NULL, 0));
             return;
         }
         ctx.cudnn("cudnnBatchNormalizationForwardTraining " + spec.shape(), cudnn_h.cudnnBatchNormalizationForwardTraining(ctx.cudnn, mode,
@@ -147,7 +152,7 @@ final class CudaBatchNorm implements BatchNormPlan {
                     MemorySegment.NULL, MemorySegment.NULL, dxd, ptr(dx), paramDesc, param(gamma, "gamma"), MemorySegment.NULL,
                     param(dgamma, "gamma gradient"), param(dbeta, "beta gradient"), spec.eps(), param(saveMean, "saved mean"),
                     param(saveInvStd, "saved inverse std"), MemorySegment.NULL, workspace(backwardWorkspace), backwardWorkspace,
-                    ptr(reserve), reserveBytes));
+                    MemorySegment.NULL, 0));
             return;
         }
         ctx.cudnn("cudnnBatchNormalizationBackward " + spec.shape(), cudnn_h.cudnnBatchNormalizationBackward(ctx.cudnn, mode,
@@ -156,11 +161,13 @@ final class CudaBatchNorm implements BatchNormPlan {
                 param(saveMean, "saved mean"), param(saveInvStd, "saved inverse std")));
     }
 
+    /** Idempotent; also releases a half-built plan (fields still null). */
     @Override
     public void close() {
+        if (closed) return;
+        closed = true;
         ctx.workspace.release(this);
-        if (reserve != null) reserve.close();
-        xDescs.close();
-        cudnn_h.cudnnDestroyTensorDescriptor(paramDesc);
+        if (xDescs != null) xDescs.close();
+        if (paramDesc != null) cudnn_h.cudnnDestroyTensorDescriptor(paramDesc);
     }
 }

@@ -19,8 +19,9 @@ import java.util.Map;
 /**
  * {@link BnFinalizeSpec} as one cuDNN graph: the BN-finalize-statistics operation in training mode. Its three scalars
  * are fixed per plan and passed by value from plan-owned host memory: epsilon and the momentum (cuDNN's exponential
- * average factor) as doubles, the element count as an int64 — cuDNN 9.24 refuses to finalise the operation with the
- * count in device memory or of another integer type (see FusedGraphsTest). cuDNN reads the previous running statistics
+ * average factor) as doubles, the element count as an int64. The headers do not give these types; cuDNN 9.24's
+ * finaliser does (GraphApiTest): the count must be CUDNN_DATA_INT64, epsilon and the factor FLOAT, DOUBLE or HALF, and
+ * all three by value — in device memory each is refused. cuDNN reads the previous running statistics
  * and writes the updated ones as separate tensors, so each call first copies the running statistics into plan-owned
  * buffers and then updates them in place, as {@link BnFinalizePlan} says.
  */
@@ -69,9 +70,9 @@ final class CudaBnFinalize implements BnFinalizePlan {
         }
 
         @Override
-        public void close() {
+        public void close() { // idempotent, as the plan's close
             device.close();
-            host.close();
+            if (host.scope().isAlive()) host.close();
         }
     }
 
@@ -107,6 +108,7 @@ final class CudaBnFinalize implements BnFinalizePlan {
     @Override
     public void finalizeStatistics(Tensor sum, Tensor sqSum, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
                                    Tensor saveMean, Tensor saveInvStd, Tensor eqScale, Tensor eqBias) {
+        ctx.ensureContext(); // before the copies: they are the first CUDA calls of this op
         int c = spec.channels();
         String p = spec.pattern();
         Tensor[] operands = {sum, sqSum, gamma, beta, runningMean, runningVar, saveMean, saveInvStd, eqScale, eqBias};

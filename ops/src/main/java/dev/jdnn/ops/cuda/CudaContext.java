@@ -80,8 +80,7 @@ final class CudaContext implements AutoCloseable {
             this.cublas = out.get(ValueLayout.ADDRESS, 0);
             undo.push(() -> cublas_h.cublasDestroy_v2(cublas));
             Check.cublas(cublas_h.cublasSetStream_v2(cublas, stream), "cublasSetStream_v2");
-            // Strict FP32: no TF32 and no reduced-precision shortcuts; otherwise let cuBLAS use TF32 tensor cores.
-            Check.cublas(cublas_h.cublasSetMathMode(cublas, options.strictFp32() ? cublas_h.CUBLAS_PEDANTIC_MATH() : cublas_h.CUBLAS_TF32_TENSOR_OP_MATH()), "cublasSetMathMode");
+            Check.cublas(cublas_h.cublasSetMathMode(cublas, CudaLinear.cublasMathMode(options.strictFp32())), "cublasSetMathMode");
             // cuBLAS's default already; said explicitly because deterministic mode depends on it. With one stream and
             // a fixed workspace, cuBLAS gives the same bits for the same call on the same GPU model and version.
             Check.cublas(cublas_h.cublasSetAtomicsMode(cublas, cublas_h.CUBLAS_ATOMICS_NOT_ALLOWED()), "cublasSetAtomicsMode");
@@ -142,7 +141,8 @@ final class CudaContext implements AutoCloseable {
 
     /**
      * The workspace one algorithm or engine may use now, by the options' {@link WorkspaceLimit}: reads the device's free
-     * and total memory (cudaMemGetInfo) when the policy follows them.
+     * and total memory (cudaMemGetInfo) when the policy follows them, and counts the shared workspace as spare only
+     * where a resize would free it (a recording may pin it).
      */
     long workspaceLimit() {
         WorkspaceLimit policy = options.workspaceLimit();
@@ -150,7 +150,7 @@ final class CudaContext implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment free = a.allocate(ValueLayout.JAVA_LONG), total = a.allocate(ValueLayout.JAVA_LONG);
             cudart("cudaMemGetInfo", cudart_h.cudaMemGetInfo(free, total));
-            return policy.limit(free.get(ValueLayout.JAVA_LONG, 0), total.get(ValueLayout.JAVA_LONG, 0), workspace.bytes());
+            return policy.limit(free.get(ValueLayout.JAVA_LONG, 0), total.get(ValueLayout.JAVA_LONG, 0), workspace.freeableBytes());
         }
     }
 
@@ -203,7 +203,7 @@ final class CudaContext implements AutoCloseable {
     void synchronize() {
         int status = cudart_h.cudaStreamSynchronize(stream);
         if (status != 0) {
-            throw new dev.jdnn.bindings.CudaException(dev.jdnn.bindings.Library.CUDART,
+            throw new dev.jdnn.bindings.CudaException(dev.jdnn.bindings.loader.Library.CUDART,
                     "cudaStreamSynchronize (last op issued: " + lastOp.get() + ")", status, Check.describeCudart(status));
         }
     }

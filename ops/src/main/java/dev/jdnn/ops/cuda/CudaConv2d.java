@@ -67,6 +67,7 @@ final class CudaConv2d implements Conv2dPlan {
     /** With half-precision operands: the bytes at the workspace's start where backward-filter writes dW before accumulating it. */
     private final long filterScratchBytes;
     private final long workspaceBytes;
+    private boolean closed;
 
     CudaConv2d(CudaContext ctx, Conv2dSpec spec) {
         this.ctx = ctx;
@@ -74,12 +75,12 @@ final class CudaConv2d implements Conv2dPlan {
         this.type = spec.operands();
         this.half = type.dtype() != DType.FLOAT32;
         this.filterScratchBytes = half ? alignUp(spec.weightShape().numel() * type.dtype().byteSize()) : 0;
-        this.xDescs = new TensorDescriptors("conv2d input", spec.inputShape(), type, ctx.device);
-        this.yDescs = new TensorDescriptors("conv2d output", spec.outputShape(), type, ctx.device);
-        this.wDesc = Cudnn.filter(spec.outChannels(), spec.inChannels() / spec.groups(), spec.kernelH(), spec.kernelW(), type.dtype(), type.format());
-        this.biasDesc = Cudnn.tensor(1, spec.outChannels(), 1, 1, spec.outChannels());
         long ws = 0;
         try {
+            this.xDescs = new TensorDescriptors("conv2d input", spec.inputShape(), type, ctx.device);
+            this.yDescs = new TensorDescriptors("conv2d output", spec.outputShape(), type, ctx.device);
+            this.wDesc = Cudnn.filter(spec.outChannels(), spec.inChannels() / spec.groups(), spec.kernelH(), spec.kernelW(), type.dtype(), type.format());
+            this.biasDesc = Cudnn.tensor(1, spec.outChannels(), 1, 1, spec.outChannels());
             int mathType = searchMath();
             for (ConvDirection d : ConvDirection.values()) convDescs.put(d, convolutionDescriptor(spec, mathType));
             checkOutputDims(spec, convDescs.get(ConvDirection.FORWARD), xDescs.dense(), wDesc);
@@ -89,7 +90,7 @@ final class CudaConv2d implements Conv2dPlan {
             ctx.workspace.require(this, ws);
             ctx.workspace.settle(); // a search may have grown it beyond what the plans keep
         } catch (RuntimeException e) {
-            close(); // e.g. no algorithm fits the workspace limit: the descriptors built so far are not leaked
+            close(); // e.g. a stride beyond int range or no algorithm within the limit: what was built so far is not leaked
             throw e;
         }
         this.workspaceBytes = ws;
@@ -429,13 +430,16 @@ final class CudaConv2d implements Conv2dPlan {
         ctx.cudnn("cudnnConvolutionBackwardBias " + spec, cudnn_h.cudnnConvolutionBackwardBias(ctx.cudnn, ctx.alpha(alpha), dyd, ptr(dy), ctx.beta(beta), biasDesc, ptr(db)));
     }
 
+    /** Idempotent; also releases a half-built plan (fields still null). */
     @Override
     public void close() {
+        if (closed) return;
+        closed = true;
         ctx.workspace.release(this);
-        xDescs.close();
-        yDescs.close();
-        cudnn_h.cudnnDestroyFilterDescriptor(wDesc);
-        cudnn_h.cudnnDestroyTensorDescriptor(biasDesc);
+        if (xDescs != null) xDescs.close();
+        if (yDescs != null) yDescs.close();
+        if (wDesc != null) cudnn_h.cudnnDestroyFilterDescriptor(wDesc);
+        if (biasDesc != null) cudnn_h.cudnnDestroyTensorDescriptor(biasDesc);
         for (MemorySegment c : convDescs.values()) cudnn_h.cudnnDestroyConvolutionDescriptor(c);
         convDescs.clear();
     }

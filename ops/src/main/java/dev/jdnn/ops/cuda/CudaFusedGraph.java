@@ -22,6 +22,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,13 +31,16 @@ import java.util.function.Function;
 
 /**
  * One fused pattern on the device: its cuDNN operation graph, the execution plan of the engine configuration chosen
- * for it ({@link EngineChooser}), and the variant pack of the last call's pointers (a static graph passes the same
- * pointers every step, so after the first step no descriptor is built on the per-step path). The fused CUDA plans
+ * for it ({@link EngineChooser}), and a variant pack per set of pointers it was called with (a static graph passes the
+ * same pointers every step — one set per node, since the graph shares a plan among the nodes with an equal spec — so
+ * after the first step no descriptor is built on the per-step path). The fused CUDA plans
  * (CudaConvBiasActivation, ...) check their operands and call {@link #run}.
  */
 final class CudaFusedGraph implements AutoCloseable {
     /** Configurations timed at most per graph when autotuning (runtime-compiled ones take seconds to build). */
     static final int MAX_TIMED = 8;
+    /** Variant packs kept per plan: one per node sharing it (more than any model of the zoo repeats a shape). */
+    static final int MAX_PACKS = 64;
 
     private final CudaContext ctx;
     private final String label;
@@ -45,8 +49,8 @@ final class CudaFusedGraph implements AutoCloseable {
     private final String implementation;
     private final long[] operandUids;
     private final Map<Long, Long> fixed;
-    private long[] lastAddresses;
-    private VariantPack pack;
+    /** Variant packs by their pointers (operands, then the workspace), least recently used first. */
+    private final Map<List<Long>, VariantPack> packs = new LinkedHashMap<>(16, 0.75f, true);
 
     private CudaFusedGraph(CudaContext ctx, String label, OperationGraph graph, ExecutionPlan plan, String implementation, long[] operandUids, Map<Long, Long> fixed) {
         this.ctx = ctx;
@@ -142,13 +146,18 @@ final class CudaFusedGraph implements AutoCloseable {
         if (addresses.length != operandUids.length) throw new IllegalArgumentException(label + ": " + addresses.length + " addresses for " + operandUids.length + " operands");
         ctx.ensureContext();
         long workspace = ctx.workspace.address(plan.workspaceBytes(), label);
-        long[] key = Arrays.copyOf(addresses, addresses.length + 1);
-        key[addresses.length] = workspace;
-        if (pack == null || !Arrays.equals(key, lastAddresses)) {
-            if (pack != null) pack.close();
-            pack = null;
+        List<Long> key = new ArrayList<>(addresses.length + 1);
+        for (long a : addresses) key.add(a);
+        key.add(workspace);
+        VariantPack pack = packs.get(key);
+        if (pack == null) {
             pack = variantPack(operandUids, addresses, fixed, workspace);
-            lastAddresses = key;
+            packs.put(key, pack);
+            if (packs.size() > MAX_PACKS) { // cuDNN reads a pack only while enqueuing: an old one may go
+                var eldest = packs.entrySet().iterator();
+                eldest.next().getValue().close();
+                eldest.remove();
+            }
         }
         ctx.cudnn("cudnnBackendExecute (" + label + ")", plan.execute(ctx.cudnn, pack));
     }
@@ -167,8 +176,8 @@ final class CudaFusedGraph implements AutoCloseable {
     @Override
     public void close() {
         ctx.workspace.release(this);
-        if (pack != null) pack.close();
-        pack = null;
+        for (VariantPack p : packs.values()) p.close();
+        packs.clear();
         plan.close();
         graph.close();
     }

@@ -61,10 +61,14 @@ public final class CudaGraphs {
             Check.cudart(cudart_h.cudaStreamBeginCapture(stream, cudart_h.cudaStreamCaptureModeRelaxed()), "cudaStreamBeginCapture");
             MemorySegment graphOut = arena.allocate(ValueLayout.ADDRESS);
             Throwable failure = null;
+            SharedWorkspace workspace = backend.context().workspace;
+            workspace.capturing(true); // a plan made inside the capture must not move the workspace under the graph
             try {
                 work.run();
             } catch (RuntimeException | Error e) { // an Error too (AssertionError, LinkageError...): the capture must end either way
                 failure = e;
+            } finally {
+                workspace.capturing(false);
             }
             // Always end the capture, or the stream stays unusable.
             int endStatus = cudart_h.cudaStreamEndCapture(stream, graphOut);
@@ -82,7 +86,7 @@ public final class CudaGraphs {
                 Check.cudart(status, "cudaGraphInstantiate");
             }
             // The graph holds the shared workspace's address: keep that buffer alive for as long as the graph lives.
-            return new Graph(backend, graph, execOut.get(ValueLayout.ADDRESS, 0), backend.context().workspace.pin());
+            return new Graph(backend, graph, execOut.get(ValueLayout.ADDRESS, 0), workspace.pin());
         }
     }
 }

@@ -38,10 +38,30 @@ final class CudaLinear implements LinearPlan {
         return spec;
     }
 
-    /** The context sets the handle's math mode once: TF32 tensor ops, or pedantic FP32 in strict mode. */
+    /** The context sets the handle's math mode once ({@link #cublasMathMode}). */
     @Override
     public String implementation() {
-        return "cuBLAS SGEMM (" + (ctx.options.strictFp32() ? "CUBLAS_PEDANTIC_MATH" : "CUBLAS_TF32_TENSOR_OP_MATH") + ")";
+        return implementation(spec.dtype(), ctx.options.strictFp32());
+    }
+
+    /** "cuBLAS SGEMM (CUBLAS_TF32_TENSOR_OP_MATH)" for float32; GemmEx with the storage type for the half types. */
+    static String implementation(DType dtype, boolean strictFp32) {
+        String mode = strictFp32 ? "CUBLAS_PEDANTIC_MATH" : "CUBLAS_TF32_TENSOR_OP_MATH";
+        return dtype == DType.FLOAT32 ? "cuBLAS SGEMM (" + mode + ")"
+                : "cuBLAS GemmEx (" + dtype.name().toLowerCase(java.util.Locale.ROOT) + " A and B, CUBLAS_COMPUTE_32F, " + mode + ")";
+    }
+
+    /**
+     * The cuBLAS math mode of a backend's handle. Strict FP32: pedantic math, no TF32 and no reduced-precision
+     * shortcuts; otherwise TF32 tensor cores for float32 GEMMs, as PyTorch with allow_tf32. Either way with
+     * CUBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION: without it cuBLAS may reduce a GemmEx with bfloat16/float16
+     * output in the output type (cublas_api.h: the flag forces "any reductions to use the accumulator type and not
+     * output type in case of mixed precision routines with lower size output type"), where jdnn's mixed-precision
+     * table accumulates in float32 and rounds once.
+     */
+    static int cublasMathMode(boolean strictFp32) {
+        int base = strictFp32 ? cublas_h.CUBLAS_PEDANTIC_MATH() : cublas_h.CUBLAS_TF32_TENSOR_OP_MATH();
+        return base | cublas_h.CUBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION();
     }
 
     /** The leading dimension cuBLAS sees for a (checked) row-major operand: its row stride. */

@@ -23,13 +23,19 @@ final class CudaLrn implements LrnPlan {
     private final LrnSpec spec;
     private final TensorDescriptors descs; // cuDNN path only
     private final MemorySegment lrn;       // NULL on the kernel path
+    private boolean closed;
 
     CudaLrn(CudaContext ctx, LrnSpec spec) {
         this.ctx = ctx;
         this.spec = spec;
         if (usesCudnn(spec)) {
             this.lrn = lrnDescriptor(spec);
-            this.descs = new TensorDescriptors("lrn", spec.shape(), spec.operands(), ctx.device);
+            try {
+                this.descs = new TensorDescriptors("lrn", spec.shape(), spec.operands(), ctx.device);
+            } catch (RuntimeException e) {
+                cudnn_h.cudnnDestroyLRNDescriptor(lrn); // not leaked when the tensor descriptors fail
+                throw e;
+            }
         } else {
             this.lrn = MemorySegment.NULL;
             this.descs = null;
@@ -106,8 +112,11 @@ final class CudaLrn implements LrnPlan {
         ctx.launch.elementwise(Kernel.LRN_BACKWARD, x.numel(), backwardArgs(spec, alpha, x, dy, beta, dx));
     }
 
+    /** Idempotent. */
     @Override
     public void close() {
+        if (closed) return;
+        closed = true;
         if (descs != null) descs.close();
         if (!lrn.equals(MemorySegment.NULL)) cudnn_h.cudnnDestroyLRNDescriptor(lrn);
     }

@@ -26,18 +26,23 @@ final class CudaPooling implements PoolPlan {
     private final PoolSpec spec;
     private final TensorDescriptors xDescs, yDescs; // cuDNN path only
     private final MemorySegment poolDesc;           // NULL on the kernel path
+    private boolean closed;
 
     CudaPooling(CudaContext ctx, PoolSpec spec) {
         this.ctx = ctx;
         this.spec = spec;
         if (usesCudnn(spec)) {
             this.poolDesc = poolingDescriptor(spec);
-            this.xDescs = new TensorDescriptors("pool input", spec.input(), spec.operands(), ctx.device);
-            this.yDescs = new TensorDescriptors("pool output", spec.outputShape(), spec.operands(), ctx.device);
-            int[] dims = outputDims(poolDesc, xDescs.dense());
-            if (!Arrays.equals(dims, spec.outputShape().toArray())) {
-                close();
-                throw new IllegalStateException("cuDNN pools " + spec + " to " + Arrays.toString(dims) + ", the spec says " + spec.outputShape());
+            try {
+                this.xDescs = new TensorDescriptors("pool input", spec.input(), spec.operands(), ctx.device);
+                this.yDescs = new TensorDescriptors("pool output", spec.outputShape(), spec.operands(), ctx.device);
+                int[] dims = outputDims(poolDesc, xDescs.dense());
+                if (!Arrays.equals(dims, spec.outputShape().toArray())) {
+                    throw new IllegalStateException("cuDNN pools " + spec + " to " + Arrays.toString(dims) + ", the spec says " + spec.outputShape());
+                }
+            } catch (RuntimeException e) {
+                close(); // what was built so far is not leaked
+                throw e;
             }
         } else {
             this.poolDesc = MemorySegment.NULL;
@@ -156,8 +161,11 @@ final class CudaPooling implements PoolPlan {
                 : new Object[]{geometry(spec), kernelMode(spec), in, alpha, ref(x), ref(dy), beta, ref(dx)};
     }
 
+    /** Idempotent; also releases a half-built plan (fields still null). */
     @Override
     public void close() {
+        if (closed) return;
+        closed = true;
         if (xDescs != null) xDescs.close();
         if (yDescs != null) yDescs.close();
         if (!poolDesc.equals(MemorySegment.NULL)) cudnn_h.cudnnDestroyPoolingDescriptor(poolDesc);

@@ -17,7 +17,10 @@ import java.util.function.LongFunction;
  * device holds one workspace, the size of the largest algorithm actually chosen, instead of one per plan.
  *
  * <p>A resize frees the old buffer — unless a recorded CUDA graph holds its address ({@link #pin}): then the old
- * buffer stays alive until the last such recording is closed, so a replay never touches freed memory.
+ * buffer stays alive until the last such recording is closed, so a replay never touches freed memory. A resize whose
+ * allocation fails puts back a buffer of the old size (the freed memory is back in the pool) before the failure is
+ * thrown, so the live plans keep their workspace. While a capture is in progress ({@link #capturing}) it is never
+ * resized: the capture would record the allocation and the free instead of doing them.
  * Not thread-safe: used from the backend's one thread. Needs no GPU (the allocation is a function).
  */
 final class SharedWorkspace implements AutoCloseable {
@@ -27,6 +30,7 @@ final class SharedWorkspace implements AutoCloseable {
     private final List<Tensor> retired = new ArrayList<>();
     private Tensor buffer; // null while 0 bytes
     private long bytes;
+    private boolean capturing;
 
     SharedWorkspace(LongFunction<Tensor> allocate) {
         this.allocate = allocate;
@@ -35,6 +39,15 @@ final class SharedWorkspace implements AutoCloseable {
     /** The current size in bytes. */
     long bytes() {
         return bytes;
+    }
+
+    /**
+     * The bytes a resize would give back before allocating the new buffer: the current buffer's, unless a recording
+     * pins it (then it is kept, and a larger workspace needs memory on top of it). What the spare-memory limit may
+     * count as available besides the device's free memory.
+     */
+    long freeableBytes() {
+        return buffer == null || pins.containsKey(buffer) ? 0 : bytes;
     }
 
     /** Bytes held, the current buffer and any retired one a recording still pins: what memoryStats reports. */
@@ -75,16 +88,40 @@ final class SharedWorkspace implements AutoCloseable {
     }
 
     private void resize(long newBytes) {
+        if (capturing) {
+            throw new IllegalStateException("the shared workspace cannot be resized from " + bytes + " to " + newBytes
+                    + " bytes during a CUDA graph capture (a plan was made inside Backend.capture): make plans before capturing");
+        }
         Tensor old = buffer;
+        long oldBytes = bytes;
         buffer = null;
         bytes = 0;
         if (old != null) {
             if (pins.containsKey(old)) retired.add(old); else old.close();
         }
-        if (newBytes > 0) {
+        if (newBytes == 0) return;
+        try {
             buffer = allocate.apply(newBytes);
             bytes = newBytes;
+        } catch (RuntimeException | Error e) {
+            if (oldBytes > 0) { // the live plans' addresses must keep working
+                try {
+                    buffer = allocate.apply(oldBytes);
+                    bytes = oldBytes;
+                } catch (RuntimeException | Error again) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw e;
         }
+    }
+
+    /**
+     * Marks a CUDA graph capture on the backend's stream as begun (true) or ended (false): meanwhile a resize throws
+     * instead of recording an allocation into the graph.
+     */
+    void capturing(boolean on) {
+        capturing = on;
     }
 
     /** The device address of the workspace for a call that needs {@code need} bytes (0 when it needs none). */

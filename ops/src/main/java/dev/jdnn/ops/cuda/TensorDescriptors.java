@@ -27,6 +27,7 @@ final class TensorDescriptors implements AutoCloseable {
     private final int[] nchw;
     private final Device device;
     private final Map<List<Long>, MemorySegment> byStrides = new HashMap<>();
+    private boolean closed;
 
     TensorDescriptors(String what, Shape shape, OperandType type, Device device) {
         this.what = what;
@@ -93,11 +94,14 @@ final class TensorDescriptors implements AutoCloseable {
     }
 
     private MemorySegment forStrides(long[] strides) {
+        // Every cuDNN call of a plan starts here: after close() its descriptors (and the plan's own) are destroyed.
+        if (closed) throw new IllegalStateException(what + ": the plan was closed, its cuDNN descriptors are destroyed");
         return byStrides.computeIfAbsent(Arrays.stream(strides).boxed().toList(), k -> Cudnn.tensor(nchw, strides, type.dtype()));
     }
 
     @Override
     public void close() {
+        closed = true;
         for (MemorySegment d : byStrides.values()) cudnn_h.cudnnDestroyTensorDescriptor(d);
         byStrides.clear();
     }

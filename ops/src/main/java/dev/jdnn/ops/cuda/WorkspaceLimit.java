@@ -43,7 +43,8 @@ public record WorkspaceLimit(long capBytes, long keepFreeBytes, double keepFreeF
 
     /**
      * The limit now: {@code freeBytes} and {@code totalBytes} as cudaMemGetInfo reports them, {@code heldBytes} the
-     * shared workspace the backend holds already (it is freed before a larger one is allocated).
+     * shared workspace the backend holds already and would free before allocating a larger one
+     * ({@link SharedWorkspace#freeableBytes()}: not a buffer a recording pins).
      */
     public long limit(long freeBytes, long totalBytes, long heldBytes) {
         if (!spare) return capBytes;

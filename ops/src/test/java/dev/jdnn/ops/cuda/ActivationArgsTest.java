@@ -93,7 +93,8 @@ class ActivationArgsTest {
     @MethodSource("cases")
     void emulatedKernelsEqualTheCpuBackendOnSlicesAndInPlace(Activation kind, OperandType type) {
         float[] x = inputs(), dy = values(17), y0 = values(29);
-        for (float[] alphaBeta : new float[][]{{1f, 0f}, {0.5f, -2f}}) {
+        // {0.7, 0.3}: products that round, so the order of the roundings in the blend shows
+        for (float[] alphaBeta : new float[][]{{1f, 0f}, {0.5f, -2f}, {0.7f, 0.3f}}) {
             float alpha = alphaBeta[0], beta = alphaBeta[1];
             // forward: x a channel slice, y packed
             try (Tensor wideX = make(wideShape(), type); Tensor y = make(SHAPE, type);
@@ -180,10 +181,15 @@ class ActivationArgsTest {
         return (x > 0f && x < 6f) ? dy : 0f;
     }
 
-    /** common.cuh's blend: beta == 0 ignores the old value. */
+    /**
+     * common.cuh's blend: alpha * v rounded, beta * old added by a fused multiply-add (its intrinsics are never
+     * contracted, so this is the order the GPU runs); beta == 0 ignores the old value.
+     */
     private static float blend(float alpha, float v, float beta, float old) {
-        assertTrue(SOURCE.contains("return beta == 0.f ? alpha * v : alpha * v + beta * old;"), "common.cuh's blend changed: update this emulation");
-        return beta == 0f ? alpha * v : alpha * v + beta * old;
+        assertTrue(SOURCE.contains("float scaled = __fmul_rn(alpha, v);") && SOURCE.contains("return beta == 0.f ? scaled : __fmaf_rn(beta, old, scaled);"),
+                "common.cuh's blend changed: update this emulation");
+        float scaled = alpha * v;
+        return beta == 0f ? scaled : Math.fma(beta, old, scaled);
     }
 
     private record Pos(long b, long ch, long px) {}

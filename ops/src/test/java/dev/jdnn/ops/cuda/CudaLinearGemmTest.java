@@ -1,5 +1,6 @@
 package dev.jdnn.ops.cuda;
 
+import dev.jdnn.bindings.cublas.cublas_h;
 import dev.jdnn.ops.LinearSpec;
 import org.junit.jupiter.api.Test;
 
@@ -76,5 +77,21 @@ class CudaLinearGemmTest {
         sgemm(CudaLinear.forwardGemm(SPEC, 5, 4), 1f, W, xView, 0f, yWide);
         assertArrayEquals(new float[]{-2, 4, 7, 7,
                                       -2, 13, 7, 7}, yWide, "only the view's elements are written");
+    }
+
+    /** Every backend's handle reduces in float32 (the accumulator type), also for bfloat16/float16 outputs. */
+    @Test
+    void theMathModeNeverReducesInTheOutputType() {
+        int disallow = cublas_h.CUBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION();
+        assertEquals(16, disallow, "cublas_api.h's flag value");
+        assertEquals(cublas_h.CUBLAS_PEDANTIC_MATH() | disallow, CudaLinear.cublasMathMode(true), "strict FP32");
+        assertEquals(cublas_h.CUBLAS_TF32_TENSOR_OP_MATH() | disallow, CudaLinear.cublasMathMode(false), "TF32 allowed");
+    }
+
+    /** What a profile shows: the half types run GemmEx, not SGEMM. */
+    @Test
+    void theImplementationNamesTheGemmThatRuns() {
+        assertEquals("cuBLAS SGEMM (CUBLAS_TF32_TENSOR_OP_MATH)", CudaLinear.implementation(dev.jdnn.memory.DType.FLOAT32, false));
+        assertEquals("cuBLAS GemmEx (bfloat16 A and B, CUBLAS_COMPUTE_32F, CUBLAS_PEDANTIC_MATH)", CudaLinear.implementation(dev.jdnn.memory.DType.BFLOAT16, true));
     }
 }

@@ -1,12 +1,13 @@
 package dev.jdnn.ops.cuda;
 
 import dev.jdnn.bindings.CudaException;
-import dev.jdnn.bindings.Library;
-import dev.jdnn.bindings.NativeLibraries;
+import dev.jdnn.bindings.loader.Library;
+import dev.jdnn.bindings.loader.NativeLibraries;
 import dev.jdnn.bindings.cudnn.cudnn_h;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Shape;
+import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Conv2dSpec;
 import dev.jdnn.ops.OperandType;
 import dev.jdnn.ops.PoolSpec;
@@ -104,19 +105,54 @@ class CudnnDescriptorTest {
         }
     }
 
+    /**
+     * CudaBatchNorm passes float32 gamma, beta and statistics with the descriptor cuDNN derives from x: for bf16/fp16
+     * x, in either layout and both modes it uses, that must be a packed float32 [1, C, 1, 1].
+     */
     @Test
-    void batchNormParametersOfHalfPrecisionChannelsLastInputAreDerived() {
+    void batchNormParametersOfHalfPrecisionChannelsLastInputAreDerivedFloat32() {
         for (OperandType t : TYPES) {
-            try (TensorDescriptors x = new TensorDescriptors("x", Shape.of(8, 64, 7, 7), t, dev.jdnn.memory.Device.CPU)) {
-                MemorySegment param = Cudnn.create(cudnn_h::cudnnCreateTensorDescriptor, "cudnnCreateTensorDescriptor");
-                try {
-                    dev.jdnn.bindings.Check.cudnn(cudnn_h.cudnnDeriveBNTensorDescriptor(param, x.dense(), cudnn_h.CUDNN_BATCHNORM_SPATIAL()),
-                            "cudnnDeriveBNTensorDescriptor " + t.describe());
-                } finally {
-                    cudnn_h.cudnnDestroyTensorDescriptor(param);
+            for (int mode : new int[]{cudnn_h.CUDNN_BATCHNORM_SPATIAL(), cudnn_h.CUDNN_BATCHNORM_SPATIAL_PERSISTENT()}) {
+                try (TensorDescriptors x = new TensorDescriptors("x", Shape.of(8, 64, 7, 7), t, dev.jdnn.memory.Device.CPU);
+                     java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                    MemorySegment param = Cudnn.create(cudnn_h::cudnnCreateTensorDescriptor, "cudnnCreateTensorDescriptor");
+                    try {
+                        dev.jdnn.bindings.Check.cudnn(cudnn_h.cudnnDeriveBNTensorDescriptor(param, x.dense(), mode), "cudnnDeriveBNTensorDescriptor " + t.describe());
+                        MemorySegment out = arena.allocate(java.lang.foreign.ValueLayout.JAVA_INT, 9);
+                        MemorySegment[] o = new MemorySegment[9];
+                        for (int i = 0; i < 9; i++) o[i] = out.asSlice(4L * i, 4);
+                        dev.jdnn.bindings.Check.cudnn(cudnn_h.cudnnGetTensor4dDescriptor(param, o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8]),
+                                "cudnnGetTensor4dDescriptor");
+                        int[] got = out.toArray(java.lang.foreign.ValueLayout.JAVA_INT);
+                        assertArrayEquals(new int[]{cudnn_h.CUDNN_DATA_FLOAT(), 1, 64, 1, 1, 64, 1, 1, 1}, got,
+                                t.describe() + ", mode " + mode + ": {dtype, N, C, H, W, strides}");
+                    } finally {
+                        cudnn_h.cudnnDestroyTensorDescriptor(param);
+                    }
                 }
             }
         }
+    }
+
+    /** A plan serves several nodes, so the persistent NHWC batch norm runs only where cuDNN keeps no reserve space. */
+    @Test
+    void persistentBatchNormOnlyWithoutReserveSpace() {
+        assertArrayEquals(new long[]{4096, 8192}, CudaBatchNorm.persistentWorkspaces(new long[]{4096, 8192, 0}), "no reserve: persistent");
+        assertNull(CudaBatchNorm.persistentWorkspaces(new long[]{4096, 8192, 512}), "a reserve would be shared by the plan's nodes: plain calls");
+        assertNull(CudaBatchNorm.persistentWorkspaces(null), "cuDNN refused the mode");
+    }
+
+    /** A plan used after close() fails in Java, naming the operand, instead of handing cuDNN destroyed descriptors. */
+    @Test
+    void descriptorsOfAClosedPlanAreNotUsed() {
+        TensorDescriptors x = new TensorDescriptors("conv2d input", Shape.of(2, 3, 4, 5), dev.jdnn.memory.Device.CPU);
+        x.close();
+        var e = assertThrows(IllegalStateException.class, x::dense);
+        assertEquals("conv2d input: the plan was closed, its cuDNN descriptors are destroyed", e.getMessage());
+        try (Tensor t = Tensor.zerosHost(Shape.of(2, 3, 4, 5))) {
+            assertThrows(IllegalStateException.class, () -> x.of(t));
+        }
+        assertDoesNotThrow(x::close, "closing twice destroys nothing twice");
     }
 
     @Test

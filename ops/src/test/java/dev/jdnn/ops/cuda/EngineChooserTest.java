@@ -1,7 +1,7 @@
 package dev.jdnn.ops.cuda;
 
 import dev.jdnn.bindings.CudaException;
-import dev.jdnn.bindings.Library;
+import dev.jdnn.bindings.loader.Library;
 import dev.jdnn.memory.DType;
 import dev.jdnn.ops.Fusion;
 import dev.jdnn.ops.cuda.FusedEngineStore.FusedKey;

@@ -1,8 +1,8 @@
 package dev.jdnn.ops.cuda;
 
 import dev.jdnn.bindings.CudaException;
-import dev.jdnn.bindings.Library;
-import dev.jdnn.bindings.NativeLibraries;
+import dev.jdnn.bindings.loader.Library;
+import dev.jdnn.bindings.loader.NativeLibraries;
 import dev.jdnn.bindings.cudnn.cudnn_h;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.MemoryFormat;

@@ -1,8 +1,8 @@
 package dev.jdnn.ops.cuda;
 
 import dev.jdnn.bindings.CudaException;
-import dev.jdnn.bindings.Library;
-import dev.jdnn.bindings.NativeLibraries;
+import dev.jdnn.bindings.loader.Library;
+import dev.jdnn.bindings.loader.NativeLibraries;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,6 +40,31 @@ class KernelCompileTest {
         String ptx = KernelCache.compileToPtx(KernelFile.POINTWISE, "compute_90");
         assertTrue(ptx.contains("cvt.rn.f16.f32"), "float16 stores round to nearest even");
         assertTrue(ptx.contains("cvt.f32.f16"), "float16 loads widen exactly");
+    }
+
+    /**
+     * The structs passed by value have the layout KernelLauncher packs: common.cuh's Ref and Walk as KernelOperands
+     * writes them, pooling.cu's Geometry as an int[] of 11. The fields are the ones KernelOperands packs, in its order
+     * (standard layout: declaration order and types fix the offsets), and NVRTC itself checks sizes and alignments
+     * (static_assert), so a field added or reordered in a source fails here, not as garbage on a GPU.
+     */
+    @Test
+    void structsPassedByValueHaveTheLayoutJavaPacks() {
+        String common = KernelCache.source(KernelFile.POINTWISE), pooling = KernelCache.source(KernelFile.POOLING);
+        assertTrue(common.contains("struct Ref { void* p; i64 n, c, s; int type; };"), "Ref's fields as KernelOperands.Ref.pack writes them");
+        assertTrue(common.contains("struct Walk { i64 N, C, HW; int channelsLast; int dense; };"), "Walk's fields as KernelOperands.Walk.pack writes them");
+        assertTrue(pooling.contains("struct Geometry { int channels, H, W, OH, OW, kH, kW, sH, sW, pH, pW; };"), "Geometry: CudaPooling.geometry's 11 ints");
+        String asserts = """
+                static_assert(sizeof(Ref) == %d && alignof(Ref) == 8, "Ref");
+                static_assert(sizeof(Walk) == %d && alignof(Walk) == 8, "Walk");
+                static_assert(sizeof(Geometry) == 11 * sizeof(int) && alignof(Geometry) == alignof(int), "Geometry");
+                static_assert(sizeof(i64) == 8 && sizeof(void*) == 8 && sizeof(int) == 4, "argument widths");
+                """.formatted(KernelOperands.Ref.BYTES, KernelOperands.Walk.BYTES);
+        String source = pooling + "\n" + asserts;
+        assertDoesNotThrow(() -> KernelCache.compile(source, "layout.cu", KernelCache.options("compute_90"), false));
+        String wrong = source + "static_assert(sizeof(Ref) == 36, \"a deliberately wrong size\");\n";
+        assertThrows(CudaException.class, () -> KernelCache.compile(wrong, "layout.cu", KernelCache.options("compute_90"), false),
+                "the check can fail");
     }
 
     @ParameterizedTest

@@ -95,6 +95,62 @@ class SharedWorkspaceTest {
     }
 
     @Test
+    void aFailedGrowthLeavesTheLivePlansTheirWorkspace() {
+        Object conv = new Object();
+        List<Long> asked = new ArrayList<>();
+        try (SharedWorkspace ws = new SharedWorkspace(bytes -> {
+            asked.add(bytes);
+            if (bytes > 8 * MIB) throw new IllegalStateException("out of memory: " + bytes);
+            Tensor t = Tensor.allocate(HostAllocator.global(), Shape.of(Math.toIntExact(bytes)), DType.UINT8);
+            allocated.add(t);
+            return t;
+        })) {
+            ws.require(conv, 4 * MIB);
+            var e = assertThrows(IllegalStateException.class, () -> ws.grow(64 * MIB), "a search asking for more than the device holds");
+            assertEquals("out of memory: " + 64 * MIB, e.getMessage(), "the allocation's own failure is what the caller sees");
+            assertEquals(List.of(4 * MIB, 64 * MIB, 4 * MIB), asked, "the old size is allocated again after the failure");
+            assertEquals(4 * MIB, ws.bytes());
+            assertEquals(allocated.getLast().address(), ws.address(4 * MIB, "conv"), "the live plan still has its 4 MiB");
+            assertFalse(allocated.getLast().isClosed());
+        }
+    }
+
+    @Test
+    void aCaptureCannotResizeIt() {
+        Object conv = new Object(), madeDuringCapture = new Object();
+        try (SharedWorkspace ws = workspace()) {
+            ws.require(conv, MIB);
+            long before = ws.address(MIB, "conv");
+            ws.capturing(true);
+            var e = assertThrows(IllegalStateException.class, () -> ws.require(madeDuringCapture, 2 * MIB));
+            assertTrue(e.getMessage().contains("during a CUDA graph capture"), e.getMessage());
+            assertThrows(IllegalStateException.class, () -> ws.grow(4 * MIB), "nor a search");
+            assertEquals(before, ws.address(MIB, "conv"), "the recorded address is the one a replay uses");
+            assertEquals(1, allocated.size(), "nothing allocated or freed inside the capture");
+            ws.require(conv, MIB); // a need it already covers moves nothing, captured or not
+            ws.capturing(false);
+            ws.require(madeDuringCapture, 2 * MIB);
+            assertEquals(2 * MIB, ws.bytes(), "after the capture it grows again");
+        }
+    }
+
+    @Test
+    void onlyABufferNoRecordingPinsCountsAsSpare() {
+        Object conv = new Object();
+        WorkspaceLimit policy = WorkspaceLimit.spare(8 * GIB, GIB, 0);
+        try (SharedWorkspace ws = workspace()) {
+            assertEquals(0, ws.freeableBytes());
+            ws.require(conv, 3 * MIB);
+            assertEquals(3 * MIB, ws.freeableBytes(), "a resize frees it first: spare");
+            Runnable unpin = ws.pin();
+            assertEquals(0, ws.freeableBytes(), "a recording keeps it alive through a resize: not spare");
+            assertEquals(GIB, policy.limit(2 * GIB, 16 * GIB, ws.freeableBytes()), "so the limit is the free memory's alone");
+            unpin.run();
+            assertEquals(3 * MIB, ws.freeableBytes());
+        }
+    }
+
+    @Test
     void aBufferARecordingHoldsOutlivesItsReplacement() {
         Object conv = new Object(), bigger = new Object();
         try (SharedWorkspace ws = workspace()) {

@@ -106,6 +106,38 @@ public abstract class BatchNormContract extends TypedContract {
         }
     }
 
+    /**
+     * The graph shares one plan among all nodes with an equal spec: two nodes' training forwards, then their backwards
+     * in reverse order, must give each node the gradients it gets from a plan of its own — no state of one node's
+     * forward may live in the plan (CUDA: the persistent NHWC kernels' reserve space).
+     */
+    @Test
+    public void onePlanServesSeveralNodes() {
+        float[] xB = stored(Rand.gaussian(11, (int) NCHW.numel(), -0.3, 1.5));
+        float[] dyA = stored(Rand.uniform(12, (int) NCHW.numel())), dyB = stored(Rand.uniform(13, (int) NCHW.numel()));
+        Shape p = SPEC.paramShape();
+        try (var f = fixtures(); BatchNormPlan plan = f.backend().batchNorm(SPEC.with(type))) {
+            float[][] aloneA = f.batchNormBackward(SPEC, x, gamma, beta, dyA, false);
+            float[][] aloneB = f.batchNormBackward(SPEC, xB, gamma, beta, dyB, false);
+            Tensor tg = f.tensor(p, gamma), tb = f.tensor(p, beta), xa = f.act(NCHW, x, false), xb = f.act(NCHW, xB, false);
+            Tensor smA = f.output(p, false), siA = f.output(p, false), smB = f.output(p, false), siB = f.output(p, false);
+            plan.forwardTraining(xa, tg, tb, f.actOutput(NCHW, false), f.tensor(p, runningMean), f.tensor(p, runningVar), smA, siA);
+            plan.forwardTraining(xb, tg, tb, f.actOutput(NCHW, false), f.tensor(p, runningMean), f.tensor(p, runningVar), smB, siB);
+            Tensor dxA = f.actOutput(NCHW, false), dgA = f.output(p, false), dbA = f.output(p, false);
+            Tensor dxB = f.actOutput(NCHW, false), dgB = f.output(p, false), dbB = f.output(p, false);
+            plan.backward(1f, 0f, 1f, 0f, xb, f.act(NCHW, dyB, false), tg, dxB, dgB, dbB, smB, siB);
+            plan.backward(1f, 0f, 1f, 0f, xa, f.act(NCHW, dyA, false), tg, dxA, dgA, dbA, smA, siA);
+            float[][][] shared = {{f.get(dxA), f.get(dgA), f.get(dbA)}, {f.get(dxB), f.get(dgB), f.get(dbB)}};
+            float[][][] alone = {aloneA, aloneB};
+            for (int node = 0; node < 2; node++) {
+                String which = node == 0 ? "node A (its backward after node B's forward)" : "node B";
+                assertClose(which + " dx", Rand.toDouble(alone[node][0]), shared[node][0], stored(1e-6));
+                assertClose(which + " dgamma", Rand.toDouble(alone[node][1]), shared[node][1], tol(1e-6));
+                assertClose(which + " dbeta", Rand.toDouble(alone[node][2]), shared[node][2], tol(1e-6));
+            }
+        }
+    }
+
     protected static double[] combine(double a, float[] op, float[] old) {
         double[] out = new double[op.length];
         for (int i = 0; i < op.length; i++) out[i] = a * op[i] + old[i];

@@ -106,7 +106,11 @@ __device__ float blockMax(float v, float* shared) {
     return r;
 }
 
-// out = alpha * v + beta * out, where beta == 0 ignores (possibly NaN) old contents, as cuDNN does.
+// out = alpha * v + beta * out, where beta == 0 ignores (possibly NaN) old contents, as cuDNN does. Written with
+// round-to-nearest intrinsics, which NVRTC never contracts (it fuses a plain a * b + c into an FMA of its own choosing):
+// alpha * v rounded, then beta * old added by one fused multiply-add - the CPU backend's order (ActivationKernels.out,
+// CpuLrn), which ActivationArgsTest's emulation pins.
 __device__ __forceinline__ float blend(float alpha, float v, float beta, float old) {
-    return beta == 0.f ? alpha * v : alpha * v + beta * old;
+    float scaled = __fmul_rn(alpha, v);
+    return beta == 0.f ? scaled : __fmaf_rn(beta, old, scaled);
 }

@@ -11,12 +11,13 @@ extern "C" __global__ void scale(Walk w, Ref x, float factor) {
     GRID_STRIDE(i, COUNT(w)) { i64 xi = at(w, x, i); put(x, xi, get(x, xi) * factor); }
 }
 
-// y = alpha * x + beta * y (also the converting accumulation of a scratch result into its destination)
+// y = alpha * x + beta * y (also the converting accumulation of a scratch result into its destination), in the CPU
+// backend's order (Vec.affine): beta * y rounded, then alpha * x added by one fused multiply-add.
 extern "C" __global__ void add_scaled(Walk w, float alpha, Ref x, float beta, Ref y) {
     GRID_STRIDE(i, COUNT(w)) {
         i64 yi = at(w, y, i);
-        float old = beta == 0.f ? 0.f : get(y, yi);
-        put(y, yi, blend(alpha, get(x, at(w, x, i)), beta, old));
+        float v = get(x, at(w, x, i));
+        put(y, yi, beta == 0.f ? __fmul_rn(alpha, v) : __fmaf_rn(alpha, v, __fmul_rn(beta, get(y, yi))));
     }
 }
 
@@ -75,7 +76,7 @@ extern "C" __global__ void add_bias(Walk w, Ref y, const float* bias, float alph
     GRID_STRIDE(i, COUNT(w)) {
         Pos q = posOf(w, i);
         i64 yi = w.dense ? i : offOf(y, q);
-        put(y, yi, get(y, yi) + alpha * bias[q.ch]);
+        put(y, yi, __fmaf_rn(alpha, bias[q.ch], get(y, yi)));
     }
 }
 

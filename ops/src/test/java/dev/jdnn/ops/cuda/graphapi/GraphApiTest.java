@@ -1,8 +1,8 @@
 package dev.jdnn.ops.cuda.graphapi;
 
 import dev.jdnn.bindings.CudaException;
-import dev.jdnn.bindings.Library;
-import dev.jdnn.bindings.NativeLibraries;
+import dev.jdnn.bindings.loader.Library;
+import dev.jdnn.bindings.loader.NativeLibraries;
 import dev.jdnn.bindings.cudnn.cudnn_h;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.MemoryFormat;
@@ -143,6 +143,46 @@ class GraphApiTest {
                 }
             }
         }
+    }
+
+    /** A BN-finalize node with the given scalar tensors (count, epsilon, exponential average factor), built and finalised. */
+    private static void bnFinalize(GraphTensor count, GraphTensor epsilon, GraphTensor factor) {
+        try (GraphBuilder g = new GraphBuilder()) {
+            GraphTensor[] v = new GraphTensor[12];
+            for (int i = 0; i < v.length; i++) v[i] = GraphTensor.perChannel(i + 1, 64);
+            g.bnFinalize(new GraphBuilder.BnFinalizeTensors(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11],
+                    count, epsilon, factor));
+            g.build(MemorySegment.NULL).close();
+        }
+    }
+
+    private static GraphTensor inMemory(long uid, ElementType type) {
+        return new GraphTensor(uid, type, new long[]{1, 1, 1, 1}, new long[]{1, 1, 1, 1}, false, false);
+    }
+
+    /**
+     * The scalar types of BN finalize, which the headers do not give, as cuDNN's own finaliser checks them (its
+     * BAD_PARAM messages in 9.24: "bnAccumCntPort.tensor.getDataType() != CUDNN_DATA_INT64"; epsilon and the factor
+     * "!= CUDNN_DATA_FLOAT && != CUDNN_DATA_DOUBLE && != CUDNN_DATA_HALF"): the count an int64, epsilon and the
+     * momentum float, double or half, all three passed by value. CudaBnFinalize passes int64, double, double.
+     */
+    @Test
+    void bnFinalizeTakesAnInt64CountAndFloatingEpsilonAndFactorAllByValue() {
+        assumeDeviceLessGraphs();
+        GraphTensor count = GraphTensor.scalar(13, ElementType.INT64), eps = GraphTensor.scalar(14, ElementType.DOUBLE),
+                factor = GraphTensor.scalar(15, ElementType.DOUBLE);
+        assertDoesNotThrow(() -> bnFinalize(count, eps, factor), "CudaBnFinalize's types");
+        assertDoesNotThrow(() -> bnFinalize(count, GraphTensor.scalar(14, ElementType.FLOAT), GraphTensor.scalar(15, ElementType.FLOAT)));
+        for (ElementType other : new ElementType[]{ElementType.INT32, ElementType.FLOAT, ElementType.DOUBLE}) {
+            assertThrows(CudaException.class, () -> bnFinalize(GraphTensor.scalar(13, other), eps, factor), "a " + other + " count");
+        }
+        for (ElementType integer : new ElementType[]{ElementType.INT32, ElementType.INT64}) {
+            assertThrows(CudaException.class, () -> bnFinalize(count, GraphTensor.scalar(14, integer), factor), "an " + integer + " epsilon");
+            assertThrows(CudaException.class, () -> bnFinalize(count, eps, GraphTensor.scalar(15, integer)), "an " + integer + " factor");
+        }
+        assertThrows(CudaException.class, () -> bnFinalize(inMemory(13, ElementType.INT64), eps, factor), "the count in device memory");
+        assertThrows(CudaException.class, () -> bnFinalize(count, inMemory(14, ElementType.DOUBLE), factor), "epsilon in device memory");
+        assertThrows(CudaException.class, () -> bnFinalize(count, eps, inMemory(15, ElementType.DOUBLE)), "the factor in device memory");
     }
 
     @Test

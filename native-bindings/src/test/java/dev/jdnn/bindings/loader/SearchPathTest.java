@@ -1,4 +1,4 @@
-package dev.jdnn.bindings;
+package dev.jdnn.bindings.loader;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

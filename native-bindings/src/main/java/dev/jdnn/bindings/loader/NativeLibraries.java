@@ -1,4 +1,4 @@
-package dev.jdnn.bindings;
+package dev.jdnn.bindings.loader;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
@@ -108,10 +108,4 @@ public final class NativeLibraries {
         }
     }
 
-    /** Each library: where it is and its version, or why it is unusable. Loads what it can. */
-    public static List<LibraryStatus> report() {
-        List<LibraryStatus> out = new ArrayList<>();
-        for (Library library : Library.values()) out.add(LibraryStatus.of(library));
-        return out;
-    }
 }

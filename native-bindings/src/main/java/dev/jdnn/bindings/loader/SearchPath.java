@@ -1,4 +1,4 @@
-package dev.jdnn.bindings;
+package dev.jdnn.bindings.loader;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,10 @@
-package dev.jdnn.bindings;
+package dev.jdnn.bindings.loader;
+
+import dev.jdnn.bindings.Check;
+import dev.jdnn.bindings.CudaException;
+import dev.jdnn.bindings.LibraryVersions;
+import dev.jdnn.bindings.Out;
+import dev.jdnn.bindings.CStrings;
 
 import dev.jdnn.bindings.cublas.cublas_h;
 import dev.jdnn.bindings.cuda.cuda_h;
@@ -81,9 +87,9 @@ class NativeLibrariesTest {
 
     @Test
     void reportHasOneLinePerLibrary() {
-        var report = NativeLibraries.report();
+        var report = dev.jdnn.bindings.LibraryStatus.report();
         assertEquals(Library.values().length, report.size());
-        for (LibraryStatus s : report) {
+        for (dev.jdnn.bindings.LibraryStatus s : report) {
             assertTrue(s.available() || s.toString().contains("not found"), s.toString());
             if (s.available()) assertTrue(s.version().isPresent(), s.toString());
         }

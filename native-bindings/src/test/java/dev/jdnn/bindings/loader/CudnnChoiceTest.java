@@ -1,4 +1,6 @@
-package dev.jdnn.bindings;
+package dev.jdnn.bindings.loader;
+
+import dev.jdnn.bindings.LibraryStatus;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

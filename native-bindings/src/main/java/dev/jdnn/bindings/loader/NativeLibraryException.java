@@ -1,4 +1,4 @@
-package dev.jdnn.bindings;
+package dev.jdnn.bindings.loader;
 
 /** An NVIDIA library could not be found, was too old, or failed to load. The message says where jdnn looked. */
 public final class NativeLibraryException extends RuntimeException {
