@@ -50,11 +50,7 @@ summary="$reports/summary.txt"
 r20="$work/runs/resnet20"
 status=0
 
-line() { printf '%s\n' "$*" | tee -a "$summary"; }
-fail() { status=1; line "$@"; }
-left() { echo $((budget - (SECONDS - start))); }
-# cap SECONDS: the smaller of SECONDS and the time left (minus 20 s kept for the summary); 0 when none is left
-cap() { local l; l=$(($(left) - 20)); [ "$l" -lt 0 ] && l=0; [ "$1" -lt "$l" ] && echo "$1" || echo "$l"; }
+source ci/gpu-lib.sh
 
 line "jdnn gpu-check $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), host $(hostname)"
 
@@ -73,8 +69,7 @@ fi
 [ -n "$data" ] && line "A  data        ok: Fashion-MNIST $(ls "$data" | wc -l) files, $(du -sh "$data" | cut -f1)" \
                || fail "A  data        FAIL: no fashion-mnist.tar.xz in $carry: the training steps cannot run"
 
-java=("$bundle/runtime/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true)
-app_cp="$(ls "$bundle"/jars/*.jar "$bundle"/lib/*.jar | grep -v -- '-tests\.jar$' | paste -sd: -)"
+bundle_java
 test_cp="$(ls "$bundle"/jars/*.jar "$bundle"/lib/*.jar | paste -sd: -):$bundle/junit-platform-console-standalone.jar"
 test_jars="$(ls "$bundle"/jars/*-tests.jar | paste -sd: -)"
 # The CLI as ./jdnn runs it, as a command (so timeout can run it).

@@ -45,11 +45,7 @@ reports="$work/reports"
 summary="$reports/summary.txt"
 status=0
 
-line() { printf '%s\n' "$*" | tee -a "$summary"; }
-fail() { status=1; line "$@"; }
-left() { echo $((budget - (SECONDS - start))); }
-# the smaller of $1 and the time left (minus 15 s kept for the summary); 0 when none is left
-cap() { local l; l=$(($(left) - 15)); [ "$l" -lt 0 ] && l=0; [ "$1" -lt "$l" ] && echo "$1" || echo "$l"; }
+source ci/gpu-lib.sh
 finish() {
   line "end: $((SECONDS - start)) s of the ${budget} s budget; exit $status; full reports in reports.tar.xz"
   cp "$summary" "$out/summary.txt"
@@ -69,8 +65,7 @@ bundle="$work/jdnn-gpu"
 line "A  bundle      ok: built from commit $(cut -c1-9 "$bundle/COMMIT" 2>/dev/null)"
 data=""
 [ -f "$carry/fashion-mnist.tar.xz" ] && tar -C "$work" -xJf "$carry/fashion-mnist.tar.xz" && data="$work/fashion-mnist"
-java=("$bundle/runtime/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true)
-app_cp="$(ls "$bundle"/jars/*.jar "$bundle"/lib/*.jar | grep -v -- '-tests\.jar$' | paste -sd: -)"
+bundle_java
 timeout 60 "${java[@]}" -cp "$app_cp" dev.jdnn.cli.InfoCommand > "$reports/info.txt" 2>&1
 if grep -q "auto would pick: cuda" "$reports/info.txt"; then
   have_gpu=1
