@@ -216,8 +216,8 @@ public final class CompiledModel implements AutoCloseable {
 
     /**
      * The weights of the model's convolutions when they are planned for NHWC activations: stored channels-last (KRSC),
-     * as those plans read them. Found by a plain trace (no backend; every convolution of either graph is in the
-     * training graph's trace).
+     * as those plans read them. Found by a plain trace of both graphs (no backend needed: the parameter store, which
+     * the fusion rewrite of the real graphs reads, comes first).
      */
     private static Set<Parameter> channelsLastWeights(Layer module, Shape inputShape, OperandType activations) {
         Set<Parameter> weights = Collections.newSetFromMap(new IdentityHashMap<>());
