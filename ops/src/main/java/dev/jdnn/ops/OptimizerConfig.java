@@ -42,7 +42,7 @@ public sealed interface OptimizerConfig {
     /**
      * torch.optim.Adam (L2 decay added to the gradient) or AdamW ({@code decoupled}: p *= 1 - lr·wd), with bias
      * correction; amsgrad optional. The order of operations is torch's {@code _single_tensor_adam}; see
-     * {@link OptimizerScalars#adam} for the per-step values.
+     * {@link OptimizerScalars#write} for the per-step values.
      */
     record Adam(double beta1, double beta2, double eps, double weightDecay, boolean decoupled, boolean amsgrad) implements OptimizerConfig {
         public Adam {

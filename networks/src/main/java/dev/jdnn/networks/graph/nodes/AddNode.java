@@ -1,6 +1,5 @@
 package dev.jdnn.networks.graph.nodes;
 
-
 import dev.jdnn.networks.Value;
 
 /** a + b of equal shapes (residual connections); the gradient passes to both operands unchanged. */

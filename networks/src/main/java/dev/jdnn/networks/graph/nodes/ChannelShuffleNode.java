@@ -1,6 +1,5 @@
 package dev.jdnn.networks.graph.nodes;
 
-
 import dev.jdnn.networks.Value;
 
 /** ShuffleNet's channel shuffle; its backward is the inverse shuffle (C/groups groups). */

@@ -1,6 +1,5 @@
 package dev.jdnn.networks.graph.nodes;
 
-
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Value;
@@ -9,7 +8,7 @@ import java.util.List;
 
 /**
  * Concatenation along channels. Parts written in place (their producers wrote straight into a channel slice of
- * the output, see {@link InPlaceConcat}) cost nothing, forward or backward: their gradients are views of the
+ * the output, see {@code graph.trace.InPlaceConcat}) cost nothing, forward or backward: their gradients are views of the
  * output gradient. Other parts are copied in, and their gradients copied (accumulated) out.
  */
 public final class ConcatNode extends Node {

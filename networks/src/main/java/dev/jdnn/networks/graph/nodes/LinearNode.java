@@ -1,6 +1,5 @@
 package dev.jdnn.networks.graph.nodes;
 
-
 import dev.jdnn.networks.Value;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.ops.LinearPlan;

@@ -1,6 +1,5 @@
 package dev.jdnn.networks.graph.nodes;
 
-
 import dev.jdnn.networks.Value;
 
 /** Channels [start, start+length) of x as a zero-copy view; its gradient is the same view of x's gradient. */

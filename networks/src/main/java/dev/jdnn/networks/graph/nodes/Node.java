@@ -1,6 +1,5 @@
 package dev.jdnn.networks.graph.nodes;
 
-
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Parameter;
@@ -169,8 +168,8 @@ public abstract class Node {
 
     /**
      * The random stream this node draws from (dropout, stochastic depth), or null. Its position is part of a
-     * training run's state: {@link CompiledModel#randomPositions()} saves it and {@link CompiledModel#seekRandom}
-     * restores it, so a resumed run draws the masks the uninterrupted run would have.
+     * training run's state: {@link dev.jdnn.networks.graph.CompiledModel#randomPositions()} saves it and
+     * {@link dev.jdnn.networks.graph.CompiledModel#seekRandom} restores it, so a resumed run draws the masks the uninterrupted run would have.
      */
     public DropoutPlan randomStream() {
         return null;

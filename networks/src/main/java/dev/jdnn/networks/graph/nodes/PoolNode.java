@@ -1,6 +1,5 @@
 package dev.jdnn.networks.graph.nodes;
 
-
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Value;
 import dev.jdnn.ops.PoolPlan;

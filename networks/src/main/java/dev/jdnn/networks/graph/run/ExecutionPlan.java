@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * One graph bound to memory and ready to run: every node's {@link NodeContext} points into the shared arena at the
- * offsets the {@link MemoryPlanner} chose. Runs forward in order, then the loss and the backward in reverse order.
+ * offsets the {@link dev.jdnn.networks.graph.plan.MemoryPlanner} chose. Runs forward in order, then the loss and the backward in reverse order.
  *
  * <p>With {@code poison} set (a debug mode for tests) every planned buffer is filled with NaN when its lifetime
  * starts and again when it ends, so any overlap the plan got wrong, or any read outside a lifetime, shows up as NaN

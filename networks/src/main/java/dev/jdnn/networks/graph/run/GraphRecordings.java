@@ -1,6 +1,5 @@
 package dev.jdnn.networks.graph.run;
 
-
 import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.Recording;
 
@@ -10,7 +9,7 @@ import java.util.Objects;
 import java.util.StringJoiner;
 
 /**
- * The CUDA-graph bookkeeping of a {@link CompiledModel}: one {@link Recording} per kind of call, made with
+ * The CUDA-graph bookkeeping of a {@link dev.jdnn.networks.graph.CompiledModel}: one {@link Recording} per kind of call, made with
  * {@link Backend#capture} and replayed. Per kind, the first call runs eagerly — the warm-up: kernels load and
  * libraries initialise lazily, which must not happen inside a capture — the second is captured and replayed, later
  * calls replay. A recording is made for one variant (a training step's label smoothing: another value means another
@@ -19,7 +18,7 @@ import java.util.StringJoiner;
  * variant includes the update: another update may launch kernels not loaded yet, so it warms up again.
  *
  * <p>Everything runs eagerly when the option is off or the backend cannot record, and a kind whose graph holds a
- * node that cannot be recorded ({@link Node#notCapturable()}) runs eagerly for good. A capture that throws is not
+ * node that cannot be recorded ({@link dev.jdnn.networks.graph.nodes.Node#notCapturable()}) runs eagerly for good. A capture that throws is not
  * retried: that kind runs eagerly from then on — this call included, so the step still happens — and the failure
  * is in {@link #status()}. Nothing is ever replayed that was not recorded for exactly this kind and variant.
  */

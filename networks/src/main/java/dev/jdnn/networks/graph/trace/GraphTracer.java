@@ -40,8 +40,9 @@ import java.util.Map;
 /**
  * The one {@link Tracer}: records a module's forward into a {@link Graph}, one node per leaf op and structural op,
  * with shapes inferred and validated as it goes by each node's trace factory. Every error names the module path
- * being traced (e.g. {@code layer2.0.conv1}) and the shapes involved. Needs no backend: {@link ModelTrace} is a
- * trace on its own (shapes, multiply-accumulates), {@link CompiledModel} traces, then plans and binds.
+ * being traced (e.g. {@code layer2.0.conv1}) and the shapes involved. Needs no backend: {@link dev.jdnn.networks.graph.ModelTrace}
+ * is a trace on its own (shapes, multiply-accumulates), {@link dev.jdnn.networks.graph.CompiledModel} traces, then
+ * plans and binds.
  */
 final class GraphTracer implements Tracer, TraceContext {
     private record Frame(Layer module, String path) {}
