@@ -1,6 +1,7 @@
 package dev.jdnn.ops.cuda;
 
 import dev.jdnn.memory.DType;
+import dev.jdnn.memory.HalfFloats;
 import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
@@ -119,8 +120,8 @@ class CudaFusedParityTest {
     @MethodSource("formats")
     void convBiasRelu(Format f) {
         var spec = ConvBiasActivationSpec.of(CONV_BIAS, Activation.RELU).with(f.dtype(), f.layout());
-        float[] x = FusedFixtures.round(Rand.uniform(1, numel(CONV.inputShape())), f.dtype());
-        float[] w = FusedFixtures.round(Rand.uniform(2, numel(CONV.weightShape()), -0.2, 0.2), f.dtype());
+        float[] x = HalfFloats.quantize(f.dtype(), Rand.uniform(1, numel(CONV.inputShape())));
+        float[] w = HalfFloats.quantize(f.dtype(), Rand.uniform(2, numel(CONV.weightShape()), -0.2, 0.2));
         float[] b = Rand.uniform(3, 64, -0.5, 0.5);
         try (var plan = fusedOrSkip(f, spec); var ref = cpuPlan(ConvBiasActivationSpec.of(CONV_BIAS, Activation.RELU));
              var g = new FusedFixtures(f.strictFp32() ? strict : tf32); var c = new FusedFixtures(cpu)) {
@@ -142,8 +143,8 @@ class CudaFusedParityTest {
 
     private static void checkConvStats(Format f, boolean prologue) {
         var spec = ConvStatsSpec.of(CONV, prologue).with(f.dtype(), f.layout());
-        float[] x = FusedFixtures.round(Rand.gaussian(4, numel(CONV.inputShape()), 0.2, 1), f.dtype());
-        float[] w = FusedFixtures.round(Rand.uniform(5, numel(CONV.weightShape()), -0.2, 0.2), f.dtype());
+        float[] x = HalfFloats.quantize(f.dtype(), Rand.gaussian(4, numel(CONV.inputShape()), 0.2, 1));
+        float[] w = HalfFloats.quantize(f.dtype(), Rand.uniform(5, numel(CONV.weightShape()), -0.2, 0.2));
         float[] scale = prologue ? Rand.uniform(6, 32, 0.5, 1.5) : null, bias = prologue ? Rand.uniform(7, 32, -0.5, 0.5) : null;
         try (var plan = fusedOrSkip(f, spec); var ref = cpuPlan(ConvStatsSpec.of(CONV, prologue));
              var g = new FusedFixtures(f.strictFp32() ? strict : tf32); var c = new FusedFixtures(cpu)) {
@@ -168,9 +169,9 @@ class CudaFusedParityTest {
 
     private static void checkDgradDrelu(Format f, boolean fromScaleBias) {
         var spec = DgradDreluSpec.of(CONV, fromScaleBias).with(f.dtype(), f.layout());
-        float[] dy = FusedFixtures.round(Rand.uniform(8, numel(CONV.outputShape())), f.dtype());
-        float[] w = FusedFixtures.round(Rand.uniform(9, numel(CONV.weightShape()), -0.2, 0.2), f.dtype());
-        float[] r = FusedFixtures.round(Rand.gaussian(10, numel(CONV.inputShape()), 0.1, 1), f.dtype());
+        float[] dy = HalfFloats.quantize(f.dtype(), Rand.uniform(8, numel(CONV.outputShape())));
+        float[] w = HalfFloats.quantize(f.dtype(), Rand.uniform(9, numel(CONV.weightShape()), -0.2, 0.2));
+        float[] r = HalfFloats.quantize(f.dtype(), Rand.gaussian(10, numel(CONV.inputShape()), 0.1, 1));
         float[] scale = fromScaleBias ? Rand.uniform(11, 32, -1.5, 1.5) : null, bias = fromScaleBias ? Rand.uniform(12, 32, -0.5, 0.5) : null;
         try (var plan = fusedOrSkip(f, spec); var ref = cpuPlan(DgradDreluSpec.of(CONV, fromScaleBias));
              var g = new FusedFixtures(f.strictFp32() ? strict : tf32); var c = new FusedFixtures(cpu)) {
@@ -182,8 +183,8 @@ class CudaFusedParityTest {
     @MethodSource("formats")
     void bnBackward(Format f) {
         var spec = BnBackwardSpec.of(BN).with(f.dtype(), f.layout());
-        float[] x = FusedFixtures.round(Rand.gaussian(13, numel(BN.shape()), 0.5, 2), f.dtype());
-        float[] dy = FusedFixtures.round(Rand.uniform(14, numel(BN.shape())), f.dtype());
+        float[] x = HalfFloats.quantize(f.dtype(), Rand.gaussian(13, numel(BN.shape()), 0.5, 2));
+        float[] dy = HalfFloats.quantize(f.dtype(), Rand.uniform(14, numel(BN.shape())));
         float[] gamma = Rand.uniform(15, 64, 0.5, 1.5), mean = Rand.uniform(16, 64, 0.3, 0.7), invStd = Rand.uniform(17, 64, 0.3, 0.7);
         try (var plan = fusedOrSkip(f, spec); var ref = cpuPlan(BnBackwardSpec.of(BN));
              var g = new FusedFixtures(f.strictFp32() ? strict : tf32); var c = new FusedFixtures(cpu)) {

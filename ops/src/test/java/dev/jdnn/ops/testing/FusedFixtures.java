@@ -14,8 +14,6 @@ import dev.jdnn.ops.ConvStatsPlan;
 import dev.jdnn.ops.DgradDreluPlan;
 import dev.jdnn.ops.FusedPlan;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -33,50 +31,20 @@ public final class FusedFixtures implements AutoCloseable {
         this.backend = backend;
     }
 
-    // ---- element types ----
-
-    /** {@code v} rounded to {@code dtype} and back (round to nearest even), as a backend storing it in dtype sees it. */
-    public static float round(float v, DType dtype) {
-        return switch (dtype) {
-            case FLOAT32 -> v;
-            case FLOAT16 -> Float.float16ToFloat(Float.floatToFloat16(v));
-            case BFLOAT16 -> Float.intBitsToFloat(bfloat16Bits(v) << 16);
-            default -> throw new IllegalArgumentException("not a floating-point activation type: " + dtype);
-        };
-    }
-
-    public static float[] round(float[] v, DType dtype) {
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) out[i] = round(v[i], dtype);
-        return out;
-    }
-
-    private static int bfloat16Bits(float v) {
-        int bits = Float.floatToRawIntBits(v);
-        if (Float.isNaN(v)) return (bits >>> 16) | 0x40; // stays a (quiet) NaN
-        return (bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16;
-    }
-
     // ---- tensors ----
 
-    /** A tensor of logical shape {@code nchw} holding {@code values}, stored in {@code dtype} and {@code layout}. */
+    /**
+     * A tensor of logical shape {@code nchw} holding {@code values}, stored in {@code dtype} (rounded as
+     * {@link dev.jdnn.memory.HalfFloats} does) and {@code layout}.
+     */
     public Tensor tensor(Shape nchw, float[] values, DType dtype, MemoryFormat layout) {
-        Shape storage = layout.storageShape(nchw);
-        float[] ordered = layout == MemoryFormat.NCHW ? values : toNhwc(nchw, values);
+        Shape storage = nchw.rank() == 4 ? layout.storageShape(nchw) : nchw;
         Tensor dense = scope.track(backend.allocate(storage, dtype));
-        if (dtype == DType.FLOAT32) {
-            backend.upload(ordered, dense);
-        } else {
-            try (Tensor host = Tensor.allocate(HostAllocator.global(), storage, dtype)) {
-                MemorySegment s = host.hostSegment();
-                for (int i = 0; i < ordered.length; i++) {
-                    short bits = dtype == DType.FLOAT16 ? Float.floatToFloat16(ordered[i]) : (short) bfloat16Bits(ordered[i]);
-                    s.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i, bits);
-                }
-                backend.copy(host, dense);
-            }
+        try (Tensor host = Tensor.allocate(HostAllocator.global(), storage, dtype)) {
+            logical(host, nchw, layout).copyFrom(values);
+            backend.copy(host, dense);
         }
-        return layout.view(dense, nchw);
+        return logical(dense, nchw, layout);
     }
 
     /** An output tensor of {@code dtype} and {@code layout}, filled with NaN. */
@@ -88,54 +56,28 @@ public final class FusedFixtures implements AutoCloseable {
 
     /** A float32 [C] vector. */
     public Tensor vector(float[] values) {
-        Tensor t = scope.track(backend.allocate(Shape.of(values.length), DType.FLOAT32));
-        backend.upload(values, t);
-        return t;
+        return tensor(Shape.of(values.length), values, DType.FLOAT32, MemoryFormat.NCHW);
     }
 
     /** A float32 [C] output vector filled with NaN. */
     public Tensor vectorOutput(int channels) {
-        float[] nan = new float[channels];
-        Arrays.fill(nan, Float.NaN);
-        return vector(nan);
+        return output(Shape.of(channels), DType.FLOAT32, MemoryFormat.NCHW);
     }
 
     /** The values of a tensor made by {@link #tensor} or {@link #output}, as floats in logical NCHW order. */
     public float[] read(Tensor t) {
-        MemoryFormat layout = MemoryFormat.NHWC.isLayoutOf(t) && !MemoryFormat.NCHW.isLayoutOf(t) ? MemoryFormat.NHWC : MemoryFormat.NCHW;
+        MemoryFormat layout = t.memoryFormat();
         Shape storage = t.rank() == 4 ? layout.storageShape(t.shape()) : t.shape();
-        Tensor dense = t.rank() == 4 ? t.asStrided(storage, storage.contiguousStrides(), 0) : t;
-        float[] ordered;
-        if (t.dtype() == DType.FLOAT32) {
-            ordered = backend.download(dense);
-        } else {
-            ordered = new float[Math.toIntExact(t.numel())];
-            try (Tensor host = Tensor.allocate(HostAllocator.global(), storage, t.dtype())) {
-                backend.copy(dense, host);
-                MemorySegment s = host.hostSegment();
-                for (int i = 0; i < ordered.length; i++) {
-                    short bits = s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i);
-                    ordered[i] = t.dtype() == DType.FLOAT16 ? Float.float16ToFloat(bits) : Float.intBitsToFloat((bits & 0xFFFF) << 16);
-                }
-            }
+        try (Tensor host = Tensor.allocate(HostAllocator.global(), storage, t.dtype())) {
+            backend.copy(t.asStrided(storage, storage.contiguousStrides(), 0), host);
+            return logical(host, t.shape(), layout).toFloatArray();
         }
-        return layout == MemoryFormat.NCHW ? ordered : fromNhwc(t.shape(), ordered);
     }
 
-    private static float[] toNhwc(Shape s, float[] nchw) {
-        int n = s.dim(0), c = s.dim(1), hw = s.dim(2) * s.dim(3);
-        float[] out = new float[nchw.length];
-        for (int i = 0; i < n; i++) for (int ch = 0; ch < c; ch++) for (int p = 0; p < hw; p++) out[(i * hw + p) * c + ch] = nchw[(i * c + ch) * hw + p];
-        return out;
+    /** {@code dense} (densely packed in {@code layout}'s storage order) as a tensor of logical shape {@code shape}. */
+    private static Tensor logical(Tensor dense, Shape shape, MemoryFormat layout) {
+        return shape.rank() == 4 ? layout.view(dense, shape) : dense;
     }
-
-    private static float[] fromNhwc(Shape s, float[] nhwc) {
-        int n = s.dim(0), c = s.dim(1), hw = s.dim(2) * s.dim(3);
-        float[] out = new float[nhwc.length];
-        for (int i = 0; i < n; i++) for (int ch = 0; ch < c; ch++) for (int p = 0; p < hw; p++) out[(i * c + ch) * hw + p] = nhwc[(i * hw + p) * c + ch];
-        return out;
-    }
-
 
     // ---- one call per pattern ----
 
