@@ -164,13 +164,6 @@ public final class Operands {
         }
     }
 
-    /** Float32 operands on {@code device} of {@code first}'s shape, each contiguous or batch-strided; null ones are skipped. */
-    public static void sameShaped(String op, Device device, Tensor first, Tensor... others) {
-        if (first == null) throw new IllegalArgumentException(op + ": tensor is null");
-        batched(op, first, first.shape(), device);
-        for (Tensor o : others) if (o != null) batched(op, o, first.shape(), device);
-    }
-
     /**
      * The operands of an optimizer update: param, grad and each state tensor (null where the configuration needs
      * none; {@code names} says which are required) contiguous float32 of param's shape, and the step scalars a

@@ -101,11 +101,6 @@ public record CompileOptions(boolean shareMemory, boolean poisonBuffers, boolean
             return activations;
         }
 
-        /** True for bf16 and fp16. */
-        public boolean isMixed() {
-            return activations != DType.FLOAT32;
-        }
-
         /** "fp32", "tf32", "bf16", "fp16": the command line's and the benchmarks' spelling. */
         public String label() {
             return name().toLowerCase(Locale.ROOT);

@@ -128,20 +128,6 @@ final class Vec {
         for (; i < n; i++) set(c, co + i, get(a, ao + i) + get(b, bo + i));
     }
 
-    /** y = a*x*s + beta*y (elementwise product of two runs, scaled); beta == 0 never reads y. */
-    static void mulScaled(float a, MemorySegment x, long xo, MemorySegment s, long so, float beta, MemorySegment y, long yo, int n) {
-        FloatVector va = FloatVector.broadcast(S, a);
-        int i = 0, up = S.loopBound(n);
-        if (beta == 0f) {
-            for (; i < up; i += L) store(load(x, xo + i).mul(load(s, so + i)).mul(va), y, yo + i);
-            for (; i < n; i++) set(y, yo + i, get(x, xo + i) * get(s, so + i) * a);
-        } else {
-            FloatVector vbeta = FloatVector.broadcast(S, beta);
-            for (; i < up; i += L) store(load(x, xo + i).mul(load(s, so + i)).fma(va, load(y, yo + i).mul(vbeta)), y, yo + i);
-            for (; i < n; i++) set(y, yo + i, Math.fma(get(x, xo + i) * get(s, so + i), a, get(y, yo + i) * beta));
-        }
-    }
-
     /**
      * The lanes' total, added in lane order in double. Not {@code reduceLanes(ADD)}: its summation order is
      * unspecified, and in practice C2's intrinsic reassociates where the interpreter and C1 add in lane order, so a

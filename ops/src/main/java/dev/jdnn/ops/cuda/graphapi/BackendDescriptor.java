@@ -69,10 +69,6 @@ public final class BackendDescriptor implements AutoCloseable {
         return setElements(a, AttributeType.FLOAT, 1, arena -> arena.allocateFrom(ValueLayout.JAVA_FLOAT, value));
     }
 
-    BackendDescriptor setDouble(Attribute a, double value) {
-        return setElements(a, AttributeType.DOUBLE, 1, arena -> arena.allocateFrom(ValueLayout.JAVA_DOUBLE, value));
-    }
-
     /** Descriptor-valued attributes: each element is another (finalised) descriptor. */
     BackendDescriptor setDescriptors(Attribute a, BackendDescriptor... values) {
         return setElements(a, AttributeType.BACKEND_DESCRIPTOR, values.length, arena -> {
