@@ -14,7 +14,7 @@ public final class HalfFloats {
     private HalfFloats() {}
 
     /** The bfloat16 nearest to {@code f} (ties to even), as its 16 bits. */
-    public static short toBfloat16(float f) {
+    private static short toBfloat16(float f) {
         int bits = Float.floatToRawIntBits(f);
         if (Float.isNaN(f)) return (short) ((bits >>> 16) | 0x0040); // quiet NaN, sign and top payload kept
         // Adding 0x7FFF plus the lowest kept bit carries into the kept bits exactly when the dropped half is above
@@ -25,18 +25,8 @@ public final class HalfFloats {
     }
 
     /** The float32 value of the bfloat16 bits {@code h} (exact: every bfloat16 is a float32). */
-    public static float bfloat16ToFloat(short h) {
+    private static float bfloat16ToFloat(short h) {
         return Float.intBitsToFloat((h & 0xFFFF) << 16);
-    }
-
-    /** The float16 nearest to {@code f} (ties to even; overflow to infinity), as its 16 bits. */
-    public static short toFloat16(float f) {
-        return Float.floatToFloat16(f);
-    }
-
-    /** The float32 value of the float16 bits {@code h} (exact). */
-    public static float float16ToFloat(short h) {
-        return Float.float16ToFloat(h);
     }
 
     /** {@code f} rounded to {@code dtype} and back: what a tensor of that dtype stores for {@code f}. */
@@ -44,7 +34,7 @@ public final class HalfFloats {
         return switch (dtype) {
             case FLOAT32 -> f;
             case BFLOAT16 -> bfloat16ToFloat(toBfloat16(f));
-            case FLOAT16 -> float16ToFloat(toFloat16(f));
+            case FLOAT16 -> Float.float16ToFloat(Float.floatToFloat16(f));
             default -> throw new IllegalArgumentException("not a floating-point storage type: " + dtype);
         };
     }
@@ -60,7 +50,7 @@ public final class HalfFloats {
     public static short encode(DType dtype, float f) {
         return switch (dtype) {
             case BFLOAT16 -> toBfloat16(f);
-            case FLOAT16 -> toFloat16(f);
+            case FLOAT16 -> Float.floatToFloat16(f); // IEEE round to nearest even, overflow to infinity
             default -> throw new IllegalArgumentException("not a 16-bit floating-point type: " + dtype);
         };
     }
@@ -69,7 +59,7 @@ public final class HalfFloats {
     public static float decode(DType dtype, short h) {
         return switch (dtype) {
             case BFLOAT16 -> bfloat16ToFloat(h);
-            case FLOAT16 -> float16ToFloat(h);
+            case FLOAT16 -> Float.float16ToFloat(h);
             default -> throw new IllegalArgumentException("not a 16-bit floating-point type: " + dtype);
         };
     }
