@@ -200,7 +200,8 @@ public interface Backend extends AutoCloseable {
     /**
      * {@code y[n,c,h,w] = act(x[n,c,h,w] * scale[c] + bias[c])}, act IDENTITY or RELU: a batch norm applied through
      * its equivalent per-channel scale and bias (what {@link BnFinalizePlan} writes), with the ReLU that usually
-     * follows it, in one pass. x and y NCHW of the same shape (y may be x); scale and bias contiguous float32 [C].
+     * follows it, in one pass. x and y of one rank-4 shape in one format, as for the pointwise ops (y may be x);
+     * scale and bias contiguous float32 [C].
      */
     void scaleBiasActivation(Tensor x, Tensor scale, Tensor bias, Activation activation, Tensor y);
 

@@ -20,8 +20,8 @@ public record BnBackwardSpec(BatchNormSpec bn) implements FusedSpec<BnBackwardPl
         return new BnBackwardSpec(bn);
     }
 
-    public BnBackwardSpec with(DType newDtype, MemoryFormat newLayout) {
-        return new BnBackwardSpec(bn.with(OperandType.of(newLayout, newDtype)));
+    public BnBackwardSpec with(DType newDtype, MemoryFormat newFormat) {
+        return new BnBackwardSpec(bn.with(OperandType.of(newFormat, newDtype)));
     }
 
     @Override public OperandType operands() { return bn.operands(); }
@@ -30,7 +30,7 @@ public record BnBackwardSpec(BatchNormSpec bn) implements FusedSpec<BnBackwardPl
 
     @Override
     public String describe() {
-        return pattern() + " shape=" + bn.shape() + " " + Specs.format(dtype(), layout());
+        return pattern() + " shape=" + bn.shape() + " " + Specs.format(dtype(), format());
     }
 
     @Override public Class<BnBackwardPlan> planType() { return BnBackwardPlan.class; }

@@ -25,8 +25,8 @@ public record ConvBiasActivationSpec(Conv2dSpec conv, Activation activation) imp
         return new ConvBiasActivationSpec(conv, activation);
     }
 
-    public ConvBiasActivationSpec with(DType newDtype, MemoryFormat newLayout) {
-        return new ConvBiasActivationSpec(conv.with(OperandType.of(newLayout, newDtype)), activation);
+    public ConvBiasActivationSpec with(DType newDtype, MemoryFormat newFormat) {
+        return new ConvBiasActivationSpec(conv.with(OperandType.of(newFormat, newDtype)), activation);
     }
 
     @Override public OperandType operands() { return conv.operands(); }
@@ -36,7 +36,7 @@ public record ConvBiasActivationSpec(Conv2dSpec conv, Activation activation) imp
     @Override
     public String describe() {
         return pattern() + " " + Specs.geometry(conv) + " bias=" + conv.bias() + " activation=" + activation.name().toLowerCase(Locale.ROOT)
-                + " " + Specs.format(dtype(), layout());
+                + " " + Specs.format(dtype(), format());
     }
 
     @Override public Class<ConvBiasActivationPlan> planType() { return ConvBiasActivationPlan.class; }

@@ -29,8 +29,8 @@ public record ConvStatsSpec(Conv2dSpec conv, boolean scaleBiasReluInput) impleme
         return new ConvStatsSpec(conv, scaleBiasReluInput);
     }
 
-    public ConvStatsSpec with(DType newDtype, MemoryFormat newLayout) {
-        return new ConvStatsSpec(conv.with(OperandType.of(newLayout, newDtype)), scaleBiasReluInput);
+    public ConvStatsSpec with(DType newDtype, MemoryFormat newFormat) {
+        return new ConvStatsSpec(conv.with(OperandType.of(newFormat, newDtype)), scaleBiasReluInput);
     }
 
     @Override public OperandType operands() { return conv.operands(); }
@@ -39,7 +39,7 @@ public record ConvStatsSpec(Conv2dSpec conv, boolean scaleBiasReluInput) impleme
 
     @Override
     public String describe() {
-        return pattern() + " " + Specs.geometry(conv) + " " + Specs.format(dtype(), layout());
+        return pattern() + " " + Specs.geometry(conv) + " " + Specs.format(dtype(), format());
     }
 
     @Override public Class<ConvStatsPlan> planType() { return ConvStatsPlan.class; }

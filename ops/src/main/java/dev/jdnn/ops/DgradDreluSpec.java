@@ -26,8 +26,8 @@ public record DgradDreluSpec(Conv2dSpec conv, boolean reluInputFromScaleBias) im
         return new DgradDreluSpec(conv, reluInputFromScaleBias);
     }
 
-    public DgradDreluSpec with(DType newDtype, MemoryFormat newLayout) {
-        return new DgradDreluSpec(conv.with(OperandType.of(newLayout, newDtype)), reluInputFromScaleBias);
+    public DgradDreluSpec with(DType newDtype, MemoryFormat newFormat) {
+        return new DgradDreluSpec(conv.with(OperandType.of(newFormat, newDtype)), reluInputFromScaleBias);
     }
 
     @Override public OperandType operands() { return conv.operands(); }
@@ -36,7 +36,7 @@ public record DgradDreluSpec(Conv2dSpec conv, boolean reluInputFromScaleBias) im
 
     @Override
     public String describe() {
-        return pattern() + " " + Specs.geometry(conv) + " " + Specs.format(dtype(), layout());
+        return pattern() + " " + Specs.geometry(conv) + " " + Specs.format(dtype(), format());
     }
 
     @Override public Class<DgradDreluPlan> planType() { return DgradDreluPlan.class; }

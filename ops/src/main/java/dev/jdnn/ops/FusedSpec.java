@@ -8,7 +8,7 @@ import dev.jdnn.memory.MemoryFormat;
  * pattern's exact result as a composition of unfused ops — that composition is what the CPU backend runs and what
  * the CUDA fused plans are tested against — and carries everything the computation depends on: the geometry, and
  * the {@link OperandType} of activations and weights ({@link #operands()}: their element type {@link #dtype()} and
- * memory layout {@link #layout()}; shapes stay logical NCHW, the layout is a stride permutation), which is the
+ * memory format {@link #format()}; shapes stay logical NCHW, the format is a stride permutation), which is the
  * embedded convolution's or batch norm's. Per-channel vectors (bias, scale, statistics, batch-norm parameters) are
  * always float32 [C] tensors.
  *
@@ -30,8 +30,8 @@ public sealed interface FusedSpec<P extends FusedPlan>
         return operands().dtype();
     }
 
-    /** The memory layout of activations and weights. */
-    default MemoryFormat layout() {
+    /** The memory format of activations and weights. */
+    default MemoryFormat format() {
         return operands().format();
     }
 

@@ -26,9 +26,12 @@ final class Specs {
         operands.requireFits(op, shape);
     }
 
-    /** "dtype=bfloat16 layout=nhwc", the operand format part of a fused spec's description. */
-    static String format(DType dtype, MemoryFormat layout) {
-        return "dtype=" + dtype.name().toLowerCase(Locale.ROOT) + " layout=" + layout.name().toLowerCase(Locale.ROOT);
+    /**
+     * "dtype=bfloat16 layout=nhwc", the operand format part of a fused spec's description. The word stays "layout": the
+     * description is the key of stored engine choices (FusedEngineStore), and renaming it would orphan them.
+     */
+    static String format(DType dtype, MemoryFormat format) {
+        return "dtype=" + dtype.name().toLowerCase(Locale.ROOT) + " layout=" + format.name().toLowerCase(Locale.ROOT);
     }
 
     /** A convolution's full geometry on one line (the bias flag excluded). */

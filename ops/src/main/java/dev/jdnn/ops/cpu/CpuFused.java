@@ -19,9 +19,9 @@ final class CpuFused {
     private CpuFused() {}
 
     static <P extends FusedPlan> Fusion<P> fuse(FusedSpec<P> spec) {
-        if (spec.dtype() != DType.FLOAT32 || spec.layout() != MemoryFormat.NCHW) {
+        if (spec.dtype() != DType.FLOAT32 || spec.format() != MemoryFormat.NCHW) {
             return Fusion.unfused(spec, Fusion.Reason.OPERANDS_UNSUPPORTED,
-                    "the CPU backend computes float32 NCHW only, this spec asks for " + spec.dtype() + " " + spec.layout());
+                    "the CPU backend computes float32 NCHW only, this spec asks for " + spec.dtype() + " " + spec.format());
         }
         FusedPlan plan = switch (spec) {
             case ConvBiasActivationSpec s -> new CpuConvBiasActivation(s);

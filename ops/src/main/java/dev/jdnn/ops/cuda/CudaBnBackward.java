@@ -39,9 +39,9 @@ final class CudaBnBackward implements BnBackwardPlan {
         Shape shape = s.bn().shape();
         int c = s.bn().channels();
         try (GraphBuilder g = new GraphBuilder()) {
-            g.batchNormBackward(GraphTensor.of(X, s.dtype(), shape, s.layout()), GraphTensor.of(DY, s.dtype(), shape, s.layout()),
+            g.batchNormBackward(GraphTensor.of(X, s.dtype(), shape, s.format()), GraphTensor.of(DY, s.dtype(), shape, s.format()),
                     GraphTensor.perChannel(GAMMA, c), GraphTensor.perChannel(MEAN, c), GraphTensor.perChannel(INV_STD, c),
-                    GraphTensor.of(DX, s.dtype(), shape, s.layout()), GraphTensor.perChannel(DGAMMA, c), GraphTensor.perChannel(DBETA, c));
+                    GraphTensor.of(DX, s.dtype(), shape, s.format()), GraphTensor.perChannel(DGAMMA, c), GraphTensor.perChannel(DBETA, c));
             return g.build(handle);
         }
     }
@@ -56,12 +56,12 @@ final class CudaBnBackward implements BnBackwardPlan {
         int c = spec.bn().channels();
         String p = spec.pattern();
         graph.run(new long[]{
-                FusedOperands.activation(x, p + " x", shape, spec.dtype(), spec.layout(), ctx.device),
-                FusedOperands.activation(dy, p + " dy", shape, spec.dtype(), spec.layout(), ctx.device),
+                FusedOperands.activation(x, p + " x", shape, spec.dtype(), spec.format(), ctx.device),
+                FusedOperands.activation(dy, p + " dy", shape, spec.dtype(), spec.format(), ctx.device),
                 FusedOperands.vector(gamma, p + " gamma", c, ctx.device),
                 FusedOperands.vector(saveMean, p + " saveMean", c, ctx.device),
                 FusedOperands.vector(saveInvStd, p + " saveInvStd", c, ctx.device),
-                FusedOperands.activation(dx, p + " dx", shape, spec.dtype(), spec.layout(), ctx.device),
+                FusedOperands.activation(dx, p + " dx", shape, spec.dtype(), spec.format(), ctx.device),
                 FusedOperands.vector(dgamma, p + " dgamma", c, ctx.device),
                 FusedOperands.vector(dbeta, p + " dbeta", c, ctx.device)});
     }

@@ -45,9 +45,9 @@ final class CudaConvBiasActivation implements ConvBiasActivationPlan {
     static OperationGraph graph(ConvBiasActivationSpec s, MemorySegment handle) {
         Conv2dSpec c = s.conv();
         boolean bias = c.bias(), relu = s.activation() == Activation.RELU;
-        GraphTensor x = GraphTensor.of(X, s.dtype(), c.inputShape(), s.layout());
-        GraphTensor w = GraphTensor.of(W, s.dtype(), c.weightShape(), s.layout());
-        GraphTensor y = GraphTensor.of(Y, s.dtype(), c.outputShape(), s.layout());
+        GraphTensor x = GraphTensor.of(X, s.dtype(), c.inputShape(), s.format());
+        GraphTensor w = GraphTensor.of(W, s.dtype(), c.weightShape(), s.format());
+        GraphTensor y = GraphTensor.of(Y, s.dtype(), c.outputShape(), s.format());
         try (GraphBuilder g = new GraphBuilder()) {
             GraphTensor convOut = bias || relu ? y.intermediate(CONV_OUT, ElementType.FLOAT) : y;
             g.convForward(c, x, w, convOut);
@@ -70,9 +70,9 @@ final class CudaConvBiasActivation implements ConvBiasActivationPlan {
     public void forward(Tensor x, Tensor w, Tensor bias, Tensor y) {
         Conv2dSpec c = spec.conv();
         String p = spec.pattern();
-        long ax = FusedOperands.activation(x, p + " x", c.inputShape(), spec.dtype(), spec.layout(), ctx.device);
-        long aw = FusedOperands.activation(w, p + " w", c.weightShape(), spec.dtype(), spec.layout(), ctx.device);
-        long ay = FusedOperands.activation(y, p + " y", c.outputShape(), spec.dtype(), spec.layout(), ctx.device);
+        long ax = FusedOperands.activation(x, p + " x", c.inputShape(), spec.dtype(), spec.format(), ctx.device);
+        long aw = FusedOperands.activation(w, p + " w", c.weightShape(), spec.dtype(), spec.format(), ctx.device);
+        long ay = FusedOperands.activation(y, p + " y", c.outputShape(), spec.dtype(), spec.format(), ctx.device);
         if (c.bias()) {
             graph.run(new long[]{ax, aw, FusedOperands.vector(bias, p + " bias", c.outChannels(), ctx.device), ay});
         } else {

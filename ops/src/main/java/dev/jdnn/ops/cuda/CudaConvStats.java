@@ -43,9 +43,9 @@ final class CudaConvStats implements ConvStatsPlan {
 
     static OperationGraph graph(ConvStatsSpec s, MemorySegment handle) {
         Conv2dSpec c = s.conv();
-        GraphTensor x = GraphTensor.of(X, s.dtype(), c.inputShape(), s.layout());
-        GraphTensor w = GraphTensor.of(W, s.dtype(), c.weightShape(), s.layout());
-        GraphTensor y = GraphTensor.of(Y, s.dtype(), c.outputShape(), s.layout());
+        GraphTensor x = GraphTensor.of(X, s.dtype(), c.inputShape(), s.format());
+        GraphTensor w = GraphTensor.of(W, s.dtype(), c.weightShape(), s.format());
+        GraphTensor y = GraphTensor.of(Y, s.dtype(), c.outputShape(), s.format());
         try (GraphBuilder g = new GraphBuilder()) {
             GraphTensor input = x;
             if (s.scaleBiasReluInput()) {
@@ -69,9 +69,9 @@ final class CudaConvStats implements ConvStatsPlan {
     public void forward(Tensor x, Tensor scale, Tensor bias, Tensor w, Tensor y, Tensor sum, Tensor sqSum) {
         Conv2dSpec c = spec.conv();
         String p = spec.pattern();
-        long ax = FusedOperands.activation(x, p + " x", c.inputShape(), spec.dtype(), spec.layout(), ctx.device);
-        long aw = FusedOperands.activation(w, p + " w", c.weightShape(), spec.dtype(), spec.layout(), ctx.device);
-        long ay = FusedOperands.activation(y, p + " y", c.outputShape(), spec.dtype(), spec.layout(), ctx.device);
+        long ax = FusedOperands.activation(x, p + " x", c.inputShape(), spec.dtype(), spec.format(), ctx.device);
+        long aw = FusedOperands.activation(w, p + " w", c.weightShape(), spec.dtype(), spec.format(), ctx.device);
+        long ay = FusedOperands.activation(y, p + " y", c.outputShape(), spec.dtype(), spec.format(), ctx.device);
         long as = FusedOperands.vector(sum, p + " sum", c.outChannels(), ctx.device);
         long aq = FusedOperands.vector(sqSum, p + " sqSum", c.outChannels(), ctx.device);
         if (spec.scaleBiasReluInput()) {

@@ -42,10 +42,10 @@ final class CudaDgradDrelu implements DgradDreluPlan {
 
     static OperationGraph graph(DgradDreluSpec s, MemorySegment handle) {
         Conv2dSpec c = s.conv();
-        GraphTensor dy = GraphTensor.of(DY, s.dtype(), c.outputShape(), s.layout());
-        GraphTensor w = GraphTensor.of(W, s.dtype(), c.weightShape(), s.layout());
-        GraphTensor r = GraphTensor.of(RELU_INPUT, s.dtype(), c.inputShape(), s.layout());
-        GraphTensor dx = GraphTensor.of(DX, s.dtype(), c.inputShape(), s.layout());
+        GraphTensor dy = GraphTensor.of(DY, s.dtype(), c.outputShape(), s.format());
+        GraphTensor w = GraphTensor.of(W, s.dtype(), c.weightShape(), s.format());
+        GraphTensor r = GraphTensor.of(RELU_INPUT, s.dtype(), c.inputShape(), s.format());
+        GraphTensor dx = GraphTensor.of(DX, s.dtype(), c.inputShape(), s.format());
         try (GraphBuilder g = new GraphBuilder()) {
             GraphTensor dgrad = dx.intermediate(DGRAD, ElementType.FLOAT);
             g.convBackwardData(c, dy, w, dgrad);
@@ -69,10 +69,10 @@ final class CudaDgradDrelu implements DgradDreluPlan {
     public void backward(Tensor dy, Tensor w, Tensor reluInput, Tensor scale, Tensor bias, Tensor dx) {
         Conv2dSpec c = spec.conv();
         String p = spec.pattern();
-        long ady = FusedOperands.activation(dy, p + " dy", c.outputShape(), spec.dtype(), spec.layout(), ctx.device);
-        long aw = FusedOperands.activation(w, p + " w", c.weightShape(), spec.dtype(), spec.layout(), ctx.device);
-        long ar = FusedOperands.activation(reluInput, p + " reluInput", c.inputShape(), spec.dtype(), spec.layout(), ctx.device);
-        long adx = FusedOperands.activation(dx, p + " dx", c.inputShape(), spec.dtype(), spec.layout(), ctx.device);
+        long ady = FusedOperands.activation(dy, p + " dy", c.outputShape(), spec.dtype(), spec.format(), ctx.device);
+        long aw = FusedOperands.activation(w, p + " w", c.weightShape(), spec.dtype(), spec.format(), ctx.device);
+        long ar = FusedOperands.activation(reluInput, p + " reluInput", c.inputShape(), spec.dtype(), spec.format(), ctx.device);
+        long adx = FusedOperands.activation(dx, p + " dx", c.inputShape(), spec.dtype(), spec.format(), ctx.device);
         if (spec.reluInputFromScaleBias()) {
             long ascale = FusedOperands.vector(scale, p + " scale", c.inChannels(), ctx.device);
             long abias = FusedOperands.vector(bias, p + " bias", c.inChannels(), ctx.device);

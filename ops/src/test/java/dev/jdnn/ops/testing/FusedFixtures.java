@@ -84,8 +84,8 @@ public final class FusedFixtures implements AutoCloseable {
     public float[] convBiasActivation(ConvBiasActivationPlan plan, float[] x, float[] w, float[] bias) {
         var s = plan.spec();
         var c = s.conv();
-        Tensor y = output(c.outputShape(), s.dtype(), s.layout());
-        plan.forward(tensor(c.inputShape(), x, s.dtype(), s.layout()), tensor(c.weightShape(), w, s.dtype(), s.layout()),
+        Tensor y = output(c.outputShape(), s.dtype(), s.format());
+        plan.forward(tensor(c.inputShape(), x, s.dtype(), s.format()), tensor(c.weightShape(), w, s.dtype(), s.format()),
                 bias == null ? null : vector(bias), y);
         return read(y);
     }
@@ -96,10 +96,10 @@ public final class FusedFixtures implements AutoCloseable {
     public ConvStats convStats(ConvStatsPlan plan, float[] x, float[] scale, float[] bias, float[] w) {
         var s = plan.spec();
         var c = s.conv();
-        Tensor y = output(c.outputShape(), s.dtype(), s.layout());
+        Tensor y = output(c.outputShape(), s.dtype(), s.format());
         Tensor sum = vectorOutput(c.outChannels()), sq = vectorOutput(c.outChannels());
-        plan.forward(tensor(c.inputShape(), x, s.dtype(), s.layout()), scale == null ? null : vector(scale), bias == null ? null : vector(bias),
-                tensor(c.weightShape(), w, s.dtype(), s.layout()), y, sum, sq);
+        plan.forward(tensor(c.inputShape(), x, s.dtype(), s.format()), scale == null ? null : vector(scale), bias == null ? null : vector(bias),
+                tensor(c.weightShape(), w, s.dtype(), s.format()), y, sum, sq);
         return new ConvStats(read(y), read(sum), read(sq));
     }
 
@@ -117,9 +117,9 @@ public final class FusedFixtures implements AutoCloseable {
     public float[] dgradDrelu(DgradDreluPlan plan, float[] dy, float[] w, float[] reluInput, float[] scale, float[] bias) {
         var s = plan.spec();
         var c = s.conv();
-        Tensor dx = output(c.inputShape(), s.dtype(), s.layout());
-        plan.backward(tensor(c.outputShape(), dy, s.dtype(), s.layout()), tensor(c.weightShape(), w, s.dtype(), s.layout()),
-                tensor(c.inputShape(), reluInput, s.dtype(), s.layout()), scale == null ? null : vector(scale), bias == null ? null : vector(bias),
+        Tensor dx = output(c.inputShape(), s.dtype(), s.format());
+        plan.backward(tensor(c.outputShape(), dy, s.dtype(), s.format()), tensor(c.weightShape(), w, s.dtype(), s.format()),
+                tensor(c.inputShape(), reluInput, s.dtype(), s.format()), scale == null ? null : vector(scale), bias == null ? null : vector(bias),
                 dx);
         return read(dx);
     }
@@ -129,9 +129,9 @@ public final class FusedFixtures implements AutoCloseable {
     public BnBackward bnBackward(BnBackwardPlan plan, float[] x, float[] dy, float[] gamma, float[] saveMean, float[] saveInvStd) {
         var s = plan.spec();
         Shape shape = s.bn().shape();
-        Tensor dx = output(shape, s.dtype(), s.layout());
+        Tensor dx = output(shape, s.dtype(), s.format());
         Tensor dgamma = vectorOutput(s.bn().channels()), dbeta = vectorOutput(s.bn().channels());
-        plan.backward(tensor(shape, x, s.dtype(), s.layout()), tensor(shape, dy, s.dtype(), s.layout()), vector(gamma), vector(saveMean),
+        plan.backward(tensor(shape, x, s.dtype(), s.format()), tensor(shape, dy, s.dtype(), s.format()), vector(gamma), vector(saveMean),
                 vector(saveInvStd), dx, dgamma, dbeta);
         return new BnBackward(read(dx), read(dgamma), read(dbeta));
     }
