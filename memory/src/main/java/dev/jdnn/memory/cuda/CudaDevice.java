@@ -1,7 +1,6 @@
 package dev.jdnn.memory.cuda;
 
 import dev.jdnn.bindings.Check;
-import dev.jdnn.bindings.LibraryVersions;
 import dev.jdnn.bindings.Out;
 import dev.jdnn.bindings.cuda.cuda_h;
 import dev.jdnn.bindings.cudart.cudart_h;

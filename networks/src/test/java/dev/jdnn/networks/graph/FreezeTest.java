@@ -4,7 +4,6 @@ import dev.jdnn.networks.graph.run.ExecutionPlan;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
-import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.layers.Act;
 import dev.jdnn.networks.layers.BatchNorm2d;

@@ -3,7 +3,6 @@ package dev.jdnn.networks.graph;
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Shape;
-import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Layer;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.graph.CompileOptions.Layout;

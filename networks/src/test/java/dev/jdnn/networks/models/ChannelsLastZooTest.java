@@ -1,6 +1,5 @@
 package dev.jdnn.networks.models;
 
-import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.graph.CompileOptions;
 import dev.jdnn.ops.Backend;

@@ -2,7 +2,6 @@ package dev.jdnn.networks.models;
 
 import dev.jdnn.memory.Shape;
 import dev.jdnn.networks.Layer;
-import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.networks.layers.Linear;
 import dev.jdnn.ops.Backend;

@@ -5,7 +5,6 @@ import dev.jdnn.memory.Device;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.BatchNormPlan;
 import dev.jdnn.ops.BatchNormSpec;
-import dev.jdnn.ops.OperandType;
 import dev.jdnn.ops.Operands;
 
 import java.lang.foreign.MemorySegment;

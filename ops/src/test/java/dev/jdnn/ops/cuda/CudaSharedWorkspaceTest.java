@@ -2,7 +2,6 @@ package dev.jdnn.ops.cuda;
 
 import dev.jdnn.memory.DType;
 import dev.jdnn.memory.MemoryFormat;
-import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Conv2dPlan;
 import dev.jdnn.ops.Conv2dSpec;

@@ -10,7 +10,6 @@ import dev.jdnn.ops.Fusion;
 import dev.jdnn.ops.Recording;
 import dev.jdnn.ops.cpu.CpuBackend;
 
-import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;

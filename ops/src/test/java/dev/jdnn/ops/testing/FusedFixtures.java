@@ -12,7 +12,6 @@ import dev.jdnn.ops.BnFinalizePlan;
 import dev.jdnn.ops.ConvBiasActivationPlan;
 import dev.jdnn.ops.ConvStatsPlan;
 import dev.jdnn.ops.DgradDreluPlan;
-import dev.jdnn.ops.FusedPlan;
 
 import java.util.Arrays;
 

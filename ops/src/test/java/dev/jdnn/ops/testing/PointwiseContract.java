@@ -15,7 +15,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import static dev.jdnn.ops.testing.Approx.assertClose;
 import static dev.jdnn.ops.testing.BackendParityFixtures.NCHW;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
