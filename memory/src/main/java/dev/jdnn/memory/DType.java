@@ -21,4 +21,9 @@ public enum DType {
     public boolean isFloatingPoint() {
         return this == FLOAT32 || this == BFLOAT16 || this == FLOAT16;
     }
+
+    /** "float32", "bfloat16", ...: as messages and reports write it (the {@link MemoryFormat#label()} of element types). */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
 }

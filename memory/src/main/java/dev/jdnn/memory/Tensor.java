@@ -356,7 +356,7 @@ public final class Tensor implements AutoCloseable {
     public String describe() {
         MemoryFormat format = memoryFormat();
         boolean dense = format == MemoryFormat.NHWC ? format.isLayoutOf(this) : isContiguous();
-        return dtype.name().toLowerCase() + shape + (format == MemoryFormat.NHWC ? " nhwc" : "") + " on " + device()
+        return dtype.label() + shape + (format == MemoryFormat.NHWC ? " nhwc" : "") + " on " + device()
                 + (dense ? "" : " (strides " + Arrays.toString(strides) + ")");
     }
 

@@ -116,7 +116,7 @@ class MemoryFormatTest {
             for (int i = 0; i < values.length; i++) assertEquals(HalfFloats.quantize(t, values[i]), back[i], t + " element " + i);
             h.setFloat(1.0039062f, 1, 2, 3, 4); // 1 + 2^-8: a bfloat16 tie, 1 + 2^-8 exactly in float16
             assertEquals(HalfFloats.quantize(t, 1.0039062f), h.getFloat(1, 2, 3, 4));
-            assertTrue(h.describe().startsWith(t.name().toLowerCase() + "[2, 3, 4, 5] nhwc"), h.describe());
+            assertTrue(h.describe().startsWith(t.label() + "[2, 3, 4, 5] nhwc"), h.describe());
         }
         Tensor ints = Tensor.ofHostInts(Shape.of(2), 1, 2);
         assertThrows(IllegalArgumentException.class, ints::toFloatArray);

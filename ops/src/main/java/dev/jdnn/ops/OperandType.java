@@ -48,6 +48,6 @@ public record OperandType(MemoryFormat format, DType dtype) {
 
     /** "bfloat16 nhwc", as messages and reports write it. */
     public String describe() {
-        return dtype.name().toLowerCase(java.util.Locale.ROOT) + " " + format.label();
+        return dtype.label() + " " + format.label();
     }
 }

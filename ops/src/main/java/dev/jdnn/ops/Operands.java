@@ -24,7 +24,7 @@ public final class Operands {
     public static Tensor typed(String what, Tensor t, DType dtype, Device device) {
         if (t == null) throw new IllegalArgumentException(what + ": tensor is null");
         t.requireDevice(device, what);
-        if (t.dtype() != dtype) throw new IllegalArgumentException(what + ": expected a " + dtype.name().toLowerCase() + " tensor, got " + t.describe());
+        dtype(what, t, dtype);
         return t;
     }
 
@@ -108,7 +108,7 @@ public final class Operands {
     }
 
     private static void dtype(String what, Tensor t, DType dtype) {
-        if (t.dtype() != dtype) throw new IllegalArgumentException(what + ": expected a " + dtype.name().toLowerCase() + " tensor, got " + t.describe());
+        if (t.dtype() != dtype) throw new IllegalArgumentException(what + ": expected a " + dtype.label() + " tensor, got " + t.describe());
     }
 
     private static String layoutOf(MemoryFormat format) {
@@ -205,8 +205,7 @@ public final class Operands {
     /** The guard's operands: contiguous float32 values and a one-element float32 flag, both on {@code device}. */
     public static void finiteFlag(Device device, Tensor values, Tensor flag) {
         requireContiguous("finiteFlag values", floats("finiteFlag values", values, device));
-        floats("finiteFlag flag", flag, device);
-        if (flag.numel() != 1) throw new IllegalArgumentException("finiteFlag: the flag must be one float, got " + flag.describe());
+        flag("finiteFlag", flag, device);
     }
 
     /** A loss scaler's state: a contiguous float32 tensor of {@link LossScaling#LENGTH} elements on {@code device}. */

@@ -4,7 +4,6 @@ import dev.jdnn.memory.DType;
 import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Shape;
 
-import java.util.Locale;
 import java.util.Objects;
 
 /** Shared argument checks for the op specs. */
@@ -31,7 +30,7 @@ final class Specs {
      * description is the key of stored engine choices (FusedEngineStore), and renaming it would orphan them.
      */
     static String format(DType dtype, MemoryFormat format) {
-        return "dtype=" + dtype.name().toLowerCase(Locale.ROOT) + " layout=" + format.name().toLowerCase(Locale.ROOT);
+        return "dtype=" + dtype.label() + " layout=" + format.label();
     }
 
     /** A convolution's full geometry on one line (the bias flag excluded). */

@@ -48,7 +48,7 @@ final class CudaLinear implements LinearPlan {
     static String implementation(DType dtype, boolean strictFp32) {
         String mode = strictFp32 ? "CUBLAS_PEDANTIC_MATH" : "CUBLAS_TF32_TENSOR_OP_MATH";
         return dtype == DType.FLOAT32 ? "cuBLAS SGEMM (" + mode + ")"
-                : "cuBLAS GemmEx (" + dtype.name().toLowerCase(java.util.Locale.ROOT) + " A and B, CUBLAS_COMPUTE_32F, " + mode + ")";
+                : "cuBLAS GemmEx (" + dtype.label() + " A and B, CUBLAS_COMPUTE_32F, " + mode + ")";
     }
 
     /**

@@ -64,7 +64,7 @@ final class Cudnn {
         MemorySegment d = create(cudnn_h::cudnnCreateTensorDescriptor, "cudnnCreateTensorDescriptor");
         try {
             Check.cudnn(cudnn_h.cudnnSetTensor4dDescriptorEx(d, dataType(dtype), nchw[0], nchw[1], nchw[2], nchw[3], st[0], st[1], st[2], st[3]),
-                    "cudnnSetTensor4dDescriptorEx(" + dtype.name().toLowerCase() + " " + java.util.Arrays.toString(nchw) + ", strides " + java.util.Arrays.toString(strides) + ")");
+                    "cudnnSetTensor4dDescriptorEx(" + dtype.label() + " " + java.util.Arrays.toString(nchw) + ", strides " + java.util.Arrays.toString(strides) + ")");
         } catch (RuntimeException e) {
             cudnn_h.cudnnDestroyTensorDescriptor(d);
             throw e;
@@ -91,7 +91,7 @@ final class Cudnn {
         try (Arena arena = Arena.ofConfined()) {
             int layout = format == MemoryFormat.NHWC ? cudnn_h.CUDNN_TENSOR_NHWC() : cudnn_h.CUDNN_TENSOR_NCHW();
             Check.cudnn(cudnn_h.cudnnSetFilterNdDescriptor(d, dataType(dtype), layout, 4, arena.allocateFrom(ValueLayout.JAVA_INT, k, c, r, s)),
-                    "cudnnSetFilterNdDescriptor(" + dtype.name().toLowerCase() + " " + format.label() + " [" + k + ", " + c + ", " + r + ", " + s + "])");
+                    "cudnnSetFilterNdDescriptor(" + dtype.label() + " " + format.label() + " [" + k + ", " + c + ", " + r + ", " + s + "])");
         } catch (RuntimeException e) {
             cudnn_h.cudnnDestroyFilterDescriptor(d);
             throw e;

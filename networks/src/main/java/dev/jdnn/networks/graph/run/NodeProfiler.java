@@ -198,7 +198,7 @@ public final class NodeProfiler implements NodeExecution {
     /** "float32[256, 64, 56, 56] NCHW": dtype, shape and how the elements lie in memory (see {@link #layout}). */
     public static String describe(Tensor t) {
         String layout = layout(t);
-        return t.dtype().name().toLowerCase(Locale.ROOT) + t.shape() + (layout.isEmpty() ? "" : " " + layout);
+        return t.dtype().label() + t.shape() + (layout.isEmpty() ? "" : " " + layout);
     }
 
     /**
