@@ -36,7 +36,8 @@ import dev.jdnn.ops.TimeMarks;
  * The pure-Java backend: host memory from {@link HostAllocator#global()}, Vector API kernels, work split over
  * {@link Parallel}'s fixed pool. Calls are synchronous. Each op lives in its own class (CpuBatchNorm, CpuPooling,
  * CpuActivations, CpuLrn, CpuDropout, CpuSoftmax, CpuCrossEntropy, CpuPointwise, CpuOptimizers, CpuLossScaling,
- * CpuTransfers; convolution and linear layers in CpuConv2d / CpuLinear); this class only wires them to {@link Backend}.
+ * CpuTransfers, CpuTimeMarks; convolution and linear layers in CpuConv2d / CpuLinear, the fused patterns' compositions
+ * in CpuFused); this class only wires them to {@link Backend}.
  * NHWC and half-precision operands are computed exactly as the ops package's mixed-precision table says, on float32
  * NCHW copies ({@link Staging}).
  */
@@ -119,7 +120,7 @@ public final class CpuBackend implements Backend {
     @Override public void addBias(Tensor y, Tensor bias) { CpuPointwise.addBias(y, bias); }
     @Override public void scaleBiasActivation(Tensor x, Tensor scale, Tensor bias, Activation activation, Tensor y) { CpuPointwise.scaleBiasActivation(x, scale, bias, activation, y); }
 
-    // ---- optimizer and reductions ----
+    // ---- optimizer updates and gradient clipping ----
 
     @Override
     public void sgdStep(Tensor param, Tensor grad, Tensor momentumBuffer, OptimizerConfig.Sgd config, Tensor stepScalars) {

@@ -73,7 +73,6 @@ public final class CpuConv2d implements Conv2dPlan {
     private void forward32(float alpha, Tensor x, Tensor w, Tensor bias, float beta, Tensor y) {
         HostTensors.batched("conv2d input", x, spec.inputShape());
         HostTensors.contiguous("conv2d weight", w, spec.weightShape());
-        if (bias != null) HostTensors.contiguous("conv2d bias", bias, spec.biasShape());
         HostTensors.batched("conv2d output", y, spec.outputShape());
         MemorySegment xs = x.hostSegment(), ws = w.hostSegment(), ys = y.hostSegment();
         MemorySegment bs = bias == null ? null : bias.hostSegment();

@@ -16,13 +16,13 @@ final class CpuDgradDrelu implements DgradDreluPlan {
     private final DgradDreluSpec spec;
     private final CpuConv2d conv;
     private final CpuActivations relu;
-    private final Tensor reluInput; // reluInput * scale + bias, with reluInputFromScaleBias only
+    private final Tensor recomputed; // reluInput * scale + bias, with reluInputFromScaleBias only
 
     CpuDgradDrelu(DgradDreluSpec spec) {
         this.spec = spec;
         this.conv = new CpuConv2d(spec.conv());
         this.relu = new CpuActivations(Activation.RELU, 0f, spec.conv().inputShape(), OperandType.DEFAULT);
-        this.reluInput = spec.reluInputFromScaleBias() ? Tensor.allocate(HostAllocator.global(), spec.conv().inputShape(), DType.FLOAT32) : null;
+        this.recomputed = spec.reluInputFromScaleBias() ? Tensor.allocate(HostAllocator.global(), spec.conv().inputShape(), DType.FLOAT32) : null;
     }
 
     @Override public DgradDreluSpec spec() { return spec; }
@@ -39,8 +39,8 @@ final class CpuDgradDrelu implements DgradDreluPlan {
         Tensor r = reluInput;
         if (spec.reluInputFromScaleBias()) {
             Planes.of(p + " reluInput", reluInput, spec.conv().inputShape());
-            CpuPointwise.scaleBiasActivation(reluInput, scale, bias, Activation.IDENTITY, this.reluInput);
-            r = this.reluInput;
+            CpuPointwise.scaleBiasActivation(reluInput, scale, bias, Activation.IDENTITY, recomputed);
+            r = recomputed;
         } else if (scale != null || bias != null) {
             throw new IllegalArgumentException(p + ": scale and bias must be null without reluInputFromScaleBias");
         }
@@ -50,6 +50,6 @@ final class CpuDgradDrelu implements DgradDreluPlan {
 
     @Override
     public void close() {
-        if (reluInput != null) reluInput.close();
+        if (recomputed != null) recomputed.close();
     }
 }
