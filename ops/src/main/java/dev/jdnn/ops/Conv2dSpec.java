@@ -56,6 +56,16 @@ public record Conv2dSpec(int batch, int inChannels, int height, int width,
                 stride, stride, pad, pad, dilation, dilation, groups, bias);
     }
 
+    /**
+     * The geometry on one line, e.g. {@code input=8x64x56x56 out=64 kernel=3x3 stride=1x1 pad=1x1 dilation=1x1 groups=1}
+     * (bias and operand type excluded): part of the keys of stored convolution algorithms and fused engines.
+     */
+    public String geometry() {
+        return "input=" + batch + "x" + inChannels + "x" + height + "x" + width + " out=" + outChannels
+                + " kernel=" + kernelH + "x" + kernelW + " stride=" + strideH + "x" + strideW
+                + " pad=" + padH + "x" + padW + " dilation=" + dilationH + "x" + dilationW + " groups=" + groups;
+    }
+
     public int outHeight() { return (height + 2 * padH - dilationH * (kernelH - 1) - 1) / strideH + 1; }
     public int outWidth() { return (width + 2 * padW - dilationW * (kernelW - 1) - 1) / strideW + 1; }
     public Shape inputShape() { return Shape.of(batch, inChannels, height, width); }

@@ -35,7 +35,7 @@ public record ConvBiasActivationSpec(Conv2dSpec conv, Activation activation) imp
 
     @Override
     public String describe() {
-        return pattern() + " " + Specs.geometry(conv) + " bias=" + conv.bias() + " activation=" + activation.name().toLowerCase(Locale.ROOT)
+        return pattern() + " " + conv.geometry() + " bias=" + conv.bias() + " activation=" + activation.name().toLowerCase(Locale.ROOT)
                 + " " + Specs.format(dtype(), format());
     }
 

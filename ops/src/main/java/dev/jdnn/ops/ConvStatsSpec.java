@@ -39,7 +39,7 @@ public record ConvStatsSpec(Conv2dSpec conv, boolean scaleBiasReluInput) impleme
 
     @Override
     public String describe() {
-        return pattern() + " " + Specs.geometry(conv) + " " + Specs.format(dtype(), format());
+        return pattern() + " " + conv.geometry() + " " + Specs.format(dtype(), format());
     }
 
     @Override public Class<ConvStatsPlan> planType() { return ConvStatsPlan.class; }

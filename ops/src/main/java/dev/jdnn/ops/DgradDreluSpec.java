@@ -36,7 +36,7 @@ public record DgradDreluSpec(Conv2dSpec conv, boolean reluInputFromScaleBias) im
 
     @Override
     public String describe() {
-        return pattern() + " " + Specs.geometry(conv) + " " + Specs.format(dtype(), format());
+        return pattern() + " " + conv.geometry() + " " + Specs.format(dtype(), format());
     }
 
     @Override public Class<DgradDreluPlan> planType() { return DgradDreluPlan.class; }

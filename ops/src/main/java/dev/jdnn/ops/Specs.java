@@ -32,11 +32,4 @@ final class Specs {
     static String format(DType dtype, MemoryFormat format) {
         return "dtype=" + dtype.label() + " layout=" + format.label();
     }
-
-    /** A convolution's full geometry on one line (the bias flag excluded). */
-    static String geometry(Conv2dSpec s) {
-        return "input=" + s.batch() + "x" + s.inChannels() + "x" + s.height() + "x" + s.width() + " out=" + s.outChannels()
-                + " kernel=" + s.kernelH() + "x" + s.kernelW() + " stride=" + s.strideH() + "x" + s.strideW()
-                + " pad=" + s.padH() + "x" + s.padW() + " dilation=" + s.dilationH() + "x" + s.dilationW() + " groups=" + s.groups();
-    }
 }

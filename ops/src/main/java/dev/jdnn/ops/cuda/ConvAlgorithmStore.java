@@ -41,9 +41,7 @@ final class ConvAlgorithmStore extends ChoiceStore<ConvAlgorithmStore.ConvKey, C
             return direction.name().toLowerCase(Locale.ROOT).replace('_', '-') + (strictFp32 ? " fp32" : " tf32")
                     + (deterministic ? " deterministic" : " any") + " limit=" + workspaceLimit
                     + " operands=" + spec.operands().dtype().label() + "-" + spec.operands().format().label()
-                    + " input=" + spec.batch() + "x" + spec.inChannels() + "x" + spec.height() + "x" + spec.width() + " out=" + spec.outChannels()
-                    + " kernel=" + spec.kernelH() + "x" + spec.kernelW() + " stride=" + spec.strideH() + "x" + spec.strideW()
-                    + " pad=" + spec.padH() + "x" + spec.padW() + " dilation=" + spec.dilationH() + "x" + spec.dilationW() + " groups=" + spec.groups();
+                    + " " + spec.geometry();
         }
     }
 
