@@ -66,6 +66,12 @@ public record Conv2dSpec(int batch, int inChannels, int height, int width,
                 + " pad=" + padH + "x" + padW + " dilation=" + dilationH + "x" + dilationW + " groups=" + groups;
     }
 
+    /** "conv2d input=8x64x56x56 out=64 kernel=3x3 ... groups=1 bias=false float32 nchw", for messages. */
+    @Override
+    public String toString() {
+        return "conv2d " + geometry() + " bias=" + bias + " " + operands.describe();
+    }
+
     public int outHeight() { return (height + 2 * padH - dilationH * (kernelH - 1) - 1) / strideH + 1; }
     public int outWidth() { return (width + 2 * padW - dilationW * (kernelW - 1) - 1) / strideW + 1; }
     public Shape inputShape() { return Shape.of(batch, inChannels, height, width); }

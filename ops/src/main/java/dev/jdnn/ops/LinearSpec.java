@@ -24,6 +24,12 @@ public record LinearSpec(int batch, int inFeatures, int outFeatures, boolean bia
         return new LinearSpec(batch, inFeatures, outFeatures, bias, newDtype);
     }
 
+    /** "linear batch=32 in=512 out=10 bias=true float32", for messages. */
+    @Override
+    public String toString() {
+        return "linear batch=" + batch + " in=" + inFeatures + " out=" + outFeatures + " bias=" + bias + " " + dtype.label();
+    }
+
     public Shape inputShape() { return Shape.of(batch, inFeatures); }
     public Shape weightShape() { return Shape.of(outFeatures, inFeatures); }
     public Shape biasShape() { return Shape.of(outFeatures); }

@@ -19,6 +19,12 @@ public record LrnSpec(Shape shape, int size, double alpha, double beta, double k
         this(shape, size, alpha, beta, k, OperandType.DEFAULT);
     }
 
+    /** "lrn shape=[8, 96, 55, 55] size=5 alpha=1.0E-4 beta=0.75 k=2.0 float32 nchw", for messages. */
+    @Override
+    public String toString() {
+        return "lrn shape=" + shape + " size=" + size + " alpha=" + alpha + " beta=" + beta + " k=" + k + " " + operands.describe();
+    }
+
     public LrnSpec with(OperandType newOperands) {
         return new LrnSpec(shape, size, alpha, beta, k, newOperands);
     }

@@ -52,6 +52,14 @@ public record PoolSpec(Mode mode, Shape input, int kernelH, int kernelW, int str
         return new PoolSpec(Mode.ADAPTIVE_AVG, input, 0, 0, 0, 0, 0, 0, false, outH, outW);
     }
 
+    /** "pool max input=[8, 64, 56, 56] kernel=3x3 stride=2x2 pad=1x1 ceil=false float32 nchw", for messages. */
+    @Override
+    public String toString() {
+        String window = mode == Mode.ADAPTIVE_AVG ? " out=" + adaptiveOutH + "x" + adaptiveOutW
+                : " kernel=" + kernelH + "x" + kernelW + " stride=" + strideH + "x" + strideW + " pad=" + padH + "x" + padW + " ceil=" + ceilMode;
+        return "pool " + mode.name().toLowerCase(java.util.Locale.ROOT) + " input=" + input + window + " " + operands.describe();
+    }
+
     public int outHeight() { return mode == Mode.ADAPTIVE_AVG ? adaptiveOutH : outSize(input.dim(2), kernelH, strideH, padH); }
     public int outWidth() { return mode == Mode.ADAPTIVE_AVG ? adaptiveOutW : outSize(input.dim(3), kernelW, strideW, padW); }
     public Shape outputShape() { return Shape.of(input.dim(0), input.dim(1), outHeight(), outWidth()); }

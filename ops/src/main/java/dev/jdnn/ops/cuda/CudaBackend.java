@@ -115,7 +115,7 @@ public final class CudaBackend implements Backend {
 
     private final CudaContext ctx;
     private final CudaTransfers transfers;
-    private final Tensor partials; // gradient clipping scratch: CudaOptimizers.CLIP_BLOCKS doubles
+    private final Tensor partials; // per-block reduction scratch of gradient clipping and loss unscaling: CudaOptimizers.CLIP_BLOCKS doubles
     private boolean closed;
 
     private CudaBackend(int ordinal, Options options) {
