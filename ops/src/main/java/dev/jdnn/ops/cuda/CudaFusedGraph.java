@@ -1,10 +1,10 @@
 package dev.jdnn.ops.cuda;
 
-import dev.jdnn.bindings.Check;
 import dev.jdnn.bindings.CudaException;
 import dev.jdnn.bindings.cudart.cudart_h;
 import dev.jdnn.bindings.cudnn.cudnn_h;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.memory.cuda.CudaEvent;
 import dev.jdnn.ops.FusedPlan;
 import dev.jdnn.ops.FusedSpec;
 import dev.jdnn.ops.Fusion;
@@ -17,9 +17,7 @@ import dev.jdnn.ops.cuda.graphapi.HeuristicsMode;
 import dev.jdnn.ops.cuda.graphapi.OperationGraph;
 import dev.jdnn.ops.cuda.graphapi.VariantPack;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -194,8 +192,7 @@ final class CudaFusedGraph implements AutoCloseable {
         private final Map<Long, Long> fixed;
         private final List<Tensor> scratch = new ArrayList<>();
         private long[] uids, addresses;
-        private final Arena arena = Arena.ofConfined();
-        private MemorySegment start, stop;
+        private CudaEvent start, stop;
 
         DeviceEngines(CudaContext ctx, OperationGraph graph, Map<Long, Long> fixed) {
             this.ctx = ctx;
@@ -215,13 +212,10 @@ final class CudaFusedGraph implements AutoCloseable {
             long ws = ctx.workspace.address(plan.workspaceBytes(), "fused graph timing");
             try (VariantPack pack = new VariantPack(uids, addresses, ws)) {
                 ctx.cudnn("cudnnBackendExecute (timing " + plan.choice().format() + ")", plan.execute(ctx.cudnn, pack)); // warm-up
-                ctx.cudart("cudaEventRecord", cudart_h.cudaEventRecord(start, ctx.stream));
+                start.record(ctx.cudaStream);
                 for (int i = 0; i < RUNS; i++) ctx.cudnn("cudnnBackendExecute (timing " + plan.choice().format() + ")", plan.execute(ctx.cudnn, pack));
-                ctx.cudart("cudaEventRecord", cudart_h.cudaEventRecord(stop, ctx.stream));
-                ctx.cudart("cudaEventSynchronize", cudart_h.cudaEventSynchronize(stop));
-                MemorySegment ms = arena.allocate(ValueLayout.JAVA_FLOAT);
-                Check.cudart(cudart_h.cudaEventElapsedTime(ms, start, stop), "cudaEventElapsedTime");
-                return ms.get(ValueLayout.JAVA_FLOAT, 0) / RUNS;
+                stop.record(ctx.cudaStream);
+                return CudaEvent.elapsedMillis(start, stop) / RUNS;
             }
         }
 
@@ -243,22 +237,15 @@ final class CudaFusedGraph implements AutoCloseable {
                     addresses[i] = buffer.address();
                 }
             }
-            start = event();
-            stop = event();
-        }
-
-        private MemorySegment event() {
-            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-            Check.cudart(cudart_h.cudaEventCreate(out), "cudaEventCreate");
-            return out.get(ValueLayout.ADDRESS, 0);
+            start = CudaEvent.create();
+            stop = CudaEvent.create();
         }
 
         @Override
         public void close() {
-            if (start != null) cudart_h.cudaEventDestroy(start);
-            if (stop != null) cudart_h.cudaEventDestroy(stop);
+            if (start != null) start.close();
+            if (stop != null) stop.close();
             for (Tensor t : scratch) t.close();
-            arena.close();
         }
     }
 }
