@@ -77,11 +77,6 @@ final class Cudnn {
         return tensor(new int[]{n, c, h, w}, new long[]{batchStride, (long) h * w, w, 1}, DType.FLOAT32);
     }
 
-    /** A contiguous float32 NCHW descriptor. */
-    static MemorySegment tensor(int[] nchw) {
-        return tensor(nchw[0], nchw[1], nchw[2], nchw[3], (long) nchw[1] * nchw[2] * nchw[3]);
-    }
-
     /**
      * A filter descriptor for weights of logical shape [K, C, R, S] of {@code dtype}, stored KCRS (NCHW format) or KRSC
      * (NHWC format: channels-last weights, what cuDNN's fast NHWC kernels want).
@@ -97,11 +92,6 @@ final class Cudnn {
             throw e;
         }
         return d;
-    }
-
-    /** A float32 KCRS filter descriptor. */
-    static MemorySegment filter(int k, int c, int r, int s) {
-        return filter(k, c, r, s, DType.FLOAT32, MemoryFormat.NCHW);
     }
 
     /** Four ints read back from a cudnnGet*OutputDim-style call. */

@@ -30,9 +30,14 @@ class CudnnDescriptorTest {
         assumeTrue(NativeLibraries.isAvailable(Library.CUDNN), "libcudnn not found (" + Library.CUDNN.requirement() + "): descriptor tests skipped");
     }
 
+    /** A contiguous float32 NCHW descriptor. */
+    private static MemorySegment contiguous(Shape nchw) {
+        return Cudnn.tensor(nchw.toArray(), MemoryFormat.NCHW.strides(nchw), DType.FLOAT32);
+    }
+
     private static int[] cudnnConvOutput(Conv2dSpec spec) {
-        MemorySegment x = Cudnn.tensor(spec.inputShape().toArray());
-        MemorySegment w = Cudnn.filter(spec.outChannels(), spec.inChannels() / spec.groups(), spec.kernelH(), spec.kernelW());
+        MemorySegment x = contiguous(spec.inputShape());
+        MemorySegment w = Cudnn.filter(spec.outChannels(), spec.inChannels() / spec.groups(), spec.kernelH(), spec.kernelW(), DType.FLOAT32, MemoryFormat.NCHW);
         MemorySegment conv = CudaConv2d.convolutionDescriptor(spec, cudnn_h.CUDNN_FMA_MATH());
         try {
             return CudaConv2d.outputDims(conv, x, w);
@@ -67,7 +72,7 @@ class CudnnDescriptorTest {
                 PoolSpec.max(Shape.of(1, 2, 8, 8), 2, 2, 0, true));   // ceil mode that adds no window
         for (PoolSpec spec : specs) {
             assertTrue(CudaPooling.usesCudnn(spec), spec + " should run on cuDNN");
-            MemorySegment x = Cudnn.tensor(spec.input().toArray());
+            MemorySegment x = contiguous(spec.input());
             MemorySegment pool = CudaPooling.poolingDescriptor(spec);
             try {
                 assertArrayEquals(spec.outputShape().toArray(), CudaPooling.outputDims(pool, x), "output dims of " + spec);
