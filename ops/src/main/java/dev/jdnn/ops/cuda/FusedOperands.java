@@ -5,6 +5,7 @@ import dev.jdnn.memory.Device;
 import dev.jdnn.memory.MemoryFormat;
 import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
+import dev.jdnn.ops.Operands;
 import dev.jdnn.ops.cuda.graphapi.GraphTensor;
 
 /**
@@ -16,22 +17,17 @@ final class FusedOperands {
 
     /** An activation or weight: the pattern's dtype, exactly {@code shape}, densely packed in {@code layout}, aligned. */
     static long activation(Tensor t, String what, Shape shape, DType dtype, MemoryFormat layout, Device device) {
-        if (t == null) throw new IllegalArgumentException(what + ": tensor is null, expected " + dtype + " " + shape + " in " + layout);
+        if (t == null) throw new IllegalArgumentException(what + ": tensor is null, expected a " + dtype.label() + " " + layout.label() + " tensor of shape " + shape);
         t.requireDevice(device, what);
         t.requireShape(shape, what);
-        if (t.dtype() != dtype) throw new IllegalArgumentException(what + ": expected a " + dtype + " tensor, got " + t.describe());
-        if (!layout.isLayoutOf(t)) throw new IllegalArgumentException(what + ": expected a densely packed " + layout + " tensor, got " + t.describe());
+        if (t.dtype() != dtype) throw new IllegalArgumentException(what + ": expected a " + dtype.label() + " tensor, got " + t.describe());
+        if (!layout.isLayoutOf(t)) throw new IllegalArgumentException(what + ": expected a densely packed " + layout.label() + " tensor, got " + t.describe());
         return aligned(t, what);
     }
 
-    /** A float32 [C] vector. */
+    /** A float32 [C] vector ({@link Operands#contiguous}'s check), aligned. */
     static long vector(Tensor t, String what, int channels, Device device) {
-        if (t == null) throw new IllegalArgumentException(what + ": tensor is null, expected float32 [" + channels + "]");
-        t.requireDevice(device, what);
-        t.requireShape(Shape.of(channels), what);
-        if (t.dtype() != DType.FLOAT32) throw new IllegalArgumentException(what + ": expected a FLOAT32 tensor, got " + t.describe());
-        if (!t.isContiguous()) throw new IllegalArgumentException(what + ": expected a contiguous tensor, got " + t.describe());
-        return aligned(t, what);
+        return aligned(Operands.contiguous(what, t, Shape.of(channels), device), what);
     }
 
     /** Null where the pattern takes no such operand. */
