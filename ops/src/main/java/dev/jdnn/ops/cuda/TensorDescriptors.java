@@ -38,28 +38,11 @@ final class TensorDescriptors implements AutoCloseable {
         dense(); // built at plan time: the common case never allocates later
     }
 
-    /** Float32 NCHW operands. */
-    TensorDescriptors(String what, Shape shape, Device device) {
-        this(what, shape, OperandType.DEFAULT, device);
-    }
-
     /** NCHW as is; any other rank as [dim0, rest, 1, 1] (such ops only care about rows of elements). */
     static int[] nchwOf(Shape shape) {
         if (shape.rank() == 4) return shape.toArray();
         if (shape.rank() == 0) return new int[]{1, 1, 1, 1};
         return new int[]{shape.dim(0), Math.toIntExact(shape.numel() / Math.max(1, shape.dim(0))), 1, 1};
-    }
-
-    Shape shape() {
-        return shape;
-    }
-
-    OperandType type() {
-        return type;
-    }
-
-    int[] nchw() {
-        return nchw.clone();
     }
 
     /** The descriptor of a densely packed operand in the type's format. */

@@ -150,7 +150,7 @@ class CudnnDescriptorTest {
     /** A plan used after close() fails in Java, naming the operand, instead of handing cuDNN destroyed descriptors. */
     @Test
     void descriptorsOfAClosedPlanAreNotUsed() {
-        TensorDescriptors x = new TensorDescriptors("conv2d input", Shape.of(2, 3, 4, 5), dev.jdnn.memory.Device.CPU);
+        TensorDescriptors x = new TensorDescriptors("conv2d input", Shape.of(2, 3, 4, 5), OperandType.DEFAULT, dev.jdnn.memory.Device.CPU);
         x.close();
         var e = assertThrows(IllegalStateException.class, x::dense);
         assertEquals("conv2d input: the plan was closed, its cuDNN descriptors are destroyed", e.getMessage());
