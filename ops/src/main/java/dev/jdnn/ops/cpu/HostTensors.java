@@ -8,7 +8,6 @@ import dev.jdnn.memory.Tensor;
 import dev.jdnn.ops.Operands;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 
 /**
  * What every CPU op does with its host tensors: the shared argument checks ({@link Operands}) on the host device,
@@ -45,10 +44,6 @@ final class HostTensors {
 
     static MemorySegment seg(Tensor t) {
         return t.buffer().hostSegment();
-    }
-
-    static String shapes(Tensor... ts) {
-        return Arrays.toString(Arrays.stream(ts).map(Tensor::shape).toArray());
     }
 
     /**

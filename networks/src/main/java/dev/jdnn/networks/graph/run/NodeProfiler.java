@@ -132,10 +132,6 @@ public final class NodeProfiler implements NodeExecution {
             if (firstBackward > 0) loss += marks.millis(2 * order.get(firstBackward - 1) + 1, 2 * order.get(firstBackward));
         }
 
-        public int measuredSteps() {
-            return measuredSteps;
-        }
-
         /** True when the node's call of this phase ran in the measured steps. */
         public boolean ran(Node node, Phase phase) {
             return operands[call(node, phase)] != null;
