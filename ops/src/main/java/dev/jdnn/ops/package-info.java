@@ -27,8 +27,9 @@
  *       dbeta</td><td>statistics accumulated in float32 (or wider) from the stored x; y, dx rounded once.</td></tr>
  *   <tr><td>activations, pooling, LRN, dropout</td><td>every operand</td><td>—</td>
  *       <td>computed in float32 from the stored values, each result rounded once (alpha/beta included).</td></tr>
- *   <tr><td>add, addScaled, scale, fill, scaleChannels (SE), channelShuffle, addBias, copy into channel slices</td>
- *       <td>each operand its own float dtype</td><td>addBias's bias</td><td>as above.</td></tr>
+ *   <tr><td>add, addScaled, scale, fill, scaleChannels (SE), channelShuffle, addBias, scaleBiasActivation, copy into
+ *       channel slices</td>
+ *       <td>each operand its own float dtype</td><td>addBias's bias, scaleBiasActivation's scale and bias</td><td>as above.</td></tr>
  *   <tr><td>softmax, log-softmax</td><td>x, dx</td><td>y, dy</td><td>computed and written in float32 (autocast runs
  *       them in float32); the input gradient is rounded to the input's dtype.</td></tr>
  *   <tr><td>cross-entropy loss</td><td>logits, dLogits (or float32)</td><td>loss</td><td>computed in float32; the

@@ -47,8 +47,8 @@
  * reduced-precision reductions, non-determinism, workspace), or none of those could be built (NO_PLAN, first failure).
  * The CPU backend fuses every float32 NCHW spec and reports other formats as OPERANDS_UNSUPPORTED. A caller falls back
  * per node to the ops the spec names; since a BN finalize consumes a conv-stats' sums and a scale-bias-ReLU input
- * consumes a BN finalize's scale and bias, the graph layer should fuse a conv-BN-ReLU group only when every plan of
- * the group fused, and keep the group's unfused nodes otherwise. Plans need operands densely packed in their layout
+ * consumes a BN finalize's scale and bias, the graph layer fuses a conv-BN-ReLU group only when every plan of the
+ * group fused, and keeps the group's unfused nodes otherwise ({@code dev.jdnn.networks.graph.trace.FuseGroups}). Plans need operands densely packed in their layout
  * and 16-byte aligned (no channel-slice views). Engine configurations are autotuned once per shape when the backend
  * benchmarks convolutions (up to eight timed with CUDA events) and kept beside the convolution algorithms
  * ({@code fused-engines-<gpu>.txt}, key: GPU model/SMs, cuDNN version, pattern with full geometry, dtype, layout,
