@@ -10,7 +10,7 @@ import java.util.Objects;
 public sealed interface Fusion<P extends FusedPlan> {
     /** Why a pattern was not fused. */
     enum Reason {
-        /** The backend cannot compute this dtype or layout at all (e.g. the CPU backend and bf16). */
+        /** The backend has no fused plan for this dtype or layout (e.g. the CPU backend and bf16). */
         OPERANDS_UNSUPPORTED,
         /** cuDNN refused the operation graph itself: a pattern, layout or dtype this cuDNN build or device does not support. */
         GRAPH_REJECTED,

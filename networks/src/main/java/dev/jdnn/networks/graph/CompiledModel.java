@@ -84,9 +84,11 @@ import java.util.Set;
  * Where {@link CompileOptions#fusion()} says so, groups of nodes — a convolution with its batch norm and ReLU, and
  * the like — run as the backend's fused plans ({@link Backend#fuse}), in both graphs; each group that cannot keeps its
  * nodes, decided at compile time. Off by default until a GPU session has verified cuDNN's fused engines
- * ({@code withFusion(FusionMode.AUTO)} uses them on CUDA); fused patterns are float32 NCHW only, so other compiles
- * keep every group unfused with that reason. {@link #fusionStatus()} lists every candidate, fused or not and why;
- * the package documentation of {@code graph.trace} says what fuses and when it falls back.
+ * ({@code withFusion(FusionMode.AUTO)} uses them on CUDA); the graph's fused nodes are wired for float32 NCHW compiles
+ * only (the backends' fused patterns take other formats too), so other compiles keep every group unfused with that
+ * reason.
+ * {@link #fusionStatus()} lists every candidate, fused or not and why; the package documentation of
+ * {@code graph.trace} says what fuses and when it falls back.
  *
  * <h2>Random streams</h2>
  * Each dropout and stochastic-depth node of the training graph draws from its own counter-based stream (a

@@ -144,7 +144,7 @@ class PrecisionAndLayoutTest {
             assertFalse(m.fusionGroups().isEmpty());
             for (FusionGroup g : m.fusionGroups()) {
                 assertFalse(g.fused(), g.describe());
-                assertTrue(g.detail().contains("fused patterns are FP32 NCHW only (this compile stores activations as bfloat16 nhwc)"), g.describe());
+                assertTrue(g.detail().contains("the graph fuses float32 NCHW compiles only (this compile stores activations as bfloat16 nhwc)"), g.describe());
             }
             assertFalse(m.describeGraph(true).contains("fused"));
         }

@@ -13,7 +13,8 @@ import dev.jdnn.ops.Fusion;
 
 /**
  * The CPU backend's fused patterns: each one the composition of the CPU's unfused ops that its spec states, so that
- * it is the reference the CUDA fused plans are compared against. Float32 NCHW only, like every CPU op.
+ * it is the reference the CUDA fused plans are compared against. Float32 NCHW only: the unfused ops take every format
+ * and dtype (through {@code Staging}), but the reference has no need to, and staged compositions would only be slower.
  */
 final class CpuFused {
     private CpuFused() {}
@@ -21,7 +22,7 @@ final class CpuFused {
     static <P extends FusedPlan> Fusion<P> fuse(FusedSpec<P> spec) {
         if (spec.dtype() != DType.FLOAT32 || spec.format() != MemoryFormat.NCHW) {
             return Fusion.unfused(spec, Fusion.Reason.OPERANDS_UNSUPPORTED,
-                    "the CPU backend computes float32 NCHW only, this spec asks for " + spec.dtype() + " " + spec.format());
+                    "the CPU backend fuses float32 NCHW only, this spec asks for " + spec.operands().describe());
         }
         FusedPlan plan = switch (spec) {
             case ConvBiasActivationSpec s -> new CpuConvBiasActivation(s);

@@ -220,7 +220,7 @@ final class FuseGroups {
     /** Why the group's operands do not suit a fused plan (float32 NCHW, densely packed, 16-byte aligned), or null when they do. */
     private String operands(ConvNode conv, BatchNormNode bn, Value out) {
         if (!conv.spec().operands().isDefault()) {
-            return "fused patterns are FP32 NCHW only (this compile stores activations as " + conv.spec().operands().describe() + ")";
+            return "the graph fuses float32 NCHW compiles only (this compile stores activations as " + conv.spec().operands().describe() + ")";
         }
         if (!g.isContiguous(conv.inputs[0])) return "its input is a channel slice of another tensor (fused plans need densely packed operands)";
         if (!g.isContiguous(out.id())) return "its output is a channel slice of a concat (fused plans need densely packed operands)";

@@ -39,8 +39,9 @@
  * </ul>
  * The outcome is {@link dev.jdnn.networks.graph.CompiledModel#fusionStatus()}; fusion is switched by
  * {@link dev.jdnn.networks.graph.CompileOptions#fusion()}: off by default until a GPU session has verified cuDNN's fused
- * engines ({@code FusionMode.AUTO}, {@code --fusion auto}, turns it on for CUDA; {@code ON} also on the CPU). The fused
- * patterns take float32 NCHW operands only: in a channels-last or half-precision compile every candidate keeps its
- * nodes, with that reason.
+ * engines ({@code FusionMode.AUTO}, {@code --fusion auto}, turns it on for CUDA; {@code ON} also on the CPU). The graph
+ * fuses float32 NCHW compiles only — its fused nodes are wired for float32 NCHW operands and weights, although the
+ * backends' fused patterns take the other formats and dtypes too: in a channels-last or half-precision compile every
+ * candidate keeps its nodes, with that reason.
  */
 package dev.jdnn.networks.graph.trace;
