@@ -206,7 +206,10 @@ public final class CompiledModel implements AutoCloseable {
         return compile(model, inputShape, backend, seed, CompileOptions.DEFAULT);
     }
 
-    /** As {@link #compile(Layer, Shape, Backend, long)} with debug options (no memory sharing, NaN poisoning). */
+    /**
+     * As {@link #compile(Layer, Shape, Backend, long)} with {@code options}: precision, memory format, fusion, CUDA
+     * graphs, and the debug switches (no memory sharing, NaN poisoning).
+     */
     public static CompiledModel compile(Layer model, Shape inputShape, Backend backend, long seed, CompileOptions options) {
         return new CompiledModel(model, inputShape, backend, seed, options, NodeExecution.DIRECT);
     }
@@ -272,9 +275,11 @@ public final class CompiledModel implements AutoCloseable {
      */
     public Tensor labels() { return labels; }
 
-    /** Switches graph: BN batch statistics and running-stat updates, dropout, stochastic depth, auxiliary heads. */
+    /**
+     * Switches graph: BN batch statistics and running-stat updates, dropout, stochastic depth, auxiliary heads.
+     * (Frozen modules keep BN in eval mode even in training.)
+     */
     public void setTraining(boolean training) { this.training = training; }
-    /** Frozen modules keep BN in eval mode even in training. */
     public boolean isTraining() { return training; }
 
     public Map<String, Parameter> stateDict() { return parameters.stateDict(); }
