@@ -2,12 +2,12 @@
 # The one script a lent GPU runs: everything jdnn must show on real hardware, in about 8 minutes, with a compact
 # summary printed last (and in $OUT/summary.txt) and the full reports under $OUT.
 #
-# Prepare on the development machine (no GPU needed; about 3 minutes):
+# Prepare on the development machine (no GPU needed; 2-4 minutes):
 #     ci/gpu-bundle.sh            # -> build/gpu-carry/{jdnn-gpu.tar.xz, fashion-mnist.tar.xz}, checks the 64 MiB limit
 # Then ONE device call, from the repository root, exactly:
 #     run(command="bash ci/gpu-check.sh", carry=["build/gpu-carry"], timeout_s=600)
 # (build/ is git-ignored, so the bundle must be named in carry; the scripts themselves travel with the working tree.
-# The measured size of tree + carry is printed by gpu-bundle.sh: 57 MiB at the time of writing, one call suffices.)
+# gpu-bundle.sh prints the measured size of tree + carry and fails over 64 MiB; benchmarks/RESULTS.md has the latest.)
 #
 # What it does, in this order (a step that needs more time than is left is reported as NOT RUN):
 #   A. unpack the bundle and the data; `jdnn info` (libraries, the cuDNN builds found and which is used, the GPU)

@@ -4,7 +4,7 @@
 # last and written to $OUT/summary.txt; the full reports (side-by-side table, profiles, training runs) go to
 # $OUT/reports.tar.xz.
 #
-# Prepare on the development machine (no GPU needed; about 3 minutes):
+# Prepare on the development machine (no GPU needed; 2-4 minutes):
 #     ci/gpu-bundle.sh            # -> build/gpu-carry/{jdnn-gpu.tar.xz, fashion-mnist.tar.xz}, checks the 64 MiB limit
 # Then ONE device call, from the repository root, exactly:
 #     run(command="bash ci/gpu-speed.sh", carry=["build/gpu-carry"], timeout_s=600)
