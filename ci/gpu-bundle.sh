@@ -110,7 +110,8 @@ if [ "$with_data" = 1 ]; then
 fi
 
 # What travels: the working tree (tracked and untracked-not-ignored files) plus build/gpu-carry.
-tree_bytes="$(git -C "$root" ls-files -z --cached --others --exclude-standard | (cd "$root" && xargs -0 -r du -cb 2>/dev/null) | awk 'END {print $1+0}')"
+# (du reads the list itself: one total, however many files; xargs would split a long list into several du runs.)
+tree_bytes="$(git -C "$root" ls-files -z --cached --others --exclude-standard | (cd "$root" && du -cb --files0-from=- 2>/dev/null) | tail -n1 | cut -f1)"
 carry_bytes="$(du -cb "$carry"/* | tail -n1 | cut -f1)"
 total=$((tree_bytes + carry_bytes))
 for f in "$carry"/*; do echo "gpu-bundle: $(du -h "$f" | cut -f1)	$f"; done

@@ -2,12 +2,12 @@
 # The one script a lent GPU runs: everything jdnn must show on real hardware, in about 8 minutes, with a compact
 # summary printed last (and in $OUT/summary.txt) and the full reports under $OUT.
 #
-# Prepare on the development machine (no GPU needed; about 3 minutes):
+# Prepare on the development machine (no GPU needed; 2-4 minutes):
 #     ci/gpu-bundle.sh            # -> build/gpu-carry/{jdnn-gpu.tar.xz, fashion-mnist.tar.xz}, checks the 64 MiB limit
 # Then ONE device call, from the repository root, exactly:
 #     run(command="bash ci/gpu-check.sh", carry=["build/gpu-carry"], timeout_s=600)
 # (build/ is git-ignored, so the bundle must be named in carry; the scripts themselves travel with the working tree.
-# The measured size of tree + carry is printed by gpu-bundle.sh: 57 MiB at the time of writing, one call suffices.)
+# gpu-bundle.sh prints the measured size of tree + carry and fails over 64 MiB; benchmarks/RESULTS.md has the latest.)
 #
 # What it does, in this order (a step that needs more time than is left is reported as NOT RUN):
 #   A. unpack the bundle and the data; `jdnn info` (libraries, the cuDNN builds found and which is used, the GPU)
@@ -42,53 +42,31 @@ out="${OUT:-$root/build/gpu-check-out}"
 work="${JDNN_CHECK_WORK:-/tmp/jdnn-check}"
 carry="$root/build/gpu-carry"
 bench_rows="${JDNN_BENCH_ROWS:-resnet50_train_b256,cifar_resnet20_train_b128,resnet50_infer_b8}"
-mkdir -p "$out"
-rm -rf "$work"
-mkdir -p "$work/reports" "$work/runs"
-reports="$work/reports"
-summary="$reports/summary.txt"
-r20="$work/runs/resnet20"
-status=0
-
 source ci/gpu-lib.sh
+prepare_work
+r20="$work/runs/resnet20"
 
 line "jdnn gpu-check $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), host $(hostname)"
 
 # ---- A. unpack, info ----
-if [ ! -f "$carry/jdnn-gpu.tar.xz" ]; then
-  fail "A  bundle      FAIL: $carry/jdnn-gpu.tar.xz not found: run ci/gpu-bundle.sh here and carry build/gpu-carry"
-  cp "$summary" "$out/summary.txt"; exit 1
-fi
-tar -C "$work" -xJf "$carry/jdnn-gpu.tar.xz" || { fail "A  bundle      FAIL: cannot unpack jdnn-gpu.tar.xz"; cp "$summary" "$out/"; exit 1; }
-bundle="$work/jdnn-gpu"
-line "A  bundle      ok: built from commit $(cat "$bundle/COMMIT" 2>/dev/null | cut -c1-9) ($(du -sh "$bundle" | cut -f1) unpacked)"
-data=""
-if [ -f "$carry/fashion-mnist.tar.xz" ]; then
-  tar -C "$work" -xJf "$carry/fashion-mnist.tar.xz" && data="$work/fashion-mnist"
-fi
+unpack_bundle || { cp "$summary" "$out/summary.txt"; exit 1; }
 [ -n "$data" ] && line "A  data        ok: Fashion-MNIST $(ls "$data" | wc -l) files, $(du -sh "$data" | cut -f1)" \
                || fail "A  data        FAIL: no fashion-mnist.tar.xz in $carry: the training steps cannot run"
 
-bundle_java
 test_cp="$(ls "$bundle"/jars/*.jar "$bundle"/lib/*.jar | paste -sd: -):$bundle/junit-platform-console-standalone.jar"
-test_jars="$(ls "$bundle"/jars/*-tests.jar | paste -sd: -)"
 # The CLI as ./jdnn runs it, as a command (so timeout can run it).
 jdnn="$work/jdnn"
 printf '#!/usr/bin/env bash\nexec %q --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true -XX:+UseParallelGC -Xss8m -cp %q dev.jdnn.cli.Main "$@"\n' \
   "$bundle/runtime/bin/java" "$app_cp" > "$jdnn"
 chmod +x "$jdnn"
 
-timeout 60 "${java[@]}" -cp "$app_cp" dev.jdnn.cli.InfoCommand > "$reports/info.txt" 2>&1
-gpu_line="$(grep -m1 '^  GPU ' "$reports/info.txt" | sed 's/^  //')"
-cudnn_line="$(grep -m1 '^  cuDNN: ' "$reports/info.txt" | sed 's/^  //')"
-if grep -q "auto would pick: cuda" "$reports/info.txt"; then
-  have_gpu=1
+run_info
+if [ "$have_gpu" = 1 ]; then
+  gpu_line="$(grep -m1 '^  GPU ' "$reports/info.txt" | sed 's/^  //')"
+  cudnn_line="$(grep -m1 '^  cuDNN: ' "$reports/info.txt" | sed 's/^  //')"
   line "A  info        ok: ${gpu_line:-GPU ?}"
   line "               $cudnn_line$(grep -A1 '^  cuDNN: ' "$reports/info.txt" | sed -n 2p | grep -q 'builds found' && echo " ($(grep -A1 '^  cuDNN: ' "$reports/info.txt" | sed -n 2p | sed 's/^ *//'))")"
   line "               $(grep -m1 '^  CUDA runtime: ' "$reports/info.txt" | sed 's/^  //'); $(grep -m1 '^  runtime: ' "$reports/info.txt" | sed 's/^  //')"
-else
-  have_gpu=0
-  line "A  info        NO GPU: $(grep -m1 'auto would pick' "$reports/info.txt" | sed 's/^  //')"
 fi
 device=cuda
 smoke=""

@@ -4,7 +4,7 @@
 # last and written to $OUT/summary.txt; the full reports (side-by-side table, profiles, training runs) go to
 # $OUT/reports.tar.xz.
 #
-# Prepare on the development machine (no GPU needed; about 3 minutes):
+# Prepare on the development machine (no GPU needed; 2-4 minutes):
 #     ci/gpu-bundle.sh            # -> build/gpu-carry/{jdnn-gpu.tar.xz, fashion-mnist.tar.xz}, checks the 64 MiB limit
 # Then ONE device call, from the repository root, exactly:
 #     run(command="bash ci/gpu-speed.sh", carry=["build/gpu-carry"], timeout_s=600)
@@ -38,14 +38,8 @@ work="${JDNN_SPEED_WORK:-/tmp/jdnn-speed}"
 carry="$root/build/gpu-carry"
 steps=",${JDNN_SPEED_STEPS:-train,bench,profile},"
 rows="${JDNN_SPEED_ROWS:-resnet50_train_b256,resnet50_train_b128,resnet18_train_b256,mobilenet_v2_train_b256,efficientnet_b0_train_b256,cifar_resnet20_train_b128,resnet50_infer_b1,resnet50_infer_b8}"
-mkdir -p "$out"
-rm -rf "$work"
-mkdir -p "$work/reports" "$work/runs"
-reports="$work/reports"
-summary="$reports/summary.txt"
-status=0
-
 source ci/gpu-lib.sh
+prepare_work
 finish() {
   line "end: $((SECONDS - start)) s of the ${budget} s budget; exit $status; full reports in reports.tar.xz"
   cp "$summary" "$out/summary.txt"
@@ -59,21 +53,11 @@ finish() {
 line "jdnn gpu-speed $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), host $(hostname)"
 
 # ---- A. unpack, info ----
-[ -f "$carry/jdnn-gpu.tar.xz" ] || { fail "A  bundle      FAIL: $carry/jdnn-gpu.tar.xz not found: run ci/gpu-bundle.sh here and carry build/gpu-carry"; finish; }
-tar -C "$work" -xJf "$carry/jdnn-gpu.tar.xz" || { fail "A  bundle      FAIL: cannot unpack jdnn-gpu.tar.xz"; finish; }
-bundle="$work/jdnn-gpu"
-line "A  bundle      ok: built from commit $(cut -c1-9 "$bundle/COMMIT" 2>/dev/null)"
-data=""
-[ -f "$carry/fashion-mnist.tar.xz" ] && tar -C "$work" -xJf "$carry/fashion-mnist.tar.xz" && data="$work/fashion-mnist"
-bundle_java
-timeout 60 "${java[@]}" -cp "$app_cp" dev.jdnn.cli.InfoCommand > "$reports/info.txt" 2>&1
-if grep -q "auto would pick: cuda" "$reports/info.txt"; then
-  have_gpu=1
+unpack_bundle || finish
+run_info
+if [ "$have_gpu" = 1 ]; then
   line "A  info        ok: $(grep -m1 '^  GPU ' "$reports/info.txt" | sed 's/^  //')"
   line "               $(grep -m1 '^  precision tf32 = ' "$reports/info.txt" | sed 's/^  //' | cut -c1-200)"
-else
-  have_gpu=0
-  line "A  info        NO GPU: $(grep -m1 'auto would pick' "$reports/info.txt" | sed 's/^  //')"
 fi
 device=cuda smoke=""
 if [ "$have_gpu" = 0 ] && [ "${JDNN_SPEED_CPU_SMOKE:-0}" = 1 ]; then device=cpu; smoke="CPU SMOKE, no GPU result: "; fi

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Writes a run's results into one directory: {@code results.json} + {@code results.md} for the JMH sets, and
@@ -57,13 +58,21 @@ public final class ResultWriter {
         return sb.toString();
     }
 
+    /**
+     * One line per result: the row, what it computed in (precision and layout, marked when CUDA graphs were off or ops
+     * fused), so that the lines of one row in several configurations can be told apart, and a failed row's error.
+     */
     static String throughputTable(Map<String, Object> meta, List<Map<String, Object>> results) {
         StringBuilder sb = header("jdnn training throughput and inference latency", meta);
-        sb.append("| row | model | batch | images/s | ms per step / batch | peak memory (MiB) |\n|---|---|---|---|---|---|\n");
+        sb.append("| row | configuration | model | batch | images/s | ms per step / batch | peak memory (MiB) |\n|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> r : results) {
             Object ms = r.containsKey("ms_per_step") ? r.get("ms_per_step") : r.get("latency_ms");
-            sb.append("| ").append(r.get("row")).append(Boolean.FALSE.equals(r.get("cuda_graphs")) ? " (CUDA graphs off)" : "").append(" | ").append(r.get("model")).append(" | ").append(r.get("batch"))
-              .append(" | ").append(fmt(r.get("images_per_s"), "%.1f")).append(" | ").append(fmt(ms, "%.3f"))
+            String config = (Objects.toString(r.get("precision"), "") + " " + Objects.toString(r.get("layout"), "")).strip()
+                    + (Boolean.FALSE.equals(r.get("cuda_graphs")) ? " (CUDA graphs off)" : "")
+                    + (Objects.toString(r.get("fusion"), "").startsWith("fusion on") ? " (fused)" : "");
+            String rate = r.containsKey("error") ? "error: " + Objects.toString(r.get("error")).lines().findFirst().orElse("") : fmt(r.get("images_per_s"), "%.1f");
+            sb.append("| ").append(r.get("row")).append(" | ").append(config.strip()).append(" | ").append(r.get("model")).append(" | ").append(r.get("batch"))
+              .append(" | ").append(rate).append(" | ").append(fmt(ms, "%.3f"))
               .append(" | ").append(r.get("peak_memory_bytes") instanceof Number n ? String.format(Locale.ROOT, "%.0f", n.doubleValue() / (1 << 20)) : "")
               .append(" |\n");
         }

@@ -41,24 +41,39 @@ class ResultWriterTest {
         var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
         assertEquals(List.of("meta", "results"), tree.properties().stream().map(Map.Entry::getKey).toList(), json);
         assertEquals(64.0, tree.get("results").get(0).get("images_per_s").asDouble());
-        assertTrue(Files.readString(tmp.resolve("throughput.md")).contains("| cifar_resnet20_train_b32 | resnet20 | 32 | 64.0 | 500.000 | 3 |"));
+        assertTrue(Files.readString(tmp.resolve("throughput.md")).contains("| cifar_resnet20_train_b32 |  | resnet20 | 32 | 64.0 | 500.000 | 3 |"));
     }
 
+    /** One row in several configurations (--precision, --layout, --graphs, --fusion): each line says which it is. */
     @Test
-    void graphsOffRowsAreMarkedInTheTable() {
-        Map<String, Object> on = new LinkedHashMap<>(), off = new LinkedHashMap<>();
-        for (Map<String, Object> r : List.of(on, off)) {
+    void eachConfigurationOfARowHasItsOwnLine() {
+        List<Map<String, Object>> results = new java.util.ArrayList<>();
+        for (String config : List.of("tf32 nchw on off", "bf16 nhwc on off", "tf32 nchw off off", "tf32 nchw on on")) {
+            String[] c = config.split(" ");
+            Map<String, Object> r = new LinkedHashMap<>();
             r.put("row", "cifar_resnet20_train_b128");
             r.put("model", "resnet20");
             r.put("batch", 128);
             r.put("images_per_s", 100.0);
             r.put("ms_per_step", 1280.0);
+            r.put("precision", c[0]);
+            r.put("layout", c[1]);
+            r.put("cuda_graphs", c[2].equals("on"));
+            r.put("fusion", c[3].equals("on") ? "fusion on: training 19 of 19 groups fused" : "fusion off");
+            results.add(r);
         }
-        on.put("cuda_graphs", true);
-        off.put("cuda_graphs", false);
-        String md = ResultWriter.throughputTable(Map.of(), List.of(on, off));
-        assertTrue(md.contains("| cifar_resnet20_train_b128 | resnet20 |"), md);
-        assertTrue(md.contains("| cifar_resnet20_train_b128 (CUDA graphs off) | resnet20 |"), md);
+        Map<String, Object> failed = new LinkedHashMap<>(results.getFirst());
+        failed.remove("images_per_s");
+        failed.remove("ms_per_step");
+        failed.put("precision", "fp16");
+        failed.put("error", "out of memory\nat ...");
+        results.add(failed);
+        String md = ResultWriter.throughputTable(Map.of(), results);
+        for (String line : List.of("| cifar_resnet20_train_b128 | tf32 nchw | resnet20 | 128 | 100.0 | 1280.000 |",
+                "| cifar_resnet20_train_b128 | bf16 nhwc | resnet20 |", "| cifar_resnet20_train_b128 | tf32 nchw (CUDA graphs off) | resnet20 |",
+                "| cifar_resnet20_train_b128 | tf32 nchw (fused) | resnet20 |", "| cifar_resnet20_train_b128 | fp16 nchw | resnet20 | 128 | error: out of memory |  |")) {
+            assertTrue(md.contains(line), line + " in\n" + md);
+        }
     }
 
     @Test

@@ -35,14 +35,21 @@ final class CliSupport {
                  | TrainingDivergedException | UncheckedIOException e) {
             return fail(err, verbose, e, e.getMessage(), EXIT_FAILURE);
         } catch (Exception e) {
-            // Not a failure the code anticipated: a bug, or a library's exception. Its message, never its class name.
-            String what = e.getMessage() == null || e.getMessage().isBlank() ? "an unexpected internal error" : e.getMessage();
-            return fail(err, verbose, e, what + " (unexpected; --verbose shows where)", EXIT_FAILURE);
+            // Not a failure the code anticipated: a bug, or a library's exception.
+            return fail(err, verbose, e, reason(e) + " (unexpected; --verbose shows where)", EXIT_FAILURE);
         } catch (OutOfMemoryError e) {
             boolean batched = cmd.getCommandSpec().findOption("--batch-size") != null;
             return fail(err, verbose, e, "out of memory (" + e.getMessage() + "): give the JVM more with JDNN_JAVA_OPTS=-Xmx<size>"
                     + (batched ? " or use a smaller --batch-size" : ""), EXIT_FAILURE);
         }
+    }
+
+    /**
+     * What went wrong, for a line a user reads: the throwable's message, never its class name ("an unexpected
+     * internal error" when it has none).
+     */
+    static String reason(Throwable e) {
+        return e.getMessage() == null || e.getMessage().isBlank() ? "an unexpected internal error" : e.getMessage();
     }
 
     private static int fail(PrintWriter err, boolean verbose, Throwable e, String message, int code) {

@@ -24,14 +24,6 @@ public final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /**
-     * {@code jdnn info} on its own. The GPU bundle's runtime leaves out java.desktop, which picocli would need to
-     * introspect the image-handling commands of {@link Main}; this entry point loads none of them.
-     */
-    public static void main(String[] args) {
-        System.exit(new picocli.CommandLine(new InfoCommand()).execute(args));
-    }
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();

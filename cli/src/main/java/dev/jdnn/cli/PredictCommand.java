@@ -71,8 +71,8 @@ public final class PredictCommand implements Callable<Integer> {
             try (Backend backend = run.openBackend()) {
                 Predictor.Builder b = Predictor.builder(weights).backend(backend).batchSize(batchSize).compileOptions(run.compileOptions());
                 if (model != null) b.model(model);
-                InputSpec spec = inputOverride();
-                if (spec != null) b.input(spec);
+                InputSpec override = inputOverride();
+                if (override != null) b.input(override);
                 if (data != null && DataSource.byName(data).knownClassNames() != null) b.classNames(DataSource.byName(data).knownClassNames());
                 try (Predictor p = b.build()) {
                     List<List<Prediction>> all = p.predictAll(images, top);

@@ -54,7 +54,7 @@ final class ProgressListener implements TrainingListener {
             bar = null;
             try {
                 if (broken != null) broken.close();
-                barStream.println("jdnn: progress bar off (" + e + "); training goes on");
+                barStream.println("jdnn: progress bar off (" + CliSupport.reason(e) + "); training goes on");
             } catch (Exception | LinkageError ignored) {
                 // the terminal is gone as well: nothing more to say there
             }

@@ -8,7 +8,9 @@ import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.backends.Backends;
 import picocli.CommandLine.Option;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The options every command that runs a model shares (a picocli mixin): where it runs, what it computes in (precision,
@@ -100,8 +102,8 @@ final class RunOptions {
     }
 
     /** The option values as config.json records them (the requested ones; the run header says what they mean on the backend). */
-    java.util.Map<String, Object> config() {
-        java.util.Map<String, Object> c = new java.util.LinkedHashMap<>();
+    Map<String, Object> config() {
+        Map<String, Object> c = new LinkedHashMap<>();
         c.put("precision", precision().label());
         c.put("layout", layout().label());
         c.put("fusion", fusionMode().name().toLowerCase(Locale.ROOT));

@@ -14,7 +14,9 @@ import dev.jdnn.training.Trainer;
 import dev.jdnn.training.checkpoint.AtomicFiles;
 import dev.jdnn.training.checkpoint.TrainingState;
 import dev.jdnn.training.checkpoint.WeightsMetadata;
+import dev.jdnn.training.data.DataSource;
 import dev.jdnn.training.data.Dataset;
+import dev.jdnn.training.io.IoErrors;
 import dev.jdnn.training.listeners.CheckpointWriter;
 import dev.jdnn.training.listeners.EpochSummaryPrinter;
 import dev.jdnn.training.listeners.MetricsCsv;
@@ -22,11 +24,17 @@ import dev.jdnn.training.listeners.StopOnDivergence;
 import dev.jdnn.training.optim.Optimizer;
 import picocli.CommandLine;
 
+import java.io.Console;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +83,7 @@ final class TrainingRun {
                 config.put("compute", model.computeSummary());
                 String configJson = toJson(config);
                 MetricsCsv csv = new MetricsCsv(dir, resumeState == null ? 0 : resumeState.epoch());
-                MetricsFiles curves = new MetricsFiles(dir, csv, cmd.getErr()::println);
+                CurvesChart curves = new CurvesChart(dir, csv, cmd.getErr()::println);
                 try (Optimizer optimizer = h.createOptimizer(model, s.headPaths(), s.headLr());
                      Trainer trainer = Trainer.builder(model, optimizer)
                              .trainData(s.train(), td.transform(d, s.modelName())).testData(s.test(), d.evalTransform())
@@ -95,7 +103,7 @@ final class TrainingRun {
                         out.printf("resumed from %s at epoch %d (step %d)%n", h.resume, st.epoch() + 1, st.globalStep());
                     }
                     // Only now that everything fits is the run directory created: a failed start leaves nothing behind.
-                    MetricsFiles.createDirectory(dir);
+                    createDirectory(dir);
                     AtomicFiles.writeString(dir.resolve(CONFIG), configJson);
                     List<EpochMetrics> history = trainer.fit();
                     EpochMetrics best = history.stream().filter(e -> e.test() != null).max((a, b) -> Double.compare(a.test().top1(), b.test().top1())).orElse(null);
@@ -110,19 +118,27 @@ final class TrainingRun {
     }
 
     /** The run directory's files that exist now; curves.png only when this run drew it. */
-    static List<String> written(Path dir, MetricsFiles curves) {
-        List<String> out = new java.util.ArrayList<>();
-        for (String f : List.of(CONFIG, MetricsCsv.FILE, MetricsFiles.CURVES, CheckpointWriter.LAST_CHECKPOINT, CheckpointWriter.BEST_WEIGHTS)) {
-            boolean drawn = !f.equals(MetricsFiles.CURVES) || curves.curvesWritten();
-            if (drawn && java.nio.file.Files.isRegularFile(dir.resolve(f))) out.add(f);
+    static List<String> written(Path dir, CurvesChart curves) {
+        List<String> out = new ArrayList<>();
+        for (String f : List.of(CONFIG, MetricsCsv.FILE, CurvesChart.CURVES, CheckpointWriter.LAST_CHECKPOINT, CheckpointWriter.BEST_WEIGHTS)) {
+            boolean drawn = !f.equals(CurvesChart.CURVES) || curves.curvesWritten();
+            if (drawn && Files.isRegularFile(dir.resolve(f))) out.add(f);
         }
         return out;
+    }
+
+    private static void createDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create output directory " + dir + ": " + IoErrors.reason(e), e);
+        }
     }
 
     /** The progress bar only on an interactive terminal; redirected output gets the summary lines alone. */
     private static PrintStream barStream() {
         try {
-            java.io.Console c = System.console();
+            Console c = System.console();
             return c != null && c.isTerminal() ? System.err : null;
         } catch (RuntimeException | LinkageError e) { // a terminal problem never stops a run
             return null;
@@ -136,7 +152,7 @@ final class TrainingRun {
     static WeightsMetadata weightsMetadata(Setup s, DataOptions d) {
         Dataset t = s.train();
         int side = Math.min(t.height(), t.width());
-        int resize = d.source() == dev.jdnn.training.data.DataSource.FOLDER ? side * 8 / 7 : side;
+        int resize = d.source() == DataSource.FOLDER ? side * 8 / 7 : side;
         InputSpec input = new InputSpec(t.channels(), t.height(), t.width(), resize, InputSpec.Interpolation.BILINEAR, d.source().normalization());
         return new WeightsMetadata(s.modelName(), input, t.classNames(), d.source().cliName());
     }
@@ -182,7 +198,7 @@ final class TrainingRun {
     /** CRC-32 of the training set's class names and labels in order, as hex: tells "the same data" from other data of the same size. */
     static String labelsChecksum(Dataset train) {
         CRC32 crc = new CRC32();
-        crc.update(String.join("\n", train.classNames()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        crc.update(String.join("\n", train.classNames()).getBytes(StandardCharsets.UTF_8));
         for (int i = 0; i < train.size(); i++) crc.update(train.label(i));
         return String.format("%08x", crc.getValue());
     }

@@ -15,9 +15,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@link RecordedUpdateTest} on real CUDA graphs: a run whose optimizer update is recorded with the training step
  * (the kernels reading the learning rate and step from device memory) against the same run unrecorded on the same
  * backend (CUDA graphs off), with and without gradient clipping. Compared within a small tolerance: cuDNN's backward may
- * accumulate with atomics, so even two eager runs can differ in the last bits. (ci/gpu-bundle.sh leaves the training
- * tests out of the GPU bundle; networks' CudaGraphReplayTest covers the recorded update there. This one runs from
- * Maven on a machine with a GPU.)
+ * accumulate with atomics, so even two eager runs can differ in the last bits. (Among the gpu-tagged tests
+ * ci/gpu-check.sh runs from the GPU bundle.)
  */
 @Tag("gpu")
 class CudaRecordedUpdateTest {

@@ -1,7 +1,8 @@
 package dev.jdnn.benchmarks.ops;
 
-import dev.jdnn.memory.Tensor;
+import dev.jdnn.networks.graph.CompileOptions.Precision;
 import dev.jdnn.ops.Backend;
+import dev.jdnn.ops.backends.Backends;
 import dev.jdnn.ops.cpu.CpuBackend;
 import dev.jdnn.ops.cuda.CudaBackend;
 
@@ -34,12 +35,12 @@ public final class BenchBackends {
     }
 
     /**
-     * The backend for a compile in {@code precision} on {@code device} ("cpu" or "cuda"): on CUDA strict FP32 math for
-     * fp32 (what that precision needs), TF32 allowed otherwise.
+     * The backend for a compile in {@code precision} on {@code device} ("cpu" or "cuda"), as {@code jdnn train} opens
+     * it ({@link Backends#open(String, boolean, boolean)}): on CUDA strict FP32 math for fp32 (what that precision
+     * needs), TF32 allowed otherwise.
      */
-    public static Backend open(String device, boolean deterministic, dev.jdnn.networks.graph.CompileOptions.Precision precision) {
-        boolean strict = precision == dev.jdnn.networks.graph.CompileOptions.Precision.FP32;
-        return open(device.equals("cuda") && strict ? "cuda-fp32" : device, deterministic);
+    public static Backend open(String device, boolean deterministic, Precision precision) {
+        return Backends.open(device, deterministic, precision == Precision.FP32);
     }
 
     public static boolean cudaAvailable() {

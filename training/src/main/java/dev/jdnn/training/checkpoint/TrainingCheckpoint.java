@@ -35,7 +35,10 @@ public final class TrainingCheckpoint {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
-    /** Every field but randomPositions, which checkpoints written before streams were recorded lack. */
+    /**
+     * Every field but randomPositions (checkpoints written before streams were recorded lack it) and lossScale (only
+     * fp16 runs have one; older checkpoints lack it).
+     */
     private static final List<String> REQUIRED_STATE_FIELDS = List.of("epoch", "batchInEpoch", "globalStep", "optimizerSteps", "seed", "dropoutSeed",
             "optimizer", "bestTop1");
 

@@ -1,6 +1,7 @@
 package dev.jdnn.training.data;
 
 import dev.jdnn.networks.models.Normalization;
+
 /**
  * The standard augmentations of fixed-size images, with torchvision's semantics: RandomCrop(size, padding) with zero
  * padding, RandomHorizontalFlip(p), and Normalize(mean, std). (RandomResizedCrop cuts from the whole decoded image,

@@ -1,6 +1,7 @@
 package dev.jdnn.training.data;
 
 import dev.jdnn.networks.models.Normalization;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,13 +59,11 @@ public enum DataSource {
     public List<String> knownClassNames() {
         return switch (this) {
             case FASHION_MNIST -> ClassNames.FASHION_MNIST;
-            case MNIST -> MNIST_CLASSES;
+            case MNIST -> ClassNames.MNIST;
             case CIFAR10 -> ClassNames.CIFAR_10;
             case CIFAR100, FOLDER -> null;
         };
     }
-
-    private static final List<String> MNIST_CLASSES = IntStream.range(0, 10).mapToObj(Integer::toString).toList();
 
     /** Where we look when --data-dir is not given (null: it must be given). */
     public Path defaultDirectory() {
@@ -80,7 +79,7 @@ public enum DataSource {
         if (d == null) throw new DatasetNotFoundException("data set '" + cliName + "' has no default location; " + howToGet);
         return switch (this) {
             case FASHION_MNIST -> openIdx(d, train, ClassNames.FASHION_MNIST);
-            case MNIST -> openIdx(d, train, MNIST_CLASSES);
+            case MNIST -> openIdx(d, train, ClassNames.MNIST);
             case CIFAR10 -> openCifar10(d, train);
             case CIFAR100 -> openCifar100(d, train);
             case FOLDER -> openFolder(d, train, imageSize);

@@ -98,6 +98,7 @@ public final class Predictor implements AutoCloseable {
         return new Predictor(model, false, null, model.module().getClass().getSimpleName(), input, classNames);
     }
 
+    /** The zoo model's name; for a predictor made by {@link #of}, the model's layer class (it has no zoo name). */
     public String modelName() { return modelName; }
     public InputSpec input() { return preprocessing.spec(); }
     public List<String> classNames() { return classNames; }

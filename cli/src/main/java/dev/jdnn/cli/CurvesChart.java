@@ -2,7 +2,6 @@ package dev.jdnn.cli;
 
 import dev.jdnn.training.EpochMetrics;
 import dev.jdnn.training.StepMetrics;
-import dev.jdnn.training.io.IoErrors;
 import dev.jdnn.training.TrainingListener;
 import dev.jdnn.training.checkpoint.AtomicFiles;
 import dev.jdnn.training.listeners.MetricsCsv;
@@ -10,16 +9,16 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import javax.imageio.ImageIO;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -34,7 +33,7 @@ import java.util.function.Consumer;
  * writing it fails anyway, one warning says so and the run goes on without it ({@link #curvesWritten()} tells).
  * metrics.csv is the record.
  */
-final class MetricsFiles implements TrainingListener {
+final class CurvesChart implements TrainingListener {
     static final String CURVES = "curves.png";
     /** Weight of the running value in the smoothed step loss (an exponential moving average over about 10 steps). */
     static final double SMOOTHING = 0.9;
@@ -48,7 +47,7 @@ final class MetricsFiles implements TrainingListener {
     private boolean curvesWritten, curvesFailed;
 
     /** {@code warn} gets the one line said when the plot cannot be drawn. */
-    MetricsFiles(Path dir, MetricsCsv csv, Consumer<String> warn) {
+    CurvesChart(Path dir, MetricsCsv csv, Consumer<String> warn) {
         this.dir = dir;
         this.csv = csv;
         this.warn = warn;
@@ -70,7 +69,7 @@ final class MetricsFiles implements TrainingListener {
             // Font, fontconfig, headless graphics, PNG encoder or file system: the run matters more than its plot.
             curvesFailed = true;
             curvesWritten = false;
-            warn.accept("jdnn: " + CURVES + " not drawn (" + failure + "); training goes on, " + MetricsCsv.FILE + " has every number");
+            warn.accept("jdnn: " + CURVES + " not drawn (" + CliSupport.reason(failure) + "); training goes on, " + MetricsCsv.FILE + " has every number");
         }
     }
 
@@ -123,7 +122,7 @@ final class MetricsFiles implements TrainingListener {
     }
 
     private static double[] percent(double[] fractions) {
-        return java.util.Arrays.stream(fractions).map(v -> 100 * v).toArray();
+        return Arrays.stream(fractions).map(v -> 100 * v).toArray();
     }
 
     private double[] column(int i) {
@@ -135,15 +134,7 @@ final class MetricsFiles implements TrainingListener {
         c.getStyler().setMarkerSize(6);
         c.getStyler().setYAxisDecimalPattern("#0.###");
         c.getStyler().setXAxisDecimalPattern("#0.##");
-        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         return c;
-    }
-
-    static void createDirectory(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create output directory " + dir + ": " + IoErrors.reason(e), e);
-        }
     }
 }

@@ -16,7 +16,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** curves.png: the smoothed step loss, and a plot failure that must not stop the run. */
-class MetricsFilesTest {
+class CurvesChartTest {
     @TempDir
     Path dir;
 
@@ -26,41 +26,42 @@ class MetricsFilesTest {
 
     @Test
     void smoothingRemovesTheStartUpBiasAndSkipsNaN() {
-        double[] s = MetricsFiles.smoothed(new double[]{2, 2, Double.NaN, 2}, 0.9);
+        double[] s = CurvesChart.smoothed(new double[]{2, 2, Double.NaN, 2}, 0.9);
         for (double v : s) assertEquals(2, v, 1e-12, "a constant stays constant from the first step");
-        double[] step = MetricsFiles.smoothed(new double[]{0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 0.9);
+        double[] step = CurvesChart.smoothed(new double[]{0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 0.9);
         for (int i = 1; i < step.length; i++) assertTrue(step[i] > step[i - 1] && step[i] < 1, "rises towards 1: " + step[i]);
         assertEquals(1, step[step.length - 1], 0.05);
-        assertTrue(Double.isNaN(MetricsFiles.smoothed(new double[]{Double.NaN}, 0.9)[0]));
+        assertTrue(Double.isNaN(CurvesChart.smoothed(new double[]{Double.NaN}, 0.9)[0]));
     }
 
     @Test
     void aOneEpochRunDrawsAStepCurve() throws Exception {
         List<String> warnings = new ArrayList<>();
         MetricsCsv csv = new MetricsCsv(dir);
-        MetricsFiles m = new MetricsFiles(dir, csv, warnings::add);
+        CurvesChart m = new CurvesChart(dir, csv, warnings::add);
         for (int b = 0; b < 20; b++) m.onStep(new StepMetrics(0, b, 20, b, 2.3 - 0.05 * b, 0.3, 0.1, 1000, 1));
         csv.onEpochEnd(epoch(0, 1.8));
         m.onEpochEnd(epoch(0, 1.8));
         assertEquals(List.of(), warnings);
         assertTrue(m.curvesWritten());
-        BufferedImage png = ImageIO.read(dir.resolve(MetricsFiles.CURVES).toFile());
+        BufferedImage png = ImageIO.read(dir.resolve(CurvesChart.CURVES).toFile());
         assertEquals(1120, png.getWidth(), "loss and accuracy charts side by side");
         assertEquals(2, Files.readAllLines(dir.resolve(MetricsCsv.FILE)).size());
     }
 
     @Test
     void aPlotThatCannotBeWrittenWarnsOnceAndTrainingGoesOn() throws Exception {
-        Files.createDirectories(dir.resolve(MetricsFiles.CURVES).resolve("in-the-way")); // curves.png is a full directory
+        Files.createDirectories(dir.resolve(CurvesChart.CURVES).resolve("in-the-way")); // curves.png is a full directory
         List<String> warnings = new ArrayList<>();
         MetricsCsv csv = new MetricsCsv(dir);
-        MetricsFiles m = new MetricsFiles(dir, csv, warnings::add);
+        CurvesChart m = new CurvesChart(dir, csv, warnings::add);
         for (int e = 0; e < 2; e++) {
             csv.onEpochEnd(epoch(e, 1.0 - 0.1 * e));
             m.onEpochEnd(epoch(e, 1.0 - 0.1 * e));
         }
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.getFirst().startsWith("jdnn: curves.png not drawn (") && warnings.getFirst().contains("metrics.csv has every number"), warnings.getFirst());
+        assertFalse(warnings.getFirst().matches("(?s).*(Exception|java\\.).*"), "the reason in words, no Java class name: " + warnings.getFirst());
         assertFalse(m.curvesWritten());
         assertEquals(3, Files.readAllLines(dir.resolve(MetricsCsv.FILE)).size(), "both epochs in metrics.csv");
         assertEquals(List.of("metrics.csv"), TrainingRun.written(dir, m), "the final line lists only files written");
