@@ -147,6 +147,9 @@ for cls in sys.argv[4].split():
         print(f"               {cls}: {c['passed']} passed, {c['failed']} failed, {c['skipped']} skipped")
 for reason, count in skip_reasons.most_common(2):
     print(f"               skipped ({count}): {reason}")
+rest = skip_reasons.most_common()[2:]
+if rest:
+    print(f"               skipped ({sum(c for _, c in rest)}): {len(rest)} other reasons (tests-gpu.txt)")
 for f in failures[:12]:
     print(f"               FAILED {f}")
 if len(failures) > 12:
