@@ -25,6 +25,14 @@ public final class CopyNode extends Node {
     }
 
     /**
+     * A dense copy of a channels-last channel slice, which only a channels-last compile makes (so it takes no trace
+     * position): see {@link dev.jdnn.networks.graph.trace.GraphTracer#narrowChannels}.
+     */
+    public static Value denseSlice(TraceContext t, Value slice) {
+        return t.add(new CopyNode(t.path(), t.newValue(slice.shape()), slice.id(), false, false)).output;
+    }
+
+    /**
      * A dense NCHW copy of x (same dtype): the layout conversion before a flatten of channels-last features. It takes
      * a trace position only where an NCHW compile copies too (x not densely packed).
      */

@@ -206,9 +206,17 @@ final class GraphTracer implements Tracer, TraceContext {
         return ConcatNode.trace(this, parts);
     }
 
+    /**
+     * A channel slice: a zero-copy view in NCHW (batch-strided, which cuDNN ran on the H200); in NHWC a dense copy of
+     * that view, because a channel slice of a channels-last value is pixel-strided and cuDNN's NHWC kernels are only
+     * known to take densely packed operands (PyTorch never hands them anything else). The same choice keeps NHWC
+     * concatenation parts out of place ({@link InPlaceConcat}).
+     */
     @Override
     public Value narrowChannels(Value x, int start, int length) {
-        return NarrowNode.trace(this, check(x), start, length);
+        Value slice = NarrowNode.trace(this, check(x), start, length);
+        boolean pixelStrided = graph.type(x.id()).format() == MemoryFormat.NHWC && length < x.shape().dim(1);
+        return pixelStrided ? CopyNode.denseSlice(this, slice) : slice;
     }
 
     @Override

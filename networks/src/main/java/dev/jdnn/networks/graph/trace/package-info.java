@@ -1,11 +1,12 @@
 /**
  * Internal to the graph layer (see {@link dev.jdnn.networks.graph}): building a module's graph —
  * {@link dev.jdnn.networks.graph.trace.GraphBuilder} traces it with the one {@link dev.jdnn.networks.Tracer}
- * implementation and applies the rewrites: concat parts written in place, fusion, in-place activations, residual
- * gradient pass-through. The tracer stores every value as the compile's activation type (format and dtype) and adds
- * the nodes a non-default one needs: the cast of the float32 NCHW model input, and before a flatten of channels-last
- * features with more than one pixel a copy into NCHW order; neither takes a trace position, so random streams are
- * seeded as in a float32 NCHW compile.
+ * implementation and applies the rewrites: concat parts written in place (NCHW only), fusion, in-place activations,
+ * residual gradient pass-through. The tracer stores every value as the compile's activation type (format and dtype)
+ * and adds the nodes a non-default one needs: the cast of the float32 NCHW model input, before a flatten of
+ * channels-last features with more than one pixel a copy into NCHW order, and a dense copy of a channels-last channel
+ * slice (cuDNN's NHWC kernels get densely packed operands only, as from PyTorch); none takes a trace position, so
+ * random streams are seeded as in a float32 NCHW compile.
  *
  * <h2>Fusion ({@code FuseGroups})</h2>
  * What fuses, when it falls back, and where to see it:
