@@ -111,6 +111,29 @@ class CudnnDescriptorTest {
     }
 
     /**
+     * The first convolution of the default GPU run (resnet20 on Fashion-MNIST: one input channel, NHWC): with C = 1 the
+     * channels-last strides [HW, 1, W, 1] are also NCHW-packed ones, and the KRSC filter equals the KCRS one. cuDNN must
+     * still accept the pair and size the output as the spec does, in every operand type the plans use.
+     */
+    @Test
+    void singleChannelInputOfTheDefaultRunGivesTheSpecsOutputDims() {
+        Conv2dSpec first = Conv2dSpec.of(Shape.of(128, 1, 28, 28), 16, 3, 1, 1, 1, 1, false);
+        for (OperandType t : TYPES) {
+            Conv2dSpec spec = first.with(t);
+            try (TensorDescriptors x = new TensorDescriptors("x", spec.inputShape(), t, dev.jdnn.memory.Device.CPU)) {
+                MemorySegment w = Cudnn.filter(16, 1, 3, 3, t.dtype(), t.format());
+                MemorySegment conv = CudaConv2d.convolutionDescriptor(spec, t.dtype() == DType.FLOAT32 ? cudnn_h.CUDNN_DEFAULT_MATH() : cudnn_h.CUDNN_TENSOR_OP_MATH());
+                try {
+                    assertArrayEquals(spec.outputShape().toArray(), CudaConv2d.outputDims(conv, x.dense(), w), "conv output dims, " + t.describe());
+                } finally {
+                    cudnn_h.cudnnDestroyConvolutionDescriptor(conv);
+                    cudnn_h.cudnnDestroyFilterDescriptor(w);
+                }
+            }
+        }
+    }
+
+    /**
      * CudaBatchNorm passes float32 gamma, beta and statistics with the descriptor cuDNN derives from x: for bf16/fp16
      * x, in either layout and both modes it uses, that must be a packed float32 [1, C, 1, 1].
      */
