@@ -97,6 +97,9 @@ import java.util.Set;
  * run restored from a checkpoint continues with exactly the masks the uninterrupted run would have drawn.
  */
 public final class CompiledModel implements AutoCloseable {
+    /** Where each parameter starts in {@link #flatParameters()} and {@link #flatGradients()}: a multiple of this many elements. */
+    public static final int PARAMETER_ALIGNMENT = ParameterStore.ALIGN_ELEMENTS;
+
     private final Layer module;
     private final Backend backend;
     private final Shape inputShape;
@@ -285,7 +288,10 @@ public final class CompiledModel implements AutoCloseable {
     public Map<String, Parameter> stateDict() { return parameters.stateDict(); }
     /** Only trainable parameters (frozen excluded), value and gradient bound. */
     public Map<String, Parameter> trainableParameters() { return parameters.trainable(); }
-    /** All trainable values, one contiguous tensor (the Parameter values are views of it). */
+    /**
+     * All trainable values, one contiguous tensor (the Parameter values are views of it), each parameter starting at a
+     * multiple of {@link #PARAMETER_ALIGNMENT} elements with zeros between.
+     */
     public Tensor flatParameters() { return parameters.flatValues(); }
     /** The matching gradients. */
     public Tensor flatGradients() { return parameters.flatGradients(); }

@@ -4,6 +4,7 @@ import dev.jdnn.memory.Shape;
 import dev.jdnn.memory.Tensor;
 import dev.jdnn.networks.Parameter;
 import dev.jdnn.networks.graph.GuardedUpdate;
+import dev.jdnn.networks.graph.CompiledModel;
 import dev.jdnn.ops.Backend;
 import dev.jdnn.ops.OptimizerConfig;
 import dev.jdnn.ops.OptimizerScalars;
@@ -53,7 +54,9 @@ public final class Optimizer implements AutoCloseable {
 
     /**
      * @param trainable  name → parameter with value and grad bound (e.g. {@code CompiledModel.trainableParameters()})
-     * @param flatValues the flat buffer the values are views of, or null
+     * @param flatValues the flat buffer the values are views of, or null; laid out as a compiled model's are
+     *                   (each parameter back to back with the one before it or at the next multiple of
+     *                   {@link CompiledModel#PARAMETER_ALIGNMENT}, with zeros between)
      * @param flatGrads  the matching flat gradient buffer, or null
      * @param groups     every trainable parameter in exactly one group
      * @param rule       SGD or Adam/AdamW; its weight decay is replaced by each group's
@@ -160,7 +163,12 @@ public final class Optimizer implements AutoCloseable {
         }
     }
 
-    /** Merges the group's parameters into maximal runs of adjacent elements of the flat buffers. */
+    /**
+     * Merges the group's parameters into maximal runs of the flat buffers: a parameter joins the run before it when it
+     * starts where that run ends, or at the next multiple of {@link CompiledModel#PARAMETER_ALIGNMENT} — the compiled
+     * model's alignment padding, which holds no parameter (every parameter starts aligned) and is zero in values, gradients
+     * and state, a fixed point of every rule.
+     */
     private static List<Segment> flatSegments(ParameterGroup g, Map<String, Parameter> trainable, Layout layout, Tensor[] flatState) {
         List<String> byOffset = new ArrayList<>(g.parameterNames());
         byOffset.sort(Comparator.comparingLong(layout.offsets::get));
@@ -168,7 +176,8 @@ public final class Optimizer implements AutoCloseable {
         long start = -1, end = -1;
         for (String n : byOffset) {
             long off = layout.offsets.get(n);
-            if (off != end) {
+            boolean joins = start >= 0 && (off == end || off == Math.ceilDiv(end, CompiledModel.PARAMETER_ALIGNMENT) * CompiledModel.PARAMETER_ALIGNMENT);
+            if (!joins) {
                 if (start >= 0) out.add(flatSegment(layout, flatState, start, end));
                 start = off;
             }
