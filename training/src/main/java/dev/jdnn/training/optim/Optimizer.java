@@ -10,6 +10,7 @@ import dev.jdnn.ops.OptimizerConfig;
 import dev.jdnn.ops.OptimizerScalars;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -144,7 +145,7 @@ public final class Optimizer implements AutoCloseable {
             for (var e : trainable.entrySet()) {
                 Tensor v = e.getValue().value(), g = e.getValue().grad();
                 long off = v.offset() - flatValues.offset();
-                boolean inside = v.buffer() == flatValues.buffer() && g.buffer() == flatGrads.buffer() && dense(v) && java.util.Arrays.equals(v.strides(), g.strides())
+                boolean inside = v.buffer() == flatValues.buffer() && g.buffer() == flatGrads.buffer() && dense(v) && Arrays.equals(v.strides(), g.strides())
                         && off >= 0 && off + v.numel() <= flatValues.numel() && g.offset() - flatGrads.offset() == off;
                 if (!inside) return new Layout(false, 0, Map.of(), null, null);
                 offsets.put(e.getKey(), off);
@@ -164,27 +165,37 @@ public final class Optimizer implements AutoCloseable {
     }
 
     /**
-     * Merges the group's parameters into maximal runs of the flat buffers: a parameter joins the run before it when it
-     * starts where that run ends, or at the next multiple of {@link CompiledModel#PARAMETER_ALIGNMENT} — the compiled
-     * model's alignment padding, which holds no parameter (every parameter starts aligned) and is zero in values, gradients
-     * and state, a fixed point of every rule.
+     * Merges the group's parameters into maximal runs of the flat buffers: a parameter joins the run before it when no
+     * other parameter starts in between and the gap is at most the alignment padding of a compiled model's buffers
+     * ({@link CompiledModel#PARAMETER_ALIGNMENT}); a run also takes the padding after its last parameter, up to the
+     * next parameter. That padding is zero in values, gradients and state, a fixed point of every rule, and it makes
+     * runs of whole aligned blocks, which the GPU updates with vector loads.
      */
     private static List<Segment> flatSegments(ParameterGroup g, Map<String, Parameter> trainable, Layout layout, Tensor[] flatState) {
+        long[] starts = layout.offsets.values().stream().mapToLong(Long::longValue).sorted().toArray();
         List<String> byOffset = new ArrayList<>(g.parameterNames());
         byOffset.sort(Comparator.comparingLong(layout.offsets::get));
         List<Segment> out = new ArrayList<>();
         long start = -1, end = -1;
         for (String n : byOffset) {
             long off = layout.offsets.get(n);
-            boolean joins = start >= 0 && (off == end || off == Math.ceilDiv(end, CompiledModel.PARAMETER_ALIGNMENT) * CompiledModel.PARAMETER_ALIGNMENT);
+            boolean joins = start >= 0 && off <= paddedEnd(end, starts, layout.total);
             if (!joins) {
-                if (start >= 0) out.add(flatSegment(layout, flatState, start, end));
+                if (start >= 0) out.add(flatSegment(layout, flatState, start, paddedEnd(end, starts, layout.total)));
                 start = off;
             }
             end = off + trainable.get(n).numel();
         }
-        if (start >= 0) out.add(flatSegment(layout, flatState, start, end));
+        if (start >= 0) out.add(flatSegment(layout, flatState, start, paddedEnd(end, starts, layout.total)));
         return out;
+    }
+
+    /** Where the padding after a run ending at {@code end} ends: the next aligned element, the next parameter or the buffer's end. */
+    private static long paddedEnd(long end, long[] starts, long total) {
+        int i = Arrays.binarySearch(starts, end);
+        long next = i >= 0 ? starts[i] : -i - 1 < starts.length ? starts[-i - 1] : total;
+        long aligned = Math.ceilDiv(end, CompiledModel.PARAMETER_ALIGNMENT) * CompiledModel.PARAMETER_ALIGNMENT;
+        return Math.min(Math.min(aligned, next), total);
     }
 
     private static Segment flatSegment(Layout layout, Tensor[] flatState, long start, long end) {

@@ -66,9 +66,9 @@ public final class ParameterStore implements AutoCloseable {
             if (p.trainable()) t = aligned(t) + p.numel();
             else o = aligned(o) + p.numel();
         }
-        trainableCount = t;
-        otherCount = o;
-        Shape trainableShape = Shape.of(Math.toIntExact(Math.max(1, t))), otherShape = Shape.of(Math.toIntExact(Math.max(1, o)));
+        trainableCount = aligned(t); // whole aligned blocks: an update runs over the last padding too
+        otherCount = aligned(o);
+        Shape trainableShape = Shape.of(Math.toIntExact(Math.max(1, trainableCount))), otherShape = Shape.of(Math.toIntExact(Math.max(1, otherCount)));
         values = backend.zeros(trainableShape); // zero: the padding between parameters
         grads = backend.zeros(trainableShape);
         others = backend.zeros(otherShape);
