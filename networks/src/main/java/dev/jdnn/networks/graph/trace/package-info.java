@@ -24,9 +24,9 @@
  *       backward-filter pattern), and once it is written, reading it back costs what recomputing it would.</li>
  *   <li><b>Graph-level fallback</b> (the group keeps its nodes, with the reason): the convolution's input or the
  *       group's output is a channel slice (fused plans need densely packed operands); a weight, bias or batch-norm
- *       vector is not 16-byte aligned (the parameter store starts each at a multiple of 128 bytes, so only a backend
- *       whose buffers start unaligned would see this); in training, the batch norm is frozen, or the convolution has a bias; in evaluation, folding
- *       the batch norm would rewrite more weights per forward than the output has elements (late layers at small
+ *       vector is not 16-byte aligned (the parameter store starts each at a multiple of 128 bytes, so only a
+ *       backend whose buffers start unaligned would see this); in training, the batch norm is frozen, or the
+ *       convolution has a bias; in evaluation, folding the batch norm would rewrite more weights per forward than the output has elements (late layers at small
  *       batch); for dgrad-drelu, the ReLU's output has several readers (its derivative must apply to the sum of
  *       their gradients).</li>
  *   <li><b>Backend fallback</b>: the backend answers every pattern once per shape ({@code PlanCache.fuse}); a group
